@@ -1,0 +1,5 @@
+//! Server functions: the only doors from the UI to the server. Each one is
+//! thin — session → policy → service → DTO — and has a fixed endpoint under
+//! `/api/` so permissions can be tested by URL.
+pub mod auth;
+pub mod users;

@@ -1,0 +1,189 @@
+//! The one application error type. It crosses the server-function boundary
+//! as JSON and always has a French message fit for the user; internal
+//! details are logged on the server and never sent.
+use std::collections::BTreeMap;
+use std::fmt;
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Field name → French message, for forms.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub BTreeMap<String, String>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records the first problem found for `field` (later ones are ignored).
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| message.into());
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was recorded, else the validation error.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self))
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppError {
+    /// The input was wrong; each field says why.
+    Validation(FieldErrors),
+    /// No valid session.
+    Unauthenticated,
+    /// Refused credentials or a locked account; the message says which.
+    LoginRefused(String),
+    /// Logged in, but the policy denies this action.
+    Forbidden,
+    NotFound,
+    /// The write would conflict with existing data; the message says how.
+    Conflict(String),
+    TooManyRequests(String),
+    /// Something broke on the server; details are in the server log only.
+    Internal,
+    /// The request did not reach the server or its answer was unreadable.
+    Transport(String),
+}
+
+impl AppError {
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message);
+        AppError::Validation(errors)
+    }
+
+    /// The message for the user, in French.
+    pub fn message(&self) -> String {
+        use rust_i18n::t;
+        match self {
+            AppError::Validation(_) => t!("error.validation").into_owned(),
+            AppError::Unauthenticated => t!("error.unauthenticated").into_owned(),
+            AppError::Forbidden => t!("error.forbidden").into_owned(),
+            AppError::NotFound => t!("error.not_found").into_owned(),
+            AppError::Internal => t!("error.internal").into_owned(),
+            AppError::Transport(_) => t!("error.transport").into_owned(),
+            AppError::LoginRefused(message)
+            | AppError::Conflict(message)
+            | AppError::TooManyRequests(message) => message.clone(),
+        }
+    }
+
+    /// The message for one form field, if the error is about it.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Validation(fields) => fields.get(name).map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// HTTP status the server answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation(_) => 422,
+            AppError::Unauthenticated | AppError::LoginRefused(_) => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyRequests(_) => 429,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 502,
+        }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        tracing::error!(error = %err, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(err: sea_orm::TransactionError<AppError>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_keep_the_first_message_per_field() {
+        let mut errors = FieldErrors::new();
+        errors.add("email", "premier");
+        errors.add("email", "second");
+        let err = errors.into_result().unwrap_err();
+        assert_eq!(err.field("email").as_deref(), Some("premier"));
+        assert_eq!(err.status(), 422);
+    }
+
+    #[test]
+    fn no_field_errors_is_ok() {
+        assert_eq!(FieldErrors::new().into_result(), Ok(()));
+    }
+
+    #[test]
+    fn internal_errors_say_nothing_technical() {
+        assert_eq!(AppError::Internal.status(), 500);
+        assert!(
+            AppError::Internal
+                .message()
+                .starts_with("Une erreur interne")
+        );
+    }
+
+    #[test]
+    fn travels_as_json_and_back() {
+        let err = AppError::validation("email", "L’adresse e-mail est obligatoire.");
+        let bytes = err.ser();
+        assert_eq!(AppError::de(bytes), err);
+    }
+
+    #[test]
+    fn transport_failures_become_app_errors() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Request("timeout".into()));
+        assert_eq!(
+            err.message(),
+            "Le serveur n’a pas pu être joint. Vérifiez votre connexion et réessayez."
+        );
+    }
+}

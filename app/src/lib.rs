@@ -1,0 +1,16 @@
+//! Maillage: the Leptos application (pages, components, server functions),
+//! with its server-only part behind the `ssr` feature.
+#![recursion_limit = "256"]
+
+rust_i18n::i18n!("locales", fallback = "fr");
+
+pub mod api;
+pub mod domain;
+pub mod error;
+pub mod models;
+pub mod policy;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod ui;
+
+pub use ui::app::{App, shell};

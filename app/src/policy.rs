@@ -1,0 +1,84 @@
+//! Who may do what: the one place where access is decided.
+//!
+//! Every server function asks [`authorize`] before touching data; anything not
+//! listed here is denied. Later issues add object-level rules (own project,
+//! shared project) to the same module.
+use crate::domain::Role;
+use crate::error::AppError;
+
+/// Everything a signed-in user can ask the server to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// See one's own home page and account.
+    ViewOwnHome,
+    /// See the list of the structure's accounts (colleagues).
+    ViewTeam,
+    /// Create, deactivate, re-role accounts.
+    ManageUsers,
+}
+
+impl Action {
+    pub const ALL: [Action; 3] = [Action::ViewOwnHome, Action::ViewTeam, Action::ManageUsers];
+}
+
+/// The decision, pure: a function of the role and the action only.
+pub fn allows(role: Role, action: Action) -> bool {
+    match action {
+        Action::ViewOwnHome => true,
+        Action::ViewTeam => role.is_staff(),
+        Action::ManageUsers => role == Role::Admin,
+    }
+}
+
+/// [`allows`] as a `Result`, for server functions: `None` (not signed in)
+/// is `Unauthenticated`, a denial is `Forbidden`.
+pub fn authorize(role: Option<Role>, action: Action) -> Result<(), AppError> {
+    match role {
+        None => Err(AppError::Unauthenticated),
+        Some(role) if allows(role, action) => Ok(()),
+        Some(_) => Err(AppError::Forbidden),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The whole matrix, written out: a change to the policy must change this table.
+    #[test]
+    fn role_action_matrix() {
+        use Action::*;
+        use Role::*;
+        let expected = [
+            (Admin, ViewOwnHome, true),
+            (Admin, ViewTeam, true),
+            (Admin, ManageUsers, true),
+            (Head, ViewOwnHome, true),
+            (Head, ViewTeam, true),
+            (Head, ManageUsers, false),
+            (Officer, ViewOwnHome, true),
+            (Officer, ViewTeam, true),
+            (Officer, ManageUsers, false),
+            (Partner, ViewOwnHome, true),
+            (Partner, ViewTeam, false),
+            (Partner, ManageUsers, false),
+        ];
+        assert_eq!(expected.len(), Role::ALL.len() * Action::ALL.len());
+        for (role, action, allowed) in expected {
+            assert_eq!(allows(role, action), allowed, "{role:?} {action:?}");
+        }
+    }
+
+    #[test]
+    fn anonymous_is_unauthenticated_and_denied_is_forbidden() {
+        assert_eq!(
+            authorize(None, Action::ViewOwnHome),
+            Err(AppError::Unauthenticated)
+        );
+        assert_eq!(
+            authorize(Some(Role::Partner), Action::ViewTeam),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(authorize(Some(Role::Officer), Action::ViewTeam), Ok(()));
+    }
+}

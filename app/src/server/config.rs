@@ -1,0 +1,76 @@
+//! Configuration, read only from environment variables (and `.env`, loaded by
+//! the binary). Every variable is documented in `.env.example`.
+use std::env;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `postgres://…` or `sqlite://…`; default: an SQLite file under `data/`.
+    pub database_url: String,
+    /// Public URL of the site; `https://…` turns on Secure cookies.
+    pub public_url: Option<String>,
+    /// Session ends after this long without a request.
+    pub session_idle: Duration,
+    /// Session ends this long after login, active or not.
+    pub session_absolute: Duration,
+    /// Failed logins in a row before an account is locked.
+    pub max_failed_logins: i32,
+    /// How long a locked account stays locked.
+    pub lockout: Duration,
+    /// Login attempts allowed per client IP per minute.
+    pub login_attempts_per_ip_per_minute: u32,
+    /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/maillage.db?mode=rwc";
+
+fn var(name: &str) -> Option<String> {
+    env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name} : « {raw} » n’est pas un nombre valide")),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, String> {
+        Ok(Self {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            public_url: var("PUBLIC_URL"),
+            session_idle: Duration::from_secs(60 * number("SESSION_IDLE_MINUTES", 120u64)?),
+            session_absolute: Duration::from_secs(3600 * number("SESSION_ABSOLUTE_HOURS", 12u64)?),
+            max_failed_logins: number("LOGIN_MAX_FAILURES", 5i32)?,
+            lockout: Duration::from_secs(60 * number("LOGIN_LOCKOUT_MINUTES", 15u64)?),
+            login_attempts_per_ip_per_minute: number("LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", 20u32)?
+                .max(1),
+            trust_proxy: matches!(var("TRUST_PROXY").as_deref(), Some("1" | "true" | "yes")),
+        })
+    }
+
+    /// A configuration for the given database with the default policies.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            public_url: None,
+            session_idle: Duration::from_secs(120 * 60),
+            session_absolute: Duration::from_secs(12 * 3600),
+            max_failed_logins: 5,
+            lockout: Duration::from_secs(15 * 60),
+            login_attempts_per_ip_per_minute: 20,
+            trust_proxy: false,
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+}

@@ -1,0 +1,4 @@
+//! SeaORM entities, written and owned by hand (not generated): each mirrors
+//! a table created in `migrations/`.
+pub mod session;
+pub mod user;

@@ -1,0 +1,12 @@
+//! Server-only code (feature `ssr`): database entities, services, sessions.
+//! Nothing here is compiled into the wasm; the UI only sees `crate::models`.
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod passwords;
+pub mod services;
+pub mod session_store;
+pub mod state;
+
+pub use state::AppState;

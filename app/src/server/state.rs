@@ -1,0 +1,48 @@
+//! Shared server state, provided to every request, SSR render and server function.
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use leptos::prelude::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+use super::config::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub leptos_options: LeptosOptions,
+    /// Login attempts per client IP (in memory, per instance; the per-account
+    /// counter lives in the database and holds across instances).
+    pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: Config, leptos_options: LeptosOptions) -> Self {
+        let per_minute =
+            NonZeroU32::new(config.login_attempts_per_ip_per_minute).unwrap_or(NonZeroU32::MIN);
+        Self {
+            db,
+            login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            config: Arc::new(config),
+            leptos_options,
+        }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}

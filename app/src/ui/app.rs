@@ -1,0 +1,60 @@
+use leptos::prelude::*;
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+};
+use rust_i18n::t;
+
+use super::components::layout::Layout;
+use super::pages::{home::HomePage, login::LoginPage, not_found::NotFound, team::TeamPage};
+use crate::api::auth::me;
+use crate::error::AppError;
+use crate::models::CurrentUser;
+
+/// The signed-in user, loaded once per page load and shared by every page.
+pub type MeResource = Resource<Result<Option<CurrentUser>, AppError>>;
+
+/// The HTML document around the app (server side).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="fr">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let me: MeResource = Resource::new(|| (), |_| me());
+    provide_context(me);
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/maillage.css" />
+        <Link rel="icon" href="/favicon.ico" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Maillage".to_owned() } else { format!("{page} · Maillage") }
+        } />
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("connexion") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("equipe") view=TeamPage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+        <noscript>{t!("app.tagline")}</noscript>
+    }
+}

@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use rust_i18n::t;
+
+use crate::api::auth::Logout;
+use crate::models::CurrentUser;
+use crate::policy::{Action, allows};
+use crate::ui::app::MeResource;
+
+/// The frame of every page: skip link, header with the user, navigation, main.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    // Set only in the browser, once the page is interactive (tests wait for it).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <a class="skip-link" href="#contenu">{t!("app.skip_link")}</a>
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                {t!("app.name")}
+            </a>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    me.await.ok().flatten().map(|user| view! { <UserMenu user /> })
+                })}
+            </Suspense>
+        </header>
+        <main id="contenu" tabindex="-1" data-hydrated=move || hydrated.get().to_string()>
+            {children()}
+        </main>
+    }
+}
+
+#[component]
+fn UserMenu(user: CurrentUser) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    // After logout, a full page load drops every cached piece of the session.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            let _ = window().location().set_href("/connexion?deconnecte=1");
+        }
+    });
+    let show_team = allows(user.role, Action::ViewTeam);
+    view! {
+        <nav class="main-nav" aria-label=t!("nav.label").into_owned()>
+            <ul>
+                <li><A href="/">{t!("nav.home")}</A></li>
+                {show_team.then(|| view! { <li><A href="/equipe">{t!("nav.team")}</A></li> })}
+            </ul>
+        </nav>
+        <div class="user-box">
+            <span class="visually-hidden">{t!("nav.connected_as")}" "</span>
+            <span class="user-name" data-testid="user-name">{user.display_name.clone()}</span>
+            <span class="role-badge" data-testid="user-role">{user.role.label()}</span>
+            <ActionForm action=logout attr:class="logout-form">
+                <button type="submit" class="button-link">{t!("nav.logout")}</button>
+            </ActionForm>
+        </div>
+    }
+}

@@ -1,0 +1,4 @@
+//! Reusable pieces of UI.
+pub mod error;
+pub mod field;
+pub mod layout;

@@ -1,0 +1,4 @@
+//! The user interface: the app shell and routes, pages, reusable components.
+pub mod app;
+pub mod components;
+pub mod pages;

@@ -1,0 +1,128 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use rust_i18n::t;
+
+use crate::api::users::{CreateUser, list_users};
+use crate::domain::Role;
+use crate::models::UserSummary;
+use crate::policy::{Action, allows};
+use crate::ui::app::MeResource;
+use crate::ui::components::error::ErrorNotice;
+use crate::ui::components::field::Field;
+
+/// The structure's accounts; admins can create new ones.
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    let create = ServerAction::<CreateUser>::new();
+    let users = Resource::new(move || create.version().get(), |_| list_users());
+
+    view! {
+        <Title text=t!("team.title").into_owned() />
+        <h1>{t!("team.title")}</h1>
+        <p>{t!("team.intro")}</p>
+        <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(list) => view! { <UserTable users=list /> }.into_any(),
+                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let can_manage = matches!(me.await, Ok(Some(user)) if allows(user.role, Action::ManageUsers));
+                can_manage.then(|| view! { <CreateUserForm action=create /> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!("team.col_name")}</th>
+                        <th scope="col">{t!("team.col_email")}</th>
+                        <th scope="col">{t!("team.col_role")}</th>
+                        <th scope="col">{t!("team.col_status")}</th>
+                        <th scope="col">{t!("team.col_last_login")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {users
+                        .into_iter()
+                        .map(|u| {
+                            view! {
+                                <tr>
+                                    <td>{u.display_name}</td>
+                                    <td>{u.email}</td>
+                                    <td>{u.role.label()}</td>
+                                    <td>{if u.active { t!("team.active") } else { t!("team.inactive") }}</td>
+                                    <td>
+                                        {u.last_login_at
+                                            .map(|at| at.format("%d/%m/%Y %H:%M UTC").to_string())
+                                            .unwrap_or_else(|| t!("team.never").into_owned())}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn CreateUserForm(action: ServerAction<CreateUser>) -> impl IntoView {
+    let value = action.value();
+    let error = move |name: &'static str| {
+        Signal::derive(move || {
+            value
+                .get()
+                .and_then(Result::err)
+                .and_then(|e| e.field(name))
+        })
+    };
+    let general = move || match value.get() {
+        Some(Err(err)) => Some(err.message()),
+        _ => None,
+    };
+    let created = move || match value.get() {
+        Some(Ok(user)) => Some(t!("team.created", email = user.email).into_owned()),
+        _ => None,
+    };
+    view! {
+        <section class="card" aria-labelledby="create-user-title">
+            <h2 id="create-user-title">{t!("team.create_title")}</h2>
+            <p class="notice" role="status">{created}</p>
+            <ActionForm action attr:class="form" attr:novalidate="true">
+                <Field name="form[display_name]" id="display_name" label=t!("team.name").into_owned()
+                    autocomplete="off" required=true error=error("display_name") />
+                <Field name="form[email]" id="new_email" label=t!("team.email").into_owned() kind="email"
+                    autocomplete="off" required=true error=error("email") />
+                <div class="field" class:has-error=move || error("role").get().is_some()>
+                    <label for="role">{t!("team.role")}" *"</label>
+                    <select id="role" name="form[role]" required>
+                        {Role::ALL
+                            .into_iter()
+                            .map(|r| view! { <option value=r.as_str() selected=r == Role::Officer>{r.label()}</option> })
+                            .collect_view()}
+                    </select>
+                    <p class="field-error" role="alert">{move || error("role").get()}</p>
+                </div>
+                <Field name="form[password]" id="new_password" label=t!("team.password").into_owned()
+                    kind="password" autocomplete="new-password" hint=t!("team.password_hint").into_owned()
+                    required=true error=error("password") />
+                <p class="form-error" role="alert">{general}</p>
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {t!("team.submit")}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,23 @@
+import { expect, type Page } from '@playwright/test';
+
+export const DEMO_PASSWORD = 'maillage-demo-2026';
+
+export const ACCOUNTS = {
+  admin: { email: 'admin@cc-demo-maillage.fr', name: 'Nadia Admin', role: 'Administrateur·rice', home: 'Administration' },
+  head: { email: 'sophie.lambert@cc-demo-maillage.fr', name: 'Sophie Lambert', role: 'Responsable de pôle', home: 'Portefeuille' },
+  officer: { email: 'julien.moreau@cc-demo-maillage.fr', name: 'Julien Moreau', role: 'Chargé·e de mission', home: 'Mes projets' },
+  partner: { email: 'c.durand@mairie-demo-maillage.fr', name: 'Christine Durand', role: 'Partenaire', home: 'Projets partagés avec moi' },
+} as const;
+
+/** Waits until the wasm has hydrated the page (an Effect sets this attribute). */
+export async function hydrated(page: Page) {
+  await expect(page.locator('main#contenu')).toHaveAttribute('data-hydrated', 'true');
+}
+
+export async function login(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto('/connexion');
+  await hydrated(page);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+}

@@ -1,0 +1,20 @@
+//! Schema migrations for Maillage, for PostgreSQL and SQLite alike.
+//!
+//! Each migration is a self-contained file `mYYYYMMDD_HHMMSS_name.rs`; the
+//! server applies pending ones at start (`maillage migrate` does it alone).
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_users;
+mod m20261128_000002_create_sessions;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_create_users::Migration),
+            Box::new(m20261128_000002_create_sessions::Migration),
+        ]
+    }
+}

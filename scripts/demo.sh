@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds Maillage (release) and serves it on SQLite with the demo data.
+# Usage: scripts/demo.sh            (http://127.0.0.1:3000)
+#        PORT=8080 scripts/demo.sh
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+ensure_build_tools
+say "Compilation (release)"
+cargo leptos build --release
+
+export DATABASE_URL="${DATABASE_URL:-sqlite://data/maillage.db?mode=rwc}"
+export LEPTOS_SITE_ROOT="$ROOT/target/site"
+export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:${PORT:-3000}}"
+BIN="$(server_binary)"
+
+say "Données de démonstration"
+"$BIN" demo
+
+say "Démarrage"
+echo "Ouvrez http://$LEPTOS_SITE_ADDR/connexion et connectez-vous avec l'un des comptes ci-dessus."
+echo "(Ctrl+C pour arrêter)"
+exec "$BIN" serve

@@ -1,0 +1,116 @@
+# Shared helpers for scripts/demo.sh and scripts/test.sh: install what is
+# missing, never rely on anything installed by hand. Sourced, not run.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/target/tools"
+export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
+
+CARGO_LEPTOS_VERSION="0.3.10"
+BINARYEN_VERSION="132"
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf '\nERREUR : %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "il faut être root pour : $*"; fi
+}
+
+APT_UPDATED=""
+apt_install() {
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# The wasm-bindgen version pinned by Cargo.lock (the CLI must match it exactly).
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_build_tools() {
+  command -v cargo >/dev/null || die "Rust (cargo) est requis : https://rustup.rs"
+  command -v npm >/dev/null || { say "Installation de Node.js et npm"; apt_install nodejs npm; }
+  (cd "$ROOT" && rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown) \
+    || { say "Ajout de la cible wasm32"; (cd "$ROOT" && rustup target add wasm32-unknown-unknown); }
+
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    say "Installation de cargo-leptos $CARGO_LEPTOS_VERSION (une dizaine de minutes, une seule fois)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+
+  local wbv; wbv="$(wasm_bindgen_version)"
+  [ -n "$wbv" ] || die "version de wasm-bindgen introuvable dans Cargo.lock"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbv\$"; then
+    say "Installation de wasm-bindgen-cli $wbv (même version que Cargo.lock)"
+    # Without --locked: with it, a pinned dependency is missing from the registry.
+    cargo install wasm-bindgen-cli --version "$wbv" --force
+  fi
+
+  # wasm-opt from npm's binaryen: Debian's older binaryen silently breaks hydration.
+  if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+    say "Installation de wasm-opt (binaryen $BINARYEN_VERSION, npm)"
+    mkdir -p "$TOOLS"
+    npm install --prefix "$TOOLS" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >/dev/null
+  fi
+  [ "$(command -v wasm-opt)" = "$TOOLS/node_modules/.bin/wasm-opt" ] || die "wasm-opt attendu dans $TOOLS"
+}
+
+ensure_browser_tools() {
+  [ -x /usr/bin/chromium ] || { say "Installation de Chromium (Debian)"; apt_install chromium; }
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+    say "Installation des paquets Node des tests navigateur"
+    # The browser is Debian's Chromium: never let Playwright download one.
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+# Sets PG_ADMIN_URL to a PostgreSQL server where we may create databases:
+# the given TEST_DATABASE_URL/DATABASE_URL, the local one on 127.0.0.1:5432,
+# or a throwaway cluster started here (binaries installed if absent).
+PG_THROWAWAY_DIR=""
+ensure_postgres() {
+  if [ -n "${TEST_DATABASE_URL:-}" ]; then PG_ADMIN_URL="$TEST_DATABASE_URL"; return; fi
+  case "${DATABASE_URL:-}" in postgres*) PG_ADMIN_URL="$DATABASE_URL"; return;; esac
+  command -v psql >/dev/null || { say "Installation du client PostgreSQL"; apt_install postgresql-client; }
+  if psql "postgres://postgres@127.0.0.1:5432/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
+    PG_ADMIN_URL="postgres://postgres@127.0.0.1:5432/postgres"; return
+  fi
+  local bindir
+  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+    say "Installation de PostgreSQL (binaires)"
+    apt_install postgresql
+    bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  fi
+  local port=55432
+  PG_THROWAWAY_DIR="$(mktemp -d /tmp/maillage-pg.XXXXXX)"
+  say "Démarrage d'un PostgreSQL jetable ($PG_THROWAWAY_DIR, port $port)"
+  local run=()
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || as_root useradd --system --no-create-home postgres
+    chown postgres "$PG_THROWAWAY_DIR"
+    run=(runuser -u postgres --)
+  fi
+  "${run[@]}" "$bindir/initdb" -D "$PG_THROWAWAY_DIR/data" --auth=trust -U postgres >/dev/null
+  "${run[@]}" "$bindir/pg_ctl" -D "$PG_THROWAWAY_DIR/data" -l "$PG_THROWAWAY_DIR/log" \
+    -o "-p $port -k $PG_THROWAWAY_DIR -c listen_addresses=127.0.0.1 -c fsync=off" -w start >/dev/null
+  PG_ADMIN_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  trap stop_postgres EXIT
+}
+
+stop_postgres() {
+  if [ -n "$PG_THROWAWAY_DIR" ]; then
+    local bindir; bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+    if [ "$(id -u)" = 0 ]; then
+      runuser -u postgres -- "$bindir/pg_ctl" -D "$PG_THROWAWAY_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    else
+      "$bindir/pg_ctl" -D "$PG_THROWAWAY_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$PG_THROWAWAY_DIR"
+  fi
+}
+
+# Path of the release server binary built by `cargo leptos build --release`.
+server_binary() {
+  echo "$ROOT/target/server-release/maillage"
+}

@@ -1,0 +1,9 @@
+//! The HTTP side of Maillage: the axum router around the Leptos app, its
+//! middleware, and the command-line operations of the `maillage` binary.
+pub mod demo;
+pub mod health;
+pub mod middleware;
+pub mod router;
+pub mod site;
+
+pub use router::router;

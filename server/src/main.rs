@@ -1,0 +1,182 @@
+//! The `maillage` binary: serve the app, migrate, create accounts, seed demo data.
+use std::io::BufRead;
+
+use clap::{Parser, Subcommand};
+use tower_sessions::ExpiredDeletion;
+
+use app::models::NewUserForm;
+use app::server::{AppState, config::Config, db, services::users, session_store::SeaOrmStore};
+use server::{demo, router, site};
+
+#[derive(Parser)]
+#[command(
+    name = "maillage",
+    version,
+    about = "Maillage : le suivi des projets de territoire"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the application (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an account. The password is read from standard input (one line)
+    /// unless --password is given.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, head, officer or partner.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Load the demonstration data (idempotent) and print the demo logins.
+    Demo,
+}
+
+#[tokio::main]
+async fn main() {
+    let _ = dotenvy::dotenv();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    if let Err(message) = run(Cli::parse()).await {
+        eprintln!("Erreur : {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::from_env()?;
+    let conn = db::connect(&config.database_url).await.map_err(|e| {
+        format!(
+            "connexion à la base impossible ({}) : {e}",
+            redact(&config.database_url)
+        )
+    })?;
+    db::migrate(&conn)
+        .await
+        .map_err(|e| format!("migration impossible : {e}"))?;
+
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(conn, config).await,
+        Command::Migrate => {
+            println!("Base de données à jour.");
+            Ok(())
+        }
+        Command::CreateUser {
+            email,
+            name,
+            role,
+            password,
+        } => {
+            let password = match password {
+                Some(p) => p,
+                None => {
+                    eprintln!("Mot de passe (une ligne sur l’entrée standard) :");
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .lock()
+                        .read_line(&mut line)
+                        .map_err(|e| e.to_string())?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let form = NewUserForm {
+                display_name: name,
+                email,
+                role,
+                password,
+            };
+            let new = form.validate().map_err(describe)?;
+            let created = users::create(&conn, new).await.map_err(describe)?;
+            println!(
+                "Compte créé : {} ({}), rôle {}",
+                created.display_name,
+                created.email,
+                created.role.label()
+            );
+            Ok(())
+        }
+        Command::Demo => {
+            let created = demo::seed(&conn).await.map_err(describe)?;
+            println!("Données de démonstration chargées ({created} compte(s) créé(s)).");
+            print_demo_logins();
+            Ok(())
+        }
+    }
+}
+
+async fn serve(conn: sea_orm::DatabaseConnection, config: Config) -> Result<(), String> {
+    let options = site::leptos_options();
+    let addr = options.site_addr;
+    let store = SeaOrmStore::new(conn.clone());
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if let Err(err) = store.delete_expired().await {
+                tracing::warn!(error = %err, "expired session cleanup failed");
+            }
+        }
+    });
+    let state = AppState::new(conn, config, options);
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("impossible d’écouter sur {addr} : {e}"))?;
+    println!("Maillage est prêt : http://{addr}/");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
+}
+
+fn print_demo_logins() {
+    println!(
+        "Comptes de démonstration (mot de passe : {}) :",
+        demo::DEMO_PASSWORD
+    );
+    for (email, name, role) in demo::DEMO_USERS {
+        println!("  {:<22} {:<40} {}", role.label(), email, name);
+    }
+}
+
+/// A field-by-field account of an error, for the terminal.
+fn describe(err: app::error::AppError) -> String {
+    match &err {
+        app::error::AppError::Validation(fields) => fields
+            .0
+            .iter()
+            .map(|(field, message)| format!("{field} : {message}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => err.message(),
+    }
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,118 @@
+//! Deny by default: finds the signed-in user for every request and sends
+//! anonymous visitors of any non-public path to the login page (pages) or
+//! answers 401 (server functions). Permission checks per action happen in
+//! the server functions, through `app::policy`.
+use axum::{
+    extract::{Request, State},
+    http::{StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::Utc;
+use tower_sessions::Session;
+
+use app::error::AppError;
+use app::server::{AppState, auth};
+
+/// Paths anyone may reach without a session.
+fn is_public(path: &str) -> bool {
+    matches!(
+        path,
+        "/connexion"
+            | "/healthz"
+            | "/favicon.ico"
+            | "/api/auth/login"
+            | "/api/auth/logout"
+            | "/api/auth/me"
+    ) || is_asset(path)
+}
+
+/// Compiled assets: no session work at all.
+fn is_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.ico" || path == "/robots.txt"
+}
+
+const LAST_SEEN: &str = "last_seen";
+
+pub async fn auth_gate(
+    State(state): State<AppState>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_owned();
+    if is_asset(&path) {
+        return next.run(req).await;
+    }
+    let user = match auth::user_of_session(&state, &session).await {
+        Ok(user) => user,
+        Err(err) => return error_response(&err),
+    };
+    match user {
+        Some(user) => {
+            touch(&session).await;
+            req.extensions_mut().insert(user);
+            next.run(req).await
+        }
+        None if is_public(&path) => next.run(req).await,
+        None if path.starts_with("/api/") => error_response(&AppError::Unauthenticated),
+        None => {
+            let target = req
+                .uri()
+                .path_and_query()
+                .map(|pq| pq.as_str().to_owned())
+                .unwrap_or_else(|| path.clone());
+            let next: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
+            Redirect::to(&format!("/connexion?suivant={next}")).into_response()
+        }
+    }
+}
+
+/// Extends the idle expiry at most once a minute (a session write), instead
+/// of writing the session on every request.
+async fn touch(session: &Session) {
+    let now = Utc::now().timestamp();
+    let last = session
+        .get::<i64>(LAST_SEEN)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if now - last >= 60 {
+        let _ = session.insert(LAST_SEEN, now).await;
+    }
+}
+
+fn error_response(err: &AppError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_string(err).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_login_door_and_assets_are_public() {
+        for public in [
+            "/connexion",
+            "/healthz",
+            "/pkg/maillage.wasm",
+            "/api/auth/login",
+            "/favicon.ico",
+        ] {
+            assert!(is_public(public), "{public}");
+        }
+        for private in [
+            "/",
+            "/equipe",
+            "/api/users/list",
+            "/api/users/create",
+            "/connexion/x",
+            "/pkgx",
+        ] {
+            assert!(!is_public(private), "{private}");
+        }
+    }
+}

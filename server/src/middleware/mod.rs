@@ -1,0 +1,3 @@
+//! Request guards that run before any page or server function.
+pub mod auth_gate;
+pub mod origin_guard;

@@ -1,0 +1,47 @@
+//! The axum router: pages and server functions from the Leptos app, health,
+//! static files, and the guards every request passes through.
+use axum::{Router, middleware::from_fn, middleware::from_fn_with_state, routing::get};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite, cookie::time};
+
+use app::server::{AppState, session_store::SeaOrmStore};
+use app::{App, shell};
+
+use crate::health::healthz;
+use crate::middleware::{auth_gate::auth_gate, origin_guard::origin_guard};
+
+pub const SESSION_COOKIE: &str = "maillage_session";
+
+/// Builds the whole application for `state`. Layers, outermost first:
+/// trace → compression → origin guard → sessions → auth gate → routes.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let idle =
+        time::Duration::seconds(i64::try_from(state.config.session_idle.as_secs()).unwrap_or(7200));
+    let sessions = SessionManagerLayer::new(SeaOrmStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(idle));
+    let context_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(state.clone(), auth_gate))
+        .layer(sessions)
+        .layer(from_fn(origin_guard))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
