@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs the whole test suite, installing whatever is missing:
+# fmt, clippy (ssr + hydrate, warnings are errors), unit and integration
+# tests on PostgreSQL and SQLite, then the browser tests (Playwright in
+# Debian's Chromium) against the release build.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+START=$(date +%s)
+LOGS="$ROOT/target/test-logs"
+mkdir -p "$LOGS"
+
+ensure_build_tools
+ensure_browser_tools
+ensure_postgres
+export TEST_DATABASE_URL="$PG_ADMIN_URL"
+# Databases left by an interrupted earlier run (mt_* are test databases).
+psql "$PG_ADMIN_URL" -Atqc "select datname from pg_database where datname like 'mt\\_%'" 2>/dev/null \
+  | while read -r db; do psql "$PG_ADMIN_URL" -qc "drop database if exists \"$db\" with (force)" >/dev/null 2>&1 || true; done
+
+say "Formatage (cargo fmt --check)"
+cargo fmt --all --check
+
+say "Clippy côté serveur (ssr)"
+cargo clippy -p app -p migrations -p server --features app/ssr --all-targets -- -D warnings
+
+say "Clippy côté navigateur (hydrate, wasm32)"
+cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+
+say "Tests unitaires et d'intégration (PostgreSQL : ${PG_ADMIN_URL%%@*}@…, SQLite)"
+cargo test -p app -p migrations -p server --features app/ssr 2>&1 | tee "$LOGS/cargo-test.log"
+
+say "Compilation release (cargo leptos)"
+cargo leptos build --release 2>&1 | tail -n 5
+
+say "Tests navigateur (Playwright, Chromium Debian)"
+(cd end2end && MAILLAGE_BIN="$(server_binary)" npx playwright test 2>&1) | tee "$LOGS/playwright.log"
+
+rust_passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$LOGS/cargo-test.log" | awk '{s+=$4} END {print s+0}')
+e2e_passed=$(grep -Eo '^ +[0-9]+ passed' "$LOGS/playwright.log" | awk '{s+=$1} END {print s+0}')
+elapsed=$(( $(date +%s) - START ))
+echo
+echo "Rust : $rust_passed tests, navigateur : $e2e_passed tests, en ${elapsed} s."
+echo "suite: $((rust_passed + e2e_passed)) passed, 0 failed"

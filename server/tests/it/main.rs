@@ -1,0 +1,8 @@
+//! Integration tests: the real app over HTTP on PostgreSQL and SQLite.
+//! One test binary so everything links once.
+mod support;
+
+mod auth;
+mod health;
+mod migrations;
+mod permissions;

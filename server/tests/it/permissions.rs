@@ -1,0 +1,208 @@
+use std::collections::BTreeSet;
+
+use app::domain::Role;
+use app::error::AppError;
+use app::models::UserSummary;
+
+use crate::both_backends;
+use crate::support::{Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login};
+
+/// Server functions anyone may call, signed in or not.
+const PUBLIC_FUNCTIONS: &[&str] = &["/api/auth/login", "/api/auth/logout", "/api/auth/me"];
+/// Pages anyone may open.
+const PUBLIC_PAGES: &[&str] = &["/connexion"];
+
+/// Every server function the app registered (from the registry, not a list).
+fn registered_functions() -> BTreeSet<String> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _method)| path.to_owned())
+        .collect()
+}
+
+/// Every page route the app declares (from the router).
+fn registered_pages() -> BTreeSet<String> {
+    leptos_axum::generate_route_list(app::App)
+        .iter()
+        .map(|route| route.path().to_owned())
+        .collect()
+}
+
+/// A valid account-creation form with a unique address.
+fn new_user_form(tag: &str) -> Vec<(String, String)> {
+    vec![
+        ("form[display_name]".into(), "Léa Fontaine".into()),
+        ("form[email]".into(), format!("lea.{tag}@cc-exemple.fr")),
+        ("form[role]".into(), "officer".into()),
+        ("form[password]".into(), "une longue phrase de passe".into()),
+    ]
+}
+
+/// What each role gets from each protected server function.
+fn expected_status(function: &str, role: Role) -> u16 {
+    match (function, role) {
+        ("/api/users/list", Role::Partner) => 403,
+        ("/api/users/list", _) => 200,
+        ("/api/users/create", Role::Admin) => 200,
+        ("/api/users/create", _) => 403,
+        (other, _) => panic!("no policy expectation for server function {other}: add it to this matrix"),
+    }
+}
+
+fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
+    match function {
+        "/api/users/create" => new_user_form(tag),
+        _ => Vec::new(),
+    }
+}
+
+async fn anonymous_gets_the_login_page_everywhere(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    let http = client();
+
+    let pages = registered_pages();
+    assert!(pages.len() >= 3, "routes found: {pages:?}");
+    for page in pages.iter().chain(std::iter::once(&"/page-inconnue".to_owned())) {
+        let res = http.get(app.url(page)).send().await.expect("req");
+        if PUBLIC_PAGES.contains(&page.as_str()) {
+            assert_eq!(res.status(), 200, "{page}");
+            continue;
+        }
+        assert_eq!(res.status(), 303, "{page} must redirect to login");
+        let location = res.headers()["location"].to_str().expect("loc");
+        let expected: String = form_urlencoded::byte_serialize(page.as_bytes()).collect();
+        assert_eq!(location, format!("/connexion?suivant={expected}"), "{page}");
+    }
+
+    let functions = registered_functions();
+    for f in PUBLIC_FUNCTIONS {
+        assert!(functions.contains(*f), "{f} is not registered");
+    }
+    for function in functions.iter().filter(|f| !PUBLIC_FUNCTIONS.contains(&f.as_str())) {
+        let res = http.post(app.url(function)).form(&form_for(function, "anon")).send().await.expect("req");
+        assert_eq!(res.status(), 401, "{function}");
+        assert_eq!(res.json::<AppError>().await.expect("json"), AppError::Unauthenticated, "{function}");
+    }
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(anonymous_gets_the_login_page_everywhere);
+
+/// Each role × each protected server function, called by URL like an
+/// attacker would, not through the UI.
+async fn role_matrix_over_http(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    for role in Role::ALL {
+        create_user(&app.db, &format!("{role}@cc-exemple.fr"), role).await;
+    }
+    let functions = registered_functions();
+    for role in Role::ALL {
+        let http = client();
+        assert_eq!(login(&http, &app, &format!("{role}@cc-exemple.fr"), PASSWORD).await.status(), 200);
+        for function in functions.iter().filter(|f| !PUBLIC_FUNCTIONS.contains(&f.as_str())) {
+            let res = http
+                .post(app.url(function))
+                .form(&form_for(function, role.as_str()))
+                .send()
+                .await
+                .expect("req");
+            let expected = expected_status(function, role);
+            assert_eq!(res.status().as_u16(), expected, "{role} → {function}");
+            if expected == 403 {
+                assert_eq!(res.json::<AppError>().await.expect("json"), AppError::Forbidden);
+            }
+        }
+    }
+    // Only the admin's creation went through.
+    let http = client();
+    login(&http, &app, "admin@cc-exemple.fr", PASSWORD).await;
+    let list: Vec<UserSummary> = call(&http, &app, "users/list", &[]).await.json().await.expect("json");
+    let created: Vec<_> = list.iter().filter(|u| u.email.starts_with("lea.")).map(|u| u.email.as_str()).collect();
+    assert_eq!(created, vec!["lea.admin@cc-exemple.fr"]);
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(role_matrix_over_http);
+
+async fn account_creation_reports_each_bad_field(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
+    let http = client();
+    login(&http, &app, "admin@cc-exemple.fr", PASSWORD).await;
+
+    let bad = [
+        ("form[display_name]", ""),
+        ("form[email]", "pas-une-adresse"),
+        ("form[role]", "chef"),
+        ("form[password]", "court"),
+    ];
+    let res = http.post(app.url("/api/users/create")).form(&bad).send().await.expect("req");
+    assert_eq!(res.status(), 422);
+    let err: AppError = res.json().await.expect("json");
+    assert_eq!(err.field("display_name").as_deref(), Some("Le nom est obligatoire."));
+    assert!(err.field("email").expect("email error").contains("n’est pas valide"));
+    assert!(err.field("role").expect("role error").contains("Rôle inconnu"));
+    assert_eq!(err.field("password").as_deref(), Some("Le mot de passe doit contenir au moins 12 caractères."));
+
+    // A taken address (in any case) is a field error, and nothing is written.
+    let mut dup = new_user_form("x");
+    dup[1].1 = "ADMIN@cc-exemple.fr".into();
+    let res = http.post(app.url("/api/users/create")).form(&dup).send().await.expect("req");
+    assert_eq!(res.status(), 422);
+    let err: AppError = res.json().await.expect("json");
+    assert_eq!(err.field("email").as_deref(), Some("Un compte existe déjà avec cette adresse e-mail."));
+    let list: Vec<UserSummary> = call(&http, &app, "users/list", &[]).await.json().await.expect("json");
+    assert_eq!(list.len(), 1);
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(account_creation_reports_each_bad_field);
+
+async fn cross_origin_posts_are_refused(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
+    let http = client();
+    login(&http, &app, "admin@cc-exemple.fr", PASSWORD).await;
+
+    let attempt = |headers: &'static [(&'static str, &'static str)], tag: &str| {
+        let mut req = http.post(app.url("/api/users/create")).form(&new_user_form(tag));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send()
+    };
+    let res = attempt(&[("origin", "https://evil.example")], "evil1").await.expect("req");
+    assert_eq!(res.status(), 403);
+    let res = attempt(&[("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")], "evil2").await.expect("req");
+    assert_eq!(res.status(), 403);
+    // A cross-site login attempt (login CSRF) is refused too.
+    let res = http
+        .post(app.url("/api/auth/login"))
+        .header("origin", "https://evil.example")
+        .form(&[("email", "admin@cc-exemple.fr"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(res.status(), 403);
+
+    let list: Vec<UserSummary> = call(&http, &app, "users/list", &[]).await.json().await.expect("json");
+    assert_eq!(list.len(), 1, "nothing was created by the refused requests");
+
+    // The same request from the app's own pages goes through.
+    let origin = format!("http://{}", app.addr);
+    let res = http
+        .post(app.url("/api/users/create"))
+        .header("origin", origin)
+        .header("sec-fetch-site", "same-origin")
+        .form(&new_user_form("ok"))
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(res.status(), 200);
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(cross_origin_posts_are_refused);

@@ -1,0 +1,246 @@
+//! Test support: a real database per test (PostgreSQL cloned from a migrated
+//! template, or a fresh SQLite file) and the real app served over HTTP.
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use app::domain::{Email, Role};
+use app::models::NewUser;
+use app::server::{AppState, config::Config, db, services::users};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use tokio::sync::OnceCell;
+use tokio::task::JoinHandle;
+
+pub const PASSWORD: &str = "une phrase de passe solide";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// The PostgreSQL server tests may create databases on.
+pub fn pg_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn pg_url_for(db_name: &str) -> String {
+    let admin = pg_admin_url();
+    let (base, query) = match admin.split_once('?') {
+        Some((b, q)) => (b.to_owned(), format!("?{q}")),
+        None => (admin.clone(), String::new()),
+    };
+    let root = base.rsplit_once('/').map(|(r, _)| r.to_owned()).unwrap_or(base);
+    format!("{root}/{db_name}{query}")
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+/// Migrates a template database once per test process.
+async fn pg_template() -> String {
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("mt_tpl_{}", std::process::id());
+            let admin = sea_orm::Database::connect(pg_admin_url()).await.expect("PostgreSQL reachable");
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                .await
+                .expect("drop old template");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create template");
+            admin.close().await.ok();
+            let tpl = db::connect(&pg_url_for(&name)).await.expect("connect template");
+            db::migrate(&tpl).await.expect("migrate template");
+            tpl.close().await.ok();
+            name
+        })
+        .await
+        .clone()
+}
+
+/// One test's own database.
+pub struct TestDb {
+    pub backend: Backend,
+    pub url: String,
+    pub name: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// A fresh, migrated database.
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Postgres => {
+                let template = pg_template().await;
+                let name = format!("mt_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+                let admin = sea_orm::Database::connect(pg_admin_url()).await.expect("PostgreSQL reachable");
+                // Cloning a template fails while another clone reads it: retry briefly.
+                let mut tries = 0;
+                loop {
+                    match admin
+                        .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                        .await
+                    {
+                        Ok(_) => break,
+                        Err(err) if tries < 50 => {
+                            tries += 1;
+                            let _ = err;
+                            tokio::time::sleep(Duration::from_millis(100)).await;
+                        }
+                        Err(err) => panic!("create test database: {err}"),
+                    }
+                }
+                admin.close().await.ok();
+                Self { backend, url: pg_url_for(&name), name, _dir: None }
+            }
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("test.db");
+                let url = format!("sqlite://{}?mode=rwc", path.display());
+                let conn = db::connect(&url).await.expect("open sqlite");
+                db::migrate(&conn).await.expect("migrate sqlite");
+                conn.close().await.ok();
+                Self { backend, url, name: path.display().to_string(), _dir: Some(dir) }
+            }
+        }
+    }
+
+    /// An empty database (no migrations applied).
+    pub async fn empty(backend: Backend) -> Self {
+        match backend {
+            Backend::Postgres => {
+                let name = format!("mt_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+                let admin = sea_orm::Database::connect(pg_admin_url()).await.expect("PostgreSQL reachable");
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create db");
+                admin.close().await.ok();
+                Self { backend, url: pg_url_for(&name), name, _dir: None }
+            }
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("empty.db");
+                Self {
+                    backend,
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    name: path.display().to_string(),
+                    _dir: Some(dir),
+                }
+            }
+        }
+    }
+
+    pub async fn connect(&self) -> DatabaseConnection {
+        db::connect(&self.url).await.expect("connect test database")
+    }
+
+    /// Drops a PostgreSQL test database (SQLite files go with their temp dir).
+    pub async fn drop(self) {
+        if self.backend == Backend::Postgres {
+            let admin = sea_orm::Database::connect(pg_admin_url()).await.expect("PostgreSQL reachable");
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+                .await
+                .expect("drop test database");
+            admin.close().await.ok();
+        }
+    }
+}
+
+pub async fn create_user(db: &DatabaseConnection, email: &str, role: Role) -> i64 {
+    users::create(
+        db,
+        NewUser {
+            display_name: format!("Test {role}"),
+            email: Email::parse(email).expect("valid email"),
+            role,
+            password: PASSWORD.to_owned(),
+        },
+    )
+    .await
+    .expect("create user")
+    .id
+}
+
+/// The real application, served on a random local port.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: DatabaseConnection,
+    handle: JoinHandle<()>,
+}
+
+impl TestApp {
+    pub async fn spawn(test_db: &TestDb) -> Self {
+        Self::spawn_with(test_db, Config::for_database(&test_db.url)).await
+    }
+
+    pub async fn spawn_with(test_db: &TestDb, config: Config) -> Self {
+        let db = test_db.connect().await;
+        let state = AppState::new(db.clone(), config, server::site::leptos_options());
+        let router = server::router(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let handle = tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .expect("serve");
+        });
+        Self { addr, db, handle }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Stops serving (like a process exit) and closes the pool.
+    pub async fn stop(self) {
+        self.handle.abort();
+        let _ = self.handle.await;
+        self.db.close().await.ok();
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Calls a server function the way the Leptos client does (URL-encoded POST).
+pub async fn call(client: &reqwest::Client, app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .form(form)
+        .send()
+        .await
+        .expect("request")
+}
+
+pub async fn login(client: &reqwest::Client, app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    call(client, app, "auth/login", &[("email", email), ("password", password), ("next", "")]).await
+}
+
+/// Runs the test body once on PostgreSQL and once on SQLite.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::support::Backend::Postgres).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::support::Backend::Sqlite).await;
+            }
+        }
+    };
+}
