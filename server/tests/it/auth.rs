@@ -47,14 +47,21 @@ async fn login_survives_a_restart(backend: Backend) {
     // A restart: a new process (new pool, new state) on the same database.
     app.stop().await;
     let app = TestApp::spawn(&test_db).await;
-    assert_eq!(me(&http, &app).await.map(|u| u.email), Some(EMAIL.to_owned()));
+    assert_eq!(
+        me(&http, &app).await.map(|u| u.email),
+        Some(EMAIL.to_owned())
+    );
     let home = http.get(app.url("/")).send().await.expect("req");
     assert_eq!(home.status(), 200);
     let html = home.text().await.expect("html");
     assert!(html.contains("Mes projets"), "officer home rendered");
     assert!(html.contains("<html lang=\"fr\""));
 
-    let stored = user::Entity::find_by_id(user.id).one(&app.db).await.expect("q").expect("row");
+    let stored = user::Entity::find_by_id(user.id)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("row");
     assert!(stored.password_hash.starts_with("$argon2id$"));
     assert!(stored.last_login_at.is_some());
     app.stop().await;
@@ -73,27 +80,57 @@ async fn wrong_password_is_refused_counted_and_locks(backend: Backend) {
     assert!(session_cookie(&res).is_none());
     let err: AppError = res.json().await.expect("json");
     assert_eq!(err.message(), "Adresse e-mail ou mot de passe incorrect.");
-    let row = user::Entity::find_by_id(id).one(&app.db).await.expect("q").expect("row");
+    let row = user::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("row");
     assert_eq!(row.failed_logins, 1);
 
     // An unknown account gets exactly the same answer.
-    let res = login(&http, &app, "personne@cc-exemple.fr", "pas le bon mot de passe").await;
+    let res = login(
+        &http,
+        &app,
+        "personne@cc-exemple.fr",
+        "pas le bon mot de passe",
+    )
+    .await;
     assert_eq!(res.status(), 401);
-    assert_eq!(res.json::<AppError>().await.expect("json").message(), "Adresse e-mail ou mot de passe incorrect.");
+    assert_eq!(
+        res.json::<AppError>().await.expect("json").message(),
+        "Adresse e-mail ou mot de passe incorrect."
+    );
 
     // Four more failures lock the account (5 in a row by default)…
     for _ in 0..3 {
-        assert_eq!(login(&http, &app, EMAIL, "encore faux !!!").await.status(), 401);
+        assert_eq!(
+            login(&http, &app, EMAIL, "encore faux !!!").await.status(),
+            401
+        );
     }
     let res = login(&http, &app, EMAIL, "encore faux !!!").await;
     let err: AppError = res.json().await.expect("json");
-    assert!(err.message().starts_with("Trop de tentatives échouées pour ce compte"), "{err:?}");
+    assert!(
+        err.message()
+            .starts_with("Trop de tentatives échouées pour ce compte"),
+        "{err:?}"
+    );
     // …and then even the right password is refused until the lock ends.
     let res = login(&http, &app, EMAIL, PASSWORD).await;
     assert_eq!(res.status(), 401);
-    assert!(res.json::<AppError>().await.expect("json").message().contains("Réessayez dans 15 minute"));
+    assert!(
+        res.json::<AppError>()
+            .await
+            .expect("json")
+            .message()
+            .contains("Réessayez dans 15 minute")
+    );
     assert_eq!(me(&http, &app).await, None);
-    let row = user::Entity::find_by_id(id).one(&app.db).await.expect("q").expect("row");
+    let row = user::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("row");
     assert!(row.locked_until.is_some());
     app.stop().await;
     test_db.drop().await;
@@ -106,10 +143,19 @@ async fn a_success_resets_the_failure_count(backend: Backend) {
     let id = create_user(&app.db, EMAIL, Role::Head).await;
     let http = client();
     for _ in 0..4 {
-        assert_eq!(login(&http, &app, EMAIL, "mauvais mot de passe").await.status(), 401);
+        assert_eq!(
+            login(&http, &app, EMAIL, "mauvais mot de passe")
+                .await
+                .status(),
+            401
+        );
     }
     assert_eq!(login(&http, &app, EMAIL, PASSWORD).await.status(), 200);
-    let row = user::Entity::find_by_id(id).one(&app.db).await.expect("q").expect("row");
+    let row = user::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("row");
     assert_eq!((row.failed_logins, row.locked_until), (0, None));
     app.stop().await;
     test_db.drop().await;
@@ -129,7 +175,10 @@ async fn logins_are_throttled_per_ip(backend: Backend) {
     let res = login(&http, &app, "autre@cc-exemple.fr", "x").await;
     assert_eq!(res.status(), 429);
     let err: AppError = res.json().await.expect("json");
-    assert!(err.message().contains("Trop de tentatives de connexion depuis votre réseau"));
+    assert!(
+        err.message()
+            .contains("Trop de tentatives de connexion depuis votre réseau")
+    );
     app.stop().await;
     test_db.drop().await;
 }
@@ -143,9 +192,14 @@ async fn session_id_is_renewed_at_login_and_dropped_at_logout(backend: Backend) 
     let http = client();
 
     let first = session_cookie(&login(&http, &app, EMAIL, PASSWORD).await).expect("cookie");
-    let second = session_cookie(&login(&http, &app, "admin@cc-exemple.fr", PASSWORD).await).expect("cookie");
+    let second =
+        session_cookie(&login(&http, &app, "admin@cc-exemple.fr", PASSWORD).await).expect("cookie");
     let id = |c: &str| c.split(';').next().unwrap_or_default().to_owned();
-    assert_ne!(id(&first), id(&second), "a login must issue a new session id");
+    assert_ne!(
+        id(&first),
+        id(&second),
+        "a login must issue a new session id"
+    );
 
     // The old id no longer opens anything.
     let stale = reqwest::Client::new();
@@ -166,7 +220,11 @@ async fn session_id_is_renewed_at_login_and_dropped_at_logout(backend: Backend) 
         .send()
         .await
         .expect("req");
-    assert_eq!(res.json::<Option<CurrentUser>>().await.expect("json"), None, "logout kills the session server-side");
+    assert_eq!(
+        res.json::<Option<CurrentUser>>().await.expect("json"),
+        None,
+        "logout kills the session server-side"
+    );
     app.stop().await;
     test_db.drop().await;
 }
@@ -182,7 +240,11 @@ async fn sessions_expire_absolutely(backend: Backend) {
     assert_eq!(login(&http, &app, EMAIL, PASSWORD).await.status(), 200);
     assert!(me(&http, &app).await.is_some());
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    assert_eq!(me(&http, &app).await, None, "past the absolute lifetime, activity or not");
+    assert_eq!(
+        me(&http, &app).await,
+        None,
+        "past the absolute lifetime, activity or not"
+    );
     app.stop().await;
     test_db.drop().await;
 }
@@ -195,14 +257,24 @@ async fn deactivated_accounts_lose_their_session(backend: Backend) {
     let id = create_user(&app.db, EMAIL, Role::Officer).await;
     let http = client();
     assert_eq!(login(&http, &app, EMAIL, PASSWORD).await.status(), 200);
-    let row = user::Entity::find_by_id(id).one(&app.db).await.expect("q").expect("row");
+    let row = user::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("row");
     let mut row: user::ActiveModel = row.into();
     row.active = Set(false);
     row.update(&app.db).await.expect("update");
     assert_eq!(me(&http, &app).await, None);
     let res = login(&http, &app, EMAIL, PASSWORD).await;
     assert_eq!(res.status(), 401);
-    assert!(res.json::<AppError>().await.expect("json").message().contains("désactivé"));
+    assert!(
+        res.json::<AppError>()
+            .await
+            .expect("json")
+            .message()
+            .contains("désactivé")
+    );
     app.stop().await;
     test_db.drop().await;
 }
@@ -217,7 +289,10 @@ async fn cookies_are_secure_behind_https() {
     create_user(&app.db, EMAIL, Role::Officer).await;
     let res = login(&client(), &app, EMAIL, PASSWORD).await;
     let cookie = session_cookie(&res).expect("cookie");
-    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
     app.stop().await;
 }
 
@@ -233,14 +308,25 @@ async fn login_without_javascript_redirects() {
         http.post(app.url("/api/auth/login"))
             .header("accept", "text/html,application/xhtml+xml")
             .header("referer", app.url("/connexion"))
-            .form(&[("email", EMAIL), ("password", password), ("next", "/equipe")])
+            .form(&[
+                ("email", EMAIL),
+                ("password", password),
+                ("next", "/equipe"),
+            ])
             .send()
     };
     let res = post("mauvais mot de passe").await.expect("req");
     assert_eq!(res.status(), 302);
     let location = res.headers()["location"].to_str().expect("loc").to_owned();
     assert!(location.starts_with("/connexion?erreur="), "{location}");
-    let page = http.get(app.url(&location)).send().await.expect("req").text().await.expect("html");
+    let page = http
+        .get(app.url(&location))
+        .send()
+        .await
+        .expect("req")
+        .text()
+        .await
+        .expect("html");
     assert!(page.contains("Adresse e-mail ou mot de passe incorrect."));
 
     let res = post(PASSWORD).await.expect("req");
@@ -255,7 +341,17 @@ async fn login_next_stays_on_site() {
     let test_db = TestDb::new(Backend::Sqlite).await;
     let app = TestApp::spawn(&test_db).await;
     create_user(&app.db, EMAIL, Role::Officer).await;
-    let res = call(&client(), &app, "auth/login", &[("email", EMAIL), ("password", PASSWORD), ("next", "//evil.example/x")]).await;
+    let res = call(
+        &client(),
+        &app,
+        "auth/login",
+        &[
+            ("email", EMAIL),
+            ("password", PASSWORD),
+            ("next", "//evil.example/x"),
+        ],
+    )
+    .await;
     assert_eq!(res.json::<String>().await.expect("json"), "/");
     app.stop().await;
 }

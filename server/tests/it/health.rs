@@ -7,12 +7,20 @@ use crate::support::{Backend, TestApp, TestDb, client, pg_admin_url};
 async fn healthz_reports_the_database(backend: Backend) {
     let test_db = TestDb::new(backend).await;
     let app = TestApp::spawn(&test_db).await;
-    let res = client().get(app.url("/healthz")).send().await.expect("request");
+    let res = client()
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.expect("json");
     assert_eq!(body["status"], "ok");
     assert_eq!(body["database"]["status"], "ok");
-    let expected = if backend == Backend::Postgres { "postgres" } else { "sqlite" };
+    let expected = if backend == Backend::Postgres {
+        "postgres"
+    } else {
+        "sqlite"
+    };
     assert_eq!(body["database"]["backend"], expected);
     app.stop().await;
     test_db.drop().await;
@@ -26,9 +34,18 @@ async fn postgres_connections_killed_then_database_gone() {
     let test_db = TestDb::new(Backend::Postgres).await;
     let app = TestApp::spawn(&test_db).await;
     let http = client();
-    assert_eq!(http.get(app.url("/healthz")).send().await.expect("req").status(), 200);
+    assert_eq!(
+        http.get(app.url("/healthz"))
+            .send()
+            .await
+            .expect("req")
+            .status(),
+        200
+    );
 
-    let admin = sea_orm::Database::connect(pg_admin_url()).await.expect("admin");
+    let admin = sea_orm::Database::connect(pg_admin_url())
+        .await
+        .expect("admin");
     admin
         .execute_unprepared(&format!(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()",
@@ -40,7 +57,14 @@ async fn postgres_connections_killed_then_database_gone() {
     let res = http.get(app.url("/healthz")).send().await.expect("req");
     assert_eq!(res.status(), 200, "pool did not recover");
     // A login page still renders (a real query path, not only the ping).
-    assert_eq!(http.get(app.url("/connexion")).send().await.expect("req").status(), 200);
+    assert_eq!(
+        http.get(app.url("/connexion"))
+            .send()
+            .await
+            .expect("req")
+            .status(),
+        200
+    );
 
     admin
         .execute_unprepared(&format!("DROP DATABASE {} WITH (FORCE)", test_db.name))

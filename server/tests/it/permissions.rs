@@ -44,7 +44,9 @@ fn expected_status(function: &str, role: Role) -> u16 {
         ("/api/users/list", _) => 200,
         ("/api/users/create", Role::Admin) => 200,
         ("/api/users/create", _) => 403,
-        (other, _) => panic!("no policy expectation for server function {other}: add it to this matrix"),
+        (other, _) => {
+            panic!("no policy expectation for server function {other}: add it to this matrix")
+        }
     }
 }
 
@@ -62,7 +64,10 @@ async fn anonymous_gets_the_login_page_everywhere(backend: Backend) {
 
     let pages = registered_pages();
     assert!(pages.len() >= 3, "routes found: {pages:?}");
-    for page in pages.iter().chain(std::iter::once(&"/page-inconnue".to_owned())) {
+    for page in pages
+        .iter()
+        .chain(std::iter::once(&"/page-inconnue".to_owned()))
+    {
         let res = http.get(app.url(page)).send().await.expect("req");
         if PUBLIC_PAGES.contains(&page.as_str()) {
             assert_eq!(res.status(), 200, "{page}");
@@ -78,10 +83,22 @@ async fn anonymous_gets_the_login_page_everywhere(backend: Backend) {
     for f in PUBLIC_FUNCTIONS {
         assert!(functions.contains(*f), "{f} is not registered");
     }
-    for function in functions.iter().filter(|f| !PUBLIC_FUNCTIONS.contains(&f.as_str())) {
-        let res = http.post(app.url(function)).form(&form_for(function, "anon")).send().await.expect("req");
+    for function in functions
+        .iter()
+        .filter(|f| !PUBLIC_FUNCTIONS.contains(&f.as_str()))
+    {
+        let res = http
+            .post(app.url(function))
+            .form(&form_for(function, "anon"))
+            .send()
+            .await
+            .expect("req");
         assert_eq!(res.status(), 401, "{function}");
-        assert_eq!(res.json::<AppError>().await.expect("json"), AppError::Unauthenticated, "{function}");
+        assert_eq!(
+            res.json::<AppError>().await.expect("json"),
+            AppError::Unauthenticated,
+            "{function}"
+        );
     }
     app.stop().await;
     test_db.drop().await;
@@ -99,8 +116,16 @@ async fn role_matrix_over_http(backend: Backend) {
     let functions = registered_functions();
     for role in Role::ALL {
         let http = client();
-        assert_eq!(login(&http, &app, &format!("{role}@cc-exemple.fr"), PASSWORD).await.status(), 200);
-        for function in functions.iter().filter(|f| !PUBLIC_FUNCTIONS.contains(&f.as_str())) {
+        assert_eq!(
+            login(&http, &app, &format!("{role}@cc-exemple.fr"), PASSWORD)
+                .await
+                .status(),
+            200
+        );
+        for function in functions
+            .iter()
+            .filter(|f| !PUBLIC_FUNCTIONS.contains(&f.as_str()))
+        {
             let res = http
                 .post(app.url(function))
                 .form(&form_for(function, role.as_str()))
@@ -110,15 +135,26 @@ async fn role_matrix_over_http(backend: Backend) {
             let expected = expected_status(function, role);
             assert_eq!(res.status().as_u16(), expected, "{role} → {function}");
             if expected == 403 {
-                assert_eq!(res.json::<AppError>().await.expect("json"), AppError::Forbidden);
+                assert_eq!(
+                    res.json::<AppError>().await.expect("json"),
+                    AppError::Forbidden
+                );
             }
         }
     }
     // Only the admin's creation went through.
     let http = client();
     login(&http, &app, "admin@cc-exemple.fr", PASSWORD).await;
-    let list: Vec<UserSummary> = call(&http, &app, "users/list", &[]).await.json().await.expect("json");
-    let created: Vec<_> = list.iter().filter(|u| u.email.starts_with("lea.")).map(|u| u.email.as_str()).collect();
+    let list: Vec<UserSummary> = call(&http, &app, "users/list", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    let created: Vec<_> = list
+        .iter()
+        .filter(|u| u.email.starts_with("lea."))
+        .map(|u| u.email.as_str())
+        .collect();
     assert_eq!(created, vec!["lea.admin@cc-exemple.fr"]);
     app.stop().await;
     test_db.drop().await;
@@ -138,22 +174,53 @@ async fn account_creation_reports_each_bad_field(backend: Backend) {
         ("form[role]", "chef"),
         ("form[password]", "court"),
     ];
-    let res = http.post(app.url("/api/users/create")).form(&bad).send().await.expect("req");
+    let res = http
+        .post(app.url("/api/users/create"))
+        .form(&bad)
+        .send()
+        .await
+        .expect("req");
     assert_eq!(res.status(), 422);
     let err: AppError = res.json().await.expect("json");
-    assert_eq!(err.field("display_name").as_deref(), Some("Le nom est obligatoire."));
-    assert!(err.field("email").expect("email error").contains("n’est pas valide"));
-    assert!(err.field("role").expect("role error").contains("Rôle inconnu"));
-    assert_eq!(err.field("password").as_deref(), Some("Le mot de passe doit contenir au moins 12 caractères."));
+    assert_eq!(
+        err.field("display_name").as_deref(),
+        Some("Le nom est obligatoire.")
+    );
+    assert!(
+        err.field("email")
+            .expect("email error")
+            .contains("n’est pas valide")
+    );
+    assert!(
+        err.field("role")
+            .expect("role error")
+            .contains("Rôle inconnu")
+    );
+    assert_eq!(
+        err.field("password").as_deref(),
+        Some("Le mot de passe doit contenir au moins 12 caractères.")
+    );
 
     // A taken address (in any case) is a field error, and nothing is written.
     let mut dup = new_user_form("x");
     dup[1].1 = "ADMIN@cc-exemple.fr".into();
-    let res = http.post(app.url("/api/users/create")).form(&dup).send().await.expect("req");
+    let res = http
+        .post(app.url("/api/users/create"))
+        .form(&dup)
+        .send()
+        .await
+        .expect("req");
     assert_eq!(res.status(), 422);
     let err: AppError = res.json().await.expect("json");
-    assert_eq!(err.field("email").as_deref(), Some("Un compte existe déjà avec cette adresse e-mail."));
-    let list: Vec<UserSummary> = call(&http, &app, "users/list", &[]).await.json().await.expect("json");
+    assert_eq!(
+        err.field("email").as_deref(),
+        Some("Un compte existe déjà avec cette adresse e-mail.")
+    );
+    let list: Vec<UserSummary> = call(&http, &app, "users/list", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(list.len(), 1);
     app.stop().await;
     test_db.drop().await;
@@ -168,15 +235,27 @@ async fn cross_origin_posts_are_refused(backend: Backend) {
     login(&http, &app, "admin@cc-exemple.fr", PASSWORD).await;
 
     let attempt = |headers: &'static [(&'static str, &'static str)], tag: &str| {
-        let mut req = http.post(app.url("/api/users/create")).form(&new_user_form(tag));
+        let mut req = http
+            .post(app.url("/api/users/create"))
+            .form(&new_user_form(tag));
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
         req.send()
     };
-    let res = attempt(&[("origin", "https://evil.example")], "evil1").await.expect("req");
+    let res = attempt(&[("origin", "https://evil.example")], "evil1")
+        .await
+        .expect("req");
     assert_eq!(res.status(), 403);
-    let res = attempt(&[("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")], "evil2").await.expect("req");
+    let res = attempt(
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ],
+        "evil2",
+    )
+    .await
+    .expect("req");
     assert_eq!(res.status(), 403);
     // A cross-site login attempt (login CSRF) is refused too.
     let res = http
@@ -188,7 +267,11 @@ async fn cross_origin_posts_are_refused(backend: Backend) {
         .expect("req");
     assert_eq!(res.status(), 403);
 
-    let list: Vec<UserSummary> = call(&http, &app, "users/list", &[]).await.json().await.expect("json");
+    let list: Vec<UserSummary> = call(&http, &app, "users/list", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(list.len(), 1, "nothing was created by the refused requests");
 
     // The same request from the app's own pages goes through.

@@ -33,7 +33,10 @@ fn pg_url_for(db_name: &str) -> String {
         Some((b, q)) => (b.to_owned(), format!("?{q}")),
         None => (admin.clone(), String::new()),
     };
-    let root = base.rsplit_once('/').map(|(r, _)| r.to_owned()).unwrap_or(base);
+    let root = base
+        .rsplit_once('/')
+        .map(|(r, _)| r.to_owned())
+        .unwrap_or(base);
     format!("{root}/{db_name}{query}")
 }
 
@@ -45,7 +48,9 @@ async fn pg_template() -> String {
     TEMPLATE
         .get_or_init(|| async {
             let name = format!("mt_tpl_{}", std::process::id());
-            let admin = sea_orm::Database::connect(pg_admin_url()).await.expect("PostgreSQL reachable");
+            let admin = sea_orm::Database::connect(pg_admin_url())
+                .await
+                .expect("PostgreSQL reachable");
             admin
                 .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
                 .await
@@ -55,7 +60,9 @@ async fn pg_template() -> String {
                 .await
                 .expect("create template");
             admin.close().await.ok();
-            let tpl = db::connect(&pg_url_for(&name)).await.expect("connect template");
+            let tpl = db::connect(&pg_url_for(&name))
+                .await
+                .expect("connect template");
             db::migrate(&tpl).await.expect("migrate template");
             tpl.close().await.ok();
             name
@@ -78,8 +85,14 @@ impl TestDb {
         match backend {
             Backend::Postgres => {
                 let template = pg_template().await;
-                let name = format!("mt_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-                let admin = sea_orm::Database::connect(pg_admin_url()).await.expect("PostgreSQL reachable");
+                let name = format!(
+                    "mt_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst)
+                );
+                let admin = sea_orm::Database::connect(pg_admin_url())
+                    .await
+                    .expect("PostgreSQL reachable");
                 // Cloning a template fails while another clone reads it: retry briefly.
                 let mut tries = 0;
                 loop {
@@ -97,7 +110,12 @@ impl TestDb {
                     }
                 }
                 admin.close().await.ok();
-                Self { backend, url: pg_url_for(&name), name, _dir: None }
+                Self {
+                    backend,
+                    url: pg_url_for(&name),
+                    name,
+                    _dir: None,
+                }
             }
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -106,7 +124,12 @@ impl TestDb {
                 let conn = db::connect(&url).await.expect("open sqlite");
                 db::migrate(&conn).await.expect("migrate sqlite");
                 conn.close().await.ok();
-                Self { backend, url, name: path.display().to_string(), _dir: Some(dir) }
+                Self {
+                    backend,
+                    url,
+                    name: path.display().to_string(),
+                    _dir: Some(dir),
+                }
             }
         }
     }
@@ -115,11 +138,25 @@ impl TestDb {
     pub async fn empty(backend: Backend) -> Self {
         match backend {
             Backend::Postgres => {
-                let name = format!("mt_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-                let admin = sea_orm::Database::connect(pg_admin_url()).await.expect("PostgreSQL reachable");
-                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create db");
+                let name = format!(
+                    "mt_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst)
+                );
+                let admin = sea_orm::Database::connect(pg_admin_url())
+                    .await
+                    .expect("PostgreSQL reachable");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create db");
                 admin.close().await.ok();
-                Self { backend, url: pg_url_for(&name), name, _dir: None }
+                Self {
+                    backend,
+                    url: pg_url_for(&name),
+                    name,
+                    _dir: None,
+                }
             }
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -141,9 +178,14 @@ impl TestDb {
     /// Drops a PostgreSQL test database (SQLite files go with their temp dir).
     pub async fn drop(self) {
         if self.backend == Backend::Postgres {
-            let admin = sea_orm::Database::connect(pg_admin_url()).await.expect("PostgreSQL reachable");
+            let admin = sea_orm::Database::connect(pg_admin_url())
+                .await
+                .expect("PostgreSQL reachable");
             admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+                .execute_unprepared(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ))
                 .await
                 .expect("drop test database");
             admin.close().await.ok();
@@ -182,12 +224,17 @@ impl TestApp {
         let db = test_db.connect().await;
         let state = AppState::new(db.clone(), config, server::site::leptos_options());
         let router = server::router(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let handle = tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-                .await
-                .expect("serve");
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("serve");
         });
         Self { addr, db, handle }
     }
@@ -214,7 +261,12 @@ pub fn client() -> reqwest::Client {
 }
 
 /// Calls a server function the way the Leptos client does (URL-encoded POST).
-pub async fn call(client: &reqwest::Client, app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+pub async fn call(
+    client: &reqwest::Client,
+    app: &TestApp,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
     client
         .post(app.url(&format!("/api/{endpoint}")))
         .form(form)
@@ -223,8 +275,19 @@ pub async fn call(client: &reqwest::Client, app: &TestApp, endpoint: &str, form:
         .expect("request")
 }
 
-pub async fn login(client: &reqwest::Client, app: &TestApp, email: &str, password: &str) -> reqwest::Response {
-    call(client, app, "auth/login", &[("email", email), ("password", password), ("next", "")]).await
+pub async fn login(
+    client: &reqwest::Client,
+    app: &TestApp,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    call(
+        client,
+        app,
+        "auth/login",
+        &[("email", email), ("password", password), ("next", "")],
+    )
+    .await
 }
 
 /// Runs the test body once on PostgreSQL and once on SQLite.
