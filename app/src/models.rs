@@ -81,6 +81,14 @@ impl NewUserForm {
     }
 }
 
+/// A commune proposed by the type-ahead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommuneHit {
+    pub insee: String,
+    pub name: String,
+    pub departement_code: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

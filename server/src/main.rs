@@ -5,7 +5,10 @@ use clap::{Parser, Subcommand};
 use tower_sessions::ExpiredDeletion;
 
 use app::models::NewUserForm;
-use app::server::{AppState, config::Config, db, services::users, session_store::SeaOrmStore};
+use app::server::{
+    AppState, config::Config, db, services::territories, services::users,
+    session_store::SeaOrmStore,
+};
 use server::{demo, router, site};
 
 #[derive(Parser)]
@@ -40,6 +43,21 @@ enum Command {
     },
     /// Load the demonstration data (idempotent) and print the demo logins.
     Demo,
+    /// Reference data (territories).
+    Ref {
+        #[command(subcommand)]
+        action: RefAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum RefAction {
+    /// Import (or update) régions, départements, EPCI and communes from the
+    /// `data/` directory of the npm package `@etalab/decoupage-administratif`.
+    Import {
+        #[arg(long, env = "REF_DATA_DIR")]
+        from: std::path::PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -106,6 +124,21 @@ async fn run(cli: Cli) -> Result<(), String> {
                 created.display_name,
                 created.email,
                 created.role.label()
+            );
+            Ok(())
+        }
+        Command::Ref {
+            action: RefAction::Import { from },
+        } => {
+            let started = std::time::Instant::now();
+            let report = territories::import_from_dir(&conn, &from).await?;
+            println!(
+                "Référentiel importé en {:.1} s : {} régions, {} départements, {} EPCI, {} communes.",
+                started.elapsed().as_secs_f64(),
+                report.regions,
+                report.departements,
+                report.epcis,
+                report.communes
             );
             Ok(())
         }

@@ -1,11 +1,19 @@
 //! Pure domain rules: no I/O, no clock, no database; compiled for the server
 //! and the browser alike, unit-tested beside the code.
 pub mod email;
+pub mod health;
+pub mod milestone;
 pub mod password;
 pub mod redirect;
 pub mod role;
+pub mod stage;
+pub mod territory;
 
 pub use email::Email;
+pub use health::{Health, HealthError};
+pub use milestone::{DUE_SOON_DAYS, MilestoneKind, MilestoneStatus, milestone_status};
 pub use password::{PasswordIssue, check_password};
 pub use redirect::safe_next;
 pub use role::Role;
+pub use stage::{Stage, StageMove, StageMoveError, check_stage_move};
+pub use territory::{InseeCode, search_key};

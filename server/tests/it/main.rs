@@ -6,3 +6,4 @@ mod auth;
 mod health;
 mod migrations;
 mod permissions;
+mod territories;

@@ -1,4 +1,5 @@
 //! SeaORM entities, written and owned by hand (not generated): each mirrors
 //! a table created in `migrations/`.
 pub mod session;
+pub mod territory;
 pub mod user;

@@ -1,3 +1,4 @@
 //! Data access and business operations, as plain async functions taking the
 //! database connection. Server functions call these after the policy check.
+pub mod territories;
 pub mod users;

@@ -1,0 +1,89 @@
+use std::path::PathBuf;
+
+use app::server::entities::territory::commune;
+use app::server::services::territories::{commune_count, import_from_dir, search_communes};
+use sea_orm::EntityTrait;
+
+use crate::both_backends;
+use crate::support::{Backend, TestDb};
+
+pub fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoupage")
+}
+
+async fn import_is_idempotent_and_search_ignores_accents(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let db = test_db.connect().await;
+
+    let first = import_from_dir(&db, &fixture_dir()).await.expect("import");
+    assert_eq!(first.communes, 57, "the commune-deleguee is skipped");
+    assert_eq!(commune_count(&db).await.expect("count"), 57);
+    let again = import_from_dir(&db, &fixture_dir())
+        .await
+        .expect("re-import");
+    assert_eq!(again, first);
+    assert_eq!(
+        commune_count(&db).await.expect("count"),
+        57,
+        "re-import adds nothing"
+    );
+
+    let saint_flour = commune::Entity::find_by_id("15187".to_owned())
+        .one(&db)
+        .await
+        .expect("q")
+        .expect("row");
+    assert_eq!(saint_flour.name, "Saint-Flour");
+    assert_eq!(saint_flour.epci_siren.as_deref(), Some("200066660"));
+    assert_eq!(saint_flour.departement_code, "15");
+    let ajaccio = commune::Entity::find_by_id("2A004".to_owned())
+        .one(&db)
+        .await
+        .expect("q")
+        .expect("row");
+    assert_eq!(
+        (ajaccio.name.as_str(), ajaccio.departement_code.as_str()),
+        ("Ajaccio", "2A")
+    );
+
+    let names =
+        |hits: Vec<app::models::CommuneHit>| hits.into_iter().map(|h| h.name).collect::<Vec<_>>();
+    let hits = names(
+        search_communes(&db, "saint etienne", 10)
+            .await
+            .expect("search"),
+    );
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("Saint-Étienne"),
+        "{hits:?}"
+    );
+    assert_eq!(
+        names(
+            search_communes(&db, "SAINT-ÉTIENNE", 10)
+                .await
+                .expect("search")
+        )[0],
+        "Saint-Étienne"
+    );
+    assert_eq!(
+        names(search_communes(&db, "2a004", 10).await.expect("search")),
+        vec!["Ajaccio"]
+    );
+    // Names starting with the query come before names merely containing it.
+    let flour = names(search_communes(&db, "flour", 10).await.expect("search"));
+    assert_eq!(flour[0], "Saint-Flour", "{flour:?}");
+    let hits = names(search_communes(&db, "saint", 5).await.expect("search"));
+    assert_eq!(hits.len(), 5);
+    assert!(hits.iter().all(|n| n.starts_with("Saint")), "{hits:?}");
+    assert!(
+        search_communes(&db, "s", 10)
+            .await
+            .expect("search")
+            .is_empty(),
+        "one letter is too short"
+    );
+    db.close().await.ok();
+    test_db.drop().await;
+}
+both_backends!(import_is_idempotent_and_search_ignores_accents);
