@@ -3,6 +3,7 @@
 pub mod email;
 pub mod health;
 pub mod milestone;
+pub mod money;
 pub mod password;
 pub mod redirect;
 pub mod role;
@@ -12,6 +13,7 @@ pub mod territory;
 pub use email::Email;
 pub use health::{Health, HealthError};
 pub use milestone::{DUE_SOON_DAYS, MilestoneKind, MilestoneStatus, milestone_status};
+pub use money::{MoneyError, euros_input, format_euros, parse_euros};
 pub use password::{PasswordIssue, check_password};
 pub use redirect::safe_next;
 pub use role::Role;

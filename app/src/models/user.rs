@@ -1,5 +1,4 @@
-//! Data transfer objects: what the server sends the UI and the UI sends back.
-//! Database entities never leave `server/`; these are plain serde types.
+//! Accounts and territories as the UI sees them.
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
