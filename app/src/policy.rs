@@ -15,10 +15,20 @@ pub enum Action {
     ViewTeam,
     /// Create, deactivate, re-role accounts.
     ManageUsers,
+    /// Read any project of the structure (list, page, timeline, references).
+    ViewProjects,
+    /// Create and change projects, their milestones and journal.
+    EditProjects,
 }
 
 impl Action {
-    pub const ALL: [Action; 3] = [Action::ViewOwnHome, Action::ViewTeam, Action::ManageUsers];
+    pub const ALL: [Action; 5] = [
+        Action::ViewOwnHome,
+        Action::ViewTeam,
+        Action::ManageUsers,
+        Action::ViewProjects,
+        Action::EditProjects,
+    ];
 }
 
 /// The decision, pure: a function of the role and the action only.
@@ -27,6 +37,10 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::ViewOwnHome => true,
         Action::ViewTeam => role.is_staff(),
         Action::ManageUsers => role == Role::Admin,
+        // Partners only ever see projects shared with them (a later, object-level rule).
+        Action::ViewProjects => role.is_staff(),
+        // Heads write too (a committee decision, a note); partners never write.
+        Action::EditProjects => role.is_staff(),
     }
 }
 
@@ -53,6 +67,14 @@ mod tests {
             (Admin, ViewOwnHome, true),
             (Admin, ViewTeam, true),
             (Admin, ManageUsers, true),
+            (Admin, ViewProjects, true),
+            (Admin, EditProjects, true),
+            (Head, ViewProjects, true),
+            (Head, EditProjects, true),
+            (Officer, ViewProjects, true),
+            (Officer, EditProjects, true),
+            (Partner, ViewProjects, false),
+            (Partner, EditProjects, false),
             (Head, ViewOwnHome, true),
             (Head, ViewTeam, true),
             (Head, ManageUsers, false),

@@ -2,4 +2,5 @@
 //! thin — session → policy → service → DTO — and has a fixed endpoint under
 //! `/api/` so permissions can be tested by URL.
 pub mod auth;
+pub mod projects;
 pub mod users;

@@ -44,6 +44,7 @@ pub struct ProjectPage {
 
 /// The project list's filters, sort and page; all optional, all in the URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ProjectFilter {
     pub q: Option<String>,
     pub stage: Option<String>,
@@ -118,27 +119,18 @@ pub struct ProjectDetail {
 
 /// The create/edit form, as typed (text fields, lists of codes).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ProjectForm {
     pub title: String,
-    #[serde(default)]
     pub reference: String,
-    #[serde(default)]
     pub summary: String,
-    #[serde(default)]
     pub description: String,
-    #[serde(default)]
     pub lead_officer_id: Option<i64>,
-    #[serde(default)]
     pub communes: Vec<String>,
-    #[serde(default)]
     pub themes: Vec<String>,
-    #[serde(default)]
     pub programmes: Vec<String>,
-    #[serde(default)]
     pub estimated_cost: String,
-    #[serde(default)]
     pub start_date: String,
-    #[serde(default)]
     pub end_date: String,
 }
 
@@ -253,11 +245,10 @@ impl ProjectForm {
 
 /// The health form: status code, reason, since-date as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct HealthForm {
     pub status: String,
-    #[serde(default)]
     pub reason: String,
-    #[serde(default)]
     pub since: String,
 }
 
@@ -279,15 +270,13 @@ impl HealthForm {
 
 /// The milestone form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MilestoneForm {
     pub kind: String,
     pub title: String,
     pub due_date: String,
-    #[serde(default)]
     pub done_date: String,
-    #[serde(default)]
     pub note: String,
-    #[serde(default)]
     pub shareable: Option<String>,
 }
 
@@ -342,11 +331,10 @@ impl MilestoneForm {
 
 /// The journal form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NoteForm {
     pub body: String,
-    #[serde(default)]
     pub note_date: String,
-    #[serde(default)]
     pub shareable: Option<String>,
 }
 

@@ -27,6 +27,7 @@ pub struct UserSummary {
 
 /// The account-creation form, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NewUserForm {
     pub display_name: String,
     pub email: String,

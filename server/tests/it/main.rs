@@ -6,4 +6,5 @@ mod auth;
 mod health;
 mod migrations;
 mod permissions;
+mod projects;
 mod territories;

@@ -87,3 +87,10 @@ async fn import_is_idempotent_and_search_ignores_accents(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(import_is_idempotent_and_search_ignores_accents);
+
+/// Loads the fixture territories into a test database.
+pub async fn import_fixture(db: &sea_orm::DatabaseConnection) {
+    import_from_dir(db, &fixture_dir())
+        .await
+        .expect("import fixture");
+}

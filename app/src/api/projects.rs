@@ -1,0 +1,287 @@
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+use crate::{
+    domain::Stage,
+    error::AppError,
+    models::{
+        CommuneHit, HealthForm, Labelled, MilestoneForm, NoteForm, OfficerHome, ProjectDetail,
+        ProjectFilter, ProjectForm, ProjectPage, UserSummary,
+    },
+};
+#[cfg(feature = "ssr")]
+use crate::{
+    policy::Action,
+    server::auth,
+    server::services::{projects, territories},
+};
+
+#[cfg(feature = "ssr")]
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The filtered project list.
+#[server(endpoint = "projects/list")]
+pub async fn list_projects(filter: ProjectFilter) -> Result<ProjectPage, AppError> {
+    auth::respond(
+        async {
+            auth::require(Action::ViewProjects)?;
+            projects::list(&auth::state()?.db, &filter).await
+        }
+        .await,
+    )
+}
+
+/// The project page; the timeline from `since` when given.
+#[server(endpoint = "projects/get")]
+pub async fn get_project(id: i64, since: Option<NaiveDate>) -> Result<ProjectDetail, AppError> {
+    auth::respond(
+        async {
+            auth::require(Action::ViewProjects)?;
+            projects::detail(&auth::state()?.db, id, since).await
+        }
+        .await,
+    )
+}
+
+/// Themes, programmes and staff, for forms and filters.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProjectReferences {
+    pub themes: Vec<Labelled>,
+    pub programmes: Vec<Labelled>,
+    pub officers: Vec<UserSummary>,
+}
+
+#[server(endpoint = "projects/references")]
+pub async fn get_project_references() -> Result<ProjectReferences, AppError> {
+    auth::respond(
+        async {
+            auth::require(Action::ViewProjects)?;
+            let db = &auth::state()?.db;
+            let (themes, programmes) = projects::reference_lists(db).await?;
+            let officers = crate::server::services::users::list(db)
+                .await?
+                .into_iter()
+                .filter(|u| u.active && u.role.is_staff())
+                .collect();
+            Ok(ProjectReferences {
+                themes,
+                programmes,
+                officers,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "projects/create")]
+pub async fn create_project(form: ProjectForm) -> Result<i64, AppError> {
+    auth::respond(
+        async {
+            let actor = auth::require(Action::EditProjects)?;
+            let input = form.validate()?;
+            projects::create(&auth::state()?.db, &actor, input, chrono::Utc::now()).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "projects/update")]
+pub async fn update_project(id: i64, version: i32, form: ProjectForm) -> Result<(), AppError> {
+    auth::respond(
+        async {
+            let actor = auth::require(Action::EditProjects)?;
+            let input = form.validate()?;
+            projects::update(
+                &auth::state()?.db,
+                &actor,
+                id,
+                version,
+                input,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "projects/stage")]
+pub async fn change_stage(
+    id: i64,
+    version: i32,
+    stage: String,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    auth::respond(
+        async {
+            let actor = auth::require(Action::EditProjects)?;
+            let to: Stage = stage
+                .parse()
+                .map_err(|e: String| AppError::validation("stage", e))?;
+            projects::change_stage(
+                &auth::state()?.db,
+                &actor,
+                id,
+                version,
+                to,
+                reason,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "projects/health")]
+pub async fn change_health(id: i64, version: i32, form: HealthForm) -> Result<(), AppError> {
+    auth::respond(
+        async {
+            let actor = auth::require(Action::EditProjects)?;
+            let health = form.validate()?;
+            projects::change_health(
+                &auth::state()?.db,
+                &actor,
+                id,
+                version,
+                health,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "milestones/add")]
+pub async fn add_milestone(project_id: i64, form: MilestoneForm) -> Result<i64, AppError> {
+    auth::respond(
+        async {
+            let actor = auth::require(Action::EditProjects)?;
+            let input = form.validate()?;
+            projects::add_milestone(
+                &auth::state()?.db,
+                &actor,
+                project_id,
+                input,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Marks a milestone done today, or on `done_date` (JJ/MM/AAAA or ISO);
+/// `undo` reopens it.
+#[server(endpoint = "milestones/done")]
+pub async fn set_milestone_done(
+    milestone_id: i64,
+    done_date: Option<String>,
+    undo: Option<bool>,
+) -> Result<i64, AppError> {
+    auth::respond(
+        async {
+            let actor = auth::require(Action::EditProjects)?;
+            let done = if undo.unwrap_or(false) {
+                None
+            } else {
+                match done_date
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                {
+                    None => Some(today()),
+                    Some(text) => Some(
+                        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                            .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+                            .map_err(|_| {
+                                AppError::validation(
+                                    "done_date",
+                                    rust_i18n::t!("project.invalid_date"),
+                                )
+                            })?,
+                    ),
+                }
+            };
+            projects::set_milestone_done(
+                &auth::state()?.db,
+                &actor,
+                milestone_id,
+                done,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "notes/add")]
+pub async fn add_note(project_id: i64, form: NoteForm) -> Result<i64, AppError> {
+    auth::respond(
+        async {
+            let actor = auth::require(Action::EditProjects)?;
+            let body = form.body.trim().to_owned();
+            if body.is_empty() {
+                return Err(AppError::validation(
+                    "body",
+                    rust_i18n::t!("project.note_required"),
+                ));
+            }
+            if body.chars().count() > crate::models::NOTE_MAX {
+                return Err(AppError::validation(
+                    "body",
+                    rust_i18n::t!("project.note_too_long"),
+                ));
+            }
+            let date = match form.note_date.trim() {
+                "" => today(),
+                text => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                    AppError::validation("note_date", rust_i18n::t!("project.invalid_date"))
+                })?,
+            };
+            let shareable = form
+                .shareable
+                .as_deref()
+                .is_some_and(|v| matches!(v, "on" | "true" | "1"));
+            projects::add_note(
+                &auth::state()?.db,
+                &actor,
+                project_id,
+                body,
+                date,
+                shareable,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// The signed-in officer's home.
+#[server(endpoint = "projects/home")]
+pub async fn get_officer_home() -> Result<OfficerHome, AppError> {
+    auth::respond(
+        async {
+            let me = auth::require(Action::ViewProjects)?;
+            projects::officer_home(&auth::state()?.db, me.id, today()).await
+        }
+        .await,
+    )
+}
+
+/// Commune type-ahead.
+#[server(endpoint = "territories/communes")]
+pub async fn search_communes(q: String) -> Result<Vec<CommuneHit>, AppError> {
+    auth::respond(
+        async {
+            auth::require(Action::ViewProjects)?;
+            territories::search_communes(&auth::state()?.db, &q, 12).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,987 @@
+//! Projects: creation, edits with optimistic locking, stage and health
+//! changes, milestones, journal, and the timeline written in the same
+//! transaction as each change.
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    SqlErr, TransactionTrait,
+};
+use serde_json::{Value, json};
+
+use crate::domain::milestone::MilestoneStatus;
+use crate::domain::{Health, MilestoneKind, Stage, check_stage_move, milestone_status, search_key};
+use crate::error::AppError;
+use crate::models::{
+    CommuneRef, CurrentUser, EventView, Labelled, MilestoneDue, MilestoneInput, MilestoneView,
+    NoteView, OfficerHome, ProjectDetail, ProjectFilter, ProjectInput, ProjectPage, ProjectSummary,
+};
+use crate::server::entities::project::{
+    event, milestone, note, programme, project, project_commune, project_programme, project_theme,
+    theme,
+};
+use crate::server::entities::territory::commune;
+use crate::server::entities::user;
+
+pub const PER_PAGE: u64 = 25;
+
+fn t(key: &str) -> String {
+    rust_i18n::t!(key).into_owned()
+}
+
+/// Appends an event to the project's timeline (inside the caller's transaction).
+async fn record(
+    txn: &DatabaseTransaction,
+    project_id: i64,
+    actor: &CurrentUser,
+    kind: &str,
+    data: Value,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    event::ActiveModel {
+        project_id: Set(project_id),
+        actor_id: Set(Some(actor.id)),
+        at: Set(now),
+        kind: Set(kind.to_owned()),
+        data: Set(data.to_string()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    project::Entity::update_many()
+        .col_expr(project::Column::LastEventAt, Expr::value(now))
+        .filter(project::Column::Id.eq(project_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+fn project_search_key(input: &ProjectInput) -> String {
+    search_key(&format!(
+        "{} {} {}",
+        input.title,
+        input.summary,
+        input.reference.as_deref().unwrap_or_default()
+    ))
+}
+
+/// Checks that every code the form names exists in the reference tables.
+async fn check_references(db: &impl ConnectionTrait, input: &ProjectInput) -> Result<(), AppError> {
+    let mut errors = crate::error::FieldErrors::new();
+    let codes: Vec<String> = input
+        .communes
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    let known: Vec<String> = commune::Entity::find()
+        .filter(commune::Column::Insee.is_in(codes.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.insee)
+        .collect();
+    if let Some(missing) = codes.iter().find(|c| !known.contains(c)) {
+        errors.add(
+            "communes",
+            rust_i18n::t!("project.unknown_commune", code = missing),
+        );
+    }
+    let themes: Vec<String> = theme::Entity::find()
+        .filter(theme::Column::Code.is_in(input.themes.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    if let Some(missing) = input.themes.iter().find(|c| !themes.contains(c)) {
+        errors.add(
+            "themes",
+            rust_i18n::t!("project.unknown_theme", code = missing),
+        );
+    }
+    let programmes: Vec<String> = programme::Entity::find()
+        .filter(programme::Column::Code.is_in(input.programmes.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.code)
+        .collect();
+    if let Some(missing) = input.programmes.iter().find(|c| !programmes.contains(c)) {
+        errors.add(
+            "programmes",
+            rust_i18n::t!("project.unknown_programme", code = missing),
+        );
+    }
+    if let Some(officer) = input.lead_officer_id {
+        let staff = user::Entity::find_by_id(officer)
+            .one(db)
+            .await?
+            .is_some_and(|u| u.active && u.role != "partner");
+        if !staff {
+            errors.add("lead_officer_id", t("project.unknown_officer"));
+        }
+    }
+    errors.into_result()
+}
+
+async fn replace_links(
+    txn: &DatabaseTransaction,
+    id: i64,
+    input: &ProjectInput,
+) -> Result<(), AppError> {
+    project_commune::Entity::delete_many()
+        .filter(project_commune::Column::ProjectId.eq(id))
+        .exec(txn)
+        .await?;
+    project_theme::Entity::delete_many()
+        .filter(project_theme::Column::ProjectId.eq(id))
+        .exec(txn)
+        .await?;
+    project_programme::Entity::delete_many()
+        .filter(project_programme::Column::ProjectId.eq(id))
+        .exec(txn)
+        .await?;
+    if !input.communes.is_empty() {
+        project_commune::Entity::insert_many(input.communes.iter().map(|c| {
+            project_commune::ActiveModel {
+                project_id: Set(id),
+                insee: Set(c.as_str().to_owned()),
+            }
+        }))
+        .exec(txn)
+        .await?;
+    }
+    if !input.themes.is_empty() {
+        project_theme::Entity::insert_many(input.themes.iter().map(|c| {
+            project_theme::ActiveModel {
+                project_id: Set(id),
+                theme_code: Set(c.clone()),
+            }
+        }))
+        .exec(txn)
+        .await?;
+    }
+    if !input.programmes.is_empty() {
+        project_programme::Entity::insert_many(input.programmes.iter().map(|c| {
+            project_programme::ActiveModel {
+                project_id: Set(id),
+                programme_code: Set(c.clone()),
+            }
+        }))
+        .exec(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn reference_taken(err: &sea_orm::DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+fn map_write_error(err: sea_orm::DbErr) -> AppError {
+    if reference_taken(&err) {
+        AppError::validation("reference", t("project.reference_taken"))
+    } else {
+        err.into()
+    }
+}
+
+/// Creates a project at the `emergence` stage, on track.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    input: ProjectInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    check_references(db, &input).await?;
+    let txn = db.begin().await?;
+    let row = project::ActiveModel {
+        reference: Set(input.reference.clone()),
+        title: Set(input.title.clone()),
+        summary: Set(input.summary.clone()),
+        description: Set(input.description.clone()),
+        stage: Set(Stage::Emergence.as_str().to_owned()),
+        health: Set(Health::OnTrack.code().to_owned()),
+        health_reason: Set(None),
+        health_since: Set(None),
+        lead_officer_id: Set(input
+            .lead_officer_id
+            .or(Some(actor.id).filter(|_| actor.role.is_staff()))),
+        estimated_cost_cents: Set(input.estimated_cost_cents),
+        start_date: Set(input.start_date),
+        end_date: Set(input.end_date),
+        version: Set(1),
+        search_key: Set(project_search_key(&input)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        last_event_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(map_write_error)?;
+    replace_links(&txn, row.id, &input).await?;
+    record(
+        &txn,
+        row.id,
+        actor,
+        "created",
+        json!({ "title": row.title, "stage": row.stage }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+async fn load_for_write(
+    txn: &DatabaseTransaction,
+    id: i64,
+    version: i32,
+) -> Result<project::Model, AppError> {
+    let row = project::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.version != version {
+        return Err(AppError::Conflict(t("project.conflict")));
+    }
+    Ok(row)
+}
+
+/// Bumps the version only if nobody else did in between (compare-and-set).
+async fn bump_version(
+    txn: &DatabaseTransaction,
+    id: i64,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let result = project::Entity::update_many()
+        .col_expr(project::Column::Version, Expr::value(version + 1))
+        .col_expr(project::Column::UpdatedAt, Expr::value(now))
+        .filter(project::Column::Id.eq(id))
+        .filter(project::Column::Version.eq(version))
+        .exec(txn)
+        .await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(t("project.conflict")))
+    }
+}
+
+async fn codes_of(
+    txn: &DatabaseTransaction,
+    id: i64,
+) -> Result<(Vec<String>, Vec<String>, Vec<String>), AppError> {
+    let communes = project_commune::Entity::find()
+        .filter(project_commune::Column::ProjectId.eq(id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|r| r.insee)
+        .collect();
+    let themes = project_theme::Entity::find()
+        .filter(project_theme::Column::ProjectId.eq(id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|r| r.theme_code)
+        .collect();
+    let programmes = project_programme::Entity::find()
+        .filter(project_programme::Column::ProjectId.eq(id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|r| r.programme_code)
+        .collect();
+    Ok((communes, themes, programmes))
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// Saves an edit made on version `version`; a stale version is refused
+/// with a conflict and nothing is written.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    id: i64,
+    version: i32,
+    input: ProjectInput,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    check_references(db, &input).await?;
+    let txn = db.begin().await?;
+    let row = load_for_write(&txn, id, version).await?;
+    let (communes, themes, programmes) = codes_of(&txn, id).await?;
+    let mut changes = Vec::new();
+    let mut diff = |field: &str, before: Value, after: Value| {
+        if before != after {
+            changes.push(json!({ "field": field, "before": before, "after": after }));
+        }
+    };
+    diff("title", json!(row.title), json!(input.title));
+    diff("reference", json!(row.reference), json!(input.reference));
+    diff("summary", json!(row.summary), json!(input.summary));
+    diff(
+        "description",
+        json!(row.description),
+        json!(input.description),
+    );
+    diff(
+        "lead_officer_id",
+        json!(row.lead_officer_id),
+        json!(input.lead_officer_id),
+    );
+    diff(
+        "estimated_cost_cents",
+        json!(row.estimated_cost_cents),
+        json!(input.estimated_cost_cents),
+    );
+    diff("start_date", json!(row.start_date), json!(input.start_date));
+    diff("end_date", json!(row.end_date), json!(input.end_date));
+    let new_communes: Vec<String> = input
+        .communes
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    diff(
+        "communes",
+        json!(sorted(communes)),
+        json!(sorted(new_communes)),
+    );
+    diff(
+        "themes",
+        json!(sorted(themes)),
+        json!(sorted(input.themes.clone())),
+    );
+    diff(
+        "programmes",
+        json!(sorted(programmes)),
+        json!(sorted(input.programmes.clone())),
+    );
+    if changes.is_empty() {
+        return Ok(());
+    }
+    bump_version(&txn, id, version, now).await?;
+    let mut active: project::ActiveModel = row.into();
+    active.title = Set(input.title.clone());
+    active.reference = Set(input.reference.clone());
+    active.summary = Set(input.summary.clone());
+    active.description = Set(input.description.clone());
+    active.lead_officer_id = Set(input.lead_officer_id);
+    active.estimated_cost_cents = Set(input.estimated_cost_cents);
+    active.start_date = Set(input.start_date);
+    active.end_date = Set(input.end_date);
+    active.search_key = Set(project_search_key(&input));
+    active.version = Set(version + 1);
+    active.updated_at = Set(now);
+    active.update(&txn).await.map_err(map_write_error)?;
+    replace_links(&txn, id, &input).await?;
+    record(
+        &txn,
+        id,
+        actor,
+        "updated",
+        json!({ "changes": changes }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Moves a project to another stage through the one stage rule.
+pub async fn change_stage(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    id: i64,
+    version: i32,
+    to: Stage,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let row = load_for_write(&txn, id, version).await?;
+    let from: Stage = row.stage.parse().map_err(|_| AppError::Internal)?;
+    let reason = reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    let kind = check_stage_move(from, to, reason.as_deref())
+        .map_err(|e| AppError::validation("reason", e.to_string()))?;
+    bump_version(&txn, id, version, now).await?;
+    project::Entity::update_many()
+        .col_expr(project::Column::Stage, Expr::value(to.as_str()))
+        .filter(project::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    let data = json!({ "from": from, "to": to, "move": kind, "reason": reason });
+    record(&txn, id, actor, "stage_changed", data, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets the health status (with its reason and date when paused or blocked).
+pub async fn change_health(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    id: i64,
+    version: i32,
+    health: Health,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let row = load_for_write(&txn, id, version).await?;
+    let before =
+        json!({ "status": row.health, "reason": row.health_reason, "since": row.health_since });
+    let after =
+        json!({ "status": health.code(), "reason": health.reason(), "since": health.since() });
+    if before == after {
+        return Ok(());
+    }
+    bump_version(&txn, id, version, now).await?;
+    project::Entity::update_many()
+        .col_expr(project::Column::Health, Expr::value(health.code()))
+        .col_expr(
+            project::Column::HealthReason,
+            Expr::value(health.reason().map(str::to_owned)),
+        )
+        .col_expr(project::Column::HealthSince, Expr::value(health.since()))
+        .filter(project::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    record(
+        &txn,
+        id,
+        actor,
+        "health_changed",
+        json!({ "before": before, "after": after }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn project_exists(txn: &DatabaseTransaction, id: i64) -> Result<(), AppError> {
+    project::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .map(|_| ())
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn add_milestone(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    project_id: i64,
+    input: MilestoneInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    project_exists(&txn, project_id).await?;
+    let row = milestone::ActiveModel {
+        project_id: Set(project_id),
+        kind: Set(input.kind.as_str().to_owned()),
+        title: Set(input.title.clone()),
+        due_date: Set(input.due_date),
+        done_date: Set(input.done_date),
+        note: Set(input.note.clone()),
+        shareable: Set(input.shareable),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let data = json!({ "milestone_id": row.id, "kind": input.kind, "title": input.title, "due_date": input.due_date });
+    record(&txn, project_id, actor, "milestone_added", data, now).await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+/// Marks a milestone done on `done` (or not done with `None`).
+pub async fn set_milestone_done(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    milestone_id: i64,
+    done: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    let row = milestone::Entity::find_by_id(milestone_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.done_date == done {
+        return Ok(row.project_id);
+    }
+    let project_id = row.project_id;
+    let data = json!({ "milestone_id": row.id, "title": row.title, "before": row.done_date, "after": done });
+    let mut active: milestone::ActiveModel = row.into();
+    active.done_date = Set(done);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    let kind = if done.is_some() {
+        "milestone_done"
+    } else {
+        "milestone_reopened"
+    };
+    record(&txn, project_id, actor, kind, data, now).await?;
+    txn.commit().await?;
+    Ok(project_id)
+}
+
+pub async fn add_note(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    project_id: i64,
+    body: String,
+    note_date: NaiveDate,
+    shareable: bool,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    project_exists(&txn, project_id).await?;
+    let excerpt: String = body.chars().take(140).collect();
+    let row = note::ActiveModel {
+        project_id: Set(project_id),
+        author_id: Set(Some(actor.id)),
+        note_date: Set(note_date),
+        body: Set(body),
+        shareable: Set(shareable),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let data = json!({ "note_id": row.id, "excerpt": excerpt, "shareable": shareable });
+    record(&txn, project_id, actor, "note_added", data, now).await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+async fn user_names(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, String>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// The whole project page; the timeline only from `since` when given.
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    id: i64,
+    since: Option<NaiveDate>,
+) -> Result<ProjectDetail, AppError> {
+    let row = project::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let communes = project_commune::Entity::find()
+        .filter(project_commune::Column::ProjectId.eq(id))
+        .all(db)
+        .await?;
+    let codes: Vec<String> = communes.iter().map(|c| c.insee.clone()).collect();
+    let names: HashMap<String, String> = commune::Entity::find()
+        .filter(commune::Column::Insee.is_in(codes.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.insee, c.name))
+        .collect();
+    let mut communes: Vec<CommuneRef> = codes
+        .into_iter()
+        .map(|insee| CommuneRef {
+            name: names.get(&insee).cloned().unwrap_or_else(|| insee.clone()),
+            insee,
+        })
+        .collect();
+    communes.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let theme_codes: Vec<String> = project_theme::Entity::find()
+        .filter(project_theme::Column::ProjectId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.theme_code)
+        .collect();
+    let themes = theme::Entity::find()
+        .filter(theme::Column::Code.is_in(theme_codes))
+        .order_by_asc(theme::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| Labelled {
+            code: t.code,
+            label: t.label,
+        })
+        .collect();
+    let programme_codes: Vec<String> = project_programme::Entity::find()
+        .filter(project_programme::Column::ProjectId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.programme_code)
+        .collect();
+    let programmes = programme::Entity::find()
+        .filter(programme::Column::Code.is_in(programme_codes))
+        .order_by_asc(programme::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| Labelled {
+            code: p.code,
+            label: p.label,
+        })
+        .collect();
+
+    let milestones = milestone::Entity::find()
+        .filter(milestone::Column::ProjectId.eq(id))
+        .order_by_asc(milestone::Column::DueDate)
+        .order_by_asc(milestone::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok(MilestoneView {
+                id: m.id,
+                kind: m.kind.parse().map_err(|_| AppError::Internal)?,
+                title: m.title,
+                due_date: m.due_date,
+                done_date: m.done_date,
+                note: m.note,
+                shareable: m.shareable,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let notes = note::Entity::find()
+        .filter(note::Column::ProjectId.eq(id))
+        .order_by_desc(note::Column::NoteDate)
+        .order_by_desc(note::Column::Id)
+        .all(db)
+        .await?;
+    let mut events_query = event::Entity::find().filter(event::Column::ProjectId.eq(id));
+    if let Some(since) = since {
+        events_query = events_query.filter(
+            event::Column::At.gte(since.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
+        );
+    }
+    let events = events_query
+        .order_by_desc(event::Column::At)
+        .order_by_desc(event::Column::Id)
+        .all(db)
+        .await?;
+    let mut people: Vec<i64> = notes.iter().filter_map(|n| n.author_id).collect();
+    people.extend(events.iter().filter_map(|e| e.actor_id));
+    people.extend(row.lead_officer_id);
+    let people = user_names(db, people).await?;
+
+    Ok(ProjectDetail {
+        id: row.id,
+        version: row.version,
+        reference: row.reference,
+        title: row.title,
+        summary: row.summary,
+        description: row.description,
+        stage: row.stage.parse().map_err(|_| AppError::Internal)?,
+        health: Health::parse(&row.health, row.health_reason.as_deref(), row.health_since)
+            .map_err(|_| AppError::Internal)?,
+        lead_officer_id: row.lead_officer_id,
+        lead_officer: row.lead_officer_id.and_then(|id| people.get(&id).cloned()),
+        estimated_cost_cents: row.estimated_cost_cents,
+        start_date: row.start_date,
+        end_date: row.end_date,
+        communes,
+        themes,
+        programmes,
+        milestones,
+        notes: notes
+            .into_iter()
+            .map(|n| NoteView {
+                id: n.id,
+                note_date: n.note_date,
+                author: n.author_id.and_then(|id| people.get(&id).cloned()),
+                body: n.body,
+                shareable: n.shareable,
+            })
+            .collect(),
+        events: events
+            .into_iter()
+            .map(|e| EventView {
+                id: e.id,
+                at: e.at,
+                actor: e.actor_id.and_then(|id| people.get(&id).cloned()),
+                kind: e.kind,
+                data: serde_json::from_str(&e.data).unwrap_or(Value::Null),
+            })
+            .collect(),
+        created_at: row.created_at,
+    })
+}
+
+/// The filter as a query condition (shared by the list and its count).
+fn condition(filter: &ProjectFilter) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(q) = filter
+        .q
+        .as_deref()
+        .map(search_key)
+        .filter(|k| !k.is_empty())
+    {
+        cond = cond.add(project::Column::SearchKey.contains(&q));
+    }
+    if let Some(stage) = filter.stage.as_deref().filter(|s| !s.is_empty()) {
+        cond = cond.add(project::Column::Stage.eq(stage));
+    }
+    if let Some(health) = filter.health.as_deref().filter(|s| !s.is_empty()) {
+        cond = cond.add(project::Column::Health.eq(health));
+    }
+    if let Some(officer) = filter.officer {
+        cond = cond.add(project::Column::LeadOfficerId.eq(officer));
+    }
+    if let Some(insee) = filter.commune.as_deref().filter(|s| !s.is_empty()) {
+        cond = cond.add(
+            project::Column::Id.in_subquery(
+                Query::select()
+                    .column(project_commune::Column::ProjectId)
+                    .from(project_commune::Entity)
+                    .and_where(project_commune::Column::Insee.eq(insee.to_ascii_uppercase()))
+                    .to_owned(),
+            ),
+        );
+    }
+    for (value, column) in [
+        (filter.epci.as_deref(), commune::Column::EpciSiren),
+        (
+            filter.departement.as_deref(),
+            commune::Column::DepartementCode,
+        ),
+    ] {
+        if let Some(value) = value.filter(|s| !s.is_empty()) {
+            cond = cond.add(
+                project::Column::Id.in_subquery(
+                    Query::select()
+                        .column(project_commune::Column::ProjectId)
+                        .from(project_commune::Entity)
+                        .and_where(
+                            project_commune::Column::Insee.in_subquery(
+                                Query::select()
+                                    .column(commune::Column::Insee)
+                                    .from(commune::Entity)
+                                    .and_where(column.eq(value.to_ascii_uppercase()))
+                                    .to_owned(),
+                            ),
+                        )
+                        .to_owned(),
+                ),
+            );
+        }
+    }
+    if let Some(code) = filter.programme.as_deref().filter(|s| !s.is_empty()) {
+        cond = cond.add(
+            project::Column::Id.in_subquery(
+                Query::select()
+                    .column(project_programme::Column::ProjectId)
+                    .from(project_programme::Entity)
+                    .and_where(project_programme::Column::ProgrammeCode.eq(code))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(code) = filter.theme.as_deref().filter(|s| !s.is_empty()) {
+        cond = cond.add(
+            project::Column::Id.in_subquery(
+                Query::select()
+                    .column(project_theme::Column::ProjectId)
+                    .from(project_theme::Entity)
+                    .and_where(project_theme::Column::ThemeCode.eq(code))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(since) = filter.since {
+        cond = cond.add(
+            project::Column::LastEventAt
+                .gte(since.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
+        );
+    }
+    cond
+}
+
+/// Summaries for rows, with officer and commune names loaded in two queries.
+async fn summaries(
+    db: &impl ConnectionTrait,
+    rows: Vec<project::Model>,
+) -> Result<Vec<ProjectSummary>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let officers = user_names(db, rows.iter().filter_map(|r| r.lead_officer_id).collect()).await?;
+    let links = project_commune::Entity::find()
+        .filter(project_commune::Column::ProjectId.is_in(ids))
+        .all(db)
+        .await?;
+    let names: HashMap<String, String> = commune::Entity::find()
+        .filter(
+            commune::Column::Insee.is_in(links.iter().map(|l| l.insee.clone()).collect::<Vec<_>>()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.insee, c.name))
+        .collect();
+    let mut communes_of: HashMap<i64, Vec<String>> = HashMap::new();
+    for link in links {
+        let name = names.get(&link.insee).cloned().unwrap_or(link.insee);
+        communes_of.entry(link.project_id).or_default().push(name);
+    }
+    rows.into_iter()
+        .map(|r| {
+            let mut communes = communes_of.remove(&r.id).unwrap_or_default();
+            communes.sort();
+            Ok(ProjectSummary {
+                id: r.id,
+                reference: r.reference,
+                title: r.title,
+                stage: r.stage.parse().map_err(|_| AppError::Internal)?,
+                health: r.health,
+                lead_officer: r.lead_officer_id.and_then(|id| officers.get(&id).cloned()),
+                communes,
+                estimated_cost_cents: r.estimated_cost_cents,
+                last_event_at: r.last_event_at,
+            })
+        })
+        .collect()
+}
+
+/// One page of the filtered, sorted project list.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &ProjectFilter,
+) -> Result<ProjectPage, AppError> {
+    let mut query = project::Entity::find().filter(condition(filter));
+    query = match filter.sort.as_deref() {
+        Some("title") => query.order_by_asc(project::Column::Title),
+        Some("stage") => query
+            .order_by_asc(project::Column::Stage)
+            .order_by_asc(project::Column::Title),
+        Some("cost") => query.order_by_desc(project::Column::EstimatedCostCents),
+        _ => query.order_by_desc(project::Column::LastEventAt),
+    }
+    .order_by_asc(project::Column::Id);
+    let page = filter.page.unwrap_or(1).max(1);
+    let paginator = query.paginate(db, PER_PAGE);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page - 1).await?;
+    Ok(ProjectPage {
+        items: summaries(db, rows).await?,
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+/// Open milestones of the given projects matching `status` on `today`.
+async fn open_milestones(
+    db: &impl ConnectionTrait,
+    project_ids: &[i64],
+    titles: &HashMap<i64, String>,
+    today: NaiveDate,
+    wanted: MilestoneStatus,
+) -> Result<Vec<MilestoneDue>, AppError> {
+    let horizon = today + chrono::Duration::days(crate::domain::DUE_SOON_DAYS);
+    let rows = milestone::Entity::find()
+        .filter(milestone::Column::ProjectId.is_in(project_ids.to_vec()))
+        .filter(milestone::Column::DoneDate.is_null())
+        .filter(milestone::Column::DueDate.lte(horizon))
+        .order_by_asc(milestone::Column::DueDate)
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .filter(|m| milestone_status(m.due_date, m.done_date, today) == wanted)
+        .map(|m| {
+            Ok(MilestoneDue {
+                milestone_id: m.id,
+                project_id: m.project_id,
+                project_title: titles.get(&m.project_id).cloned().unwrap_or_default(),
+                kind: m
+                    .kind
+                    .parse::<MilestoneKind>()
+                    .map_err(|_| AppError::Internal)?,
+                title: m.title,
+                due_date: m.due_date,
+            })
+        })
+        .collect()
+}
+
+/// The officer's home: their active projects, late milestones and those
+/// due in the next 30 days.
+pub async fn officer_home(
+    db: &impl ConnectionTrait,
+    officer_id: i64,
+    today: NaiveDate,
+) -> Result<OfficerHome, AppError> {
+    let rows = project::Entity::find()
+        .filter(project::Column::LeadOfficerId.eq(officer_id))
+        .filter(
+            project::Column::Stage
+                .is_not_in([Stage::Completed.as_str(), Stage::Abandoned.as_str()]),
+        )
+        .order_by_desc(project::Column::LastEventAt)
+        .limit(100)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let titles: HashMap<i64, String> = rows.iter().map(|r| (r.id, r.title.clone())).collect();
+    let late = open_milestones(db, &ids, &titles, today, MilestoneStatus::Late).await?;
+    let due_soon = open_milestones(db, &ids, &titles, today, MilestoneStatus::DueSoon).await?;
+    Ok(OfficerHome {
+        projects: summaries(db, rows).await?,
+        late,
+        due_soon,
+    })
+}
+
+/// Themes and programmes for forms and filters.
+pub async fn reference_lists(
+    db: &impl ConnectionTrait,
+) -> Result<(Vec<Labelled>, Vec<Labelled>), AppError> {
+    let themes = theme::Entity::find()
+        .filter(theme::Column::Active.eq(true))
+        .order_by_asc(theme::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| Labelled {
+            code: t.code,
+            label: t.label,
+        })
+        .collect();
+    let programmes = programme::Entity::find()
+        .filter(programme::Column::Active.eq(true))
+        .order_by_asc(programme::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| Labelled {
+            code: p.code,
+            label: p.label,
+        })
+        .collect();
+    Ok((themes, programmes))
+}

@@ -1,0 +1,592 @@
+use app::domain::{Role, Stage};
+use app::error::AppError;
+use app::models::{OfficerHome, ProjectDetail, ProjectPage};
+use app::server::entities::project::{event, project};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::both_backends;
+use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
+use crate::territories::import_fixture;
+
+type Form<'a> = Vec<(&'a str, String)>;
+
+async fn post(
+    http: &reqwest::Client,
+    app: &TestApp,
+    endpoint: &str,
+    form: &Form<'_>,
+) -> reqwest::Response {
+    http.post(app.url(&format!("/api/{endpoint}")))
+        .form(form)
+        .send()
+        .await
+        .expect("request")
+}
+
+async fn get(http: &reqwest::Client, app: &TestApp, id: i64, since: Option<&str>) -> ProjectDetail {
+    let mut form: Form = vec![("id", id.to_string())];
+    if let Some(since) = since {
+        form.push(("since", since.to_owned()));
+    }
+    let res = post(http, app, "projects/get", &form).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("json")
+}
+
+async fn create(
+    http: &reqwest::Client,
+    app: &TestApp,
+    title: &str,
+    communes: &[&str],
+    extra: &[(&'static str, &str)],
+) -> i64 {
+    let mut form: Form = vec![("form[title]", title.to_owned())];
+    let keys = [
+        "form[communes][0]",
+        "form[communes][1]",
+        "form[communes][2]",
+    ];
+    for (key, code) in keys.iter().zip(communes) {
+        form.push((key, (*code).to_owned()));
+    }
+    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    let res = post(http, app, "projects/create", &form).await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    res.json().await.expect("id")
+}
+
+async fn signed_in(backend: Backend) -> (TestDb, TestApp, reqwest::Client, i64) {
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    import_fixture(&app.db).await;
+    let officer = create_user(&app.db, "julien.moreau@cc-exemple.fr", Role::Officer).await;
+    let http = client();
+    assert_eq!(
+        login(&http, &app, "julien.moreau@cc-exemple.fr", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    (test_db, app, http, officer)
+}
+
+async fn a_project_lives_through_its_stages(backend: Backend) {
+    let (test_db, app, http, officer) = signed_in(backend).await;
+    let id = create(
+        &http,
+        &app,
+        "Maison de santé pluriprofessionnelle",
+        &["15187", "15004"],
+        &[
+            ("form[estimated_cost]", "1 250 000,50"),
+            ("form[themes][0]", "sante"),
+            ("form[programmes][0]", "pvd"),
+        ],
+    )
+    .await;
+    let p = get(&http, &app, id, None).await;
+    assert_eq!(
+        (p.stage, p.version, p.lead_officer_id),
+        (Stage::Emergence, 1, Some(officer))
+    );
+    assert_eq!(p.estimated_cost_cents, Some(125_000_050));
+    assert_eq!(
+        p.communes
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Andelat", "Saint-Flour"]
+    );
+    assert_eq!(p.themes[0].label, "Santé");
+    assert_eq!(p.events.len(), 1);
+    assert_eq!(p.events[0].kind, "created");
+
+    // Forward without a reason.
+    let stage = |to: &str, version: i32, reason: Option<&str>| {
+        let mut form: Form = vec![
+            ("id", id.to_string()),
+            ("version", version.to_string()),
+            ("stage", to.to_owned()),
+        ];
+        if let Some(r) = reason {
+            form.push(("reason", r.to_owned()));
+        }
+        form
+    };
+    assert_eq!(
+        post(&http, &app, "projects/stage", &stage("study", 1, None))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        post(&http, &app, "projects/stage", &stage("funding", 2, None))
+            .await
+            .status(),
+        200
+    );
+    // Back without a reason is refused, with the reason field named; nothing is written.
+    let res = post(&http, &app, "projects/stage", &stage("study", 3, None)).await;
+    assert_eq!(res.status(), 422);
+    let err: AppError = res.json().await.expect("json");
+    assert!(
+        err.field("reason")
+            .expect("reason")
+            .starts_with("Indiquez un motif")
+    );
+    // With a reason it goes through and is recorded.
+    assert_eq!(
+        post(
+            &http,
+            &app,
+            "projects/stage",
+            &stage("study", 3, Some("Étude de sol à refaire"))
+        )
+        .await
+        .status(),
+        200
+    );
+    let res = post(&http, &app, "projects/stage", &stage("completed", 4, None)).await;
+    assert_eq!(res.status(), 422);
+
+    // Milestones: add one past due, one due soon; mark the first done.
+    let add = |title: &str, due: &str| -> Form {
+        vec![
+            ("project_id", id.to_string()),
+            ("form[kind]", "steering_committee".to_owned()),
+            ("form[title]", title.to_owned()),
+            ("form[due_date]", due.to_owned()),
+            ("form[shareable]", "on".to_owned()),
+        ]
+    };
+    let today = chrono::Utc::now().date_naive();
+    let past = (today - chrono::Duration::days(3)).to_string();
+    let soon = (today + chrono::Duration::days(10)).to_string();
+    let res = post(
+        &http,
+        &app,
+        "milestones/add",
+        &add("COPIL de lancement", &past),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let late_id: i64 = res.json().await.expect("id");
+    assert_eq!(
+        post(&http, &app, "milestones/add", &add("COPIL n°2", &soon))
+            .await
+            .status(),
+        200
+    );
+    let res = post(
+        &http,
+        &app,
+        "milestones/add",
+        &vec![
+            ("project_id", id.to_string()),
+            ("form[kind]", "fete".into()),
+            ("form[title]", "".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+
+    let home: OfficerHome = post(&http, &app, "projects/home", &vec![])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(home.projects.len(), 1);
+    assert_eq!(
+        home.late
+            .iter()
+            .map(|m| m.title.as_str())
+            .collect::<Vec<_>>(),
+        ["COPIL de lancement"]
+    );
+    assert_eq!(
+        home.due_soon
+            .iter()
+            .map(|m| m.title.as_str())
+            .collect::<Vec<_>>(),
+        ["COPIL n°2"]
+    );
+
+    assert_eq!(
+        post(
+            &http,
+            &app,
+            "milestones/done",
+            &vec![("milestone_id", late_id.to_string())]
+        )
+        .await
+        .status(),
+        200
+    );
+    let home: OfficerHome = post(&http, &app, "projects/home", &vec![])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(home.late.is_empty());
+
+    let res = post(
+        &http,
+        &app,
+        "notes/add",
+        &vec![
+            ("project_id", id.to_string()),
+            (
+                "form[body]",
+                "Rencontre avec le maire : accord de principe.".into(),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let res = post(
+        &http,
+        &app,
+        "notes/add",
+        &vec![("project_id", id.to_string()), ("form[body]", "   ".into())],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+
+    let health: Form = vec![
+        ("id", id.to_string()),
+        ("version", "4".into()),
+        ("form[status]", "blocked".into()),
+        ("form[reason]", "".into()),
+    ];
+    let res = post(&http, &app, "projects/health", &health).await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.json::<AppError>()
+            .await
+            .expect("json")
+            .field("reason")
+            .is_some()
+    );
+    let mut health = health;
+    health[3].1 = "Recours contre le permis".into();
+    assert_eq!(
+        post(&http, &app, "projects/health", &health).await.status(),
+        200
+    );
+
+    let p = get(&http, &app, id, None).await;
+    assert_eq!(p.stage, Stage::Study);
+    assert_eq!(p.health.reason(), Some("Recours contre le permis"));
+    assert_eq!(p.milestones.len(), 2);
+    assert_eq!(p.notes.len(), 1);
+    let kinds: Vec<&str> = p.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "health_changed",
+            "note_added",
+            "milestone_done",
+            "milestone_added",
+            "milestone_added",
+            "stage_changed",
+            "stage_changed",
+            "stage_changed",
+            "created"
+        ]
+    );
+    let back = &p.events[5];
+    assert_eq!(back.data["from"], "funding");
+    assert_eq!(back.data["to"], "study");
+    assert_eq!(back.data["move"], "back");
+    assert_eq!(back.data["reason"], "Étude de sol à refaire");
+    assert_eq!(back.actor.as_deref(), Some("Test officer"));
+    // "Since D" in the future shows nothing; since today shows everything.
+    assert!(
+        get(&http, &app, id, Some("2099-01-01"))
+            .await
+            .events
+            .is_empty()
+    );
+    assert_eq!(
+        get(&http, &app, id, Some(&today.to_string()))
+            .await
+            .events
+            .len(),
+        9
+    );
+
+    let stored = project::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("row");
+    assert_eq!(stored.version, 5);
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(a_project_lives_through_its_stages);
+
+async fn a_stale_save_is_refused_and_loses_nothing(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let id = create(&http, &app, "Tiers-lieu", &["15187"], &[]).await;
+    let edit = |version: i32, title: &str| -> Form {
+        vec![
+            ("id", id.to_string()),
+            ("version", version.to_string()),
+            ("form[title]", title.to_owned()),
+            ("form[communes][0]", "15187".into()),
+        ]
+    };
+    // Two people opened version 1; the first saves.
+    assert_eq!(
+        post(
+            &http,
+            &app,
+            "projects/update",
+            &edit(1, "Tiers-lieu de la gare")
+        )
+        .await
+        .status(),
+        200
+    );
+    // The second's save is refused with a conflict, and the first's title stays.
+    let res = post(
+        &http,
+        &app,
+        "projects/update",
+        &edit(1, "Tiers-lieu du bourg"),
+    )
+    .await;
+    assert_eq!(res.status(), 409);
+    let err: AppError = res.json().await.expect("json");
+    assert!(err.message().contains("modifié par quelqu’un d’autre"));
+    let p = get(&http, &app, id, None).await;
+    assert_eq!((p.title.as_str(), p.version), ("Tiers-lieu de la gare", 2));
+    let updated = p
+        .events
+        .iter()
+        .find(|e| e.kind == "updated")
+        .expect("update event");
+    assert_eq!(updated.data["changes"][0]["field"], "title");
+    assert_eq!(updated.data["changes"][0]["before"], "Tiers-lieu");
+    assert_eq!(updated.data["changes"][0]["after"], "Tiers-lieu de la gare");
+    // A stale stage change is refused too.
+    let res = post(
+        &http,
+        &app,
+        "projects/stage",
+        &vec![
+            ("id", id.to_string()),
+            ("version", "1".into()),
+            ("stage", "study".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 409);
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(a_stale_save_is_refused_and_loses_nothing);
+
+async fn failing_writes_leave_no_event(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let id = create(
+        &http,
+        &app,
+        "Voie verte",
+        &["15187"],
+        &[("form[reference]", "VV-01")],
+    )
+    .await;
+    let events_before = event::Entity::find().count(&app.db).await.expect("count");
+    // Unknown commune, unknown theme, taken reference: refused, nothing written.
+    let res = post(
+        &http,
+        &app,
+        "projects/create",
+        &vec![
+            ("form[title]", "X".into()),
+            ("form[communes][0]", "99999".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.json::<AppError>()
+            .await
+            .expect("json")
+            .field("communes")
+            .expect("communes")
+            .contains("99999")
+    );
+    let res = post(
+        &http,
+        &app,
+        "projects/create",
+        &vec![
+            ("form[title]", "Y".into()),
+            ("form[communes][0]", "15187".into()),
+            ("form[reference]", "VV-01".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        res.json::<AppError>()
+            .await
+            .expect("json")
+            .field("reference")
+            .as_deref(),
+        Some("Cette référence est déjà utilisée par un autre projet.")
+    );
+    let res = post(
+        &http,
+        &app,
+        "milestones/add",
+        &vec![
+            ("project_id", "999999".into()),
+            ("form[kind]", "decision".into()),
+            ("form[title]", "x".into()),
+            ("form[due_date]", "2026-12-01".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 404);
+    let res = post(
+        &http,
+        &app,
+        "projects/stage",
+        &vec![
+            ("id", id.to_string()),
+            ("version", "1".into()),
+            ("stage", "emergence".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        event::Entity::find().count(&app.db).await.expect("count"),
+        events_before
+    );
+    assert_eq!(
+        project::Entity::find().count(&app.db).await.expect("count"),
+        1
+    );
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(failing_writes_leave_no_event);
+
+async fn filters_and_search_find_exactly_the_right_projects(backend: Backend) {
+    let (test_db, app, http, officer) = signed_in(backend).await;
+    let other = create_user(&app.db, "amina.benali@cc-exemple.fr", Role::Officer).await;
+    let a = create(
+        &http,
+        &app,
+        "Réhabilitation de l’école",
+        &["15187"],
+        &[
+            ("form[themes][0]", "services"),
+            ("form[programmes][0]", "pvd"),
+        ],
+    )
+    .await;
+    let b = create(
+        &http,
+        &app,
+        "Gîte d'étape",
+        &["42218"],
+        &[
+            ("form[themes][0]", "tourisme"),
+            ("form[summary]", "Randonnée GR65"),
+        ],
+    )
+    .await;
+    let other_id = other.to_string();
+    let c = create(
+        &http,
+        &app,
+        "Centre culturel",
+        &["2A004", "15187"],
+        &[
+            ("form[lead_officer_id]", other_id.as_str()),
+            ("form[reference]", "CC-2026-07"),
+        ],
+    )
+    .await;
+    post(
+        &http,
+        &app,
+        "projects/stage",
+        &vec![
+            ("id", b.to_string()),
+            ("version", "1".into()),
+            ("stage", "funding".into()),
+        ],
+    )
+    .await;
+
+    let find = |pairs: Vec<(&'static str, String)>| {
+        let http = http.clone();
+        let url = app.url("/api/projects/list");
+        async move {
+            let mut form = pairs;
+            form.push(("filter[sort]", "title".into()));
+            let page: ProjectPage = http
+                .post(url)
+                .form(&form)
+                .send()
+                .await
+                .expect("req")
+                .json()
+                .await
+                .expect("json");
+            assert_eq!(page.total as usize, page.items.len());
+            page.items.into_iter().map(|p| p.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(find(vec![]).await, [c, b, a]);
+    assert_eq!(find(vec![("filter[q]", "ecole".into())]).await, [a]);
+    assert_eq!(find(vec![("filter[q]", "GITE D ETAPE".into())]).await, [b]);
+    assert_eq!(find(vec![("filter[q]", "randonnee".into())]).await, [b]);
+    assert_eq!(find(vec![("filter[q]", "cc-2026".into())]).await, [c]);
+    assert_eq!(find(vec![("filter[stage]", "funding".into())]).await, [b]);
+    assert_eq!(
+        find(vec![("filter[officer]", officer.to_string())]).await,
+        [b, a]
+    );
+    assert_eq!(
+        find(vec![("filter[commune]", "15187".into())]).await,
+        [c, a]
+    );
+    assert_eq!(
+        find(vec![("filter[epci]", "200066660".into())]).await,
+        [c, a]
+    );
+    assert_eq!(find(vec![("filter[departement]", "2A".into())]).await, [c]);
+    assert_eq!(find(vec![("filter[departement]", "42".into())]).await, [b]);
+    assert_eq!(find(vec![("filter[programme]", "pvd".into())]).await, [a]);
+    assert_eq!(find(vec![("filter[theme]", "tourisme".into())]).await, [b]);
+    assert_eq!(
+        find(vec![("filter[since]", "2099-01-01".into())]).await,
+        Vec::<i64>::new()
+    );
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert_eq!(find(vec![("filter[since]", today)]).await, [c, b, a]);
+    assert_eq!(
+        find(vec![
+            ("filter[q]", "ecole".into()),
+            ("filter[stage]", "funding".into())
+        ])
+        .await,
+        Vec::<i64>::new()
+    );
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(filters_and_search_find_exactly_the_right_projects);
