@@ -9,5 +9,6 @@ export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"
 # A generous IP budget: every test logs in from 127.0.0.1.
 export LOGIN_ATTEMPTS_PER_IP_PER_MINUTE=1000
 BIN="${MAILLAGE_BIN:-$ROOT/target/server-release/maillage}"
+export REF_DATA_DIR="${REF_DATA_DIR:-$ROOT/target/tools/node_modules/@etalab/decoupage-administratif/data}"
 "$BIN" demo >/dev/null
 exec "$BIN" serve

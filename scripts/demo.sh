@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 ensure_build_tools
+ensure_reference_data
 say "Compilation (release)"
 cargo leptos build --release
 

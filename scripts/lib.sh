@@ -55,6 +55,18 @@ ensure_build_tools() {
   [ "$(command -v wasm-opt)" = "$TOOLS/node_modules/.bin/wasm-opt" ] || die "wasm-opt attendu dans $TOOLS"
 }
 
+# The official territories (npm @etalab/decoupage-administratif); sets REF_DATA_DIR.
+REF_PACKAGE_VERSION="6.0.0"
+ensure_reference_data() {
+  local pkg="$TOOLS/node_modules/@etalab/decoupage-administratif"
+  if ! grep -q "\"version\": \"$REF_PACKAGE_VERSION\"" "$pkg/package.json" 2>/dev/null; then
+    say "Installation du référentiel des communes (@etalab/decoupage-administratif $REF_PACKAGE_VERSION)"
+    mkdir -p "$TOOLS"
+    npm install --prefix "$TOOLS" --no-audit --no-fund --silent "@etalab/decoupage-administratif@$REF_PACKAGE_VERSION" >/dev/null
+  fi
+  export REF_DATA_DIR="$pkg/data"
+}
+
 ensure_browser_tools() {
   [ -x /usr/bin/chromium ] || { say "Installation de Chromium (Debian)"; apt_install chromium; }
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then

@@ -11,6 +11,7 @@ LOGS="$ROOT/target/test-logs"
 mkdir -p "$LOGS"
 
 ensure_build_tools
+ensure_reference_data
 ensure_browser_tools
 ensure_postgres
 export TEST_DATABASE_URL="$PG_ADMIN_URL"

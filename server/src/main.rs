@@ -42,7 +42,11 @@ enum Command {
         password: Option<String>,
     },
     /// Load the demonstration data (idempotent) and print the demo logins.
-    Demo,
+    /// Imports the territories first when the database has none.
+    Demo {
+        #[arg(long, env = "REF_DATA_DIR")]
+        ref_data: Option<std::path::PathBuf>,
+    },
     /// Reference data (territories).
     Ref {
         #[command(subcommand)]
@@ -142,9 +146,22 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { ref_data } => {
+            if territories::commune_count(&conn).await.map_err(describe)? == 0 {
+                let dir = ref_data.ok_or(
+                    "le référentiel des communes est vide : indiquez --ref-data (ou REF_DATA_DIR), le dossier data/ \
+                     du paquet npm @etalab/decoupage-administratif",
+                )?;
+                let report = territories::import_from_dir(&conn, &dir).await?;
+                println!("Référentiel importé : {} communes.", report.communes);
+            }
             let created = demo::seed(&conn).await.map_err(describe)?;
-            println!("Données de démonstration chargées ({created} compte(s) créé(s)).");
+            let projects = demo::seed_projects(&conn, chrono::Utc::now().date_naive())
+                .await
+                .map_err(describe)?;
+            println!(
+                "Données de démonstration chargées ({created} compte(s), {projects} projet(s) créés)."
+            );
             print_demo_logins();
             Ok(())
         }

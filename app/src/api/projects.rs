@@ -1,8 +1,9 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::domain::Stage;
 use crate::{
-    domain::Stage,
     error::AppError,
     models::{
         CommuneHit, HealthForm, Labelled, MilestoneForm, NoteForm, OfficerHome, ProjectDetail,

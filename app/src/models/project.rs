@@ -125,7 +125,8 @@ pub struct ProjectForm {
     pub reference: String,
     pub summary: String,
     pub description: String,
-    pub lead_officer_id: Option<i64>,
+    /// A user id, or empty for none.
+    pub lead_officer_id: String,
     pub communes: Vec<String>,
     pub themes: Vec<String>,
     pub programmes: Vec<String>,
@@ -219,6 +220,15 @@ impl ProjectForm {
                 .map_err(|e| errors.add("estimated_cost", e.to_string()))
                 .ok(),
         };
+        let lead_officer_id = match self.lead_officer_id.trim() {
+            "" => None,
+            id => id
+                .parse::<i64>()
+                .map_err(|_| {
+                    errors.add("lead_officer_id", rust_i18n::t!("project.unknown_officer"))
+                })
+                .ok(),
+        };
         let start_date = optional_date(&mut errors, "start_date", &self.start_date);
         let end_date = optional_date(&mut errors, "end_date", &self.end_date);
         if let (Some(start), Some(end)) = (start_date, end_date)
@@ -232,7 +242,7 @@ impl ProjectForm {
             reference,
             summary: self.summary.trim().to_owned(),
             description: self.description.trim().to_owned(),
-            lead_officer_id: self.lead_officer_id,
+            lead_officer_id,
             communes,
             themes: dedup(&self.themes),
             programmes: dedup(&self.programmes),

@@ -3,11 +3,20 @@ use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     SsrMode, StaticSegment,
     components::{Route, Router, Routes},
+    path,
 };
 use rust_i18n::t;
 
 use super::components::layout::Layout;
-use super::pages::{home::HomePage, login::LoginPage, not_found::NotFound, team::TeamPage};
+use super::pages::{
+    home::HomePage,
+    login::LoginPage,
+    not_found::NotFound,
+    project::ProjectPage,
+    project_form::{EditProjectPage, NewProjectPage},
+    projects::ProjectListPage,
+    team::TeamPage,
+};
 use crate::api::auth::me;
 use crate::error::AppError;
 use crate::models::CurrentUser;
@@ -52,6 +61,10 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("connexion") view=LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("equipe") view=TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("/projets") view=ProjectListPage ssr=SsrMode::Async />
+                    <Route path=path!("/projets/nouveau") view=NewProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/projets/:id") view=ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/projets/:id/modifier") view=EditProjectPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

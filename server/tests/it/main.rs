@@ -3,6 +3,7 @@
 mod support;
 
 mod auth;
+mod demo;
 mod health;
 mod migrations;
 mod permissions;

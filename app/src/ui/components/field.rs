@@ -12,6 +12,9 @@ pub fn Field(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] hint: Option<String>,
     #[prop(optional)] required: bool,
+    /// Initial value (edit forms).
+    #[prop(optional, into)]
+    value: String,
     /// The current error for this field, if any.
     #[prop(into)]
     error: Signal<Option<String>>,
@@ -43,6 +46,7 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 required=required
+                value=value
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described
             />

@@ -1,4 +1,5 @@
 //! Reusable pieces of UI.
+pub mod commune_picker;
 pub mod error;
 pub mod field;
 pub mod layout;

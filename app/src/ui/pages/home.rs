@@ -2,10 +2,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use rust_i18n::t;
 
+use crate::api::projects::get_officer_home;
 use crate::domain::Role;
 use crate::models::CurrentUser;
+use crate::models::MilestoneDue;
 use crate::ui::app::MeResource;
 use crate::ui::components::error::ErrorNotice;
+use crate::ui::format;
 
 /// The landing page: each role has its own.
 #[component]
@@ -32,6 +35,7 @@ fn RoleHome(user: CurrentUser) -> impl IntoView {
         Role::Partner => (t!("home.partner_title"), t!("home.partner_intro")),
         Role::Admin => (t!("home.admin_title"), t!("home.admin_intro")),
     };
+    let officer_home = (user.role == Role::Officer).then(|| view! { <OfficerHomeView /> });
     let admin_link = (user.role == Role::Admin)
         .then(|| view! { <p><a class="button" href="/equipe">{t!("team.title")}</a></p> });
     view! {
@@ -40,8 +44,72 @@ fn RoleHome(user: CurrentUser) -> impl IntoView {
         <h1 data-testid="home-title">{title}</h1>
         <section class="card">
             <p>{intro}</p>
-            <p class="empty">{t!("home.empty")}</p>
             {admin_link}
         </section>
+        {officer_home}
     }
+}
+
+/// "Mes projets": active projects, late milestones, those due in 30 days.
+#[component]
+fn OfficerHomeView() -> impl IntoView {
+    let home = Resource::new(|| (), |_| get_officer_home());
+    view! {
+        <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Ok(home) => view! {
+                        <div class="two-cols">
+                            <section class="card" aria-labelledby="late-title">
+                                <h2 id="late-title">{t!("projects.late_title")}</h2>
+                                <MilestoneList items=home.late />
+                            </section>
+                            <section class="card" aria-labelledby="soon-title">
+                                <h2 id="soon-title">{t!("projects.soon_title")}</h2>
+                                <MilestoneList items=home.due_soon />
+                            </section>
+                        </div>
+                        <section class="card" aria-labelledby="mine-title">
+                            <h2 id="mine-title">{t!("projects.my_projects")}</h2>
+                            {if home.projects.is_empty() {
+                                view! { <p class="empty">{t!("home.empty")}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="plain-list">
+                                        {home.projects.into_iter().map(|p| view! {
+                                            <li>
+                                                <a href=format!("/projets/{}", p.id)>{p.title}</a>
+                                                <span class="muted">" · "{p.stage.label()}" · "{p.communes.join(", ")}</span>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            <p><a class="button primary" href="/projets/nouveau">{t!("projects.new")}</a></p>
+                        </section>
+                    }.into_any(),
+                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MilestoneList(items: Vec<MilestoneDue>) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="empty">{t!("home.empty")}</p> }.into_any();
+    }
+    view! {
+        <ul class="plain-list">
+            {items.into_iter().map(|m| view! {
+                <li>
+                    <span class="when">{format::date(m.due_date)}</span>" "
+                    <a href=format!("/projets/{}", m.project_id)>{m.title}</a>
+                    <span class="muted">" · "{m.project_title}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }

@@ -1,0 +1,144 @@
+//! Turning values into French text for the screens.
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_i18n::t;
+use serde_json::Value;
+
+use crate::domain::{Health, Stage};
+use crate::models::EventView;
+
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+pub fn datetime(at: DateTime<Utc>) -> String {
+    at.format("%d/%m/%Y %H:%M UTC").to_string()
+}
+
+fn stage_label(v: &Value) -> String {
+    v.as_str()
+        .and_then(|s| s.parse::<Stage>().ok())
+        .map(Stage::label)
+        .unwrap_or_default()
+}
+
+fn health_label(v: &Value) -> String {
+    v["status"]
+        .as_str()
+        .map(Health::label_of)
+        .unwrap_or_default()
+}
+
+fn date_label(v: &Value) -> String {
+    v.as_str()
+        .and_then(|s| s.parse::<NaiveDate>().ok())
+        .map(date)
+        .unwrap_or_default()
+}
+
+/// One line describing a timeline event, in French.
+pub fn event(e: &EventView) -> String {
+    let d = &e.data;
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    match e.kind.as_str() {
+        "created" => t!("event.created").into_owned(),
+        "updated" => {
+            let fields: Vec<String> = d["changes"]
+                .as_array()
+                .map(|changes| {
+                    changes
+                        .iter()
+                        .filter_map(|c| c["field"].as_str())
+                        .map(|f| t!(format!("field_name.{f}")).into_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            t!("event.updated", fields = fields.join(", ")).into_owned()
+        }
+        "stage_changed" => {
+            let mut line = t!(
+                "event.stage_changed",
+                from = stage_label(&d["from"]),
+                to = stage_label(&d["to"])
+            )
+            .into_owned();
+            if let Some(reason) = d["reason"].as_str() {
+                line.push_str(" — ");
+                line.push_str(&t!("event.stage_reason", reason = reason));
+            }
+            line
+        }
+        "health_changed" => {
+            let mut line = t!(
+                "event.health_changed",
+                before = health_label(&d["before"]),
+                after = health_label(&d["after"])
+            )
+            .into_owned();
+            if let Some(reason) = d["after"]["reason"].as_str() {
+                line.push_str(" — ");
+                line.push_str(reason);
+            }
+            line
+        }
+        "milestone_added" => t!(
+            "event.milestone_added",
+            title = text(&d["title"]),
+            due = date_label(&d["due_date"])
+        )
+        .into_owned(),
+        "milestone_done" => t!("event.milestone_done", title = text(&d["title"])).into_owned(),
+        "milestone_reopened" => {
+            t!("event.milestone_reopened", title = text(&d["title"])).into_owned()
+        }
+        "note_added" => t!("event.note_added", excerpt = text(&d["excerpt"])).into_owned(),
+        other => other.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ev(kind: &str, data: Value) -> EventView {
+        EventView {
+            id: 1,
+            at: Utc::now(),
+            actor: None,
+            kind: kind.into(),
+            data,
+        }
+    }
+
+    #[test]
+    fn events_read_as_french_sentences() {
+        assert_eq!(
+            event(&ev(
+                "stage_changed",
+                json!({"from": "funding", "to": "study", "reason": "Subvention refusée"})
+            )),
+            "Étape : Montage financier → Études — Motif : Subvention refusée"
+        );
+        assert_eq!(
+            event(&ev(
+                "updated",
+                json!({"changes": [{"field": "title"}, {"field": "communes"}]})
+            )),
+            "Modifié : titre, communes"
+        );
+        assert_eq!(
+            event(&ev(
+                "milestone_added",
+                json!({"title": "COPIL", "due_date": "2026-12-10"})
+            )),
+            "Jalon ajouté : COPIL (échéance 10/12/2026)"
+        );
+        assert_eq!(
+            event(&ev(
+                "health_changed",
+                json!({"before": {"status": "on_track"}, "after": {"status": "blocked", "reason": "Recours"}})
+            )),
+            "Santé : Dans les temps → Bloqué — Recours"
+        );
+    }
+}

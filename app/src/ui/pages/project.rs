@@ -1,0 +1,333 @@
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use rust_i18n::t;
+
+use crate::api::projects::{
+    AddMilestone, AddNote, ChangeHealth, ChangeStage, SetMilestoneDone, get_project,
+};
+use crate::domain::{
+    Health, MilestoneKind, MilestoneStatus, Stage, format_euros, milestone_status,
+};
+use crate::error::AppError;
+use crate::models::ProjectDetail;
+use crate::ui::components::error::ErrorNotice;
+use crate::ui::components::field::Field;
+use crate::ui::format;
+
+/// `/projets/:id`: header with the stage bar, then overview, milestones,
+/// journal and timeline (`?depuis=AAAA-MM-JJ` narrows the timeline).
+#[component]
+pub fn ProjectPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or_default()
+    };
+    let since = move || {
+        query
+            .read()
+            .get("depuis")
+            .and_then(|v| v.parse::<NaiveDate>().ok())
+    };
+
+    let stage = ServerAction::<ChangeStage>::new();
+    let health = ServerAction::<ChangeHealth>::new();
+    let milestone = ServerAction::<AddMilestone>::new();
+    let done = ServerAction::<SetMilestoneDone>::new();
+    let note = ServerAction::<AddNote>::new();
+    let project = Resource::new(
+        move || {
+            (
+                id(),
+                since(),
+                stage.version().get(),
+                health.version().get(),
+                milestone.version().get(),
+                done.version().get(),
+                note.version().get(),
+            )
+        },
+        |(id, since, ..)| get_project(id, since),
+    );
+    let actions = Actions {
+        stage,
+        health,
+        milestone,
+        done,
+        note,
+    };
+
+    view! {
+        <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match project.await {
+                    Ok(p) => view! { <ProjectView p actions since=since() /> }.into_any(),
+                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    stage: ServerAction<ChangeStage>,
+    health: ServerAction<ChangeHealth>,
+    milestone: ServerAction<AddMilestone>,
+    done: ServerAction<SetMilestoneDone>,
+    note: ServerAction<AddNote>,
+}
+
+fn field_of<T, S>(value: S, name: &'static str) -> Signal<Option<String>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        value
+            .get()
+            .and_then(Result::err)
+            .and_then(|e| e.field(name))
+    })
+}
+
+fn general_of<T, S>(value: S) -> impl Fn() -> Option<String> + Send + Sync + 'static
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    move || match value.get() {
+        Some(Err(AppError::Validation(_))) | None | Some(Ok(_)) => None,
+        Some(Err(err)) => Some(err.message()),
+    }
+}
+
+#[component]
+fn ProjectView(p: ProjectDetail, actions: Actions, since: Option<NaiveDate>) -> impl IntoView {
+    let today = chrono::Utc::now().date_naive();
+    let Actions {
+        stage,
+        health,
+        milestone,
+        done,
+        note,
+    } = actions;
+    let current = p.stage;
+    view! {
+        <Title text=p.title.clone() />
+        <header class="project-head">
+            <p class="muted">{p.reference.clone().unwrap_or_default()}</p>
+            <h1 data-testid="project-title">{p.title.clone()}</h1>
+            <p>
+                <span class=format!("badge health-{}", p.health.code()) data-testid="health-badge">{p.health.label()}</span>
+                {p.health.reason().map(|r| view! { <span class="muted">" — "{r.to_owned()}</span> })}
+                " "
+                <a href=format!("/projets/{}/modifier", p.id)>{t!("projects.edit")}</a>
+            </p>
+            <StageBar current />
+        </header>
+
+        <section class="card" aria-labelledby="overview-title">
+            <h2 id="overview-title">{t!("projects.overview")}</h2>
+            <p>{p.summary.clone()}</p>
+            <p class="pre">{p.description.clone()}</p>
+            <dl class="facts">
+                <dt>{t!("projects.communes")}</dt>
+                <dd>{p.communes.iter().map(|c| format!("{} ({})", c.name, c.insee)).collect::<Vec<_>>().join(", ")}</dd>
+                <dt>{t!("projects.officer")}</dt>
+                <dd>{p.lead_officer.clone().unwrap_or_else(|| t!("projects.none").into_owned())}</dd>
+                <dt>{t!("projects.field_cost")}</dt>
+                <dd>{p.estimated_cost_cents.map(format_euros).unwrap_or_else(|| t!("projects.none").into_owned())}</dd>
+                <dt>{t!("projects.field_start")}" / "{t!("projects.field_end")}</dt>
+                <dd>{p.start_date.map(format::date).unwrap_or_default()}" – "{p.end_date.map(format::date).unwrap_or_default()}</dd>
+                <dt>{t!("projects.field_themes")}</dt>
+                <dd>{p.themes.iter().map(|t| t.label.clone()).collect::<Vec<_>>().join(", ")}</dd>
+                <dt>{t!("projects.field_programmes")}</dt>
+                <dd>{p.programmes.iter().map(|t| t.label.clone()).collect::<Vec<_>>().join(", ")}</dd>
+            </dl>
+        </section>
+
+        <div class="two-cols">
+            <section class="card" aria-labelledby="stage-title">
+                <h2 id="stage-title">{t!("projects.move_stage")}</h2>
+                <ActionForm action=stage attr:class="form" attr:novalidate="true">
+                    <input type="hidden" name="id" value=p.id.to_string() />
+                    <input type="hidden" name="version" value=p.version.to_string() />
+                    <div class="field">
+                        <label for="stage">{t!("projects.new_stage")}</label>
+                        <select id="stage" name="stage">
+                            {Stage::ALL.into_iter().filter(|s| *s != current).map(|s| view! {
+                                <option value=s.as_str()>{s.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <Field name="reason" id="stage-reason" label=t!("projects.reason").into_owned() error=field_of(stage.value(), "reason") />
+                    <p class="form-error" role="alert">{general_of(stage.value())}</p>
+                    <button type="submit" class="button">{t!("projects.move")}</button>
+                </ActionForm>
+            </section>
+            <section class="card" aria-labelledby="health-title">
+                <h2 id="health-title">{t!("projects.change_health")}</h2>
+                <ActionForm action=health attr:class="form" attr:novalidate="true">
+                    <input type="hidden" name="id" value=p.id.to_string() />
+                    <input type="hidden" name="version" value=p.version.to_string() />
+                    <div class="field">
+                        <label for="health-status">{t!("projects.health_status")}</label>
+                        <select id="health-status" name="form[status]">
+                            {Health::CODES.into_iter().map(|c| view! {
+                                <option value=c selected=c == p.health.code()>{Health::label_of(c)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <Field name="form[reason]" id="health-reason" label=t!("projects.health_reason").into_owned() error=field_of(health.value(), "reason") />
+                    <Field name="form[since]" id="health-since" kind="date" label=t!("projects.health_since").into_owned() error=field_of(health.value(), "since") />
+                    <p class="form-error" role="alert">{general_of(health.value())}</p>
+                    <button type="submit" class="button">{t!("projects.update_health")}</button>
+                </ActionForm>
+            </section>
+        </div>
+
+        <section class="card" aria-labelledby="milestones-title">
+            <h2 id="milestones-title">{t!("projects.milestones")}</h2>
+            {if p.milestones.is_empty() {
+                view! { <p class="empty">{t!("projects.no_milestones")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="milestones">
+                        {p.milestones.iter().cloned().map(|m| {
+                            let status = milestone_status(m.due_date, m.done_date, today);
+                            let badge = match status {
+                                MilestoneStatus::Done => m.done_date.map(|d| t!("projects.milestone_done_on", date = format::date(d)).into_owned()),
+                                MilestoneStatus::Late => Some(t!("projects.milestone_late").into_owned()),
+                                MilestoneStatus::DueSoon => Some(t!("projects.milestone_soon").into_owned()),
+                                MilestoneStatus::Upcoming => None,
+                            };
+                            let is_done = m.done_date.is_some();
+                            view! {
+                                <li class=format!("milestone status-{status:?}").to_lowercase() data-testid="milestone">
+                                    <span class="when">{format::date(m.due_date)}</span>
+                                    <span class="kind">{m.kind.label()}</span>
+                                    <strong>{m.title.clone()}</strong>
+                                    {badge.map(|b| view! { <span class="badge">{b}</span> })}
+                                    {m.shareable.then(|| view! { <span class="badge shared">{t!("projects.shared")}</span> })}
+                                    <ActionForm action=done attr:class="inline-form">
+                                        <input type="hidden" name="milestone_id" value=m.id.to_string() />
+                                        {is_done.then(|| view! { <input type="hidden" name="undo" value="true" /> })}
+                                        <button type="submit" class="button small">
+                                            {if is_done { t!("projects.reopen") } else { t!("projects.mark_done") }}
+                                        </button>
+                                    </ActionForm>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <h3>{t!("projects.add_milestone")}</h3>
+            <ActionForm action=milestone attr:class="form" attr:novalidate="true">
+                <input type="hidden" name="project_id" value=p.id.to_string() />
+                <div class="field">
+                    <label for="milestone-kind">{t!("projects.milestone_kind")}</label>
+                    <select id="milestone-kind" name="form[kind]">
+                        {MilestoneKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <Field name="form[title]" id="milestone-title" label=t!("projects.milestone_title").into_owned() required=true error=field_of(milestone.value(), "title") />
+                <Field name="form[due_date]" id="milestone-due" kind="date" label=t!("projects.milestone_due").into_owned() required=true error=field_of(milestone.value(), "due_date") />
+                <Field name="form[note]" id="milestone-note" label=t!("projects.milestone_note").into_owned() error=field_of(milestone.value(), "note") />
+                <label class="check"><input type="checkbox" name="form[shareable]" />{t!("projects.milestone_shareable")}</label>
+                <p class="form-error" role="alert">{general_of(milestone.value())}</p>
+                <button type="submit" class="button">{t!("projects.add_milestone")}</button>
+            </ActionForm>
+        </section>
+
+        <section class="card" aria-labelledby="journal-title">
+            <h2 id="journal-title">{t!("projects.journal")}</h2>
+            <ActionForm action=note attr:class="form" attr:novalidate="true">
+                <input type="hidden" name="project_id" value=p.id.to_string() />
+                <div class="field" class:has-error=move || field_of(note.value(), "body").get().is_some()>
+                    <label for="note-body">{t!("projects.note_body")}</label>
+                    <textarea id="note-body" name="form[body]" rows="3"></textarea>
+                    <p class="field-error" role="alert">{move || field_of(note.value(), "body").get()}</p>
+                </div>
+                <label class="check"><input type="checkbox" name="form[shareable]" />{t!("projects.note_shareable")}</label>
+                <button type="submit" class="button">{t!("projects.add_note")}</button>
+            </ActionForm>
+            {if p.notes.is_empty() {
+                view! { <p class="empty">{t!("projects.no_notes")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="notes">
+                        {p.notes.iter().cloned().map(|n| view! {
+                            <li data-testid="note">
+                                <p class="muted">
+                                    {format::date(n.note_date)}" · "{n.author.unwrap_or_default()}" · "
+                                    {if n.shareable { t!("projects.shared") } else { t!("projects.internal") }}
+                                </p>
+                                <p class="pre">{n.body}</p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+
+        <section class="card" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">{t!("projects.timeline")}</h2>
+            <form method="get" class="inline-form">
+                <label for="depuis">{t!("projects.since_filter")}</label>
+                " "
+                <input id="depuis" name="depuis" type="date" value=since.map(|d| d.to_string()).unwrap_or_default() />
+                " "
+                <button type="submit" class="button small">{t!("projects.show")}</button>
+            </form>
+            {if p.events.is_empty() {
+                view! { <p class="empty">{t!("projects.no_events")}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="timeline">
+                        {p.events.iter().map(|e| view! {
+                            <li data-testid="event">
+                                <span class="muted">{format::datetime(e.at)}</span>
+                                " "
+                                <span>{format::event(e)}</span>
+                                {e.actor.clone().map(|a| view! { <span class="muted">" — "{t!("event.by", name = a)}</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The five stages as a step bar; abandoned projects show it greyed.
+#[component]
+fn StageBar(current: Stage) -> impl IntoView {
+    let rank = current.rank();
+    view! {
+        <ol class="stage-bar" class:abandoned=current == Stage::Abandoned aria-label=t!("projects.stage_bar").into_owned()>
+            {Stage::PATH.into_iter().map(|s| {
+                let state = match (s.rank(), rank) {
+                    (Some(a), Some(b)) if a < b => "done",
+                    (Some(a), Some(b)) if a == b => "current",
+                    _ => "todo",
+                };
+                let is_current = state == "current";
+                view! {
+                    <li class=state aria-current=is_current.then_some("step")>
+                        {s.label()}
+                        {is_current.then(|| view! { <span class="visually-hidden">" ("{t!("projects.current_stage")}")"</span> })}
+                    </li>
+                }
+            }).collect_view()}
+            {(current == Stage::Abandoned).then(|| view! { <li class="current" aria-current="step">{Stage::Abandoned.label()}</li> })}
+        </ol>
+    }
+}

@@ -1,0 +1,238 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use rust_i18n::t;
+
+use crate::api::projects::{ProjectReferences, get_project_references, list_projects};
+use crate::domain::{Health, Stage, format_euros};
+use crate::models::{ProjectFilter, ProjectPage};
+use crate::ui::components::error::ErrorNotice;
+use crate::ui::format;
+
+/// The filter as read from the URL (`?q=…&etape=…`): a link reproduces the view.
+fn filter_from_query(q: &leptos_router::params::ParamsMap) -> ProjectFilter {
+    let text = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
+    ProjectFilter {
+        q: text("q"),
+        stage: text("etape"),
+        health: text("sante"),
+        officer: text("charge").and_then(|v| v.parse().ok()),
+        commune: text("commune"),
+        epci: text("epci"),
+        departement: text("departement"),
+        programme: text("programme"),
+        theme: text("theme"),
+        since: text("depuis").and_then(|v| v.parse().ok()),
+        sort: text("tri"),
+        page: text("page").and_then(|v| v.parse().ok()),
+    }
+}
+
+fn page_link(filter: &ProjectFilter, page: u64) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    let mut push = |k: &'static str, v: Option<String>| {
+        if let Some(v) = v {
+            pairs.push((k, v));
+        }
+    };
+    push("q", filter.q.clone());
+    push("etape", filter.stage.clone());
+    push("sante", filter.health.clone());
+    push("charge", filter.officer.map(|v| v.to_string()));
+    push("commune", filter.commune.clone());
+    push("epci", filter.epci.clone());
+    push("departement", filter.departement.clone());
+    push("programme", filter.programme.clone());
+    push("theme", filter.theme.clone());
+    push("depuis", filter.since.map(|d| d.to_string()));
+    push("tri", filter.sort.clone());
+    pairs.push(("page", page.to_string()));
+    let query: Vec<String> = pairs
+        .into_iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+            )
+        })
+        .collect();
+    format!("/projets?{}", query.join("&"))
+}
+
+#[component]
+pub fn ProjectListPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| filter_from_query(&query.read()));
+    let page = Resource::new(move || filter.get(), list_projects);
+    let refs = Resource::new(|| (), |_| get_project_references());
+
+    view! {
+        <Title text=t!("projects.title").into_owned() />
+        <div class="page-head">
+            <h1>{t!("projects.title")}</h1>
+            <a class="button primary" href="/projets/nouveau">{t!("projects.new")}</a>
+        </div>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let refs = refs.await.ok();
+                let f = filter.get();
+                view! { <FilterForm filter=f refs /> }
+            })}
+        </Suspense>
+        <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => view! { <ProjectTable page=p filter=filter.get() /> }.into_any(),
+                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FilterForm(filter: ProjectFilter, refs: Option<ProjectReferences>) -> impl IntoView {
+    let refs = refs.unwrap_or(ProjectReferences {
+        themes: vec![],
+        programmes: vec![],
+        officers: vec![],
+    });
+    let selected = |current: &Option<String>, value: &str| current.as_deref() == Some(value);
+    view! {
+        <form class="card filters" method="get" action="/projets" role="search" aria-label=t!("projects.filters").into_owned()>
+            <div class="filter-grid">
+                <div class="field">
+                    <label for="f-q">{t!("projects.search")}</label>
+                    <input id="f-q" name="q" type="search" value=filter.q.clone().unwrap_or_default() />
+                </div>
+                <div class="field">
+                    <label for="f-stage">{t!("projects.stage")}</label>
+                    <select id="f-stage" name="etape">
+                        <option value="">{t!("projects.all")}</option>
+                        {Stage::ALL.into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=selected(&filter.stage, s.as_str())>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-health">{t!("projects.health")}</label>
+                    <select id="f-health" name="sante">
+                        <option value="">{t!("projects.all")}</option>
+                        {Health::CODES.into_iter().map(|c| view! {
+                            <option value=c selected=selected(&filter.health, c)>{Health::label_of(c)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-officer">{t!("projects.officer")}</label>
+                    <select id="f-officer" name="charge">
+                        <option value="">{t!("projects.all")}</option>
+                        {refs.officers.into_iter().map(|u| view! {
+                            <option value=u.id.to_string() selected=filter.officer == Some(u.id)>{u.display_name}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-programme">{t!("projects.programme")}</label>
+                    <select id="f-programme" name="programme">
+                        <option value="">{t!("projects.all")}</option>
+                        {refs.programmes.into_iter().map(|p| view! {
+                            <option value=p.code.clone() selected=selected(&filter.programme, &p.code)>{p.label}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-theme">{t!("projects.theme")}</label>
+                    <select id="f-theme" name="theme">
+                        <option value="">{t!("projects.all")}</option>
+                        {refs.themes.into_iter().map(|p| view! {
+                            <option value=p.code.clone() selected=selected(&filter.theme, &p.code)>{p.label}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-commune">{t!("projects.commune")}</label>
+                    <input id="f-commune" name="commune" value=filter.commune.clone().unwrap_or_default() />
+                </div>
+                <div class="field">
+                    <label for="f-epci">{t!("projects.epci")}</label>
+                    <input id="f-epci" name="epci" value=filter.epci.clone().unwrap_or_default() />
+                </div>
+                <div class="field">
+                    <label for="f-dep">{t!("projects.departement")}</label>
+                    <input id="f-dep" name="departement" value=filter.departement.clone().unwrap_or_default() />
+                </div>
+                <div class="field">
+                    <label for="f-since">{t!("projects.since")}</label>
+                    <input id="f-since" name="depuis" type="date" value=filter.since.map(|d| d.to_string()).unwrap_or_default() />
+                </div>
+                <div class="field">
+                    <label for="f-sort">{t!("projects.sort")}</label>
+                    <select id="f-sort" name="tri">
+                        <option value="">{t!("projects.sort_recent")}</option>
+                        <option value="title" selected=selected(&filter.sort, "title")>{t!("projects.sort_title")}</option>
+                        <option value="stage" selected=selected(&filter.sort, "stage")>{t!("projects.sort_stage")}</option>
+                        <option value="cost" selected=selected(&filter.sort, "cost")>{t!("projects.sort_cost")}</option>
+                    </select>
+                </div>
+            </div>
+            <p class="actions">
+                <button type="submit" class="button primary">{t!("projects.apply")}</button>
+                " "
+                <a href="/projets">{t!("projects.reset")}</a>
+            </p>
+        </form>
+    }
+}
+
+#[component]
+fn ProjectTable(page: ProjectPage, filter: ProjectFilter) -> impl IntoView {
+    let pages = page.total.div_ceil(page.per_page).max(1);
+    let prev = (page.page > 1).then(|| page_link(&filter, page.page - 1));
+    let next = (page.page < pages).then(|| page_link(&filter, page.page + 1));
+    view! {
+        <p class="count" data-testid="project-count">{t!("projects.count", count = page.total)}</p>
+        {if page.items.is_empty() {
+            view! { <p class="empty">{t!("projects.empty")}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="data-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t!("projects.col_title")}</th>
+                                <th scope="col">{t!("projects.stage")}</th>
+                                <th scope="col">{t!("projects.health")}</th>
+                                <th scope="col">{t!("projects.col_communes")}</th>
+                                <th scope="col">{t!("projects.officer")}</th>
+                                <th scope="col">{t!("projects.col_cost")}</th>
+                                <th scope="col">{t!("projects.col_activity")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {page.items.into_iter().map(|p| view! {
+                                <tr>
+                                    <td>
+                                        <a href=format!("/projets/{}", p.id)>{p.title}</a>
+                                        {p.reference.map(|r| view! { <span class="muted">" · "{r}</span> })}
+                                    </td>
+                                    <td>{p.stage.label()}</td>
+                                    <td><span class=format!("badge health-{}", p.health)>{Health::label_of(&p.health)}</span></td>
+                                    <td>{p.communes.join(", ")}</td>
+                                    <td>{p.lead_officer.unwrap_or_default()}</td>
+                                    <td class="num">{p.estimated_cost_cents.map(format_euros).unwrap_or_default()}</td>
+                                    <td>{format::datetime(p.last_event_at)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        <nav class="pagination" aria-label="Pagination">
+            {prev.map(|href| view! { <a href=href rel="prev">{t!("projects.previous")}</a> })}
+            <span>{t!("projects.page", page = page.page, pages = pages)}</span>
+            {next.map(|href| view! { <a href=href rel="next">{t!("projects.next")}</a> })}
+        </nav>
+    }
+}
