@@ -1,20 +1,7 @@
 import { test, expect } from '@playwright/test';
-import { ACCOUNTS, DEMO_PASSWORD, hydrated, login } from './helpers';
+import { ACCOUNTS, DEMO_PASSWORD, failOnConsoleErrors, hydrated, login } from './helpers';
 
-test.beforeEach(async ({ page }) => {
-  // Any console error (a failed asset, a hydration panic) fails the test.
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    // A refused server-function call (401, 422…) is the app working as designed:
-    // the page shows the message. Anything else (asset, panic) is a failure.
-    const expectedRefusal =
-      msg.location().url.includes('/api/') && /status of 4\d\d/.test(msg.text());
-    if (!expectedRefusal) throw new Error(`console error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => {
-    throw err;
-  });
-});
+test.beforeEach(async ({ page }) => failOnConsoleErrors(page));
 
 for (const [role, account] of Object.entries(ACCOUNTS)) {
   test(`${role}: logs in, sees their home, logs out`, async ({ page }) => {

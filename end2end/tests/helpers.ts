@@ -21,3 +21,15 @@ export async function login(page: Page, email: string, password = DEMO_PASSWORD)
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
 }
+
+/** Fails the test on any console error except an expected refused server-function call. */
+export function failOnConsoleErrors(page: Page) {
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const expectedRefusal = msg.location().url.includes('/api/') && /status of 4\d\d/.test(msg.text());
+    if (!expectedRefusal) throw new Error(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+}

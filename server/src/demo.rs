@@ -448,7 +448,7 @@ const STEERING: MilestoneKind = MilestoneKind::SteeringCommittee;
 /// Seeds about forty projects across the CC de Saint-Flour (needs the
 /// territories). Idempotent: does nothing when the demo projects exist.
 pub async fn seed_projects(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, AppError> {
-    use app::server::entities::project::project;
+    use app::server::entities::projects::project;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
     if project::Entity::find()

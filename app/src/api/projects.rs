@@ -40,7 +40,7 @@ pub async fn get_project(id: i64, since: Option<NaiveDate>) -> Result<ProjectDet
     auth::respond(
         async {
             auth::require(Action::ViewProjects)?;
-            projects::detail(&auth::state()?.db, id, since).await
+            projects::detail(&auth::state()?.db, id, since, today()).await
         }
         .await,
     )

@@ -115,6 +115,9 @@ pub struct ProjectDetail {
     pub notes: Vec<NoteView>,
     pub events: Vec<EventView>,
     pub created_at: DateTime<Utc>,
+    /// The server's today, against which lateness is shown (the browser
+    /// never reads its own clock for a rule).
+    pub as_of: NaiveDate,
 }
 
 /// The create/edit form, as typed (text fields, lists of codes).

@@ -1,7 +1,7 @@
 use app::domain::{Role, Stage};
 use app::error::AppError;
 use app::models::{OfficerHome, ProjectDetail, ProjectPage};
-use app::server::entities::project::{event, project};
+use app::server::entities::projects::{event, project};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::both_backends;

@@ -19,7 +19,7 @@ use crate::models::{
     CommuneRef, CurrentUser, EventView, Labelled, MilestoneDue, MilestoneInput, MilestoneView,
     NoteView, OfficerHome, ProjectDetail, ProjectFilter, ProjectInput, ProjectPage, ProjectSummary,
 };
-use crate::server::entities::project::{
+use crate::server::entities::projects::{
     event, milestone, note, programme, project, project_commune, project_programme, project_theme,
     theme,
 };
@@ -583,11 +583,13 @@ async fn user_names(
         .collect())
 }
 
-/// The whole project page; the timeline only from `since` when given.
+/// The whole project page; the timeline only from `since` when given;
+/// milestone lateness is judged on `today`.
 pub async fn detail(
     db: &impl ConnectionTrait,
     id: i64,
     since: Option<NaiveDate>,
+    today: NaiveDate,
 ) -> Result<ProjectDetail, AppError> {
     let row = project::Entity::find_by_id(id)
         .one(db)
@@ -732,6 +734,7 @@ pub async fn detail(
             })
             .collect(),
         created_at: row.created_at,
+        as_of: today,
     })
 }
 

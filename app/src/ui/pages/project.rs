@@ -110,7 +110,7 @@ where
 
 #[component]
 fn ProjectView(p: ProjectDetail, actions: Actions, since: Option<NaiveDate>) -> impl IntoView {
-    let today = chrono::Utc::now().date_naive();
+    let today = p.as_of;
     let Actions {
         stage,
         health,

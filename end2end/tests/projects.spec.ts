@@ -1,0 +1,87 @@
+import { test, expect } from '@playwright/test';
+import { ACCOUNTS, failOnConsoleErrors, hydrated, login } from './helpers';
+
+test.describe('staff', () => {
+test.beforeEach(async ({ page }) => failOnConsoleErrors(page));
+
+test('an officer creates a project on a real commune and follows it through the timeline', async ({ page }) => {
+  await login(page, ACCOUNTS.officer.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Mes projets');
+  await page.goto('/projets/nouveau');
+  await hydrated(page);
+
+  // An invalid form shows each error next to its field, and nothing is created.
+  await page.getByRole('button', { name: 'Créer le projet' }).click();
+  await expect(page.locator('#title-erreur')).toHaveText('Le titre est obligatoire.');
+  await expect(page.locator('#communes-erreur')).toHaveText('Choisissez au moins une commune.');
+  await expect(page.getByLabel('Titre')).toHaveAttribute('aria-invalid', 'true');
+
+  await page.getByLabel('Titre').fill('Halle gourmande du Pont-Vieux');
+  await page.getByLabel('Coût total estimé (€)').fill('1 250 000');
+  // Type-ahead, without accents or capitals: finds Saint-Flour (15187).
+  await page.locator('#commune-search').fill('saint flour');
+  await page.getByRole('button', { name: 'Saint-Flour (15187, 15)' }).click();
+  await expect(page.locator('.chip')).toContainText('Saint-Flour (15187)');
+  await page.getByLabel('Commerce').check();
+  await page.getByRole('button', { name: 'Créer le projet' }).click();
+
+  await expect(page).toHaveURL(/\/projets\/\d+$/);
+  await expect(page.getByTestId('project-title')).toHaveText('Halle gourmande du Pont-Vieux');
+  await hydrated(page);
+  await expect(page.locator('.stage-bar li[aria-current="step"]')).toContainText('Émergence');
+
+  // Move to study.
+  await page.getByLabel('Nouvelle étape').selectOption('study');
+  await page.getByRole('button', { name: 'Changer d’étape' }).click();
+  await expect(page.locator('.stage-bar li[aria-current="step"]')).toContainText('Études');
+
+  // Add a milestone, then mark it done.
+  await page.getByLabel('Intitulé').fill('Comité de pilotage n°1');
+  await page.getByLabel('Échéance').fill('2026-12-15');
+  await page.getByRole('button', { name: 'Ajouter un jalon' }).click();
+  const milestone = page.getByTestId('milestone').filter({ hasText: 'Comité de pilotage n°1' });
+  await expect(milestone).toBeVisible();
+  await milestone.getByRole('button', { name: 'Marquer comme fait' }).click();
+  await expect(milestone.getByRole('button', { name: 'Rouvrir' })).toBeVisible();
+
+  // Write a note.
+  await page.locator('#note-body').fill('Visite du site avec le maire : accord sur l’emprise.');
+  await page.getByRole('button', { name: 'Ajouter une note' }).click();
+  await expect(page.getByTestId('note')).toContainText('Visite du site avec le maire');
+
+  // Everything is on the timeline, newest first, with who did it.
+  const events = page.getByTestId('event');
+  await expect(events).toHaveCount(5);
+  await expect(events.nth(0)).toContainText('Note ajoutée : Visite du site');
+  await expect(events.nth(1)).toContainText('Jalon fait : Comité de pilotage n°1');
+  await expect(events.nth(2)).toContainText('Jalon ajouté : Comité de pilotage n°1 (échéance 15/12/2026)');
+  await expect(events.nth(3)).toContainText('Étape : Émergence → Études');
+  await expect(events.nth(4)).toContainText('Projet créé');
+  await expect(events.nth(4)).toContainText('par Julien Moreau');
+
+  // Going back a stage without a reason is refused next to the reason field.
+  await page.getByLabel('Nouvelle étape').selectOption('emergence');
+  await page.getByRole('button', { name: 'Changer d’étape' }).click();
+  await expect(page.locator('#stage-reason-erreur')).toContainText('Indiquez un motif');
+});
+
+test('the project list filters from the URL and searches without accents', async ({ page }) => {
+  await login(page, ACCOUNTS.head.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Portefeuille');
+  await page.goto('/projets?q=epicerie');
+  await expect(page.getByTestId('project-count')).toHaveText('1 projet(s)');
+  await expect(page.getByRole('link', { name: 'Épicerie multiservice' })).toBeVisible();
+  await page.goto('/projets?etape=abandoned&tri=title');
+  await expect(page.getByTestId('project-count')).toHaveText('2 projet(s)');
+});
+
+});
+
+test('a partner cannot open the project list', async ({ page }) => {
+  await login(page, ACCOUNTS.partner.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Projets partagés avec moi');
+  const response = await page.goto('/projets');
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole('alert').filter({ hasText: 'Vous n’avez pas les droits nécessaires' }).first()).toBeVisible();
+  await expect(page.locator('table')).toHaveCount(0);
+});
