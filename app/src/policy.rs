@@ -19,15 +19,18 @@ pub enum Action {
     ViewProjects,
     /// Create and change projects, their milestones and journal.
     EditProjects,
+    /// Edit the reference lists (programmes).
+    ManageReferenceLists,
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::ViewOwnHome,
         Action::ViewTeam,
         Action::ManageUsers,
         Action::ViewProjects,
         Action::EditProjects,
+        Action::ManageReferenceLists,
     ];
 }
 
@@ -41,6 +44,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::ViewProjects => role.is_staff(),
         // Heads write too (a committee decision, a note); partners never write.
         Action::EditProjects => role.is_staff(),
+        Action::ManageReferenceLists => role == Role::Admin,
     }
 }
 
@@ -75,6 +79,10 @@ mod tests {
             (Officer, EditProjects, true),
             (Partner, ViewProjects, false),
             (Partner, EditProjects, false),
+            (Admin, ManageReferenceLists, true),
+            (Head, ManageReferenceLists, false),
+            (Officer, ManageReferenceLists, false),
+            (Partner, ManageReferenceLists, false),
             (Head, ViewOwnHome, true),
             (Head, ViewTeam, true),
             (Head, ManageUsers, false),

@@ -286,3 +286,29 @@ pub async fn search_communes(q: String) -> Result<Vec<CommuneHit>, AppError> {
         .await,
     )
 }
+
+/// Every programme, for the admin screen.
+#[server(endpoint = "reference/programmes/list")]
+pub async fn list_programmes() -> Result<Vec<crate::models::ReferenceEntry>, AppError> {
+    auth::respond(
+        async {
+            auth::require(Action::ManageReferenceLists)?;
+            projects::all_programmes(&auth::state()?.db).await
+        }
+        .await,
+    )
+}
+
+/// Adds, renames or (de)activates a programme (admins).
+#[server(endpoint = "reference/programmes/save")]
+pub async fn save_programme(form: crate::models::ReferenceForm) -> Result<(), AppError> {
+    auth::respond(
+        async {
+            let admin = auth::require(Action::ManageReferenceLists)?;
+            let entry = form.validate()?;
+            tracing::info!(by = admin.id, code = %entry.code, active = entry.active, "programme saved");
+            projects::save_programme(&auth::state()?.db, entry).await
+        }
+        .await,
+    )
+}

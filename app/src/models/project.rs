@@ -372,6 +372,52 @@ pub struct MilestoneDue {
     pub due_date: NaiveDate,
 }
 
+/// A reference-list entry as admins edit it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferenceEntry {
+    pub code: String,
+    pub label: String,
+    pub active: bool,
+}
+
+/// The programme form (admins): a new code, or an existing one to rename or
+/// (de)activate. A programme is never deleted: projects keep pointing at it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReferenceForm {
+    pub code: String,
+    pub label: String,
+    pub active: Option<String>,
+}
+
+impl ReferenceForm {
+    pub fn validate(&self) -> Result<ReferenceEntry, AppError> {
+        let mut errors = FieldErrors::new();
+        let code = self.code.trim().to_owned();
+        if code.is_empty()
+            || code.len() > 40
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            errors.add("code", rust_i18n::t!("reference.code_invalid"));
+        }
+        let label = self.label.trim().to_owned();
+        if label.is_empty() || label.chars().count() > 120 {
+            errors.add("label", rust_i18n::t!("reference.label_invalid"));
+        }
+        errors.into_result()?;
+        Ok(ReferenceEntry {
+            code,
+            label,
+            active: self
+                .active
+                .as_deref()
+                .is_some_and(|v| matches!(v, "on" | "true" | "1")),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,6 +492,30 @@ mod tests {
                 .unwrap()
                 .contains("Code INSEE invalide")
         );
+    }
+
+    #[test]
+    fn reference_codes_are_simple_identifiers() {
+        let ok = ReferenceForm {
+            code: "cte".into(),
+            label: " Contrat de transition ".into(),
+            active: Some("on".into()),
+        };
+        assert_eq!(
+            ok.validate().unwrap(),
+            ReferenceEntry {
+                code: "cte".into(),
+                label: "Contrat de transition".into(),
+                active: true
+            }
+        );
+        let bad = ReferenceForm {
+            code: "Petites Villes".into(),
+            label: "".into(),
+            active: None,
+        };
+        let err = bad.validate().unwrap_err();
+        assert!(err.field("code").is_some() && err.field("label").is_some());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::pages::{
     home::HomePage,
     login::LoginPage,
     not_found::NotFound,
+    programmes::ProgrammesPage,
     project::ProjectPage,
     project_form::{EditProjectPage, NewProjectPage},
     projects::ProjectListPage,
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("connexion") view=LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("equipe") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/projets") view=ProjectListPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/programmes") view=ProgrammesPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/nouveau") view=NewProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/:id") view=ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/:id/modifier") view=EditProjectPage ssr=SsrMode::Async />

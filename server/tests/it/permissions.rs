@@ -43,7 +43,9 @@ fn new_user_form(tag: &str) -> Vec<(String, String)> {
 fn allowed(function: &str, role: Role) -> bool {
     match function {
         "/api/users/list" => role.is_staff(),
-        "/api/users/create" => role == Role::Admin,
+        "/api/users/create"
+        | "/api/reference/programmes/list"
+        | "/api/reference/programmes/save" => role == Role::Admin,
         "/api/projects/list"
         | "/api/projects/get"
         | "/api/projects/references"
@@ -88,6 +90,10 @@ fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
         "/api/milestones/done" => &[("milestone_id", "1")],
         "/api/notes/add" => &[("project_id", "1"), ("form[body]", "Note")],
         "/api/territories/communes" => &[("q", "saint")],
+        "/api/reference/programmes/save" => &[
+            ("form[code]", "cte"),
+            ("form[label]", "Contrat de transition écologique"),
+        ],
         _ => &[],
     };
     pairs

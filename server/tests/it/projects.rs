@@ -590,3 +590,77 @@ async fn filters_and_search_find_exactly_the_right_projects(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(filters_and_search_find_exactly_the_right_projects);
+
+async fn admins_edit_the_programme_list(backend: Backend) {
+    use app::api::projects::ProjectReferences;
+    use app::models::ReferenceEntry;
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
+    let http = client();
+    login(&http, &app, "admin@cc-exemple.fr", PASSWORD).await;
+
+    let save = |code: &str, label: &str, active: bool| {
+        let mut form: Form = vec![
+            ("form[code]", code.to_owned()),
+            ("form[label]", label.to_owned()),
+        ];
+        if active {
+            form.push(("form[active]", "on".into()));
+        }
+        form
+    };
+    assert_eq!(
+        post(
+            &http,
+            &app,
+            "reference/programmes/save",
+            &save("cte", "Contrat de transition écologique", true)
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        post(
+            &http,
+            &app,
+            "reference/programmes/save",
+            &save("frr", "France ruralités revitalisation", false)
+        )
+        .await
+        .status(),
+        200
+    );
+    let res = post(
+        &http,
+        &app,
+        "reference/programmes/save",
+        &save("Pas un code", "", true),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let err: AppError = res.json().await.expect("json");
+    assert!(err.field("code").is_some() && err.field("label").is_some());
+
+    let all: Vec<ReferenceEntry> = post(&http, &app, "reference/programmes/list", &vec![])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(all.len(), 9, "8 seeded + 1 added, none deleted");
+    assert!(all.iter().any(|p| p.code == "frr" && !p.active));
+    let refs: ProjectReferences = post(&http, &app, "projects/references", &vec![])
+        .await
+        .json()
+        .await
+        .expect("json");
+    let offered: Vec<&str> = refs.programmes.iter().map(|p| p.code.as_str()).collect();
+    assert!(
+        offered.contains(&"cte") && !offered.contains(&"frr"),
+        "{offered:?}"
+    );
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(admins_edit_the_programme_list);

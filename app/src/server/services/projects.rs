@@ -988,3 +988,44 @@ pub async fn reference_lists(
         .collect();
     Ok((themes, programmes))
 }
+
+/// Every programme, active or not, for the admin screen.
+pub async fn all_programmes(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<crate::models::ReferenceEntry>, AppError> {
+    Ok(programme::Entity::find()
+        .order_by_asc(programme::Column::Position)
+        .order_by_asc(programme::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| crate::models::ReferenceEntry {
+            code: p.code,
+            label: p.label,
+            active: p.active,
+        })
+        .collect())
+}
+
+/// Adds a programme, or renames / (de)activates an existing one.
+pub async fn save_programme(
+    db: &impl ConnectionTrait,
+    entry: crate::models::ReferenceEntry,
+) -> Result<(), AppError> {
+    use sea_orm::sea_query::OnConflict;
+    let position = programme::Entity::find().count(db).await?;
+    programme::Entity::insert(programme::ActiveModel {
+        code: Set(entry.code),
+        label: Set(entry.label),
+        active: Set(entry.active),
+        position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+    })
+    .on_conflict(
+        OnConflict::column(programme::Column::Code)
+            .update_columns([programme::Column::Label, programme::Column::Active])
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(())
+}

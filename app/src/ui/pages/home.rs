@@ -36,8 +36,15 @@ fn RoleHome(user: CurrentUser) -> impl IntoView {
         Role::Admin => (t!("home.admin_title"), t!("home.admin_intro")),
     };
     let officer_home = (user.role == Role::Officer).then(|| view! { <OfficerHomeView /> });
-    let admin_link = (user.role == Role::Admin)
-        .then(|| view! { <p><a class="button" href="/equipe">{t!("team.title")}</a></p> });
+    let admin_link = (user.role == Role::Admin).then(|| {
+        view! {
+            <p>
+                <a class="button" href="/equipe">{t!("team.title")}</a>
+                " "
+                <a class="button" href="/admin/programmes">{t!("reference.title")}</a>
+            </p>
+        }
+    });
     view! {
         <Title text=title.clone().into_owned() />
         <p class="welcome">{t!("home.welcome", name = user.display_name)}</p>
