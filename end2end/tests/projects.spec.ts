@@ -36,28 +36,53 @@ test('an officer creates a project on a real commune and follows it through the 
   await expect(page.locator('.stage-bar li[aria-current="step"]')).toContainText('Études');
 
   // Add a milestone, then mark it done.
-  await page.getByLabel('Intitulé').fill('Comité de pilotage n°1');
-  await page.getByLabel('Échéance').fill('2026-12-15');
+  await page.locator('#milestone-title').fill('Comité de pilotage n°1');
+  await page.locator('#milestone-due').fill('2026-12-15');
   await page.getByRole('button', { name: 'Ajouter un jalon' }).click();
   const milestone = page.getByTestId('milestone').filter({ hasText: 'Comité de pilotage n°1' });
   await expect(milestone).toBeVisible();
   await milestone.getByRole('button', { name: 'Marquer comme fait' }).click();
   await expect(milestone.getByRole('button', { name: 'Rouvrir' })).toBeVisible();
 
-  // Write a note.
+  // Edit it: an emptied title is refused on its field, then a new title is kept.
+  await milestone.getByText('Modifier').click();
+  await milestone.getByLabel('Intitulé').fill('');
+  await milestone.getByRole('button', { name: 'Enregistrer le jalon' }).click();
+  await expect(milestone.locator('.field-error').first()).toContainText('Le titre du jalon est obligatoire.');
+  await milestone.getByLabel('Intitulé').fill('COPIL de lancement');
+  await milestone.getByRole('button', { name: 'Enregistrer le jalon' }).click();
+  const renamed = page.getByTestId('milestone').filter({ hasText: 'COPIL de lancement' });
+  await expect(renamed).toBeVisible();
+
+  // A second milestone, added by mistake, is deleted.
+  await page.locator('#milestone-title').fill('Réunion en double');
+  await page.locator('#milestone-due').fill('2027-01-20');
+  await page.getByRole('button', { name: 'Ajouter un jalon' }).click();
+  const duplicate = page.getByTestId('milestone').filter({ hasText: 'Réunion en double' });
+  await duplicate.getByText('Modifier').click();
+  await duplicate.getByRole('button', { name: 'Supprimer ce jalon' }).click();
+  await expect(duplicate).toHaveCount(0);
+  await expect(page.getByTestId('milestone')).toHaveCount(1);
+
+  // Write a note dated on the day of the visit.
   await page.locator('#note-body').fill('Visite du site avec le maire : accord sur l’emprise.');
+  await page.locator('#note-date').fill('2026-11-02');
   await page.getByRole('button', { name: 'Ajouter une note' }).click();
   await expect(page.getByTestId('note')).toContainText('Visite du site avec le maire');
+  await expect(page.getByTestId('note')).toContainText('02/11/2026');
 
   // Everything is on the timeline, newest first, with who did it.
   const events = page.getByTestId('event');
-  await expect(events).toHaveCount(5);
+  await expect(events).toHaveCount(8);
   await expect(events.nth(0)).toContainText('Note ajoutée : Visite du site');
-  await expect(events.nth(1)).toContainText('Jalon fait : Comité de pilotage n°1');
-  await expect(events.nth(2)).toContainText('Jalon ajouté : Comité de pilotage n°1 (échéance 15/12/2026)');
-  await expect(events.nth(3)).toContainText('Étape : Émergence → Études');
-  await expect(events.nth(4)).toContainText('Projet créé');
-  await expect(events.nth(4)).toContainText('par Julien Moreau');
+  await expect(events.nth(1)).toContainText('Jalon supprimé : Réunion en double (échéance 20/01/2027)');
+  await expect(events.nth(2)).toContainText('Jalon ajouté : Réunion en double');
+  await expect(events.nth(3)).toContainText('Jalon modifié : COPIL de lancement (titre)');
+  await expect(events.nth(4)).toContainText('Jalon fait : Comité de pilotage n°1');
+  await expect(events.nth(5)).toContainText('Jalon ajouté : Comité de pilotage n°1 (échéance 15/12/2026)');
+  await expect(events.nth(6)).toContainText('Étape : Émergence → Études');
+  await expect(events.nth(7)).toContainText('Projet créé');
+  await expect(events.nth(7)).toContainText('par Julien Moreau');
 
   // Going back a stage without a reason is refused next to the reason field.
   await page.getByLabel('Nouvelle étape').selectOption('emergence');

@@ -8,6 +8,7 @@ mod m20261128_000001_create_users;
 mod m20261128_000002_create_sessions;
 mod m20261128_000003_create_territories;
 mod m20261128_000004_create_projects;
+mod m20261128_000005_create_funding;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_create_sessions::Migration),
             Box::new(m20261128_000003_create_territories::Migration),
             Box::new(m20261128_000004_create_projects::Migration),
+            Box::new(m20261128_000005_create_funding::Migration),
         ]
     }
 }

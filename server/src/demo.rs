@@ -1,11 +1,13 @@
 //! `maillage demo`: realistic demonstration data, idempotent (running it
 //! twice adds nothing). Later features extend it with their own data.
-use app::domain::{Email, Health, MilestoneKind, Role, Stage};
+use app::domain::{Email, Health, MilestoneKind, OwnerKind, Role, Stage};
 use app::error::AppError;
 use app::models::{CurrentUser, MilestoneInput, NewUser, ProjectForm};
-use app::server::services::{projects, users};
+use app::server::services::{journal, projects, users};
 use chrono::{NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
+
+use crate::demo_funding;
 
 /// The password of every demo account (printed by the demo command).
 pub const DEMO_PASSWORD: &str = "maillage-demo-2026";
@@ -495,6 +497,8 @@ pub async fn seed_projects(db: &DatabaseConnection, today: NaiveDate) -> Result<
             estimated_cost: euros.to_string(),
             start_date: days(30 * (i as i64 % 7) - 90).to_string(),
             end_date: days(365 + 30 * (i as i64 % 11)).to_string(),
+            owner_name: owner_name(db, i, communes[0]).await?,
+            owner_kind: owner_kind(i).as_str().to_owned(),
         };
         let id = projects::create(db, actor, form.validate()?, now).await?;
         let mut version = 1;
@@ -527,7 +531,7 @@ pub async fn seed_projects(db: &DatabaseConnection, today: NaiveDate) -> Result<
             note: String::new(),
             shareable,
         };
-        projects::add_milestone(
+        journal::add_milestone(
             db,
             actor,
             id,
@@ -552,9 +556,9 @@ pub async fn seed_projects(db: &DatabaseConnection, today: NaiveDate) -> Result<
             } else {
                 MilestoneKind::TechnicalCommittee
             };
-            projects::add_milestone(db, actor, id, input(kind, title, due, None, false), now)
+            journal::add_milestone(db, actor, id, input(kind, title, due, None, false), now)
                 .await?;
-            projects::add_milestone(
+            journal::add_milestone(
                 db,
                 actor,
                 id,
@@ -569,7 +573,7 @@ pub async fn seed_projects(db: &DatabaseConnection, today: NaiveDate) -> Result<
             )
             .await?;
         }
-        projects::add_note(
+        journal::add_note(
             db,
             actor,
             id,
@@ -584,13 +588,62 @@ pub async fn seed_projects(db: &DatabaseConnection, today: NaiveDate) -> Result<
                 reason: "En attente de l’avis de l’Architecte des Bâtiments de France".to_owned(),
             };
             projects::change_health(db, actor, id, version, health, now).await?;
+            version += 1;
         } else if i % 7 == 5 && target.is_active() {
             let health = Health::Paused {
                 reason: "Report après les élections municipales".to_owned(),
                 since: days(-40),
             };
             projects::change_health(db, actor, id, version, health, now).await?;
+            version += 1;
         }
+        if matches!(target, Stage::Delivery | Stage::Completed) {
+            journal::add_milestone(
+                db,
+                actor,
+                id,
+                input(
+                    MilestoneKind::WorksStart,
+                    "Ordre de service : début des travaux",
+                    days(-150),
+                    Some(days(-150)),
+                    true,
+                ),
+                now,
+            )
+            .await?;
+        }
+        demo_funding::seed_plan(db, actor, id, version, i, *target, euros * 100, today, now)
+            .await?;
     }
     Ok(DEMO_PROJECTS.len())
+}
+
+/// Who carries demo project `i`: mostly communes, some the EPCI, a few
+/// associations (for which the 20 % rule does not apply).
+fn owner_kind(i: usize) -> OwnerKind {
+    if i % 9 == 4 {
+        OwnerKind::Association
+    } else if i % 3 == 1 && i != demo_funding::BREAKS_RULE {
+        OwnerKind::Epci
+    } else {
+        OwnerKind::Commune
+    }
+}
+
+async fn owner_name(db: &DatabaseConnection, i: usize, insee: &str) -> Result<String, AppError> {
+    use app::server::entities::territory::commune;
+    use sea_orm::EntityTrait;
+    Ok(match owner_kind(i) {
+        OwnerKind::Association => "Association Margeride Initiatives".to_owned(),
+        OwnerKind::Epci => "Saint-Flour Communauté".to_owned(),
+        _ => {
+            let name = commune::Entity::find_by_id(insee.to_owned())
+                .one(db)
+                .await?
+                .map(|c| c.name)
+                .unwrap_or_else(|| insee.to_owned());
+            format!("Commune de {name}")
+        }
+    })
 }

@@ -1,6 +1,7 @@
 //! The HTTP side of Maillage: the axum router around the Leptos app, its
 //! middleware, and the command-line operations of the `maillage` binary.
 pub mod demo;
+pub mod demo_funding;
 pub mod health;
 pub mod middleware;
 pub mod router;

@@ -3,6 +3,8 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::domain::Stage;
+#[cfg(feature = "ssr")]
+use crate::models::ReferenceList;
 use crate::{
     error::AppError,
     models::{
@@ -14,7 +16,7 @@ use crate::{
 use crate::{
     policy::Action,
     server::auth,
-    server::services::{projects, territories},
+    server::services::{journal, projects, references, territories},
 };
 
 #[cfg(feature = "ssr")]
@@ -60,7 +62,8 @@ pub async fn get_project_references() -> Result<ProjectReferences, AppError> {
         async {
             auth::require(Action::ViewProjects)?;
             let db = &auth::state()?.db;
-            let (themes, programmes) = projects::reference_lists(db).await?;
+            let themes = references::offered(db, ReferenceList::Themes).await?;
+            let programmes = references::offered(db, ReferenceList::Programmes).await?;
             let officers = crate::server::services::users::list(db)
                 .await?
                 .into_iter()
@@ -162,7 +165,7 @@ pub async fn add_milestone(project_id: i64, form: MilestoneForm) -> Result<i64, 
         async {
             let actor = auth::require(Action::EditProjects)?;
             let input = form.validate()?;
-            projects::add_milestone(
+            journal::add_milestone(
                 &auth::state()?.db,
                 &actor,
                 project_id,
@@ -207,7 +210,7 @@ pub async fn set_milestone_done(
                     ),
                 }
             };
-            projects::set_milestone_done(
+            journal::set_milestone_done(
                 &auth::state()?.db,
                 &actor,
                 milestone_id,
@@ -215,6 +218,40 @@ pub async fn set_milestone_done(
                 chrono::Utc::now(),
             )
             .await
+        }
+        .await,
+    )
+}
+
+/// Rewrites a milestone; returns its project's id.
+#[server(endpoint = "milestones/update")]
+pub async fn update_milestone(milestone_id: i64, form: MilestoneForm) -> Result<i64, AppError> {
+    auth::respond(
+        async {
+            let actor = auth::require(Action::EditProjects)?;
+            let input = form.validate()?;
+            journal::update_milestone(
+                &auth::state()?.db,
+                &actor,
+                milestone_id,
+                input,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Deletes a milestone (the timeline keeps what it was); returns its
+/// project's id.
+#[server(endpoint = "milestones/delete")]
+pub async fn delete_milestone(milestone_id: i64) -> Result<i64, AppError> {
+    auth::respond(
+        async {
+            let actor = auth::require(Action::EditProjects)?;
+            journal::delete_milestone(&auth::state()?.db, &actor, milestone_id, chrono::Utc::now())
+                .await
         }
         .await,
     )
@@ -248,7 +285,7 @@ pub async fn add_note(project_id: i64, form: NoteForm) -> Result<i64, AppError> 
                 .shareable
                 .as_deref()
                 .is_some_and(|v| matches!(v, "on" | "true" | "1"));
-            projects::add_note(
+            journal::add_note(
                 &auth::state()?.db,
                 &actor,
                 project_id,
@@ -282,32 +319,6 @@ pub async fn search_communes(q: String) -> Result<Vec<CommuneHit>, AppError> {
         async {
             auth::require(Action::ViewProjects)?;
             territories::search_communes(&auth::state()?.db, &q, 12).await
-        }
-        .await,
-    )
-}
-
-/// Every programme, for the admin screen.
-#[server(endpoint = "reference/programmes/list")]
-pub async fn list_programmes() -> Result<Vec<crate::models::ReferenceEntry>, AppError> {
-    auth::respond(
-        async {
-            auth::require(Action::ManageReferenceLists)?;
-            projects::all_programmes(&auth::state()?.db).await
-        }
-        .await,
-    )
-}
-
-/// Adds, renames or (de)activates a programme (admins).
-#[server(endpoint = "reference/programmes/save")]
-pub async fn save_programme(form: crate::models::ReferenceForm) -> Result<(), AppError> {
-    auth::respond(
-        async {
-            let admin = auth::require(Action::ManageReferenceLists)?;
-            let entry = form.validate()?;
-            tracing::info!(by = admin.id, code = %entry.code, active = entry.active, "programme saved");
-            projects::save_programme(&auth::state()?.db, entry).await
         }
         .await,
     )

@@ -1,9 +1,11 @@
 //! Pure domain rules: no I/O, no clock, no database; compiled for the server
 //! and the browser alike, unit-tested beside the code.
 pub mod email;
+pub mod funding;
 pub mod health;
 pub mod milestone;
 pub mod money;
+pub mod owner;
 pub mod password;
 pub mod redirect;
 pub mod role;
@@ -13,7 +15,10 @@ pub mod territory;
 pub use email::Email;
 pub use health::{Health, HealthError};
 pub use milestone::{DUE_SOON_DAYS, MilestoneKind, MilestoneStatus, milestone_status};
-pub use money::{MoneyError, euros_input, format_euros, parse_euros};
+pub use money::{
+    MoneyError, euros_input, format_euros, format_percent, parse_euros, parse_percent,
+};
+pub use owner::OwnerKind;
 pub use password::{PasswordIssue, check_password};
 pub use redirect::safe_next;
 pub use role::Role;

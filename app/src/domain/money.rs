@@ -86,6 +86,23 @@ pub fn euros_input(cents: i64) -> String {
     format!("{},{:02}", cents / 100, (cents % 100).abs())
 }
 
+/// A rate typed as a percentage ("35", "33,33 %") in hundredths of a
+/// percent (basis points), at most 100 %.
+pub fn parse_percent(input: &str) -> Result<i32, MoneyError> {
+    let hundredths = parse_euros(input.trim().trim_end_matches('%'))?;
+    if hundredths > 10_000 {
+        return Err(MoneyError::TooLarge);
+    }
+    i32::try_from(hundredths).map_err(|_| MoneyError::TooLarge)
+}
+
+/// "33,33 %" from basis points.
+pub fn format_percent(basis_points: i32) -> String {
+    let text = euros_input(i64::from(basis_points));
+    let text = text.trim_end_matches("00").trim_end_matches(',');
+    format!("{text}\u{a0}%")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,10 +143,43 @@ mod tests {
     }
 
     #[test]
+    fn percentages_are_basis_points() {
+        assert_eq!(parse_percent("35"), Ok(3500));
+        assert_eq!(parse_percent("33,33 %"), Ok(3333));
+        assert_eq!(parse_percent("100"), Ok(10_000));
+        assert_eq!(parse_percent("100,01"), Err(MoneyError::TooLarge));
+        assert_eq!(parse_percent("trente"), Err(MoneyError::Invalid));
+        assert_eq!(format_percent(3500), "35\u{a0}%");
+        assert_eq!(format_percent(3333), "33,33\u{a0}%");
+        assert_eq!(format_percent(2550), "25,50\u{a0}%");
+    }
+
+    #[test]
     fn formatting_round_trips() {
         for cents in [0, 1, 99, 100, 123_456_789, MAX_CENTS] {
             assert_eq!(parse_euros(&format_euros(cents)), Ok(cents));
             assert_eq!(parse_euros(&euros_input(cents)), Ok(cents));
+        }
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn every_amount_round_trips_through_its_french_text(cents in 0..=MAX_CENTS) {
+            prop_assert_eq!(parse_euros(&format_euros(cents)), Ok(cents));
+            prop_assert_eq!(parse_euros(&euros_input(cents)), Ok(cents));
+        }
+
+        #[test]
+        fn parsing_never_panics_and_never_goes_negative(text in "\\PC{0,24}") {
+            if let Ok(cents) = parse_euros(&text) {
+                prop_assert!((0..=MAX_CENTS).contains(&cents));
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Health, InseeCode, MilestoneKind, Stage, parse_euros};
+use crate::domain::{Health, InseeCode, MilestoneKind, OwnerKind, Stage, parse_euros};
 use crate::error::{AppError, FieldErrors};
 
 /// A code and its French label (themes, programmes).
@@ -108,6 +108,8 @@ pub struct ProjectDetail {
     pub estimated_cost_cents: Option<i64>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
+    pub owner_name: String,
+    pub owner_kind: Option<OwnerKind>,
     pub communes: Vec<CommuneRef>,
     pub themes: Vec<Labelled>,
     pub programmes: Vec<Labelled>,
@@ -136,6 +138,9 @@ pub struct ProjectForm {
     pub estimated_cost: String,
     pub start_date: String,
     pub end_date: String,
+    pub owner_name: String,
+    /// An `OwnerKind` code, or empty.
+    pub owner_kind: String,
 }
 
 /// A [`ProjectForm`] that passed validation (codes still to be checked
@@ -153,12 +158,18 @@ pub struct ProjectInput {
     pub estimated_cost_cents: Option<i64>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
+    pub owner_name: String,
+    pub owner_kind: Option<OwnerKind>,
 }
 
 pub const TITLE_MAX: usize = 200;
 pub const REFERENCE_MAX: usize = 40;
 
-fn optional_date(errors: &mut FieldErrors, field: &str, value: &str) -> Option<NaiveDate> {
+pub(crate) fn optional_date(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+) -> Option<NaiveDate> {
     let value = value.trim();
     if value.is_empty() {
         return None;
@@ -239,9 +250,25 @@ impl ProjectForm {
         {
             errors.add("end_date", rust_i18n::t!("project.end_before_start"));
         }
+        let owner_name = self.owner_name.trim().to_owned();
+        if owner_name.chars().count() > TITLE_MAX {
+            errors.add(
+                "owner_name",
+                rust_i18n::t!("project.owner_name_too_long", max = TITLE_MAX),
+            );
+        }
+        let owner_kind = match self.owner_kind.trim() {
+            "" => None,
+            code => code
+                .parse::<OwnerKind>()
+                .map_err(|e| errors.add("owner_kind", e))
+                .ok(),
+        };
         errors.into_result()?;
         Ok(ProjectInput {
             title,
+            owner_name,
+            owner_kind,
             reference,
             summary: self.summary.trim().to_owned(),
             description: self.description.trim().to_owned(),
@@ -359,6 +386,8 @@ pub struct OfficerHome {
     pub projects: Vec<ProjectSummary>,
     pub late: Vec<MilestoneDue>,
     pub due_soon: Vec<MilestoneDue>,
+    /// Funding steps and DETR lapse dates, overdue or in the next 90 days.
+    pub deadlines: Vec<crate::models::FundingDeadline>,
 }
 
 /// A milestone with its project, for lists across projects.
@@ -370,52 +399,6 @@ pub struct MilestoneDue {
     pub kind: MilestoneKind,
     pub title: String,
     pub due_date: NaiveDate,
-}
-
-/// A reference-list entry as admins edit it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReferenceEntry {
-    pub code: String,
-    pub label: String,
-    pub active: bool,
-}
-
-/// The programme form (admins): a new code, or an existing one to rename or
-/// (de)activate. A programme is never deleted: projects keep pointing at it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ReferenceForm {
-    pub code: String,
-    pub label: String,
-    pub active: Option<String>,
-}
-
-impl ReferenceForm {
-    pub fn validate(&self) -> Result<ReferenceEntry, AppError> {
-        let mut errors = FieldErrors::new();
-        let code = self.code.trim().to_owned();
-        if code.is_empty()
-            || code.len() > 40
-            || !code
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
-            errors.add("code", rust_i18n::t!("reference.code_invalid"));
-        }
-        let label = self.label.trim().to_owned();
-        if label.is_empty() || label.chars().count() > 120 {
-            errors.add("label", rust_i18n::t!("reference.label_invalid"));
-        }
-        errors.into_result()?;
-        Ok(ReferenceEntry {
-            code,
-            label,
-            active: self
-                .active
-                .as_deref()
-                .is_some_and(|v| matches!(v, "on" | "true" | "1")),
-        })
-    }
 }
 
 #[cfg(test)]
@@ -492,30 +475,6 @@ mod tests {
                 .unwrap()
                 .contains("Code INSEE invalide")
         );
-    }
-
-    #[test]
-    fn reference_codes_are_simple_identifiers() {
-        let ok = ReferenceForm {
-            code: "cte".into(),
-            label: " Contrat de transition ".into(),
-            active: Some("on".into()),
-        };
-        assert_eq!(
-            ok.validate().unwrap(),
-            ReferenceEntry {
-                code: "cte".into(),
-                label: "Contrat de transition".into(),
-                active: true
-            }
-        );
-        let bad = ReferenceForm {
-            code: "Petites Villes".into(),
-            label: "".into(),
-            active: None,
-        };
-        let err = bad.validate().unwrap_err();
-        assert!(err.field("code").is_some() && err.field("label").is_some());
     }
 
     #[test]

@@ -9,13 +9,14 @@ use rust_i18n::t;
 
 use super::components::layout::Layout;
 use super::pages::{
+    funders::FundersPage,
     home::HomePage,
     login::LoginPage,
     not_found::NotFound,
-    programmes::ProgrammesPage,
     project::ProjectPage,
     project_form::{EditProjectPage, NewProjectPage},
     projects::ProjectListPage,
+    reference_lists::{ProgrammesPage, ThemesPage},
     team::TeamPage,
 };
 use crate::api::auth::me;
@@ -64,6 +65,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("equipe") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/projets") view=ProjectListPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/programmes") view=ProgrammesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/thematiques") view=ThemesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/financeurs") view=FundersPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/nouveau") view=NewProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/:id") view=ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/:id/modifier") view=EditProjectPage ssr=SsrMode::Async />

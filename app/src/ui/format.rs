@@ -3,7 +3,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_i18n::t;
 use serde_json::Value;
 
-use crate::domain::{Health, Stage};
+use crate::domain::funding::{DerogationKind, FundingStatus};
+use crate::domain::{Health, Stage, format_euros};
 use crate::models::EventView;
 
 pub fn date(d: NaiveDate) -> String {
@@ -35,25 +36,41 @@ fn date_label(v: &Value) -> String {
         .unwrap_or_default()
 }
 
+fn money_label(v: &Value) -> String {
+    v.as_i64()
+        .map(format_euros)
+        .unwrap_or_else(|| "—".to_owned())
+}
+
+fn funding_status_label(v: &Value) -> String {
+    v.as_str()
+        .and_then(|s| s.parse::<FundingStatus>().ok())
+        .map(FundingStatus::label)
+        .unwrap_or_default()
+}
+
+/// The French names of the fields listed in an event's `changes`.
+fn changed_fields(d: &Value) -> String {
+    d["changes"]
+        .as_array()
+        .map(|changes| {
+            changes
+                .iter()
+                .filter_map(|c| c["field"].as_str())
+                .map(|f| t!(format!("field_name.{f}")).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
 /// One line describing a timeline event, in French.
 pub fn event(e: &EventView) -> String {
     let d = &e.data;
     let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     match e.kind.as_str() {
         "created" => t!("event.created").into_owned(),
-        "updated" => {
-            let fields: Vec<String> = d["changes"]
-                .as_array()
-                .map(|changes| {
-                    changes
-                        .iter()
-                        .filter_map(|c| c["field"].as_str())
-                        .map(|f| t!(format!("field_name.{f}")).into_owned())
-                        .collect()
-                })
-                .unwrap_or_default();
-            t!("event.updated", fields = fields.join(", ")).into_owned()
-        }
+        "updated" => t!("event.updated", fields = changed_fields(d)).into_owned(),
         "stage_changed" => {
             let mut line = t!(
                 "event.stage_changed",
@@ -90,6 +107,59 @@ pub fn event(e: &EventView) -> String {
         "milestone_reopened" => {
             t!("event.milestone_reopened", title = text(&d["title"])).into_owned()
         }
+        "milestone_updated" => t!(
+            "event.milestone_updated",
+            title = text(&d["title"]),
+            fields = changed_fields(d)
+        )
+        .into_owned(),
+        "milestone_deleted" => t!(
+            "event.milestone_deleted",
+            title = text(&d["title"]),
+            due = date_label(&d["due_date"])
+        )
+        .into_owned(),
+        "funding_line_added" => t!(
+            "event.funding_line_added",
+            funder = text(&d["funder"]),
+            amount = money_label(&d["amount_requested"])
+        )
+        .into_owned(),
+        "funding_line_updated" => t!(
+            "event.funding_line_updated",
+            funder = text(&d["funder"]),
+            fields = changed_fields(d)
+        )
+        .into_owned(),
+        "funding_line_deleted" => {
+            t!("event.funding_line_deleted", funder = text(&d["funder"])).into_owned()
+        }
+        "funding_status_changed" => {
+            let mut line = t!(
+                "event.funding_status_changed",
+                funder = text(&d["funder"]),
+                from = funding_status_label(&d["from"]),
+                to = funding_status_label(&d["to"]),
+                date = date_label(&d["date"])
+            )
+            .into_owned();
+            if let Some(reason) = d["reason"].as_str() {
+                line.push_str(" — ");
+                line.push_str(&t!("event.stage_reason", reason = reason));
+            }
+            line
+        }
+        "derogation_set" => t!(
+            "event.derogation_set",
+            kind = d["kind"]
+                .as_str()
+                .and_then(|k| k.parse::<DerogationKind>().ok())
+                .map(DerogationKind::label)
+                .unwrap_or_default(),
+            reason = text(&d["reason"])
+        )
+        .into_owned(),
+        "derogation_cleared" => t!("event.derogation_cleared").into_owned(),
         "note_added" => t!("event.note_added", excerpt = text(&d["excerpt"])).into_owned(),
         other => other.to_owned(),
     }
@@ -139,6 +209,34 @@ mod tests {
                 json!({"before": {"status": "on_track"}, "after": {"status": "blocked", "reason": "Recours"}})
             )),
             "Santé : Dans les temps → Bloqué — Recours"
+        );
+        assert_eq!(
+            event(&ev(
+                "milestone_updated",
+                json!({"title": "COPIL", "changes": [{"field": "due_date"}, {"field": "title"}]})
+            )),
+            "Jalon modifié : COPIL (échéance, titre)"
+        );
+        assert_eq!(
+            event(&ev(
+                "milestone_deleted",
+                json!({"title": "COPIL", "due_date": "2026-12-10"})
+            )),
+            "Jalon supprimé : COPIL (échéance 10/12/2026)"
+        );
+        assert_eq!(
+            event(&ev(
+                "funding_status_changed",
+                json!({"funder": "État – DETR", "from": "requested", "to": "granted", "date": "2027-03-01"})
+            )),
+            "Financement État – DETR : Dossier déposé → Accordé le 01/03/2027"
+        );
+        assert_eq!(
+            event(&ev(
+                "funding_line_added",
+                json!({"funder": "Région", "amount_requested": 12_345_678})
+            )),
+            "Financement ajouté : Région (123\u{202f}456,78\u{a0}€)"
         );
     }
 }

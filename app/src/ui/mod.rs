@@ -1,4 +1,5 @@
 //! The user interface: the app shell and routes, pages, reusable components.
+pub mod actions;
 pub mod app;
 pub mod components;
 pub mod format;

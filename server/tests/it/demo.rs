@@ -56,6 +56,47 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
         40,
         "all in the CC de Saint-Flour"
     );
+
+    // Funding plans: realistic, one breaking the 20 % rule, one with a
+    // derogation, every plan within its project's cost.
+    use app::domain::funding::Verdict;
+    use app::server::services::funding;
+    let mut items = Vec::new();
+    for page in [1, 2] {
+        let filter = ProjectFilter {
+            page: Some(page),
+            ..Default::default()
+        };
+        items.extend(projects::list(&db, &filter).await.expect("list").items);
+    }
+    assert_eq!(items.len(), 40);
+    let mut verdicts = Vec::new();
+    let mut with_lines = 0;
+    let mut granted = 0;
+    for p in &items {
+        let plan = funding::plan(&db, p.id, today).await.expect("plan");
+        assert_eq!(plan.totals.over_funding, None, "{}", p.title);
+        if !plan.lines.is_empty() {
+            with_lines += 1;
+            assert!(plan.lines.iter().any(|l| l.funder_code == "detr"));
+        }
+        granted += plan.lines.iter().filter(|l| l.status.is_secured()).count();
+        verdicts.push((p.title.clone(), plan.self_funding.verdict.clone()));
+    }
+    assert!(with_lines >= 20, "{with_lines} plans");
+    assert!(granted >= 10, "{granted} granted lines");
+    let breached: Vec<_> = verdicts
+        .iter()
+        .filter(|(_, v)| *v == Verdict::Breached)
+        .collect();
+    assert_eq!(breached.len(), 1, "{breached:?}");
+    let derogations: Vec<_> = verdicts
+        .iter()
+        .filter(|(_, v)| matches!(v, Verdict::Derogation(_)))
+        .map(|(t, _)| t.as_str())
+        .collect();
+    assert_eq!(derogations, ["Restauration de l’église Saint-Martin"]);
+    assert!(verdicts.iter().any(|(_, v)| *v == Verdict::NotApplicable));
     db.close().await.ok();
     test_db.drop().await;
 }

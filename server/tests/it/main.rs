@@ -4,6 +4,7 @@ mod support;
 
 mod auth;
 mod demo;
+mod funding;
 mod health;
 mod migrations;
 mod permissions;

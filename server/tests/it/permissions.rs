@@ -44,8 +44,10 @@ fn allowed(function: &str, role: Role) -> bool {
     match function {
         "/api/users/list" => role.is_staff(),
         "/api/users/create"
-        | "/api/reference/programmes/list"
-        | "/api/reference/programmes/save" => role == Role::Admin,
+        | "/api/reference/list"
+        | "/api/reference/save"
+        | "/api/funders/list"
+        | "/api/funders/save" => role == Role::Admin,
         "/api/projects/list"
         | "/api/projects/get"
         | "/api/projects/references"
@@ -57,7 +59,15 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/projects/health"
         | "/api/milestones/add"
         | "/api/milestones/done"
-        | "/api/notes/add" => role.is_staff(),
+        | "/api/milestones/update"
+        | "/api/milestones/delete"
+        | "/api/notes/add"
+        | "/api/funding/plan"
+        | "/api/funding/lines/add"
+        | "/api/funding/lines/update"
+        | "/api/funding/lines/delete"
+        | "/api/funding/lines/status"
+        | "/api/funding/derogation" => role.is_staff(),
         other => panic!("no policy expectation for server function {other}: add it to this matrix"),
     }
 }
@@ -87,10 +97,42 @@ fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
             ("form[title]", "Délibération"),
             ("form[due_date]", "2026-12-01"),
         ],
-        "/api/milestones/done" => &[("milestone_id", "1")],
+        "/api/milestones/done" | "/api/milestones/delete" => &[("milestone_id", "1")],
+        "/api/milestones/update" => &[
+            ("milestone_id", "1"),
+            ("form[kind]", "decision"),
+            ("form[title]", "Délibération"),
+            ("form[due_date]", "2026-12-01"),
+        ],
         "/api/notes/add" => &[("project_id", "1"), ("form[body]", "Note")],
         "/api/territories/communes" => &[("q", "saint")],
-        "/api/reference/programmes/save" => &[
+        "/api/reference/list" => &[("list", "programmes")],
+        "/api/funding/plan" => &[("project_id", "1")],
+        "/api/funding/lines/add" => &[
+            ("project_id", "1"),
+            ("form[funder_id]", "1"),
+            ("form[amount_requested]", "1000"),
+        ],
+        "/api/funding/lines/update" => &[
+            ("line_id", "1"),
+            ("version", "1"),
+            ("form[funder_id]", "1"),
+            ("form[amount_requested]", "1000"),
+        ],
+        "/api/funding/lines/delete" => &[("line_id", "1"), ("version", "1")],
+        "/api/funding/lines/status" => &[
+            ("line_id", "1"),
+            ("version", "1"),
+            ("form[status]", "requested"),
+        ],
+        "/api/funding/derogation" => &[("project_id", "1"), ("version", "1"), ("form[kind]", "")],
+        "/api/funders/save" => &[
+            ("form[code]", "region_ara"),
+            ("form[name]", "Région Auvergne-Rhône-Alpes"),
+            ("form[category]", "public"),
+        ],
+        "/api/reference/save" => &[
+            ("list", "themes"),
             ("form[code]", "cte"),
             ("form[label]", "Contrat de transition écologique"),
         ],

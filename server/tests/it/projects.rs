@@ -8,9 +8,9 @@ use crate::both_backends;
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
 use crate::territories::import_fixture;
 
-type Form<'a> = Vec<(&'a str, String)>;
+pub(crate) type Form<'a> = Vec<(&'a str, String)>;
 
-async fn post(
+pub(crate) async fn post(
     http: &reqwest::Client,
     app: &TestApp,
     endpoint: &str,
@@ -23,7 +23,12 @@ async fn post(
         .expect("request")
 }
 
-async fn get(http: &reqwest::Client, app: &TestApp, id: i64, since: Option<&str>) -> ProjectDetail {
+pub(crate) async fn get(
+    http: &reqwest::Client,
+    app: &TestApp,
+    id: i64,
+    since: Option<&str>,
+) -> ProjectDetail {
     let mut form: Form = vec![("id", id.to_string())];
     if let Some(since) = since {
         form.push(("since", since.to_owned()));
@@ -33,7 +38,7 @@ async fn get(http: &reqwest::Client, app: &TestApp, id: i64, since: Option<&str>
     res.json().await.expect("json")
 }
 
-async fn create(
+pub(crate) async fn create(
     http: &reqwest::Client,
     app: &TestApp,
     title: &str,
@@ -60,7 +65,7 @@ async fn create(
     res.json().await.expect("id")
 }
 
-async fn signed_in(backend: Backend) -> (TestDb, TestApp, reqwest::Client, i64) {
+pub(crate) async fn signed_in(backend: Backend) -> (TestDb, TestApp, reqwest::Client, i64) {
     let test_db = TestDb::new(backend).await;
     let app = TestApp::spawn(&test_db).await;
     import_fixture(&app.db).await;
@@ -591,7 +596,7 @@ async fn filters_and_search_find_exactly_the_right_projects(backend: Backend) {
 }
 both_backends!(filters_and_search_find_exactly_the_right_projects);
 
-async fn admins_edit_the_programme_list(backend: Backend) {
+async fn admins_edit_the_reference_lists(backend: Backend) {
     use app::api::projects::ProjectReferences;
     use app::models::ReferenceEntry;
     let test_db = TestDb::new(backend).await;
@@ -600,8 +605,9 @@ async fn admins_edit_the_programme_list(backend: Backend) {
     let http = client();
     login(&http, &app, "admin@cc-exemple.fr", PASSWORD).await;
 
-    let save = |code: &str, label: &str, active: bool| {
+    let save = |list: &str, code: &str, label: &str, active: bool| {
         let mut form: Form = vec![
+            ("list", list.to_owned()),
             ("form[code]", code.to_owned()),
             ("form[label]", label.to_owned()),
         ];
@@ -610,46 +616,75 @@ async fn admins_edit_the_programme_list(backend: Backend) {
         }
         form
     };
-    assert_eq!(
-        post(
-            &http,
-            &app,
-            "reference/programmes/save",
-            &save("cte", "Contrat de transition écologique", true)
-        )
-        .await
-        .status(),
-        200
-    );
-    assert_eq!(
-        post(
-            &http,
-            &app,
-            "reference/programmes/save",
-            &save("frr", "France ruralités revitalisation", false)
-        )
-        .await
-        .status(),
-        200
-    );
+    let all = |list: &'static str| {
+        let http = http.clone();
+        let app = &app;
+        async move {
+            let res = post(&http, app, "reference/list", &vec![("list", list.into())]).await;
+            assert_eq!(res.status(), 200);
+            res.json::<Vec<ReferenceEntry>>().await.expect("json")
+        }
+    };
+    let seeded_programmes = all("programmes").await.len();
+    let seeded_themes = all("themes").await.len();
+    for form in [
+        save(
+            "programmes",
+            "cte",
+            "Contrat de transition écologique",
+            true,
+        ),
+        save(
+            "programmes",
+            "frr",
+            "France ruralités revitalisation",
+            false,
+        ),
+        save("themes", "energie", "Énergie", true),
+        save("themes", "culture", "Culture et patrimoine", false),
+    ] {
+        let res = post(&http, &app, "reference/save", &form).await;
+        assert_eq!(res.status(), 200, "{form:?}");
+    }
     let res = post(
         &http,
         &app,
-        "reference/programmes/save",
-        &save("Pas un code", "", true),
+        "reference/save",
+        &save("programmes", "Pas un code", "", true),
     )
     .await;
     assert_eq!(res.status(), 422);
     let err: AppError = res.json().await.expect("json");
     assert!(err.field("code").is_some() && err.field("label").is_some());
+    let res = post(
+        &http,
+        &app,
+        "reference/save",
+        &save("utilisateurs", "x", "X", true),
+    )
+    .await;
+    assert_eq!(res.status(), 422, "an unknown list is refused");
 
-    let all: Vec<ReferenceEntry> = post(&http, &app, "reference/programmes/list", &vec![])
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(all.len(), 9, "8 seeded + 1 added, none deleted");
-    assert!(all.iter().any(|p| p.code == "frr" && !p.active));
+    let programmes = all("programmes").await;
+    assert_eq!(
+        programmes.len(),
+        seeded_programmes + 1,
+        "cte added, frr renamed/deactivated, none deleted"
+    );
+    assert!(programmes.iter().any(|p| p.code == "frr" && !p.active));
+    let themes = all("themes").await;
+    assert_eq!(themes.len(), seeded_themes + 1);
+    assert_eq!(
+        themes.last().map(|t| t.code.as_str()),
+        Some("energie"),
+        "added at the end"
+    );
+    assert!(
+        themes
+            .iter()
+            .any(|t| t.code == "culture" && t.label == "Culture et patrimoine" && !t.active)
+    );
+
     let refs: ProjectReferences = post(&http, &app, "projects/references", &vec![])
         .await
         .json()
@@ -660,7 +695,173 @@ async fn admins_edit_the_programme_list(backend: Backend) {
         offered.contains(&"cte") && !offered.contains(&"frr"),
         "{offered:?}"
     );
+    let offered: Vec<&str> = refs.themes.iter().map(|p| p.code.as_str()).collect();
+    assert!(
+        offered.contains(&"energie") && !offered.contains(&"culture"),
+        "{offered:?}"
+    );
     app.stop().await;
     test_db.drop().await;
 }
-both_backends!(admins_edit_the_programme_list);
+both_backends!(admins_edit_the_reference_lists);
+
+async fn milestones_are_edited_and_deleted_with_their_history(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let id = create(&http, &app, "Voie verte", &["15187"], &[]).await;
+    let add = vec![
+        ("project_id", id.to_string()),
+        ("form[kind]", "steering_committee".into()),
+        ("form[title]", "COPIL n°1".into()),
+        ("form[due_date]", "2027-02-10".into()),
+    ];
+    let res = post(&http, &app, "milestones/add", &add).await;
+    assert_eq!(res.status(), 200);
+    let milestone_id: i64 = res.json().await.expect("id");
+
+    let update = |title: &str, due: &str, done: &str| {
+        vec![
+            ("milestone_id", milestone_id.to_string()),
+            ("form[kind]", "steering_committee".into()),
+            ("form[title]", title.to_owned()),
+            ("form[due_date]", due.to_owned()),
+            ("form[done_date]", done.to_owned()),
+            ("form[note]", "Salle du conseil".into()),
+            ("form[shareable]", "on".into()),
+        ]
+    };
+    let res = post(
+        &http,
+        &app,
+        "milestones/update",
+        &update("", "pas une date", ""),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let err: AppError = res.json().await.expect("json");
+    assert!(err.field("title").is_some() && err.field("due_date").is_some());
+    let unchanged = get(&http, &app, id, None).await;
+    assert_eq!(
+        unchanged.milestones[0].title, "COPIL n°1",
+        "a refused edit changes nothing"
+    );
+
+    let res = post(
+        &http,
+        &app,
+        "milestones/update",
+        &update("COPIL de lancement", "2027-03-03", "2027-03-03"),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<i64>().await.expect("id"), id);
+    let p = get(&http, &app, id, None).await;
+    let m = &p.milestones[0];
+    assert_eq!(m.title, "COPIL de lancement");
+    assert_eq!(m.due_date.to_string(), "2027-03-03");
+    assert_eq!(
+        m.done_date.map(|d| d.to_string()).as_deref(),
+        Some("2027-03-03")
+    );
+    assert_eq!(m.note, "Salle du conseil");
+    assert!(m.shareable);
+    let edit = p
+        .events
+        .iter()
+        .find(|e| e.kind == "milestone_updated")
+        .expect("edit event");
+    let fields: Vec<&str> = edit.data["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["field"].as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        ["title", "due_date", "done_date", "note", "shareable"]
+    );
+    assert_eq!(edit.data["changes"][0]["before"], "COPIL n°1");
+
+    let events_before = p.events.len();
+    let res = post(
+        &http,
+        &app,
+        "milestones/update",
+        &update("COPIL de lancement", "2027-03-03", "2027-03-03"),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        get(&http, &app, id, None).await.events.len(),
+        events_before,
+        "saving without a change writes no event"
+    );
+
+    let delete = vec![("milestone_id", milestone_id.to_string())];
+    assert_eq!(
+        post(&http, &app, "milestones/delete", &delete)
+            .await
+            .status(),
+        200
+    );
+    let p = get(&http, &app, id, None).await;
+    assert!(p.milestones.is_empty());
+    let gone = p
+        .events
+        .iter()
+        .find(|e| e.kind == "milestone_deleted")
+        .expect("delete event");
+    assert_eq!(gone.data["title"], "COPIL de lancement");
+    assert_eq!(gone.data["due_date"], "2027-03-03");
+    assert_eq!(
+        post(&http, &app, "milestones/delete", &delete)
+            .await
+            .status(),
+        404,
+        "deleting twice finds nothing"
+    );
+    assert_eq!(
+        post(
+            &http,
+            &app,
+            "milestones/update",
+            &update("X", "2027-01-01", "")
+        )
+        .await
+        .status(),
+        404
+    );
+
+    // A dated note keeps its date; a bad date is refused on its field.
+    let res = post(
+        &http,
+        &app,
+        "notes/add",
+        &vec![
+            ("project_id", id.to_string()),
+            ("form[body]", "Réunion avec l’ABF".into()),
+            ("form[note_date]", "2026-10-02".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let res = post(
+        &http,
+        &app,
+        "notes/add",
+        &vec![
+            ("project_id", id.to_string()),
+            ("form[body]", "Autre".into()),
+            ("form[note_date]", "02/13/2026".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let err: AppError = res.json().await.expect("json");
+    assert!(err.field("note_date").is_some());
+    let p = get(&http, &app, id, None).await;
+    assert_eq!(p.notes.len(), 1);
+    assert_eq!(p.notes[0].note_date.to_string(), "2026-10-02");
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(milestones_are_edited_and_deleted_with_their_history);

@@ -24,6 +24,12 @@ pub mod project {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub last_event_at: DateTimeUtc,
+        /// The porteur / maître d'ouvrage (m…0005).
+        pub owner_name: String,
+        pub owner_kind: Option<String>,
+        /// A derogation to the 20 % self-funding rule: kind and reason.
+        pub derogation_kind: Option<String>,
+        pub derogation_reason: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

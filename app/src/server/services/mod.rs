@@ -1,5 +1,9 @@
 //! Data access and business operations, as plain async functions taking the
 //! database connection. Server functions call these after the policy check.
+pub mod funding;
+pub mod journal;
 pub mod projects;
+pub mod references;
 pub mod territories;
+pub mod timeline;
 pub mod users;

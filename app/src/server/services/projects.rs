@@ -13,50 +13,26 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use crate::domain::milestone::MilestoneStatus;
-use crate::domain::{Health, MilestoneKind, Stage, check_stage_move, milestone_status, search_key};
+use crate::domain::{
+    Health, MilestoneKind, OwnerKind, Stage, check_stage_move, milestone_status, search_key,
+};
 use crate::error::AppError;
 use crate::models::{
-    CommuneRef, CurrentUser, EventView, Labelled, MilestoneDue, MilestoneInput, MilestoneView,
-    NoteView, OfficerHome, ProjectDetail, ProjectFilter, ProjectInput, ProjectPage, ProjectSummary,
+    CommuneRef, CurrentUser, EventView, MilestoneDue, MilestoneView, NoteView, OfficerHome,
+    ProjectDetail, ProjectFilter, ProjectInput, ProjectPage, ProjectSummary, ReferenceList,
 };
 use crate::server::entities::projects::{
-    event, milestone, note, programme, project, project_commune, project_programme, project_theme,
-    theme,
+    event, milestone, note, project, project_commune, project_programme, project_theme,
 };
 use crate::server::entities::territory::commune;
 use crate::server::entities::user;
+use crate::server::services::references;
+use crate::server::services::timeline::record;
 
 pub const PER_PAGE: u64 = 25;
 
 fn t(key: &str) -> String {
     rust_i18n::t!(key).into_owned()
-}
-
-/// Appends an event to the project's timeline (inside the caller's transaction).
-async fn record(
-    txn: &DatabaseTransaction,
-    project_id: i64,
-    actor: &CurrentUser,
-    kind: &str,
-    data: Value,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    event::ActiveModel {
-        project_id: Set(project_id),
-        actor_id: Set(Some(actor.id)),
-        at: Set(now),
-        kind: Set(kind.to_owned()),
-        data: Set(data.to_string()),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    project::Entity::update_many()
-        .col_expr(project::Column::LastEventAt, Expr::value(now))
-        .filter(project::Column::Id.eq(project_id))
-        .exec(txn)
-        .await?;
-    Ok(())
 }
 
 fn project_search_key(input: &ProjectInput) -> String {
@@ -89,31 +65,20 @@ async fn check_references(db: &impl ConnectionTrait, input: &ProjectInput) -> Re
             rust_i18n::t!("project.unknown_commune", code = missing),
         );
     }
-    let themes: Vec<String> = theme::Entity::find()
-        .filter(theme::Column::Code.is_in(input.themes.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| t.code)
-        .collect();
-    if let Some(missing) = input.themes.iter().find(|c| !themes.contains(c)) {
-        errors.add(
-            "themes",
-            rust_i18n::t!("project.unknown_theme", code = missing),
-        );
-    }
-    let programmes: Vec<String> = programme::Entity::find()
-        .filter(programme::Column::Code.is_in(input.programmes.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| p.code)
-        .collect();
-    if let Some(missing) = input.programmes.iter().find(|c| !programmes.contains(c)) {
-        errors.add(
-            "programmes",
-            rust_i18n::t!("project.unknown_programme", code = missing),
-        );
+    for (list, codes, key) in [
+        (ReferenceList::Themes, &input.themes, "themes"),
+        (ReferenceList::Programmes, &input.programmes, "programmes"),
+    ] {
+        let known = references::labels(db, list, codes).await?;
+        if let Some(missing) = codes.iter().find(|c| !known.iter().any(|k| &k.code == *c)) {
+            let message = match list {
+                ReferenceList::Themes => rust_i18n::t!("project.unknown_theme", code = missing),
+                ReferenceList::Programmes => {
+                    rust_i18n::t!("project.unknown_programme", code = missing)
+                }
+            };
+            errors.add(key, message);
+        }
     }
     if let Some(officer) = input.lead_officer_id {
         let staff = user::Entity::find_by_id(officer)
@@ -213,6 +178,10 @@ pub async fn create(
         estimated_cost_cents: Set(input.estimated_cost_cents),
         start_date: Set(input.start_date),
         end_date: Set(input.end_date),
+        owner_name: Set(input.owner_name.clone()),
+        owner_kind: Set(input.owner_kind.map(|k| k.as_str().to_owned())),
+        derogation_kind: Set(None),
+        derogation_reason: Set(None),
         version: Set(1),
         search_key: Set(project_search_key(&input)),
         created_at: Set(now),
@@ -237,7 +206,7 @@ pub async fn create(
     Ok(row.id)
 }
 
-async fn load_for_write(
+pub(crate) async fn load_for_write(
     txn: &DatabaseTransaction,
     id: i64,
     version: i32,
@@ -253,7 +222,7 @@ async fn load_for_write(
 }
 
 /// Bumps the version only if nobody else did in between (compare-and-set).
-async fn bump_version(
+pub(crate) async fn bump_version(
     txn: &DatabaseTransaction,
     id: i64,
     version: i32,
@@ -274,7 +243,7 @@ async fn bump_version(
 }
 
 async fn codes_of(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     id: i64,
 ) -> Result<(Vec<String>, Vec<String>, Vec<String>), AppError> {
     let communes = project_commune::Entity::find()
@@ -346,6 +315,12 @@ pub async fn update(
     );
     diff("start_date", json!(row.start_date), json!(input.start_date));
     diff("end_date", json!(row.end_date), json!(input.end_date));
+    diff("owner_name", json!(row.owner_name), json!(input.owner_name));
+    diff(
+        "owner_kind",
+        json!(row.owner_kind),
+        json!(input.owner_kind.map(OwnerKind::as_str)),
+    );
     let new_communes: Vec<String> = input
         .communes
         .iter()
@@ -379,6 +354,8 @@ pub async fn update(
     active.estimated_cost_cents = Set(input.estimated_cost_cents);
     active.start_date = Set(input.start_date);
     active.end_date = Set(input.end_date);
+    active.owner_name = Set(input.owner_name.clone());
+    active.owner_kind = Set(input.owner_kind.map(|k| k.as_str().to_owned()));
     active.search_key = Set(project_search_key(&input));
     active.version = Set(version + 1);
     active.updated_at = Set(now);
@@ -469,104 +446,6 @@ pub async fn change_health(
     Ok(())
 }
 
-async fn project_exists(txn: &DatabaseTransaction, id: i64) -> Result<(), AppError> {
-    project::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .map(|_| ())
-        .ok_or(AppError::NotFound)
-}
-
-pub async fn add_milestone(
-    db: &DatabaseConnection,
-    actor: &CurrentUser,
-    project_id: i64,
-    input: MilestoneInput,
-    now: DateTime<Utc>,
-) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
-    project_exists(&txn, project_id).await?;
-    let row = milestone::ActiveModel {
-        project_id: Set(project_id),
-        kind: Set(input.kind.as_str().to_owned()),
-        title: Set(input.title.clone()),
-        due_date: Set(input.due_date),
-        done_date: Set(input.done_date),
-        note: Set(input.note.clone()),
-        shareable: Set(input.shareable),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let data = json!({ "milestone_id": row.id, "kind": input.kind, "title": input.title, "due_date": input.due_date });
-    record(&txn, project_id, actor, "milestone_added", data, now).await?;
-    txn.commit().await?;
-    Ok(row.id)
-}
-
-/// Marks a milestone done on `done` (or not done with `None`).
-pub async fn set_milestone_done(
-    db: &DatabaseConnection,
-    actor: &CurrentUser,
-    milestone_id: i64,
-    done: Option<NaiveDate>,
-    now: DateTime<Utc>,
-) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
-    let row = milestone::Entity::find_by_id(milestone_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if row.done_date == done {
-        return Ok(row.project_id);
-    }
-    let project_id = row.project_id;
-    let data = json!({ "milestone_id": row.id, "title": row.title, "before": row.done_date, "after": done });
-    let mut active: milestone::ActiveModel = row.into();
-    active.done_date = Set(done);
-    active.updated_at = Set(now);
-    active.update(&txn).await?;
-    let kind = if done.is_some() {
-        "milestone_done"
-    } else {
-        "milestone_reopened"
-    };
-    record(&txn, project_id, actor, kind, data, now).await?;
-    txn.commit().await?;
-    Ok(project_id)
-}
-
-pub async fn add_note(
-    db: &DatabaseConnection,
-    actor: &CurrentUser,
-    project_id: i64,
-    body: String,
-    note_date: NaiveDate,
-    shareable: bool,
-    now: DateTime<Utc>,
-) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
-    project_exists(&txn, project_id).await?;
-    let excerpt: String = body.chars().take(140).collect();
-    let row = note::ActiveModel {
-        project_id: Set(project_id),
-        author_id: Set(Some(actor.id)),
-        note_date: Set(note_date),
-        body: Set(body),
-        shareable: Set(shareable),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let data = json!({ "note_id": row.id, "excerpt": excerpt, "shareable": shareable });
-    record(&txn, project_id, actor, "note_added", data, now).await?;
-    txn.commit().await?;
-    Ok(row.id)
-}
-
 async fn user_names(
     db: &impl ConnectionTrait,
     ids: Vec<i64>,
@@ -595,11 +474,7 @@ pub async fn detail(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let communes = project_commune::Entity::find()
-        .filter(project_commune::Column::ProjectId.eq(id))
-        .all(db)
-        .await?;
-    let codes: Vec<String> = communes.iter().map(|c| c.insee.clone()).collect();
+    let (codes, theme_codes, programme_codes) = codes_of(db, id).await?;
     let names: HashMap<String, String> = commune::Entity::find()
         .filter(commune::Column::Insee.is_in(codes.clone()))
         .all(db)
@@ -615,43 +490,8 @@ pub async fn detail(
         })
         .collect();
     communes.sort_by(|a, b| a.name.cmp(&b.name));
-
-    let theme_codes: Vec<String> = project_theme::Entity::find()
-        .filter(project_theme::Column::ProjectId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| t.theme_code)
-        .collect();
-    let themes = theme::Entity::find()
-        .filter(theme::Column::Code.is_in(theme_codes))
-        .order_by_asc(theme::Column::Position)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| Labelled {
-            code: t.code,
-            label: t.label,
-        })
-        .collect();
-    let programme_codes: Vec<String> = project_programme::Entity::find()
-        .filter(project_programme::Column::ProjectId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| p.programme_code)
-        .collect();
-    let programmes = programme::Entity::find()
-        .filter(programme::Column::Code.is_in(programme_codes))
-        .order_by_asc(programme::Column::Position)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| Labelled {
-            code: p.code,
-            label: p.label,
-        })
-        .collect();
+    let themes = references::labels(db, ReferenceList::Themes, &theme_codes).await?;
+    let programmes = references::labels(db, ReferenceList::Programmes, &programme_codes).await?;
 
     let milestones = milestone::Entity::find()
         .filter(milestone::Column::ProjectId.eq(id))
@@ -709,6 +549,8 @@ pub async fn detail(
         estimated_cost_cents: row.estimated_cost_cents,
         start_date: row.start_date,
         end_date: row.end_date,
+        owner_kind: row.owner_kind.as_deref().and_then(|k| k.parse().ok()),
+        owner_name: row.owner_name,
         communes,
         themes,
         programmes,
@@ -953,79 +795,11 @@ pub async fn officer_home(
     let titles: HashMap<i64, String> = rows.iter().map(|r| (r.id, r.title.clone())).collect();
     let late = open_milestones(db, &ids, &titles, today, MilestoneStatus::Late).await?;
     let due_soon = open_milestones(db, &ids, &titles, today, MilestoneStatus::DueSoon).await?;
+    let deadlines = super::funding::deadlines(db, &ids, &titles, today).await?;
     Ok(OfficerHome {
         projects: summaries(db, rows).await?,
         late,
         due_soon,
+        deadlines,
     })
-}
-
-/// Themes and programmes for forms and filters.
-pub async fn reference_lists(
-    db: &impl ConnectionTrait,
-) -> Result<(Vec<Labelled>, Vec<Labelled>), AppError> {
-    let themes = theme::Entity::find()
-        .filter(theme::Column::Active.eq(true))
-        .order_by_asc(theme::Column::Position)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| Labelled {
-            code: t.code,
-            label: t.label,
-        })
-        .collect();
-    let programmes = programme::Entity::find()
-        .filter(programme::Column::Active.eq(true))
-        .order_by_asc(programme::Column::Position)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| Labelled {
-            code: p.code,
-            label: p.label,
-        })
-        .collect();
-    Ok((themes, programmes))
-}
-
-/// Every programme, active or not, for the admin screen.
-pub async fn all_programmes(
-    db: &impl ConnectionTrait,
-) -> Result<Vec<crate::models::ReferenceEntry>, AppError> {
-    Ok(programme::Entity::find()
-        .order_by_asc(programme::Column::Position)
-        .order_by_asc(programme::Column::Code)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| crate::models::ReferenceEntry {
-            code: p.code,
-            label: p.label,
-            active: p.active,
-        })
-        .collect())
-}
-
-/// Adds a programme, or renames / (de)activates an existing one.
-pub async fn save_programme(
-    db: &impl ConnectionTrait,
-    entry: crate::models::ReferenceEntry,
-) -> Result<(), AppError> {
-    use sea_orm::sea_query::OnConflict;
-    let position = programme::Entity::find().count(db).await?;
-    programme::Entity::insert(programme::ActiveModel {
-        code: Set(entry.code),
-        label: Set(entry.label),
-        active: Set(entry.active),
-        position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
-    })
-    .on_conflict(
-        OnConflict::column(programme::Column::Code)
-            .update_columns([programme::Column::Label, programme::Column::Active])
-            .to_owned(),
-    )
-    .exec(db)
-    .await?;
-    Ok(())
 }

@@ -6,7 +6,8 @@ pub fn Field(
     /// The input's `name` (as the server function expects it).
     name: &'static str,
     /// The element id (also used for the label and the error).
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     label: String,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
@@ -38,7 +39,7 @@ pub fn Field(
     };
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
-            <label for=id>{label}{required.then_some(" *")}</label>
+            <label for=id.clone()>{label}{required.then_some(" *")}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             <input
                 id=id

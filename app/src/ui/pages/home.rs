@@ -5,7 +5,7 @@ use rust_i18n::t;
 use crate::api::projects::get_officer_home;
 use crate::domain::Role;
 use crate::models::CurrentUser;
-use crate::models::MilestoneDue;
+use crate::models::{FundingDeadline, MilestoneDue};
 use crate::ui::app::MeResource;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::format;
@@ -41,7 +41,11 @@ fn RoleHome(user: CurrentUser) -> impl IntoView {
             <p>
                 <a class="button" href="/equipe">{t!("team.title")}</a>
                 " "
-                <a class="button" href="/admin/programmes">{t!("reference.title")}</a>
+                <a class="button" href="/admin/programmes">{t!("reference.programmes.title")}</a>
+                " "
+                <a class="button" href="/admin/thematiques">{t!("reference.themes.title")}</a>
+                " "
+                <a class="button" href="/admin/financeurs">{t!("funders.title")}</a>
             </p>
         }
     });
@@ -76,6 +80,10 @@ fn OfficerHomeView() -> impl IntoView {
                                 <MilestoneList items=home.due_soon />
                             </section>
                         </div>
+                        <section class="card" aria-labelledby="deadlines-title" data-testid="funding-deadlines">
+                            <h2 id="deadlines-title">{t!("funding.deadlines_title")}</h2>
+                            <DeadlineList items=home.deadlines />
+                        </section>
                         <section class="card" aria-labelledby="mine-title">
                             <h2 id="mine-title">{t!("projects.my_projects")}</h2>
                             {if home.projects.is_empty() {
@@ -100,6 +108,27 @@ fn OfficerHomeView() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+#[component]
+fn DeadlineList(items: Vec<FundingDeadline>) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="empty">{t!("home.empty")}</p> }.into_any();
+    }
+    view! {
+        <ul class="plain-list">
+            {items.into_iter().map(|d| view! {
+                <li class:late=d.overdue data-testid="funding-deadline">
+                    <span class="when">{format::date(d.date)}</span>" "
+                    {t!(format!("funding.deadline_{}", d.kind), funder = d.funder_name)}
+                    {d.overdue.then(|| view! { " " <span class="badge">{t!("funding.overdue")}</span> })}
+                    " · "
+                    <a href=format!("/projets/{}", d.project_id)>{d.project_title}</a>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 #[component]

@@ -4,17 +4,20 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use rust_i18n::t;
 
+use crate::api::funding::get_funding_plan;
 use crate::api::projects::{
-    AddMilestone, AddNote, ChangeHealth, ChangeStage, SetMilestoneDone, get_project,
+    AddMilestone, AddNote, ChangeHealth, ChangeStage, DeleteMilestone, SetMilestoneDone,
+    UpdateMilestone, get_project,
 };
 use crate::domain::{
     Health, MilestoneKind, MilestoneStatus, Stage, format_euros, milestone_status,
 };
-use crate::error::AppError;
-use crate::models::ProjectDetail;
+use crate::models::{FundingPlan, MilestoneView, ProjectDetail};
+use crate::ui::actions::{field_error, general_error, reloads};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
 use crate::ui::format;
+use crate::ui::pages::project_funding::{FundingActions, FundingSection};
 
 /// `/projets/:id`: header with the stage bar, then overview, milestones,
 /// journal and timeline (`?depuis=AAAA-MM-JJ` narrows the timeline).
@@ -41,34 +44,44 @@ pub fn ProjectPage() -> impl IntoView {
     let milestone = ServerAction::<AddMilestone>::new();
     let done = ServerAction::<SetMilestoneDone>::new();
     let note = ServerAction::<AddNote>::new();
+    let funding = FundingActions::new();
+    // Bumped by the per-milestone edit and delete forms once they succeed.
+    let refresh = RwSignal::new(0_u32);
+    // Every write that should reload the page (the plan depends on the
+    // project and the timeline on the plan, so both reload together).
+    let reload_counts = [
+        reloads(stage),
+        reloads(health),
+        reloads(milestone),
+        reloads(done),
+        reloads(note),
+    ];
+    let funding_reloads = funding.reloads();
+    let writes = Memo::new(move |_| {
+        reload_counts.iter().map(|m| m.get()).sum::<usize>()
+            + funding_reloads.iter().map(|m| m.get()).sum::<usize>()
+            + refresh.get() as usize
+    });
     let project = Resource::new(
-        move || {
-            (
-                id(),
-                since(),
-                stage.version().get(),
-                health.version().get(),
-                milestone.version().get(),
-                done.version().get(),
-                note.version().get(),
-            )
-        },
-        |(id, since, ..)| get_project(id, since),
+        move || (id(), since(), writes.get()),
+        |(id, since, _)| get_project(id, since),
     );
+    let plan = Resource::new(move || (id(), writes.get()), |(id, _)| get_funding_plan(id));
     let actions = Actions {
         stage,
         health,
         milestone,
         done,
         note,
+        refresh,
     };
 
     view! {
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
-                match project.await {
-                    Ok(p) => view! { <ProjectView p actions since=since() /> }.into_any(),
-                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                match (project.await, plan.await) {
+                    (Ok(p), Ok(plan)) => view! { <ProjectView p plan actions funding since=since() /> }.into_any(),
+                    (Err(err), _) | (_, Err(err)) => view! { <ErrorNotice error=err /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -82,34 +95,17 @@ struct Actions {
     milestone: ServerAction<AddMilestone>,
     done: ServerAction<SetMilestoneDone>,
     note: ServerAction<AddNote>,
-}
-
-fn field_of<T, S>(value: S, name: &'static str) -> Signal<Option<String>>
-where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
-{
-    Signal::derive(move || {
-        value
-            .get()
-            .and_then(Result::err)
-            .and_then(|e| e.field(name))
-    })
-}
-
-fn general_of<T, S>(value: S) -> impl Fn() -> Option<String> + Send + Sync + 'static
-where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
-{
-    move || match value.get() {
-        Some(Err(AppError::Validation(_))) | None | Some(Ok(_)) => None,
-        Some(Err(err)) => Some(err.message()),
-    }
+    refresh: RwSignal<u32>,
 }
 
 #[component]
-fn ProjectView(p: ProjectDetail, actions: Actions, since: Option<NaiveDate>) -> impl IntoView {
+fn ProjectView(
+    p: ProjectDetail,
+    plan: FundingPlan,
+    actions: Actions,
+    funding: FundingActions,
+    since: Option<NaiveDate>,
+) -> impl IntoView {
     let today = p.as_of;
     let Actions {
         stage,
@@ -117,6 +113,7 @@ fn ProjectView(p: ProjectDetail, actions: Actions, since: Option<NaiveDate>) -> 
         milestone,
         done,
         note,
+        refresh,
     } = actions;
     let current = p.stage;
     view! {
@@ -142,6 +139,11 @@ fn ProjectView(p: ProjectDetail, actions: Actions, since: Option<NaiveDate>) -> 
                 <dd>{p.communes.iter().map(|c| format!("{} ({})", c.name, c.insee)).collect::<Vec<_>>().join(", ")}</dd>
                 <dt>{t!("projects.officer")}</dt>
                 <dd>{p.lead_officer.clone().unwrap_or_else(|| t!("projects.none").into_owned())}</dd>
+                <dt>{t!("projects.field_owner_name")}</dt>
+                <dd data-testid="project-owner">
+                    {if p.owner_name.is_empty() { t!("projects.none").into_owned() } else { p.owner_name.clone() }}
+                    {p.owner_kind.map(|k| format!(" ({})", k.label()))}
+                </dd>
                 <dt>{t!("projects.field_cost")}</dt>
                 <dd>{p.estimated_cost_cents.map(format_euros).unwrap_or_else(|| t!("projects.none").into_owned())}</dd>
                 <dt>{t!("projects.field_start")}" / "{t!("projects.field_end")}</dt>
@@ -167,8 +169,8 @@ fn ProjectView(p: ProjectDetail, actions: Actions, since: Option<NaiveDate>) -> 
                             }).collect_view()}
                         </select>
                     </div>
-                    <Field name="reason" id="stage-reason" label=t!("projects.reason").into_owned() error=field_of(stage.value(), "reason") />
-                    <p class="form-error" role="alert">{general_of(stage.value())}</p>
+                    <Field name="reason" id="stage-reason" label=t!("projects.reason").into_owned() error=field_error(stage, "reason") />
+                    <p class="form-error" role="alert">{general_error(stage)}</p>
                     <button type="submit" class="button">{t!("projects.move")}</button>
                 </ActionForm>
             </section>
@@ -185,13 +187,15 @@ fn ProjectView(p: ProjectDetail, actions: Actions, since: Option<NaiveDate>) -> 
                             }).collect_view()}
                         </select>
                     </div>
-                    <Field name="form[reason]" id="health-reason" label=t!("projects.health_reason").into_owned() error=field_of(health.value(), "reason") />
-                    <Field name="form[since]" id="health-since" kind="date" label=t!("projects.health_since").into_owned() error=field_of(health.value(), "since") />
-                    <p class="form-error" role="alert">{general_of(health.value())}</p>
+                    <Field name="form[reason]" id="health-reason" label=t!("projects.health_reason").into_owned() error=field_error(health, "reason") />
+                    <Field name="form[since]" id="health-since" kind="date" label=t!("projects.health_since").into_owned() error=field_error(health, "since") />
+                    <p class="form-error" role="alert">{general_error(health)}</p>
                     <button type="submit" class="button">{t!("projects.update_health")}</button>
                 </ActionForm>
             </section>
         </div>
+
+        <FundingSection plan stage=current actions=funding />
 
         <section class="card" aria-labelledby="milestones-title">
             <h2 id="milestones-title">{t!("projects.milestones")}</h2>
@@ -200,32 +204,7 @@ fn ProjectView(p: ProjectDetail, actions: Actions, since: Option<NaiveDate>) -> 
             } else {
                 view! {
                     <ul class="milestones">
-                        {p.milestones.iter().cloned().map(|m| {
-                            let status = milestone_status(m.due_date, m.done_date, today);
-                            let badge = match status {
-                                MilestoneStatus::Done => m.done_date.map(|d| t!("projects.milestone_done_on", date = format::date(d)).into_owned()),
-                                MilestoneStatus::Late => Some(t!("projects.milestone_late").into_owned()),
-                                MilestoneStatus::DueSoon => Some(t!("projects.milestone_soon").into_owned()),
-                                MilestoneStatus::Upcoming => None,
-                            };
-                            let is_done = m.done_date.is_some();
-                            view! {
-                                <li class=format!("milestone status-{status:?}").to_lowercase() data-testid="milestone">
-                                    <span class="when">{format::date(m.due_date)}</span>
-                                    <span class="kind">{m.kind.label()}</span>
-                                    <strong>{m.title.clone()}</strong>
-                                    {badge.map(|b| view! { <span class="badge">{b}</span> })}
-                                    {m.shareable.then(|| view! { <span class="badge shared">{t!("projects.shared")}</span> })}
-                                    <ActionForm action=done attr:class="inline-form">
-                                        <input type="hidden" name="milestone_id" value=m.id.to_string() />
-                                        {is_done.then(|| view! { <input type="hidden" name="undo" value="true" /> })}
-                                        <button type="submit" class="button small">
-                                            {if is_done { t!("projects.reopen") } else { t!("projects.mark_done") }}
-                                        </button>
-                                    </ActionForm>
-                                </li>
-                            }
-                        }).collect_view()}
+                        {p.milestones.iter().cloned().map(|m| view! { <MilestoneItem m today done refresh /> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -238,11 +217,11 @@ fn ProjectView(p: ProjectDetail, actions: Actions, since: Option<NaiveDate>) -> 
                         {MilestoneKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
                     </select>
                 </div>
-                <Field name="form[title]" id="milestone-title" label=t!("projects.milestone_title").into_owned() required=true error=field_of(milestone.value(), "title") />
-                <Field name="form[due_date]" id="milestone-due" kind="date" label=t!("projects.milestone_due").into_owned() required=true error=field_of(milestone.value(), "due_date") />
-                <Field name="form[note]" id="milestone-note" label=t!("projects.milestone_note").into_owned() error=field_of(milestone.value(), "note") />
+                <Field name="form[title]" id="milestone-title" label=t!("projects.milestone_title").into_owned() required=true error=field_error(milestone, "title") />
+                <Field name="form[due_date]" id="milestone-due" kind="date" label=t!("projects.milestone_due").into_owned() required=true error=field_error(milestone, "due_date") />
+                <Field name="form[note]" id="milestone-note" label=t!("projects.milestone_note").into_owned() error=field_error(milestone, "note") />
                 <label class="check"><input type="checkbox" name="form[shareable]" />{t!("projects.milestone_shareable")}</label>
-                <p class="form-error" role="alert">{general_of(milestone.value())}</p>
+                <p class="form-error" role="alert">{general_error(milestone)}</p>
                 <button type="submit" class="button">{t!("projects.add_milestone")}</button>
             </ActionForm>
         </section>
@@ -251,12 +230,15 @@ fn ProjectView(p: ProjectDetail, actions: Actions, since: Option<NaiveDate>) -> 
             <h2 id="journal-title">{t!("projects.journal")}</h2>
             <ActionForm action=note attr:class="form" attr:novalidate="true">
                 <input type="hidden" name="project_id" value=p.id.to_string() />
-                <div class="field" class:has-error=move || field_of(note.value(), "body").get().is_some()>
+                <div class="field" class:has-error=move || field_error(note, "body").get().is_some()>
                     <label for="note-body">{t!("projects.note_body")}</label>
                     <textarea id="note-body" name="form[body]" rows="3"></textarea>
-                    <p class="field-error" role="alert">{move || field_of(note.value(), "body").get()}</p>
+                    <p class="field-error" role="alert">{move || field_error(note, "body").get()}</p>
                 </div>
+                <Field name="form[note_date]" id="note-date" kind="date" label=t!("projects.note_date").into_owned()
+                    hint=t!("projects.note_date_hint").into_owned() value=today.to_string() error=field_error(note, "note_date") />
                 <label class="check"><input type="checkbox" name="form[shareable]" />{t!("projects.note_shareable")}</label>
+                <p class="form-error" role="alert">{general_error(note)}</p>
                 <button type="submit" class="button">{t!("projects.add_note")}</button>
             </ActionForm>
             {if p.notes.is_empty() {
@@ -304,6 +286,92 @@ fn ProjectView(p: ProjectDetail, actions: Actions, since: Option<NaiveDate>) -> 
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// One milestone: status badges, done/reopen, and an edit form (with delete)
+/// folded under "Modifier".
+#[component]
+fn MilestoneItem(
+    m: MilestoneView,
+    today: NaiveDate,
+    done: ServerAction<SetMilestoneDone>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    let update = ServerAction::<UpdateMilestone>::new();
+    let delete = ServerAction::<DeleteMilestone>::new();
+    Effect::new(move || {
+        if matches!(update.value().get(), Some(Ok(_)))
+            || matches!(delete.value().get(), Some(Ok(_)))
+        {
+            refresh.update(|n| *n += 1);
+        }
+    });
+    let status = milestone_status(m.due_date, m.done_date, today);
+    let badge = match status {
+        MilestoneStatus::Done => m
+            .done_date
+            .map(|d| t!("projects.milestone_done_on", date = format::date(d)).into_owned()),
+        MilestoneStatus::Late => Some(t!("projects.milestone_late").into_owned()),
+        MilestoneStatus::DueSoon => Some(t!("projects.milestone_soon").into_owned()),
+        MilestoneStatus::Upcoming => None,
+    };
+    let is_done = m.done_date.is_some();
+    let id = m.id;
+    let prefix = format!("milestone-{id}");
+    let general = move || {
+        general_error(update)
+            .get()
+            .or_else(|| general_error(delete).get())
+    };
+    view! {
+        <li class=format!("milestone status-{status:?}").to_lowercase() data-testid="milestone">
+            <span class="when">{format::date(m.due_date)}</span>
+            <span class="kind">{m.kind.label()}</span>
+            <strong>{m.title.clone()}</strong>
+            {badge.map(|b| view! { <span class="badge">{b}</span> })}
+            {m.shareable.then(|| view! { <span class="badge shared">{t!("projects.shared")}</span> })}
+            {(!m.note.is_empty()).then(|| view! { <span class="muted">" — "{m.note.clone()}</span> })}
+            <ActionForm action=done attr:class="inline-form">
+                <input type="hidden" name="milestone_id" value=id.to_string() />
+                {is_done.then(|| view! { <input type="hidden" name="undo" value="true" /> })}
+                <button type="submit" class="button small">
+                    {if is_done { t!("projects.reopen") } else { t!("projects.mark_done") }}
+                </button>
+            </ActionForm>
+            <details class="milestone-edit" open=move || update.value().get().is_some_and(|r| r.is_err())>
+                <summary>{t!("projects.edit_milestone")}</summary>
+                <ActionForm action=update attr:class="form" attr:novalidate="true">
+                    <input type="hidden" name="milestone_id" value=id.to_string() />
+                    <div class="field">
+                        <label for=format!("{prefix}-kind")>{t!("projects.milestone_kind")}</label>
+                        <select id=format!("{prefix}-kind") name="form[kind]">
+                            {MilestoneKind::ALL.into_iter().map(|k| view! {
+                                <option value=k.as_str() selected=k == m.kind>{k.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <Field name="form[title]" id=format!("{prefix}-title") label=t!("projects.milestone_title").into_owned()
+                        required=true value=m.title.clone() error=field_error(update, "title") />
+                    <Field name="form[due_date]" id=format!("{prefix}-due") kind="date" label=t!("projects.milestone_due").into_owned()
+                        required=true value=m.due_date.to_string() error=field_error(update, "due_date") />
+                    <Field name="form[done_date]" id=format!("{prefix}-done") kind="date" label=t!("projects.milestone_done_date").into_owned()
+                        value=m.done_date.map(|d| d.to_string()).unwrap_or_default() error=field_error(update, "done_date") />
+                    <Field name="form[note]" id=format!("{prefix}-note") label=t!("projects.milestone_note").into_owned()
+                        value=m.note.clone() error=field_error(update, "note") />
+                    <label class="check">
+                        <input type="checkbox" name="form[shareable]" checked=m.shareable />
+                        {t!("projects.milestone_shareable")}
+                    </label>
+                    <button type="submit" class="button">{t!("projects.save_milestone")}</button>
+                </ActionForm>
+                <ActionForm action=delete attr:class="inline-form">
+                    <input type="hidden" name="milestone_id" value=id.to_string() />
+                    <button type="submit" class="button small danger">{t!("projects.delete_milestone")}</button>
+                </ActionForm>
+                <p class="form-error" role="alert">{general}</p>
+            </details>
+        </li>
     }
 }
 

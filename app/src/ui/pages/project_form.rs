@@ -6,7 +6,7 @@ use rust_i18n::t;
 use crate::api::projects::{
     CreateProject, ProjectReferences, UpdateProject, get_project, get_project_references,
 };
-use crate::domain::euros_input;
+use crate::domain::{OwnerKind, euros_input};
 use crate::error::AppError;
 use crate::models::ProjectDetail;
 use crate::ui::components::commune_picker::CommunePicker;
@@ -115,6 +115,7 @@ fn ProjectFields(
         .map(|p| p.programmes.iter().map(|t| t.code.clone()).collect())
         .unwrap_or_default();
     let officer = project.as_ref().and_then(|p| p.lead_officer_id);
+    let owner_kind = project.as_ref().and_then(|p| p.owner_kind);
     let communes = project
         .as_ref()
         .map(|p| p.communes.clone())
@@ -143,6 +144,21 @@ fn ProjectFields(
                 }).collect_view()}
             </select>
             <p class="field-error" role="alert">{move || field("lead_officer_id").get()}</p>
+        </div>
+        <div class="two-cols">
+            <Field name="form[owner_name]" id="owner_name" label=t!("projects.field_owner_name").into_owned()
+                hint=t!("projects.field_owner_hint").into_owned()
+                value=value(|p| p.owner_name.clone()) error=field("owner_name") />
+            <div class="field" class:has-error=move || field("owner_kind").get().is_some()>
+                <label for="owner_kind">{t!("projects.field_owner_kind")}</label>
+                <select id="owner_kind" name="form[owner_kind]">
+                    <option value="">{t!("projects.none")}</option>
+                    {OwnerKind::ALL.into_iter().map(|k| view! {
+                        <option value=k.as_str() selected=owner_kind == Some(k)>{k.label()}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field-error" role="alert">{move || field("owner_kind").get()}</p>
+            </div>
         </div>
         <Field name="form[estimated_cost]" id="estimated_cost" label=t!("projects.field_cost").into_owned()
             value=value(|p| p.estimated_cost_cents.map(euros_input).unwrap_or_default()) error=field("estimated_cost") />

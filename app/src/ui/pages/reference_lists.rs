@@ -2,16 +2,31 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use rust_i18n::t;
 
-use crate::api::projects::{SaveProgramme, list_programmes};
-use crate::models::ReferenceEntry;
+use crate::api::references::{SaveReference, list_reference};
+use crate::models::{ReferenceEntry, ReferenceList};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
 
 /// `/admin/programmes`: the programme list that projects pick from.
 #[component]
 pub fn ProgrammesPage() -> impl IntoView {
-    let save = ServerAction::<SaveProgramme>::new();
-    let list = Resource::new(move || save.version().get(), |_| list_programmes());
+    view! { <ReferenceListPage list=ReferenceList::Programmes /> }
+}
+
+/// `/admin/thematiques`: the theme list.
+#[component]
+pub fn ThemesPage() -> impl IntoView {
+    view! { <ReferenceListPage list=ReferenceList::Themes /> }
+}
+
+#[component]
+fn ReferenceListPage(list: ReferenceList) -> impl IntoView {
+    let key = list.as_str();
+    let save = ServerAction::<SaveReference>::new();
+    let entries = Resource::new(
+        move || save.version().get(),
+        move |_| list_reference(key.to_owned()),
+    );
     let value = save.value();
     let field = move |name: &'static str| {
         Signal::derive(move || {
@@ -21,35 +36,56 @@ pub fn ProgrammesPage() -> impl IntoView {
                 .and_then(|e| e.field(name))
         })
     };
-    let saved =
-        move || matches!(value.get(), Some(Ok(()))).then(|| t!("reference.saved").into_owned());
+    let general = move || match value.get() {
+        Some(Err(err)) if err.field("code").is_none() && err.field("label").is_none() => {
+            Some(err.message())
+        }
+        _ => None,
+    };
+    let saved = move || {
+        matches!(value.get(), Some(Ok(())))
+            .then(|| t!(format!("reference.{key}.saved")).into_owned())
+    };
+    let title = t!(format!("reference.{key}.title")).into_owned();
     view! {
-        <Title text=t!("reference.title").into_owned() />
-        <h1>{t!("reference.title")}</h1>
-        <p>{t!("reference.intro")}</p>
+        <Title text=title.clone() />
+        <h1>{title}</h1>
+        <nav class="tabs" aria-label=t!("reference.lists").into_owned()>
+            {ReferenceList::ALL.into_iter().map(|l| view! {
+                <a href=l.path() aria-current=(l == list).then_some("page")>{t!(format!("reference.{}.title", l.as_str()))}</a>
+            }).collect_view()}
+            <a href="/admin/financeurs">{t!("funders.title")}</a>
+        </nav>
+        <p>{t!(format!("reference.{key}.intro"))}</p>
         <p class="notice" role="status">{saved}</p>
+        <p class="form-error" role="alert">{general}</p>
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
-                match list.await {
-                    Ok(items) => view! { <ProgrammeTable items save /> }.into_any(),
+                match entries.await {
+                    Ok(items) => view! { <ReferenceTable list items save /> }.into_any(),
                     Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
                 }
             })}
         </Suspense>
-        <section class="card" aria-labelledby="add-programme">
-            <h2 id="add-programme">{t!("reference.add")}</h2>
+        <section class="card" aria-labelledby="add-entry">
+            <h2 id="add-entry">{t!(format!("reference.{key}.add"))}</h2>
             <ActionForm action=save attr:class="form" attr:novalidate="true">
-                <Field name="form[code]" id="programme-code" label=t!("reference.code").into_owned() required=true error=field("code") />
-                <Field name="form[label]" id="programme-label" label=t!("reference.label").into_owned() required=true error=field("label") />
+                <input type="hidden" name="list" value=key />
+                <Field name="form[code]" id="entry-code" label=t!("reference.code").into_owned() required=true error=field("code") />
+                <Field name="form[label]" id="entry-label" label=t!("reference.label").into_owned() required=true error=field("label") />
                 <input type="hidden" name="form[active]" value="on" />
-                <button type="submit" class="button primary">{t!("reference.add")}</button>
+                <button type="submit" class="button primary">{t!(format!("reference.{key}.add"))}</button>
             </ActionForm>
         </section>
     }
 }
 
 #[component]
-fn ProgrammeTable(items: Vec<ReferenceEntry>, save: ServerAction<SaveProgramme>) -> impl IntoView {
+fn ReferenceTable(
+    list: ReferenceList,
+    items: Vec<ReferenceEntry>,
+    save: ServerAction<SaveReference>,
+) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="data-table">
@@ -63,9 +99,9 @@ fn ProgrammeTable(items: Vec<ReferenceEntry>, save: ServerAction<SaveProgramme>)
                 </thead>
                 <tbody>
                     {items.into_iter().map(|p| {
-                        let form_id = format!("programme-{}", p.code);
+                        let form_id = format!("entry-{}", p.code);
                         view! {
-                            <tr data-testid="programme-row">
+                            <tr data-testid="reference-row">
                                 <td><code>{p.code.clone()}</code></td>
                                 <td>
                                     <input form=form_id.clone() name="form[label]" value=p.label.clone()
@@ -77,6 +113,7 @@ fn ProgrammeTable(items: Vec<ReferenceEntry>, save: ServerAction<SaveProgramme>)
                                 </td>
                                 <td>
                                     <ActionForm action=save attr:id=form_id.clone() attr:class="inline-form">
+                                        <input type="hidden" name="list" value=list.as_str() />
                                         <input type="hidden" name="form[code]" value=p.code.clone() />
                                         <button type="submit" class="button small">{t!("reference.save")}</button>
                                     </ActionForm>

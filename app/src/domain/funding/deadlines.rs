@@ -1,0 +1,93 @@
+//! Grant deadlines (DOMAIN.md): DETR lapses unless works start within two
+//! years of the notification (one one-year extension possible) and end within
+//! four years of their start (two-year extension possible); a LEADER
+//! application must be filed before works start.
+use chrono::{Months, NaiveDate};
+
+/// Adds whole years; the 29th of February becomes the 28th in a common
+/// year (the earlier date: a deadline is never pushed past its anniversary).
+fn plus_years(date: NaiveDate, years: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(years * 12))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Date by which works must start on a DETR grant notified on `notified`.
+pub fn detr_start_deadline(notified: NaiveDate, extended: bool) -> NaiveDate {
+    plus_years(notified, if extended { 3 } else { 2 })
+}
+
+/// Date by which works started on `works_start` must be completed.
+pub fn detr_completion_deadline(works_start: NaiveDate, extended: bool) -> NaiveDate {
+    plus_years(works_start, if extended { 6 } else { 4 })
+}
+
+/// A LEADER application filed after works started (strictly) is ineligible.
+pub fn leader_filed_after_start(filed: Option<NaiveDate>, works_start: Option<NaiveDate>) -> bool {
+    matches!((filed, works_start), (Some(f), Some(s)) if f > s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn detr_start_is_two_years_after_notification_three_if_extended() {
+        assert_eq!(detr_start_deadline(d("2026-03-15"), false), d("2028-03-15"));
+        assert_eq!(detr_start_deadline(d("2026-03-15"), true), d("2029-03-15"));
+    }
+
+    #[test]
+    fn leap_days_and_month_ends() {
+        // Notified on a leap day: the anniversary falls on the 28th.
+        assert_eq!(detr_start_deadline(d("2024-02-29"), false), d("2026-02-28"));
+        assert_eq!(detr_start_deadline(d("2024-02-29"), true), d("2027-02-28"));
+        // Four years after a leap day is a leap day again.
+        assert_eq!(
+            detr_completion_deadline(d("2024-02-29"), false),
+            d("2028-02-29")
+        );
+        // Six years after is not.
+        assert_eq!(
+            detr_completion_deadline(d("2024-02-29"), true),
+            d("2030-02-28")
+        );
+        // Month ends stay month ends; the 28th of February stays the 28th.
+        assert_eq!(detr_start_deadline(d("2026-01-31"), false), d("2028-01-31"));
+        assert_eq!(detr_start_deadline(d("2026-02-28"), false), d("2028-02-28"));
+        assert_eq!(detr_start_deadline(d("2026-12-31"), true), d("2029-12-31"));
+    }
+
+    #[test]
+    fn completion_is_four_years_after_works_start_six_if_extended() {
+        assert_eq!(
+            detr_completion_deadline(d("2027-09-01"), false),
+            d("2031-09-01")
+        );
+        assert_eq!(
+            detr_completion_deadline(d("2027-09-01"), true),
+            d("2033-09-01")
+        );
+    }
+
+    #[test]
+    fn leader_application_after_works_start_is_flagged() {
+        assert!(leader_filed_after_start(
+            Some(d("2026-05-02")),
+            Some(d("2026-05-01"))
+        ));
+        assert!(!leader_filed_after_start(
+            Some(d("2026-05-01")),
+            Some(d("2026-05-01"))
+        ));
+        assert!(!leader_filed_after_start(
+            Some(d("2026-04-30")),
+            Some(d("2026-05-01"))
+        ));
+        assert!(!leader_filed_after_start(None, Some(d("2026-05-01"))));
+        assert!(!leader_filed_after_start(Some(d("2026-05-01")), None));
+    }
+}

@@ -1,0 +1,12 @@
+//! Funding plans: the lifecycle of a line, what the plan adds up to, the
+//! 20 % self-funding rule and grant deadlines.
+pub mod deadlines;
+pub mod plan;
+pub mod status;
+
+pub use deadlines::{detr_completion_deadline, detr_start_deadline, leader_filed_after_start};
+pub use plan::{
+    Bar, Derogation, DerogationKind, FunderCategory, PlanLine, Ratio, SelfFundingCheck, Totals,
+    Verdict, check_self_funding, totals,
+};
+pub use status::{FundingStatus, LineAmounts, StatusMoveError, check_amounts, check_status_move};

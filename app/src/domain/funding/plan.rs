@@ -1,0 +1,611 @@
+//! What a funding plan adds up to, and the rules it is checked against:
+//! over-funding and the minimum self-funding of CGCT art. L1111-10.
+//! All amounts are integer euro cents; percentages stay exact fractions
+//! until they are shown.
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::FundingStatus;
+
+/// Where a line's money comes from, as the rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FunderCategory {
+    /// A public funder other than the owner (State, EU, Région…).
+    Public,
+    /// Private money (sponsors, private partners): outside the 20 % base.
+    Private,
+    /// The owner's own contribution (autofinancement, its loans).
+    OwnFunds,
+}
+
+impl FunderCategory {
+    pub const ALL: [FunderCategory; 3] = [
+        FunderCategory::Public,
+        FunderCategory::Private,
+        FunderCategory::OwnFunds,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FunderCategory::Public => "public",
+            FunderCategory::Private => "private",
+            FunderCategory::OwnFunds => "own_funds",
+        }
+    }
+
+    pub fn label(self) -> String {
+        rust_i18n::t!(format!("funder_category.{}", self.as_str())).into_owned()
+    }
+}
+
+impl std::str::FromStr for FunderCategory {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FunderCategory::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| rust_i18n::t!("funding.unknown_category").into_owned())
+    }
+}
+
+/// A line as the rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanLine {
+    pub category: FunderCategory,
+    pub status: FundingStatus,
+    pub requested: Option<i64>,
+    pub granted: Option<i64>,
+    pub paid: i64,
+}
+
+impl PlanLine {
+    /// The amount the plan counts on: the grant once decided, the amount
+    /// requested (or foreseen) before, nothing once refused.
+    pub fn planned(&self) -> i64 {
+        if self.status == FundingStatus::Refused {
+            0
+        } else if self.status.is_secured() {
+            self.granted.unwrap_or(0)
+        } else {
+            self.requested.unwrap_or(0)
+        }
+    }
+
+    /// The amount secured: granted and not refused.
+    pub fn secured(&self) -> i64 {
+        if self.status.is_secured() {
+            self.granted.unwrap_or(0)
+        } else {
+            0
+        }
+    }
+}
+
+/// An exact fraction, rounded only when shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ratio {
+    pub num: i64,
+    pub den: i64,
+}
+
+impl Ratio {
+    /// `None` when the denominator is zero.
+    pub fn of(num: i64, den: i64) -> Option<Ratio> {
+        (den != 0).then_some(Ratio { num, den })
+    }
+
+    /// Tenths of a percent, rounded half away from zero.
+    pub fn permille(self) -> i64 {
+        let scaled = i128::from(self.num) * 1000;
+        let den = i128::from(self.den);
+        let half = den / 2;
+        let rounded = if scaled >= 0 {
+            (scaled + half) / den
+        } else {
+            (scaled - half) / den
+        };
+        i64::try_from(rounded).unwrap_or(i64::MAX)
+    }
+}
+
+impl fmt::Display for Ratio {
+    /// French form with one decimal: "23,5 %".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self.permille();
+        let sign = if p < 0 { "-" } else { "" };
+        write!(f, "{sign}{},{}\u{a0}%", (p / 10).abs(), (p % 10).abs())
+    }
+}
+
+/// The plan's sums, and the segments of its bar (which add up to the cost
+/// when the plan does not exceed it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub cost: Option<i64>,
+    /// Sum of the planned amounts (refused lines count for nothing).
+    pub planned: i64,
+    /// Sum of the amounts requested on filed, not refused, lines.
+    pub requested: i64,
+    /// Sum of the amounts granted (secured).
+    pub granted: i64,
+    pub paid: i64,
+    /// Cost minus secured money: what the officer still has to obtain.
+    pub still_to_find: Option<i64>,
+    /// Planned above the cost (an error on the plan), if any.
+    pub over_funding: Option<i64>,
+    pub bar: Bar,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Bar {
+    pub paid: i64,
+    /// Granted, not yet paid.
+    pub granted: i64,
+    /// Filed, awaiting a decision.
+    pub requested: i64,
+    /// Foreseen, not yet filed.
+    pub identified: i64,
+    /// Cost not covered by any line.
+    pub to_find: i64,
+}
+
+impl Bar {
+    pub fn total(&self) -> i64 {
+        self.paid + self.granted + self.requested + self.identified + self.to_find
+    }
+}
+
+/// Adds the lines up. Inputs are bounded by `money::MAX_CENTS` per amount,
+/// so sums of realistic plans cannot overflow; sums saturate regardless.
+pub fn totals(cost: Option<i64>, lines: &[PlanLine]) -> Totals {
+    let sum = |f: &dyn Fn(&PlanLine) -> i64| {
+        lines
+            .iter()
+            .fold(0_i64, |acc, line| acc.saturating_add(f(line)))
+    };
+    let planned = sum(&PlanLine::planned);
+    let granted = sum(&PlanLine::secured);
+    let paid = sum(&|l| if l.status.is_secured() { l.paid } else { 0 });
+    let requested = sum(&|l| {
+        if l.status.is_filed() && l.status != FundingStatus::Refused {
+            l.requested.unwrap_or(0)
+        } else {
+            0
+        }
+    });
+    let pending = sum(&|l| {
+        if l.status == FundingStatus::Requested {
+            l.planned()
+        } else {
+            0
+        }
+    });
+    let identified = sum(&|l| {
+        if l.status == FundingStatus::Identified {
+            l.planned()
+        } else {
+            0
+        }
+    });
+    let bar = Bar {
+        paid,
+        granted: granted.saturating_sub(paid),
+        requested: pending,
+        identified,
+        to_find: cost.map_or(0, |c| c.saturating_sub(planned).max(0)),
+    };
+    Totals {
+        cost,
+        planned,
+        requested,
+        granted,
+        paid,
+        still_to_find: cost.map(|c| c.saturating_sub(granted)),
+        over_funding: cost.and_then(|c| (planned > c).then(|| planned - c)),
+        bar,
+    }
+}
+
+/// The cases where the prefect may waive the minimum self-funding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DerogationKind {
+    UrbanRenewal,
+    ListedMonument,
+    DisasterRepair,
+    Overseas,
+}
+
+impl DerogationKind {
+    pub const ALL: [DerogationKind; 4] = [
+        DerogationKind::UrbanRenewal,
+        DerogationKind::ListedMonument,
+        DerogationKind::DisasterRepair,
+        DerogationKind::Overseas,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DerogationKind::UrbanRenewal => "urban_renewal",
+            DerogationKind::ListedMonument => "listed_monument",
+            DerogationKind::DisasterRepair => "disaster_repair",
+            DerogationKind::Overseas => "overseas",
+        }
+    }
+
+    pub fn label(self) -> String {
+        rust_i18n::t!(format!("derogation.{}", self.as_str())).into_owned()
+    }
+}
+
+impl std::str::FromStr for DerogationKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DerogationKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| rust_i18n::t!("funding.unknown_derogation").into_owned())
+    }
+}
+
+/// A recorded derogation: always with its reason, always displayed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Derogation {
+    pub kind: DerogationKind,
+    pub reason: String,
+}
+
+/// The minimum share, as a fraction: 20 %.
+pub const MIN_SELF_FUNDING: Ratio = Ratio { num: 20, den: 100 };
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// The owner is not a local authority: the rule does not apply.
+    NotApplicable,
+    Met,
+    Breached,
+    /// Breached, but a derogation is recorded (shown as such, never as met).
+    Derogation(Derogation),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelfFundingCheck {
+    /// The owner's own contribution (planned).
+    pub owner: i64,
+    /// Total public funding: public funders plus the owner's contribution.
+    pub public_total: i64,
+    /// 20 % of the public total, rounded up to the cent.
+    pub threshold: i64,
+    /// The owner's share of the public total.
+    pub share: Option<Ratio>,
+    pub verdict: Verdict,
+}
+
+/// CGCT art. L1111-10: when the owner is a local authority, its own
+/// contribution must be at least 20 % of all the public money in the project
+/// (its own included, private money excluded). Met exactly at 20 %.
+pub fn check_self_funding(
+    owner_is_local_authority: bool,
+    lines: &[PlanLine],
+    derogation: Option<&Derogation>,
+) -> SelfFundingCheck {
+    let sum = |category: FunderCategory| {
+        lines
+            .iter()
+            .filter(|l| l.category == category)
+            .fold(0_i64, |acc, l| acc.saturating_add(l.planned()))
+    };
+    let owner = sum(FunderCategory::OwnFunds);
+    let public_total = owner.saturating_add(sum(FunderCategory::Public));
+    let wide = |v: i64| i128::from(v);
+    // ceil(public_total × 20 / 100), exactly.
+    let threshold_wide =
+        (wide(public_total) * wide(MIN_SELF_FUNDING.num) + wide(MIN_SELF_FUNDING.den) - 1)
+            / wide(MIN_SELF_FUNDING.den);
+    let threshold = i64::try_from(threshold_wide).unwrap_or(i64::MAX);
+    let met =
+        wide(owner) * wide(MIN_SELF_FUNDING.den) >= wide(public_total) * wide(MIN_SELF_FUNDING.num);
+    let verdict = match (owner_is_local_authority, met, derogation) {
+        (false, _, _) => Verdict::NotApplicable,
+        (true, true, _) => Verdict::Met,
+        (true, false, Some(d)) => Verdict::Derogation(d.clone()),
+        (true, false, None) => Verdict::Breached,
+    };
+    SelfFundingCheck {
+        owner,
+        public_total,
+        threshold,
+        share: Ratio::of(owner, public_total),
+        verdict,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FunderCategory::{OwnFunds, Private, Public};
+    use FundingStatus as S;
+
+    fn line(
+        category: FunderCategory,
+        status: FundingStatus,
+        requested: i64,
+        granted: i64,
+    ) -> PlanLine {
+        PlanLine {
+            category,
+            status,
+            requested: Some(requested),
+            granted: (granted > 0).then_some(granted),
+            paid: 0,
+        }
+    }
+
+    fn verdict_of(lines: &[PlanLine]) -> (SelfFundingCheck, bool) {
+        let check = check_self_funding(true, lines, None);
+        let met = check.verdict == Verdict::Met;
+        (check, met)
+    }
+
+    /// Worked examples, computed by hand (amounts in cents).
+    #[test]
+    fn self_funding_worked_examples() {
+        // 1. Town hall renovation, 500 000 €: DETR 200 000, Région 150 000,
+        //    commune 150 000. Public total 500 000; 20 % = 100 000; owner 30 %.
+        let (c, met) = verdict_of(&[
+            line(Public, S::Granted, 200_000_00, 200_000_00),
+            line(Public, S::Requested, 150_000_00, 0),
+            line(OwnFunds, S::Identified, 150_000_00, 0),
+        ]);
+        assert_eq!(
+            (c.owner, c.public_total, c.threshold),
+            (150_000_00, 500_000_00, 100_000_00)
+        );
+        assert_eq!(c.share.unwrap().to_string(), "30,0\u{a0}%");
+        assert!(met);
+
+        // 2. Exactly 20 %: 80 000 of grants, 20 000 owner → met.
+        let (c, met) = verdict_of(&[
+            line(Public, S::Granted, 80_000_00, 80_000_00),
+            line(OwnFunds, S::Identified, 20_000_00, 0),
+        ]);
+        assert_eq!((c.public_total, c.threshold), (100_000_00, 20_000_00));
+        assert!(met);
+
+        // 3. One cent short: 80 000,01 of grants, 20 000 owner → breached.
+        //    Public total 100 000,01; 20 % = 20 000,002 → threshold 20 000,01.
+        let (c, met) = verdict_of(&[
+            line(Public, S::Requested, 80_000_01, 0),
+            line(OwnFunds, S::Identified, 20_000_00, 0),
+        ]);
+        assert_eq!((c.public_total, c.threshold), (100_000_01, 20_000_01));
+        assert!(!met);
+        assert_eq!(c.verdict, Verdict::Breached);
+
+        // 4. Private sponsorship is outside the base: cost 300 000, mécénat
+        //    100 000, DETR 160 000, owner 40 000. Public 200 000; 20 % =
+        //    40 000 → met (with the sponsor in the base it would still be
+        //    13,3 % of 300 000, the wrong reading).
+        let (c, met) = verdict_of(&[
+            line(Private, S::Granted, 100_000_00, 100_000_00),
+            line(Public, S::Granted, 160_000_00, 160_000_00),
+            line(OwnFunds, S::Identified, 40_000_00, 0),
+        ]);
+        assert_eq!(
+            (c.owner, c.public_total, c.threshold),
+            (40_000_00, 200_000_00, 40_000_00)
+        );
+        assert!(met);
+
+        // 5. A refused grant leaves the base: DETR 90 000 refused, Département
+        //    60 000 granted, owner 15 000. Public 75 000; 20 % = 15 000 → met.
+        let (c, met) = verdict_of(&[
+            line(Public, S::Refused, 90_000_00, 0),
+            line(Public, S::Granted, 60_000_00, 60_000_00),
+            line(OwnFunds, S::Identified, 15_000_00, 0),
+        ]);
+        assert_eq!((c.public_total, c.threshold), (75_000_00, 15_000_00));
+        assert!(met);
+
+        // 6. A grant decided below the request counts for what was granted:
+        //    asked 120 000, granted 100 000; owner 24 000. Public 124 000;
+        //    20 % = 24 800 → breached by 800 €.
+        let (c, met) = verdict_of(&[
+            line(Public, S::Granted, 120_000_00, 100_000_00),
+            line(OwnFunds, S::Identified, 24_000_00, 0),
+        ]);
+        assert_eq!((c.public_total, c.threshold), (124_000_00, 24_800_00));
+        assert_eq!(c.share.unwrap().to_string(), "19,4\u{a0}%");
+        assert!(!met);
+
+        // 7. Loans of the owner are its own contribution: owner 10 000 +
+        //    loan 15 000 = 25 000, Fonds vert 100 000. Public 125 000;
+        //    20 % = 25 000 → met.
+        let (c, met) = verdict_of(&[
+            line(OwnFunds, S::Identified, 10_000_00, 0),
+            line(OwnFunds, S::Identified, 15_000_00, 0),
+            line(Public, S::Requested, 100_000_00, 0),
+        ]);
+        assert_eq!(
+            (c.owner, c.public_total, c.threshold),
+            (25_000_00, 125_000_00, 25_000_00)
+        );
+        assert!(met);
+    }
+
+    #[test]
+    fn the_rule_applies_to_local_authorities_only_and_derogations_show() {
+        let lines = [
+            line(Public, S::Granted, 90_000_00, 90_000_00),
+            line(OwnFunds, S::Identified, 10_000_00, 0),
+        ];
+        assert_eq!(
+            check_self_funding(false, &lines, None).verdict,
+            Verdict::NotApplicable
+        );
+        let d = Derogation {
+            kind: DerogationKind::ListedMonument,
+            reason: "Église classée MH, arrêté préfectoral du 3 mars".into(),
+        };
+        assert_eq!(
+            check_self_funding(true, &lines, Some(&d)).verdict,
+            Verdict::Derogation(d.clone())
+        );
+        // A derogation on a plan that meets the rule changes nothing.
+        let fine = [
+            line(Public, S::Granted, 80_000_00, 80_000_00),
+            line(OwnFunds, S::Identified, 20_000_00, 0),
+        ];
+        assert_eq!(
+            check_self_funding(true, &fine, Some(&d)).verdict,
+            Verdict::Met
+        );
+    }
+
+    #[test]
+    fn totals_and_bar() {
+        let mut paid = line(Public, S::AdvancePaid, 200_000_00, 180_000_00);
+        paid.paid = 54_000_00;
+        let lines = [
+            paid,
+            line(Public, S::Requested, 150_000_00, 0),
+            line(Public, S::Refused, 70_000_00, 0),
+            line(OwnFunds, S::Identified, 100_000_00, 0),
+        ];
+        let t = totals(Some(600_000_00), &lines);
+        assert_eq!(t.planned, 430_000_00);
+        assert_eq!(t.requested, 350_000_00);
+        assert_eq!(t.granted, 180_000_00);
+        assert_eq!(t.paid, 54_000_00);
+        assert_eq!(t.still_to_find, Some(420_000_00));
+        assert_eq!(t.over_funding, None);
+        assert_eq!(
+            t.bar,
+            Bar {
+                paid: 54_000_00,
+                granted: 126_000_00,
+                requested: 150_000_00,
+                identified: 100_000_00,
+                to_find: 170_000_00
+            }
+        );
+        assert_eq!(t.bar.total(), 600_000_00);
+
+        let over = totals(Some(400_000_00), &lines);
+        assert_eq!(over.over_funding, Some(30_000_00));
+        assert_eq!(over.bar.to_find, 0);
+        assert_eq!(totals(None, &lines).still_to_find, None);
+    }
+
+    #[test]
+    fn ratios_round_only_for_display() {
+        assert_eq!(Ratio::of(1, 3).unwrap().to_string(), "33,3\u{a0}%");
+        assert_eq!(Ratio::of(2, 3).unwrap().to_string(), "66,7\u{a0}%");
+        assert_eq!(Ratio::of(1, 8).unwrap().permille(), 125);
+        assert_eq!(Ratio::of(1, 0), None);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    use crate::domain::money::MAX_CENTS;
+
+    fn status() -> impl Strategy<Value = FundingStatus> {
+        prop::sample::select(FundingStatus::ALL.to_vec())
+    }
+
+    fn category() -> impl Strategy<Value = FunderCategory> {
+        prop::sample::select(FunderCategory::ALL.to_vec())
+    }
+
+    /// A line whose amounts respect its lifecycle: granted ≤ requested,
+    /// paid ≤ granted.
+    fn line() -> impl Strategy<Value = PlanLine> {
+        (
+            category(),
+            status(),
+            1..=MAX_CENTS,
+            0_u32..=100,
+            0_u32..=100,
+        )
+            .prop_map(|(category, status, requested, g, p)| {
+                let granted = status.is_secured().then(|| {
+                    i64::try_from(i128::from(requested) * i128::from(g) / 100).unwrap_or(0)
+                });
+                let paid = if status.has_payment() {
+                    i64::try_from(i128::from(granted.unwrap_or(0)) * i128::from(p) / 100)
+                        .unwrap_or(0)
+                } else {
+                    0
+                };
+                PlanLine {
+                    category,
+                    status,
+                    requested: Some(requested),
+                    granted,
+                    paid,
+                }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn totals_never_overflow_and_stay_ordered(
+            lines in prop::collection::vec(line(), 0..200),
+            cost in prop::option::of(0..=MAX_CENTS),
+        ) {
+            let exact = |f: &dyn Fn(&PlanLine) -> i64| lines.iter().map(|l| i128::from(f(l))).sum::<i128>();
+            let t = totals(cost, &lines);
+            // No saturation happened: the i64 sums equal the exact sums.
+            prop_assert_eq!(i128::from(t.planned), exact(&PlanLine::planned));
+            prop_assert_eq!(i128::from(t.granted), exact(&PlanLine::secured));
+            prop_assert!(t.paid <= t.granted);
+            prop_assert!(t.granted <= t.requested);
+            prop_assert!(t.bar.paid + t.bar.granted + t.bar.requested + t.bar.identified == t.planned);
+            if let Some(c) = cost {
+                if t.over_funding.is_none() {
+                    prop_assert_eq!(t.bar.total(), c);
+                } else {
+                    prop_assert_eq!(t.bar.to_find, 0);
+                }
+                prop_assert_eq!(t.still_to_find, Some(c - t.granted));
+            }
+        }
+
+        #[test]
+        fn the_verdict_flips_exactly_at_twenty_percent(
+            external in 0..=MAX_CENTS / 2,
+            owner in 0..=MAX_CENTS / 2,
+            private in 0..=MAX_CENTS / 2,
+        ) {
+            let lines = [
+                PlanLine { category: FunderCategory::Public, status: FundingStatus::Requested, requested: Some(external), granted: None, paid: 0 },
+                PlanLine { category: FunderCategory::OwnFunds, status: FundingStatus::Identified, requested: Some(owner), granted: None, paid: 0 },
+                PlanLine { category: FunderCategory::Private, status: FundingStatus::Requested, requested: Some(private), granted: None, paid: 0 },
+            ];
+            let check = check_self_funding(true, &lines, None);
+            let exact_met = i128::from(owner) * 100 >= i128::from(owner + external) * 20;
+            prop_assert_eq!(check.verdict == Verdict::Met, exact_met);
+            prop_assert_eq!(check.verdict == Verdict::Met, check.owner >= check.threshold);
+            // The smallest owner share that meets the rule is ceil(external / 4):
+            // it meets, one cent less does not.
+            let minimum = (external + 3) / 4;
+            let at = |o: i64| {
+                let mut l = lines;
+                l[1].requested = Some(o);
+                check_self_funding(true, &l, None).verdict == Verdict::Met
+            };
+            prop_assert!(at(minimum));
+            if minimum > 0 {
+                prop_assert!(!at(minimum - 1));
+            }
+        }
+    }
+}

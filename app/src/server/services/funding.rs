@@ -1,0 +1,703 @@
+//! Funding plans: the funder catalogue, funding lines with their own
+//! lifecycle and optimistic locking, the derogation to the self-funding
+//! rule, and the plan with its checks. Every change writes its event on the
+//! project timeline in the same transaction.
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use serde_json::{Value, json};
+
+use crate::domain::funding::{
+    Derogation, DerogationKind, FunderCategory, FundingStatus, LineAmounts, PlanLine,
+    check_self_funding, check_status_move, detr_completion_deadline, detr_start_deadline,
+    leader_filed_after_start, totals,
+};
+use crate::domain::{MilestoneKind, OwnerKind, Stage};
+use crate::error::AppError;
+use crate::models::{
+    CurrentUser, DetrDeadlines, FunderInput, FunderView, FundingDeadline, FundingLineForm,
+    FundingLineInput, FundingLineView, FundingPlan, FundingStatusInput,
+};
+use crate::server::entities::funding::{funder, funding_line};
+use crate::server::entities::projects::{milestone, project};
+use crate::server::services::projects::{bump_version, load_for_write};
+use crate::server::services::timeline::{project_exists, record};
+
+/// How far ahead the officer's home looks for funding deadlines.
+pub const DEADLINE_HORIZON_DAYS: i64 = 90;
+
+fn t(key: &str) -> String {
+    rust_i18n::t!(key).into_owned()
+}
+
+fn status_of(row: &funding_line::Model) -> Result<FundingStatus, AppError> {
+    row.status.parse().map_err(|_| AppError::Internal)
+}
+
+fn category_of(row: &funder::Model) -> Result<FunderCategory, AppError> {
+    row.category.parse().map_err(|_| AppError::Internal)
+}
+
+fn funder_view(row: funder::Model) -> Result<FunderView, AppError> {
+    Ok(FunderView {
+        category: category_of(&row)?,
+        id: row.id,
+        code: row.code,
+        name: row.name,
+        active: row.active,
+    })
+}
+
+/// Every funder, active or not, in catalogue order.
+pub async fn all_funders(db: &impl ConnectionTrait) -> Result<Vec<FunderView>, AppError> {
+    funder::Entity::find()
+        .order_by_asc(funder::Column::Position)
+        .order_by_asc(funder::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(funder_view)
+        .collect()
+}
+
+/// Adds a funder at the end of the catalogue, or updates the one with
+/// that code. Funders are never deleted: lines keep pointing at them.
+pub async fn save_funder(db: &impl ConnectionTrait, input: FunderInput) -> Result<(), AppError> {
+    let position = funder::Entity::find().count(db).await?;
+    funder::Entity::insert(funder::ActiveModel {
+        code: Set(input.code),
+        name: Set(input.name),
+        category: Set(input.category.as_str().to_owned()),
+        active: Set(input.active),
+        position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::column(funder::Column::Code)
+            .update_columns([
+                funder::Column::Name,
+                funder::Column::Category,
+                funder::Column::Active,
+            ])
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// The recorded works start of projects: the earliest done "début des
+/// travaux" milestone.
+async fn works_starts(
+    db: &impl ConnectionTrait,
+    project_ids: &[i64],
+) -> Result<HashMap<i64, NaiveDate>, AppError> {
+    let mut out: HashMap<i64, NaiveDate> = HashMap::new();
+    for m in milestone::Entity::find()
+        .filter(milestone::Column::ProjectId.is_in(project_ids.to_vec()))
+        .filter(milestone::Column::Kind.eq(MilestoneKind::WorksStart.as_str()))
+        .filter(milestone::Column::DoneDate.is_not_null())
+        .all(db)
+        .await?
+    {
+        if let Some(done) = m.done_date {
+            out.entry(m.project_id)
+                .and_modify(|d| *d = (*d).min(done))
+                .or_insert(done);
+        }
+    }
+    Ok(out)
+}
+
+fn detr_deadlines(
+    row: &funding_line::Model,
+    status: FundingStatus,
+    works_start: Option<NaiveDate>,
+) -> Option<DetrDeadlines> {
+    let notified = row.decided_on.filter(|_| status.is_secured())?;
+    Some(DetrDeadlines {
+        start_by: detr_start_deadline(notified, row.start_extended),
+        complete_by: works_start.map(|s| detr_completion_deadline(s, row.completion_extended)),
+    })
+}
+
+fn plan_line(
+    category: FunderCategory,
+    status: FundingStatus,
+    row: &funding_line::Model,
+) -> PlanLine {
+    PlanLine {
+        category,
+        status,
+        requested: row.amount_requested_cents,
+        granted: row.amount_granted_cents,
+        paid: row.amount_paid_cents,
+    }
+}
+
+/// The plan of a project with its totals, checks and deadlines.
+pub async fn plan(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+    today: NaiveDate,
+) -> Result<FundingPlan, AppError> {
+    let project = project::Entity::find_by_id(project_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let funders: HashMap<i64, funder::Model> = funder::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f))
+        .collect();
+    let rows = funding_line::Entity::find()
+        .filter(funding_line::Column::ProjectId.eq(project_id))
+        .order_by_asc(funding_line::Column::Id)
+        .all(db)
+        .await?;
+    let works_start = works_starts(db, &[project_id])
+        .await?
+        .get(&project_id)
+        .copied();
+    let mut lines = Vec::with_capacity(rows.len());
+    let mut rule_lines = Vec::with_capacity(rows.len());
+    for row in rows {
+        let f = funders.get(&row.funder_id).ok_or(AppError::Internal)?;
+        let category = category_of(f)?;
+        let status = status_of(&row)?;
+        let rule_line = plan_line(category, status, &row);
+        rule_lines.push(rule_line);
+        let mut warnings = Vec::new();
+        if f.code == "leader" && leader_filed_after_start(row.requested_on, works_start) {
+            warnings.push(t("funding.leader_after_start"));
+        }
+        let detr = (f.code == "detr")
+            .then(|| detr_deadlines(&row, status, works_start))
+            .flatten();
+        if let Some(d) = detr
+            && works_start.is_none()
+            && d.start_by < today
+        {
+            warnings.push(
+                rust_i18n::t!(
+                    "funding.detr_lapsed",
+                    date = d.start_by.format("%d/%m/%Y").to_string()
+                )
+                .into_owned(),
+            );
+        }
+        lines.push(FundingLineView {
+            id: row.id,
+            version: row.version,
+            funder_id: row.funder_id,
+            funder_code: f.code.clone(),
+            funder_name: f.name.clone(),
+            category,
+            planned_cents: rule_line.planned(),
+            detr,
+            warnings,
+            programme: row.programme,
+            basis: row.basis,
+            status,
+            amount_requested_cents: row.amount_requested_cents,
+            amount_granted_cents: row.amount_granted_cents,
+            amount_paid_cents: row.amount_paid_cents,
+            eligible_base_cents: row.eligible_base_cents,
+            rate_basis_points: row.rate_basis_points,
+            application_deadline: row.application_deadline,
+            requested_on: row.requested_on,
+            decided_on: row.decided_on,
+            agreement_on: row.agreement_on,
+            advance_on: row.advance_on,
+            balance_on: row.balance_on,
+            start_extended: row.start_extended,
+            completion_extended: row.completion_extended,
+            notes: row.notes,
+        });
+    }
+    let owner_kind: Option<OwnerKind> = project.owner_kind.as_deref().and_then(|k| k.parse().ok());
+    let derogation = derogation_of(&project);
+    let self_funding = check_self_funding(
+        owner_kind.is_some_and(OwnerKind::is_local_authority),
+        &rule_lines,
+        derogation.as_ref(),
+    );
+    let mut active_funders: Vec<&funder::Model> = funders.values().filter(|f| f.active).collect();
+    active_funders.sort_by_key(|f| (f.position, f.id));
+    let stage: Stage = project.stage.parse().map_err(|_| AppError::Internal)?;
+    Ok(FundingPlan {
+        project_id,
+        // Delivery or completion with no plan is allowed, and flagged.
+        unfunded_delivery: matches!(stage, Stage::Delivery | Stage::Completed) && lines.is_empty(),
+        project_version: project.version,
+        owner_name: project.owner_name.clone(),
+        owner_kind,
+        totals: totals(project.estimated_cost_cents, &rule_lines),
+        self_funding,
+        derogation,
+        lines,
+        works_start,
+        funders: active_funders
+            .into_iter()
+            .cloned()
+            .map(funder_view)
+            .collect::<Result<_, _>>()?,
+        as_of: today,
+    })
+}
+
+fn derogation_of(project: &project::Model) -> Option<Derogation> {
+    let kind: DerogationKind = project.derogation_kind.as_deref()?.parse().ok()?;
+    Some(Derogation {
+        kind,
+        reason: project.derogation_reason.clone().unwrap_or_default(),
+    })
+}
+
+async fn active_funder(txn: &DatabaseTransaction, id: i64) -> Result<funder::Model, AppError> {
+    funder::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .filter(|f| f.active)
+        .ok_or_else(|| AppError::validation("funder_id", t("funding.funder_required")))
+}
+
+fn line_summary(f: &funder::Model, input: &FundingLineInput) -> Value {
+    json!({
+        "funder": f.name,
+        "programme": input.programme,
+        "amount_requested": input.amount_requested_cents,
+    })
+}
+
+pub async fn add_line(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    project_id: i64,
+    input: FundingLineInput,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    project_exists(&txn, project_id).await?;
+    let f = active_funder(&txn, input.funder_id).await?;
+    let mut data = line_summary(&f, &input);
+    let row = funding_line::ActiveModel {
+        project_id: Set(project_id),
+        funder_id: Set(input.funder_id),
+        programme: Set(input.programme),
+        basis: Set(input.basis),
+        status: Set(FundingStatus::Identified.as_str().to_owned()),
+        amount_requested_cents: Set(input.amount_requested_cents),
+        amount_granted_cents: Set(input.amount_granted_cents),
+        amount_paid_cents: Set(input.amount_paid_cents),
+        eligible_base_cents: Set(input.eligible_base_cents),
+        rate_basis_points: Set(input.rate_basis_points),
+        application_deadline: Set(input.application_deadline),
+        identified_on: Set(Some(today)),
+        start_extended: Set(input.start_extended),
+        completion_extended: Set(input.completion_extended),
+        notes: Set(input.notes),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    data["line_id"] = json!(row.id);
+    record(&txn, project_id, actor, "funding_line_added", data, now).await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+/// Loads a line for writing, refusing a stale version.
+async fn line_for_write(
+    txn: &DatabaseTransaction,
+    id: i64,
+    version: i32,
+) -> Result<funding_line::Model, AppError> {
+    let row = funding_line::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.version != version {
+        return Err(AppError::Conflict(t("funding.conflict")));
+    }
+    Ok(row)
+}
+
+/// Bumps the line's version only if nobody else did meanwhile.
+async fn bump_line(
+    txn: &DatabaseTransaction,
+    id: i64,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let result = funding_line::Entity::update_many()
+        .col_expr(funding_line::Column::Version, Expr::value(version + 1))
+        .col_expr(funding_line::Column::UpdatedAt, Expr::value(now))
+        .filter(funding_line::Column::Id.eq(id))
+        .filter(funding_line::Column::Version.eq(version))
+        .exec(txn)
+        .await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(t("funding.conflict")))
+    }
+}
+
+/// Rewrites a line's details (not its status); the amounts must still fit
+/// the line's status. Returns the project id.
+pub async fn update_line(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    line_id: i64,
+    version: i32,
+    form: FundingLineForm,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    let row = line_for_write(&txn, line_id, version).await?;
+    let input = form.validate(status_of(&row)?)?;
+    let f = active_funder_or_same(&txn, &row, input.funder_id).await?;
+    let mut changes = Vec::new();
+    let mut diff = |field: &str, before: Value, after: Value| {
+        if before != after {
+            changes.push(json!({ "field": field, "before": before, "after": after }));
+        }
+    };
+    diff("funder", json!(row.funder_id), json!(input.funder_id));
+    diff("programme", json!(row.programme), json!(input.programme));
+    diff("basis", json!(row.basis), json!(input.basis));
+    diff(
+        "amount_requested",
+        json!(row.amount_requested_cents),
+        json!(input.amount_requested_cents),
+    );
+    diff(
+        "amount_granted",
+        json!(row.amount_granted_cents),
+        json!(input.amount_granted_cents),
+    );
+    diff(
+        "amount_paid",
+        json!(row.amount_paid_cents),
+        json!(input.amount_paid_cents),
+    );
+    diff(
+        "eligible_base",
+        json!(row.eligible_base_cents),
+        json!(input.eligible_base_cents),
+    );
+    diff(
+        "rate",
+        json!(row.rate_basis_points),
+        json!(input.rate_basis_points),
+    );
+    diff(
+        "application_deadline",
+        json!(row.application_deadline),
+        json!(input.application_deadline),
+    );
+    diff(
+        "start_extended",
+        json!(row.start_extended),
+        json!(input.start_extended),
+    );
+    diff(
+        "completion_extended",
+        json!(row.completion_extended),
+        json!(input.completion_extended),
+    );
+    diff("notes", json!(row.notes), json!(input.notes));
+    let project_id = row.project_id;
+    if changes.is_empty() {
+        return Ok(project_id);
+    }
+    bump_line(&txn, line_id, version, now).await?;
+    let mut active: funding_line::ActiveModel = row.into();
+    active.funder_id = Set(input.funder_id);
+    active.programme = Set(input.programme);
+    active.basis = Set(input.basis);
+    active.amount_requested_cents = Set(input.amount_requested_cents);
+    active.amount_granted_cents = Set(input.amount_granted_cents);
+    active.amount_paid_cents = Set(input.amount_paid_cents);
+    active.eligible_base_cents = Set(input.eligible_base_cents);
+    active.rate_basis_points = Set(input.rate_basis_points);
+    active.application_deadline = Set(input.application_deadline);
+    active.start_extended = Set(input.start_extended);
+    active.completion_extended = Set(input.completion_extended);
+    active.notes = Set(input.notes);
+    active.version = Set(version + 1);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    let data = json!({ "line_id": line_id, "funder": f.name, "changes": changes });
+    record(&txn, project_id, actor, "funding_line_updated", data, now).await?;
+    txn.commit().await?;
+    Ok(project_id)
+}
+
+/// The line's funder may stay as it is even if since deactivated; a new
+/// one must be active.
+async fn active_funder_or_same(
+    txn: &DatabaseTransaction,
+    row: &funding_line::Model,
+    funder_id: i64,
+) -> Result<funder::Model, AppError> {
+    if funder_id == row.funder_id {
+        funder::Entity::find_by_id(funder_id)
+            .one(txn)
+            .await?
+            .ok_or(AppError::Internal)
+    } else {
+        active_funder(txn, funder_id).await
+    }
+}
+
+/// Deletes a line; the timeline keeps what it was. Returns the project id.
+pub async fn delete_line(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    line_id: i64,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    let row = line_for_write(&txn, line_id, version).await?;
+    let f = funder::Entity::find_by_id(row.funder_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let project_id = row.project_id;
+    let data = json!({
+        "line_id": line_id,
+        "funder": f.name,
+        "programme": row.programme,
+        "status": row.status,
+        "amount_requested": row.amount_requested_cents,
+        "amount_granted": row.amount_granted_cents,
+        "amount_paid": row.amount_paid_cents,
+    });
+    row.delete(&txn).await?;
+    record(&txn, project_id, actor, "funding_line_deleted", data, now).await?;
+    txn.commit().await?;
+    Ok(project_id)
+}
+
+/// Moves a line to another status through the domain rule, recording the
+/// date of the step and the amount that goes with it. Going back clears the
+/// dates of the steps undone. Returns the project id.
+pub async fn move_status(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    line_id: i64,
+    version: i32,
+    input: FundingStatusInput,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    use FundingStatus as S;
+    let txn = db.begin().await?;
+    let row = line_for_write(&txn, line_id, version).await?;
+    let from = status_of(&row)?;
+    let to = input.status;
+    let mut amounts = LineAmounts {
+        requested: row.amount_requested_cents,
+        granted: row.amount_granted_cents,
+        paid: row.amount_paid_cents,
+    };
+    match (to, input.amount) {
+        (S::Requested, Some(a)) => amounts.requested = Some(a),
+        (S::Granted | S::AgreementSigned, Some(a)) => amounts.granted = Some(a),
+        (S::AdvancePaid | S::BalancePaid, Some(a)) => amounts.paid = a,
+        _ => {}
+    }
+    // A grant decided without a stated amount is the amount requested.
+    if to == S::Granted && amounts.granted.is_none() {
+        amounts.granted = amounts.requested;
+    }
+    // The balance paid without a stated amount is the whole grant.
+    if to == S::BalancePaid && input.amount.is_none() && from != S::BalancePaid {
+        amounts.paid = amounts.granted.unwrap_or(0);
+    }
+    let backward = check_status_move(from, to, amounts, input.reason.as_deref())
+        .map_err(|e| AppError::validation(e.status_form_field(), e.to_string()))?;
+    let date = input.date.unwrap_or(today);
+    bump_line(&txn, line_id, version, now).await?;
+    let f = funder::Entity::find_by_id(row.funder_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let project_id = row.project_id;
+    let mut active: funding_line::ActiveModel = row.into();
+    active.status = Set(to.as_str().to_owned());
+    active.amount_requested_cents = Set(amounts.requested);
+    active.amount_granted_cents = Set(amounts.granted);
+    active.amount_paid_cents = Set(amounts.paid);
+    let step = |s: FundingStatus| match s {
+        S::Identified => 0,
+        S::Requested => 1,
+        S::Granted | S::Refused => 2,
+        S::AgreementSigned => 3,
+        S::AdvancePaid => 4,
+        S::BalancePaid => 5,
+    };
+    // The date of this step…
+    match to {
+        S::Identified => {}
+        S::Requested => active.requested_on = Set(Some(date)),
+        S::Granted | S::Refused => active.decided_on = Set(Some(date)),
+        S::AgreementSigned => active.agreement_on = Set(Some(date)),
+        S::AdvancePaid => active.advance_on = Set(Some(date)),
+        S::BalancePaid => active.balance_on = Set(Some(date)),
+    }
+    // …and none for the steps not (or no longer) reached.
+    let reached = step(to);
+    if reached < 1 {
+        active.requested_on = Set(None);
+    }
+    if reached < 2 {
+        active.decided_on = Set(None);
+    }
+    if reached < 3 {
+        active.agreement_on = Set(None);
+    }
+    if reached < 4 {
+        active.advance_on = Set(None);
+    }
+    if reached < 5 {
+        active.balance_on = Set(None);
+    }
+    if !to.has_payment() {
+        active.amount_paid_cents = Set(0);
+    }
+    active.version = Set(version + 1);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    let data = json!({
+        "line_id": line_id,
+        "funder": f.name,
+        "from": from,
+        "to": to,
+        "date": date,
+        "amount_requested": amounts.requested,
+        "amount_granted": amounts.granted,
+        "amount_paid": if to.has_payment() { amounts.paid } else { 0 },
+        "reason": input.reason,
+        "backward": backward,
+    });
+    record(&txn, project_id, actor, "funding_status_changed", data, now).await?;
+    txn.commit().await?;
+    Ok(project_id)
+}
+
+/// Records or clears the derogation to the self-funding rule on the
+/// project (a project write: its version must be current).
+pub async fn set_derogation(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    project_id: i64,
+    version: i32,
+    derogation: Option<Derogation>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let row = load_for_write(&txn, project_id, version).await?;
+    let before = derogation_of(&row);
+    if before == derogation {
+        return Ok(());
+    }
+    bump_version(&txn, project_id, version, now).await?;
+    project::Entity::update_many()
+        .col_expr(
+            project::Column::DerogationKind,
+            Expr::value(derogation.as_ref().map(|d| d.kind.as_str().to_owned())),
+        )
+        .col_expr(
+            project::Column::DerogationReason,
+            Expr::value(derogation.as_ref().map(|d| d.reason.clone())),
+        )
+        .filter(project::Column::Id.eq(project_id))
+        .exec(&txn)
+        .await?;
+    let (kind, data) = match &derogation {
+        Some(d) => (
+            "derogation_set",
+            json!({ "kind": d.kind, "reason": d.reason }),
+        ),
+        None => (
+            "derogation_cleared",
+            json!({ "kind": before.as_ref().map(|d| d.kind), "reason": before.map(|d| d.reason) }),
+        ),
+    };
+    record(&txn, project_id, actor, kind, data, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Funding deadlines of the given (active) projects, overdue or within the
+/// horizon: dossiers still to file by their closing date, DETR works-start
+/// and completion dates. Soonest first.
+pub async fn deadlines(
+    db: &impl ConnectionTrait,
+    project_ids: &[i64],
+    titles: &HashMap<i64, String>,
+    today: NaiveDate,
+) -> Result<Vec<FundingDeadline>, AppError> {
+    let horizon = today + chrono::Duration::days(DEADLINE_HORIZON_DAYS);
+    let funders: HashMap<i64, funder::Model> = funder::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f))
+        .collect();
+    let rows = funding_line::Entity::find()
+        .filter(funding_line::Column::ProjectId.is_in(project_ids.to_vec()))
+        .all(db)
+        .await?;
+    let starts = works_starts(db, project_ids).await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let status = status_of(&row)?;
+        let Some(f) = funders.get(&row.funder_id) else {
+            continue;
+        };
+        let mut push = |kind: &str, date: NaiveDate| {
+            if date <= horizon {
+                out.push(FundingDeadline {
+                    project_id: row.project_id,
+                    project_title: titles.get(&row.project_id).cloned().unwrap_or_default(),
+                    line_id: row.id,
+                    funder_name: f.name.clone(),
+                    kind: kind.to_owned(),
+                    date,
+                    overdue: date < today,
+                });
+            }
+        };
+        if status == FundingStatus::Identified
+            && let Some(d) = row.application_deadline
+        {
+            push("application", d);
+        }
+        if f.code == "detr"
+            && let Some(d) = detr_deadlines(&row, status, starts.get(&row.project_id).copied())
+        {
+            match d.complete_by {
+                None => push("detr_start", d.start_by),
+                Some(end) if status != FundingStatus::BalancePaid => push("detr_completion", end),
+                Some(_) => {}
+            }
+        }
+    }
+    out.sort_by(|a, b| a.date.cmp(&b.date).then(a.project_id.cmp(&b.project_id)));
+    Ok(out)
+}

@@ -1,0 +1,176 @@
+//! Milestones and journal notes of a project; each change writes its
+//! timeline event in the same transaction.
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, EntityTrait, ModelTrait, Set, TransactionTrait,
+};
+use serde_json::json;
+
+use crate::error::AppError;
+use crate::models::{CurrentUser, MilestoneInput};
+use crate::server::entities::projects::{milestone, note};
+use crate::server::services::timeline::{project_exists, record};
+
+pub async fn add_milestone(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    project_id: i64,
+    input: MilestoneInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    project_exists(&txn, project_id).await?;
+    let row = milestone::ActiveModel {
+        project_id: Set(project_id),
+        kind: Set(input.kind.as_str().to_owned()),
+        title: Set(input.title.clone()),
+        due_date: Set(input.due_date),
+        done_date: Set(input.done_date),
+        note: Set(input.note.clone()),
+        shareable: Set(input.shareable),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let data = json!({ "milestone_id": row.id, "kind": input.kind, "title": input.title, "due_date": input.due_date });
+    record(&txn, project_id, actor, "milestone_added", data, now).await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+/// Rewrites a milestone; the event lists the fields that changed, with
+/// their values before and after. Returns the project id.
+pub async fn update_milestone(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    milestone_id: i64,
+    input: MilestoneInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    let row = milestone::Entity::find_by_id(milestone_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let project_id = row.project_id;
+    let mut changes = Vec::new();
+    let mut diff = |field: &str, before: serde_json::Value, after: serde_json::Value| {
+        if before != after {
+            changes.push(json!({ "field": field, "before": before, "after": after }));
+        }
+    };
+    diff("kind", json!(row.kind), json!(input.kind.as_str()));
+    diff("title", json!(row.title), json!(input.title));
+    diff("due_date", json!(row.due_date), json!(input.due_date));
+    diff("done_date", json!(row.done_date), json!(input.done_date));
+    diff("note", json!(row.note), json!(input.note));
+    diff("shareable", json!(row.shareable), json!(input.shareable));
+    if changes.is_empty() {
+        return Ok(project_id);
+    }
+    let data = json!({ "milestone_id": row.id, "title": input.title, "changes": changes });
+    let mut active: milestone::ActiveModel = row.into();
+    active.kind = Set(input.kind.as_str().to_owned());
+    active.title = Set(input.title);
+    active.due_date = Set(input.due_date);
+    active.done_date = Set(input.done_date);
+    active.note = Set(input.note);
+    active.shareable = Set(input.shareable);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    record(&txn, project_id, actor, "milestone_updated", data, now).await?;
+    txn.commit().await?;
+    Ok(project_id)
+}
+
+/// Deletes a milestone; the event keeps what it was. Returns the project id.
+pub async fn delete_milestone(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    milestone_id: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    let row = milestone::Entity::find_by_id(milestone_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let project_id = row.project_id;
+    let data = json!({
+        "milestone_id": row.id,
+        "kind": row.kind,
+        "title": row.title,
+        "due_date": row.due_date,
+        "done_date": row.done_date,
+        "note": row.note,
+        "shareable": row.shareable,
+    });
+    row.delete(&txn).await?;
+    record(&txn, project_id, actor, "milestone_deleted", data, now).await?;
+    txn.commit().await?;
+    Ok(project_id)
+}
+
+/// Marks a milestone done on `done`, or reopens it with `None`.
+pub async fn set_milestone_done(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    milestone_id: i64,
+    done: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    let row = milestone::Entity::find_by_id(milestone_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.done_date == done {
+        return Ok(row.project_id);
+    }
+    let project_id = row.project_id;
+    let data = json!({ "milestone_id": row.id, "title": row.title, "before": row.done_date, "after": done });
+    let mut active: milestone::ActiveModel = row.into();
+    active.done_date = Set(done);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    let kind = if done.is_some() {
+        "milestone_done"
+    } else {
+        "milestone_reopened"
+    };
+    record(&txn, project_id, actor, kind, data, now).await?;
+    txn.commit().await?;
+    Ok(project_id)
+}
+
+/// A dated journal entry, internal unless `shareable`.
+pub async fn add_note(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    project_id: i64,
+    body: String,
+    note_date: NaiveDate,
+    shareable: bool,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    project_exists(&txn, project_id).await?;
+    let excerpt: String = body.chars().take(140).collect();
+    let row = note::ActiveModel {
+        project_id: Set(project_id),
+        author_id: Set(Some(actor.id)),
+        note_date: Set(note_date),
+        body: Set(body),
+        shareable: Set(shareable),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let data = json!({ "note_id": row.id, "excerpt": excerpt, "shareable": shareable });
+    record(&txn, project_id, actor, "note_added", data, now).await?;
+    txn.commit().await?;
+    Ok(row.id)
+}

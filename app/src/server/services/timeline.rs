@@ -1,0 +1,47 @@
+//! The project timeline: every change appends an event in the caller's
+//! transaction. Events are never edited.
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use serde_json::Value;
+
+use crate::error::AppError;
+use crate::models::CurrentUser;
+use crate::server::entities::projects::{event, project};
+
+/// Appends an event to the project's timeline and stamps the project's
+/// last change.
+pub async fn record(
+    txn: &DatabaseTransaction,
+    project_id: i64,
+    actor: &CurrentUser,
+    kind: &str,
+    data: Value,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    event::ActiveModel {
+        project_id: Set(project_id),
+        actor_id: Set(Some(actor.id)),
+        at: Set(now),
+        kind: Set(kind.to_owned()),
+        data: Set(data.to_string()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    project::Entity::update_many()
+        .col_expr(project::Column::LastEventAt, Expr::value(now))
+        .filter(project::Column::Id.eq(project_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// `NotFound` unless the project exists.
+pub async fn project_exists(txn: &DatabaseTransaction, id: i64) -> Result<(), AppError> {
+    project::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .map(|_| ())
+        .ok_or(AppError::NotFound)
+}

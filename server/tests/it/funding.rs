@@ -1,0 +1,549 @@
+//! Funding plans over HTTP: lines, status moves, the 20 % rule, derogations,
+//! DETR deadlines, conflicts and the timeline, on both databases.
+use app::domain::funding::{FundingStatus, Verdict};
+use app::error::AppError;
+use app::models::{FundingPlan, OfficerHome};
+use app::server::entities::funding::funding_line;
+use app::server::entities::projects::event;
+use chrono::{Months, Utc};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::both_backends;
+use crate::projects::{Form, create, get, post, signed_in};
+use crate::support::{Backend, TestApp};
+
+async fn plan(http: &reqwest::Client, app: &TestApp, id: i64) -> FundingPlan {
+    let res = post(
+        http,
+        app,
+        "funding/plan",
+        &vec![("project_id", id.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("plan")
+}
+
+fn funder(plan: &FundingPlan, code: &str) -> String {
+    plan.funders
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("funder {code}"))
+        .id
+        .to_string()
+}
+
+async fn add_line(
+    http: &reqwest::Client,
+    app: &TestApp,
+    project: i64,
+    funder_id: &str,
+    amount: &str,
+    extra: &[(&'static str, &str)],
+) -> i64 {
+    let mut form: Form = vec![
+        ("project_id", project.to_string()),
+        ("form[funder_id]", funder_id.to_owned()),
+        ("form[amount_requested]", amount.to_owned()),
+    ];
+    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    let res = post(http, app, "funding/lines/add", &form).await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    res.json().await.expect("id")
+}
+
+async fn move_status(
+    http: &reqwest::Client,
+    app: &TestApp,
+    line: i64,
+    version: i32,
+    status: &str,
+    extra: &[(&'static str, &str)],
+) -> reqwest::Response {
+    let mut form: Form = vec![
+        ("line_id", line.to_string()),
+        ("version", version.to_string()),
+        ("form[status]", status.to_owned()),
+    ];
+    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    post(http, app, "funding/lines/status", &form).await
+}
+
+async fn events(app: &TestApp) -> u64 {
+    event::Entity::find().count(&app.db).await.expect("count")
+}
+
+async fn a_plan_is_built_and_checked_against_the_rules(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let id = create(
+        &http,
+        &app,
+        "Restauration de la halle",
+        &["15187"],
+        &[
+            ("form[estimated_cost]", "1 200 000"),
+            ("form[owner_name]", "Commune de Saint-Flour"),
+            ("form[owner_kind]", "commune"),
+        ],
+    )
+    .await;
+    let empty = plan(&http, &app, id).await;
+    assert!(empty.lines.is_empty());
+    assert_eq!(empty.totals.still_to_find, Some(1_200_000_00));
+    let detr = funder(&empty, "detr");
+    let region = funder(&empty, "region");
+    let own = funder(&empty, "autofinancement");
+
+    // Three funders: DETR 400 000, Région 300 000, the commune 200 000.
+    let detr_line = add_line(
+        &http,
+        &app,
+        id,
+        &detr,
+        "400 000",
+        &[("form[programme]", "DETR 2027")],
+    )
+    .await;
+    let region_line = add_line(&http, &app, id, &region, "300 000", &[]).await;
+    let own_line = add_line(&http, &app, id, &own, "200 000", &[]).await;
+    let p = plan(&http, &app, id).await;
+    assert_eq!(p.lines.len(), 3);
+    assert_eq!(p.totals.planned, 900_000_00);
+    assert_eq!(
+        p.totals.still_to_find,
+        Some(1_200_000_00),
+        "nothing secured yet"
+    );
+    assert_eq!(p.totals.bar.identified, 900_000_00);
+    assert_eq!(p.totals.bar.to_find, 300_000_00);
+    // 200 000 of 900 000 public = 22,2 %: met.
+    assert_eq!(p.self_funding.public_total, 900_000_00);
+    assert_eq!(p.self_funding.threshold, 180_000_00);
+    assert_eq!(p.self_funding.verdict, Verdict::Met);
+
+    // Raising the DETR to 550 000: 200 000 of 1 050 000 = 19,0 % → breached.
+    let line =
+        |p: &FundingPlan, id: i64| p.lines.iter().find(|l| l.id == id).cloned().expect("line");
+    let update = |version: i32, amount: &str| {
+        vec![
+            ("line_id", detr_line.to_string()),
+            ("version", version.to_string()),
+            ("form[funder_id]", detr.clone()),
+            ("form[programme]", "DETR 2027".to_owned()),
+            ("form[amount_requested]", amount.to_owned()),
+        ]
+    };
+    let res = post(&http, &app, "funding/lines/update", &update(1, "550 000")).await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let p = plan(&http, &app, id).await;
+    assert_eq!(line(&p, detr_line).version, 2);
+    assert_eq!(p.self_funding.threshold, 210_000_00);
+    assert_eq!(p.self_funding.verdict, Verdict::Breached);
+    assert_eq!(
+        p.self_funding.share.expect("share").to_string(),
+        "19,0\u{a0}%"
+    );
+
+    // A stale form is refused and changes nothing.
+    let before = events(&app).await;
+    let res = post(&http, &app, "funding/lines/update", &update(1, "100 000")).await;
+    assert_eq!(res.status(), 409);
+    assert!(
+        matches!(res.json::<AppError>().await.expect("json"), AppError::Conflict(m) if m.contains("modifié"))
+    );
+    assert_eq!(
+        line(&plan(&http, &app, id).await, detr_line).amount_requested_cents,
+        Some(550_000_00)
+    );
+    assert_eq!(events(&app).await, before, "no event for a refused write");
+
+    // Over-funding is reported.
+    let extra = add_line(&http, &app, id, &region, "200 000", &[]).await;
+    assert_eq!(
+        plan(&http, &app, id).await.totals.over_funding,
+        Some(50_000_00)
+    );
+    let res = post(
+        &http,
+        &app,
+        "funding/lines/delete",
+        &vec![("line_id", extra.to_string()), ("version", "1".into())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(plan(&http, &app, id).await.totals.over_funding, None);
+
+    // A derogation needs its reason; with it the verdict says derogation.
+    let p = plan(&http, &app, id).await;
+    let derogation = |version: i32, reason: &str| {
+        vec![
+            ("project_id", id.to_string()),
+            ("version", version.to_string()),
+            ("form[kind]", "listed_monument".to_owned()),
+            ("form[reason]", reason.to_owned()),
+        ]
+    };
+    let res = post(
+        &http,
+        &app,
+        "funding/derogation",
+        &derogation(p.project_version, " "),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.json::<AppError>()
+            .await
+            .expect("json")
+            .field("reason")
+            .is_some()
+    );
+    let res = post(
+        &http,
+        &app,
+        "funding/derogation",
+        &derogation(
+            p.project_version,
+            "Halle inscrite MH, arrêté du préfet du 2 mars",
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let p = plan(&http, &app, id).await;
+    assert!(
+        matches!(&p.self_funding.verdict, Verdict::Derogation(d) if d.reason.contains("arrêté"))
+    );
+
+    // Status moves: paid before granted is impossible; filing then granting works.
+    let v = line(&p, detr_line).version;
+    let before = events(&app).await;
+    let res = move_status(&http, &app, detr_line, v, "balance_paid", &[]).await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.json::<AppError>()
+            .await
+            .expect("json")
+            .field("status")
+            .is_some()
+    );
+    assert_eq!(events(&app).await, before);
+    let res = move_status(
+        &http,
+        &app,
+        detr_line,
+        v,
+        "requested",
+        &[("form[date]", "2026-02-10")],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let res = move_status(
+        &http,
+        &app,
+        detr_line,
+        v + 1,
+        "granted",
+        &[("form[date]", "2026-06-30"), ("form[amount]", "600 000")],
+    )
+    .await;
+    assert_eq!(res.status(), 422, "granted above requested");
+    let res = move_status(
+        &http,
+        &app,
+        detr_line,
+        v + 1,
+        "granted",
+        &[("form[date]", "2026-06-30"), ("form[amount]", "500 000")],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let p = plan(&http, &app, id).await;
+    let l = line(&p, detr_line);
+    assert_eq!(l.status, FundingStatus::Granted);
+    assert_eq!(l.amount_granted_cents, Some(500_000_00));
+    assert_eq!(
+        l.requested_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-02-10")
+    );
+    assert_eq!(
+        l.decided_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-06-30")
+    );
+    assert_eq!(p.totals.granted, 500_000_00);
+    assert_eq!(p.totals.still_to_find, Some(700_000_00));
+    assert_eq!(p.totals.bar.granted, 500_000_00);
+    // DETR: works to start within two years of the notification.
+    let detr_deadlines = l.detr.expect("detr deadlines");
+    assert_eq!(detr_deadlines.start_by.to_string(), "2028-06-30");
+    assert_eq!(detr_deadlines.complete_by, None);
+
+    // Going back needs a reason, and clears the later dates.
+    let res = move_status(&http, &app, detr_line, l.version, "requested", &[]).await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.json::<AppError>()
+            .await
+            .expect("json")
+            .field("reason")
+            .is_some()
+    );
+    let res = move_status(
+        &http,
+        &app,
+        detr_line,
+        l.version,
+        "requested",
+        &[("form[reason]", "Notification saisie par erreur")],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let l = line(&plan(&http, &app, id).await, detr_line);
+    assert_eq!((l.status, l.decided_on), (FundingStatus::Requested, None));
+
+    // Every change is on the timeline.
+    let detail = get(&http, &app, id, None).await;
+    let kinds: Vec<&str> = detail.events.iter().map(|e| e.kind.as_str()).collect();
+    for kind in [
+        "funding_line_added",
+        "funding_line_updated",
+        "funding_line_deleted",
+        "funding_status_changed",
+        "derogation_set",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    let back = detail
+        .events
+        .iter()
+        .find(|e| e.kind == "funding_status_changed" && e.data["backward"] == true)
+        .expect("backward move");
+    assert_eq!(back.data["reason"], "Notification saisie par erreur");
+    let _ = (region_line, own_line);
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(a_plan_is_built_and_checked_against_the_rules);
+
+async fn funding_deadlines_reach_the_officer_home(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let today = Utc::now().date_naive();
+    let id = create(
+        &http,
+        &app,
+        "Voie verte",
+        &["15187"],
+        &[
+            ("form[estimated_cost]", "500 000"),
+            ("form[owner_kind]", "epci"),
+        ],
+    )
+    .await;
+    let p = plan(&http, &app, id).await;
+    let detr = funder(&p, "detr");
+    let leader = funder(&p, "leader");
+    let dept = funder(&p, "departement");
+    let soon = (today + chrono::Duration::days(30)).to_string();
+    let far = (today + chrono::Duration::days(200)).to_string();
+    add_line(
+        &http,
+        &app,
+        id,
+        &dept,
+        "50 000",
+        &[("form[application_deadline]", soon.as_str())],
+    )
+    .await;
+    add_line(
+        &http,
+        &app,
+        id,
+        &dept,
+        "20 000",
+        &[("form[application_deadline]", far.as_str())],
+    )
+    .await;
+    // A DETR grant notified two years ago minus 20 days: works must start
+    // within 20 days.
+    let notified =
+        today.checked_sub_months(Months::new(24)).expect("date") + chrono::Duration::days(20);
+    let detr_line = add_line(&http, &app, id, &detr, "150 000", &[]).await;
+    let filed = (notified - chrono::Duration::days(90)).to_string();
+    assert_eq!(
+        move_status(
+            &http,
+            &app,
+            detr_line,
+            1,
+            "requested",
+            &[("form[date]", filed.as_str())]
+        )
+        .await
+        .status(),
+        200
+    );
+    let res = move_status(
+        &http,
+        &app,
+        detr_line,
+        2,
+        "granted",
+        &[("form[date]", notified.to_string().as_str())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+
+    let home: OfficerHome = post(&http, &app, "projects/home", &vec![])
+        .await
+        .json()
+        .await
+        .expect("home");
+    let got: Vec<(String, String)> = home
+        .deadlines
+        .iter()
+        .map(|d| (d.kind.clone(), d.date.to_string()))
+        .collect();
+    let start_by = (notified.checked_add_months(Months::new(24)).expect("date")).to_string();
+    assert_eq!(
+        got,
+        [
+            ("detr_start".to_owned(), start_by),
+            ("application".to_owned(), soon.clone())
+        ],
+        "soonest first; the 200-day deadline is beyond the horizon"
+    );
+
+    // Works start recorded: the DETR deadline becomes the completion date
+    // (four years later, beyond the horizon); LEADER filed after it warns.
+    let started = (today - chrono::Duration::days(10)).to_string();
+    let res = post(
+        &http,
+        &app,
+        "milestones/add",
+        &vec![
+            ("project_id", id.to_string()),
+            ("form[kind]", "works_start".into()),
+            ("form[title]", "Ordre de service".into()),
+            ("form[due_date]", started.clone()),
+            ("form[done_date]", started.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let leader_line = add_line(&http, &app, id, &leader, "30 000", &[]).await;
+    assert_eq!(
+        move_status(&http, &app, leader_line, 1, "requested", &[])
+            .await
+            .status(),
+        200
+    );
+    let p = plan(&http, &app, id).await;
+    assert_eq!(p.works_start.map(|d| d.to_string()), Some(started));
+    let d = p
+        .lines
+        .iter()
+        .find(|l| l.id == detr_line)
+        .and_then(|l| l.detr)
+        .expect("detr");
+    assert_eq!(
+        d.complete_by,
+        Some(today - chrono::Duration::days(10) + chrono::Duration::days(0))
+            .map(|s| s.checked_add_months(Months::new(48)).expect("date"))
+    );
+    let leader_warnings = &p
+        .lines
+        .iter()
+        .find(|l| l.id == leader_line)
+        .expect("leader")
+        .warnings;
+    assert_eq!(leader_warnings.len(), 1, "{leader_warnings:?}");
+    assert!(leader_warnings[0].contains("LEADER"));
+    let home: OfficerHome = post(&http, &app, "projects/home", &vec![])
+        .await
+        .json()
+        .await
+        .expect("home");
+    assert_eq!(home.deadlines.len(), 1);
+    assert_eq!(home.deadlines[0].kind, "application");
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(funding_deadlines_reach_the_officer_home);
+
+async fn bad_lines_are_refused_field_by_field(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let id = create(&http, &app, "Médiathèque", &["15187"], &[]).await;
+    let p = plan(&http, &app, id).await;
+    let res = post(
+        &http,
+        &app,
+        "funding/lines/add",
+        &vec![
+            ("project_id", id.to_string()),
+            ("form[funder_id]", "999999".into()),
+            ("form[amount_requested]", "12,345".into()),
+            ("form[rate]", "150".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let err: AppError = res.json().await.expect("json");
+    assert!(err.field("amount_requested").is_some() && err.field("rate").is_some());
+    // An unknown funder is named as such once the amounts are fine.
+    let res = post(
+        &http,
+        &app,
+        "funding/lines/add",
+        &vec![
+            ("project_id", id.to_string()),
+            ("form[funder_id]", "999999".into()),
+            ("form[amount_requested]", "10 000".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.json::<AppError>()
+            .await
+            .expect("json")
+            .field("funder_id")
+            .is_some()
+    );
+    // A line on a project that does not exist.
+    let res = post(
+        &http,
+        &app,
+        "funding/lines/add",
+        &vec![
+            ("project_id", "424242".into()),
+            ("form[funder_id]", funder(&p, "detr")),
+            ("form[amount_requested]", "10 000".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        funding_line::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        0
+    );
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(bad_lines_are_refused_field_by_field);
