@@ -11,12 +11,12 @@ test('an admin adds a theme and retires another; officers are offered the result
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Thématiques');
 
   // A bad code is refused on its field.
-  await page.getByLabel('Code').fill('Énergie verte');
-  await page.getByLabel('Libellé', { exact: true }).fill('Énergie');
+  await page.locator('#entry-code').fill('Énergie verte');
+  await page.locator('#entry-label').fill('Énergie');
   await page.getByRole('button', { name: 'Ajouter une thématique' }).click();
   await expect(page.locator('#entry-code-erreur')).toContainText('Code invalide');
 
-  await page.getByLabel('Code').fill('energie');
+  await page.locator('#entry-code').fill('energie');
   await page.getByRole('button', { name: 'Ajouter une thématique' }).click();
   await expect(page.getByTestId('reference-row').filter({ hasText: 'energie' })).toBeVisible();
 

@@ -282,6 +282,9 @@ pub struct SelfFundingCheck {
     pub threshold: i64,
     /// The owner's share of the public total.
     pub share: Option<Ratio>,
+    /// What the owner would have to add, other funding unchanged, to reach
+    /// the minimum (adding to its share also adds to the public total).
+    pub shortfall: i64,
     pub verdict: Verdict,
 }
 
@@ -309,6 +312,12 @@ pub fn check_self_funding(
     let threshold = i64::try_from(threshold_wide).unwrap_or(i64::MAX);
     let met =
         wide(owner) * wide(MIN_SELF_FUNDING.den) >= wide(public_total) * wide(MIN_SELF_FUNDING.num);
+    // owner ≥ 20 % × (owner + external) ⇔ owner ≥ external × 20 / 80.
+    let external = wide(public_total) - wide(owner);
+    let num = wide(MIN_SELF_FUNDING.num);
+    let rest = wide(MIN_SELF_FUNDING.den) - num;
+    let minimum = (external * num + rest - 1) / rest;
+    let shortfall = i64::try_from((minimum - wide(owner)).max(0)).unwrap_or(i64::MAX);
     let verdict = match (owner_is_local_authority, met, derogation) {
         (false, _, _) => Verdict::NotApplicable,
         (true, true, _) => Verdict::Met,
@@ -320,6 +329,7 @@ pub fn check_self_funding(
         public_total,
         threshold,
         share: Ratio::of(owner, public_total),
+        shortfall,
         verdict,
     }
 }
@@ -384,6 +394,8 @@ mod tests {
         ]);
         assert_eq!((c.public_total, c.threshold), (100_000_01, 20_000_01));
         assert!(!met);
+        // 80 000,01 / 4 = 20 000,0025 → 20 000,01: one cent short.
+        assert_eq!(c.shortfall, 1);
         assert_eq!(c.verdict, Verdict::Breached);
 
         // 4. Private sponsorship is outside the base: cost 300 000, mécénat
@@ -421,6 +433,8 @@ mod tests {
         assert_eq!((c.public_total, c.threshold), (124_000_00, 24_800_00));
         assert_eq!(c.share.unwrap().to_string(), "19,4\u{a0}%");
         assert!(!met);
+        // The owner must reach 100 000 / 4 = 25 000: 1 000 € more.
+        assert_eq!(c.shortfall, 1_000_00);
 
         // 7. Loans of the owner are its own contribution: owner 10 000 +
         //    loan 15 000 = 25 000, Fonds vert 100 000. Public 125 000;
@@ -606,6 +620,9 @@ mod properties {
             if minimum > 0 {
                 prop_assert!(!at(minimum - 1));
             }
+            // Adding exactly the shortfall meets the rule.
+            prop_assert!(at(owner + check.shortfall));
+            prop_assert_eq!(check.shortfall, (minimum - owner).max(0));
         }
     }
 }

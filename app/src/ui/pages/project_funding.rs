@@ -211,7 +211,7 @@ fn SelfFunding(
         threshold = format_euros(check.threshold)
     )
     .into_owned();
-    let missing = format_euros((check.threshold - check.owner).max(0));
+    let missing = format_euros(check.shortfall);
     let (class, verdict) = match &check.verdict {
         Verdict::Met => ("met", t!("funding.self_funding_met").into_owned()),
         Verdict::Breached => (
