@@ -547,3 +547,112 @@ async fn bad_lines_are_refused_field_by_field(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(bad_lines_are_refused_field_by_field);
+
+async fn admins_keep_the_funder_catalogue(backend: Backend) {
+    use crate::support::{PASSWORD, create_user, login};
+    use app::domain::Role;
+    use app::models::FunderView;
+    let (test_db, app, http, _) = signed_in(backend).await;
+    // A project in delivery with no plan is flagged on its plan.
+    let id = create(&http, &app, "Salle des fêtes", &["15187"], &[]).await;
+    for (version, stage) in [(1, "study"), (2, "funding"), (3, "delivery")] {
+        let res = post(
+            &http,
+            &app,
+            "projects/stage",
+            &vec![
+                ("id", id.to_string()),
+                ("version", version.to_string()),
+                ("stage", stage.to_owned()),
+            ],
+        )
+        .await;
+        assert_eq!(res.status(), 200, "{stage}");
+    }
+    assert!(plan(&http, &app, id).await.unfunded_delivery);
+
+    create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
+    let admin = crate::support::client();
+    login(&admin, &app, "admin@cc-exemple.fr", PASSWORD).await;
+    let save = |code: &str, name: &str, category: &str, active: bool| {
+        let mut form: Form = vec![
+            ("form[code]", code.to_owned()),
+            ("form[name]", name.to_owned()),
+            ("form[category]", category.to_owned()),
+        ];
+        if active {
+            form.push(("form[active]", "on".into()));
+        }
+        form
+    };
+    let res = post(
+        &admin,
+        &app,
+        "funders/save",
+        &save("region_ara", "Région Auvergne-Rhône-Alpes", "public", true),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let res = post(
+        &admin,
+        &app,
+        "funders/save",
+        &save("mecenat", "Mécénat", "private", false),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let res = post(
+        &admin,
+        &app,
+        "funders/save",
+        &save("Région AURA", "", "banque", true),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let err: AppError = res.json().await.expect("json");
+    for field in ["code", "name", "category"] {
+        assert!(err.field(field).is_some(), "{field}");
+    }
+    let all: Vec<FunderView> = post(&admin, &app, "funders/list", &vec![])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(all.last().map(|f| f.code.as_str()), Some("region_ara"));
+    assert!(
+        all.iter()
+            .any(|f| f.code == "mecenat" && !f.active && f.name == "Mécénat")
+    );
+    // Officers are offered the new funder, not the deactivated one, and
+    // cannot use the latter on a new line.
+    let p = plan(&http, &app, id).await;
+    assert!(p.funders.iter().any(|f| f.code == "region_ara"));
+    assert!(!p.funders.iter().any(|f| f.code == "mecenat"));
+    let mecenat = all
+        .iter()
+        .find(|f| f.code == "mecenat")
+        .expect("mecenat")
+        .id
+        .to_string();
+    let res = post(
+        &http,
+        &app,
+        "funding/lines/add",
+        &vec![
+            ("project_id", id.to_string()),
+            ("form[funder_id]", mecenat),
+            ("form[amount_requested]", "5 000".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    // An officer cannot touch the catalogue.
+    let res = post(&http, &app, "funders/save", &save("x", "X", "public", true)).await;
+    assert_eq!(res.status(), 403);
+    let region = funder(&p, "region_ara");
+    add_line(&http, &app, id, &region, "80 000", &[]).await;
+    assert!(!plan(&http, &app, id).await.unfunded_delivery);
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(admins_keep_the_funder_catalogue);

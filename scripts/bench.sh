@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the benchmarks on purpose (not part of the test suite) and prints
+# Markdown rows to copy into docs/PERFORMANCE.md. Installs the reference
+# data if missing; uses PostgreSQL on 127.0.0.1:5432 when it is there.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+ensure_reference_data
+say "Recherche de communes (liste officielle complète)"
+cargo bench -p server --bench communes --profile server-release
