@@ -44,14 +44,18 @@ async fn run(label: &str, db: &DatabaseConnection, dir: &PathBuf) {
     let import = started.elapsed();
     // Warm up, then measure every query ROUNDS times.
     for q in QUERIES {
-        territories::search_communes(db, q, 12).await.expect("search");
+        territories::search_communes(db, q, 12)
+            .await
+            .expect("search");
     }
     let mut all = Vec::new();
     let mut worst: (Duration, &str) = (Duration::ZERO, "");
     for _ in 0..ROUNDS {
         for q in QUERIES {
             let t = Instant::now();
-            let hits = territories::search_communes(db, q, 12).await.expect("search");
+            let hits = territories::search_communes(db, q, 12)
+                .await
+                .expect("search");
             let d = t.elapsed();
             if d > worst.0 {
                 worst = (d, q);
