@@ -98,6 +98,10 @@ test('an officer builds a plan, meets the 20 % rule, records a derogation and fo
   await expect(page.getByTestId('total-granted')).toHaveText('500\u202f000,00\u00a0€');
   await expect(page.getByTestId('bar-legend')).toContainText('Accordé, non versé : 500\u202f000,00\u00a0€');
   await expect(page.getByTestId('still-to-find')).toHaveText('700\u202f000,00\u00a0€');
+  // The table: DETR granted at 500 000 is 41,7 % of the cost.
+  const detrRow = page.getByTestId('plan-table').getByRole('row').filter({ hasText: 'État – DETR' });
+  await expect(detrRow).toContainText('Accordé');
+  await expect(detrRow).toContainText('41,7');
   await expect(detr.getByTestId('detr-deadlines')).toContainText('DETR : travaux à commencer avant le');
   // Granted below the request: the derogation is no longer needed.
   await expect(rule).toHaveAttribute('data-verdict', 'met');

@@ -91,6 +91,7 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
                 current=plan.derogation.as_ref().map(|d| (d.kind, d.reason.clone()))
                 action=derogation
             />
+            <PlanTable plan=plan.clone() />
             <h3>{t!("funding.lines")}</h3>
             {if plan.lines.is_empty() {
                 view! { <p class="empty">{t!("funding.no_lines")}</p> }.into_any()
@@ -113,6 +114,64 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
             </ActionForm>
         </section>
     }
+}
+
+/// The plan as a table: one row per line, then the totals; each line's
+/// share of the total cost is exact until shown.
+#[component]
+fn PlanTable(plan: FundingPlan) -> impl IntoView {
+    if plan.lines.is_empty() {
+        return ().into_any();
+    }
+    let cost = plan.totals.cost.filter(|c| *c > 0);
+    let share = move |cents: i64| {
+        cost.and_then(|c| crate::domain::funding::Ratio::of(cents, c))
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "—".to_owned())
+    };
+    view! {
+        <div class="table-wrap">
+            <table class="data-table plan-table" data-testid="plan-table">
+                <caption class="visually-hidden">{t!("funding.table_caption")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t!("funding.funder")}</th>
+                        <th scope="col">{t!("funding.status")}</th>
+                        <th scope="col" class="num">{t!("funding.requested")}</th>
+                        <th scope="col" class="num">{t!("funding.granted")}</th>
+                        <th scope="col" class="num">{t!("funding.paid")}</th>
+                        <th scope="col" class="num">{t!("funding.share_of_cost")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {plan.lines.iter().map(|l| view! {
+                        <tr>
+                            <th scope="row">
+                                {l.funder_name.clone()}
+                                {(!l.programme.is_empty()).then(|| view! { <span class="muted">" — "{l.programme.clone()}</span> })}
+                            </th>
+                            <td>{l.status.label()}</td>
+                            <td class="num">{euros(l.amount_requested_cents)}</td>
+                            <td class="num">{euros(l.amount_granted_cents)}</td>
+                            <td class="num">{format_euros(l.amount_paid_cents)}</td>
+                            <td class="num">{share(l.planned_cents)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row">{t!("funding.total")}</th>
+                        <td></td>
+                        <td class="num">{format_euros(plan.totals.requested)}</td>
+                        <td class="num">{format_euros(plan.totals.granted)}</td>
+                        <td class="num">{format_euros(plan.totals.paid)}</td>
+                        <td class="num">{share(plan.totals.planned)}</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+    .into_any()
 }
 
 /// The stacked bar: paid / granted / requested / identified / still to find,
