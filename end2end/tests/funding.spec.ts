@@ -60,7 +60,7 @@ test('an officer builds a plan, meets the 20 % rule, records a derogation and fo
   await expect(rule).toHaveAttribute('data-verdict', 'met');
   await expect(rule).toContainText('22,2');
   await expect(page.getByTestId('bar-legend')).toContainText('Identifié, non déposé : 900\u202f000,00\u00a0€');
-  await expect(page.getByTestId('bar-legend')).toContainText('Reste à trouver : 300\u202f000,00\u00a0€');
+  await expect(page.getByTestId('bar-legend')).toContainText('Non couvert par le plan : 300\u202f000,00\u00a0€');
 
   // Raising the DETR request to 550 000 breaks the rule: the warning names it.
   const detr = lineOf(page, 'detr');

@@ -6,7 +6,7 @@
 //! Needs the reference data (`REF_DATA_DIR`, installed by the scripts) and,
 //! for PostgreSQL, `BENCH_PG_URL` (default postgres://postgres@127.0.0.1:5432/postgres).
 //! Prints one Markdown row per backend for docs/PERFORMANCE.md.
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use app::server::{db, services::territories};
@@ -37,7 +37,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-async fn run(label: &str, db: &DatabaseConnection, dir: &PathBuf) {
+async fn run(label: &str, db: &DatabaseConnection, dir: &Path) {
     db::migrate(db).await.expect("migrate");
     let started = Instant::now();
     let report = territories::import_from_dir(db, dir).await.expect("import");

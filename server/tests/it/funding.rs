@@ -314,6 +314,64 @@ async fn a_plan_is_built_and_checked_against_the_rules(backend: Backend) {
     assert_eq!(res.status(), 200);
     let l = line(&plan(&http, &app, id).await, detr_line);
     assert_eq!((l.status, l.decided_on), (FundingStatus::Requested, None));
+    assert_eq!(l.amount_granted_cents, None, "no grant below granted");
+    // Granted again without an amount: the amount requested.
+    let res = move_status(
+        &http,
+        &app,
+        detr_line,
+        l.version,
+        "granted",
+        &[("form[date]", "2026-07-01")],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let l = line(&plan(&http, &app, id).await, detr_line);
+    assert_eq!(l.amount_granted_cents, Some(550_000_00));
+
+    // Money paid on a line that records no payment is refused on its field.
+    let res = post(
+        &http,
+        &app,
+        "funding/lines/update",
+        &vec![
+            ("line_id", detr_line.to_string()),
+            ("version", l.version.to_string()),
+            ("form[funder_id]", detr.clone()),
+            ("form[amount_requested]", "550 000".into()),
+            ("form[amount_granted]", "550 000".into()),
+            ("form[amount_paid]", "10 000".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.json::<AppError>()
+            .await
+            .expect("json")
+            .field("amount_paid")
+            .is_some()
+    );
+
+    // A stale delete is refused and deletes nothing.
+    let res = post(
+        &http,
+        &app,
+        "funding/lines/delete",
+        &vec![
+            ("line_id", region_line.to_string()),
+            ("version", "7".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 409);
+    assert!(
+        plan(&http, &app, id)
+            .await
+            .lines
+            .iter()
+            .any(|l| l.id == region_line)
+    );
 
     // Every change is on the timeline.
     let detail = get(&http, &app, id, None).await;
@@ -445,6 +503,17 @@ async fn funding_deadlines_reach_the_officer_home(backend: Backend) {
     .await;
     assert_eq!(res.status(), 200);
     let leader_line = add_line(&http, &app, id, &leader, "30 000", &[]).await;
+    // Works started and LEADER not filed: already too late.
+    let p = plan(&http, &app, id).await;
+    assert_eq!(
+        p.lines
+            .iter()
+            .find(|l| l.id == leader_line)
+            .expect("leader")
+            .warnings
+            .len(),
+        1
+    );
     assert_eq!(
         move_status(&http, &app, leader_line, 1, "requested", &[])
             .await

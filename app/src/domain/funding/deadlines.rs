@@ -21,9 +21,15 @@ pub fn detr_completion_deadline(works_start: NaiveDate, extended: bool) -> Naive
     plus_years(works_start, if extended { 6 } else { 4 })
 }
 
-/// A LEADER application filed after works started (strictly) is ineligible.
-pub fn leader_filed_after_start(filed: Option<NaiveDate>, works_start: Option<NaiveDate>) -> bool {
-    matches!((filed, works_start), (Some(f), Some(s)) if f > s)
+/// A LEADER application must be filed before works start: it is too late
+/// when filed after the recorded start (strictly), or not yet filed once
+/// works have started.
+pub fn leader_too_late(filed: Option<NaiveDate>, works_start: Option<NaiveDate>) -> bool {
+    match (filed, works_start) {
+        (Some(f), Some(s)) => f > s,
+        (None, Some(_)) => true,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -75,19 +81,21 @@ mod tests {
 
     #[test]
     fn leader_application_after_works_start_is_flagged() {
-        assert!(leader_filed_after_start(
+        assert!(leader_too_late(
             Some(d("2026-05-02")),
             Some(d("2026-05-01"))
         ));
-        assert!(!leader_filed_after_start(
+        assert!(!leader_too_late(
             Some(d("2026-05-01")),
             Some(d("2026-05-01"))
         ));
-        assert!(!leader_filed_after_start(
+        assert!(!leader_too_late(
             Some(d("2026-04-30")),
             Some(d("2026-05-01"))
         ));
-        assert!(!leader_filed_after_start(None, Some(d("2026-05-01"))));
-        assert!(!leader_filed_after_start(Some(d("2026-05-01")), None));
+        // Not filed and works started: too late already.
+        assert!(leader_too_late(None, Some(d("2026-05-01"))));
+        assert!(!leader_too_late(Some(d("2026-05-01")), None));
+        assert!(!leader_too_late(None, None));
     }
 }

@@ -4,7 +4,7 @@ pub mod deadlines;
 pub mod plan;
 pub mod status;
 
-pub use deadlines::{detr_completion_deadline, detr_start_deadline, leader_filed_after_start};
+pub use deadlines::{detr_completion_deadline, detr_start_deadline, leader_too_late};
 pub use plan::{
     Bar, Derogation, DerogationKind, FunderCategory, PlanLine, Ratio, SelfFundingCheck, Totals,
     Verdict, check_self_funding, totals,

@@ -119,6 +119,8 @@ pub enum StatusMoveError {
     /// A payment needs the amount paid, at most the amount granted.
     PaidAmountMissing,
     PaidAboveGranted,
+    /// Money recorded as paid on a line whose status says nothing was paid.
+    PaidWithoutPayment,
 }
 
 impl fmt::Display for StatusMoveError {
@@ -142,6 +144,9 @@ impl fmt::Display for StatusMoveError {
             }
             StatusMoveError::PaidAmountMissing => rust_i18n::t!("funding.paid_amount_missing"),
             StatusMoveError::PaidAboveGranted => rust_i18n::t!("funding.paid_above_granted"),
+            StatusMoveError::PaidWithoutPayment => {
+                rust_i18n::t!("funding.paid_without_payment")
+            }
         };
         f.write_str(&text)
     }
@@ -157,7 +162,9 @@ impl StatusMoveError {
             StatusMoveError::GrantedAmountMissing | StatusMoveError::GrantedAboveRequested => {
                 "amount_granted"
             }
-            StatusMoveError::PaidAmountMissing | StatusMoveError::PaidAboveGranted => "amount_paid",
+            StatusMoveError::PaidAmountMissing
+            | StatusMoveError::PaidAboveGranted
+            | StatusMoveError::PaidWithoutPayment => "amount_paid",
         }
     }
 }
@@ -190,12 +197,11 @@ pub fn check_amounts(status: FundingStatus, amounts: LineAmounts) -> Result<(), 
         if amounts.paid <= 0 {
             return Err(StatusMoveError::PaidAmountMissing);
         }
-        if amounts.granted.is_some_and(|g| amounts.paid > g) {
-            return Err(StatusMoveError::PaidAboveGranted);
-        }
+    } else if amounts.paid != 0 {
+        return Err(StatusMoveError::PaidWithoutPayment);
     }
-    if amounts.paid < 0 {
-        return Err(StatusMoveError::PaidAmountMissing);
+    if amounts.granted.is_some_and(|g| amounts.paid > g) {
+        return Err(StatusMoveError::PaidAboveGranted);
     }
     Ok(())
 }
@@ -215,7 +221,16 @@ pub fn check_status_move(
     if from == to {
         return Err(StatusMoveError::Unchanged);
     }
-    let backward = to.rank() < from.rank() || (from == S::Refused && to == S::Granted);
+    // Money has been paid: the funder cannot be said to have refused.
+    if to == S::Refused && from.has_payment() {
+        return Err(StatusMoveError::Impossible { from, to });
+    }
+    // Between granted and refused (same step), either way is a correction.
+    let backward = to.rank() < from.rank()
+        || matches!(
+            (from, to),
+            (S::Refused, S::Granted) | (S::Granted, S::Refused)
+        );
     let forward_ok = matches!(
         (from, to),
         (S::Identified, S::Requested)
@@ -249,6 +264,14 @@ mod tests {
         paid: 80_000_00,
     };
 
+    /// The amounts of a fully paid line, as they are after moving to `to`.
+    fn at(to: FundingStatus) -> LineAmounts {
+        LineAmounts {
+            paid: if to.has_payment() { FULL.paid } else { 0 },
+            ..FULL
+        }
+    }
+
     #[test]
     fn the_lifecycle_moves_forward_step_by_step() {
         for (from, to) in [
@@ -263,7 +286,7 @@ mod tests {
             (S::AgreementSigned, S::BalancePaid),
         ] {
             assert_eq!(
-                check_status_move(from, to, FULL, None),
+                check_status_move(from, to, at(to), None),
                 Ok(false),
                 "{from} → {to}"
             );
@@ -281,13 +304,13 @@ mod tests {
             (S::Refused, S::BalancePaid),
         ] {
             assert_eq!(
-                check_status_move(from, to, FULL, None),
+                check_status_move(from, to, at(to), None),
                 Err(StatusMoveError::Impossible { from, to }),
                 "{from} → {to}"
             );
         }
         assert_eq!(
-            check_status_move(S::Granted, S::Granted, FULL, None),
+            check_status_move(S::Granted, S::Granted, at(S::Granted), None),
             Err(StatusMoveError::Unchanged)
         );
     }
@@ -295,21 +318,54 @@ mod tests {
     #[test]
     fn going_back_is_a_correction_with_a_reason() {
         assert_eq!(
-            check_status_move(S::Granted, S::Requested, FULL, None),
+            check_status_move(S::Granted, S::Requested, at(S::Requested), None),
             Err(StatusMoveError::ReasonRequired)
         );
         assert_eq!(
-            check_status_move(S::Granted, S::Requested, FULL, Some("  ")),
+            check_status_move(S::Granted, S::Requested, at(S::Requested), Some("  ")),
             Err(StatusMoveError::ReasonRequired)
         );
         assert_eq!(
-            check_status_move(S::Granted, S::Requested, FULL, Some("Saisie erronée")),
+            check_status_move(
+                S::Granted,
+                S::Requested,
+                at(S::Requested),
+                Some("Saisie erronée")
+            ),
             Ok(true)
         );
         assert_eq!(
-            check_status_move(S::Refused, S::Granted, FULL, Some("Recours gracieux gagné")),
+            check_status_move(
+                S::Refused,
+                S::Granted,
+                at(S::Granted),
+                Some("Recours gracieux gagné")
+            ),
             Ok(true)
         );
+        assert_eq!(
+            check_status_move(S::Granted, S::Refused, at(S::Refused), None),
+            Err(StatusMoveError::ReasonRequired)
+        );
+        assert_eq!(
+            check_status_move(
+                S::Granted,
+                S::Refused,
+                at(S::Refused),
+                Some("Décision retirée")
+            ),
+            Ok(true)
+        );
+        // Once money has been paid, "refused" is not a correction.
+        for from in [S::AdvancePaid, S::BalancePaid] {
+            assert_eq!(
+                check_status_move(from, S::Refused, at(S::Refused), Some("?")),
+                Err(StatusMoveError::Impossible {
+                    from,
+                    to: S::Refused
+                })
+            );
+        }
     }
 
     #[test]

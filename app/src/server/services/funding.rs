@@ -8,14 +8,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde_json::{Value, json};
 
 use crate::domain::funding::{
     Derogation, DerogationKind, FunderCategory, FundingStatus, LineAmounts, PlanLine,
     check_self_funding, check_status_move, detr_completion_deadline, detr_start_deadline,
-    leader_filed_after_start, totals,
+    leader_too_late, totals,
 };
 use crate::domain::{MilestoneKind, OwnerKind, Stage};
 use crate::error::AppError;
@@ -174,23 +174,30 @@ pub async fn plan(
         let rule_line = plan_line(category, status, &row);
         rule_lines.push(rule_line);
         let mut warnings = Vec::new();
-        if f.code == "leader" && leader_filed_after_start(row.requested_on, works_start) {
+        if f.code == "leader"
+            && status != FundingStatus::Refused
+            && leader_too_late(row.requested_on, works_start)
+        {
             warnings.push(t("funding.leader_after_start"));
         }
         let detr = (f.code == "detr")
             .then(|| detr_deadlines(&row, status, works_start))
             .flatten();
-        if let Some(d) = detr
-            && works_start.is_none()
-            && d.start_by < today
-        {
-            warnings.push(
-                rust_i18n::t!(
-                    "funding.detr_lapsed",
-                    date = d.start_by.format("%d/%m/%Y").to_string()
-                )
-                .into_owned(),
-            );
+        if let Some(d) = detr {
+            let start_by = d.start_by.format("%d/%m/%Y").to_string();
+            match works_start {
+                None if d.start_by < today => warnings
+                    .push(rust_i18n::t!("funding.detr_lapsed", date = start_by).into_owned()),
+                Some(started) if started > d.start_by => warnings.push(
+                    rust_i18n::t!(
+                        "funding.detr_started_late",
+                        started = started.format("%d/%m/%Y").to_string(),
+                        date = start_by
+                    )
+                    .into_owned(),
+                ),
+                _ => {}
+            }
         }
         lines.push(FundingLineView {
             id: row.id,
@@ -486,7 +493,15 @@ pub async fn delete_line(
         "amount_granted": row.amount_granted_cents,
         "amount_paid": row.amount_paid_cents,
     });
-    row.delete(&txn).await?;
+    // Deleted only if nobody changed it meanwhile.
+    let deleted = funding_line::Entity::delete_many()
+        .filter(funding_line::Column::Id.eq(line_id))
+        .filter(funding_line::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected != 1 {
+        return Err(AppError::Conflict(t("funding.conflict")));
+    }
     record(&txn, project_id, actor, "funding_line_deleted", data, now).await?;
     txn.commit().await?;
     Ok(project_id)
@@ -519,6 +534,14 @@ pub async fn move_status(
         (S::Granted | S::AgreementSigned, Some(a)) => amounts.granted = Some(a),
         (S::AdvancePaid | S::BalancePaid, Some(a)) => amounts.paid = a,
         _ => {}
+    }
+    let before = amounts;
+    // Below "granted" there is no grant; without a payment step nothing is paid.
+    if !to.is_secured() {
+        amounts.granted = None;
+    }
+    if !to.has_payment() {
+        amounts.paid = 0;
     }
     // A grant decided without a stated amount is the amount requested.
     if to == S::Granted && amounts.granted.is_none() {
@@ -576,9 +599,6 @@ pub async fn move_status(
     if reached < 5 {
         active.balance_on = Set(None);
     }
-    if !to.has_payment() {
-        active.amount_paid_cents = Set(0);
-    }
     active.version = Set(version + 1);
     active.updated_at = Set(now);
     active.update(&txn).await?;
@@ -590,7 +610,12 @@ pub async fn move_status(
         "date": date,
         "amount_requested": amounts.requested,
         "amount_granted": amounts.granted,
-        "amount_paid": if to.has_payment() { amounts.paid } else { 0 },
+        "amount_paid": amounts.paid,
+        "before": {
+            "amount_requested": before.requested,
+            "amount_granted": before.granted,
+            "amount_paid": before.paid,
+        },
         "reason": input.reason,
         "backward": backward,
     });

@@ -9,6 +9,7 @@ use crate::api::funding::{
 };
 use crate::domain::funding::{DerogationKind, FundingStatus, SelfFundingCheck, Totals, Verdict};
 use crate::domain::{OwnerKind, Stage, euros_input, format_euros, format_percent};
+use crate::error::AppError;
 use crate::models::{FunderView, FundingLineView, FundingPlan};
 use crate::ui::actions::{field_error, general_error, reloads};
 use crate::ui::components::field::Field;
@@ -21,6 +22,9 @@ pub struct FundingActions {
     add: ServerAction<AddFundingLine>,
     derogation: ServerAction<SetDerogation>,
     refresh: RwSignal<u32>,
+    /// A line write refused as stale: shown above the plan, which has
+    /// reloaded with the current values (the line's own form is rebuilt).
+    notice: RwSignal<Option<String>>,
 }
 
 impl FundingActions {
@@ -29,6 +33,7 @@ impl FundingActions {
             add: ServerAction::new(),
             derogation: ServerAction::new(),
             refresh: RwSignal::new(0),
+            notice: RwSignal::new(None),
         }
     }
 
@@ -49,6 +54,16 @@ impl Default for FundingActions {
     }
 }
 
+/// What a finished line write means for the page notice: a conflict sets
+/// it, a success clears it, anything else leaves it.
+fn outcome<T>(value: &Option<Result<T, AppError>>) -> Option<Option<String>> {
+    match value {
+        Some(Err(AppError::Conflict(message))) => Some(Some(message.clone())),
+        Some(Ok(_)) => Some(None),
+        _ => None,
+    }
+}
+
 fn euros(cents: Option<i64>) -> String {
     cents.map(format_euros).unwrap_or_else(|| "—".to_owned())
 }
@@ -59,6 +74,7 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
         add,
         derogation,
         refresh,
+        notice,
     } = actions;
     let today = plan.as_of;
     let funders = plan.funders.clone();
@@ -79,6 +95,7 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
     view! {
         <section class="card" aria-labelledby="funding-title" data-testid="funding">
             <h2 id="funding-title">{t!("funding.title")}</h2>
+            <p class="form-error" role="alert" data-testid="funding-notice">{move || notice.get()}</p>
             {unfunded}
             <FundingBar totals=plan.totals />
             <TotalsList totals=plan.totals />
@@ -99,7 +116,7 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
                 view! {
                     <ul class="funding-lines">
                         {plan.lines.iter().cloned().map(|line| {
-                            view! { <LineItem line funders=funders.clone() today refresh /> }
+                            view! { <LineItem line funders=funders.clone() today refresh notice /> }
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -124,6 +141,13 @@ fn PlanTable(plan: FundingPlan) -> impl IntoView {
         return ().into_any();
     }
     let cost = plan.totals.cost.filter(|c| *c > 0);
+    // The column's total: what every line still in the plan asks for.
+    let requested_total: i64 = plan
+        .lines
+        .iter()
+        .filter(|l| l.status != FundingStatus::Refused)
+        .filter_map(|l| l.amount_requested_cents)
+        .sum();
     let share = move |cents: i64| {
         cost.and_then(|c| crate::domain::funding::Ratio::of(cents, c))
             .map(|r| r.to_string())
@@ -137,7 +161,7 @@ fn PlanTable(plan: FundingPlan) -> impl IntoView {
                     <tr>
                         <th scope="col">{t!("funding.funder")}</th>
                         <th scope="col">{t!("funding.status")}</th>
-                        <th scope="col" class="num">{t!("funding.requested")}</th>
+                        <th scope="col" class="num">{t!("funding.requested_or_planned")}</th>
                         <th scope="col" class="num">{t!("funding.granted")}</th>
                         <th scope="col" class="num">{t!("funding.paid")}</th>
                         <th scope="col" class="num">{t!("funding.share_of_cost")}</th>
@@ -162,7 +186,7 @@ fn PlanTable(plan: FundingPlan) -> impl IntoView {
                     <tr>
                         <th scope="row">{t!("funding.total")}</th>
                         <td></td>
-                        <td class="num">{format_euros(plan.totals.requested)}</td>
+                        <td class="num">{format_euros(requested_total)}</td>
                         <td class="num">{format_euros(plan.totals.granted)}</td>
                         <td class="num">{format_euros(plan.totals.paid)}</td>
                         <td class="num">{share(plan.totals.planned)}</td>
@@ -339,6 +363,7 @@ fn LineItem(
     funders: Vec<FunderView>,
     today: chrono::NaiveDate,
     refresh: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let status = ServerAction::<MoveFundingStatus>::new();
     let update = ServerAction::<UpdateFundingLine>::new();
@@ -346,6 +371,16 @@ fn LineItem(
     let status_reloads = reloads(status);
     let update_reloads = reloads(update);
     let delete_reloads = reloads(delete);
+    Effect::new(move |_| {
+        let outcomes = [
+            status.value().with(outcome),
+            update.value().with(outcome),
+            delete.value().with(outcome),
+        ];
+        for o in outcomes.into_iter().flatten() {
+            notice.set(o);
+        }
+    });
     Effect::new(move |previous: Option<usize>| {
         let now = status_reloads.get() + update_reloads.get() + delete_reloads.get();
         if previous.is_some_and(|p| p != now) {
@@ -530,6 +565,10 @@ where
             <label for=id("funder")>{t!("funding.funder")}" *"</label>
             <select id=id("funder") name="form[funder_id]">
                 {line.is_none().then(|| view! { <option value="">{t!("funding.choose_funder")}</option> })}
+                // A funder deactivated since stays the line's funder.
+                {line.as_ref().filter(|l| !funders.iter().any(|f| f.id == l.funder_id)).map(|l| view! {
+                    <option value=l.funder_id.to_string() selected=true>{l.funder_name.clone()}</option>
+                })}
                 {funders.into_iter().map(|f| view! {
                     <option value=f.id.to_string() selected=selected == Some(f.id)>{f.name}</option>
                 }).collect_view()}
