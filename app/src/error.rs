@@ -60,6 +60,9 @@ pub enum AppError {
     Internal,
     /// The request did not reach the server or its answer was unreadable.
     Transport(String),
+    /// The request's arguments could not be decoded (a field missing or
+    /// malformed); the detail is for the log only.
+    BadRequest(String),
 }
 
 impl AppError {
@@ -79,6 +82,7 @@ impl AppError {
             AppError::NotFound => t!("error.not_found").into_owned(),
             AppError::Internal => t!("error.internal").into_owned(),
             AppError::Transport(_) => t!("error.transport").into_owned(),
+            AppError::BadRequest(_) => t!("error.bad_request").into_owned(),
             AppError::LoginRefused(message)
             | AppError::Conflict(message)
             | AppError::TooManyRequests(message) => message.clone(),
@@ -104,6 +108,7 @@ impl AppError {
             AppError::TooManyRequests(_) => 429,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
+            AppError::BadRequest(_) => 400,
         }
     }
 }
@@ -120,7 +125,12 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                AppError::BadRequest(detail)
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

@@ -10,7 +10,9 @@ use app::server::{AppState, session_store::SeaOrmStore};
 use app::{App, shell};
 
 use crate::health::healthz;
-use crate::middleware::{auth_gate::auth_gate, origin_guard::origin_guard};
+use crate::middleware::{
+    auth_gate::auth_gate, bad_request::bad_request_status, origin_guard::origin_guard,
+};
 
 pub const SESSION_COOKIE: &str = "maillage_session";
 
@@ -38,6 +40,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn(bad_request_status))
         .layer(from_fn_with_state(state.clone(), auth_gate))
         .layer(sessions)
         .layer(from_fn(origin_guard))

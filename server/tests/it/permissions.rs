@@ -389,3 +389,39 @@ async fn cross_origin_posts_are_refused(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(cross_origin_posts_are_refused);
+
+/// A call whose arguments cannot be decoded answers 400 with a French
+/// message, not 500 (the app's own forms never send one).
+async fn malformed_calls_are_bad_requests(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    create_user(&app.db, "officer@cc-exemple.fr", Role::Officer).await;
+    let http = client();
+    login(&http, &app, "officer@cc-exemple.fr", PASSWORD).await;
+    for (function, form) in [
+        // The whole `form` argument is missing.
+        (
+            "/api/funding/derogation",
+            vec![("project_id", "1"), ("version", "1")],
+        ),
+        // Not a number.
+        ("/api/projects/get", vec![("id", "douze")]),
+    ] {
+        let res = http
+            .post(app.url(function))
+            .form(&form)
+            .send()
+            .await
+            .expect("req");
+        assert_eq!(res.status(), 400, "{function}");
+        let err: AppError = res.json().await.expect("json");
+        assert!(
+            matches!(err, AppError::BadRequest(_)),
+            "{function}: {err:?}"
+        );
+        assert!(err.message().contains("Requête invalide"));
+    }
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(malformed_calls_are_bad_requests);
