@@ -93,6 +93,13 @@ test('an officer creates a project on a real commune and follows it through the 
 test('the project list filters from the URL and searches without accents', async ({ page }) => {
   await login(page, ACCOUNTS.head.email);
   await expect(page.getByTestId('home-title')).toHaveText('Portefeuille');
+  // The head's funnel: a count leads to the list of exactly those projects.
+  const funding = page.getByTestId('funnel').locator('tr[data-stage="funding"]');
+  const count = (await funding.getByRole('link').textContent())?.trim() ?? '';
+  expect(Number(count)).toBeGreaterThan(0);
+  await funding.getByRole('link').click();
+  await expect(page).toHaveURL(/\/projets\?etape=funding/);
+  await expect(page.getByTestId('project-count')).toHaveText(`${count} projet(s)`);
   await page.goto('/projets?q=epicerie');
   await expect(page.getByTestId('project-count')).toHaveText('1 projet(s)');
   await expect(page.getByRole('link', { name: 'Épicerie multiservice' })).toBeVisible();

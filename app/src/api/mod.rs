@@ -2,6 +2,7 @@
 //! thin — session → policy → service → DTO — and has a fixed endpoint under
 //! `/api/` so permissions can be tested by URL.
 pub mod auth;
+pub mod dashboard;
 pub mod funding;
 pub mod projects;
 pub mod references;

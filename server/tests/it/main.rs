@@ -3,6 +3,7 @@
 mod support;
 
 mod auth;
+mod dashboard;
 mod demo;
 mod funding;
 mod health;
