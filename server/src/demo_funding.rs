@@ -22,6 +22,8 @@ struct Plan<'a> {
     project_id: i64,
     today: NaiveDate,
     now: DateTime<Utc>,
+    /// The catalogue, read once per plan.
+    funders: Vec<app::models::FunderView>,
 }
 
 impl Plan<'_> {
@@ -32,8 +34,8 @@ impl Plan<'_> {
         cents: i64,
         deadline: Option<NaiveDate>,
     ) -> Result<(i64, i32), AppError> {
-        let funders = funding::all_funders(self.db).await?;
-        let funder_id = funders
+        let funder_id = self
+            .funders
             .iter()
             .find(|f| f.code == funder)
             .ok_or(AppError::Internal)?
@@ -104,6 +106,7 @@ pub async fn seed_plan(
         project_id,
         today,
         now,
+        funders: funding::all_funders(db).await?,
     };
     let pct = |p: i64| cost * p / 100;
     let breaks = index == BREAKS_RULE || index == DEROGATION;

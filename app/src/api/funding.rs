@@ -12,10 +12,7 @@ use crate::{
 };
 
 #[cfg(feature = "ssr")]
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
+use super::today;
 #[server(endpoint = "funding/plan")]
 pub async fn get_funding_plan(project_id: i64) -> Result<FundingPlan, AppError> {
     auth::respond(

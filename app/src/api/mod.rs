@@ -7,3 +7,10 @@ pub mod funding;
 pub mod projects;
 pub mod references;
 pub mod users;
+
+/// The server's today (UTC): the date rules are checked against. The
+/// browser never reads its own clock for a rule.
+#[cfg(feature = "ssr")]
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}

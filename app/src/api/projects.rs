@@ -20,10 +20,7 @@ use crate::{
 };
 
 #[cfg(feature = "ssr")]
-fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
+use super::today;
 /// The filtered project list.
 #[server(endpoint = "projects/list")]
 pub async fn list_projects(filter: ProjectFilter) -> Result<ProjectPage, AppError> {
@@ -281,10 +278,7 @@ pub async fn add_note(project_id: i64, form: NoteForm) -> Result<i64, AppError> 
                     AppError::validation("note_date", rust_i18n::t!("project.invalid_date"))
                 })?,
             };
-            let shareable = form
-                .shareable
-                .as_deref()
-                .is_some_and(|v| matches!(v, "on" | "true" | "1"));
+            let shareable = crate::models::checkbox(&form.shareable);
             journal::add_note(
                 &auth::state()?.db,
                 &actor,

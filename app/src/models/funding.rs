@@ -8,6 +8,7 @@ use crate::domain::funding::{
 };
 use crate::domain::{OwnerKind, parse_euros, parse_percent};
 use crate::error::{AppError, FieldErrors};
+use crate::models::checkbox;
 use crate::models::project::optional_date;
 
 /// A funder of the catalogue.
@@ -143,11 +144,6 @@ impl FundingLineInput {
     }
 }
 
-fn checked(v: &Option<String>) -> bool {
-    v.as_deref()
-        .is_some_and(|v| matches!(v, "on" | "true" | "1"))
-}
-
 fn optional_amount(errors: &mut FieldErrors, field: &str, text: &str) -> Option<i64> {
     match text.trim() {
         "" => None,
@@ -215,8 +211,8 @@ impl FundingLineForm {
             eligible_base_cents: eligible_base,
             rate_basis_points: rate,
             application_deadline,
-            start_extended: checked(&self.start_extended),
-            completion_extended: checked(&self.completion_extended),
+            start_extended: checkbox(&self.start_extended),
+            completion_extended: checkbox(&self.completion_extended),
             notes,
         };
         if errors.is_empty() {
@@ -361,7 +357,7 @@ impl FunderForm {
             code,
             name,
             category: category.unwrap_or(FunderCategory::Public),
-            active: checked(&self.active),
+            active: checkbox(&self.active),
         })
     }
 }

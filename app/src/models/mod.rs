@@ -7,6 +7,14 @@ pub mod reference;
 pub mod user;
 
 pub use dashboard::*;
+/// Whether an HTML checkbox was ticked: browsers send "on", other clients
+/// may send "true" or "1"; an unticked box sends nothing.
+pub fn checkbox(value: &Option<String>) -> bool {
+    value
+        .as_deref()
+        .is_some_and(|v| matches!(v, "on" | "true" | "1"))
+}
+
 pub use funding::*;
 pub use project::*;
 pub use reference::*;

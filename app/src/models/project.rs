@@ -359,10 +359,7 @@ impl MilestoneForm {
                 due_date,
                 done_date,
                 note: self.note.trim().to_owned(),
-                shareable: self
-                    .shareable
-                    .as_deref()
-                    .is_some_and(|v| matches!(v, "on" | "true" | "1")),
+                shareable: crate::models::checkbox(&self.shareable),
             }),
             _ => Err(AppError::Validation(errors)),
         }

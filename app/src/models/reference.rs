@@ -84,10 +84,7 @@ impl ReferenceForm {
         Ok(ReferenceEntry {
             code,
             label,
-            active: self
-                .active
-                .as_deref()
-                .is_some_and(|v| matches!(v, "on" | "true" | "1")),
+            active: crate::models::checkbox(&self.active),
         })
     }
 }
