@@ -8,3 +8,5 @@ cd "$ROOT"
 ensure_reference_data
 say "Recherche de communes (liste officielle complète)"
 cargo bench -p server --bench communes --profile server-release
+say "Tableau de bord, liste et fiche projet à 1 000 et 100 000 projets (BENCH_SIZES pour changer)"
+cargo bench -p server --bench dashboard --profile server-release

@@ -21,16 +21,19 @@ pub enum Action {
     EditProjects,
     /// Edit the reference lists (programmes).
     ManageReferenceLists,
+    /// Read the portfolio dashboard and export it.
+    ViewDashboard,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::ViewOwnHome,
         Action::ViewTeam,
         Action::ManageUsers,
         Action::ViewProjects,
         Action::EditProjects,
         Action::ManageReferenceLists,
+        Action::ViewDashboard,
     ];
 }
 
@@ -45,6 +48,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         // Heads write too (a committee decision, a note); partners never write.
         Action::EditProjects => role.is_staff(),
         Action::ManageReferenceLists => role == Role::Admin,
+        // The dashboard of the whole portfolio, for every staff member: it
+        // only adds up what the project list already shows them.
+        Action::ViewDashboard => role.is_staff(),
     }
 }
 
@@ -92,6 +98,10 @@ mod tests {
             (Partner, ViewOwnHome, true),
             (Partner, ViewTeam, false),
             (Partner, ManageUsers, false),
+            (Admin, ViewDashboard, true),
+            (Head, ViewDashboard, true),
+            (Officer, ViewDashboard, true),
+            (Partner, ViewDashboard, false),
         ];
         assert_eq!(expected.len(), Role::ALL.len() * Action::ALL.len());
         for (role, action, allowed) in expected {

@@ -95,9 +95,10 @@ test('the project list filters from the URL and searches without accents', async
   await expect(page.getByTestId('home-title')).toHaveText('Portefeuille');
   // The head's funnel: a count leads to the list of exactly those projects.
   const funding = page.getByTestId('funnel').locator('tr[data-stage="funding"]');
-  const count = (await funding.getByRole('link').textContent())?.trim() ?? '';
+  const link = funding.locator('td[data-col="projects"] a');
+  const count = (await link.textContent())?.trim() ?? '';
   expect(Number(count)).toBeGreaterThan(0);
-  await funding.getByRole('link').click();
+  await link.click();
   await expect(page).toHaveURL(/\/projets\?etape=funding/);
   await expect(page.getByTestId('project-count')).toHaveText(`${count} projet(s)`);
   await page.goto('/projets?q=epicerie');

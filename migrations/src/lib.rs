@@ -9,6 +9,7 @@ mod m20261128_000002_create_sessions;
 mod m20261128_000003_create_territories;
 mod m20261128_000004_create_projects;
 mod m20261128_000005_create_funding;
+mod m20261129_000006_add_plan_figures;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_create_territories::Migration),
             Box::new(m20261128_000004_create_projects::Migration),
             Box::new(m20261128_000005_create_funding::Migration),
+            Box::new(m20261129_000006_add_plan_figures::Migration),
         ]
     }
 }

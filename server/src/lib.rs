@@ -1,7 +1,9 @@
 //! The HTTP side of Maillage: the axum router around the Leptos app, its
 //! middleware, and the command-line operations of the `maillage` binary.
+pub mod dashboard_export;
 pub mod demo;
 pub mod demo_funding;
+pub mod demo_scale;
 pub mod health;
 pub mod middleware;
 pub mod router;

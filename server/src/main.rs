@@ -46,6 +46,10 @@ enum Command {
     Demo {
         #[arg(long, env = "REF_DATA_DIR")]
         ref_data: Option<std::path::PathBuf>,
+        /// Also generate this many extra projects (ten milestones and three
+        /// funding lines each) by bulk inserts, for benchmarks.
+        #[arg(long)]
+        scale: Option<usize>,
     },
     /// Reference data (territories).
     Ref {
@@ -146,7 +150,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Demo { ref_data } => {
+        Command::Demo { ref_data, scale } => {
             if territories::commune_count(&conn).await.map_err(describe)? == 0 {
                 let dir = ref_data.ok_or(
                     "le référentiel des communes est vide : indiquez --ref-data (ou REF_DATA_DIR), le dossier data/ \
@@ -162,6 +166,20 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!(
                 "Données de démonstration chargées ({created} compte(s), {projects} projet(s) créés)."
             );
+            if let Some(n) = scale {
+                let started = std::time::Instant::now();
+                let r = server::demo_scale::generate(&conn, n, chrono::Utc::now().date_naive())
+                    .await
+                    .map_err(describe)?;
+                println!(
+                    "Portefeuille généré en {:.1} s : {} projets, {} jalons, {} lignes de financement, {} événements.",
+                    started.elapsed().as_secs_f64(),
+                    r.projects,
+                    r.milestones,
+                    r.funding_lines,
+                    r.events
+                );
+            }
             print_demo_logins();
             Ok(())
         }

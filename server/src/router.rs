@@ -9,6 +9,7 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite, cookie::time
 use app::server::{AppState, session_store::SeaOrmStore};
 use app::{App, shell};
 
+use crate::dashboard_export::{export_csv, export_xlsx};
 use crate::health::healthz;
 use crate::middleware::{
     auth_gate::auth_gate, bad_request::bad_request_status, origin_guard::origin_guard,
@@ -33,6 +34,8 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/tableau-de-bord/export.xlsx", get(export_xlsx))
+        .route("/tableau-de-bord/export.csv", get(export_csv))
         .leptos_routes_with_context(
             &state,
             routes,

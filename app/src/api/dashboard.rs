@@ -1,18 +1,30 @@
-//! The portfolio dashboard (heads; every staff member may read it, like the
-//! project list it links to).
+//! The portfolio dashboard. Every staff member may read it (heads, admins
+//! and officers alike, like the project list its numbers link to: a
+//! structure's officers see all its projects); partners never.
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::models::PortfolioSummary;
+use crate::models::{Dashboard, DashboardChoices, DashboardFilter};
 #[cfg(feature = "ssr")]
 use crate::{policy::Action, server::auth, server::services::dashboard};
 
-#[server(endpoint = "dashboard/summary")]
-pub async fn get_portfolio_summary() -> Result<PortfolioSummary, AppError> {
+#[server(endpoint = "dashboard/view")]
+pub async fn get_dashboard(filter: DashboardFilter) -> Result<Dashboard, AppError> {
     auth::respond(
         async {
-            auth::require(Action::ViewProjects)?;
-            dashboard::summary(&auth::state()?.db).await
+            auth::require(Action::ViewDashboard)?;
+            dashboard::dashboard(&auth::state()?.db, &filter, crate::api::today()).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "dashboard/choices")]
+pub async fn get_dashboard_choices() -> Result<DashboardChoices, AppError> {
+    auth::respond(
+        async {
+            auth::require(Action::ViewDashboard)?;
+            dashboard::choices(&auth::state()?.db).await
         }
         .await,
     )

@@ -11,6 +11,6 @@ pub mod users;
 /// The server's today (UTC): the date rules are checked against. The
 /// browser never reads its own clock for a rule.
 #[cfg(feature = "ssr")]
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }

@@ -27,7 +27,7 @@ pub async fn list_projects(filter: ProjectFilter) -> Result<ProjectPage, AppErro
     auth::respond(
         async {
             auth::require(Action::ViewProjects)?;
-            projects::list(&auth::state()?.db, &filter).await
+            projects::list(&auth::state()?.db, &filter, crate::api::today()).await
         }
         .await,
     )

@@ -15,6 +15,20 @@ pub fn checkbox(value: &Option<String>) -> bool {
         .is_some_and(|v| matches!(v, "on" | "true" | "1"))
 }
 
+/// `k=v&k=v`, percent-encoded, in the given order.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 pub use funding::*;
 pub use project::*;
 pub use reference::*;

@@ -43,6 +43,8 @@ pub struct ProjectPage {
 }
 
 /// The project list's filters, sort and page; all optional, all in the URL.
+/// The dashboard links each of its numbers to the list with the filter
+/// that selects exactly the projects behind it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProjectFilter {
@@ -55,11 +57,96 @@ pub struct ProjectFilter {
     pub departement: Option<String>,
     pub programme: Option<String>,
     pub theme: Option<String>,
-    /// Only projects with an event on or after this day.
+    /// Only projects with an event on or after this day; also the start of
+    /// the window of `entered`, `left` and `event`.
     pub since: Option<NaiveDate>,
+    /// Only active projects (neither completed nor abandoned).
+    pub active: bool,
+    /// Projects that entered this stage (since `since`).
+    pub entered: Option<String>,
+    /// Projects that left this stage (since `since`).
+    pub left: Option<String>,
+    /// Projects with this kind of event (since `since`): `created`,
+    /// `stage_changed`, `granted`, `refused`.
+    pub event: Option<String>,
+    /// Projects needing attention for this reason (`AttentionKind`).
+    pub attention: Option<String>,
+    /// Projects with a funding line from this funder.
+    pub funder: Option<i64>,
+    /// Projects with a deadline within this many days from today.
+    pub due_within: Option<i64>,
     /// `title`, `recent` (default), `stage`, `cost`.
     pub sort: Option<String>,
     pub page: Option<u64>,
+}
+
+impl ProjectFilter {
+    /// The filter from URL parameters (French names); bad values are
+    /// ignored, as a hand-edited URL should not break the page.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        let text = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        ProjectFilter {
+            q: text("q"),
+            stage: text("etape"),
+            health: text("sante"),
+            officer: text("charge").and_then(|v| v.parse().ok()),
+            commune: text("commune"),
+            epci: text("epci"),
+            departement: text("departement"),
+            programme: text("programme"),
+            theme: text("theme"),
+            since: text("depuis").and_then(|v| v.parse().ok()),
+            active: text("actifs").is_some_and(|v| v == "1"),
+            entered: text("entre"),
+            left: text("sorti"),
+            event: text("evenement"),
+            attention: text("vigilance"),
+            funder: text("financeur").and_then(|v| v.parse().ok()),
+            due_within: text("echeance").and_then(|v| v.parse().ok()),
+            sort: text("tri"),
+            page: text("page").and_then(|v| v.parse().ok()),
+        }
+    }
+
+    /// The URL parameters of this filter (the inverse of `from_params`).
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        let mut pairs: Vec<(&'static str, String)> = Vec::new();
+        let mut push = |k: &'static str, v: Option<String>| {
+            if let Some(v) = v {
+                pairs.push((k, v));
+            }
+        };
+        push("q", self.q.clone());
+        push("etape", self.stage.clone());
+        push("sante", self.health.clone());
+        push("charge", self.officer.map(|v| v.to_string()));
+        push("commune", self.commune.clone());
+        push("epci", self.epci.clone());
+        push("departement", self.departement.clone());
+        push("programme", self.programme.clone());
+        push("theme", self.theme.clone());
+        push("depuis", self.since.map(|d| d.to_string()));
+        push("actifs", self.active.then(|| "1".to_owned()));
+        push("entre", self.entered.clone());
+        push("sorti", self.left.clone());
+        push("evenement", self.event.clone());
+        push("vigilance", self.attention.clone());
+        push("financeur", self.funder.map(|v| v.to_string()));
+        push("echeance", self.due_within.map(|v| v.to_string()));
+        push("tri", self.sort.clone());
+        push("page", self.page.map(|v| v.to_string()));
+        pairs
+    }
+
+    /// `/projets?…`: the list showing exactly this filter.
+    pub fn href(&self) -> String {
+        let query = crate::models::query_string(&self.params());
+        if query.is_empty() {
+            "/projets".to_owned()
+        } else {
+            format!("/projets?{query}")
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -37,9 +37,14 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
-/// Applies the pending migrations.
+/// Applies the pending migrations, then recomputes the figures that code
+/// keeps on rows (`plan_figures`) where they predate the current rules.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    crate::server::services::plan_figures::refresh_outdated(db)
+        .await
+        .map_err(|e| DbErr::Custom(format!("plan figures: {e}")))?;
+    Ok(())
 }
 
 /// The file path of an SQLite URL, if it names a file.

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod entities;
+pub mod export;
 pub mod passwords;
 pub mod services;
 pub mod session_store;

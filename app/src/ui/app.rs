@@ -9,6 +9,7 @@ use rust_i18n::t;
 
 use super::components::layout::Layout;
 use super::pages::{
+    dashboard::DashboardPage,
     funders::FundersPage,
     home::HomePage,
     login::LoginPage,
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("connexion") view=LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("equipe") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/projets") view=ProjectListPage ssr=SsrMode::Async />
+                    <Route path=path!("/tableau-de-bord") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/programmes") view=ProgrammesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/thematiques") view=ThemesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/financeurs") view=FundersPage ssr=SsrMode::Async />

@@ -1,64 +1,223 @@
-//! The portfolio figures, asserted exactly on a small known portfolio, and
-//! each funnel count equal to the project list it links to.
-use app::domain::Stage;
-use app::models::{PortfolioSummary, ProjectPage};
+//! The dashboard on a small portfolio with known figures: every number
+//! asserted exactly, every number's link giving the same count in the
+//! project list, the filters, the exports (reopened with calamine) and who
+//! may see it.
+use std::io::Cursor;
+
+use app::domain::{Role, Stage};
+use app::models::{Dashboard, ProjectFilter, ProjectPage};
+use app::server::entities::projects::{event, project};
+use calamine::{Data, Reader, Xlsx};
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::both_backends;
-use crate::projects::{create, post, signed_in};
-use crate::support::Backend;
+use crate::projects::{Form, create, post, signed_in};
+use crate::support::{Backend, PASSWORD, client, create_user, login};
 
-async fn the_funnel_and_the_money_add_up(backend: Backend) {
-    let (test_db, app, http, _) = signed_in(backend).await;
-    let stage = |id: i64, version: i32, to: &str, reason: Option<&str>| {
-        let mut form = vec![
+/// The filter as the server function's form fields (`filter[stage]=…`).
+fn filter_form(f: &ProjectFilter) -> Vec<(String, String)> {
+    let value = serde_json::to_value(f).expect("json");
+    value
+        .as_object()
+        .expect("object")
+        .iter()
+        .filter_map(|(k, v)| {
+            let v = match v {
+                serde_json::Value::Null => return None,
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some((format!("filter[{k}]"), v))
+        })
+        .collect()
+}
+
+async fn list_total(
+    http: &reqwest::Client,
+    app: &crate::support::TestApp,
+    f: &ProjectFilter,
+) -> i64 {
+    let res = http
+        .post(app.url("/api/projects/list"))
+        .form(&filter_form(f))
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(res.status(), 200, "{f:?}");
+    let page: ProjectPage = res.json().await.expect("page");
+    i64::try_from(page.total).expect("total")
+}
+
+async fn dashboard(
+    http: &reqwest::Client,
+    app: &crate::support::TestApp,
+    extra: &[(&str, &str)],
+) -> Dashboard {
+    let mut form: Vec<(String, String)> = Vec::new();
+    for (k, v) in extra {
+        form.push((format!("filter[{k}]"), (*v).to_owned()));
+    }
+    // An empty form still decodes as the default filter.
+    if form.is_empty() {
+        form.push(("filter[stage]".into(), String::new()));
+    }
+    let res = http
+        .post(app.url("/api/dashboard/view"))
+        .form(&form)
+        .send()
+        .await
+        .expect("dashboard");
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("dashboard json")
+}
+
+/// Every (number, link) pair of the dashboard.
+fn numbers(d: &Dashboard) -> Vec<(String, i64, ProjectFilter)> {
+    let mut out = Vec::new();
+    for r in &d.funnel {
+        out.push((format!("funnel {}", r.stage), r.projects, r.link.clone()));
+        out.push((
+            format!("entered {}", r.stage),
+            r.entered,
+            r.entered_link.clone(),
+        ));
+        out.push((format!("left {}", r.stage), r.left, r.left_link.clone()));
+    }
+    out.push(("money".into(), d.money.projects, d.money.link.clone()));
+    for r in d.by_funder.iter().chain(&d.by_programme) {
+        out.push((format!("money {}", r.label), r.projects, r.link.clone()));
+    }
+    for g in &d.attention {
+        out.push((
+            format!("attention {:?}", g.kind),
+            g.projects,
+            g.link.clone(),
+        ));
+    }
+    for w in &d.deadline_windows {
+        out.push((format!("window {}", w.days), w.projects, w.link.clone()));
+    }
+    for r in d.by_theme.iter().chain(&d.by_epci).chain(&d.by_officer) {
+        out.push((format!("breakdown {}", r.label), r.projects, r.link.clone()));
+    }
+    for c in &d.digest_counts {
+        out.push((format!("digest {:?}", c.kind), c.projects, c.link.clone()));
+    }
+    out
+}
+
+async fn every_number_matches_its_list(
+    http: &reqwest::Client,
+    app: &crate::support::TestApp,
+    d: &Dashboard,
+) {
+    for (what, n, link) in numbers(d) {
+        assert_eq!(list_total(http, app, &link).await, n, "{what}: {link:?}");
+    }
+}
+
+async fn ok(http: &reqwest::Client, app: &crate::support::TestApp, endpoint: &str, form: Form<'_>) {
+    let res = post(http, app, endpoint, &form).await;
+    let status = res.status();
+    assert_eq!(
+        status,
+        200,
+        "{endpoint}: {}",
+        res.text().await.unwrap_or_default()
+    );
+}
+
+async fn add_line(
+    http: &reqwest::Client,
+    app: &crate::support::TestApp,
+    project: i64,
+    funder: i64,
+    amount: &str,
+    deadline: Option<String>,
+) -> i64 {
+    let mut form: Form = vec![
+        ("project_id", project.to_string()),
+        ("form[funder_id]", funder.to_string()),
+        ("form[amount_requested]", amount.to_owned()),
+    ];
+    if let Some(d) = deadline {
+        form.push(("form[application_deadline]", d));
+    }
+    let res = post(http, app, "funding/lines/add", &form).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("line id")
+}
+
+async fn the_dashboard_adds_up(backend: Backend) {
+    let (test_db, app, http, officer) = signed_in(backend).await;
+    let today = Utc::now().date_naive();
+    let stage = |id: i64, version: i32, to: &str, reason: &str| -> Form {
+        vec![
             ("id", id.to_string()),
             ("version", version.to_string()),
             ("stage", to.to_owned()),
-        ];
-        if let Some(r) = reason {
-            form.push(("reason", r.to_owned()));
-        }
-        form
+            ("reason", reason.to_owned()),
+        ]
     };
+
+    // A: study, PVD, tourism, Saint-Flour; a milestone in 10 days and a
+    // Région application due in 45 days.
     let a = create(
         &http,
         &app,
-        "A",
+        "A – Halle gourmande",
         &["15187"],
-        &[("form[estimated_cost]", "100 000")],
+        &[
+            ("form[estimated_cost]", "100 000"),
+            ("form[programmes][0]", "pvd"),
+            ("form[themes][0]", "tourisme"),
+        ],
     )
     .await;
-    assert_eq!(
-        post(&http, &app, "projects/stage", &stage(a, 1, "study", None))
-            .await
-            .status(),
-        200
-    );
+    ok(&http, &app, "projects/stage", stage(a, 1, "study", "")).await;
+    // B: funding, CRTE, tourism, Saint-Étienne; a commune's plan breaking
+    // the 20 % rule, with a DETR grant whose works-start date is 20 days off.
     let b = create(
         &http,
         &app,
-        "B",
-        &["15187"],
-        &[("form[estimated_cost]", "200 000")],
+        "B – Voie verte",
+        &["42218"],
+        &[
+            ("form[estimated_cost]", "200 000"),
+            ("form[programmes][0]", "crte"),
+            ("form[themes][0]", "tourisme"),
+            ("form[owner_name]", "Commune de Saint-Étienne"),
+            ("form[owner_kind]", "commune"),
+        ],
     )
     .await;
-    for (v, s) in [(1, "study"), (2, "funding")] {
-        assert_eq!(
-            post(&http, &app, "projects/stage", &stage(b, v, s, None))
-                .await
-                .status(),
-            200
-        );
-    }
+    ok(&http, &app, "projects/stage", stage(b, 1, "study", "")).await;
+    ok(&http, &app, "projects/stage", stage(b, 2, "funding", "")).await;
+    // C: abandoned, with a DETR request (leaves the active figures).
     let c = create(
         &http,
         &app,
-        "C",
+        "C – Piscine",
         &["15187"],
         &[("form[estimated_cost]", "50 000")],
     )
     .await;
-    let d = create(&http, &app, "D", &["15187"], &[]).await;
+    // D: blocked, a milestone late since yesterday.
+    let d_id = create(&http, &app, "D – Tiers-lieu", &["15187"], &[]).await;
+    // E: stale (no event for 100 days), two communes of the same EPCI.
+    let e = create(
+        &http,
+        &app,
+        "E – Maison des services",
+        &["15187", "15142"],
+        &[
+            ("form[estimated_cost]", "30 000"),
+            ("form[programmes][0]", "pvd"),
+        ],
+    )
+    .await;
 
     let plan: app::models::FundingPlan = post(
         &http,
@@ -76,100 +235,501 @@ async fn the_funnel_and_the_money_add_up(backend: Backend) {
             .find(|f| f.code == code)
             .expect("funder")
             .id
-            .to_string()
     };
-    let add = |project: i64, funder: String, amount: &str| {
-        vec![
-            ("project_id", project.to_string()),
-            ("form[funder_id]", funder),
-            ("form[amount_requested]", amount.to_owned()),
-        ]
-    };
-    let mut ids = Vec::new();
-    for form in [
-        add(b, funder("detr"), "80 000"),
-        add(b, funder("region"), "50 000"),
-        add(b, funder("autofinancement"), "70 000"),
-        add(c, funder("detr"), "10 000"),
-    ] {
-        let res = post(&http, &app, "funding/lines/add", &form).await;
-        assert_eq!(res.status(), 200);
-        ids.push(res.json::<i64>().await.expect("id"));
-    }
-    let status = |line: i64, version: i32, to: &str| {
+    let (detr, region, own) = (funder("detr"), funder("region"), funder("autofinancement"));
+
+    let b_detr = add_line(&http, &app, b, detr, "80 000", None).await;
+    let b_region = add_line(&http, &app, b, region, "50 000", None).await;
+    add_line(&http, &app, b, own, "10 000", None).await;
+    add_line(
+        &http,
+        &app,
+        a,
+        region,
+        "30 000",
+        Some((today + Duration::days(45)).to_string()),
+    )
+    .await;
+    let c_detr = add_line(&http, &app, c, detr, "10 000", None).await;
+    // Notified so that the works must start 20 days from now (two years on).
+    let notified = (today + Duration::days(20))
+        .checked_sub_months(chrono::Months::new(24))
+        .expect("date");
+    let status = |line: i64, version: i32, to: &str, date: String| -> Form {
         vec![
             ("line_id", line.to_string()),
             ("version", version.to_string()),
             ("form[status]", to.to_owned()),
+            ("form[date]", date),
         ]
     };
-    for form in [
-        status(ids[0], 1, "requested"),
-        status(ids[0], 2, "granted"),
-        status(ids[1], 1, "requested"),
-        status(ids[3], 1, "requested"),
-    ] {
-        assert_eq!(
-            post(&http, &app, "funding/lines/status", &form)
-                .await
-                .status(),
-            200
-        );
-    }
-    // C is abandoned: its money leaves the figures of active projects.
-    let res = post(
+    let filed = (notified - Duration::days(30)).to_string();
+    ok(
+        &http,
+        &app,
+        "funding/lines/status",
+        status(b_detr, 1, "requested", filed.clone()),
+    )
+    .await;
+    ok(
+        &http,
+        &app,
+        "funding/lines/status",
+        status(b_detr, 2, "granted", notified.to_string()),
+    )
+    .await;
+    ok(
+        &http,
+        &app,
+        "funding/lines/status",
+        status(b_region, 1, "requested", filed.clone()),
+    )
+    .await;
+    ok(
+        &http,
+        &app,
+        "funding/lines/status",
+        status(c_detr, 1, "requested", filed),
+    )
+    .await;
+    ok(
         &http,
         &app,
         "projects/stage",
-        &stage(c, 1, "abandoned", Some("Pas de maîtrise foncière")),
+        stage(c, 1, "abandoned", "Pas de maîtrise foncière"),
     )
     .await;
-    assert_eq!(res.status(), 200);
 
-    let s: PortfolioSummary = post(&http, &app, "dashboard/summary", &vec![])
+    let health: Form = vec![
+        ("id", d_id.to_string()),
+        ("version", "1".into()),
+        ("form[status]", "blocked".into()),
+        ("form[reason]", "Recours contre le permis".into()),
+    ];
+    ok(&http, &app, "projects/health", health).await;
+    let milestone = |project: i64, title: &str, due: String| -> Form {
+        vec![
+            ("project_id", project.to_string()),
+            ("form[kind]", "steering_committee".to_owned()),
+            ("form[title]", title.to_owned()),
+            ("form[due_date]", due),
+        ]
+    };
+    ok(
+        &http,
+        &app,
+        "milestones/add",
+        milestone(
+            d_id,
+            "COPIL de relance",
+            (today - Duration::days(1)).to_string(),
+        ),
+    )
+    .await;
+    ok(
+        &http,
+        &app,
+        "milestones/add",
+        milestone(
+            a,
+            "Comité technique",
+            (today + Duration::days(10)).to_string(),
+        ),
+    )
+    .await;
+    // E was created 100 days ago and nothing happened since.
+    let long_ago = Utc::now() - Duration::days(100);
+    project::Entity::update_many()
+        .col_expr(project::Column::LastEventAt, Expr::value(long_ago))
+        .col_expr(project::Column::CreatedAt, Expr::value(long_ago))
+        .filter(project::Column::Id.eq(e))
+        .exec(&app.db)
         .await
-        .json()
+        .expect("age E");
+    event::Entity::update_many()
+        .col_expr(event::Column::At, Expr::value(long_ago))
+        .filter(event::Column::ProjectId.eq(e))
+        .exec(&app.db)
         .await
-        .expect("summary");
-    let counts: Vec<(Stage, i64, i64)> = s
+        .expect("age E's events");
+
+    let d = dashboard(&http, &app, &[]).await;
+    assert_eq!(d.as_of, today);
+    assert_eq!(d.since, today - Duration::days(30));
+
+    // Funnel: count, cost, entered and left since D.
+    let funnel: Vec<(Stage, i64, i64, i64, i64)> = d
         .funnel
         .iter()
-        .map(|r| (r.stage, r.projects, r.cost_cents))
+        .map(|r| (r.stage, r.projects, r.cost_cents, r.entered, r.left))
         .collect();
     assert_eq!(
-        counts,
+        funnel,
         [
-            (Stage::Emergence, 1, 0),
-            (Stage::Study, 1, 100_000_00),
-            (Stage::Funding, 1, 200_000_00),
-            (Stage::Delivery, 0, 0),
-            (Stage::Completed, 0, 0),
-            (Stage::Abandoned, 1, 50_000_00),
+            (Stage::Emergence, 2, 30_000_00, 4, 3),
+            (Stage::Study, 1, 100_000_00, 2, 1),
+            (Stage::Funding, 1, 200_000_00, 1, 0),
+            (Stage::Delivery, 0, 0, 0, 0),
+            (Stage::Completed, 0, 0, 0, 0),
+            (Stage::Abandoned, 1, 50_000_00, 1, 0),
         ]
     );
-    assert_eq!(s.money.cost, Some(300_000_00));
-    assert_eq!(s.money.requested, 130_000_00);
-    assert_eq!(s.money.granted, 80_000_00);
-    assert_eq!(s.money.paid, 0);
-    assert_eq!(s.money.planned, 200_000_00);
-    assert_eq!(s.money.still_to_find, Some(220_000_00));
 
-    // Each funnel count is the count of the list it links to.
-    for row in &s.funnel {
-        let page: ProjectPage = post(
-            &http,
-            &app,
-            "projects/list",
-            &vec![("filter[stage]", row.stage.as_str().to_owned())],
-        )
+    // Money of active projects (A, B, D, E).
+    let m = &d.money;
+    assert_eq!(
+        (m.projects, m.cost_cents, m.requested_cents, m.pending_cents),
+        (4, 330_000_00, 130_000_00, 50_000_00)
+    );
+    assert_eq!(
+        (m.granted_cents, m.paid_cents, m.to_find_cents),
+        (80_000_00, 0, 250_000_00)
+    );
+    let funders: Vec<(&str, i64, i64, i64, i64)> = d
+        .by_funder
+        .iter()
+        .map(|r| {
+            (
+                r.label.as_str(),
+                r.projects,
+                r.requested_cents,
+                r.pending_cents,
+                r.granted_cents,
+            )
+        })
+        .collect();
+    assert_eq!(
+        funders,
+        [
+            ("État – DETR", 1, 80_000_00, 0, 80_000_00),
+            ("Région", 2, 50_000_00, 50_000_00, 0),
+            ("Autofinancement du maître d’ouvrage", 1, 0, 0, 0),
+        ]
+    );
+    let programmes: Vec<(&str, i64, i64, i64, i64)> = d
+        .by_programme
+        .iter()
+        .map(|r| {
+            (
+                r.key.as_str(),
+                r.projects,
+                r.cost_cents,
+                r.granted_cents,
+                r.to_find_cents,
+            )
+        })
+        .collect();
+    assert_eq!(
+        programmes,
+        [
+            ("pvd", 2, 130_000_00, 0, 130_000_00),
+            ("crte", 1, 200_000_00, 80_000_00, 120_000_00),
+        ]
+    );
+
+    // Attention.
+    let attention: Vec<(&str, i64, Vec<&str>)> = d
+        .attention
+        .iter()
+        .map(|g| {
+            (
+                g.kind.as_str(),
+                g.projects,
+                g.items.iter().map(|i| i.project_title.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        attention,
+        [
+            ("blocked", 1, vec!["D – Tiers-lieu"]),
+            ("paused", 0, vec![]),
+            ("late_milestones", 1, vec!["D – Tiers-lieu"]),
+            ("stale", 1, vec!["E – Maison des services"]),
+            ("rule_breach", 1, vec!["B – Voie verte"]),
+            ("detr_lapse", 1, vec!["B – Voie verte"]),
+        ]
+    );
+    let blocked = &d.attention[0].items[0];
+    assert_eq!(blocked.detail, "Recours contre le permis");
+    let late = &d.attention[2].items[0];
+    assert_eq!(
+        (late.detail.as_str(), late.date),
+        ("COPIL de relance", Some(today - Duration::days(1)))
+    );
+    assert_eq!(
+        d.attention[5].items[0].date,
+        Some(today + Duration::days(20))
+    );
+
+    // Deadlines: A's milestone (10 days), B's DETR start (20), A's Région
+    // application (45).
+    let windows: Vec<(i64, i64, i64)> = d
+        .deadline_windows
+        .iter()
+        .map(|w| (w.days, w.items, w.projects))
+        .collect();
+    assert_eq!(windows, [(30, 2, 2), (60, 3, 2), (90, 3, 2)]);
+    let items: Vec<(i64, &str, &str)> = d
+        .deadlines
+        .iter()
+        .map(|i| {
+            (
+                (i.date - today).num_days(),
+                i.kind.as_str(),
+                i.project_title.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            (10, "milestone", "A – Halle gourmande"),
+            (20, "detr_start", "B – Voie verte"),
+            (45, "application", "A – Halle gourmande"),
+        ]
+    );
+
+    // Breakdowns of active projects.
+    let rows = |rows: &[app::models::BreakdownRow]| -> Vec<(String, i64, i64)> {
+        rows.iter()
+            .map(|r| (r.key.clone(), r.projects, r.cost_cents))
+            .collect()
+    };
+    assert_eq!(rows(&d.by_theme), [("tourisme".to_owned(), 2, 300_000_00)]);
+    assert_eq!(
+        rows(&d.by_epci),
+        [
+            ("200066660".to_owned(), 3, 130_000_00),
+            ("244200770".to_owned(), 1, 200_000_00),
+        ]
+    );
+    assert_eq!(d.by_epci[0].label, "CC de Saint-Flour");
+    assert_eq!(rows(&d.by_officer), [(officer.to_string(), 4, 330_000_00)]);
+
+    // Since D: what the committee hears about.
+    let digest: Vec<(&str, i64)> = d
+        .digest_counts
+        .iter()
+        .map(|c| (c.kind.as_str(), c.projects))
+        .collect();
+    assert_eq!(
+        digest,
+        [
+            ("created", 4),
+            ("stage_changed", 3),
+            ("granted", 1),
+            ("refused", 0),
+            ("abandoned", 1)
+        ]
+    );
+    // Newest first: C abandoned, B's DETR granted, D and C created, B's
+    // moves and creation, A's (E's creation is older than D).
+    let kinds: Vec<(&str, &str)> = d
+        .digest
+        .iter()
+        .map(|i| {
+            (
+                i.kind.as_str(),
+                i.project_title.get(..1).unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("abandoned", "C"),
+            ("granted", "B"),
+            ("created", "D"),
+            ("created", "C"),
+            ("stage_changed", "B"),
+            ("stage_changed", "B"),
+            ("created", "B"),
+            ("stage_changed", "A"),
+            ("created", "A"),
+        ]
+    );
+    assert_eq!(d.digest[0].project_title, "C – Piscine");
+    assert_eq!(d.digest[0].from.as_deref(), Some("emergence"));
+
+    every_number_matches_its_list(&http, &app, &d).await;
+
+    // Filtered by programme: only A and E.
+    let pvd = dashboard(&http, &app, &[("programme", "pvd")]).await;
+    let counts: Vec<i64> = pvd.funnel.iter().map(|r| r.projects).collect();
+    assert_eq!(counts, [1, 1, 0, 0, 0, 0]);
+    assert_eq!(pvd.money.projects, 2);
+    assert_eq!(pvd.money.to_find_cents, 130_000_00);
+    assert_eq!(pvd.by_programme.len(), 1, "only the filter's programme");
+    assert_eq!(pvd.by_funder.len(), 1, "A's Région line");
+    assert_eq!(pvd.attention[3].projects, 1, "E is stale");
+    every_number_matches_its_list(&http, &app, &pvd).await;
+    // A later "since D" sees no movement.
+    let tomorrow = (today + Duration::days(1)).to_string();
+    let later = dashboard(&http, &app, &[("since", &tomorrow)]).await;
+    assert!(later.funnel.iter().all(|r| r.entered == 0 && r.left == 0));
+    assert!(later.digest.is_empty());
+    every_number_matches_its_list(&http, &app, &later).await;
+
+    // Exports: the Excel file reopened, cells of the right types.
+    let res = http
+        .get(app.url("/tableau-de-bord/export.xlsx?programme=crte"))
+        .send()
         .await
-        .json()
-        .await
-        .expect("list");
-        assert_eq!(page.total as i64, row.projects, "{}", row.stage);
+        .expect("xlsx");
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()[reqwest::header::CONTENT_DISPOSITION]
+            .to_str()
+            .expect("header")
+            .contains(".xlsx")
+    );
+    let bytes = res.bytes().await.expect("bytes");
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("workbook");
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Synthèse",
+            "Financeurs",
+            "Programmes",
+            "Vigilance",
+            "Échéances",
+            "Répartitions",
+            "Changements"
+        ]
+    );
+    let summary = book.worksheet_range("Synthèse").expect("summary");
+    assert_eq!(summary.get((0, 0)), Some(&Data::String("Étape".into())));
+    // Funding stage: B, 1 project, 200 000 €, as numbers.
+    assert_eq!(
+        summary.get((3, 0)),
+        Some(&Data::String("Montage financier".into()))
+    );
+    assert_eq!(summary.get((3, 1)), Some(&Data::Float(1.0)));
+    assert_eq!(summary.get((3, 2)), Some(&Data::Float(200_000.0)));
+    let as_of = summary
+        .rows()
+        .find(|r| r.first() == Some(&Data::String("Situation au".into())))
+        .expect("as-of row");
+    match &as_of[1] {
+        Data::DateTime(dt) => {
+            // Excel's serial day: days since 1899-12-30.
+            let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("epoch");
+            assert!(dt.is_datetime(), "a real date cell");
+            assert_eq!(dt.as_f64(), (today - epoch).num_days() as f64);
+        }
+        other => panic!("expected a date cell, got {other:?}"),
     }
-    let _ = d;
+    let funders = book.worksheet_range("Financeurs").expect("funders");
+    let detr_row = funders
+        .rows()
+        .find(|r| r.first() == Some(&Data::String("État – DETR".into())))
+        .expect("DETR row");
+    assert_eq!(detr_row[1], Data::Float(1.0));
+    assert_eq!(detr_row[5], Data::Float(80_000.0), "granted, in euros");
+
+    let res = http
+        .get(app.url("/tableau-de-bord/export.csv"))
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.expect("csv text");
+    assert!(text.starts_with("Section;Ligne;Mesure;Valeur"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l == "Financeurs;État – DETR;Acquis (accordé);80000.00"),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l == "Synthèse;Études;Projets;1"),
+        "{text}"
+    );
+
+    // Heads see the same; partners never; anonymous visitors sign in first.
+    create_user(&app.db, "cheffe@cc-exemple.fr", Role::Head).await;
+    let head = client();
+    assert_eq!(
+        login(&head, &app, "cheffe@cc-exemple.fr", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(dashboard(&head, &app, &[]).await.money, d.money);
+    create_user(&app.db, "partenaire@region.fr", Role::Partner).await;
+    let partner = client();
+    assert_eq!(
+        login(&partner, &app, "partenaire@region.fr", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let res = partner
+        .post(app.url("/api/dashboard/view"))
+        .form(&[("filter[stage]", "")])
+        .send()
+        .await
+        .expect("partner");
+    assert_eq!(res.status(), 403);
+    for path in [
+        "/tableau-de-bord/export.xlsx",
+        "/tableau-de-bord/export.csv",
+    ] {
+        let res = partner
+            .get(app.url(path))
+            .send()
+            .await
+            .expect("partner export");
+        assert_eq!(res.status(), 403, "{path}");
+        let res = client().get(app.url(path)).send().await.expect("anonymous");
+        assert_eq!(res.status(), 303, "{path}");
+    }
+
     app.stop().await;
     test_db.drop().await;
 }
-both_backends!(the_funnel_and_the_money_add_up);
+both_backends!(the_dashboard_adds_up);
+
+/// Figures kept on project rows are recomputed when a migration or a rule
+/// change leaves them stale (`figures_version` below the code's).
+async fn stale_figures_are_recomputed(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let id = create(
+        &http,
+        &app,
+        "Projet",
+        &["15187"],
+        &[("form[estimated_cost]", "40 000")],
+    )
+    .await;
+    let row = project::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("row")
+        .expect("exists");
+    assert_eq!(row.plan_to_find_cents, 40_000_00, "written at creation");
+    project::Entity::update_many()
+        .col_expr(project::Column::PlanToFindCents, Expr::value(0_i64))
+        .col_expr(project::Column::FiguresVersion, Expr::value(0))
+        .filter(project::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .expect("make stale");
+    let n = app::server::services::plan_figures::refresh_outdated(&app.db)
+        .await
+        .expect("refresh");
+    assert_eq!(n, 1);
+    let row = project::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("row")
+        .expect("exists");
+    assert_eq!(row.plan_to_find_cents, 40_000_00);
+    assert_eq!(
+        row.figures_version,
+        app::server::services::plan_figures::FIGURES_VERSION
+    );
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(stale_figures_are_recomputed);

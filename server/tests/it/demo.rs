@@ -28,7 +28,7 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
         0
     );
 
-    let all = projects::list(&db, &ProjectFilter::default())
+    let all = projects::list(&db, &ProjectFilter::default(), today)
         .await
         .expect("list");
     assert_eq!(all.total, 40);
@@ -44,7 +44,10 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
             stage: Some(stage.into()),
             ..Default::default()
         };
-        let n = projects::list(&db, &filter).await.expect("list").total;
+        let n = projects::list(&db, &filter, today)
+            .await
+            .expect("list")
+            .total;
         assert!(n > 0, "no demo project at stage {stage}");
     }
     let epci = ProjectFilter {
@@ -52,7 +55,7 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
         ..Default::default()
     };
     assert_eq!(
-        projects::list(&db, &epci).await.expect("list").total,
+        projects::list(&db, &epci, today).await.expect("list").total,
         40,
         "all in the CC de Saint-Flour"
     );
@@ -67,7 +70,12 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
             page: Some(page),
             ..Default::default()
         };
-        items.extend(projects::list(&db, &filter).await.expect("list").items);
+        items.extend(
+            projects::list(&db, &filter, today)
+                .await
+                .expect("list")
+                .items,
+        );
     }
     assert_eq!(items.len(), 40);
     let mut verdicts = Vec::new();

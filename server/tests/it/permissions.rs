@@ -68,7 +68,8 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/funding/lines/delete"
         | "/api/funding/lines/status"
         | "/api/funding/derogation"
-        | "/api/dashboard/summary" => role.is_staff(),
+        | "/api/dashboard/view"
+        | "/api/dashboard/choices" => role.is_staff(),
         other => panic!("no policy expectation for server function {other}: add it to this matrix"),
     }
 }
@@ -79,6 +80,7 @@ fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
     let pairs: &[(&str, &str)] = match function {
         "/api/users/create" => return new_user_form(tag),
         "/api/projects/list" => &[("filter[page]", "1")],
+        "/api/dashboard/view" => &[("filter[since]", "2026-01-01")],
         "/api/projects/get" => &[("id", "1")],
         "/api/projects/create" => &[
             ("form[title]", "Projet test"),

@@ -21,6 +21,46 @@ pub fn detr_completion_deadline(works_start: NaiveDate, extended: bool) -> Naive
     plus_years(works_start, if extended { 6 } else { 4 })
 }
 
+/// The DETR date that comes next on a granted line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum DetrDue {
+    /// Works must start by then or the grant lapses.
+    Start,
+    /// Works must be completed by then.
+    Completion,
+}
+
+impl DetrDue {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DetrDue::Start => "detr_start",
+            DetrDue::Completion => "detr_completion",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "detr_start" => Some(DetrDue::Start),
+            "detr_completion" => Some(DetrDue::Completion),
+            _ => None,
+        }
+    }
+}
+
+/// What a granted DETR line must do next, and by when: start works (until
+/// they have started), then complete them (until the balance is paid).
+pub fn detr_next_due(
+    start_by: NaiveDate,
+    complete_by: Option<NaiveDate>,
+    balance_paid: bool,
+) -> Option<(DetrDue, NaiveDate)> {
+    match complete_by {
+        None => Some((DetrDue::Start, start_by)),
+        Some(end) if !balance_paid => Some((DetrDue::Completion, end)),
+        Some(_) => None,
+    }
+}
+
 /// A LEADER application must be filed before works start: it is too late
 /// when filed after the recorded start (strictly), or not yet filed once
 /// works have started.
@@ -38,6 +78,24 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn detr_next_due_follows_the_works() {
+        let start = d("2028-03-15");
+        let end = d("2031-05-01");
+        assert_eq!(
+            detr_next_due(start, None, false),
+            Some((DetrDue::Start, start))
+        );
+        assert_eq!(
+            detr_next_due(start, Some(end), false),
+            Some((DetrDue::Completion, end))
+        );
+        assert_eq!(detr_next_due(start, Some(end), true), None);
+        for due in [DetrDue::Start, DetrDue::Completion] {
+            assert_eq!(DetrDue::parse(due.as_str()), Some(due));
+        }
     }
 
     #[test]

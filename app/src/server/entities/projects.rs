@@ -30,6 +30,17 @@ pub mod project {
         /// A derogation to the 20 % self-funding rule: kind and reason.
         pub derogation_kind: Option<String>,
         pub derogation_reason: Option<String>,
+        /// The plan's figures for the dashboard (m…0006), rewritten with
+        /// every change that moves them (`services::plan_figures`).
+        pub plan_requested_cents: i64,
+        pub plan_pending_cents: i64,
+        pub plan_granted_cents: i64,
+        pub plan_paid_cents: i64,
+        pub plan_to_find_cents: i64,
+        pub rule_breach: bool,
+        pub detr_due: Option<Date>,
+        pub detr_due_kind: Option<String>,
+        pub figures_version: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -191,6 +202,10 @@ pub mod event {
         pub kind: String,
         /// JSON: what changed (before/after values).
         pub data: String,
+        /// For a state change (stage, funding status): the codes before
+        /// and after, as columns for the dashboard (m…0006).
+        pub state_from: Option<String>,
+        pub state_to: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

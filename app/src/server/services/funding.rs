@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 
 use crate::domain::funding::{
     Derogation, DerogationKind, FunderCategory, FundingStatus, LineAmounts, PlanLine,
-    check_self_funding, check_status_move, detr_completion_deadline, detr_start_deadline,
-    leader_too_late, totals,
+    check_self_funding, check_status_move, detr_completion_deadline, detr_next_due,
+    detr_start_deadline, leader_too_late, totals,
 };
 use crate::domain::{MilestoneKind, OwnerKind, Stage};
 use crate::error::AppError;
@@ -25,6 +25,7 @@ use crate::models::{
 };
 use crate::server::entities::funding::{funder, funding_line};
 use crate::server::entities::projects::{milestone, project};
+use crate::server::services::plan_figures;
 use crate::server::services::projects::{bump_version, load_for_write};
 use crate::server::services::timeline::{project_exists, record};
 
@@ -320,6 +321,7 @@ pub async fn add_line(
     .await?;
     data["line_id"] = json!(row.id);
     record(&txn, project_id, actor, "funding_line_added", data, now).await?;
+    plan_figures::refresh(&txn, project_id).await?;
     txn.commit().await?;
     Ok(row.id)
 }
@@ -448,6 +450,7 @@ pub async fn update_line(
     active.update(&txn).await?;
     let data = json!({ "line_id": line_id, "funder": f.name, "changes": changes });
     record(&txn, project_id, actor, "funding_line_updated", data, now).await?;
+    plan_figures::refresh(&txn, project_id).await?;
     txn.commit().await?;
     Ok(project_id)
 }
@@ -503,6 +506,7 @@ pub async fn delete_line(
         return Err(AppError::Conflict(t("funding.conflict")));
     }
     record(&txn, project_id, actor, "funding_line_deleted", data, now).await?;
+    plan_figures::refresh(&txn, project_id).await?;
     txn.commit().await?;
     Ok(project_id)
 }
@@ -620,6 +624,7 @@ pub async fn move_status(
         "backward": backward,
     });
     record(&txn, project_id, actor, "funding_status_changed", data, now).await?;
+    plan_figures::refresh(&txn, project_id).await?;
     txn.commit().await?;
     Ok(project_id)
 }
@@ -664,6 +669,7 @@ pub async fn set_derogation(
         ),
     };
     record(&txn, project_id, actor, kind, data, now).await?;
+    plan_figures::refresh(&txn, project_id).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -715,12 +721,13 @@ pub async fn deadlines(
         }
         if f.code == "detr"
             && let Some(d) = detr_deadlines(&row, status, starts.get(&row.project_id).copied())
+            && let Some((due, date)) = detr_next_due(
+                d.start_by,
+                d.complete_by,
+                status == FundingStatus::BalancePaid,
+            )
         {
-            match d.complete_by {
-                None => push("detr_start", d.start_by),
-                Some(end) if status != FundingStatus::BalancePaid => push("detr_completion", end),
-                Some(_) => {}
-            }
+            push(due.as_str(), date);
         }
     }
     out.sort_by(|a, b| a.date.cmp(&b.date).then(a.project_id.cmp(&b.project_id)));

@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::error::AppError;
 use crate::models::{CurrentUser, MilestoneInput};
 use crate::server::entities::projects::{milestone, note};
+use crate::server::services::plan_figures;
 use crate::server::services::timeline::{project_exists, record};
 
 pub async fn add_milestone(
@@ -36,6 +37,7 @@ pub async fn add_milestone(
     .await?;
     let data = json!({ "milestone_id": row.id, "kind": input.kind, "title": input.title, "due_date": input.due_date });
     record(&txn, project_id, actor, "milestone_added", data, now).await?;
+    plan_figures::refresh(&txn, project_id).await?;
     txn.commit().await?;
     Ok(row.id)
 }
@@ -81,6 +83,7 @@ pub async fn update_milestone(
     active.updated_at = Set(now);
     active.update(&txn).await?;
     record(&txn, project_id, actor, "milestone_updated", data, now).await?;
+    plan_figures::refresh(&txn, project_id).await?;
     txn.commit().await?;
     Ok(project_id)
 }
@@ -109,6 +112,7 @@ pub async fn delete_milestone(
     });
     row.delete(&txn).await?;
     record(&txn, project_id, actor, "milestone_deleted", data, now).await?;
+    plan_figures::refresh(&txn, project_id).await?;
     txn.commit().await?;
     Ok(project_id)
 }
@@ -141,6 +145,7 @@ pub async fn set_milestone_done(
         "milestone_reopened"
     };
     record(&txn, project_id, actor, kind, data, now).await?;
+    plan_figures::refresh(&txn, project_id).await?;
     txn.commit().await?;
     Ok(project_id)
 }

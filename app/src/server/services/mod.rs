@@ -3,6 +3,8 @@
 pub mod dashboard;
 pub mod funding;
 pub mod journal;
+pub mod plan_figures;
+pub mod project_filter;
 pub mod projects;
 pub mod references;
 pub mod territories;

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
+    TransactionTrait,
 };
 use serde_json::{Value, json};
 
@@ -26,8 +26,8 @@ use crate::server::entities::projects::{
 };
 use crate::server::entities::territory::commune;
 use crate::server::entities::user;
-use crate::server::services::references;
 use crate::server::services::timeline::record;
+use crate::server::services::{plan_figures, project_filter, references};
 
 pub const PER_PAGE: u64 = 25;
 
@@ -202,6 +202,7 @@ pub async fn create(
         now,
     )
     .await?;
+    plan_figures::refresh(&txn, row.id).await?;
     txn.commit().await?;
     Ok(row.id)
 }
@@ -370,6 +371,7 @@ pub async fn update(
         now,
     )
     .await?;
+    plan_figures::refresh(&txn, id).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -580,95 +582,6 @@ pub async fn detail(
     })
 }
 
-/// The filter as a query condition (shared by the list and its count).
-fn condition(filter: &ProjectFilter) -> Condition {
-    let mut cond = Condition::all();
-    if let Some(q) = filter
-        .q
-        .as_deref()
-        .map(search_key)
-        .filter(|k| !k.is_empty())
-    {
-        cond = cond.add(project::Column::SearchKey.contains(&q));
-    }
-    if let Some(stage) = filter.stage.as_deref().filter(|s| !s.is_empty()) {
-        cond = cond.add(project::Column::Stage.eq(stage));
-    }
-    if let Some(health) = filter.health.as_deref().filter(|s| !s.is_empty()) {
-        cond = cond.add(project::Column::Health.eq(health));
-    }
-    if let Some(officer) = filter.officer {
-        cond = cond.add(project::Column::LeadOfficerId.eq(officer));
-    }
-    if let Some(insee) = filter.commune.as_deref().filter(|s| !s.is_empty()) {
-        cond = cond.add(
-            project::Column::Id.in_subquery(
-                Query::select()
-                    .column(project_commune::Column::ProjectId)
-                    .from(project_commune::Entity)
-                    .and_where(project_commune::Column::Insee.eq(insee.to_ascii_uppercase()))
-                    .to_owned(),
-            ),
-        );
-    }
-    for (value, column) in [
-        (filter.epci.as_deref(), commune::Column::EpciSiren),
-        (
-            filter.departement.as_deref(),
-            commune::Column::DepartementCode,
-        ),
-    ] {
-        if let Some(value) = value.filter(|s| !s.is_empty()) {
-            cond = cond.add(
-                project::Column::Id.in_subquery(
-                    Query::select()
-                        .column(project_commune::Column::ProjectId)
-                        .from(project_commune::Entity)
-                        .and_where(
-                            project_commune::Column::Insee.in_subquery(
-                                Query::select()
-                                    .column(commune::Column::Insee)
-                                    .from(commune::Entity)
-                                    .and_where(column.eq(value.to_ascii_uppercase()))
-                                    .to_owned(),
-                            ),
-                        )
-                        .to_owned(),
-                ),
-            );
-        }
-    }
-    if let Some(code) = filter.programme.as_deref().filter(|s| !s.is_empty()) {
-        cond = cond.add(
-            project::Column::Id.in_subquery(
-                Query::select()
-                    .column(project_programme::Column::ProjectId)
-                    .from(project_programme::Entity)
-                    .and_where(project_programme::Column::ProgrammeCode.eq(code))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(code) = filter.theme.as_deref().filter(|s| !s.is_empty()) {
-        cond = cond.add(
-            project::Column::Id.in_subquery(
-                Query::select()
-                    .column(project_theme::Column::ProjectId)
-                    .from(project_theme::Entity)
-                    .and_where(project_theme::Column::ThemeCode.eq(code))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(since) = filter.since {
-        cond = cond.add(
-            project::Column::LastEventAt
-                .gte(since.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
-        );
-    }
-    cond
-}
-
 /// Summaries for rows, with officer and commune names loaded in two queries.
 async fn summaries(
     db: &impl ConnectionTrait,
@@ -717,8 +630,9 @@ async fn summaries(
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &ProjectFilter,
+    today: NaiveDate,
 ) -> Result<ProjectPage, AppError> {
-    let mut query = project::Entity::find().filter(condition(filter));
+    let mut query = project::Entity::find().filter(project_filter::condition(filter, today));
     query = match filter.sort.as_deref() {
         Some("title") => query.order_by_asc(project::Column::Title),
         Some("stage") => query

@@ -19,7 +19,17 @@ pub async fn record(
     data: Value,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    // State changes keep their codes as columns (the dashboard's movement
+    // queries); a creation "enters" the project's first stage.
+    let state = |key: &str| data.get(key).and_then(Value::as_str).map(str::to_owned);
+    let (state_from, state_to) = match kind {
+        "stage_changed" | "funding_status_changed" => (state("from"), state("to")),
+        "created" => (None, state("stage")),
+        _ => (None, None),
+    };
     event::ActiveModel {
+        state_from: Set(state_from),
+        state_to: Set(state_to),
         project_id: Set(project_id),
         actor_id: Set(Some(actor.id)),
         at: Set(now),

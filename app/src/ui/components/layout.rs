@@ -50,6 +50,7 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
             <ul>
                 <li><A href="/">{t!("nav.home")}</A></li>
                 {show_projects.then(|| view! { <li><A href="/projets">{t!("nav.projects")}</A></li> })}
+                {show_projects.then(|| view! { <li><A href="/tableau-de-bord">{t!("nav.dashboard")}</A></li> })}
                 {show_team.then(|| view! { <li><A href="/equipe">{t!("nav.team")}</A></li> })}
             </ul>
         </nav>

@@ -2,14 +2,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use rust_i18n::t;
 
-use crate::api::dashboard::get_portfolio_summary;
 use crate::api::projects::get_officer_home;
-use crate::domain::{Role, format_euros};
+use crate::domain::Role;
 use crate::models::CurrentUser;
 use crate::models::{FundingDeadline, MilestoneDue};
 use crate::ui::app::MeResource;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::format;
+use crate::ui::pages::dashboard::DashboardView;
 
 /// The landing page: each role has its own.
 #[component]
@@ -37,7 +37,7 @@ fn RoleHome(user: CurrentUser) -> impl IntoView {
         Role::Admin => (t!("home.admin_title"), t!("home.admin_intro")),
     };
     let officer_home = (user.role == Role::Officer).then(|| view! { <OfficerHomeView /> });
-    let head_home = (user.role == Role::Head).then(|| view! { <PortfolioView /> });
+    let head_home = (user.role == Role::Head).then(|| view! { <DashboardView /> });
     let admin_link = (user.role == Role::Admin).then(|| {
         view! {
             <p>
@@ -105,64 +105,6 @@ fn OfficerHomeView() -> impl IntoView {
                             }}
                             <p><a class="button primary" href="/projets/nouveau">{t!("projects.new")}</a></p>
                         </section>
-                    }.into_any(),
-                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-/// The head's portfolio: the funnel (each count links to the project list
-/// filtered to exactly those projects) and the money of active projects.
-#[component]
-fn PortfolioView() -> impl IntoView {
-    let summary = Resource::new(|| (), |_| get_portfolio_summary());
-    view! {
-        <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match summary.await {
-                    Ok(s) => view! {
-                        <div class="two-cols">
-                            <section class="card" aria-labelledby="funnel-title">
-                                <h2 id="funnel-title">{t!("dashboard.funnel")}</h2>
-                                <table class="data-table" data-testid="funnel">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">{t!("dashboard.stage")}</th>
-                                            <th scope="col" class="num">{t!("dashboard.projects")}</th>
-                                            <th scope="col" class="num">{t!("dashboard.cost")}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {s.funnel.into_iter().map(|row| view! {
-                                            <tr data-stage=row.stage.as_str()>
-                                                <th scope="row">{row.stage.label()}</th>
-                                                <td class="num">
-                                                    <a href=format!("/projets?etape={}", row.stage.as_str())>{row.projects}</a>
-                                                </td>
-                                                <td class="num">{format_euros(row.cost_cents)}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </section>
-                            <section class="card" aria-labelledby="money-title">
-                                <h2 id="money-title">{t!("dashboard.money")}</h2>
-                                <dl class="facts" data-testid="portfolio-money">
-                                    <dt>{t!("dashboard.active_cost")}</dt>
-                                    <dd>{s.money.cost.map(format_euros).unwrap_or_default()}</dd>
-                                    <dt>{t!("funding.total_requested")}</dt>
-                                    <dd>{format_euros(s.money.requested)}</dd>
-                                    <dt>{t!("funding.total_granted")}</dt>
-                                    <dd>{format_euros(s.money.granted)}</dd>
-                                    <dt>{t!("funding.total_paid")}</dt>
-                                    <dd>{format_euros(s.money.paid)}</dd>
-                                    <dt>{t!("funding.still_to_find")}</dt>
-                                    <dd>{s.money.still_to_find.map(format_euros).unwrap_or_default()}</dd>
-                                </dl>
-                            </section>
-                        </div>
                     }.into_any(),
                     Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
                 }

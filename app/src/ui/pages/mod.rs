@@ -1,4 +1,5 @@
 //! One module per screen.
+pub mod dashboard;
 pub mod funders;
 pub mod home;
 pub mod login;

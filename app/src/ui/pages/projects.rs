@@ -11,52 +11,15 @@ use crate::ui::format;
 
 /// The filter as read from the URL (`?q=…&etape=…`): a link reproduces the view.
 fn filter_from_query(q: &leptos_router::params::ParamsMap) -> ProjectFilter {
-    let text = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
-    ProjectFilter {
-        q: text("q"),
-        stage: text("etape"),
-        health: text("sante"),
-        officer: text("charge").and_then(|v| v.parse().ok()),
-        commune: text("commune"),
-        epci: text("epci"),
-        departement: text("departement"),
-        programme: text("programme"),
-        theme: text("theme"),
-        since: text("depuis").and_then(|v| v.parse().ok()),
-        sort: text("tri"),
-        page: text("page").and_then(|v| v.parse().ok()),
-    }
+    ProjectFilter::from_params(|k| q.get(k))
 }
 
 fn page_link(filter: &ProjectFilter, page: u64) -> String {
-    let mut pairs: Vec<(&str, String)> = Vec::new();
-    let mut push = |k: &'static str, v: Option<String>| {
-        if let Some(v) = v {
-            pairs.push((k, v));
-        }
-    };
-    push("q", filter.q.clone());
-    push("etape", filter.stage.clone());
-    push("sante", filter.health.clone());
-    push("charge", filter.officer.map(|v| v.to_string()));
-    push("commune", filter.commune.clone());
-    push("epci", filter.epci.clone());
-    push("departement", filter.departement.clone());
-    push("programme", filter.programme.clone());
-    push("theme", filter.theme.clone());
-    push("depuis", filter.since.map(|d| d.to_string()));
-    push("tri", filter.sort.clone());
-    pairs.push(("page", page.to_string()));
-    let query: Vec<String> = pairs
-        .into_iter()
-        .map(|(k, v)| {
-            format!(
-                "{k}={}",
-                form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
-            )
-        })
-        .collect();
-    format!("/projets?{}", query.join("&"))
+    ProjectFilter {
+        page: Some(page),
+        ..filter.clone()
+    }
+    .href()
 }
 
 #[component]
@@ -98,8 +61,36 @@ fn FilterForm(filter: ProjectFilter, refs: Option<ProjectReferences>) -> impl In
         officers: vec![],
     });
     let selected = |current: &Option<String>, value: &str| current.as_deref() == Some(value);
+    // The dashboard's criteria have no field here: kept as hidden inputs,
+    // and said in words.
+    const FORM_FIELDS: [&str; 11] = [
+        "q",
+        "etape",
+        "sante",
+        "charge",
+        "commune",
+        "epci",
+        "departement",
+        "programme",
+        "theme",
+        "depuis",
+        "tri",
+    ];
+    let hidden: Vec<(&'static str, String)> = filter
+        .params()
+        .into_iter()
+        .filter(|(k, _)| !FORM_FIELDS.contains(k) && *k != "page")
+        .collect();
+    let described = dashboard_criteria(&filter);
     view! {
         <form class="card filters" method="get" action="/projets" role="search" aria-label=t!("projects.filters").into_owned()>
+            {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v /> }).collect_view()}
+            {(!described.is_empty()).then(|| view! {
+                <p class="criteria" data-testid="dashboard-criteria">
+                    {t!("projects.dashboard_criteria")}" "{described.join(" · ")}
+                    " "<a href="/projets">{t!("projects.reset")}</a>
+                </p>
+            })}
             <div class="filter-grid">
                 <div class="field">
                     <label for="f-q">{t!("projects.search")}</label>
@@ -183,6 +174,38 @@ fn FilterForm(filter: ProjectFilter, refs: Option<ProjectReferences>) -> impl In
             </p>
         </form>
     }
+}
+
+/// The dashboard's criteria of a filter, in French words.
+fn dashboard_criteria(filter: &ProjectFilter) -> Vec<String> {
+    let stage = |code: &str| {
+        code.parse::<Stage>()
+            .map(|s| s.label())
+            .unwrap_or_else(|_| code.to_owned())
+    };
+    let mut out = Vec::new();
+    if filter.active {
+        out.push(t!("projects.crit_active").into_owned());
+    }
+    if let Some(s) = &filter.entered {
+        out.push(t!("projects.crit_entered", stage = stage(s)).into_owned());
+    }
+    if let Some(s) = &filter.left {
+        out.push(t!("projects.crit_left", stage = stage(s)).into_owned());
+    }
+    if let Some(e) = &filter.event {
+        out.push(t!(format!("dashboard.event_{e}")).into_owned());
+    }
+    if let Some(a) = &filter.attention {
+        out.push(t!(format!("dashboard.attention_{a}")).into_owned());
+    }
+    if let Some(f) = filter.funder {
+        out.push(t!("projects.crit_funder", id = f).into_owned());
+    }
+    if let Some(d) = filter.due_within {
+        out.push(t!("projects.crit_due_within", days = d).into_owned());
+    }
+    out
 }
 
 #[component]

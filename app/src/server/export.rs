@@ -1,0 +1,331 @@
+//! The dashboard as files: Excel (one sheet per section, amounts as euro
+//! numbers and dates as date cells, never text) and CSV (the same figures in
+//! long form: section, row, measure, value).
+use chrono::{Datelike, NaiveDate};
+use rust_i18n::t;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+use crate::models::Dashboard;
+
+/// One exported table: a title, its headers, its rows.
+pub struct Table {
+    pub sheet: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Count(i64),
+    /// An amount in cents, exported in euros.
+    Euros(i64),
+    Date(NaiveDate),
+    Empty,
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn h(keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| t!(*k).into_owned()).collect()
+}
+
+/// The dashboard as tables, one per sheet.
+pub fn tables(d: &Dashboard) -> Vec<Table> {
+    let mut summary = Table {
+        sheet: t!("dashboard.export_sheet_summary").into_owned(),
+        headers: h(&[
+            "dashboard.stage",
+            "dashboard.projects",
+            "dashboard.cost",
+            "dashboard.export_entered",
+            "dashboard.export_left",
+        ]),
+        rows: d
+            .funnel
+            .iter()
+            .map(|r| {
+                vec![
+                    text(r.stage.label()),
+                    Cell::Count(r.projects),
+                    Cell::Euros(r.cost_cents),
+                    Cell::Count(r.entered),
+                    Cell::Count(r.left),
+                ]
+            })
+            .collect(),
+    };
+    summary.rows.push(vec![Cell::Empty]);
+    for (label, value) in [
+        ("dashboard.active_projects", Cell::Count(d.money.projects)),
+        ("dashboard.active_cost", Cell::Euros(d.money.cost_cents)),
+        (
+            "funding.total_requested",
+            Cell::Euros(d.money.requested_cents),
+        ),
+        ("dashboard.pending", Cell::Euros(d.money.pending_cents)),
+        ("funding.total_granted", Cell::Euros(d.money.granted_cents)),
+        ("funding.total_paid", Cell::Euros(d.money.paid_cents)),
+        ("funding.still_to_find", Cell::Euros(d.money.to_find_cents)),
+    ] {
+        summary.rows.push(vec![text(t!(label)), value]);
+    }
+    summary.rows.push(vec![Cell::Empty]);
+    summary.rows.push(vec![
+        text(t!("dashboard.export_as_of")),
+        Cell::Date(d.as_of),
+    ]);
+    summary.rows.push(vec![
+        text(t!("dashboard.export_since")),
+        Cell::Date(d.since),
+    ]);
+
+    let money_headers = h(&[
+        "dashboard.name",
+        "dashboard.projects",
+        "dashboard.cost",
+        "funding.total_requested",
+        "dashboard.pending",
+        "funding.total_granted",
+        "funding.total_paid",
+        "funding.still_to_find",
+    ]);
+    let money_rows = |rows: &[crate::models::MoneyRow]| -> Vec<Vec<Cell>> {
+        rows.iter()
+            .map(|r| {
+                vec![
+                    text(r.label.clone()),
+                    Cell::Count(r.projects),
+                    Cell::Euros(r.cost_cents),
+                    Cell::Euros(r.requested_cents),
+                    Cell::Euros(r.pending_cents),
+                    Cell::Euros(r.granted_cents),
+                    Cell::Euros(r.paid_cents),
+                    Cell::Euros(r.to_find_cents),
+                ]
+            })
+            .collect()
+    };
+
+    let mut attention = Table {
+        sheet: t!("dashboard.export_sheet_attention").into_owned(),
+        headers: h(&[
+            "dashboard.export_reason",
+            "dashboard.export_project",
+            "dashboard.export_detail",
+            "dashboard.export_date",
+        ]),
+        rows: Vec::new(),
+    };
+    for g in &d.attention {
+        attention.rows.push(vec![
+            text(g.kind.label()),
+            text(t!("dashboard.export_projects_count", count = g.projects)),
+            Cell::Empty,
+            Cell::Empty,
+        ]);
+        for i in &g.items {
+            attention.rows.push(vec![
+                text(g.kind.label()),
+                text(i.project_title.clone()),
+                text(i.detail.clone()),
+                i.date.map_or(Cell::Empty, Cell::Date),
+            ]);
+        }
+    }
+
+    let mut deadlines = Table {
+        sheet: t!("dashboard.export_sheet_deadlines").into_owned(),
+        headers: h(&[
+            "dashboard.export_date",
+            "dashboard.export_kind",
+            "dashboard.export_detail",
+            "dashboard.export_project",
+        ]),
+        rows: d
+            .deadline_windows
+            .iter()
+            .map(|w| {
+                vec![
+                    text(t!("dashboard.window", days = w.days)),
+                    Cell::Count(w.items),
+                    text(t!("dashboard.export_projects_count", count = w.projects)),
+                    Cell::Empty,
+                ]
+            })
+            .collect(),
+    };
+    for i in &d.deadlines {
+        deadlines.rows.push(vec![
+            Cell::Date(i.date),
+            text(t!(format!("dashboard.deadline_{}", i.kind))),
+            text(i.label.clone()),
+            text(i.project_title.clone()),
+        ]);
+    }
+
+    let mut breakdowns = Table {
+        sheet: t!("dashboard.export_sheet_breakdowns").into_owned(),
+        headers: h(&[
+            "dashboard.export_dimension",
+            "dashboard.name",
+            "dashboard.active_projects",
+            "dashboard.cost",
+        ]),
+        rows: Vec::new(),
+    };
+    for (dimension, rows) in [
+        ("dashboard.by_theme", &d.by_theme),
+        ("dashboard.by_epci", &d.by_epci),
+        ("dashboard.by_officer", &d.by_officer),
+    ] {
+        for r in rows {
+            breakdowns.rows.push(vec![
+                text(t!(dimension)),
+                text(r.label.clone()),
+                Cell::Count(r.projects),
+                Cell::Euros(r.cost_cents),
+            ]);
+        }
+    }
+
+    let mut digest = Table {
+        sheet: t!("dashboard.export_sheet_digest").into_owned(),
+        headers: h(&[
+            "dashboard.export_date",
+            "dashboard.export_kind",
+            "dashboard.export_project",
+            "dashboard.export_detail",
+        ]),
+        rows: d
+            .digest_counts
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::Empty,
+                    text(c.kind.label()),
+                    text(t!("dashboard.export_projects_count", count = c.projects)),
+                    Cell::Empty,
+                ]
+            })
+            .collect(),
+    };
+    for i in &d.digest {
+        digest.rows.push(vec![
+            Cell::Date(i.at.date_naive()),
+            text(i.kind.label()),
+            text(i.project_title.clone()),
+            text(match (&i.from, &i.to) {
+                (Some(from), Some(to)) => format!("{from} → {to}"),
+                (None, Some(to)) => to.clone(),
+                _ => String::new(),
+            }),
+        ]);
+    }
+
+    vec![
+        summary,
+        Table {
+            sheet: t!("dashboard.export_sheet_funders").into_owned(),
+            headers: money_headers.clone(),
+            rows: money_rows(&d.by_funder),
+        },
+        Table {
+            sheet: t!("dashboard.export_sheet_programmes").into_owned(),
+            headers: money_headers,
+            rows: money_rows(&d.by_programme),
+        },
+        attention,
+        deadlines,
+        breakdowns,
+        digest,
+    ]
+}
+
+fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(
+        u16::try_from(date.year()).unwrap_or(1900),
+        u8::try_from(date.month()).unwrap_or(1),
+        u8::try_from(date.day()).unwrap_or(1),
+    )
+}
+
+fn write_sheet(sheet: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let euros = Format::new().set_num_format("#,##0.00 \"€\"");
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    sheet.set_name(&table.sheet)?;
+    for (c, header) in table.headers.iter().enumerate() {
+        let c = u16::try_from(c).unwrap_or(u16::MAX);
+        sheet.write_string_with_format(0, c, header, &bold)?;
+        sheet.set_column_width(c, if c == 0 { 40 } else { 18 })?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        for (c, cell) in row.iter().enumerate() {
+            let c = u16::try_from(c).unwrap_or(u16::MAX);
+            match cell {
+                Cell::Text(s) => {
+                    sheet.write_string(r, c, s)?;
+                }
+                // Counts are far below 2^53: exact as f64.
+                #[allow(clippy::cast_precision_loss)]
+                Cell::Count(n) => {
+                    sheet.write_number(r, c, *n as f64)?;
+                }
+                #[allow(clippy::cast_precision_loss)]
+                Cell::Euros(cents) => {
+                    sheet.write_number_with_format(r, c, *cents as f64 / 100.0, &euros)?;
+                }
+                Cell::Date(d) => {
+                    sheet.write_datetime_with_format(r, c, excel_date(*d)?, &date)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The workbook's bytes.
+pub fn xlsx(d: &Dashboard) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    for table in tables(d) {
+        write_sheet(book.add_worksheet(), &table)?;
+    }
+    book.save_to_buffer()
+}
+
+/// The figures in long form, one value per line (amounts in euros with a
+/// dot, dates ISO): `section;row;measure;value`.
+pub fn csv(d: &Dashboard) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    out.write_record([
+        t!("dashboard.export_section").as_ref(),
+        t!("dashboard.export_row").as_ref(),
+        t!("dashboard.export_measure").as_ref(),
+        t!("dashboard.export_value").as_ref(),
+    ])?;
+    for table in tables(d) {
+        for row in &table.rows {
+            let Some(Cell::Text(label)) = row.first() else {
+                continue;
+            };
+            for (header, cell) in table.headers.iter().zip(row.iter()).skip(1) {
+                let value = match cell {
+                    Cell::Text(s) => s.clone(),
+                    Cell::Count(n) => n.to_string(),
+                    Cell::Euros(c) => format!("{}.{:02}", c / 100, (c % 100).abs()),
+                    Cell::Date(d) => d.to_string(),
+                    Cell::Empty => continue,
+                };
+                out.write_record([table.sheet.as_str(), label, header, &value])?;
+            }
+        }
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}

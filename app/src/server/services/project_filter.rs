@@ -1,0 +1,258 @@
+//! The project-list filter as a query condition on `projects`. The list,
+//! its count and every dashboard figure use this one function: a number on
+//! the dashboard and the list behind its link cannot disagree.
+use chrono::{Duration, NaiveDate};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition};
+
+use crate::domain::Stage;
+use crate::domain::funding::FundingStatus;
+use crate::models::{AttentionKind, DigestKind, ProjectFilter};
+use crate::server::entities::funding::funding_line;
+use crate::server::entities::projects::{
+    event, milestone, project, project_commune, project_programme, project_theme,
+};
+use crate::server::entities::territory::commune;
+
+/// A project is stale after this many days without any event.
+pub const STALE_DAYS: i64 = 90;
+/// DETR dates this close (or past) put a project on the attention list.
+pub const DETR_WARNING_DAYS: i64 = 90;
+
+pub const INACTIVE: [&str; 2] = ["completed", "abandoned"];
+
+fn day_start(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+fn ids_from(select: SelectStatement) -> Condition {
+    Condition::all().add(project::Column::Id.in_subquery(select))
+}
+
+/// Projects with an event of `kinds` since `since` and these state codes.
+fn with_event(
+    kinds: &[&str],
+    since: Option<NaiveDate>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Condition {
+    let mut q = Query::select();
+    q.column(event::Column::ProjectId)
+        .from(event::Entity)
+        .and_where(event::Column::Kind.is_in(kinds.iter().copied()));
+    if let Some(since) = since {
+        q.and_where(event::Column::At.gte(day_start(since)));
+    }
+    if let Some(from) = from {
+        q.and_where(event::Column::StateFrom.eq(from));
+    }
+    if let Some(to) = to {
+        q.and_where(event::Column::StateTo.eq(to));
+    }
+    ids_from(q.to_owned())
+}
+
+/// Projects with an open milestone due in `[from, to]` (either bound open).
+fn open_milestones(
+    from: Option<NaiveDate>,
+    to_before: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(milestone::Column::ProjectId)
+        .from(milestone::Entity)
+        .and_where(milestone::Column::DoneDate.is_null());
+    if let Some(from) = from {
+        q.and_where(milestone::Column::DueDate.gte(from));
+    }
+    if let Some(before) = to_before {
+        q.and_where(milestone::Column::DueDate.lt(before));
+    }
+    if let Some(to) = to {
+        q.and_where(milestone::Column::DueDate.lte(to));
+    }
+    q.to_owned()
+}
+
+/// Identified funding lines whose application is due in `[from, to]`.
+pub fn application_due(from: NaiveDate, to: NaiveDate) -> SelectStatement {
+    Query::select()
+        .column(funding_line::Column::ProjectId)
+        .from(funding_line::Entity)
+        .and_where(funding_line::Column::Status.eq(FundingStatus::Identified.as_str()))
+        .and_where(funding_line::Column::ApplicationDeadline.between(from, to))
+        .to_owned()
+}
+
+/// The condition of one attention reason (active projects are added by the
+/// caller's `active` flag).
+pub fn attention(kind: AttentionKind, today: NaiveDate) -> Condition {
+    match kind {
+        AttentionKind::Blocked => Condition::all().add(project::Column::Health.eq("blocked")),
+        AttentionKind::Paused => Condition::all().add(project::Column::Health.eq("paused")),
+        AttentionKind::LateMilestones => ids_from(open_milestones(None, Some(today), None)),
+        AttentionKind::Stale => Condition::all()
+            .add(project::Column::LastEventAt.lt(day_start(today - Duration::days(STALE_DAYS)))),
+        AttentionKind::RuleBreach => Condition::all().add(project::Column::RuleBreach.eq(true)),
+        AttentionKind::DetrLapse => Condition::all()
+            .add(project::Column::DetrDue.lte(today + Duration::days(DETR_WARNING_DAYS))),
+    }
+}
+
+/// Projects with a dated step in the next `days` days (today included):
+/// an open milestone, an application to file, a DETR date.
+pub fn due_within(days: i64, today: NaiveDate) -> Condition {
+    let end = today + Duration::days(days);
+    Condition::any()
+        .add(project::Column::Id.in_subquery(open_milestones(Some(today), None, Some(end))))
+        .add(project::Column::Id.in_subquery(application_due(today, end)))
+        .add(project::Column::DetrDue.between(today, end))
+}
+
+fn digest(kind: DigestKind, since: Option<NaiveDate>) -> Condition {
+    match kind {
+        DigestKind::Created => with_event(&["created"], since, None, None),
+        DigestKind::StageChanged => with_event(&["stage_changed"], since, None, None),
+        DigestKind::Granted => with_event(
+            &["funding_status_changed"],
+            since,
+            None,
+            Some(FundingStatus::Granted.as_str()),
+        ),
+        DigestKind::Refused => with_event(
+            &["funding_status_changed"],
+            since,
+            None,
+            Some(FundingStatus::Refused.as_str()),
+        ),
+        DigestKind::Abandoned => with_event(
+            &["stage_changed"],
+            since,
+            None,
+            Some(Stage::Abandoned.as_str()),
+        ),
+    }
+}
+
+/// Entered a stage: created in it, or moved to it.
+pub fn entered(stage: &str, since: Option<NaiveDate>) -> Condition {
+    with_event(&["created", "stage_changed"], since, None, Some(stage))
+}
+
+pub fn left(stage: &str, since: Option<NaiveDate>) -> Condition {
+    with_event(&["stage_changed"], since, Some(stage), None)
+}
+
+fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The filter as a condition on `projects`.
+pub fn condition(filter: &ProjectFilter, today: NaiveDate) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(q) = nonempty(&filter.q)
+        .map(crate::domain::search_key)
+        .filter(|k| !k.is_empty())
+    {
+        cond = cond.add(project::Column::SearchKey.contains(&q));
+    }
+    if let Some(stage) = nonempty(&filter.stage) {
+        cond = cond.add(project::Column::Stage.eq(stage));
+    }
+    if let Some(health) = nonempty(&filter.health) {
+        cond = cond.add(project::Column::Health.eq(health));
+    }
+    if let Some(officer) = filter.officer {
+        cond = cond.add(project::Column::LeadOfficerId.eq(officer));
+    }
+    if let Some(insee) = nonempty(&filter.commune) {
+        cond = cond.add(ids_from(
+            Query::select()
+                .column(project_commune::Column::ProjectId)
+                .from(project_commune::Entity)
+                .and_where(project_commune::Column::Insee.eq(insee.to_ascii_uppercase()))
+                .to_owned(),
+        ));
+    }
+    for (value, column) in [
+        (nonempty(&filter.epci), commune::Column::EpciSiren),
+        (
+            nonempty(&filter.departement),
+            commune::Column::DepartementCode,
+        ),
+    ] {
+        if let Some(value) = value {
+            cond = cond.add(ids_from(
+                Query::select()
+                    .column(project_commune::Column::ProjectId)
+                    .from(project_commune::Entity)
+                    .and_where(
+                        project_commune::Column::Insee.in_subquery(
+                            Query::select()
+                                .column(commune::Column::Insee)
+                                .from(commune::Entity)
+                                .and_where(column.eq(value.to_ascii_uppercase()))
+                                .to_owned(),
+                        ),
+                    )
+                    .to_owned(),
+            ));
+        }
+    }
+    if let Some(code) = nonempty(&filter.programme) {
+        cond = cond.add(ids_from(
+            Query::select()
+                .column(project_programme::Column::ProjectId)
+                .from(project_programme::Entity)
+                .and_where(project_programme::Column::ProgrammeCode.eq(code))
+                .to_owned(),
+        ));
+    }
+    if let Some(code) = nonempty(&filter.theme) {
+        cond = cond.add(ids_from(
+            Query::select()
+                .column(project_theme::Column::ProjectId)
+                .from(project_theme::Entity)
+                .and_where(project_theme::Column::ThemeCode.eq(code))
+                .to_owned(),
+        ));
+    }
+    if let Some(since) = filter.since {
+        cond = cond.add(project::Column::LastEventAt.gte(day_start(since)));
+    }
+    if filter.active {
+        cond = cond.add(project::Column::Stage.is_not_in(INACTIVE));
+    }
+    if let Some(stage) = nonempty(&filter.entered) {
+        cond = cond.add(entered(stage, filter.since));
+    }
+    if let Some(stage) = nonempty(&filter.left) {
+        cond = cond.add(left(stage, filter.since));
+    }
+    if let Some(kind) = nonempty(&filter.event) {
+        cond = match DigestKind::parse(kind) {
+            Some(kind) => cond.add(digest(kind, filter.since)),
+            // An unknown criterion selects nothing rather than everything.
+            None => cond.add(Expr::val(1).eq(0)),
+        };
+    }
+    if let Some(kind) = nonempty(&filter.attention) {
+        cond = match AttentionKind::parse(kind) {
+            Some(kind) => cond.add(attention(kind, today)),
+            None => cond.add(Expr::val(1).eq(0)),
+        };
+    }
+    if let Some(funder) = filter.funder {
+        cond = cond.add(ids_from(
+            Query::select()
+                .column(funding_line::Column::ProjectId)
+                .from(funding_line::Entity)
+                .and_where(funding_line::Column::FunderId.eq(funder))
+                .to_owned(),
+        ));
+    }
+    if let Some(days) = filter.due_within {
+        cond = cond.add(due_within(days.clamp(0, 3660), today));
+    }
+    cond
+}

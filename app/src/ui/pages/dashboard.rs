@@ -1,0 +1,465 @@
+//! The portfolio dashboard (`/tableau-de-bord`): server-rendered, filters in
+//! the URL, every number a link to the project list behind it, each chart
+//! an SVG with its data table.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use rust_i18n::t;
+
+use crate::api::dashboard::{get_dashboard, get_dashboard_choices};
+use crate::domain::{Stage, format_euros};
+use crate::models::{
+    AttentionGroup, BreakdownRow, Dashboard, DashboardChoices, DashboardFilter, DigestItem,
+    FunnelRow, MoneyRow, ProjectFilter,
+};
+use crate::ui::components::error::ErrorNotice;
+use crate::ui::format;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    view! {
+        <Title text=t!("dashboard.title").into_owned() />
+        <h1>{t!("dashboard.title")}</h1>
+        <DashboardView />
+    }
+}
+
+/// The dashboard for the filter in the URL (also the head's home).
+#[component]
+pub fn DashboardView() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| DashboardFilter::from_params(|k| query.read().get(k)));
+    let data = Resource::new(move || filter.get(), get_dashboard);
+    let choices = Resource::new(|| (), |_| get_dashboard_choices());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let choices = choices.await.ok();
+                view! { <FilterForm filter=filter.get() choices /> }
+            })}
+        </Suspense>
+        <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <Sections d /> }.into_any(),
+                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FilterForm(filter: DashboardFilter, choices: Option<DashboardChoices>) -> impl IntoView {
+    let c = choices.unwrap_or(DashboardChoices {
+        programmes: vec![],
+        themes: vec![],
+        officers: vec![],
+        epcis: vec![],
+    });
+    let is = |current: &Option<String>, value: &str| current.as_deref() == Some(value);
+    let query = filter.query();
+    let export = |ext: &str| {
+        if query.is_empty() {
+            format!("/tableau-de-bord/export.{ext}")
+        } else {
+            format!("/tableau-de-bord/export.{ext}?{query}")
+        }
+    };
+    let officer = filter.officer;
+    view! {
+        <form class="card filters" method="get" action="/tableau-de-bord" role="search"
+            aria-label=t!("dashboard.filters").into_owned()>
+            <div class="filter-grid">
+                <div class="field">
+                    <label for="d-programme">{t!("projects.programme")}</label>
+                    <select id="d-programme" name="programme">
+                        <option value="">{t!("projects.all")}</option>
+                        {c.programmes.into_iter().map(|p| view! {
+                            <option value=p.code.clone() selected=is(&filter.programme, &p.code)>{p.label}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-theme">{t!("projects.theme")}</label>
+                    <select id="d-theme" name="theme">
+                        <option value="">{t!("projects.all")}</option>
+                        {c.themes.into_iter().map(|p| view! {
+                            <option value=p.code.clone() selected=is(&filter.theme, &p.code)>{p.label}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-epci">{t!("projects.epci")}</label>
+                    <select id="d-epci" name="epci">
+                        <option value="">{t!("projects.all")}</option>
+                        {c.epcis.into_iter().map(|p| view! {
+                            <option value=p.code.clone() selected=is(&filter.epci, &p.code)>{p.label}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-officer">{t!("projects.officer")}</label>
+                    <select id="d-officer" name="charge">
+                        <option value="">{t!("projects.all")}</option>
+                        {c.officers.into_iter().map(|(id, name)| view! {
+                            <option value=id.to_string() selected=officer == Some(id)>{name}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-stage">{t!("projects.stage")}</label>
+                    <select id="d-stage" name="etape">
+                        <option value="">{t!("projects.all")}</option>
+                        {Stage::ALL.into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=is(&filter.stage, s.as_str())>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-since">{t!("dashboard.since")}</label>
+                    <input id="d-since" name="depuis" type="date"
+                        value=filter.since.map(|d| d.to_string()).unwrap_or_default() />
+                </div>
+            </div>
+            <p class="actions">
+                <button type="submit" class="button primary">{t!("projects.apply")}</button>
+                " "
+                <a href="/tableau-de-bord">{t!("projects.reset")}</a>
+                " · "
+                <a href=export("xlsx") download="" data-testid="export-xlsx">{t!("dashboard.export_xlsx")}</a>
+                " · "
+                <a href=export("csv") download="" data-testid="export-csv">{t!("dashboard.export_csv")}</a>
+            </p>
+        </form>
+    }
+}
+
+/// A number linking to the project list behind it.
+fn count_link(n: i64, link: &ProjectFilter) -> impl IntoView + use<> {
+    view! { <a href=link.href() class="count-link">{n}</a> }
+}
+
+#[component]
+fn Sections(d: Dashboard) -> impl IntoView {
+    let since = format::date(d.since);
+    let as_of = format::date(d.as_of);
+    view! {
+        <p class="muted" data-testid="dashboard-as-of">
+            {t!("dashboard.as_of", date = as_of, since = since.clone())}
+        </p>
+        <div class="two-cols">
+            <FunnelSection rows=d.funnel since=since.clone() />
+            <MoneySection money=d.money />
+        </div>
+        <AttentionSection groups=d.attention />
+        <section class="card" aria-labelledby="deadlines-title" data-testid="deadlines">
+            <h2 id="deadlines-title">{t!("dashboard.deadlines")}</h2>
+            <ul class="windows">
+                {d.deadline_windows.into_iter().map(|w| view! {
+                    <li data-days=w.days>
+                        {t!("dashboard.window", days = w.days)}" : "
+                        {t!("dashboard.window_items", count = w.items)}" · "
+                        {count_link(w.projects, &w.link)}" "{t!("dashboard.projects_word")}
+                    </li>
+                }).collect_view()}
+            </ul>
+            {if d.deadlines.is_empty() {
+                view! { <p class="empty">{t!("home.empty")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {d.deadlines.into_iter().map(|i| view! {
+                            <li>
+                                <span class="when">{format::date(i.date)}</span>" "
+                                {t!(format!("dashboard.deadline_{}", i.kind))}" · "{i.label}" · "
+                                <a href=format!("/projets/{}", i.project_id)>{i.project_title}</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <MoneyTable id="by-funder" title=t!("dashboard.by_funder").into_owned() rows=d.by_funder funder=true />
+        <MoneyTable id="by-programme" title=t!("dashboard.by_programme").into_owned() rows=d.by_programme funder=false />
+        <div class="three-cols">
+            <Breakdown id="by-theme" title=t!("dashboard.by_theme").into_owned() rows=d.by_theme />
+            <Breakdown id="by-epci" title=t!("dashboard.by_epci").into_owned() rows=d.by_epci />
+            <Breakdown id="by-officer" title=t!("dashboard.by_officer").into_owned() rows=d.by_officer />
+        </div>
+        <section class="card" aria-labelledby="digest-title" data-testid="digest">
+            <h2 id="digest-title">{t!("dashboard.digest", since = since)}</h2>
+            <ul class="windows">
+                {d.digest_counts.into_iter().map(|c| view! {
+                    <li data-kind=c.kind.as_str()>{c.kind.label()}" : "{count_link(c.projects, &c.link)}</li>
+                }).collect_view()}
+            </ul>
+            {if d.digest.is_empty() {
+                view! { <p class="empty">{t!("dashboard.no_change")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {d.digest.into_iter().map(|i| view! { <DigestLine i /> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn DigestLine(i: DigestItem) -> impl IntoView {
+    let stage = |code: &Option<String>| {
+        code.as_deref()
+            .and_then(|c| c.parse::<Stage>().ok())
+            .map(|s| s.label())
+            .unwrap_or_default()
+    };
+    let detail = match i.kind {
+        crate::models::DigestKind::StageChanged => format!("{} → {}", stage(&i.from), stage(&i.to)),
+        _ => String::new(),
+    };
+    view! {
+        <li data-kind=i.kind.as_str()>
+            <span class="when">{format::datetime(i.at)}</span>" "
+            <strong>{i.kind.label()}</strong>" "
+            {(!detail.is_empty()).then(|| view! { <span>{detail}" "</span> })}
+            "· "<a href=format!("/projets/{}", i.project_id)>{i.project_title}</a>
+            {i.actor.map(|a| view! { <span class="muted">" · "{a}</span> })}
+        </li>
+    }
+}
+
+/// Horizontal bars, one per row, with the value at the end.
+fn bars(title_id: &str, title: String, rows: &[(String, i64)]) -> impl IntoView + use<> {
+    let max = rows.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let height = rows.len() * 26 + 4;
+    let items: Vec<_> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (label, v))| {
+            let y = i * 26 + 2;
+            let w = (*v * 600 / max).max(if *v > 0 { 2 } else { 0 });
+            view! {
+                <g>
+                    <text x="0" y=y + 16 class="bar-label">{label.clone()}</text>
+                    <rect x="200" y=y width=w height="20" class="bar" />
+                    <text x=205 + w y=y + 16 class="bar-value">{v.to_string()}</text>
+                </g>
+            }
+        })
+        .collect();
+    let title_id = title_id.to_owned();
+    let labelled_by = title_id.clone();
+    view! {
+        <svg class="chart" viewBox=format!("0 0 900 {height}") role="img" aria-labelledby=labelled_by>
+            <title id=title_id>{title}</title>
+            {items}
+        </svg>
+    }
+}
+
+#[component]
+fn FunnelSection(rows: Vec<FunnelRow>, since: String) -> impl IntoView {
+    let chart: Vec<(String, i64)> = rows.iter().map(|r| (r.stage.label(), r.projects)).collect();
+    view! {
+        <section class="card" aria-labelledby="funnel-title">
+            <h2 id="funnel-title">{t!("dashboard.funnel")}</h2>
+            {bars("funnel-chart-title", t!("dashboard.funnel_chart").into_owned(), &chart)}
+            <table class="data-table" data-testid="funnel">
+                <caption class="sr-only">{t!("dashboard.funnel")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t!("dashboard.stage")}</th>
+                        <th scope="col" class="num">{t!("dashboard.projects")}</th>
+                        <th scope="col" class="num">{t!("dashboard.cost")}</th>
+                        <th scope="col" class="num">{t!("dashboard.entered", since = since.clone())}</th>
+                        <th scope="col" class="num">{t!("dashboard.left", since = since)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|r| view! {
+                        <tr data-stage=r.stage.as_str()>
+                            <th scope="row">{r.stage.label()}</th>
+                            <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
+                            <td class="num">{format_euros(r.cost_cents)}</td>
+                            <td class="num" data-col="entered">{count_link(r.entered, &r.entered_link)}</td>
+                            <td class="num" data-col="left">{count_link(r.left, &r.left_link)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn MoneySection(money: MoneyRow) -> impl IntoView {
+    let secured_unpaid = money.granted_cents.saturating_sub(money.paid_cents);
+    let segments = [
+        ("paid", money.paid_cents),
+        ("granted", secured_unpaid),
+        ("requested", money.pending_cents),
+        (
+            "to_find",
+            money
+                .to_find_cents
+                .saturating_sub(money.pending_cents)
+                .max(0),
+        ),
+    ];
+    let total: i64 = segments.iter().map(|(_, v)| *v).sum::<i64>().max(1);
+    let mut x = 0_i64;
+    let rects: Vec<_> = segments
+        .iter()
+        .filter(|(_, v)| *v > 0)
+        .map(|(name, v)| {
+            let start = x * 1000 / total;
+            x += v;
+            let end = x * 1000 / total;
+            view! { <rect class=format!("seg-{name}") x=start y="0" width=end - start height="24" /> }
+        })
+        .collect();
+    view! {
+        <section class="card" aria-labelledby="money-title">
+            <h2 id="money-title">{t!("dashboard.money")}</h2>
+            <figure class="funding-bar">
+                <svg viewBox="0 0 1000 24" preserveAspectRatio="none" role="img" aria-labelledby="money-bar-title">
+                    <title id="money-bar-title">{t!("dashboard.money_chart")}</title>
+                    <rect class="seg-empty" x="0" y="0" width="1000" height="24" />
+                    {rects}
+                </svg>
+            </figure>
+            <dl class="facts" data-testid="portfolio-money">
+                <dt>{t!("dashboard.active_projects")}</dt>
+                <dd>{count_link(money.projects, &money.link)}</dd>
+                <dt>{t!("dashboard.active_cost")}</dt>
+                <dd data-figure="cost">{format_euros(money.cost_cents)}</dd>
+                <dt>{t!("funding.total_requested")}</dt>
+                <dd data-figure="requested">{format_euros(money.requested_cents)}</dd>
+                <dt>{t!("dashboard.pending")}</dt>
+                <dd data-figure="pending">{format_euros(money.pending_cents)}</dd>
+                <dt>{t!("funding.total_granted")}</dt>
+                <dd data-figure="granted">{format_euros(money.granted_cents)}</dd>
+                <dt>{t!("funding.total_paid")}</dt>
+                <dd data-figure="paid">{format_euros(money.paid_cents)}</dd>
+                <dt>{t!("funding.still_to_find")}</dt>
+                <dd data-figure="to_find">{format_euros(money.to_find_cents)}</dd>
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn MoneyTable(id: &'static str, title: String, rows: Vec<MoneyRow>, funder: bool) -> impl IntoView {
+    let title_id = format!("{id}-title");
+    let labelled_by = title_id.clone();
+    let chart: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| (r.label.clone(), r.granted_cents / 100))
+        .collect();
+    view! {
+        <section class="card" aria-labelledby=labelled_by data-testid=id>
+            <h2 id=title_id>{title.clone()}</h2>
+            {if rows.is_empty() {
+                view! { <p class="empty">{t!("home.empty")}</p> }.into_any()
+            } else {
+                view! {
+                    {bars(&format!("{id}-chart"), t!("dashboard.granted_chart", what = title).into_owned(), &chart)}
+                    <div class="table-wrap">
+                        <table class="data-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{if funder { t!("dashboard.funder") } else { t!("projects.programme") }}</th>
+                                    <th scope="col" class="num">{t!("dashboard.projects")}</th>
+                                    {(!funder).then(|| view! { <th scope="col" class="num">{t!("dashboard.cost")}</th> })}
+                                    <th scope="col" class="num">{t!("funding.total_requested")}</th>
+                                    <th scope="col" class="num">{t!("dashboard.pending")}</th>
+                                    <th scope="col" class="num">{t!("funding.total_granted")}</th>
+                                    <th scope="col" class="num">{t!("funding.total_paid")}</th>
+                                    {(!funder).then(|| view! { <th scope="col" class="num">{t!("funding.still_to_find")}</th> })}
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().map(|r| view! {
+                                    <tr data-key=r.key.clone()>
+                                        <th scope="row">{r.label.clone()}</th>
+                                        <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
+                                        {(!funder).then(|| view! { <td class="num">{format_euros(r.cost_cents)}</td> })}
+                                        <td class="num">{format_euros(r.requested_cents)}</td>
+                                        <td class="num">{format_euros(r.pending_cents)}</td>
+                                        <td class="num">{format_euros(r.granted_cents)}</td>
+                                        <td class="num">{format_euros(r.paid_cents)}</td>
+                                        {(!funder).then(|| view! { <td class="num">{format_euros(r.to_find_cents)}</td> })}
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Breakdown(id: &'static str, title: String, rows: Vec<BreakdownRow>) -> impl IntoView {
+    let title_id = format!("{id}-title");
+    let labelled_by = title_id.clone();
+    view! {
+        <section class="card" aria-labelledby=labelled_by data-testid=id>
+            <h2 id=title_id>{title}</h2>
+            {if rows.is_empty() {
+                view! { <p class="empty">{t!("home.empty")}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t!("dashboard.name")}</th>
+                                <th scope="col" class="num">{t!("dashboard.active_projects")}</th>
+                                <th scope="col" class="num">{t!("dashboard.cost")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| view! {
+                                <tr data-key=r.key.clone()>
+                                    <th scope="row">{r.label.clone()}</th>
+                                    <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
+                                    <td class="num">{format_euros(r.cost_cents)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn AttentionSection(groups: Vec<AttentionGroup>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="attention-title" data-testid="attention">
+            <h2 id="attention-title">{t!("dashboard.attention")}</h2>
+            <div class="attention-grid">
+                {groups.into_iter().map(|g| view! {
+                    <div class="attention-group" data-kind=g.kind.as_str()>
+                        <h3>{g.kind.label()}" : "{count_link(g.projects, &g.link)}</h3>
+                        {(!g.items.is_empty()).then(|| view! {
+                            <ul class="plain-list">
+                                {g.items.into_iter().map(|i| view! {
+                                    <li>
+                                        {i.date.map(|d| view! { <span class="when">{format::date(d)}</span>" " })}
+                                        <a href=format!("/projets/{}", i.project_id)>{i.project_title}</a>
+                                        {(!i.detail.is_empty()).then(|| view! { <span class="muted">" · "{i.detail}</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                    </div>
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { ACCOUNTS, failOnConsoleErrors, hydrated, login } from './helpers';
+
+test('a head filters the dashboard, follows a number to its list and exports it', async ({ page }) => {
+  failOnConsoleErrors(page);
+  await login(page, ACCOUNTS.head.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Portefeuille');
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Tableau de bord' }).click();
+  await expect(page).toHaveURL(/\/tableau-de-bord$/);
+  await hydrated(page);
+
+  // Filter by programme: the choice lands in the URL.
+  await page.getByLabel('Programme').selectOption('pvd');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await expect(page).toHaveURL(/\/tableau-de-bord\?programme=pvd/);
+  await expect(page.getByLabel('Programme')).toHaveValue('pvd');
+
+  // Every stage count of the funnel adds up to the PVD projects.
+  const cells = page.getByTestId('funnel').locator('td[data-col="projects"] a');
+  await expect(cells).toHaveCount(6);
+  const counts = (await cells.allTextContents()).map((t) => Number(t.trim()));
+  const total = counts.reduce((a, b) => a + b, 0);
+  expect(total).toBeGreaterThan(0);
+  await page.goto('/projets?programme=pvd');
+  await expect(page.getByTestId('project-count')).toHaveText(`${total} projet(s)`);
+  await page.goBack();
+  await hydrated(page);
+
+  // A funnel number leads to exactly its projects.
+  const index = counts.findIndex((n) => n > 0);
+  const link = cells.nth(index);
+  await link.click();
+  await expect(page).toHaveURL(/\/projets\?programme=pvd&etape=/);
+  await expect(page.getByTestId('project-count')).toHaveText(`${counts[index]} projet(s)`);
+
+  // The Excel export of the filtered view.
+  await page.goto('/tableau-de-bord?programme=pvd');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-xlsx').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^tableau-de-bord-\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const file = await download.path();
+  const bytes = readFileSync(file);
+  expect(bytes.subarray(0, 2).toString()).toBe('PK');
+  expect(bytes.length).toBeGreaterThan(4000);
+});
+
+test('the attention list links to the projects needing it', async ({ page }) => {
+  await login(page, ACCOUNTS.head.email);
+  await page.goto('/tableau-de-bord');
+  const blocked = page.getByTestId('attention').locator('[data-kind="blocked"] h3 a');
+  const n = Number((await blocked.textContent())?.trim());
+  await blocked.click();
+  await expect(page).toHaveURL(/vigilance=blocked/);
+  await expect(page.getByTestId('project-count')).toHaveText(`${n} projet(s)`);
+  await expect(page.getByTestId('dashboard-criteria')).toContainText('Bloqués');
+});
+
+test('a partner cannot open the dashboard nor its exports', async ({ page }) => {
+  await login(page, ACCOUNTS.partner.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Projets partagés avec moi');
+  const response = await page.goto('/tableau-de-bord');
+  expect(response?.status()).toBe(403);
+  const xlsx = await page.request.get('/tableau-de-bord/export.xlsx');
+  expect(xlsx.status()).toBe(403);
+});

@@ -1,0 +1,158 @@
+//! The portfolio at 1 000 and 100 000 projects (ten milestones and three
+//! funding lines each, from `demo --scale`), on PostgreSQL and SQLite: the
+//! server time of the dashboard (unfiltered and filtered by programme), the
+//! project list (first page) and a project page. Run on purpose:
+//!
+//!     scripts/bench.sh    (or: cargo bench -p server --bench dashboard)
+//!
+//! Needs `REF_DATA_DIR` (the territories) and, for PostgreSQL, `BENCH_PG_URL`
+//! (default postgres://postgres@127.0.0.1:5432/postgres). `BENCH_SIZES`
+//! overrides the sizes (e.g. `1000`). Prints Markdown rows for
+//! docs/PERFORMANCE.md.
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use app::models::{DashboardFilter, ProjectFilter};
+use app::server::{db, services};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+async fn measure<F, Fut>(label: &str, backend: &str, size: usize, rounds: usize, mut f: F)
+where
+    F: FnMut(usize) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    // Warm-up (caches, prepared plans), then the measured rounds.
+    for i in 0..3 {
+        f(i).await;
+    }
+    let mut times = Vec::with_capacity(rounds);
+    for i in 0..rounds {
+        let t = Instant::now();
+        f(i).await;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "| {backend} | {size} | {label} | {rounds} | {:.1} | {:.1} | {:.1} |",
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.95)),
+        ms(percentile(&times, 0.99)),
+    );
+}
+
+async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, size: usize) {
+    use app::server::entities::funding::funding_line;
+    use app::server::entities::projects::{milestone, project};
+
+    db::migrate(conn).await.expect("migrate");
+    services::territories::import_from_dir(conn, dir)
+        .await
+        .expect("territories");
+    server::demo::seed(conn).await.expect("accounts");
+    let today = chrono::Utc::now().date_naive();
+    let started = Instant::now();
+    server::demo_scale::generate(conn, size, today)
+        .await
+        .expect("generate");
+    let generated = started.elapsed();
+    let projects = project::Entity::find().count(conn).await.expect("count");
+    let milestones = milestone::Entity::find().count(conn).await.expect("count");
+    let lines = funding_line::Entity::find()
+        .count(conn)
+        .await
+        .expect("count");
+    eprintln!(
+        "{backend} {size}: {projects} projects, {milestones} milestones, {lines} funding lines generated in {:.1} s",
+        generated.as_secs_f64()
+    );
+    let rounds = if size > 10_000 { 60 } else { 200 };
+    let all = DashboardFilter::default();
+    measure("dashboard", backend, size, rounds, |_| async {
+        services::dashboard::dashboard(conn, &all, today)
+            .await
+            .expect("dashboard");
+    })
+    .await;
+    let pvd = DashboardFilter {
+        programme: Some("pvd".into()),
+        ..DashboardFilter::default()
+    };
+    measure(
+        "dashboard (programme PVD)",
+        backend,
+        size,
+        rounds,
+        |_| async {
+            services::dashboard::dashboard(conn, &pvd, today)
+                .await
+                .expect("dashboard");
+        },
+    )
+    .await;
+    let list = ProjectFilter::default();
+    measure("project list (page 1)", backend, size, rounds, |_| async {
+        services::projects::list(conn, &list, today)
+            .await
+            .expect("list");
+    })
+    .await;
+    let first = i64::try_from(projects).unwrap_or(1);
+    measure("project page", backend, size, rounds, |i| async move {
+        // Pages spread over the portfolio, each a different project.
+        let id = 1 + (i as i64 * 7919) % first;
+        services::projects::detail(conn, id, None, today)
+            .await
+            .expect("detail");
+    })
+    .await;
+}
+
+fn main() {
+    let dir = PathBuf::from(
+        std::env::var("REF_DATA_DIR")
+            .expect("REF_DATA_DIR: the data folder of @etalab/decoupage-administratif"),
+    );
+    let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,100000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        println!("| Backend | Projects | Measure | Runs | p50 (ms) | p95 (ms) | p99 (ms) |");
+        println!("|---|---|---|---|---|---|---|");
+        let admin_url = std::env::var("BENCH_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+        for &size in &sizes {
+            match sea_orm::Database::connect(&admin_url).await {
+                Ok(admin) => {
+                    let name = format!("maillage_bench_dash_{}_{size}", std::process::id());
+                    admin
+                        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                        .await
+                        .expect("create bench database");
+                    let (root, _) = admin_url.rsplit_once('/').expect("url");
+                    let pg = db::connect(&format!("{root}/{name}")).await.expect("pg");
+                    run("PostgreSQL", &pg, &dir, size).await;
+                    pg.close().await.ok();
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
+                        .await
+                        .ok();
+                }
+                Err(e) => eprintln!("PostgreSQL not reachable ({e}): skipped"),
+            }
+            let tmp = tempfile::tempdir().expect("tempdir");
+            let url = format!("sqlite://{}/bench.db?mode=rwc", tmp.path().display());
+            let sqlite = db::connect(&url).await.expect("sqlite");
+            run("SQLite", &sqlite, &dir, size).await;
+        }
+    });
+}

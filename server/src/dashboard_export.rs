@@ -1,0 +1,90 @@
+//! `/tableau-de-bord/export.xlsx` and `/tableau-de-bord/export.csv`: the
+//! dashboard's URL filters, the dashboard's policy check, the files built by
+//! `app::server::export`.
+use std::collections::HashMap;
+
+use axum::extract::{Extension, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use app::error::AppError;
+use app::models::{CurrentUser, Dashboard, DashboardFilter};
+use app::policy::{Action, authorize};
+use app::server::AppState;
+use app::server::export::{csv, xlsx};
+use app::server::services::dashboard;
+
+fn error(err: &AppError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, err.to_string()).into_response()
+}
+
+async fn load(
+    state: &AppState,
+    user: Option<Extension<CurrentUser>>,
+    params: &HashMap<String, String>,
+) -> Result<Dashboard, AppError> {
+    authorize(user.map(|Extension(u)| u.role), Action::ViewDashboard)?;
+    let filter = DashboardFilter::from_params(|k| params.get(k).cloned());
+    dashboard::dashboard(&state.db, &filter, chrono::Utc::now().date_naive()).await
+}
+
+fn attachment(name: &str, d: &Dashboard) -> String {
+    format!(
+        "attachment; filename=\"tableau-de-bord-{}.{name}\"",
+        d.as_of
+    )
+}
+
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let d = match load(&state, user, &params).await {
+        Ok(d) => d,
+        Err(err) => return error(&err),
+    };
+    match xlsx(&d) {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                ),
+                (header::CONTENT_DISPOSITION, attachment("xlsx", &d)),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(err) => {
+            tracing::error!(%err, "export Excel");
+            error(&AppError::Internal)
+        }
+    }
+}
+
+pub async fn export_csv(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let d = match load(&state, user, &params).await {
+        Ok(d) => d,
+        Err(err) => return error(&err),
+    };
+    match csv(&d) {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, attachment("csv", &d)),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(err) => {
+            tracing::error!(%err, "export CSV");
+            error(&AppError::Internal)
+        }
+    }
+}
