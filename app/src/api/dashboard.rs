@@ -8,8 +8,12 @@ use crate::models::{Dashboard, DashboardChoices, DashboardFilter};
 #[cfg(feature = "ssr")]
 use crate::{policy::Action, server::auth, server::services::dashboard};
 
+/// An empty filter sends no field at all: `default` makes it the default
+/// filter rather than a missing argument.
 #[server(endpoint = "dashboard/view")]
-pub async fn get_dashboard(filter: DashboardFilter) -> Result<Dashboard, AppError> {
+pub async fn get_dashboard(
+    #[server(default)] filter: DashboardFilter,
+) -> Result<Dashboard, AppError> {
     auth::respond(
         async {
             auth::require(Action::ViewDashboard)?;

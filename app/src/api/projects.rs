@@ -23,7 +23,9 @@ use crate::{
 use super::today;
 /// The filtered project list.
 #[server(endpoint = "projects/list")]
-pub async fn list_projects(filter: ProjectFilter) -> Result<ProjectPage, AppError> {
+pub async fn list_projects(
+    #[server(default)] filter: ProjectFilter,
+) -> Result<ProjectPage, AppError> {
     auth::respond(
         async {
             auth::require(Action::ViewProjects)?;

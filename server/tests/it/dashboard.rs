@@ -59,10 +59,7 @@ async fn dashboard(
     for (k, v) in extra {
         form.push((format!("filter[{k}]"), (*v).to_owned()));
     }
-    // An empty form still decodes as the default filter.
-    if form.is_empty() {
-        form.push(("filter[stage]".into(), String::new()));
-    }
+    // With no filter at all the form is empty (as the browser sends it).
     let res = http
         .post(app.url("/api/dashboard/view"))
         .form(&form)
