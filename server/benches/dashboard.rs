@@ -7,8 +7,8 @@
 //!
 //! Needs `REF_DATA_DIR` (the territories) and, for PostgreSQL, `BENCH_PG_URL`
 //! (default postgres://postgres@127.0.0.1:5432/postgres). `BENCH_SIZES`
-//! overrides the sizes (e.g. `1000`). Prints Markdown rows for
-//! docs/PERFORMANCE.md.
+//! overrides the sizes (e.g. `1000`), `BENCH_ROUNDS` the measured runs.
+//! Prints Markdown rows for docs/PERFORMANCE.md.
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -72,7 +72,10 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, size: usize) 
         "{backend} {size}: {projects} projects, {milestones} milestones, {lines} funding lines generated in {:.1} s",
         generated.as_secs_f64()
     );
-    let rounds = if size > 10_000 { 60 } else { 200 };
+    let rounds = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(if size > 10_000 { 60 } else { 200 });
     let all = DashboardFilter::default();
     measure("dashboard", backend, size, rounds, |_| async {
         services::dashboard::dashboard(conn, &all, today)
@@ -115,6 +118,11 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, size: usize) 
 }
 
 fn main() {
+    // `RUST_LOG=sqlx::query=info` prints every statement with its time.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let dir = PathBuf::from(
         std::env::var("REF_DATA_DIR")
             .expect("REF_DATA_DIR: the data folder of @etalab/decoupage-administratif"),

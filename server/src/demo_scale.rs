@@ -230,8 +230,7 @@ pub async fn generate(
             // Three funding lines: two grants and the owner's share.
             let mut plan = Vec::new();
             let mut detr_dues: Vec<(DetrDue, NaiveDate)> = Vec::new();
-            let funded = !matches!(stage, Stage::Emergence);
-            if funded {
+            {
                 let g1 = *pick(&mut rng, &grant_funders);
                 let g2 = *pick(&mut rng, &grant_funders);
                 let share1 = rng.gen_range(20..45);
@@ -246,7 +245,7 @@ pub async fn generate(
                         FundingStatus::Identified
                     } else {
                         match stage {
-                            Stage::Study => FundingStatus::Identified,
+                            Stage::Emergence | Stage::Study => FundingStatus::Identified,
                             Stage::Funding => *pick(
                                 &mut rng,
                                 &[

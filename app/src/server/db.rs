@@ -25,7 +25,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .idle_timeout(Duration::from_secs(10 * 60))
         .max_lifetime(Duration::from_secs(30 * 60))
         .test_before_acquire(true)
-        .sqlx_logging(false);
+        // MAILLAGE_LOG_SQL=1: every statement and its time, at the INFO
+        // level of `sqlx::query` (for profiling; off by default).
+        .sqlx_logging(std::env::var_os("MAILLAGE_LOG_SQL").is_some());
     let db = Database::connect(options).await?;
     if is_sqlite {
         use sea_orm::ConnectionTrait;

@@ -911,7 +911,9 @@ async fn digest(
     Ok((counts, items))
 }
 
-/// The whole dashboard for `filter` on `today`.
+/// The whole dashboard for `filter` on `today`. The sections are
+/// independent queries, run concurrently (each on its own pooled
+/// connection).
 pub async fn dashboard(
     db: &impl ConnectionTrait,
     filter: &DashboardFilter,
@@ -920,18 +922,46 @@ pub async fn dashboard(
     let since = filter.since_or_default(today);
     let base = filter.projects();
     let active = with(&base, |f| f.active = true);
-    let (funnel, money) = funnel(db, &base, since, today).await?;
-    let by_funder = by_funder(db, &active, today).await?;
-    let by_programme = by_code(db, &active, ReferenceList::Programmes, today)
-        .await?
+    let attention_groups = async {
+        let (a, b, c, d, e, f) = tokio::try_join!(
+            attention(db, &active, AttentionKind::Blocked, today),
+            attention(db, &active, AttentionKind::Paused, today),
+            attention(db, &active, AttentionKind::LateMilestones, today),
+            attention(db, &active, AttentionKind::Stale, today),
+            attention(db, &active, AttentionKind::RuleBreach, today),
+            attention(db, &active, AttentionKind::DetrLapse, today),
+        )?;
+        Ok::<_, AppError>(vec![a, b, c, d, e, f])
+    };
+    let (
+        (funnel, money),
+        by_funder,
+        programmes,
+        themes,
+        by_epci,
+        by_officer,
+        groups,
+        (deadline_windows, deadlines),
+        (digest_counts, digest),
+    ) = tokio::try_join!(
+        funnel(db, &base, since, today),
+        by_funder(db, &active, today),
+        by_code(db, &active, ReferenceList::Programmes, today),
+        by_code(db, &active, ReferenceList::Themes, today),
+        by_epci(db, &active, today),
+        by_officer(db, &active, today),
+        attention_groups,
+        deadlines(db, &active, today),
+        digest(db, &base, since, today),
+    )?;
+    let by_programme = programmes
         .into_iter()
         .map(|(code, label, row)| {
             let link = with(&active, |f| f.programme = Some(code.clone()));
             money_row(code, label, &row, link)
         })
         .collect();
-    let by_theme = by_code(db, &active, ReferenceList::Themes, today)
-        .await?
+    let by_theme = themes
         .into_iter()
         .map(|(code, label, row)| BreakdownRow {
             link: with(&active, |f| f.theme = Some(code.clone())),
@@ -941,14 +971,6 @@ pub async fn dashboard(
             cost_cents: row.cost.unwrap_or(0),
         })
         .collect();
-    let by_epci = by_epci(db, &active, today).await?;
-    let by_officer = by_officer(db, &active, today).await?;
-    let mut groups = Vec::new();
-    for kind in AttentionKind::ALL {
-        groups.push(attention(db, &active, kind, today).await?);
-    }
-    let (deadline_windows, deadlines) = deadlines(db, &active, today).await?;
-    let (digest_counts, digest) = digest(db, &base, since, today).await?;
     Ok(Dashboard {
         filter: filter.clone(),
         as_of: today,
