@@ -208,9 +208,8 @@ pub async fn generate(
                     ),
                 };
                 let done_date = (due <= today && rng.gen_bool(0.9)).then_some(due);
-                if kind == MilestoneKind::WorksStart
-                    && matches!(stage, Stage::Delivery | Stage::Completed)
-                {
+                // As the plan reads it: the done "début des travaux".
+                if kind == MilestoneKind::WorksStart {
                     works_start = done_date;
                 }
                 milestones.push(milestone::ActiveModel {
@@ -268,9 +267,25 @@ pub async fn generate(
                     };
                     let filed = status.is_filed();
                     let secured = status.is_secured();
-                    let requested_on = filed.then(|| created + Duration::days(60));
-                    let decided_on = (secured || status == FundingStatus::Refused)
-                        .then(|| created + Duration::days(150));
+                    // Step dates never in the future; each status has the
+                    // date of the step it reached.
+                    let step = |days: i64| (created + Duration::days(days)).min(today);
+                    let requested_on = filed.then(|| step(60));
+                    let decided_on =
+                        (secured || status == FundingStatus::Refused).then(|| step(150));
+                    let agreement_on = matches!(
+                        status,
+                        FundingStatus::AgreementSigned
+                            | FundingStatus::AdvancePaid
+                            | FundingStatus::BalancePaid
+                    )
+                    .then(|| step(180));
+                    let advance_on = matches!(
+                        status,
+                        FundingStatus::AdvancePaid | FundingStatus::BalancePaid
+                    )
+                    .then(|| step(240));
+                    let balance_on = (status == FundingStatus::BalancePaid).then(|| step(600));
                     let granted = secured.then_some(amount);
                     let paid = match status {
                         FundingStatus::AdvancePaid => amount * 3 / 10,
@@ -311,9 +326,9 @@ pub async fn generate(
                         identified_on: Set(Some(created)),
                         requested_on: Set(requested_on),
                         decided_on: Set(decided_on),
-                        agreement_on: Set(None),
-                        advance_on: Set(None),
-                        balance_on: Set(None),
+                        agreement_on: Set(agreement_on),
+                        advance_on: Set(advance_on),
+                        balance_on: Set(balance_on),
                         start_extended: Set(false),
                         completion_extended: Set(false),
                         notes: Set(String::new()),

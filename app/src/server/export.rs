@@ -298,6 +298,17 @@ pub fn xlsx(d: &Dashboard) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
+/// A text a spreadsheet will not read as a formula: titles and names are
+/// typed by users, and `=…`, `+…`, `-…` or `@…` would run when the CSV is
+/// opened. Such a text gets a leading apostrophe.
+fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// The figures in long form, one value per line (amounts in euros with a
 /// dot, dates ISO): `section;row;measure;value`.
 pub fn csv(d: &Dashboard) -> Result<Vec<u8>, csv::Error> {
@@ -315,17 +326,34 @@ pub fn csv(d: &Dashboard) -> Result<Vec<u8>, csv::Error> {
             let Some(Cell::Text(label)) = row.first() else {
                 continue;
             };
+            let label = inert(label);
             for (header, cell) in table.headers.iter().zip(row.iter()).skip(1) {
                 let value = match cell {
-                    Cell::Text(s) => s.clone(),
+                    Cell::Text(s) => inert(s),
                     Cell::Count(n) => n.to_string(),
                     Cell::Euros(c) => format!("{}.{:02}", c / 100, (c % 100).abs()),
                     Cell::Date(d) => d.to_string(),
                     Cell::Empty => continue,
                 };
-                out.write_record([table.sheet.as_str(), label, header, &value])?;
+                out.write_record([table.sheet.as_str(), &label, header, &value])?;
             }
         }
     }
     out.into_inner().map_err(|e| e.into_error().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn user_texts_never_become_formulas() {
+        assert_eq!(
+            inert("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(inert("+33 4 71"), "'+33 4 71");
+        assert_eq!(inert("@cmd"), "'@cmd");
+        assert_eq!(inert("Halle – marché"), "Halle – marché");
+    }
 }

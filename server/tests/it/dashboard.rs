@@ -643,6 +643,43 @@ async fn the_dashboard_adds_up(backend: Backend) {
         "{text}"
     );
 
+    // Filtered by stage: the funnel is that stage's row.
+    let funding = dashboard(&http, &app, &[("stage", "funding")]).await;
+    let rows: Vec<(Stage, i64)> = funding
+        .funnel
+        .iter()
+        .map(|r| (r.stage, r.projects))
+        .collect();
+    assert_eq!(rows, [(Stage::Funding, 1)]);
+    every_number_matches_its_list(&http, &app, &funding).await;
+
+    // An admin reclassifies the Région as the owner's own funds: B's
+    // owner share becomes 60 000 of 140 000, the rule is met, and the
+    // figures kept on the rows follow.
+    create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
+    let admin = client();
+    assert_eq!(
+        login(&admin, &app, "admin@cc-exemple.fr", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let form: Form = vec![
+        ("form[code]", "region".into()),
+        ("form[name]", "Région".into()),
+        ("form[category]", "own_funds".into()),
+        ("form[active]", "on".into()),
+    ];
+    ok(&admin, &app, "funders/save", form).await;
+    let after = dashboard(&http, &app, &[]).await;
+    let breach = after
+        .attention
+        .iter()
+        .find(|g| g.kind.as_str() == "rule_breach")
+        .expect("group");
+    assert_eq!(breach.projects, 0);
+    every_number_matches_its_list(&http, &app, &after).await;
+
     // Heads see the same; partners never; anonymous visitors sign in first.
     create_user(&app.db, "cheffe@cc-exemple.fr", Role::Head).await;
     let head = client();
@@ -652,7 +689,7 @@ async fn the_dashboard_adds_up(backend: Backend) {
             .status(),
         200
     );
-    assert_eq!(dashboard(&head, &app, &[]).await.money, d.money);
+    assert_eq!(dashboard(&head, &app, &[]).await.money, after.money);
     create_user(&app.db, "partenaire@region.fr", Role::Partner).await;
     let partner = client();
     assert_eq!(

@@ -30,7 +30,7 @@ use crate::server::entities::funding::{funder, funding_line};
 use crate::server::entities::projects::{event, milestone, project, project_commune};
 use crate::server::entities::territory::{commune, epci};
 use crate::server::entities::user;
-use crate::server::services::project_filter::condition;
+use crate::server::services::project_filter::{self, condition};
 use crate::server::services::references;
 
 fn t(key: &str) -> String {
@@ -219,8 +219,12 @@ async fn funnel(
         to_find: Some(0),
     };
     let add = |a: Option<i64>, b: Option<i64>| Some(a.unwrap_or(0).saturating_add(b.unwrap_or(0)));
+    // When the filter fixes a stage, the funnel is that stage's row (a link
+    // cannot select "this stage and another").
+    let fixed = project_filter::nonempty(&base.stage);
     let funnel = Stage::ALL
         .into_iter()
+        .filter(|s| fixed.is_none_or(|f| f == s.as_str()))
         .map(|stage| {
             let row = rows.get(stage.as_str());
             if let Some(r) = row.filter(|_| stage.is_active()) {
@@ -398,8 +402,8 @@ async fn by_code(
         .from(Alias::new(table))
         .group_by_col((Alias::new(table), Alias::new(code_col)));
     money_columns(&mut q);
-    if let Some(code) = fixed {
-        q.and_where(col(table, code_col).eq(code.as_str()));
+    if let Some(code) = project_filter::nonempty(fixed) {
+        q.and_where(col(table, code_col).eq(code));
     }
     scoped(&mut q, table, "project_id", condition(active, today));
     let rows = GroupRow::find_by_statement(backend.build(&q))
@@ -441,7 +445,7 @@ async fn by_epci(
                 .equals((project_commune::Entity, project_commune::Column::Insee)),
         )
         .and_where(commune::Column::EpciSiren.is_not_null());
-    if let Some(siren) = &active.epci {
+    if let Some(siren) = project_filter::nonempty(&active.epci) {
         pairs.and_where(commune::Column::EpciSiren.eq(siren.to_ascii_uppercase()));
     }
     let mut q = Query::select();

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::{Value, json};
 
@@ -69,6 +69,11 @@ pub async fn all_funders(db: &impl ConnectionTrait) -> Result<Vec<FunderView>, A
 /// Adds a funder at the end of the catalogue, or updates the one with
 /// that code. Funders are never deleted: lines keep pointing at them.
 pub async fn save_funder(db: &impl ConnectionTrait, input: FunderInput) -> Result<(), AppError> {
+    let before = funder::Entity::find()
+        .filter(funder::Column::Code.eq(input.code.as_str()))
+        .one(db)
+        .await?;
+    let new_category = input.category.as_str();
     let position = funder::Entity::find().count(db).await?;
     funder::Entity::insert(funder::ActiveModel {
         code: Set(input.code),
@@ -89,6 +94,32 @@ pub async fn save_funder(db: &impl ConnectionTrait, input: FunderInput) -> Resul
     )
     .exec(db)
     .await?;
+    // A new category moves the 20 % rule of every plan with this funder:
+    // their kept figures are marked stale, then recomputed (a crash in
+    // between leaves them to the recomputation at the next start).
+    if let Some(before) = before.filter(|b| b.category != new_category) {
+        let projects = Query::select()
+            .column(funding_line::Column::ProjectId)
+            .from(funding_line::Entity)
+            .and_where(funding_line::Column::FunderId.eq(before.id))
+            .to_owned();
+        project::Entity::update_many()
+            .col_expr(project::Column::FiguresVersion, Expr::value(0))
+            .filter(project::Column::Id.in_subquery(projects.clone()))
+            .exec(db)
+            .await?;
+        let ids: Vec<i64> = funding_line::Entity::find()
+            .select_only()
+            .column(funding_line::Column::ProjectId)
+            .distinct()
+            .filter(funding_line::Column::FunderId.eq(before.id))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for id in ids {
+            plan_figures::refresh(db, id).await?;
+        }
+    }
     Ok(())
 }
 

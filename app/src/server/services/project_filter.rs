@@ -143,7 +143,8 @@ pub fn left(stage: &str, since: Option<NaiveDate>) -> Condition {
     with_event(&["stage_changed"], since, Some(stage), None)
 }
 
-fn nonempty(v: &Option<String>) -> Option<&str> {
+/// The value, trimmed, unless empty (as the list reads its criteria).
+pub fn nonempty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
