@@ -36,32 +36,49 @@ fn attachment(name: &str, d: &Dashboard) -> String {
     )
 }
 
-pub async fn export_xlsx(
-    State(state): State<AppState>,
+/// The dashboard of `params` as a file built by `build`, or the error.
+async fn export<E: std::fmt::Display>(
+    state: &AppState,
     user: Option<Extension<CurrentUser>>,
-    Query(params): Query<HashMap<String, String>>,
+    params: &HashMap<String, String>,
+    ext: &str,
+    content_type: &'static str,
+    build: impl FnOnce(&Dashboard) -> Result<Vec<u8>, E>,
 ) -> Response {
-    let d = match load(&state, user, &params).await {
+    let d = match load(state, user, params).await {
         Ok(d) => d,
         Err(err) => return error(&err),
     };
-    match xlsx(&d) {
+    match build(&d) {
         Ok(bytes) => (
             [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-                ),
-                (header::CONTENT_DISPOSITION, attachment("xlsx", &d)),
+                (header::CONTENT_TYPE, content_type.to_owned()),
+                (header::CONTENT_DISPOSITION, attachment(ext, &d)),
             ],
             bytes,
         )
             .into_response(),
         Err(err) => {
-            tracing::error!(%err, "export Excel");
+            tracing::error!(%err, ext, "dashboard export");
             error(&AppError::Internal)
         }
     }
+}
+
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    export(
+        &state,
+        user,
+        &params,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        xlsx,
+    )
+    .await
 }
 
 pub async fn export_csv(
@@ -69,22 +86,5 @@ pub async fn export_csv(
     user: Option<Extension<CurrentUser>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let d = match load(&state, user, &params).await {
-        Ok(d) => d,
-        Err(err) => return error(&err),
-    };
-    match csv(&d) {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, attachment("csv", &d)),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(err) => {
-            tracing::error!(%err, "export CSV");
-            error(&AppError::Internal)
-        }
-    }
+    export(&state, user, &params, "csv", "text/csv; charset=utf-8", csv).await
 }

@@ -11,7 +11,7 @@
 //! Every number carries the project-list filter of the projects behind it.
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
@@ -30,7 +30,7 @@ use crate::server::entities::funding::{funder, funding_line};
 use crate::server::entities::projects::{event, milestone, project, project_commune};
 use crate::server::entities::territory::{commune, epci};
 use crate::server::entities::user;
-use crate::server::services::project_filter::{self, condition};
+use crate::server::services::project_filter::{self, condition, day_start};
 use crate::server::services::references;
 
 fn t(key: &str) -> String {
@@ -264,8 +264,13 @@ async fn funnel(
     Ok((funnel, money))
 }
 
-fn day_start(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+/// The ids of the projects `filter` selects, as a subquery.
+fn in_scope(filter: &ProjectFilter, today: NaiveDate) -> SelectStatement {
+    Query::select()
+        .column(project::Column::Id)
+        .from(project::Entity)
+        .cond_where(condition(filter, today))
+        .to_owned()
 }
 
 #[derive(FromQueryResult)]
@@ -606,15 +611,7 @@ async fn attention(
             let rows = milestone::Entity::find()
                 .filter(milestone::Column::DoneDate.is_null())
                 .filter(milestone::Column::DueDate.lt(today))
-                .filter(
-                    milestone::Column::ProjectId.in_subquery(
-                        Query::select()
-                            .column(project::Column::Id)
-                            .from(project::Entity)
-                            .cond_where(condition(active, today))
-                            .to_owned(),
-                    ),
-                )
+                .filter(milestone::Column::ProjectId.in_subquery(in_scope(active, today)))
                 .order_by_asc(milestone::Column::DueDate)
                 .order_by_asc(milestone::Column::Id)
                 .limit(LIST_LIMIT)
@@ -740,18 +737,11 @@ async fn deadlines(
 
     // The first steps of each source, merged by date.
     let limit = LIST_LIMIT;
-    let in_scope = || {
-        Query::select()
-            .column(project::Column::Id)
-            .from(project::Entity)
-            .cond_where(cond())
-            .to_owned()
-    };
     let mut items: Vec<DeadlineItem> = Vec::new();
     let milestones = milestone::Entity::find()
         .filter(milestone::Column::DoneDate.is_null())
         .filter(milestone::Column::DueDate.between(today, end))
-        .filter(milestone::Column::ProjectId.in_subquery(in_scope()))
+        .filter(milestone::Column::ProjectId.in_subquery(in_scope(active, today)))
         .order_by_asc(milestone::Column::DueDate)
         .order_by_asc(milestone::Column::Id)
         .limit(limit)
@@ -775,7 +765,7 @@ async fn deadlines(
     let lines = funding_line::Entity::find()
         .filter(funding_line::Column::Status.eq(FundingStatus::Identified.as_str()))
         .filter(funding_line::Column::ApplicationDeadline.between(today, end))
-        .filter(funding_line::Column::ProjectId.in_subquery(in_scope()))
+        .filter(funding_line::Column::ProjectId.in_subquery(in_scope(active, today)))
         .order_by_asc(funding_line::Column::ApplicationDeadline)
         .order_by_asc(funding_line::Column::Id)
         .limit(limit)
@@ -864,15 +854,7 @@ async fn digest(
                         .add(event::Column::StateTo.is_in(decisions)),
                 ),
         )
-        .filter(
-            event::Column::ProjectId.in_subquery(
-                Query::select()
-                    .column(project::Column::Id)
-                    .from(project::Entity)
-                    .cond_where(condition(base, today))
-                    .to_owned(),
-            ),
-        )
+        .filter(event::Column::ProjectId.in_subquery(in_scope(base, today)))
         .order_by_desc(event::Column::At)
         .order_by_desc(event::Column::Id)
         .limit(DIGEST_LIMIT)

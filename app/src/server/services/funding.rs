@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -98,16 +98,6 @@ pub async fn save_funder(db: &impl ConnectionTrait, input: FunderInput) -> Resul
     // their kept figures are marked stale, then recomputed (a crash in
     // between leaves them to the recomputation at the next start).
     if let Some(before) = before.filter(|b| b.category != new_category) {
-        let projects = Query::select()
-            .column(funding_line::Column::ProjectId)
-            .from(funding_line::Entity)
-            .and_where(funding_line::Column::FunderId.eq(before.id))
-            .to_owned();
-        project::Entity::update_many()
-            .col_expr(project::Column::FiguresVersion, Expr::value(0))
-            .filter(project::Column::Id.in_subquery(projects.clone()))
-            .exec(db)
-            .await?;
         let ids: Vec<i64> = funding_line::Entity::find()
             .select_only()
             .column(funding_line::Column::ProjectId)
@@ -115,6 +105,11 @@ pub async fn save_funder(db: &impl ConnectionTrait, input: FunderInput) -> Resul
             .filter(funding_line::Column::FunderId.eq(before.id))
             .into_tuple()
             .all(db)
+            .await?;
+        project::Entity::update_many()
+            .col_expr(project::Column::FiguresVersion, Expr::value(0))
+            .filter(project::Column::Id.is_in(ids.clone()))
+            .exec(db)
             .await?;
         for id in ids {
             plan_figures::refresh(db, id).await?;

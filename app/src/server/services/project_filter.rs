@@ -21,7 +21,8 @@ pub const DETR_WARNING_DAYS: i64 = 90;
 
 pub const INACTIVE: [&str; 2] = ["completed", "abandoned"];
 
-fn day_start(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+/// Midnight UTC of `day`: events and activity are compared from it.
+pub fn day_start(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
     day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
