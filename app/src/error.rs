@@ -55,6 +55,11 @@ pub enum AppError {
     NotFound,
     /// The write would conflict with existing data; the message says how.
     Conflict(String),
+    /// The record being created already exists: `href` opens it.
+    Duplicate {
+        message: String,
+        href: String,
+    },
     TooManyRequests(String),
     /// Something broke on the server; details are in the server log only.
     Internal,
@@ -85,7 +90,8 @@ impl AppError {
             AppError::BadRequest(_) => t!("error.bad_request").into_owned(),
             AppError::LoginRefused(message)
             | AppError::Conflict(message)
-            | AppError::TooManyRequests(message) => message.clone(),
+            | AppError::TooManyRequests(message)
+            | AppError::Duplicate { message, .. } => message.clone(),
         }
     }
 
@@ -104,7 +110,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::LoginRefused(_) => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::Duplicate { .. } => 409,
             AppError::TooManyRequests(_) => 429,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,

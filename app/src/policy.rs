@@ -23,10 +23,17 @@ pub enum Action {
     ManageReferenceLists,
     /// Read the portfolio dashboard and export it.
     ViewDashboard,
+    /// Read the partner directory (organisations, people, mandates), and
+    /// export what it holds about one person (RGPD right of access).
+    ViewDirectory,
+    /// Create and change directory records.
+    EditDirectory,
+    /// Erase a person (RGPD right to erasure): irreversible.
+    ErasePersonalData,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 10] = [
         Action::ViewOwnHome,
         Action::ViewTeam,
         Action::ManageUsers,
@@ -34,6 +41,9 @@ impl Action {
         Action::EditProjects,
         Action::ManageReferenceLists,
         Action::ViewDashboard,
+        Action::ViewDirectory,
+        Action::EditDirectory,
+        Action::ErasePersonalData,
     ];
 }
 
@@ -51,6 +61,10 @@ pub fn allows(role: Role, action: Action) -> bool {
         // The dashboard of the whole portfolio, for every staff member: it
         // only adds up what the project list already shows them.
         Action::ViewDashboard => role.is_staff(),
+        // The directory is the staff's working tool: contacts are personal
+        // data, partners never read it.
+        Action::ViewDirectory | Action::EditDirectory => role.is_staff(),
+        Action::ErasePersonalData => role == Role::Admin,
     }
 }
 
@@ -102,6 +116,18 @@ mod tests {
             (Head, ViewDashboard, true),
             (Officer, ViewDashboard, true),
             (Partner, ViewDashboard, false),
+            (Admin, ViewDirectory, true),
+            (Head, ViewDirectory, true),
+            (Officer, ViewDirectory, true),
+            (Partner, ViewDirectory, false),
+            (Admin, EditDirectory, true),
+            (Head, EditDirectory, true),
+            (Officer, EditDirectory, true),
+            (Partner, EditDirectory, false),
+            (Admin, ErasePersonalData, true),
+            (Head, ErasePersonalData, false),
+            (Officer, ErasePersonalData, false),
+            (Partner, ErasePersonalData, false),
         ];
         assert_eq!(expected.len(), Role::ALL.len() * Action::ALL.len());
         for (role, action, allowed) in expected {

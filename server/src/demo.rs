@@ -621,7 +621,7 @@ pub async fn seed_projects(db: &DatabaseConnection, today: NaiveDate) -> Result<
 
 /// Who carries demo project `i`: mostly communes, some the EPCI, a few
 /// associations (for which the 20 % rule does not apply).
-fn owner_kind(i: usize) -> OwnerKind {
+pub(crate) fn owner_kind(i: usize) -> OwnerKind {
     if i % 9 == 4 {
         OwnerKind::Association
     } else if i % 3 == 1 && i != demo_funding::BREAKS_RULE {
@@ -646,4 +646,25 @@ async fn owner_name(db: &DatabaseConnection, i: usize, insee: &str) -> Result<St
             format!("Commune de {name}")
         }
     })
+}
+
+/// Seeds the partner directory and the demo projects' partners, written
+/// as the first demo officer (needs the accounts and projects). Returns how
+/// many organisations were created (0 when already there).
+pub async fn seed_directory(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, AppError> {
+    let (email, _, role) = DEMO_USERS
+        .iter()
+        .find(|(_, _, r)| *r == Role::Officer)
+        .ok_or(AppError::Internal)?;
+    let email = Email::parse(email).map_err(|_| AppError::Internal)?;
+    let user = users::find_by_email(db, &email)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let actor = CurrentUser {
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        role: *role,
+    };
+    crate::demo_directory::seed(db, &actor, today).await
 }

@@ -2,10 +2,12 @@
 //! middleware, and the command-line operations of the `maillage` binary.
 pub mod dashboard_export;
 pub mod demo;
+pub mod demo_directory;
 pub mod demo_funding;
 pub mod demo_scale;
 pub mod health;
 pub mod middleware;
+pub mod person_export;
 pub mod router;
 pub mod site;
 

@@ -163,8 +163,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             let projects = demo::seed_projects(&conn, chrono::Utc::now().date_naive())
                 .await
                 .map_err(describe)?;
+            let organisations = demo::seed_directory(&conn, chrono::Utc::now().date_naive())
+                .await
+                .map_err(describe)?;
             println!(
-                "Données de démonstration chargées ({created} compte(s), {projects} projet(s) créés)."
+                "Données de démonstration chargées ({created} compte(s), {projects} projet(s), {organisations} organisation(s) créés)."
             );
             if let Some(n) = scale {
                 let started = std::time::Instant::now();

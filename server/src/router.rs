@@ -14,6 +14,7 @@ use crate::health::healthz;
 use crate::middleware::{
     auth_gate::auth_gate, bad_request::bad_request_status, origin_guard::origin_guard,
 };
+use crate::person_export::export_person;
 
 pub const SESSION_COOKIE: &str = "maillage_session";
 
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/tableau-de-bord/export.xlsx", get(export_xlsx))
         .route("/tableau-de-bord/export.csv", get(export_csv))
+        .route("/annuaire/personnes/{id}/export.json", get(export_person))
         .leptos_routes_with_context(
             &state,
             routes,

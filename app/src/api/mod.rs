@@ -3,6 +3,7 @@
 //! `/api/` so permissions can be tested by URL.
 pub mod auth;
 pub mod dashboard;
+pub mod directory;
 pub mod funding;
 pub mod projects;
 pub mod references;

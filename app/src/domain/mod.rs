@@ -1,5 +1,6 @@
 //! Pure domain rules: no I/O, no clock, no database; compiled for the server
 //! and the browser alike, unit-tested beside the code.
+pub mod directory;
 pub mod email;
 pub mod funding;
 pub mod health;
@@ -9,9 +10,11 @@ pub mod owner;
 pub mod password;
 pub mod redirect;
 pub mod role;
+pub mod siret;
 pub mod stage;
 pub mod territory;
 
+pub use directory::{Office, OrganisationKind, PartnerRole};
 pub use email::Email;
 pub use health::{Health, HealthError};
 pub use milestone::{DUE_SOON_DAYS, MilestoneKind, MilestoneStatus, milestone_status};
@@ -22,5 +25,6 @@ pub use owner::OwnerKind;
 pub use password::{PasswordIssue, check_password};
 pub use redirect::safe_next;
 pub use role::Role;
+pub use siret::{CompanyId, CompanyIdError, format_company_id};
 pub use stage::{Stage, StageMove, StageMoveError, check_stage_move};
 pub use territory::{InseeCode, search_key};

@@ -1,12 +1,14 @@
 //! Data transfer objects: what the server sends the UI and the UI sends back.
 //! Database entities never leave `server/`; these are plain serde types.
 pub mod dashboard;
+pub mod directory;
 pub mod funding;
 pub mod project;
 pub mod reference;
 pub mod user;
 
 pub use dashboard::*;
+pub use directory::*;
 /// Whether an HTML checkbox was ticked: browsers send "on", other clients
 /// may send "true" or "1"; an unticked box sends nothing.
 pub fn checkbox(value: &Option<String>) -> bool {

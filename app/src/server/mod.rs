@@ -6,6 +6,7 @@ pub mod db;
 pub mod entities;
 pub mod export;
 pub mod passwords;
+pub mod phone;
 pub mod services;
 pub mod session_store;
 pub mod state;

@@ -10,10 +10,13 @@ use rust_i18n::t;
 use super::components::layout::Layout;
 use super::pages::{
     dashboard::DashboardPage,
+    directory::DirectoryPage,
     funders::FundersPage,
     home::HomePage,
     login::LoginPage,
     not_found::NotFound,
+    organisation::{NewOrganisationPage, OrganisationPage},
+    person::{NewPersonPage, PersonPage},
     project::ProjectPage,
     project_form::{EditProjectPage, NewProjectPage},
     projects::ProjectListPage,
@@ -72,6 +75,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projets/nouveau") view=NewProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/:id") view=ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/:id/modifier") view=EditProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/annuaire") view=DirectoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/annuaire/organisations/nouvelle") view=NewOrganisationPage ssr=SsrMode::Async />
+                    <Route path=path!("/annuaire/organisations/:id") view=OrganisationPage ssr=SsrMode::Async />
+                    <Route path=path!("/annuaire/personnes/nouvelle") view=NewPersonPage ssr=SsrMode::Async />
+                    <Route path=path!("/annuaire/personnes/:id") view=PersonPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

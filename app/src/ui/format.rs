@@ -161,6 +161,19 @@ pub fn event(e: &EventView) -> String {
         .into_owned(),
         "derogation_cleared" => t!("event.derogation_cleared").into_owned(),
         "note_added" => t!("event.note_added", excerpt = text(&d["excerpt"])).into_owned(),
+        "partner_added" | "partner_removed" => {
+            let who = [text(&d["organisation"]), text(&d["person"])]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let role = d["role"]
+                .as_str()
+                .and_then(crate::domain::PartnerRole::parse)
+                .map(crate::domain::PartnerRole::label)
+                .unwrap_or_default();
+            t!(format!("event.{}", e.kind), who = who, role = role).into_owned()
+        }
         other => other.to_owned(),
     }
 }

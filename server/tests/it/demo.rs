@@ -1,5 +1,8 @@
-use app::models::ProjectFilter;
-use app::server::services::projects;
+use app::models::{DirectoryFilter, ProjectFilter};
+use app::server::entities::directory::mandate;
+use app::server::entities::territory::commune;
+use app::server::services::{directory, partners, projects};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::both_backends;
 use crate::support::{Backend, TestDb};
@@ -105,6 +108,63 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
         .collect();
     assert_eq!(derogations, ["Restauration de l’église Saint-Martin"]);
     assert!(verdicts.iter().any(|(_, v)| *v == Verdict::NotApplicable));
+
+    // The directory: the EPCI, each of its communes with a mayor in office
+    // since the 2026 elections, and every demo project's partners.
+    let made = server::demo::seed_directory(&db, today)
+        .await
+        .expect("directory");
+    let communes = commune::Entity::find()
+        .filter(commune::Column::EpciSiren.eq(server::demo_directory::EPCI_SIREN))
+        .count(&db)
+        .await
+        .expect("communes");
+    assert!(communes >= 3, "{communes} communes in the fixture's EPCI");
+    assert!(made as u64 > communes, "{made} organisations");
+    assert_eq!(
+        server::demo::seed_directory(&db, today)
+            .await
+            .expect("again"),
+        0
+    );
+    let list = directory::list(
+        &db,
+        &DirectoryFilter {
+            kind: Some("commune".into()),
+            mandate: true,
+            ..Default::default()
+        },
+        today,
+    )
+    .await
+    .expect("directory");
+    assert_eq!(
+        list.organisation_total, communes,
+        "a mayor in every commune"
+    );
+    let everyone = directory::list(&db, &DirectoryFilter::default(), today)
+        .await
+        .expect("everyone");
+    assert!(everyone.people_total > communes);
+    // Previous mayors are kept as history, not as current officials.
+    let mandates = mandate::Entity::find().all(&db).await.expect("mandates");
+    assert!(mandates.iter().any(|m| m.end_on.is_some()));
+    let all_projects = app::server::entities::projects::project::Entity::find()
+        .all(&db)
+        .await
+        .expect("projects");
+    assert_eq!(all_projects.len(), 40);
+    for p in all_projects {
+        let links = partners::project_partners(&db, p.id)
+            .await
+            .expect("partners");
+        let owners = links
+            .links
+            .iter()
+            .filter(|l| l.role == app::domain::PartnerRole::Owner)
+            .count();
+        assert_eq!(owners, 1, "{}", p.title);
+    }
     db.close().await.ok();
     test_db.drop().await;
 }

@@ -5,6 +5,7 @@ mod support;
 mod auth;
 mod dashboard;
 mod demo;
+mod directory;
 mod funding;
 mod health;
 mod migrations;

@@ -47,7 +47,8 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/reference/list"
         | "/api/reference/save"
         | "/api/funders/list"
-        | "/api/funders/save" => role == Role::Admin,
+        | "/api/funders/save"
+        | "/api/directory/people/erase" => role == Role::Admin,
         "/api/projects/list"
         | "/api/projects/get"
         | "/api/projects/references"
@@ -69,7 +70,25 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/funding/lines/status"
         | "/api/funding/derogation"
         | "/api/dashboard/view"
-        | "/api/dashboard/choices" => role.is_staff(),
+        | "/api/dashboard/choices"
+        | "/api/directory/list"
+        | "/api/directory/pick"
+        | "/api/directory/choices"
+        | "/api/directory/organisation"
+        | "/api/directory/organisations/create"
+        | "/api/directory/organisations/update"
+        | "/api/directory/person"
+        | "/api/directory/people/create"
+        | "/api/directory/people/update"
+        | "/api/directory/memberships/add"
+        | "/api/directory/memberships/update"
+        | "/api/directory/memberships/delete"
+        | "/api/directory/mandates/add"
+        | "/api/directory/mandates/update"
+        | "/api/directory/mandates/delete"
+        | "/api/partners/list"
+        | "/api/partners/add"
+        | "/api/partners/remove" => role.is_staff(),
         other => panic!("no policy expectation for server function {other}: add it to this matrix"),
     }
 }
@@ -134,6 +153,54 @@ fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
             ("form[name]", "Région Auvergne-Rhône-Alpes"),
             ("form[category]", "public"),
         ],
+        "/api/directory/pick" => &[("q", "saint"), ("people", "false")],
+        "/api/directory/organisation" | "/api/directory/person" => &[("id", "1")],
+        "/api/directory/organisations/create" => &[
+            ("form[name]", "Association test"),
+            ("form[kind]", "association"),
+            ("form[confirm_duplicate]", "on"),
+        ],
+        "/api/directory/organisations/update" => &[
+            ("id", "1"),
+            ("version", "1"),
+            ("form[name]", "Association test"),
+            ("form[kind]", "association"),
+        ],
+        "/api/directory/people/create" => {
+            &[("form[first_name]", "Léa"), ("form[last_name]", "Roux")]
+        }
+        "/api/directory/people/update" => &[
+            ("id", "1"),
+            ("version", "1"),
+            ("form[first_name]", "Léa"),
+            ("form[last_name]", "Roux"),
+        ],
+        "/api/directory/people/erase" => &[("person_id", "999")],
+        "/api/directory/memberships/add" => &[("person_id", "1"), ("form[organisation_id]", "1")],
+        "/api/directory/memberships/update" => {
+            &[("membership_id", "1"), ("form[organisation_id]", "1")]
+        }
+        "/api/directory/memberships/delete" => &[("membership_id", "1")],
+        "/api/directory/mandates/add" => &[
+            ("person_id", "1"),
+            ("form[office]", "maire"),
+            ("form[organisation_id]", "1"),
+            ("form[start_on]", "2026-03-28"),
+        ],
+        "/api/directory/mandates/update" => &[
+            ("mandate_id", "1"),
+            ("form[office]", "maire"),
+            ("form[organisation_id]", "1"),
+            ("form[start_on]", "2026-03-28"),
+        ],
+        "/api/directory/mandates/delete" => &[("mandate_id", "1")],
+        "/api/partners/list" => &[("project_id", "1")],
+        "/api/partners/add" => &[
+            ("project_id", "1"),
+            ("form[role]", "other"),
+            ("form[organisation_id]", "1"),
+        ],
+        "/api/partners/remove" => &[("link_id", "1")],
         "/api/reference/save" => &[
             ("list", "themes"),
             ("form[code]", "cte"),

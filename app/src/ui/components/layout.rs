@@ -45,12 +45,14 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
     });
     let show_team = allows(user.role, Action::ViewTeam);
     let show_projects = allows(user.role, Action::ViewProjects);
+    let show_directory = allows(user.role, Action::ViewDirectory);
     view! {
         <nav class="main-nav" aria-label=t!("nav.label").into_owned()>
             <ul>
                 <li><A href="/">{t!("nav.home")}</A></li>
                 {show_projects.then(|| view! { <li><A href="/projets">{t!("nav.projects")}</A></li> })}
                 {show_projects.then(|| view! { <li><A href="/tableau-de-bord">{t!("nav.dashboard")}</A></li> })}
+                {show_directory.then(|| view! { <li><A href="/annuaire">{t!("nav.directory")}</A></li> })}
                 {show_team.then(|| view! { <li><A href="/equipe">{t!("nav.team")}</A></li> })}
             </ul>
         </nav>

@@ -3,3 +3,4 @@ pub mod commune_picker;
 pub mod error;
 pub mod field;
 pub mod layout;
+pub mod picker;

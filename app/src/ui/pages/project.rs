@@ -18,6 +18,7 @@ use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
 use crate::ui::format;
 use crate::ui::pages::project_funding::{FundingActions, FundingSection};
+use crate::ui::pages::project_partners::{PartnerActions, PartnersSection};
 
 /// `/projets/:id`: header with the stage bar, then overview, milestones,
 /// journal and timeline (`?depuis=AAAA-MM-JJ` narrows the timeline).
@@ -45,6 +46,7 @@ pub fn ProjectPage() -> impl IntoView {
     let done = ServerAction::<SetMilestoneDone>::new();
     let note = ServerAction::<AddNote>::new();
     let funding = FundingActions::new();
+    let partners = PartnerActions::new();
     // Bumped by the per-milestone edit and delete forms once they succeed.
     let refresh = RwSignal::new(0_u32);
     // Every write that should reload the page (the plan depends on the
@@ -57,9 +59,11 @@ pub fn ProjectPage() -> impl IntoView {
         reloads(note),
     ];
     let funding_reloads = funding.reloads();
+    let partner_reloads = partners.reloads();
     let writes = Memo::new(move |_| {
         reload_counts.iter().map(|m| m.get()).sum::<usize>()
             + funding_reloads.iter().map(|m| m.get()).sum::<usize>()
+            + partner_reloads.iter().map(|m| m.get()).sum::<usize>()
             + refresh.get() as usize
     });
     let project = Resource::new(
@@ -80,7 +84,7 @@ pub fn ProjectPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
                 match (project.await, plan.await) {
-                    (Ok(p), Ok(plan)) => view! { <ProjectView p plan actions funding since=since() /> }.into_any(),
+                    (Ok(p), Ok(plan)) => view! { <ProjectView p plan actions funding partners since=since() /> }.into_any(),
                     (Err(err), _) | (_, Err(err)) => view! { <ErrorNotice error=err /> }.into_any(),
                 }
             })}
@@ -104,6 +108,7 @@ fn ProjectView(
     plan: FundingPlan,
     actions: Actions,
     funding: FundingActions,
+    partners: PartnerActions,
     since: Option<NaiveDate>,
 ) -> impl IntoView {
     let today = p.as_of;
@@ -196,6 +201,7 @@ fn ProjectView(
         </div>
 
         <FundingSection plan stage=current actions=funding />
+        <PartnersSection project_id=p.id actions=partners />
 
         <section class="card" aria-labelledby="milestones-title">
             <h2 id="milestones-title">{t!("projects.milestones")}</h2>

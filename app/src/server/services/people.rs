@@ -1,0 +1,428 @@
+//! People of the directory, their memberships of organisations over time
+//! and their elected mandates.
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+
+use crate::domain::Office;
+use crate::domain::directory::is_current;
+use crate::error::AppError;
+use crate::models::{
+    EntryRef, MandateInput, MandateView, MembershipInput, MembershipView, PersonDetail,
+    PersonInput, erased_name,
+};
+use crate::server::entities::directory::{mandate, membership, organisation, person};
+use crate::server::phone;
+use crate::server::services::directory::{current_mandate, current_membership, organisation_names};
+
+fn t(key: &str) -> String {
+    rust_i18n::t!(key).into_owned()
+}
+
+/// A person's name as shown, "personne supprimée" once erased.
+pub(crate) fn shown_name(p: &person::Model) -> String {
+    if p.erased_at.is_some() {
+        erased_name()
+    } else {
+        format!("{} {}", p.first_name, p.last_name)
+    }
+}
+
+/// People's shown names by id.
+pub(crate) async fn person_names(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> Result<BTreeMap<i64, String>, AppError> {
+    let ids: BTreeSet<i64> = ids.collect();
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    Ok(person::Entity::find()
+        .filter(person::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, shown_name(&p)))
+        .collect())
+}
+
+/// For the directory list: each person's organisations and offices today.
+pub(crate) async fn current_roles(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[i64],
+    today: NaiveDate,
+) -> Result<(BTreeMap<i64, Vec<String>>, BTreeMap<i64, Vec<String>>), AppError> {
+    if ids.is_empty() {
+        return Ok((BTreeMap::new(), BTreeMap::new()));
+    }
+    let members = membership::Entity::find()
+        .filter(membership::Column::PersonId.is_in(ids.to_vec()))
+        .filter(current_membership(today))
+        .all(db)
+        .await?;
+    let offices = mandate::Entity::find()
+        .filter(mandate::Column::PersonId.is_in(ids.to_vec()))
+        .filter(current_mandate(today))
+        .order_by_asc(mandate::Column::StartOn)
+        .all(db)
+        .await?;
+    let names = organisation_names(
+        db,
+        members
+            .iter()
+            .map(|m| m.organisation_id)
+            .chain(offices.iter().map(|m| m.organisation_id)),
+    )
+    .await?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let mut belongs: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for m in members {
+        belongs
+            .entry(m.person_id)
+            .or_default()
+            .push(name(m.organisation_id));
+    }
+    let mut held: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for m in offices {
+        let office = Office::parse(&m.office)
+            .map(Office::label)
+            .unwrap_or(m.office);
+        held.entry(m.person_id)
+            .or_default()
+            .push(format!("{office} — {}", name(m.organisation_id)));
+    }
+    Ok((belongs, held))
+}
+
+/// Memberships matching `condition`, current ones first, then the most
+/// recent.
+pub(crate) async fn memberships(
+    db: &impl sea_orm::ConnectionTrait,
+    condition: impl sea_orm::sea_query::IntoCondition,
+    today: NaiveDate,
+) -> Result<Vec<MembershipView>, AppError> {
+    let rows = membership::Entity::find()
+        .filter(condition)
+        .order_by_desc(membership::Column::StartOn)
+        .order_by_desc(membership::Column::Id)
+        .all(db)
+        .await?;
+    let orgs = organisation_names(db, rows.iter().map(|m| m.organisation_id)).await?;
+    let people = person_names(db, rows.iter().map(|m| m.person_id)).await?;
+    let mut views: Vec<MembershipView> = rows
+        .into_iter()
+        .map(|m| MembershipView {
+            id: m.id,
+            person: EntryRef {
+                id: m.person_id,
+                name: people.get(&m.person_id).cloned().unwrap_or_default(),
+            },
+            organisation: EntryRef {
+                id: m.organisation_id,
+                name: orgs.get(&m.organisation_id).cloned().unwrap_or_default(),
+            },
+            job_title: m.job_title,
+            start_on: m.start_on,
+            end_on: m.end_on,
+            current: is_current(m.start_on, m.end_on, today),
+        })
+        .collect();
+    views.sort_by_key(|v| !v.current);
+    Ok(views)
+}
+
+/// Mandates matching `condition`: current ones first, then history, most
+/// recent first.
+pub(crate) async fn mandates(
+    db: &impl sea_orm::ConnectionTrait,
+    condition: impl sea_orm::sea_query::IntoCondition,
+    today: NaiveDate,
+) -> Result<Vec<MandateView>, AppError> {
+    let rows = mandate::Entity::find()
+        .filter(condition)
+        .order_by_desc(mandate::Column::StartOn)
+        .order_by_asc(mandate::Column::Id)
+        .all(db)
+        .await?;
+    let orgs = organisation_names(db, rows.iter().map(|m| m.organisation_id)).await?;
+    let people = person_names(db, rows.iter().map(|m| m.person_id)).await?;
+    let mut views: Vec<MandateView> = rows
+        .into_iter()
+        .map(|m| MandateView {
+            id: m.id,
+            person: EntryRef {
+                id: m.person_id,
+                name: people.get(&m.person_id).cloned().unwrap_or_default(),
+            },
+            office: Office::parse(&m.office).unwrap_or(Office::Maire),
+            organisation: EntryRef {
+                id: m.organisation_id,
+                name: orgs.get(&m.organisation_id).cloned().unwrap_or_default(),
+            },
+            start_on: m.start_on,
+            end_on: m.end_on,
+            current: is_current(Some(m.start_on), m.end_on, today),
+        })
+        .collect();
+    views.sort_by_key(|v| !v.current);
+    Ok(views)
+}
+
+/// The phone as typed → its canonical form, or the field error.
+fn phone_of(input: &PersonInput) -> Result<Option<String>, AppError> {
+    phone::normalise(&input.phone).map_err(|message| AppError::validation("phone", message))
+}
+
+async fn organisation_exists(db: &impl sea_orm::ConnectionTrait, id: i64) -> Result<(), AppError> {
+    match organisation::Entity::find_by_id(id).one(db).await? {
+        Some(_) => Ok(()),
+        None => Err(AppError::validation(
+            "organisation_id",
+            t("directory.organisation_unknown"),
+        )),
+    }
+}
+
+/// A person who can still be written to (exists, not erased).
+async fn live_person(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i64,
+) -> Result<person::Model, AppError> {
+    let p = person::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if p.erased_at.is_some() {
+        return Err(AppError::Conflict(t("directory.person_erased")));
+    }
+    Ok(p)
+}
+
+/// Creates a person, with their organisation when one is given.
+pub async fn create_person(
+    db: &DatabaseConnection,
+    input: PersonInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let phone = phone_of(&input)?;
+    let txn = db.begin().await?;
+    if let Some(org) = input.organisation_id {
+        organisation_exists(&txn, org).await?;
+    }
+    let row = person::ActiveModel {
+        first_name: Set(input.first_name),
+        last_name: Set(input.last_name),
+        search_key: Set(input.search_key),
+        job_title: Set(input.job_title.clone()),
+        email: Set(input.email),
+        phone: Set(phone),
+        notes: Set(input.notes),
+        erased_at: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    if let Some(org) = input.organisation_id {
+        membership::ActiveModel {
+            person_id: Set(row.id),
+            organisation_id: Set(org),
+            job_title: Set(input.job_title),
+            start_on: Set(None),
+            end_on: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+/// Rewrites a person's record, compare-and-set on its version.
+pub async fn update_person(
+    db: &DatabaseConnection,
+    id: i64,
+    version: i32,
+    input: PersonInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let phone = phone_of(&input)?;
+    let txn = db.begin().await?;
+    let current = live_person(&txn, id).await?;
+    if current.version != version {
+        return Err(AppError::Conflict(t("directory.conflict")));
+    }
+    let result = person::Entity::update_many()
+        .col_expr(person::Column::FirstName, Expr::value(input.first_name))
+        .col_expr(person::Column::LastName, Expr::value(input.last_name))
+        .col_expr(person::Column::SearchKey, Expr::value(input.search_key))
+        .col_expr(person::Column::JobTitle, Expr::value(input.job_title))
+        .col_expr(person::Column::Email, Expr::value(input.email))
+        .col_expr(person::Column::Phone, Expr::value(phone))
+        .col_expr(person::Column::Notes, Expr::value(input.notes))
+        .col_expr(person::Column::Version, Expr::value(version + 1))
+        .col_expr(person::Column::UpdatedAt, Expr::value(now))
+        .filter(person::Column::Id.eq(id))
+        .filter(person::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(AppError::Conflict(t("directory.conflict")));
+    }
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// A person's page.
+pub async fn person_detail(
+    db: &DatabaseConnection,
+    id: i64,
+    today: NaiveDate,
+) -> Result<PersonDetail, AppError> {
+    let p = person::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let memberships = memberships(db, membership::Column::PersonId.eq(id), today).await?;
+    let mandates = mandates(db, mandate::Column::PersonId.eq(id), today).await?;
+    let projects = crate::server::services::partners::involvements_of_person(db, id).await?;
+    Ok(PersonDetail {
+        id: p.id,
+        version: p.version,
+        first_name: p.first_name,
+        last_name: p.last_name,
+        job_title: p.job_title,
+        email: p.email,
+        phone: p.phone,
+        notes: p.notes,
+        erased_at: p.erased_at,
+        memberships,
+        mandates,
+        projects,
+    })
+}
+
+/// Adds a membership; returns the person's id.
+pub async fn add_membership(
+    db: &DatabaseConnection,
+    person_id: i64,
+    input: MembershipInput,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    live_person(&txn, person_id).await?;
+    organisation_exists(&txn, input.organisation_id).await?;
+    membership::ActiveModel {
+        person_id: Set(person_id),
+        organisation_id: Set(input.organisation_id),
+        job_title: Set(input.job_title),
+        start_on: Set(input.start_on),
+        end_on: Set(input.end_on),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(person_id)
+}
+
+/// Rewrites a membership (typically to end it); returns the person's id.
+pub async fn update_membership(
+    db: &DatabaseConnection,
+    id: i64,
+    input: MembershipInput,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    let row = membership::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    live_person(&txn, row.person_id).await?;
+    organisation_exists(&txn, input.organisation_id).await?;
+    let person_id = row.person_id;
+    let mut active = row.into_active_model();
+    active.organisation_id = Set(input.organisation_id);
+    active.job_title = Set(input.job_title);
+    active.start_on = Set(input.start_on);
+    active.end_on = Set(input.end_on);
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(person_id)
+}
+
+/// Removes a membership entered by mistake; returns the person's id.
+pub async fn delete_membership(db: &DatabaseConnection, id: i64) -> Result<i64, AppError> {
+    let row = membership::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    live_person(db, row.person_id).await?;
+    membership::Entity::delete_by_id(id).exec(db).await?;
+    Ok(row.person_id)
+}
+
+/// Adds an elected mandate; returns the person's id.
+pub async fn add_mandate(
+    db: &DatabaseConnection,
+    person_id: i64,
+    input: MandateInput,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    live_person(&txn, person_id).await?;
+    organisation_exists(&txn, input.organisation_id).await?;
+    mandate::ActiveModel {
+        person_id: Set(person_id),
+        organisation_id: Set(input.organisation_id),
+        office: Set(input.office.as_str().to_owned()),
+        start_on: Set(input.start_on),
+        end_on: Set(input.end_on),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(person_id)
+}
+
+/// Rewrites a mandate (typically its end date); returns the person's id.
+pub async fn update_mandate(
+    db: &DatabaseConnection,
+    id: i64,
+    input: MandateInput,
+) -> Result<i64, AppError> {
+    let txn = db.begin().await?;
+    let row = mandate::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    live_person(&txn, row.person_id).await?;
+    organisation_exists(&txn, input.organisation_id).await?;
+    let person_id = row.person_id;
+    let mut active = row.into_active_model();
+    active.office = Set(input.office.as_str().to_owned());
+    active.organisation_id = Set(input.organisation_id);
+    active.start_on = Set(input.start_on);
+    active.end_on = Set(input.end_on);
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(person_id)
+}
+
+/// Removes a mandate entered by mistake (an ended one gets an end date
+/// instead); returns the person's id.
+pub async fn delete_mandate(db: &DatabaseConnection, id: i64) -> Result<i64, AppError> {
+    let row = mandate::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    live_person(db, row.person_id).await?;
+    mandate::Entity::delete_by_id(id).exec(db).await?;
+    Ok(row.person_id)
+}

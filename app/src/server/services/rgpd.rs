@@ -1,0 +1,298 @@
+//! Personal data (RGPD): everything held about one person, and erasing
+//! them. Both operations are written to `directory_audit`.
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+use serde_json::{Value, json};
+
+use crate::domain::directory::{names_person, redact_person};
+use crate::error::AppError;
+use crate::models::{CurrentUser, NamingNote, PersonExport, PersonExportRecord, erased_name};
+use crate::server::entities::directory::{
+    audit, membership, organisation, person, project_partner,
+};
+use crate::server::entities::projects::{event, note};
+use crate::server::services::partners::involvements_of_person;
+use crate::server::services::people::{mandates, memberships};
+
+fn t(key: &str) -> String {
+    rust_i18n::t!(key).into_owned()
+}
+
+async fn audit(
+    db: &impl ConnectionTrait,
+    actor: &CurrentUser,
+    action: &str,
+    person_id: i64,
+    details: Value,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    audit::ActiveModel {
+        at: Set(now),
+        actor_id: Set(Some(actor.id)),
+        action: Set(action.to_owned()),
+        person_id: Set(Some(person_id)),
+        details: Set(details.to_string()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Journal notes, organisation notes and other people's notes that name
+/// the person (first and last name, accent- and case-insensitive).
+async fn notes_naming(
+    db: &impl ConnectionTrait,
+    p: &person::Model,
+) -> Result<Vec<NamingNote>, AppError> {
+    let (first, last) = (p.first_name.as_str(), p.last_name.as_str());
+    let mut found = Vec::new();
+    // Free text: SQL cannot fold accents alike on both backends, so the
+    // notes are scanned here with the same rule as the erasure.
+    let journal = note::Entity::find().all(db).await?;
+    let titles = crate::server::services::directory::project_refs(
+        db,
+        journal
+            .iter()
+            .filter(|n| names_person(&n.body, first, last))
+            .map(|n| n.project_id),
+    )
+    .await?;
+    for n in journal {
+        if names_person(&n.body, first, last) {
+            found.push(NamingNote {
+                source: "project_note".into(),
+                id: n.id,
+                title: titles
+                    .get(&n.project_id)
+                    .map(|p| p.title.clone())
+                    .unwrap_or_default(),
+                text: n.body,
+            });
+        }
+    }
+    for o in organisation::Entity::find().all(db).await? {
+        if names_person(&o.notes, first, last) {
+            found.push(NamingNote {
+                source: "organisation_notes".into(),
+                id: o.id,
+                title: o.name,
+                text: o.notes,
+            });
+        }
+    }
+    for other in person::Entity::find()
+        .filter(person::Column::Id.ne(p.id))
+        .all(db)
+        .await?
+    {
+        if names_person(&other.notes, first, last) {
+            found.push(NamingNote {
+                source: "person_notes".into(),
+                id: other.id,
+                title: format!("{} {}", other.first_name, other.last_name),
+                text: other.notes,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// Everything held about one person (right of access), audited.
+pub async fn export(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    person_id: i64,
+    now: DateTime<Utc>,
+) -> Result<PersonExport, AppError> {
+    let p = person::Entity::find_by_id(person_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let today = now.date_naive();
+    let export = PersonExport {
+        exported_at: now,
+        memberships: memberships(db, membership::Column::PersonId.eq(person_id), today).await?,
+        mandates: mandates(
+            db,
+            crate::server::entities::directory::mandate::Column::PersonId.eq(person_id),
+            today,
+        )
+        .await?,
+        project_links: involvements_of_person(db, person_id).await?,
+        notes_naming_them: notes_naming(db, &p).await?,
+        person: PersonExportRecord {
+            id: p.id,
+            first_name: p.first_name,
+            last_name: p.last_name,
+            job_title: p.job_title,
+            email: p.email,
+            phone: p.phone,
+            notes: p.notes,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        },
+    };
+    audit(
+        db,
+        actor,
+        "person_exported",
+        person_id,
+        json!({
+            "memberships": export.memberships.len(),
+            "mandates": export.mandates.len(),
+            "project_links": export.project_links.len(),
+            "notes": export.notes_naming_them.len(),
+        }),
+        now,
+    )
+    .await?;
+    Ok(export)
+}
+
+/// Erases a person (right to erasure): their personal fields are emptied
+/// and every mention of their name in notes and timeline events is
+/// replaced by "personne supprimée". Their links, memberships and mandates
+/// stay, shown as "personne supprimée", so project histories stay coherent.
+/// Audited with counts, never with the erased values.
+pub async fn erase(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    person_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let p = person::Entity::find_by_id(person_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if p.erased_at.is_some() {
+        return Err(AppError::Conflict(t("directory.already_erased")));
+    }
+    let replacement = format!("[{}]", erased_name());
+    let (first, last) = (p.first_name.clone(), p.last_name.clone());
+    let redact = |text: &str| redact_person(text, &first, &last, &replacement);
+
+    // Notes that name them.
+    let mut notes_redacted = 0;
+    for n in note::Entity::find().all(&txn).await? {
+        if let Some(body) = redact(&n.body) {
+            note::Entity::update_many()
+                .col_expr(note::Column::Body, Expr::value(body))
+                .filter(note::Column::Id.eq(n.id))
+                .exec(&txn)
+                .await?;
+            notes_redacted += 1;
+        }
+    }
+    for o in organisation::Entity::find().all(&txn).await? {
+        if let Some(notes) = redact(&o.notes) {
+            organisation::Entity::update_many()
+                .col_expr(organisation::Column::Notes, Expr::value(notes))
+                .filter(organisation::Column::Id.eq(o.id))
+                .exec(&txn)
+                .await?;
+            notes_redacted += 1;
+        }
+    }
+    for other in person::Entity::find()
+        .filter(person::Column::Id.ne(person_id))
+        .all(&txn)
+        .await?
+    {
+        if let Some(notes) = redact(&other.notes) {
+            person::Entity::update_many()
+                .col_expr(person::Column::Notes, Expr::value(notes))
+                .filter(person::Column::Id.eq(other.id))
+                .exec(&txn)
+                .await?;
+            notes_redacted += 1;
+        }
+    }
+    let links = project_partner::Entity::find()
+        .filter(project_partner::Column::PersonId.eq(person_id))
+        .all(&txn)
+        .await?;
+    for link in &links {
+        if let Some(note) = redact(&link.note) {
+            project_partner::Entity::update_many()
+                .col_expr(project_partner::Column::Note, Expr::value(note))
+                .filter(project_partner::Column::Id.eq(link.id))
+                .exec(&txn)
+                .await?;
+        }
+    }
+
+    // Timeline events: the only rewrite events ever get. Partner events
+    // carry the person's name; note events carry an excerpt.
+    let mut events_redacted = 0;
+    for e in event::Entity::find()
+        .filter(event::Column::Kind.is_in(["partner_added", "partner_removed", "note_added"]))
+        .all(&txn)
+        .await?
+    {
+        let Ok(mut data) = serde_json::from_str::<Value>(&e.data) else {
+            continue;
+        };
+        let mut changed = false;
+        if data.get("person_id").and_then(Value::as_i64) == Some(person_id) {
+            data["person"] = Value::String(erased_name());
+            changed = true;
+        }
+        for key in ["excerpt", "note"] {
+            if let Some(text) = data.get(key).and_then(Value::as_str)
+                && let Some(redacted) = redact(text)
+            {
+                data[key] = Value::String(redacted);
+                changed = true;
+            }
+        }
+        if changed {
+            event::Entity::update_many()
+                .col_expr(event::Column::Data, Expr::value(data.to_string()))
+                .filter(event::Column::Id.eq(e.id))
+                .exec(&txn)
+                .await?;
+            events_redacted += 1;
+        }
+    }
+
+    membership::Entity::update_many()
+        .col_expr(membership::Column::JobTitle, Expr::value(""))
+        .filter(membership::Column::PersonId.eq(person_id))
+        .exec(&txn)
+        .await?;
+    person::Entity::update_many()
+        .col_expr(person::Column::FirstName, Expr::value(""))
+        .col_expr(person::Column::LastName, Expr::value(""))
+        .col_expr(person::Column::SearchKey, Expr::value(""))
+        .col_expr(person::Column::JobTitle, Expr::value(""))
+        .col_expr(person::Column::Email, Expr::value(Option::<String>::None))
+        .col_expr(person::Column::Phone, Expr::value(Option::<String>::None))
+        .col_expr(person::Column::Notes, Expr::value(""))
+        .col_expr(person::Column::ErasedAt, Expr::value(Some(now)))
+        .col_expr(person::Column::Version, Expr::value(p.version + 1))
+        .col_expr(person::Column::UpdatedAt, Expr::value(now))
+        .filter(person::Column::Id.eq(person_id))
+        .exec(&txn)
+        .await?;
+    audit(
+        &txn,
+        actor,
+        "person_erased",
+        person_id,
+        json!({
+            "project_links": links.len(),
+            "notes_redacted": notes_redacted,
+            "events_redacted": events_redacted,
+        }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,99 @@
+use std::future::Future;
+
+use leptos::prelude::*;
+use rust_i18n::t;
+
+use crate::error::AppError;
+use crate::models::PickHit;
+
+/// Type-ahead that fills one hidden input `name` with the chosen hit's id:
+/// an organisation, a person, a commune. `search` runs on the server.
+#[component]
+pub fn Picker<F, Fut>(
+    name: &'static str,
+    /// The search input's id (its label points to it).
+    #[prop(into)]
+    id: String,
+    label: String,
+    #[prop(optional)] hint: Option<String>,
+    /// Already chosen (edit forms).
+    #[prop(optional)]
+    initial: Option<PickHit>,
+    search: F,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView
+where
+    F: Fn(String) -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = Result<Vec<PickHit>, AppError>> + Send + 'static,
+{
+    let chosen = RwSignal::new(initial);
+    let query = RwSignal::new(String::new());
+    let hits = Resource::new(
+        move || query.get(),
+        move |q| async move {
+            if q.trim().chars().count() < 2 {
+                Ok(Vec::new())
+            } else {
+                search(q).await
+            }
+        },
+    );
+    let error_id = format!("{id}-erreur");
+    let hint_id = format!("{id}-aide");
+    let listbox = format!("{id}-suggestions");
+    view! {
+        <div class="field picker" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <input type="hidden" name=name value=move || chosen.get().map(|c| c.id).unwrap_or_default() />
+            <p class="picked" aria-live="polite">
+                {move || chosen.get().map(|c| view! {
+                    <span data-testid="picked">{t!("directory.chosen", name = c.label)}</span>
+                    " "
+                    <button type="button" class="button-link" on:click=move |_| chosen.set(None)>
+                        {t!("directory.clear")}
+                    </button>
+                })}
+            </p>
+            <input
+                id=id.clone()
+                type="search"
+                autocomplete="off"
+                aria-describedby=format!("{hint_id} {error_id}")
+                aria-controls=listbox.clone()
+                aria-invalid=move || error.get().is_some().then_some("true")
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
+            <Transition fallback=|| ()>
+                <ul class="suggestions" id=listbox.clone() role="listbox" aria-label=t!("directory.suggestions").into_owned()>
+                    {move || {
+                        hits.get()
+                            .and_then(Result::ok)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|hit| {
+                                let label = hit.label.clone();
+                                view! {
+                                    <li role="option">
+                                        <button
+                                            type="button"
+                                            class="suggestion"
+                                            on:click=move |_| {
+                                                chosen.set(Some(hit.clone()));
+                                                query.set(String::new());
+                                            }
+                                        >
+                                            {label}
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </Transition>
+            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+        </div>
+    }
+}

@@ -1,0 +1,158 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use rust_i18n::t;
+
+use crate::api::directory::list_directory;
+use crate::domain::OrganisationKind;
+use crate::models::{DirectoryFilter, DirectoryList};
+use crate::ui::components::error::ErrorNotice;
+
+/// `/annuaire`: organisations and people, searched and filtered by the URL
+/// (`q`, `type`, `commune`, `epci`, `mandat`).
+#[component]
+pub fn DirectoryPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| DirectoryFilter::from_params(|k| query.read().get(k)));
+    let list = Resource::new(move || filter.get(), list_directory);
+    view! {
+        <Title text=t!("directory.title").into_owned() />
+        <div class="page-head">
+            <h1>{t!("directory.title")}</h1>
+            <p class="actions">
+                <a class="button primary" href="/annuaire/organisations/nouvelle">{t!("directory.new_organisation")}</a>
+                " "
+                <a class="button" href="/annuaire/personnes/nouvelle">{t!("directory.new_person")}</a>
+            </p>
+        </div>
+        <p>{t!("directory.intro")}</p>
+        {move || view! { <DirectoryFilters filter=filter.get() /> }}
+        <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(list) => view! { <DirectoryTables list /> }.into_any(),
+                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DirectoryFilters(filter: DirectoryFilter) -> impl IntoView {
+    let kind = filter.kind.clone();
+    view! {
+        <form class="card filters" method="get" action="/annuaire" role="search" aria-label=t!("directory.filter").into_owned()>
+            <div class="filter-grid">
+                <div class="field">
+                    <label for="d-q">{t!("directory.search")}</label>
+                    <input id="d-q" name="q" type="search" value=filter.q.clone().unwrap_or_default()
+                        aria-describedby="d-q-aide" />
+                    <p class="hint" id="d-q-aide">{t!("directory.search_hint")}</p>
+                </div>
+                <div class="field">
+                    <label for="d-kind">{t!("directory.kind")}</label>
+                    <select id="d-kind" name="type">
+                        <option value="">{t!("directory.any_kind")}</option>
+                        {OrganisationKind::ALL.iter().map(|k| view! {
+                            <option value=k.as_str() selected=kind.as_deref() == Some(k.as_str())>{k.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="d-commune">{t!("directory.commune")}</label>
+                    <input id="d-commune" name="commune" inputmode="numeric" value=filter.commune.clone().unwrap_or_default()
+                        aria-describedby="d-commune-aide" />
+                    <p class="hint" id="d-commune-aide">{t!("directory.commune_hint")}</p>
+                </div>
+                <div class="field">
+                    <label for="d-epci">{t!("directory.epci")}</label>
+                    <input id="d-epci" name="epci" inputmode="numeric" value=filter.epci.clone().unwrap_or_default()
+                        aria-describedby="d-epci-aide" />
+                    <p class="hint" id="d-epci-aide">{t!("directory.epci_hint")}</p>
+                </div>
+                <div class="field checkbox">
+                    <input id="d-mandate" name="mandat" type="checkbox" value="1" checked=filter.mandate />
+                    <label for="d-mandate">{t!("directory.has_mandate")}</label>
+                </div>
+            </div>
+            <button type="submit" class="button">{t!("directory.filter")}</button>
+        </form>
+    }
+}
+
+#[component]
+fn DirectoryTables(list: DirectoryList) -> impl IntoView {
+    let place = [list.commune_name.clone(), list.epci_name.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    view! {
+        {(!place.is_empty()).then(|| view! { <p class="criteria">{place}</p> })}
+        <section aria-labelledby="orgs-title">
+            <h2 id="orgs-title">{t!("directory.organisations")}</h2>
+            <p class="muted" data-testid="organisation-count">
+                {t!("directory.organisation_count", shown = list.organisations.len(), total = list.organisation_total)}
+            </p>
+            {if list.organisations.is_empty() {
+                view! { <p>{t!("directory.none")}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="data-table">
+                            <thead><tr>
+                                <th scope="col">{t!("directory.name")}</th>
+                                <th scope="col">{t!("directory.kind")}</th>
+                                <th scope="col">{t!("directory.commune")}</th>
+                                <th scope="col">{t!("directory.siren_siret")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.organisations.into_iter().map(|o| view! {
+                                    <tr data-testid="organisation-row">
+                                        <td><a href=format!("/annuaire/organisations/{}", o.id)>{o.name}</a></td>
+                                        <td>{o.kind.label()}</td>
+                                        <td>{o.commune.or(o.epci).unwrap_or_default()}</td>
+                                        <td>{o.company_id.unwrap_or_default()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="people-title">
+            <h2 id="people-title">{t!("directory.people")}</h2>
+            <p class="muted" data-testid="people-count">
+                {t!("directory.people_count", shown = list.people.len(), total = list.people_total)}
+            </p>
+            {if list.people.is_empty() {
+                view! { <p>{t!("directory.none")}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="data-table">
+                            <thead><tr>
+                                <th scope="col">{t!("directory.name")}</th>
+                                <th scope="col">{t!("directory.job_title")}</th>
+                                <th scope="col">{t!("directory.memberships")}</th>
+                                <th scope="col">{t!("directory.mandates_now")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.people.into_iter().map(|p| view! {
+                                    <tr data-testid="person-row">
+                                        <td><a href=format!("/annuaire/personnes/{}", p.id)>{p.name}</a></td>
+                                        <td>{p.job_title}</td>
+                                        <td>{p.organisations.join(", ")}</td>
+                                        <td>{p.mandates.join(" ; ")}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,127 @@
+use leptos::prelude::*;
+use rust_i18n::t;
+
+use crate::api::directory::{AddPartner, RemovePartner, get_project_partners};
+use crate::domain::PartnerRole;
+use crate::models::ProjectPartners;
+use crate::ui::actions::{field_error, general_error, reloads};
+use crate::ui::components::error::ErrorNotice;
+use crate::ui::components::field::Field;
+use crate::ui::components::picker::Picker;
+use crate::ui::pages::person::{organisations, people};
+
+/// The partner writes of a project page (they reload the timeline too).
+#[derive(Clone, Copy)]
+pub struct PartnerActions {
+    pub add: ServerAction<AddPartner>,
+    pub remove: ServerAction<RemovePartner>,
+}
+
+impl PartnerActions {
+    pub fn new() -> Self {
+        Self {
+            add: ServerAction::new(),
+            remove: ServerAction::new(),
+        }
+    }
+
+    pub fn reloads(self) -> [Memo<usize>; 2] {
+        [reloads(self.add), reloads(self.remove)]
+    }
+}
+
+impl Default for PartnerActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The partners section: links with their role, the plan's funders, and
+/// the form that adds a partner.
+#[component]
+pub fn PartnersSection(project_id: i64, actions: PartnerActions) -> impl IntoView {
+    let counts = actions.reloads();
+    let partners = Resource::new(
+        move || counts.iter().map(|c| c.get()).sum::<usize>(),
+        move |_| get_project_partners(project_id),
+    );
+    view! {
+        <section class="card" aria-labelledby="partners-title" data-testid="partners">
+            <h2 id="partners-title">{t!("directory.partners")}</h2>
+            <p class="muted">{t!("directory.partners_intro")}</p>
+            <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match partners.await {
+                        Ok(p) => view! { <PartnerList p actions /> }.into_any(),
+                        Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <details open=move || actions.add.value().with(|v| matches!(v, Some(Err(_))))>
+                <summary>{t!("directory.add_partner")}</summary>
+                <ActionForm action=actions.add attr:class="form" attr:novalidate="true">
+                    <input type="hidden" name="project_id" value=project_id.to_string() />
+                    <div class="field" class:has-error=move || field_error(actions.add, "role").get().is_some()>
+                        <label for="partner-role">{t!("directory.role")}" *"</label>
+                        <select id="partner-role" name="form[role]" aria-describedby="partner-role-erreur">
+                            <option value="">{t!("directory.choose")}</option>
+                            {PartnerRole::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                        </select>
+                        <p class="field-error" id="partner-role-erreur" role="alert">{move || field_error(actions.add, "role").get()}</p>
+                    </div>
+                    <Picker name="form[organisation_id]" id="partner-org" label=t!("directory.organisation").into_owned()
+                        hint=t!("directory.organisation_hint").into_owned() search=organisations
+                        error=field_error(actions.add, "organisation_id") />
+                    <Picker name="form[person_id]" id="partner-person" label=t!("directory.person").into_owned()
+                        hint=t!("directory.person_hint").into_owned() search=people
+                        error=field_error(actions.add, "person_id") />
+                    <Field name="form[note]" id="partner-note" label=t!("directory.note").into_owned() error=field_error(actions.add, "note") />
+                    <p class="form-error" role="alert">{general_error(actions.add)}</p>
+                    <button type="submit" class="button">{t!("directory.add_partner")}</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn PartnerList(p: ProjectPartners, actions: PartnerActions) -> impl IntoView {
+    let empty = p.links.is_empty() && p.plan_funders.is_empty();
+    view! {
+        {empty.then(|| view! { <p>{t!("directory.no_partners")}</p> })}
+        {(!p.links.is_empty()).then(|| view! {
+            <ul class="plain-list">
+                {p.links.into_iter().map(|l| {
+                    let org = l.organisation.map(|o| view! { <a href=format!("/annuaire/organisations/{}", o.id)>{o.name}</a> });
+                    let person = l.person.map(|x| view! { <a href=format!("/annuaire/personnes/{}", x.id)>{x.name}</a> });
+                    let both = org.is_some() && person.is_some();
+                    view! {
+                        <li data-testid="partner">
+                            <strong>{l.role.label()}</strong>" : "{org}{both.then_some(", ")}{person}
+                            {(!l.note.is_empty()).then(|| view! { <span class="muted">" — "{l.note.clone()}</span> })}
+                            <ActionForm action=actions.remove attr:class="inline-form">
+                                <input type="hidden" name="link_id" value=l.id.to_string() />
+                                <button type="submit" class="button-link">{t!("directory.remove")}</button>
+                            </ActionForm>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+        {(!p.plan_funders.is_empty()).then(|| view! {
+            <h3>{t!("directory.plan_funders")}</h3>
+            <ul class="plain-list">
+                {p.plan_funders.into_iter().map(|f| view! {
+                    <li data-testid="plan-funder">
+                        {f.funder_name}" — "
+                        {match f.organisation {
+                            Some(o) => view! { <a href=format!("/annuaire/organisations/{}", o.id)>{o.name}</a> }.into_any(),
+                            None => view! { <span class="muted">{t!("directory.not_in_directory")}</span> }.into_any(),
+                        }}
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+        <p class="form-error" role="alert">{general_error(actions.remove)}</p>
+    }
+}

@@ -1,0 +1,354 @@
+//! The partner directory: organisations, people, their memberships over
+//! time, elected mandates, the partners of each project, and the audit of
+//! personal-data operations (RGPD exports and erasures).
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Organisations::Table)
+                    .col(big_pk_auto(Organisations::Id))
+                    .col(string_len(Organisations::Name, 200))
+                    .col(string_len(Organisations::SearchKey, 200))
+                    .col(string_len(Organisations::Kind, 24))
+                    .col(string_len_null(Organisations::Siren, 9))
+                    .col(string_len_null(Organisations::Siret, 14))
+                    .col(string_len_null(Organisations::CommuneCode, 5))
+                    .col(string_len_null(Organisations::EpciSiren, 9))
+                    .col(text(Organisations::Address))
+                    .col(string_len(Organisations::Website, 300))
+                    .col(text(Organisations::Notes))
+                    .col(big_integer_null(Organisations::FunderId).unique_key())
+                    .col(integer(Organisations::Version).default(1))
+                    .col(timestamp_with_time_zone(Organisations::CreatedAt))
+                    .col(timestamp_with_time_zone(Organisations::UpdatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Organisations::Table, Organisations::FunderId)
+                            .to(Funders::Table, Funders::Id)
+                            .on_delete(ForeignKeyAction::SetNull),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        for (name, col) in [
+            ("idx_organisations_search_key", Organisations::SearchKey),
+            ("idx_organisations_kind", Organisations::Kind),
+            ("idx_organisations_siren", Organisations::Siren),
+            ("idx_organisations_siret", Organisations::Siret),
+            ("idx_organisations_commune", Organisations::CommuneCode),
+            ("idx_organisations_epci", Organisations::EpciSiren),
+        ] {
+            manager
+                .create_index(
+                    Index::create()
+                        .name(name)
+                        .table(Organisations::Table)
+                        .col(col)
+                        .to_owned(),
+                )
+                .await?;
+        }
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(People::Table)
+                    .col(big_pk_auto(People::Id))
+                    .col(string_len(People::FirstName, 100))
+                    .col(string_len(People::LastName, 100))
+                    .col(string_len(People::SearchKey, 220))
+                    .col(string_len(People::JobTitle, 200))
+                    .col(string_len_null(People::Email, 254))
+                    .col(string_len_null(People::Phone, 40))
+                    .col(text(People::Notes))
+                    .col(timestamp_with_time_zone_null(People::ErasedAt))
+                    .col(integer(People::Version).default(1))
+                    .col(timestamp_with_time_zone(People::CreatedAt))
+                    .col(timestamp_with_time_zone(People::UpdatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_people_search_key")
+                    .table(People::Table)
+                    .col(People::SearchKey)
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(Memberships::Table)
+                    .col(big_pk_auto(Memberships::Id))
+                    .col(big_integer(Memberships::PersonId))
+                    .col(big_integer(Memberships::OrganisationId))
+                    .col(string_len(Memberships::JobTitle, 200))
+                    .col(date_null(Memberships::StartOn))
+                    .col(date_null(Memberships::EndOn))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Memberships::Table, Memberships::PersonId)
+                            .to(People::Table, People::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Memberships::Table, Memberships::OrganisationId)
+                            .to(Organisations::Table, Organisations::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(Mandates::Table)
+                    .col(big_pk_auto(Mandates::Id))
+                    .col(big_integer(Mandates::PersonId))
+                    .col(big_integer(Mandates::OrganisationId))
+                    .col(string_len(Mandates::Office, 32))
+                    .col(date(Mandates::StartOn))
+                    .col(date_null(Mandates::EndOn))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Mandates::Table, Mandates::PersonId)
+                            .to(People::Table, People::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Mandates::Table, Mandates::OrganisationId)
+                            .to(Organisations::Table, Organisations::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(ProjectPartners::Table)
+                    .col(big_pk_auto(ProjectPartners::Id))
+                    .col(big_integer(ProjectPartners::ProjectId))
+                    .col(big_integer_null(ProjectPartners::OrganisationId))
+                    .col(big_integer_null(ProjectPartners::PersonId))
+                    .col(string_len(ProjectPartners::Role, 24))
+                    .col(text(ProjectPartners::Note))
+                    .col(timestamp_with_time_zone(ProjectPartners::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ProjectPartners::Table, ProjectPartners::ProjectId)
+                            .to(Projects::Table, Projects::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ProjectPartners::Table, ProjectPartners::OrganisationId)
+                            .to(Organisations::Table, Organisations::Id)
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ProjectPartners::Table, ProjectPartners::PersonId)
+                            .to(People::Table, People::Id)
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(DirectoryAudit::Table)
+                    .col(big_pk_auto(DirectoryAudit::Id))
+                    .col(timestamp_with_time_zone(DirectoryAudit::At))
+                    .col(big_integer_null(DirectoryAudit::ActorId))
+                    .col(string_len(DirectoryAudit::Action, 40))
+                    .col(big_integer_null(DirectoryAudit::PersonId))
+                    .col(text(DirectoryAudit::Details))
+                    .to_owned(),
+            )
+            .await?;
+
+        for (name, table, col) in [
+            (
+                "idx_memberships_person",
+                Memberships::Table.into_iden(),
+                Memberships::PersonId.into_iden(),
+            ),
+            (
+                "idx_memberships_organisation",
+                Memberships::Table.into_iden(),
+                Memberships::OrganisationId.into_iden(),
+            ),
+            (
+                "idx_mandates_person",
+                Mandates::Table.into_iden(),
+                Mandates::PersonId.into_iden(),
+            ),
+            (
+                "idx_mandates_organisation",
+                Mandates::Table.into_iden(),
+                Mandates::OrganisationId.into_iden(),
+            ),
+            (
+                "idx_project_partners_project",
+                ProjectPartners::Table.into_iden(),
+                ProjectPartners::ProjectId.into_iden(),
+            ),
+            (
+                "idx_project_partners_organisation",
+                ProjectPartners::Table.into_iden(),
+                ProjectPartners::OrganisationId.into_iden(),
+            ),
+            (
+                "idx_project_partners_person",
+                ProjectPartners::Table.into_iden(),
+                ProjectPartners::PersonId.into_iden(),
+            ),
+            (
+                "idx_directory_audit_person",
+                DirectoryAudit::Table.into_iden(),
+                DirectoryAudit::PersonId.into_iden(),
+            ),
+        ] {
+            manager
+                .create_index(Index::create().name(name).table(table).col(col).to_owned())
+                .await?;
+        }
+        // One owner per project, whatever the service does: a partial unique
+        // index, same syntax on PostgreSQL and SQLite.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX idx_project_partners_one_owner \
+                 ON project_partners (project_id) WHERE role = 'owner'",
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            DirectoryAudit::Table.into_iden(),
+            ProjectPartners::Table.into_iden(),
+            Mandates::Table.into_iden(),
+            Memberships::Table.into_iden(),
+            People::Table.into_iden(),
+            Organisations::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum Funders {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum Projects {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum Organisations {
+    Table,
+    Id,
+    Name,
+    SearchKey,
+    Kind,
+    Siren,
+    Siret,
+    CommuneCode,
+    EpciSiren,
+    Address,
+    Website,
+    Notes,
+    FunderId,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum People {
+    Table,
+    Id,
+    FirstName,
+    LastName,
+    SearchKey,
+    JobTitle,
+    Email,
+    Phone,
+    Notes,
+    ErasedAt,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Memberships {
+    Table,
+    Id,
+    PersonId,
+    OrganisationId,
+    JobTitle,
+    StartOn,
+    EndOn,
+}
+
+#[derive(DeriveIden)]
+enum Mandates {
+    Table,
+    Id,
+    PersonId,
+    OrganisationId,
+    Office,
+    StartOn,
+    EndOn,
+}
+
+#[derive(DeriveIden)]
+enum ProjectPartners {
+    Table,
+    Id,
+    ProjectId,
+    OrganisationId,
+    PersonId,
+    Role,
+    Note,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum DirectoryAudit {
+    Table,
+    Id,
+    At,
+    ActorId,
+    Action,
+    PersonId,
+    Details,
+}

@@ -1,0 +1,54 @@
+//! `/annuaire/personnes/{id}/export.json`: everything held about one person
+//! (RGPD right of access) as a JSON download, behind the directory policy.
+use axum::extract::{Extension, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use app::error::AppError;
+use app::models::CurrentUser;
+use app::policy::{Action, authorize};
+use app::server::AppState;
+use app::server::services::rgpd;
+
+pub async fn export_person(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    Path(id): Path<i64>,
+) -> Response {
+    let result = async {
+        authorize(
+            user.as_ref().map(|Extension(u)| u.role),
+            Action::ViewDirectory,
+        )?;
+        let Some(Extension(actor)) = user else {
+            return Err(AppError::Unauthenticated);
+        };
+        let export = rgpd::export(&state.db, &actor, id, chrono::Utc::now()).await?;
+        serde_json::to_vec_pretty(&export).map_err(|err| {
+            tracing::error!(error = %err, "person export");
+            AppError::Internal
+        })
+    }
+    .await;
+    match result {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/json; charset=utf-8".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"personne-{id}.json\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(err) => {
+            let status =
+                StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, err.to_string()).into_response()
+        }
+    }
+}

@@ -1,0 +1,1043 @@
+//! The partner directory over HTTP, on both databases: organisations with
+//! SIREN/SIRET checks and duplicate detection, people with normalised
+//! phones, mandates now and in history, the partners of projects (one
+//! owner), the pages that list a partner's projects, RGPD export and
+//! erasure, and who may do what.
+use app::domain::{PartnerRole, Role};
+use app::error::AppError;
+use app::models::{DirectoryList, OrganisationDetail, PersonDetail, PersonExport, ProjectPartners};
+use app::server::entities::directory::audit;
+use chrono::{Duration, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::both_backends;
+use crate::projects::{Form, create, get, post, signed_in};
+use crate::support::{Backend, PASSWORD, TestApp, client, create_user, login};
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+fn day(offset: i64) -> String {
+    (today() + Duration::days(offset)).to_string()
+}
+
+async fn ok_id(res: reqwest::Response) -> i64 {
+    let status = res.status();
+    let body = res.text().await.unwrap_or_default();
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("id")
+}
+
+async fn refused(res: reqwest::Response, status: u16) -> AppError {
+    assert_eq!(res.status(), status);
+    res.json().await.expect("error json")
+}
+
+fn org_form<'a>(fields: &[(&'a str, &str)]) -> Form<'a> {
+    fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
+}
+
+async fn create_org(
+    http: &reqwest::Client,
+    app: &TestApp,
+    fields: &[(&'static str, &str)],
+) -> reqwest::Response {
+    post(
+        http,
+        app,
+        "directory/organisations/create",
+        &org_form(fields),
+    )
+    .await
+}
+
+async fn organisation(http: &reqwest::Client, app: &TestApp, id: i64) -> OrganisationDetail {
+    let res = post(
+        http,
+        app,
+        "directory/organisation",
+        &vec![("id", id.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("organisation")
+}
+
+async fn person(http: &reqwest::Client, app: &TestApp, id: i64) -> PersonDetail {
+    let res = post(http, app, "directory/person", &vec![("id", id.to_string())]).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("person")
+}
+
+async fn directory(
+    http: &reqwest::Client,
+    app: &TestApp,
+    filter: &[(&'static str, &str)],
+) -> DirectoryList {
+    let res = post(http, app, "directory/list", &org_form(filter)).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("list")
+}
+
+async fn partners(http: &reqwest::Client, app: &TestApp, project: i64) -> ProjectPartners {
+    let res = post(
+        http,
+        app,
+        "partners/list",
+        &vec![("project_id", project.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("partners")
+}
+
+async fn new_person(
+    http: &reqwest::Client,
+    app: &TestApp,
+    first: &str,
+    last: &str,
+    extra: &[(&'static str, &str)],
+) -> i64 {
+    let mut form: Form = vec![
+        ("form[first_name]", first.to_owned()),
+        ("form[last_name]", last.to_owned()),
+    ];
+    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    ok_id(post(http, app, "directory/people/create", &form).await).await
+}
+
+async fn add_mandate(
+    http: &reqwest::Client,
+    app: &TestApp,
+    person_id: i64,
+    office: &str,
+    org: i64,
+    start: &str,
+    end: &str,
+) -> reqwest::Response {
+    post(
+        http,
+        app,
+        "directory/mandates/add",
+        &vec![
+            ("person_id", person_id.to_string()),
+            ("form[office]", office.to_owned()),
+            ("form[organisation_id]", org.to_string()),
+            ("form[start_on]", start.to_owned()),
+            ("form[end_on]", end.to_owned()),
+        ],
+    )
+    .await
+}
+
+async fn link(
+    http: &reqwest::Client,
+    app: &TestApp,
+    project: i64,
+    role: &str,
+    org: Option<i64>,
+    person: Option<i64>,
+    note: &str,
+) -> reqwest::Response {
+    post(
+        http,
+        app,
+        "partners/add",
+        &vec![
+            ("project_id", project.to_string()),
+            ("form[role]", role.to_owned()),
+            (
+                "form[organisation_id]",
+                org.map(|o| o.to_string()).unwrap_or_default(),
+            ),
+            (
+                "form[person_id]",
+                person.map(|p| p.to_string()).unwrap_or_default(),
+            ),
+            ("form[note]", note.to_owned()),
+        ],
+    )
+    .await
+}
+
+async fn organisations_are_checked_and_duplicates_caught(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+
+    // Field errors, in French, on the field at fault.
+    let err = refused(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Les Amis du Viaduc"),
+                ("form[kind]", "association"),
+                ("form[company_id]", "120 027 016 00358"),
+                ("form[website]", "amis-viaduc.fr"),
+            ],
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(
+        err.field("company_id").unwrap().contains("SIRET"),
+        "{err:?}"
+    );
+    assert!(err.field("company_id").unwrap().contains("Luhn"));
+    assert!(err.field("website").is_some());
+    let err = refused(
+        create_org(
+            &http,
+            &app,
+            &[("form[name]", "Commune"), ("form[kind]", "commune")],
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(err.field("commune").is_some());
+    let err = refused(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Commune de Nulle-Part"),
+                ("form[kind]", "commune"),
+                ("form[commune]", "99999"),
+            ],
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(
+        err.field("commune").as_deref(),
+        Some("Cette commune n’existe pas dans le référentiel.")
+    );
+
+    let amis = ok_id(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Les Amis du Viaduc"),
+                ("form[kind]", "association"),
+                ("form[company_id]", "120 027 016 00357"),
+                ("form[commune]", "15187"),
+                ("form[website]", "https://amis-viaduc.fr"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let o = organisation(&http, &app, amis).await;
+    assert_eq!(
+        (o.siren.as_deref(), o.siret.as_deref()),
+        (Some("120027016"), Some("12002701600357"))
+    );
+    assert_eq!(
+        o.commune.as_ref().map(|c| c.name.as_str()),
+        Some("Saint-Flour")
+    );
+
+    // Same SIRET under another name: always refused, with the record to open.
+    match refused(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Association du Viaduc"),
+                ("form[kind]", "association"),
+                ("form[company_id]", "12002701600357"),
+                ("form[confirm_duplicate]", "on"),
+            ],
+        )
+        .await,
+        409,
+    )
+    .await
+    {
+        AppError::Duplicate { message, href } => {
+            assert_eq!(href, format!("/annuaire/organisations/{amis}"));
+            assert!(message.contains("Les Amis du Viaduc"), "{message}");
+            assert!(message.contains("120 027 016 00357"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A near-identical name in the same commune prompts; confirmed, it passes.
+    let homonym: &[(&'static str, &str)] = &[
+        ("form[name]", "LES AMIS DU VIADUC !"),
+        ("form[kind]", "association"),
+        ("form[commune]", "15187"),
+    ];
+    match refused(create_org(&http, &app, homonym).await, 409).await {
+        AppError::Duplicate { href, .. } => {
+            assert_eq!(href, format!("/annuaire/organisations/{amis}"))
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut confirmed = homonym.to_vec();
+    confirmed.push(("form[confirm_duplicate]", "on"));
+    ok_id(create_org(&http, &app, &confirmed).await).await;
+    // Elsewhere, the same name is another organisation.
+    ok_id(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Les Amis du Viaduc"),
+                ("form[kind]", "association"),
+                ("form[commune]", "15142"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    // La Poste: its SIRETs are checked by their digit sum.
+    ok_id(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "La Poste – bureau de Saint-Flour"),
+                ("form[kind]", "business"),
+                ("form[company_id]", "356 000 000 43301"),
+            ],
+        )
+        .await,
+    )
+    .await;
+
+    // Editing: a stale version is a conflict; keeping one's name is fine.
+    let edit = |version: i32| -> Form {
+        vec![
+            ("id", amis.to_string()),
+            ("version", version.to_string()),
+            ("form[name]", "Les Amis du Viaduc".into()),
+            ("form[kind]", "association".into()),
+            ("form[company_id]", "12002701600357".into()),
+            ("form[commune]", "15187".into()),
+            (
+                "form[notes]",
+                "Organise la fête du viaduc chaque été.".into(),
+            ),
+        ]
+    };
+    assert!(matches!(
+        refused(
+            post(&http, &app, "directory/organisations/update", &edit(7)).await,
+            409
+        )
+        .await,
+        AppError::Conflict(_)
+    ));
+    ok_id(post(&http, &app, "directory/organisations/update", &edit(1)).await).await;
+    let o = organisation(&http, &app, amis).await;
+    assert_eq!(
+        (o.version, o.notes.as_str()),
+        (2, "Organise la fête du viaduc chaque été.")
+    );
+
+    // Accent- and case-insensitive search, and filters.
+    let list = directory(&http, &app, &[("filter[q]", "amis du VIADÙC")]).await;
+    assert_eq!(list.organisation_total, 3);
+    let list = directory(
+        &http,
+        &app,
+        &[("filter[q]", "viaduc"), ("filter[commune]", "15187")],
+    )
+    .await;
+    assert_eq!(list.organisation_total, 2);
+    let list = directory(&http, &app, &[("filter[kind]", "business")]).await;
+    assert_eq!(list.organisation_total, 1);
+    assert_eq!(
+        list.organisations[0].company_id.as_deref(),
+        Some("356 000 000 43301")
+    );
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(organisations_are_checked_and_duplicates_caught);
+
+async fn people_hold_mandates_now_and_in_history(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let commune = ok_id(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Commune de Saint-Flour"),
+                ("form[kind]", "commune"),
+                ("form[commune]", "15187"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let epci = ok_id(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Saint-Flour Communauté"),
+                ("form[kind]", "epci"),
+                ("form[epci]", "200066660"),
+            ],
+        )
+        .await,
+    )
+    .await;
+
+    // Contact details are checked, the phone is normalised.
+    let bad: Form = vec![
+        ("form[first_name]", "Pierre".into()),
+        ("form[last_name]", "Delmas".into()),
+        ("form[email]", "pierre.delmas@mairie".into()),
+        ("form[phone]", "06 12 34".into()),
+    ];
+    let err = refused(
+        post(&http, &app, "directory/people/create", &bad).await,
+        422,
+    )
+    .await;
+    assert!(err.field("email").is_some());
+    // The email is checked in the form; the phone once the form is valid.
+    let bad: Form = vec![
+        ("form[first_name]", "Pierre".into()),
+        ("form[last_name]", "Delmas".into()),
+        ("form[phone]", "06 12 34".into()),
+    ];
+    let err = refused(
+        post(&http, &app, "directory/people/create", &bad).await,
+        422,
+    )
+    .await;
+    assert!(err.field("phone").unwrap().contains("04 71 60 22 50"));
+    let former = new_person(
+        &http,
+        &app,
+        "Pierre",
+        "Delmas",
+        &[
+            ("form[phone]", "+33 (0)6.12.34.56.78"),
+            ("form[email]", "Pierre.Delmas@Mairie-Saint-Flour.fr"),
+            ("form[job_title]", "Maire"),
+            ("form[organisation_id]", &commune.to_string()),
+        ],
+    )
+    .await;
+    let p = person(&http, &app, former).await;
+    assert_eq!(p.phone.as_deref(), Some("06 12 34 56 78"));
+    assert_eq!(
+        p.email.as_deref(),
+        Some("pierre.delmas@mairie-saint-flour.fr")
+    );
+    assert_eq!(p.memberships.len(), 1);
+    assert!(p.memberships[0].current);
+    let mayor = new_person(&http, &app, "Hélène", "Vidal", &[]).await;
+
+    // A mandate needs its dates in order.
+    let err = refused(
+        add_mandate(&http, &app, mayor, "maire", commune, &day(-10), &day(-20)).await,
+        422,
+    )
+    .await;
+    assert!(err.field("end_on").is_some());
+    let err = refused(
+        add_mandate(&http, &app, mayor, "empereur", commune, &day(-10), "").await,
+        422,
+    )
+    .await;
+    assert!(err.field("office").is_some());
+    // The former mayor until yesterday, the new one since today.
+    ok_id(add_mandate(&http, &app, former, "maire", commune, &day(-2000), &day(-1)).await).await;
+    ok_id(add_mandate(&http, &app, mayor, "maire", commune, &day(0), "").await).await;
+    ok_id(add_mandate(&http, &app, mayor, "president_epci", epci, &day(0), "").await).await;
+    // A mandate starting tomorrow is not current yet.
+    ok_id(add_mandate(&http, &app, former, "adjoint", commune, &day(1), "").await).await;
+
+    let c = organisation(&http, &app, commune).await;
+    let shown: Vec<(&str, bool)> = c
+        .mandates
+        .iter()
+        .map(|m| (m.person.name.as_str(), m.current))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("Hélène Vidal", true),
+            ("Pierre Delmas", false),
+            ("Pierre Delmas", false)
+        ]
+    );
+    let network = c.network.expect("a commune has its network");
+    assert_eq!(network.elected_now.len(), 1);
+    assert_eq!(network.elected_now[0].person.name, "Hélène Vidal");
+
+    // "Has a current mandate": Hélène, not Pierre; the commune and the EPCI.
+    let list = directory(&http, &app, &[("filter[mandate]", "true")]).await;
+    assert_eq!(
+        list.people
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Hélène Vidal"]
+    );
+    assert_eq!(
+        list.people[0].mandates,
+        [
+            "Maire — Commune de Saint-Flour",
+            "Président·e d’EPCI — Saint-Flour Communauté"
+        ]
+    );
+    assert_eq!(list.organisation_total, 2);
+    // Territory filters reach people through their organisations.
+    let list = directory(&http, &app, &[("filter[epci]", "200066660")]).await;
+    assert_eq!(list.people_total, 2);
+    assert_eq!(list.organisation_total, 2, "the EPCI and its commune");
+
+    // Ending a mandate moves it to the history.
+    let p = person(&http, &app, mayor).await;
+    let current = p
+        .mandates
+        .iter()
+        .find(|m| m.office.as_str() == "president_epci")
+        .unwrap();
+    ok_id(
+        post(
+            &http,
+            &app,
+            "directory/mandates/update",
+            &vec![
+                ("mandate_id", current.id.to_string()),
+                ("form[office]", "president_epci".into()),
+                ("form[organisation_id]", epci.to_string()),
+                ("form[start_on]", day(0)),
+                ("form[end_on]", day(0)),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let ended = organisation(&http, &app, epci).await;
+    assert!(ended.mandates[0].current, "ends tonight: still held today");
+    assert_eq!(ended.mandates[0].end_on, Some(today()));
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(people_hold_mandates_now_and_in_history);
+
+async fn projects_have_partners_and_one_owner(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let project = create(&http, &app, "Tiers-lieu de la gare", &["15187"], &[]).await;
+    let other_project = create(&http, &app, "Voie verte", &["15142"], &[]).await;
+    let commune = ok_id(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Commune de Saint-Flour"),
+                ("form[kind]", "commune"),
+                ("form[commune]", "15187"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let asso = ok_id(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Association Margeride Initiatives"),
+                ("form[kind]", "association"),
+                ("form[company_id]", "12002701600357"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let mayor = new_person(&http, &app, "Hélène", "Vidal", &[]).await;
+
+    ok_id(link(&http, &app, project, "owner", Some(commune), None, "").await).await;
+    let err = refused(
+        link(&http, &app, project, "owner", Some(asso), None, "").await,
+        422,
+    )
+    .await;
+    assert!(
+        err.field("role")
+            .unwrap()
+            .contains("Commune de Saint-Flour"),
+        "{err:?}"
+    );
+    ok_id(
+        link(
+            &http,
+            &app,
+            project,
+            "technical_partner",
+            Some(asso),
+            None,
+            "Animation du lieu",
+        )
+        .await,
+    )
+    .await;
+    let err = refused(
+        link(
+            &http,
+            &app,
+            project,
+            "technical_partner",
+            Some(asso),
+            None,
+            "",
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(err.field("role").is_some());
+    let err = refused(
+        link(&http, &app, project, "other", None, None, "").await,
+        422,
+    )
+    .await;
+    assert!(err.field("organisation_id").is_some());
+    let err = refused(
+        link(&http, &app, project, "other", Some(999_999), None, "").await,
+        422,
+    )
+    .await;
+    assert!(err.field("organisation_id").is_some());
+    assert_eq!(
+        link(&http, &app, 999_999, "other", Some(asso), None, "")
+            .await
+            .status(),
+        404
+    );
+    ok_id(
+        link(
+            &http,
+            &app,
+            project,
+            "referent_elected",
+            None,
+            Some(mayor),
+            "",
+        )
+        .await,
+    )
+    .await;
+    ok_id(link(&http, &app, other_project, "owner", Some(asso), None, "").await).await;
+
+    // The plan's funders appear with their directory organisation.
+    let region_funder: i64 = {
+        use app::server::entities::funding::funder;
+        funder::Entity::find()
+            .filter(funder::Column::Code.eq("region"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let region = ok_id(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Région Auvergne-Rhône-Alpes"),
+                ("form[kind]", "region"),
+                ("form[funder_id]", &region_funder.to_string()),
+            ],
+        )
+        .await,
+    )
+    .await;
+    // One funder stands for one organisation only.
+    let err = refused(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Conseil régional"),
+                ("form[kind]", "region"),
+                ("form[funder_id]", &region_funder.to_string()),
+            ],
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(
+        err.field("funder_id")
+            .unwrap()
+            .contains("Région Auvergne-Rhône-Alpes")
+    );
+    ok_id(
+        post(
+            &http,
+            &app,
+            "funding/lines/add",
+            &vec![
+                ("project_id", project.to_string()),
+                ("form[funder_id]", region_funder.to_string()),
+                ("form[amount_requested]", "50000".into()),
+            ],
+        )
+        .await,
+    )
+    .await;
+
+    let p = partners(&http, &app, project).await;
+    let roles: Vec<(PartnerRole, Option<&str>, Option<&str>)> = p
+        .links
+        .iter()
+        .map(|l| {
+            (
+                l.role,
+                l.organisation.as_ref().map(|o| o.name.as_str()),
+                l.person.as_ref().map(|o| o.name.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            (PartnerRole::Owner, Some("Commune de Saint-Flour"), None),
+            (
+                PartnerRole::TechnicalPartner,
+                Some("Association Margeride Initiatives"),
+                None
+            ),
+            (PartnerRole::ReferentElected, None, Some("Hélène Vidal")),
+        ]
+    );
+    assert_eq!(p.plan_funders.len(), 1);
+    assert_eq!(
+        p.plan_funders[0].organisation.as_ref().map(|o| o.id),
+        Some(region)
+    );
+
+    // A partner's page lists every project it takes part in.
+    let a = organisation(&http, &app, asso).await;
+    let involved: Vec<(&str, PartnerRole)> = a
+        .projects
+        .iter()
+        .map(|i| (i.project_title.as_str(), i.role))
+        .collect();
+    assert_eq!(
+        involved,
+        [
+            ("Tiers-lieu de la gare", PartnerRole::TechnicalPartner),
+            ("Voie verte", PartnerRole::Owner),
+        ]
+    );
+    assert_eq!(a.projects[0].note, "Animation du lieu");
+    assert_eq!(a.projects[0].health, "on_track");
+    let r = organisation(&http, &app, region).await;
+    assert_eq!(r.projects.len(), 1);
+    assert_eq!(
+        (r.projects[0].project_id, r.projects[0].role),
+        (project, PartnerRole::Funder)
+    );
+    let h = person(&http, &app, mayor).await;
+    assert_eq!(h.projects.len(), 1);
+    assert_eq!(h.projects[0].role, PartnerRole::ReferentElected);
+    // Around the commune: its projects and the organisations working on them.
+    let c = organisation(&http, &app, commune).await;
+    let network = c.network.unwrap();
+    assert_eq!(
+        network.projects.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [project]
+    );
+    assert_eq!(
+        network.partners.iter().map(|o| o.id).collect::<Vec<_>>(),
+        [asso]
+    );
+
+    // Each change is on the project's timeline; removing works once.
+    let link_id = p.links[1].id;
+    assert_eq!(
+        post(
+            &http,
+            &app,
+            "partners/remove",
+            &vec![("link_id", link_id.to_string())]
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        post(
+            &http,
+            &app,
+            "partners/remove",
+            &vec![("link_id", link_id.to_string())]
+        )
+        .await
+        .status(),
+        404
+    );
+    let detail = get(&http, &app, project, None).await;
+    let kinds: Vec<&str> = detail.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "partner_added").count(), 3);
+    let removed = detail
+        .events
+        .iter()
+        .find(|e| e.kind == "partner_removed")
+        .unwrap();
+    assert_eq!(
+        removed.data["organisation"],
+        "Association Margeride Initiatives"
+    );
+    assert_eq!(removed.data["role"], "technical_partner");
+    let a = organisation(&http, &app, asso).await;
+    assert_eq!(a.projects.len(), 1);
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(projects_have_partners_and_one_owner);
+
+async fn a_person_is_exported_then_erased(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
+    create_user(&app.db, "maire@commune.fr", Role::Partner).await;
+    let project = create(&http, &app, "Maison de santé", &["15187"], &[]).await;
+    let org = ok_id(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Commune de Saint-Flour"),
+                ("form[kind]", "commune"),
+                ("form[commune]", "15187"),
+                (
+                    "form[notes]",
+                    "Interlocutrice : Hélène VIDAL, très disponible.",
+                ),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let helene = new_person(
+        &http,
+        &app,
+        "Hélène",
+        "Vidal",
+        &[
+            ("form[email]", "helene.vidal@saint-flour.fr"),
+            ("form[phone]", "04 71 60 22 50"),
+            ("form[job_title]", "Maire"),
+            ("form[notes]", "Préfère être appelée le matin."),
+            ("form[organisation_id]", &org.to_string()),
+        ],
+    )
+    .await;
+    let other = new_person(&http, &app, "Pierre", "Delmas", &[]).await;
+    ok_id(add_mandate(&http, &app, helene, "maire", org, &day(-200), "").await).await;
+    ok_id(
+        link(
+            &http,
+            &app,
+            project,
+            "referent_elected",
+            Some(org),
+            Some(helene),
+            "",
+        )
+        .await,
+    )
+    .await;
+    let note: Form = vec![
+        ("project_id", project.to_string()),
+        (
+            "form[body]",
+            "Réunion avec helene vidal sur le terrain.".into(),
+        ),
+    ];
+    assert_eq!(post(&http, &app, "notes/add", &note).await.status(), 200);
+
+    // Export: every piece held about her, as JSON; audited.
+    let res = http
+        .get(app.url(&format!("/annuaire/personnes/{helene}/export.json")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("personne-{helene}.json"))
+    );
+    let export: PersonExport = res.json().await.unwrap();
+    assert_eq!(
+        export.person.email.as_deref(),
+        Some("helene.vidal@saint-flour.fr")
+    );
+    assert_eq!(export.person.phone.as_deref(), Some("04 71 60 22 50"));
+    assert_eq!(export.person.notes, "Préfère être appelée le matin.");
+    assert_eq!(export.memberships.len(), 1);
+    assert_eq!(export.mandates.len(), 1);
+    assert_eq!(export.project_links.len(), 1);
+    let sources: Vec<&str> = export
+        .notes_naming_them
+        .iter()
+        .map(|n| n.source.as_str())
+        .collect();
+    assert_eq!(sources, ["project_note", "organisation_notes"]);
+    let exported = audit::Entity::find()
+        .filter(audit::Column::Action.eq("person_exported"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(exported.len(), 1);
+    assert_eq!(exported[0].person_id, Some(helene));
+
+    // Officers cannot erase; partners reach nothing; anonymous goes to login.
+    let erase: Form = vec![("person_id", helene.to_string())];
+    assert_eq!(
+        post(&http, &app, "directory/people/erase", &erase)
+            .await
+            .status(),
+        403
+    );
+    let partner = client();
+    login(&partner, &app, "maire@commune.fr", PASSWORD).await;
+    let export_url = app.url(&format!("/annuaire/personnes/{helene}/export.json"));
+    assert_eq!(partner.get(&export_url).send().await.unwrap().status(), 403);
+    assert_eq!(
+        post(
+            &partner,
+            &app,
+            "directory/person",
+            &vec![("id", helene.to_string())]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        client().get(&export_url).send().await.unwrap().status(),
+        303
+    );
+
+    let admin = client();
+    login(&admin, &app, "admin@cc-exemple.fr", PASSWORD).await;
+    assert_eq!(
+        post(&admin, &app, "directory/people/erase", &erase)
+            .await
+            .status(),
+        200
+    );
+    assert!(matches!(
+        refused(
+            post(&admin, &app, "directory/people/erase", &erase).await,
+            409
+        )
+        .await,
+        AppError::Conflict(_)
+    ));
+
+    // Her record is empty, her links stay as "personne supprimée".
+    let p = person(&http, &app, helene).await;
+    assert!(p.erased_at.is_some());
+    assert_eq!(
+        (
+            p.first_name.as_str(),
+            p.last_name.as_str(),
+            p.email.as_deref(),
+            p.phone.as_deref(),
+            p.notes.as_str()
+        ),
+        ("", "", None, None, "")
+    );
+    assert_eq!(p.display_name(), "personne supprimée");
+    assert_eq!(p.mandates.len(), 1, "the office held stays in the history");
+    let links = partners(&http, &app, project).await;
+    assert_eq!(
+        links.links[0].person.as_ref().unwrap().name,
+        "personne supprimée"
+    );
+    assert_eq!(
+        links.links[0].organisation.as_ref().unwrap().name,
+        "Commune de Saint-Flour"
+    );
+    let c = organisation(&http, &app, org).await;
+    assert_eq!(c.mandates[0].person.name, "personne supprimée");
+    assert_eq!(
+        c.notes,
+        "Interlocutrice : [personne supprimée], très disponible."
+    );
+    // Her name is gone from notes and from the timeline.
+    let detail = get(&http, &app, project, None).await;
+    assert_eq!(
+        detail.notes[0].body,
+        "Réunion avec [personne supprimée] sur le terrain."
+    );
+    let added = detail
+        .events
+        .iter()
+        .find(|e| e.kind == "partner_added")
+        .unwrap();
+    assert_eq!(added.data["person"], "personne supprimée");
+    let noted = detail
+        .events
+        .iter()
+        .find(|e| e.kind == "note_added")
+        .unwrap();
+    assert!(!noted.data.to_string().to_lowercase().contains("vidal"));
+    let whole = serde_json::to_string(&detail).unwrap().to_lowercase();
+    assert!(
+        !whole.contains("vidal") && !whole.contains("hélène"),
+        "{whole}"
+    );
+    // Not findable any more, and not writable.
+    let list = directory(&http, &app, &[("filter[q]", "vidal")]).await;
+    assert_eq!(list.people_total, 0);
+    let update: Form = vec![
+        ("id", helene.to_string()),
+        ("version", p.version.to_string()),
+        ("form[first_name]", "Hélène".into()),
+        ("form[last_name]", "Vidal".into()),
+    ];
+    assert_eq!(
+        post(&http, &app, "directory/people/update", &update)
+            .await
+            .status(),
+        409
+    );
+    assert_eq!(person(&http, &app, other).await.first_name, "Pierre");
+    let erased = audit::Entity::find()
+        .filter(audit::Column::Action.eq("person_erased"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(erased.person_id, Some(helene));
+    let details: serde_json::Value = serde_json::from_str(&erased.details).unwrap();
+    assert_eq!(details["notes_redacted"], 2);
+    assert!(!erased.details.to_lowercase().contains("vidal"));
+    // The export now holds nothing personal.
+    let export: PersonExport = http
+        .get(&export_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (export.person.last_name.as_str(), export.person.email),
+        ("", None)
+    );
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(a_person_is_exported_then_erased);
