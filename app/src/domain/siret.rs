@@ -58,7 +58,7 @@ fn luhn(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 impl CompanyId {
@@ -82,7 +82,7 @@ impl CompanyId {
                 let siren = &digits[..9];
                 let valid = if siren == LA_POSTE_SIREN {
                     let sum: u32 = digits.bytes().map(|b| u32::from(b - b'0')).sum();
-                    sum % 5 == 0 || luhn(&digits)
+                    sum.is_multiple_of(5) || luhn(&digits)
                 } else {
                     luhn(siren) && luhn(&digits)
                 };

@@ -181,10 +181,16 @@ async fn organisations_are_checked_and_duplicates_caught(backend: Backend) {
     )
     .await;
     assert!(
-        err.field("company_id").unwrap().contains("SIRET"),
+        err.field("company_id")
+            .expect("expected in this test")
+            .contains("SIRET"),
         "{err:?}"
     );
-    assert!(err.field("company_id").unwrap().contains("Luhn"));
+    assert!(
+        err.field("company_id")
+            .expect("expected in this test")
+            .contains("Luhn")
+    );
     assert!(err.field("website").is_some());
     let err = refused(
         create_org(
@@ -413,7 +419,11 @@ async fn people_hold_mandates_now_and_in_history(backend: Backend) {
         422,
     )
     .await;
-    assert!(err.field("phone").unwrap().contains("04 71 60 22 50"));
+    assert!(
+        err.field("phone")
+            .expect("expected in this test")
+            .contains("04 71 60 22 50")
+    );
     let former = new_person(
         &http,
         &app,
@@ -503,7 +513,7 @@ async fn people_hold_mandates_now_and_in_history(backend: Backend) {
         .mandates
         .iter()
         .find(|m| m.office.as_str() == "president_epci")
-        .unwrap();
+        .expect("expected in this test");
     ok_id(
         post(
             &http,
@@ -568,7 +578,7 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     .await;
     assert!(
         err.field("role")
-            .unwrap()
+            .expect("expected in this test")
             .contains("Commune de Saint-Flour"),
         "{err:?}"
     );
@@ -640,8 +650,8 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
             .filter(funder::Column::Code.eq("region"))
             .one(&app.db)
             .await
-            .unwrap()
-            .unwrap()
+            .expect("expected in this test")
+            .expect("expected in this test")
             .id
     };
     let region = ok_id(
@@ -674,7 +684,7 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     .await;
     assert!(
         err.field("funder_id")
-            .unwrap()
+            .expect("expected in this test")
             .contains("Région Auvergne-Rhône-Alpes")
     );
     ok_id(
@@ -749,7 +759,7 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     assert_eq!(h.projects[0].role, PartnerRole::ReferentElected);
     // Around the commune: its projects and the organisations working on them.
     let c = organisation(&http, &app, commune).await;
-    let network = c.network.unwrap();
+    let network = c.network.expect("expected in this test");
     assert_eq!(
         network.projects.iter().map(|p| p.id).collect::<Vec<_>>(),
         [project]
@@ -790,7 +800,7 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
         .events
         .iter()
         .find(|e| e.kind == "partner_removed")
-        .unwrap();
+        .expect("expected in this test");
     assert_eq!(
         removed.data["organisation"],
         "Association Margeride Initiatives"
@@ -868,15 +878,15 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         .get(app.url(&format!("/annuaire/personnes/{helene}/export.json")))
         .send()
         .await
-        .unwrap();
+        .expect("expected in this test");
     assert_eq!(res.status(), 200);
     assert!(
         res.headers()["content-disposition"]
             .to_str()
-            .unwrap()
+            .expect("expected in this test")
             .contains(&format!("personne-{helene}.json"))
     );
-    let export: PersonExport = res.json().await.unwrap();
+    let export: PersonExport = res.json().await.expect("expected in this test");
     assert_eq!(
         export.person.email.as_deref(),
         Some("helene.vidal@saint-flour.fr")
@@ -896,7 +906,7 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         .filter(audit::Column::Action.eq("person_exported"))
         .all(&app.db)
         .await
-        .unwrap();
+        .expect("expected in this test");
     assert_eq!(exported.len(), 1);
     assert_eq!(exported[0].person_id, Some(helene));
 
@@ -911,7 +921,15 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
     let partner = client();
     login(&partner, &app, "maire@commune.fr", PASSWORD).await;
     let export_url = app.url(&format!("/annuaire/personnes/{helene}/export.json"));
-    assert_eq!(partner.get(&export_url).send().await.unwrap().status(), 403);
+    assert_eq!(
+        partner
+            .get(&export_url)
+            .send()
+            .await
+            .expect("expected in this test")
+            .status(),
+        403
+    );
     assert_eq!(
         post(
             &partner,
@@ -924,7 +942,12 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         403
     );
     assert_eq!(
-        client().get(&export_url).send().await.unwrap().status(),
+        client()
+            .get(&export_url)
+            .send()
+            .await
+            .expect("expected in this test")
+            .status(),
         303
     );
 
@@ -962,11 +985,19 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
     assert_eq!(p.mandates.len(), 1, "the office held stays in the history");
     let links = partners(&http, &app, project).await;
     assert_eq!(
-        links.links[0].person.as_ref().unwrap().name,
+        links.links[0]
+            .person
+            .as_ref()
+            .expect("expected in this test")
+            .name,
         "personne supprimée"
     );
     assert_eq!(
-        links.links[0].organisation.as_ref().unwrap().name,
+        links.links[0]
+            .organisation
+            .as_ref()
+            .expect("expected in this test")
+            .name,
         "Commune de Saint-Flour"
     );
     let c = organisation(&http, &app, org).await;
@@ -985,15 +1016,17 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         .events
         .iter()
         .find(|e| e.kind == "partner_added")
-        .unwrap();
+        .expect("expected in this test");
     assert_eq!(added.data["person"], "personne supprimée");
     let noted = detail
         .events
         .iter()
         .find(|e| e.kind == "note_added")
-        .unwrap();
+        .expect("expected in this test");
     assert!(!noted.data.to_string().to_lowercase().contains("vidal"));
-    let whole = serde_json::to_string(&detail).unwrap().to_lowercase();
+    let whole = serde_json::to_string(&detail)
+        .expect("expected in this test")
+        .to_lowercase();
     assert!(
         !whole.contains("vidal") && !whole.contains("hélène"),
         "{whole}"
@@ -1018,10 +1051,11 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         .filter(audit::Column::Action.eq("person_erased"))
         .one(&app.db)
         .await
-        .unwrap()
-        .unwrap();
+        .expect("expected in this test")
+        .expect("expected in this test");
     assert_eq!(erased.person_id, Some(helene));
-    let details: serde_json::Value = serde_json::from_str(&erased.details).unwrap();
+    let details: serde_json::Value =
+        serde_json::from_str(&erased.details).expect("expected in this test");
     assert_eq!(details["notes_redacted"], 2);
     assert!(!erased.details.to_lowercase().contains("vidal"));
     // The export now holds nothing personal.
@@ -1029,10 +1063,10 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         .get(&export_url)
         .send()
         .await
-        .unwrap()
+        .expect("expected in this test")
         .json()
         .await
-        .unwrap();
+        .expect("expected in this test");
     assert_eq!(
         (export.person.last_name.as_str(), export.person.email),
         ("", None)

@@ -711,7 +711,7 @@ async fn commune_network(
         .into_iter()
         .map(|(id, name)| EntryRef { id, name })
         .collect();
-    partners.sort_by(|a, b| search_key(&a.name).cmp(&search_key(&b.name)));
+    partners.sort_by_key(|p| search_key(&p.name));
     Ok(CommuneNetwork {
         insee: insee.to_owned(),
         elected_now,
