@@ -55,10 +55,12 @@ pub enum AppError {
     NotFound,
     /// The write would conflict with existing data; the message says how.
     Conflict(String),
-    /// The record being created already exists: `href` opens it.
+    /// The record being created already exists: `href` opens it;
+    /// `confirmable` when the user may still create it (a homonym).
     Duplicate {
         message: String,
         href: String,
+        confirmable: bool,
     },
     TooManyRequests(String),
     /// Something broke on the server; details are in the server log only.

@@ -15,10 +15,10 @@ impl MigrationTrait for Migration {
                     .table(Organisations::Table)
                     .col(big_pk_auto(Organisations::Id))
                     .col(string_len(Organisations::Name, 200))
-                    .col(string_len(Organisations::SearchKey, 200))
+                    .col(string_len(Organisations::SearchKey, 800))
                     .col(string_len(Organisations::Kind, 24))
                     .col(string_len_null(Organisations::Siren, 9))
-                    .col(string_len_null(Organisations::Siret, 14))
+                    .col(string_len_null(Organisations::Siret, 14).unique_key())
                     .col(string_len_null(Organisations::CommuneCode, 5))
                     .col(string_len_null(Organisations::EpciSiren, 9))
                     .col(text(Organisations::Address))
@@ -41,7 +41,6 @@ impl MigrationTrait for Migration {
             ("idx_organisations_search_key", Organisations::SearchKey),
             ("idx_organisations_kind", Organisations::Kind),
             ("idx_organisations_siren", Organisations::Siren),
-            ("idx_organisations_siret", Organisations::Siret),
             ("idx_organisations_commune", Organisations::CommuneCode),
             ("idx_organisations_epci", Organisations::EpciSiren),
         ] {
@@ -63,7 +62,7 @@ impl MigrationTrait for Migration {
                     .col(big_pk_auto(People::Id))
                     .col(string_len(People::FirstName, 100))
                     .col(string_len(People::LastName, 100))
-                    .col(string_len(People::SearchKey, 220))
+                    .col(string_len(People::SearchKey, 900))
                     .col(string_len(People::JobTitle, 200))
                     .col(string_len_null(People::Email, 254))
                     .col(string_len_null(People::Phone, 40))

@@ -72,7 +72,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<usize, AppError> {
 
 /// A demo project: title, summary, communes (INSEE, CC de Saint-Flour),
 /// target stage, themes, programmes, estimated cost in euros.
-type DemoProject = (
+pub(crate) type DemoProject = (
     &'static str,
     &'static str,
     &'static [&'static str],
@@ -82,7 +82,7 @@ type DemoProject = (
     i64,
 );
 
-const DEMO_PROJECTS: &[DemoProject] = &[
+pub(crate) const DEMO_PROJECTS: &[DemoProject] = &[
     (
         "Maison de santé pluriprofessionnelle",
         "Regrouper médecins, infirmiers et kinés dans l’ancienne gendarmerie.",

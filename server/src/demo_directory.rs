@@ -10,7 +10,7 @@ use app::error::AppError;
 use app::models::{CurrentUser, MandateForm, OrganisationForm, PartnerLinkForm, PersonForm};
 use app::server::entities::directory::organisation;
 use app::server::entities::funding::funder;
-use app::server::entities::projects::{project, project_commune};
+use app::server::entities::projects::project;
 use app::server::entities::territory::commune;
 use app::server::services::{directory, partners, people};
 use chrono::{NaiveDate, Utc};
@@ -256,7 +256,7 @@ pub async fn seed(
         mandate(db, mayor, "maire", org, MAYORS_SINCE, None).await?;
         mayor_of.insert(c.insee.clone(), mayor);
         if n % 3 == 1 {
-            let previous = person(db, n + 40, "Ancien maire", &domain, None).await?;
+            let previous = person(db, n + 500, "Ancien maire", &domain, None).await?;
             mandate(
                 db,
                 previous,
@@ -428,12 +428,11 @@ pub async fn seed(
         .all(db)
         .await?;
     for (i, p) in projects.iter().enumerate() {
-        let first = project_commune::Entity::find()
-            .filter(project_commune::Column::ProjectId.eq(p.id))
-            .order_by_asc(project_commune::Column::Insee)
-            .one(db)
-            .await?
-            .map(|pc| pc.insee);
+        // The commune the project's owner name was made from (its first).
+        let first = crate::demo::DEMO_PROJECTS
+            .get(i)
+            .and_then(|d| d.2.first())
+            .map(|c| (*c).to_owned());
         let owner = match owner_kind(i) {
             OwnerKind::Association => Some(others[0].0),
             OwnerKind::Epci => Some(epci),

@@ -104,33 +104,61 @@ pub fn period_is_valid(start: Option<NaiveDate>, end: Option<NaiveDate>) -> bool
 }
 
 /// One character folded as `search_key` folds text (transliterated,
-/// lower-cased).
+/// lower-cased); anything but a letter or digit folds to one space.
 fn fold_char(c: char) -> String {
-    deunicode::deunicode_char(c).unwrap_or("?").to_lowercase()
+    // Transliteration drops control characters (a line break): keep them
+    // as separators.
+    if !c.is_alphanumeric() {
+        return " ".to_owned();
+    }
+    let folded = deunicode::deunicode_char(c).unwrap_or("?").to_lowercase();
+    folded
+        .chars()
+        .map(|f| if f.is_ascii_alphanumeric() { f } else { ' ' })
+        .collect()
 }
 
-/// Where `needle` occurs in `text`, compared accent- and case-insensitively:
-/// byte ranges of `text`, in order, not overlapping.
+/// `text` folded, runs of spaces collapsed, with each folded byte's
+/// original character range.
+fn folded_with_origin(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut folded = String::with_capacity(text.len());
+    let mut origin: Vec<(usize, usize)> = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        for f in fold_char(c).chars() {
+            if f == ' ' && (folded.is_empty() || folded.ends_with(' ')) {
+                continue;
+            }
+            folded.push(f);
+            origin.push((i, i + c.len_utf8()));
+        }
+    }
+    (folded, origin)
+}
+
+/// Where `needle` occurs in `text` as whole words, compared accent-, case-
+/// and punctuation-insensitively ("Vidal-Roux" matches "VIDAL Roux" and a
+/// line break between the names): byte ranges of `text`, in order.
 pub fn find_folded(text: &str, needle: &str) -> Vec<std::ops::Range<usize>> {
-    let needle: String = needle.trim().chars().map(fold_char).collect();
+    let (needle, _) = folded_with_origin(needle);
+    let needle = needle.trim();
     if needle.is_empty() {
         return Vec::new();
     }
-    let mut folded = String::with_capacity(text.len());
-    // For each byte of `folded`, the original character's byte range.
-    let mut origin: Vec<(usize, usize)> = Vec::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        let f = fold_char(c);
-        origin.extend(std::iter::repeat_n((i, i + c.len_utf8()), f.len()));
-        folded.push_str(&f);
-    }
+    let (folded, origin) = folded_with_origin(text);
+    let bytes = folded.as_bytes();
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(pos) = folded[from..].find(&needle) {
+    while let Some(pos) = folded[from..].find(needle) {
         let start = from + pos;
         let end = start + needle.len();
-        found.push(origin[start].0..origin[end - 1].1);
-        from = end;
+        let starts_word = start == 0 || bytes[start - 1] == b' ';
+        let ends_word = end == bytes.len() || bytes[end] == b' ';
+        if starts_word && ends_word {
+            found.push(origin[start].0..origin[end - 1].1);
+            from = end;
+        } else {
+            from = start + 1;
+        }
     }
     found
 }
@@ -211,6 +239,26 @@ mod tests {
             find_folded("Œuvre de Jean Cœur", "jean coeur"),
             vec![10..20]
         );
+    }
+
+    #[test]
+    fn mentions_ignore_punctuation_and_line_breaks_but_not_word_ends() {
+        assert!(names_person(
+            "Vu VIDAL ROUX\nHélène hier",
+            "Hélène",
+            "Vidal-Roux"
+        ));
+        assert!(names_person(
+            "vu Hélène  Vidal-Roux.",
+            "Hélène",
+            "Vidal-Roux"
+        ));
+        assert!(names_person(
+            "Visite avec Hélène\nVidal\n",
+            "Hélène",
+            "Vidal"
+        ));
+        assert!(!names_person("vu Hélène Vidalou", "Hélène", "Vidal"));
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub const DIRECTORY_LIMIT: u64 = 100;
 pub const NAME_MAX: usize = 200;
 pub const PERSON_NAME_MAX: usize = 100;
 pub const DIRECTORY_NOTE_MAX: usize = 5000;
+/// Transliteration can lengthen a name (œ → oe, non-Latin scripts): the
+/// folded key is cut to fit its column.
+pub const SEARCH_KEY_MAX: usize = 800;
 
 /// What an erased person is shown as.
 pub fn erased_name() -> String {
@@ -388,7 +391,7 @@ impl OrganisationForm {
         let funder_id = optional_id(&mut errors, "funder_id", &self.funder_id);
         errors.into_result()?;
         Ok(OrganisationInput {
-            search_key: search_key(&name),
+            search_key: search_key(&name).chars().take(SEARCH_KEY_MAX).collect(),
             name,
             kind: kind.unwrap_or(OrganisationKind::Other),
             company_id,
@@ -452,7 +455,10 @@ impl PersonForm {
         let organisation_id = optional_id(&mut errors, "organisation_id", &self.organisation_id);
         errors.into_result()?;
         Ok(PersonInput {
-            search_key: search_key(&format!("{first_name} {last_name}")),
+            search_key: search_key(&format!("{first_name} {last_name}"))
+                .chars()
+                .take(SEARCH_KEY_MAX)
+                .collect(),
             first_name,
             last_name,
             job_title,

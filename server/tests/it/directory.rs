@@ -264,7 +264,12 @@ async fn organisations_are_checked_and_duplicates_caught(backend: Backend) {
     )
     .await
     {
-        AppError::Duplicate { message, href } => {
+        AppError::Duplicate {
+            message,
+            href,
+            confirmable,
+        } => {
+            assert!(!confirmable, "the same SIRET is never created twice");
             assert_eq!(href, format!("/annuaire/organisations/{amis}"));
             assert!(message.contains("Les Amis du Viaduc"), "{message}");
             assert!(message.contains("120 027 016 00357"), "{message}");
@@ -278,7 +283,10 @@ async fn organisations_are_checked_and_duplicates_caught(backend: Backend) {
         ("form[commune]", "15187"),
     ];
     match refused(create_org(&http, &app, homonym).await, 409).await {
-        AppError::Duplicate { href, .. } => {
+        AppError::Duplicate {
+            href, confirmable, ..
+        } => {
+            assert!(confirmable, "a homonym may be created once confirmed");
             assert_eq!(href, format!("/annuaire/organisations/{amis}"))
         }
         other => panic!("{other:?}"),
@@ -533,6 +541,49 @@ async fn people_hold_mandates_now_and_in_history(backend: Backend) {
     let ended = organisation(&http, &app, epci).await;
     assert!(ended.mandates[0].current, "ends tonight: still held today");
     assert_eq!(ended.mandates[0].end_on, Some(today()));
+
+    // The former mayor now sits at the département: "a current mandate in
+    // Saint-Flour" still means an office held in Saint-Flour today.
+    let departement = ok_id(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Département du Cantal"),
+                ("form[kind]", "departement"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    ok_id(
+        add_mandate(
+            &http,
+            &app,
+            former,
+            "conseiller_departemental",
+            departement,
+            &day(-100),
+            "",
+        )
+        .await,
+    )
+    .await;
+    let list = directory(
+        &http,
+        &app,
+        &[("filter[commune]", "15187"), ("filter[mandate]", "true")],
+    )
+    .await;
+    assert_eq!(
+        list.people
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Hélène Vidal"]
+    );
+    let list = directory(&http, &app, &[("filter[mandate]", "true")]).await;
+    assert_eq!(list.people_total, 2);
     app.stop().await;
     test_db.drop().await;
 }
@@ -872,6 +923,67 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         ),
     ];
     assert_eq!(post(&http, &app, "notes/add", &note).await.status(), 200);
+    // Her name in other texts: a milestone, a funding line, another
+    // organisation's link, a long note whose timeline excerpt cuts her name.
+    let milestone: Form = vec![
+        ("project_id", project.to_string()),
+        ("form[kind]", "public_meeting".into()),
+        (
+            "form[title]",
+            "Visite de chantier avec Hélène\nVidal".into(),
+        ),
+        ("form[due_date]", day(10)),
+    ];
+    assert_eq!(
+        post(&http, &app, "milestones/add", &milestone)
+            .await
+            .status(),
+        200
+    );
+    let line: Form = vec![
+        ("project_id", project.to_string()),
+        ("form[funder_id]", "1".into()),
+        ("form[amount_requested]", "1000".into()),
+        ("form[notes]", "Dossier suivi par VIDAL Hélène".into()),
+    ];
+    assert_eq!(
+        post(&http, &app, "funding/lines/add", &line).await.status(),
+        200
+    );
+    let asso = ok_id(
+        create_org(
+            &http,
+            &app,
+            &[
+                ("form[name]", "Association des parents"),
+                ("form[kind]", "association"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    ok_id(
+        link(
+            &http,
+            &app,
+            project,
+            "other",
+            Some(asso),
+            None,
+            "contact : Hélène  Vidal",
+        )
+        .await,
+    )
+    .await;
+    let long = format!(
+        "{:.<136} Hélène Vidal viendra.",
+        "Compte rendu de la réunion de quartier"
+    );
+    assert!(
+        long.chars().count() > 140 && long.chars().take(140).collect::<String>().ends_with("Hél")
+    );
+    let note: Form = vec![("project_id", project.to_string()), ("form[body]", long)];
+    assert_eq!(post(&http, &app, "notes/add", &note).await.status(), 200);
 
     // Export: every piece held about her, as JSON; audited.
     let res = http
@@ -901,7 +1013,17 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         .iter()
         .map(|n| n.source.as_str())
         .collect();
-    assert_eq!(sources, ["project_note", "organisation_notes"]);
+    assert_eq!(
+        sources,
+        [
+            "project_note",
+            "project_note",
+            "milestone",
+            "funding_line",
+            "project_partner",
+            "organisation_notes"
+        ]
+    );
     let exported = audit::Entity::find()
         .filter(audit::Column::Action.eq("person_exported"))
         .all(&app.db)
@@ -1008,14 +1130,16 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
     );
     // Her name is gone from notes and from the timeline.
     let detail = get(&http, &app, project, None).await;
-    assert_eq!(
-        detail.notes[0].body,
-        "Réunion avec [personne supprimée] sur le terrain."
+    assert!(
+        detail
+            .notes
+            .iter()
+            .any(|n| n.body == "Réunion avec [personne supprimée] sur le terrain.")
     );
     let added = detail
         .events
         .iter()
-        .find(|e| e.kind == "partner_added")
+        .find(|e| e.kind == "partner_added" && e.data["person_id"] == helene)
         .expect("expected in this test");
     assert_eq!(added.data["person"], "personne supprimée");
     let noted = detail
@@ -1024,9 +1148,24 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         .find(|e| e.kind == "note_added")
         .expect("expected in this test");
     assert!(!noted.data.to_string().to_lowercase().contains("vidal"));
-    let whole = serde_json::to_string(&detail)
-        .expect("expected in this test")
-        .to_lowercase();
+    let plan = post(
+        &http,
+        &app,
+        "funding/plan",
+        &vec![("project_id", project.to_string())],
+    )
+    .await
+    .text()
+    .await
+    .expect("expected in this test");
+    let whole = format!(
+        "{}{}{}",
+        serde_json::to_string(&detail).expect("expected in this test"),
+        serde_json::to_string(&partners(&http, &app, project).await)
+            .expect("expected in this test"),
+        plan
+    )
+    .to_lowercase();
     assert!(
         !whole.contains("vidal") && !whole.contains("hélène"),
         "{whole}"
@@ -1056,7 +1195,9 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
     assert_eq!(erased.person_id, Some(helene));
     let details: serde_json::Value =
         serde_json::from_str(&erased.details).expect("expected in this test");
-    assert_eq!(details["notes_redacted"], 2);
+    // Two journal notes, the milestone, the funding line, the link note and
+    // the organisation's notes.
+    assert_eq!(details["notes_redacted"], 6);
     assert!(!erased.details.to_lowercase().contains("vidal"));
     // The export now holds nothing personal.
     let export: PersonExport = http

@@ -91,6 +91,7 @@ async fn check_duplicates(
                 )
                 .into_owned(),
                 href: organisation_href(existing.id),
+                confirmable: false,
             });
         }
     }
@@ -111,6 +112,7 @@ async fn check_duplicates(
                 message: rust_i18n::t!("directory.duplicate_name", name = existing.name)
                     .into_owned(),
                 href: organisation_href(existing.id),
+                confirmable: true,
             });
         }
     }
@@ -369,16 +371,30 @@ pub async fn list(
     if let Some(like) = &like {
         people_query = people_query.filter(person::Column::SearchKey.like(like.as_str()));
     }
-    let place = organisations_in(filter);
+    // Through the organisations of the place and type filtered on: people
+    // who belong to one today or held an office there; with "has a current
+    // mandate", an office held there today.
     let placed = filter.commune.is_some() || filter.epci.is_some();
-    if placed || kind.is_some() {
+    let orgs = (placed || kind.is_some()).then(|| {
         let mut orgs = Query::select();
         orgs.column(organisation::Column::Id)
             .from(organisation::Entity)
-            .cond_where(place);
+            .cond_where(organisations_in(filter));
         if let Some(kind) = kind {
             orgs.and_where(organisation::Column::Kind.eq(kind.as_str()));
         }
+        orgs
+    });
+    if filter.mandate {
+        let mut held = Query::select();
+        held.column(mandate::Column::PersonId)
+            .from(mandate::Entity)
+            .cond_where(current_mandate(today));
+        if let Some(orgs) = &orgs {
+            held.and_where(mandate::Column::OrganisationId.in_subquery(orgs.clone()));
+        }
+        people_query = people_query.filter(person::Column::Id.in_subquery(held));
+    } else if let Some(orgs) = orgs {
         people_query = people_query.filter(
             Condition::any()
                 .add(
@@ -386,6 +402,7 @@ pub async fn list(
                         Query::select()
                             .column(membership::Column::PersonId)
                             .from(membership::Entity)
+                            .cond_where(current_membership(today))
                             .and_where(membership::Column::OrganisationId.in_subquery(orgs.clone()))
                             .to_owned(),
                     ),
@@ -399,17 +416,6 @@ pub async fn list(
                             .to_owned(),
                     ),
                 ),
-        );
-    }
-    if filter.mandate {
-        people_query = people_query.filter(
-            person::Column::Id.in_subquery(
-                Query::select()
-                    .column(mandate::Column::PersonId)
-                    .from(mandate::Entity)
-                    .cond_where(current_mandate(today))
-                    .to_owned(),
-            ),
         );
     }
     let people_total = people_query.clone().count(db).await?;

@@ -162,7 +162,7 @@ pub async fn add_note(
 ) -> Result<i64, AppError> {
     let txn = db.begin().await?;
     project_exists(&txn, project_id).await?;
-    let excerpt: String = body.chars().take(140).collect();
+    let excerpt = excerpt(&body);
     let row = note::ActiveModel {
         project_id: Set(project_id),
         author_id: Set(Some(actor.id)),
@@ -178,4 +178,9 @@ pub async fn add_note(
     record(&txn, project_id, actor, "note_added", data, now).await?;
     txn.commit().await?;
     Ok(row.id)
+}
+
+/// The part of a note its timeline event keeps.
+pub(crate) fn excerpt(body: &str) -> String {
+    body.chars().take(140).collect()
 }

@@ -14,7 +14,8 @@ use crate::models::{CurrentUser, NamingNote, PersonExport, PersonExportRecord, e
 use crate::server::entities::directory::{
     audit, membership, organisation, person, project_partner,
 };
-use crate::server::entities::projects::{event, note};
+use crate::server::entities::funding::funding_line;
+use crate::server::entities::projects::{event, milestone, note};
 use crate::server::services::partners::involvements_of_person;
 use crate::server::services::people::{mandates, memberships};
 
@@ -72,6 +73,37 @@ async fn notes_naming(
                     .map(|p| p.title.clone())
                     .unwrap_or_default(),
                 text: n.body,
+            });
+        }
+    }
+    for m in milestone::Entity::find().all(db).await? {
+        let text = format!("{}\n{}", m.title, m.note);
+        if names_person(&text, first, last) {
+            found.push(NamingNote {
+                source: "milestone".into(),
+                id: m.id,
+                title: m.title.clone(),
+                text: m.note,
+            });
+        }
+    }
+    for l in funding_line::Entity::find().all(db).await? {
+        if names_person(&l.notes, first, last) {
+            found.push(NamingNote {
+                source: "funding_line".into(),
+                id: l.id,
+                title: l.programme,
+                text: l.notes,
+            });
+        }
+    }
+    for l in project_partner::Entity::find().all(db).await? {
+        if names_person(&l.note, first, last) {
+            found.push(NamingNote {
+                source: "project_partner".into(),
+                id: l.id,
+                title: String::new(),
+                text: l.note,
             });
         }
     }
@@ -179,8 +211,10 @@ pub async fn erase(
 
     // Notes that name them.
     let mut notes_redacted = 0;
+    let mut redacted_bodies = std::collections::BTreeMap::new();
     for n in note::Entity::find().all(&txn).await? {
         if let Some(body) = redact(&n.body) {
+            redacted_bodies.insert(n.id, body.clone());
             note::Entity::update_many()
                 .col_expr(note::Column::Body, Expr::value(body))
                 .filter(note::Column::Id.eq(n.id))
@@ -213,43 +247,68 @@ pub async fn erase(
             notes_redacted += 1;
         }
     }
-    let links = project_partner::Entity::find()
-        .filter(project_partner::Column::PersonId.eq(person_id))
-        .all(&txn)
-        .await?;
-    for link in &links {
+    for m in milestone::Entity::find().all(&txn).await? {
+        let (title, text) = (redact(&m.title), redact(&m.note));
+        if title.is_some() || text.is_some() {
+            milestone::Entity::update_many()
+                .col_expr(
+                    milestone::Column::Title,
+                    Expr::value(title.unwrap_or(m.title)),
+                )
+                .col_expr(milestone::Column::Note, Expr::value(text.unwrap_or(m.note)))
+                .filter(milestone::Column::Id.eq(m.id))
+                .exec(&txn)
+                .await?;
+            notes_redacted += 1;
+        }
+    }
+    for l in funding_line::Entity::find().all(&txn).await? {
+        if let Some(text) = redact(&l.notes) {
+            funding_line::Entity::update_many()
+                .col_expr(funding_line::Column::Notes, Expr::value(text))
+                .filter(funding_line::Column::Id.eq(l.id))
+                .exec(&txn)
+                .await?;
+            notes_redacted += 1;
+        }
+    }
+    let mut links = 0;
+    for link in project_partner::Entity::find().all(&txn).await? {
+        if link.person_id == Some(person_id) {
+            links += 1;
+        }
         if let Some(note) = redact(&link.note) {
             project_partner::Entity::update_many()
                 .col_expr(project_partner::Column::Note, Expr::value(note))
                 .filter(project_partner::Column::Id.eq(link.id))
                 .exec(&txn)
                 .await?;
+            notes_redacted += 1;
         }
     }
 
-    // Timeline events: the only rewrite events ever get. Partner events
-    // carry the person's name; note events carry an excerpt.
+    // Timeline events: the only rewrite events ever get. Every text they
+    // carry is scanned (partner names, titles, before/after values); a
+    // partner event names the person by id; a note's excerpt is cut again
+    // from the redacted note, so a name split by the cut goes too.
     let mut events_redacted = 0;
-    for e in event::Entity::find()
-        .filter(event::Column::Kind.is_in(["partner_added", "partner_removed", "note_added"]))
-        .all(&txn)
-        .await?
-    {
+    for e in event::Entity::find().all(&txn).await? {
         let Ok(mut data) = serde_json::from_str::<Value>(&e.data) else {
             continue;
         };
-        let mut changed = false;
+        let mut changed = redact_json(&mut data, &redact);
         if data.get("person_id").and_then(Value::as_i64) == Some(person_id) {
             data["person"] = Value::String(erased_name());
             changed = true;
         }
-        for key in ["excerpt", "note"] {
-            if let Some(text) = data.get(key).and_then(Value::as_str)
-                && let Some(redacted) = redact(text)
-            {
-                data[key] = Value::String(redacted);
-                changed = true;
-            }
+        if e.kind == "note_added"
+            && let Some(body) = data
+                .get("note_id")
+                .and_then(Value::as_i64)
+                .and_then(|id| redacted_bodies.get(&id))
+        {
+            data["excerpt"] = Value::String(crate::server::services::journal::excerpt(body));
+            changed = true;
         }
         if changed {
             event::Entity::update_many()
@@ -286,7 +345,7 @@ pub async fn erase(
         "person_erased",
         person_id,
         json!({
-            "project_links": links.len(),
+            "project_links": links,
             "notes_redacted": notes_redacted,
             "events_redacted": events_redacted,
         }),
@@ -295,4 +354,33 @@ pub async fn erase(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Redacts every string inside `value`; whether anything changed.
+fn redact_json(value: &mut Value, redact: &impl Fn(&str) -> Option<String>) -> bool {
+    match value {
+        Value::String(text) => match redact(text) {
+            Some(redacted) => {
+                *text = redacted;
+                true
+            }
+            None => false,
+        },
+        Value::Array(items) => {
+            // Every item is visited: no short-circuit.
+            let mut changed = false;
+            for v in items.iter_mut() {
+                changed |= redact_json(v, redact);
+            }
+            changed
+        }
+        Value::Object(map) => {
+            let mut changed = false;
+            for v in map.values_mut() {
+                changed |= redact_json(v, redact);
+            }
+            changed
+        }
+        _ => false,
+    }
 }

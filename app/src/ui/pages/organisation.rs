@@ -57,7 +57,7 @@ fn OrganisationFields(
     });
     let funder_id = org.as_ref().and_then(|o| o.funder.as_ref().map(|f| f.id));
     let duplicate = move || match error.get() {
-        Some(AppError::Duplicate { message, href }) => Some(view! {
+        Some(AppError::Duplicate { message, href, .. }) => Some(view! {
             <div class="notice warning" role="alert" data-testid="duplicate">
                 <p>{message}</p>
                 <p><a href=href>{t!("directory.open_existing")}</a></p>
@@ -104,6 +104,7 @@ fn OrganisationFields(
         <div class="field">
             <label for="org-address">{t!("directory.address")}</label>
             <textarea id="org-address" name="form[address]" rows="2">{org.as_ref().map(|o| o.address.clone()).unwrap_or_default()}</textarea>
+            <p class="field-error" role="alert">{move || field_of(error, "address").get()}</p>
         </div>
         <Field name="form[website]" id="org-website" label=t!("directory.website").into_owned() kind="url"
             value=org.as_ref().map(|o| o.website.clone()).unwrap_or_default() error=field_of(error, "website") />
@@ -123,7 +124,7 @@ fn OrganisationFields(
             <textarea id="org-notes" name="form[notes]" rows="4">{org.as_ref().map(|o| o.notes.clone()).unwrap_or_default()}</textarea>
             <p class="field-error" role="alert">{move || field_of(error, "notes").get()}</p>
         </div>
-        {move || matches!(error.get(), Some(AppError::Duplicate { .. })).then(|| view! {
+        {move || matches!(error.get(), Some(AppError::Duplicate { confirmable: true, .. })).then(|| view! {
             <div class="field checkbox">
                 <input id="org-confirm" type="checkbox" name="form[confirm_duplicate]" value="on" />
                 <label for="org-confirm">{t!("directory.confirm_duplicate")}</label>
@@ -194,7 +195,7 @@ pub fn OrganisationPage() -> impl IntoView {
                     (Ok(o), Ok(choices)) => view! {
                         <OrganisationView o=o.clone() />
                         <p class="notice" role="status">{saved}</p>
-                        <details class="card" open=error.get().is_some()>
+                        <details class="card" open=move || error.get().is_some()>
                             <summary>{t!("directory.edit")}</summary>
                             <ActionForm action=update attr:class="form" attr:novalidate="true">
                                 <input type="hidden" name="id" value=o.id.to_string() />

@@ -162,7 +162,7 @@ fn PersonView(p: PersonDetail, actions: PersonActions) -> impl IntoView {
                     {p.phone.clone().map(|ph| view! { <dt>{t!("directory.phone")}</dt><dd data-testid="phone">{ph}</dd> })}
                 </dl>
                 {(!p.notes.is_empty()).then(|| view! { <p class="pre">{p.notes.clone()}</p> })}
-                <details open=update_error.get().is_some()>
+                <details open=move || update_error.get().is_some()>
                     <summary>{t!("directory.edit")}</summary>
                     <ActionForm action=actions.update attr:class="form" attr:novalidate="true">
                         <input type="hidden" name="id" value=p.id.to_string() />

@@ -87,8 +87,10 @@ pub fn PartnersSection(project_id: i64, actions: PartnerActions) -> impl IntoVie
 #[component]
 fn PartnerList(p: ProjectPartners, actions: PartnerActions) -> impl IntoView {
     let empty = p.links.is_empty() && p.plan_funders.is_empty();
+    let no_owner = !p.links.iter().any(|l| l.role == PartnerRole::Owner);
     view! {
         {empty.then(|| view! { <p>{t!("directory.no_partners")}</p> })}
+        {no_owner.then(|| view! { <p class="notice warning" data-testid="no-owner">{t!("directory.no_owner")}</p> })}
         {(!p.links.is_empty()).then(|| view! {
             <ul class="plain-list">
                 {p.links.into_iter().map(|l| {
