@@ -3,6 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::OwnerKind;
+
 macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, [$($variant:ident => $code:literal),+ $(,)?]) => {
         $(#[$meta])*
@@ -86,6 +88,23 @@ impl OrganisationKind {
     /// An EPCI organisation points to its SIREN in the reference data.
     pub fn needs_epci(self) -> bool {
         self == OrganisationKind::Epci
+    }
+
+    /// What kind of project owner an organisation of this kind is (the
+    /// 20 % self-funding rule depends on it).
+    pub fn owner_kind(self) -> OwnerKind {
+        match self {
+            OrganisationKind::Commune => OwnerKind::Commune,
+            OrganisationKind::Epci => OwnerKind::Epci,
+            OrganisationKind::Departement => OwnerKind::Departement,
+            OrganisationKind::Region => OwnerKind::Region,
+            OrganisationKind::StateService => OwnerKind::State,
+            OrganisationKind::Association => OwnerKind::Association,
+            OrganisationKind::Business => OwnerKind::Business,
+            OrganisationKind::Chamber | OrganisationKind::Funder | OrganisationKind::Other => {
+                OwnerKind::Other
+            }
+        }
     }
 }
 
@@ -259,6 +278,21 @@ mod tests {
             "Vidal"
         ));
         assert!(!names_person("vu Hélène Vidalou", "Hélène", "Vidal"));
+    }
+
+    #[test]
+    fn local_authorities_own_as_local_authorities() {
+        assert!(OrganisationKind::Commune.owner_kind().is_local_authority());
+        assert!(OrganisationKind::Epci.owner_kind().is_local_authority());
+        assert!(
+            !OrganisationKind::Association
+                .owner_kind()
+                .is_local_authority()
+        );
+        assert_eq!(
+            OrganisationKind::StateService.owner_kind(),
+            OwnerKind::State
+        );
     }
 
     #[test]

@@ -621,7 +621,23 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     .await;
     let mayor = new_person(&http, &app, "Hélène", "Vidal", &[]).await;
 
+    // The owner link makes the commune the project's porteur (the 20 %
+    // rule reads it), with an event; the project's version moves on.
+    let before = get(&http, &app, project, None).await;
     ok_id(link(&http, &app, project, "owner", Some(commune), None, "").await).await;
+    let after = get(&http, &app, project, None).await;
+    assert_eq!(after.owner_name, "Commune de Saint-Flour");
+    assert_eq!(after.owner_kind, Some(app::domain::OwnerKind::Commune));
+    assert_eq!(after.version, before.version + 1);
+    let updated = after
+        .events
+        .iter()
+        .find(|e| e.kind == "updated")
+        .expect("expected in this test");
+    assert_eq!(
+        updated.data["changes"][0]["after"],
+        "Commune de Saint-Flour"
+    );
     let err = refused(
         link(&http, &app, project, "owner", Some(asso), None, "").await,
         422,

@@ -4,13 +4,14 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde_json::json;
 
-use crate::domain::PartnerRole;
+use crate::domain::{OrganisationKind, PartnerRole};
 use crate::error::AppError;
 use crate::models::{
     CurrentUser, EntryRef, Involvement, PartnerLinkInput, PartnerLinkView, PlanFunderPartner,
@@ -18,8 +19,11 @@ use crate::models::{
 };
 use crate::server::entities::directory::{organisation, person, project_partner};
 use crate::server::entities::funding::{funder, funding_line};
+use crate::server::entities::projects::project;
 use crate::server::services::directory::{organisation_names, project_refs};
 use crate::server::services::people::person_names;
+use crate::server::services::plan_figures;
+use crate::server::services::projects::bump_version;
 use crate::server::services::timeline::{project_exists, record};
 
 fn t(key: &str) -> String {
@@ -106,18 +110,18 @@ pub async fn add_link(
 ) -> Result<i64, AppError> {
     let txn = db.begin().await?;
     project_exists(&txn, project_id).await?;
-    let org_name = match input.organisation_id {
+    let org = match input.organisation_id {
         Some(id) => Some(
             organisation::Entity::find_by_id(id)
                 .one(&txn)
                 .await?
                 .ok_or_else(|| {
                     AppError::validation("organisation_id", t("directory.organisation_unknown"))
-                })?
-                .name,
+                })?,
         ),
         None => None,
     };
+    let org_name = org.as_ref().map(|o| o.name.clone());
     let person_name = match input.person_id {
         Some(id) => {
             let p = person::Entity::find_by_id(id)
@@ -177,8 +181,62 @@ pub async fn add_link(
         "person": person_name,
     });
     record(&txn, project_id, actor, "partner_added", data, now).await?;
+    if input.role == PartnerRole::Owner
+        && let Some(org) = &org
+    {
+        follow_owner(&txn, actor, project_id, org, now).await?;
+    }
     txn.commit().await?;
     Ok(row.id)
+}
+
+/// The project's owner (porteur) becomes the organisation linked as its
+/// owner: name and kind, so the 20 % rule and the plan read the same
+/// owner as the partners section. An "updated" event lists the change;
+/// the project's version moves on and its plan figures are recomputed.
+async fn follow_owner(
+    txn: &DatabaseTransaction,
+    actor: &CurrentUser,
+    project_id: i64,
+    org: &organisation::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let row = project::Entity::find_by_id(project_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let kind = OrganisationKind::parse(&org.kind)
+        .unwrap_or(OrganisationKind::Other)
+        .owner_kind();
+    let mut changes = Vec::new();
+    if row.owner_name != org.name {
+        changes.push(json!({ "field": "owner_name", "before": row.owner_name, "after": org.name }));
+    }
+    if row.owner_kind.as_deref() != Some(kind.as_str()) {
+        changes.push(
+            json!({ "field": "owner_kind", "before": row.owner_kind, "after": kind.as_str() }),
+        );
+    }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    bump_version(txn, project_id, row.version, now).await?;
+    project::Entity::update_many()
+        .col_expr(project::Column::OwnerName, Expr::value(org.name.clone()))
+        .col_expr(project::Column::OwnerKind, Expr::value(kind.as_str()))
+        .filter(project::Column::Id.eq(project_id))
+        .exec(txn)
+        .await?;
+    record(
+        txn,
+        project_id,
+        actor,
+        "updated",
+        json!({ "changes": changes }),
+        now,
+    )
+    .await?;
+    plan_figures::refresh(txn, project_id).await
 }
 
 /// Removes a partner link; returns the project's id.
