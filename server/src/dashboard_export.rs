@@ -14,7 +14,8 @@ use app::server::AppState;
 use app::server::export::{csv, xlsx};
 use app::server::services::dashboard;
 
-fn error(err: &AppError) -> Response {
+/// An error as the plain-text answer of a download handler.
+pub(crate) fn error(err: &AppError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, err.to_string()).into_response()
 }

@@ -1,7 +1,7 @@
 //! `/annuaire/personnes/{id}/export.json`: everything held about one person
 //! (RGPD right of access) as a JSON download, behind the directory policy.
 use axum::extract::{Extension, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use app::error::AppError;
@@ -45,10 +45,6 @@ pub async fn export_person(
             bytes,
         )
             .into_response(),
-        Err(err) => {
-            let status =
-                StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, err.to_string()).into_response()
-        }
+        Err(err) => crate::dashboard_export::error(&err),
     }
 }

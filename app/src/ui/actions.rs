@@ -40,6 +40,12 @@ where
     })
 }
 
+/// The message of a field's error, from an error signal (forms whose
+/// error is derived from the action's value).
+pub fn field_of(error: Signal<Option<AppError>>, name: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || error.get().and_then(|e| e.field(name)))
+}
+
 /// The action's last error when it is not about one field.
 pub fn general_error<S>(action: ServerAction<S>) -> Signal<Option<String>>
 where

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 
@@ -62,11 +62,14 @@ pub async fn project_partners(
     views.sort_by_key(|v| PartnerRole::ALL.iter().position(|r| *r == v.role));
 
     let funder_ids: BTreeSet<i64> = funding_line::Entity::find()
+        .select_only()
+        .column(funding_line::Column::FunderId)
+        .distinct()
         .filter(funding_line::Column::ProjectId.eq(project_id))
+        .into_tuple::<i64>()
         .all(db)
         .await?
         .into_iter()
-        .map(|l| l.funder_id)
         .collect();
     let mut plan_funders = Vec::new();
     if !funder_ids.is_empty() {
@@ -305,15 +308,18 @@ pub async fn involvements_of_organisation(
         .all(db)
         .await?;
     let funded: Vec<i64> = match org.funder_id {
-        Some(fid) => funding_line::Entity::find()
-            .filter(funding_line::Column::FunderId.eq(fid))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|l| l.project_id)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
+        // A funder can stand behind thousands of lines: only the distinct
+        // project ids are read.
+        Some(fid) => {
+            funding_line::Entity::find()
+                .select_only()
+                .column(funding_line::Column::ProjectId)
+                .distinct()
+                .filter(funding_line::Column::FunderId.eq(fid))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?
+        }
         None => Vec::new(),
     };
     let projects = project_refs(

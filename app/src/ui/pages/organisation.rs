@@ -12,14 +12,11 @@ use crate::error::AppError;
 use crate::models::{
     DirectoryChoices, Involvement, MandateView, MembershipView, OrganisationDetail, PickHit,
 };
+use crate::ui::actions::field_of;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
 use crate::ui::components::picker::Picker;
 use crate::ui::format;
-
-fn field_of(error: Signal<Option<AppError>>, name: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || error.get().and_then(|e| e.field(name)))
-}
 
 /// Commune hits for the picker.
 async fn communes(q: String) -> Result<Vec<PickHit>, AppError> {

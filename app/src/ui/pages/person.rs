@@ -11,7 +11,7 @@ use crate::domain::Office;
 use crate::error::AppError;
 use crate::models::{MandateView, MembershipView, PersonDetail, PickHit};
 use crate::policy::{Action, allows};
-use crate::ui::actions::{field_error, general_error, reloads};
+use crate::ui::actions::{field_error, field_of, general_error, reloads};
 use crate::ui::app::MeResource;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
@@ -25,10 +25,6 @@ pub(crate) async fn organisations(q: String) -> Result<Vec<PickHit>, AppError> {
 
 pub(crate) async fn people(q: String) -> Result<Vec<PickHit>, AppError> {
     pick_directory(q, true).await
-}
-
-fn field_of(error: Signal<Option<AppError>>, name: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || error.get().and_then(|e| e.field(name)))
 }
 
 #[component]

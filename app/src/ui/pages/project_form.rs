@@ -9,6 +9,7 @@ use crate::api::projects::{
 use crate::domain::{OwnerKind, euros_input};
 use crate::error::AppError;
 use crate::models::ProjectDetail;
+use crate::ui::actions::field_of;
 use crate::ui::components::commune_picker::CommunePicker;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
@@ -98,8 +99,7 @@ fn ProjectFields(
     project: Option<ProjectDetail>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let field =
-        move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    let field = move |name: &'static str| field_of(error, name);
     let general = move || match error.get() {
         Some(AppError::Validation(_)) | None => None,
         Some(err) => Some(err.message()),
