@@ -14,6 +14,8 @@ cargo leptos build --release
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/maillage.db?mode=rwc}"
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:${PORT:-3000}}"
+# The name on the pages shared with partners.
+export STRUCTURE_NAME="${STRUCTURE_NAME:-Saint-Flour Communauté}"
 BIN="$(server_binary)"
 
 say "Données de démonstration"

@@ -63,6 +63,9 @@ pub enum AppError {
         confirmable: bool,
     },
     TooManyRequests(String),
+    /// It existed but is no more (a revoked or expired share link); the
+    /// message says which.
+    Gone(String),
     /// Something broke on the server; details are in the server log only.
     Internal,
     /// The request did not reach the server or its answer was unreadable.
@@ -93,6 +96,7 @@ impl AppError {
             AppError::LoginRefused(message)
             | AppError::Conflict(message)
             | AppError::TooManyRequests(message)
+            | AppError::Gone(message)
             | AppError::Duplicate { message, .. } => message.clone(),
         }
     }
@@ -114,6 +118,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict(_) | AppError::Duplicate { .. } => 409,
             AppError::TooManyRequests(_) => 429,
+            AppError::Gone(_) => 410,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
             AppError::BadRequest(_) => 400,

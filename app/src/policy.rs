@@ -1,9 +1,10 @@
 //! Who may do what: the one place where access is decided.
 //!
-//! Every server function asks [`authorize`] before touching data; anything not
-//! listed here is denied. Later issues add object-level rules (own project,
-//! shared project) to the same module.
-use crate::domain::Role;
+//! Every server function asks [`authorize`] before touching data, and every
+//! page that shows one project to someone outside the staff asks
+//! [`project_access`] which of its sections they may read; anything not
+//! listed here is denied.
+use crate::domain::{Role, Section, ShareSections};
 use crate::error::AppError;
 
 /// Everything a signed-in user can ask the server to do.
@@ -30,10 +31,14 @@ pub enum Action {
     EditDirectory,
     /// Erase a person (RGPD right to erasure): irreversible.
     ErasePersonalData,
+    /// Share a project with partner accounts or by link, change or revoke a share.
+    ShareProjects,
+    /// List the projects shared with one's own partner account.
+    ViewSharedWithMe,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 12] = [
         Action::ViewOwnHome,
         Action::ViewTeam,
         Action::ManageUsers,
@@ -44,6 +49,8 @@ impl Action {
         Action::ViewDirectory,
         Action::EditDirectory,
         Action::ErasePersonalData,
+        Action::ShareProjects,
+        Action::ViewSharedWithMe,
     ];
 }
 
@@ -65,6 +72,80 @@ pub fn allows(role: Role, action: Action) -> bool {
         // data, partners never read it.
         Action::ViewDirectory | Action::EditDirectory => role.is_staff(),
         Action::ErasePersonalData => role == Role::Admin,
+        // Whoever may change a project may decide who outside sees it.
+        Action::ShareProjects => role.is_staff(),
+        // Staff see every project already; the list of shares "with me" is
+        // a partner account's home.
+        Action::ViewSharedWithMe => role == Role::Partner,
+    }
+}
+
+/// Who asks to read a project: the object-level half of the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// No session, no token.
+    Anonymous,
+    /// No session, holding a share link's token.
+    LinkHolder,
+    /// Signed in.
+    User(Role),
+}
+
+impl Actor {
+    pub const ALL: [Actor; 6] = [
+        Actor::Anonymous,
+        Actor::LinkHolder,
+        Actor::User(Role::Partner),
+        Actor::User(Role::Officer),
+        Actor::User(Role::Head),
+        Actor::User(Role::Admin),
+    ];
+}
+
+/// How a project stands towards the actor asking for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// A project the actor leads (staff: its lead officer).
+    Own,
+    /// Any other project, not shared with the actor.
+    Other,
+    /// Shared with the actor by a live share (their partner account's share,
+    /// or the link they hold) showing these sections. Revoked and expired
+    /// shares never make a `Shared` standing.
+    Shared(ShareSections),
+}
+
+/// What an actor may read of one project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectAccess {
+    /// The staff's project page, internals included.
+    Full,
+    /// The shared page, with these sections.
+    Shared(ShareSections),
+    Denied,
+}
+
+/// The object-level decision. Staff read every project of the structure,
+/// their own or not (the portfolio is the team's); partners and link
+/// holders read a project only through a live share, and only the sections
+/// it shows; nobody else reads anything. Reading never implies writing:
+/// writes go through [`authorize`], which a share never satisfies.
+pub fn project_access(actor: Actor, standing: Standing) -> ProjectAccess {
+    match (actor, standing) {
+        (Actor::User(role), _) if role.is_staff() => ProjectAccess::Full,
+        (Actor::User(Role::Partner) | Actor::LinkHolder, Standing::Shared(sections)) => {
+            ProjectAccess::Shared(sections)
+        }
+        _ => ProjectAccess::Denied,
+    }
+}
+
+/// Whether `access` lets one read `section`.
+pub fn may_read(access: ProjectAccess, section: Section) -> bool {
+    match access {
+        ProjectAccess::Full => true,
+        ProjectAccess::Shared(sections) => sections.shows(section),
+        ProjectAccess::Denied => false,
     }
 }
 
@@ -128,11 +209,86 @@ mod tests {
             (Head, ErasePersonalData, false),
             (Officer, ErasePersonalData, false),
             (Partner, ErasePersonalData, false),
+            (Admin, ShareProjects, true),
+            (Head, ShareProjects, true),
+            (Officer, ShareProjects, true),
+            (Partner, ShareProjects, false),
+            (Admin, ViewSharedWithMe, false),
+            (Head, ViewSharedWithMe, false),
+            (Officer, ViewSharedWithMe, false),
+            (Partner, ViewSharedWithMe, true),
         ];
         assert_eq!(expected.len(), Role::ALL.len() * Action::ALL.len());
         for (role, action, allowed) in expected {
             assert_eq!(allows(role, action), allowed, "{role:?} {action:?}");
         }
+    }
+
+    /// Actor × object × section, written out as the expected readers of
+    /// each section: a change to [`project_access`] must change this test.
+    #[test]
+    fn actor_object_section_matrix() {
+        let only_funding = ShareSections {
+            funding: true,
+            ..ShareSections::default()
+        };
+        let everything = ShareSections {
+            milestones: true,
+            notes: true,
+            funding: true,
+            partners: true,
+        };
+        let objects = [
+            Standing::Own,
+            Standing::Other,
+            Standing::Shared(ShareSections::default()),
+            Standing::Shared(only_funding),
+            Standing::Shared(everything),
+        ];
+        for actor in Actor::ALL {
+            for standing in objects {
+                let access = project_access(actor, standing);
+                for section in Section::ALL {
+                    let expected = match actor {
+                        Actor::User(role) if role.is_staff() => true,
+                        Actor::Anonymous => false,
+                        Actor::LinkHolder | Actor::User(_) => match standing {
+                            Standing::Own | Standing::Other => false,
+                            Standing::Shared(s) => match section {
+                                Section::Summary => true,
+                                Section::Internal => false,
+                                Section::Funding => s.funding,
+                                Section::Milestones => s.milestones,
+                                Section::Notes => s.notes,
+                                Section::Partners => s.partners,
+                            },
+                        },
+                    };
+                    assert_eq!(
+                        may_read(access, section),
+                        expected,
+                        "{actor:?} {standing:?} {section:?}"
+                    );
+                }
+            }
+        }
+        // Spot checks in words.
+        assert_eq!(
+            project_access(Actor::LinkHolder, Standing::Other),
+            ProjectAccess::Denied
+        );
+        assert_eq!(
+            project_access(Actor::User(Role::Partner), Standing::Own),
+            ProjectAccess::Denied
+        );
+        assert!(!may_read(
+            project_access(Actor::User(Role::Partner), Standing::Shared(only_funding)),
+            Section::Notes
+        ));
+        assert_eq!(
+            project_access(Actor::User(Role::Officer), Standing::Other),
+            ProjectAccess::Full
+        );
     }
 
     #[test]

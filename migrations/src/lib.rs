@@ -11,6 +11,7 @@ mod m20261128_000004_create_projects;
 mod m20261128_000005_create_funding;
 mod m20261129_000006_add_plan_figures;
 mod m20261129_000007_create_directory;
+mod m20261129_000008_create_shares;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_create_funding::Migration),
             Box::new(m20261129_000006_add_plan_figures::Migration),
             Box::new(m20261129_000007_create_directory::Migration),
+            Box::new(m20261129_000008_create_shares::Migration),
         ]
     }
 }

@@ -62,6 +62,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<usize, AppError> {
                 email,
                 role: *role,
                 password: DEMO_PASSWORD.to_owned(),
+                organisation_id: None,
             },
         )
         .await?;

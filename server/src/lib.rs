@@ -5,10 +5,12 @@ pub mod demo;
 pub mod demo_directory;
 pub mod demo_funding;
 pub mod demo_scale;
+pub mod demo_shares;
 pub mod health;
 pub mod middleware;
 pub mod person_export;
 pub mod router;
+pub mod shared_page;
 pub mod site;
 
 pub use router::router;

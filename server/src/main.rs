@@ -40,6 +40,9 @@ enum Command {
         role: String,
         #[arg(long)]
         password: Option<String>,
+        /// For a partner: the id of their organisation in the directory.
+        #[arg(long)]
+        organisation: Option<i64>,
     },
     /// Load the demonstration data (idempotent) and print the demo logins.
     /// Imports the territories first when the database has none.
@@ -106,6 +109,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             name,
             role,
             password,
+            organisation,
         } => {
             let password = match password {
                 Some(p) => p,
@@ -124,6 +128,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 email,
                 role,
                 password,
+                organisation_id: organisation.map(|id| id.to_string()).unwrap_or_default(),
             };
             let new = form.validate().map_err(describe)?;
             let created = users::create(&conn, new).await.map_err(describe)?;
@@ -166,9 +171,18 @@ async fn run(cli: Cli) -> Result<(), String> {
             let organisations = demo::seed_directory(&conn, chrono::Utc::now().date_naive())
                 .await
                 .map_err(describe)?;
+            let link = server::demo_shares::seed(&conn, chrono::Utc::now().date_naive())
+                .await
+                .map_err(describe)?;
             println!(
                 "Données de démonstration chargées ({created} compte(s), {projects} projet(s), {organisations} organisation(s) créés)."
             );
+            if let Some(path) = link {
+                let addr = site::leptos_options().site_addr;
+                println!(
+                    "Lien de partage de démonstration (affiché une seule fois) : http://{addr}{path}"
+                );
+            }
             if let Some(n) = scale {
                 let started = std::time::Instant::now();
                 let r = server::demo_scale::generate(&conn, n, chrono::Utc::now().date_naive())

@@ -1,6 +1,9 @@
 //! The axum router: pages and server functions from the Leptos app, health,
 //! static files, and the guards every request passes through.
-use axum::{Router, middleware::from_fn, middleware::from_fn_with_state, routing::get};
+use axum::{
+    Router, middleware::from_fn, middleware::from_fn_with_state, routing::MethodRouter,
+    routing::get,
+};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
@@ -15,8 +18,22 @@ use crate::middleware::{
     auth_gate::auth_gate, bad_request::bad_request_status, origin_guard::origin_guard,
 };
 use crate::person_export::export_person;
+use crate::shared_page::{partner_project, share_link};
 
 pub const SESSION_COOKIE: &str = "maillage_session";
+
+/// The routes served by axum handlers rather than Leptos pages: one list,
+/// which builds the router and which the permission tests walk.
+pub fn extra_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/healthz", get(healthz)),
+        ("/tableau-de-bord/export.xlsx", get(export_xlsx)),
+        ("/tableau-de-bord/export.csv", get(export_csv)),
+        ("/annuaire/personnes/{id}/export.json", get(export_person)),
+        ("/partage/{token}", get(share_link)),
+        ("/espace-partenaire/projets/{id}", get(partner_project)),
+    ]
+}
 
 /// Builds the whole application for `state`. Layers, outermost first:
 /// trace → compression → origin guard → sessions → auth gate → routes.
@@ -33,11 +50,11 @@ pub fn router(state: AppState) -> Router {
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
 
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/tableau-de-bord/export.xlsx", get(export_xlsx))
-        .route("/tableau-de-bord/export.csv", get(export_csv))
-        .route("/annuaire/personnes/{id}/export.json", get(export_person))
+    let mut router = Router::new();
+    for (path, handler) in extra_routes() {
+        router = router.route(path, handler);
+    }
+    router
         .leptos_routes_with_context(
             &state,
             routes,

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod funding;
 pub mod projects;
 pub mod references;
+pub mod shares;
 pub mod users;
 
 /// The server's today (UTC): the date rules are checked against. The

@@ -5,6 +5,7 @@ pub mod directory;
 pub mod funding;
 pub mod project;
 pub mod reference;
+pub mod share;
 pub mod user;
 
 pub use dashboard::*;
@@ -34,4 +35,5 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
 pub use funding::*;
 pub use project::*;
 pub use reference::*;
+pub use share::*;
 pub use user::*;

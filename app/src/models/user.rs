@@ -23,6 +23,8 @@ pub struct UserSummary {
     pub role: Role,
     pub active: bool,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// A partner account's organisation (directory).
+    pub organisation: Option<String>,
 }
 
 /// The account-creation form, as typed.
@@ -33,6 +35,8 @@ pub struct NewUserForm {
     pub email: String,
     pub role: String,
     pub password: String,
+    /// A partner account's organisation (directory id); required for partners.
+    pub organisation_id: String,
 }
 
 /// A [`NewUserForm`] that passed validation.
@@ -42,6 +46,8 @@ pub struct NewUser {
     pub email: Email,
     pub role: Role,
     pub password: String,
+    /// Partners only: the organisation they belong to.
+    pub organisation_id: Option<i64>,
 }
 
 pub const DISPLAY_NAME_MAX: usize = 120;
@@ -65,6 +71,33 @@ impl NewUserForm {
             .parse::<Role>()
             .map_err(|e| errors.add("role", e.to_string()))
             .ok();
+        let organisation_id = match self.organisation_id.trim() {
+            "" => None,
+            id => match id.parse::<i64>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    errors.add(
+                        "organisation_id",
+                        rust_i18n::t!("team.organisation_unknown"),
+                    );
+                    None
+                }
+            },
+        };
+        // A partner speaks for an organisation of the directory; staff belong
+        // to the structure itself.
+        let organisation_id = match role {
+            Some(Role::Partner) => {
+                if organisation_id.is_none() && errors.get("organisation_id").is_none() {
+                    errors.add(
+                        "organisation_id",
+                        rust_i18n::t!("team.organisation_required"),
+                    );
+                }
+                organisation_id
+            }
+            _ => None,
+        };
         let local = email.as_ref().map(Email::local_part).unwrap_or_default();
         if let Err(issue) = check_password(&self.password, local) {
             errors.add("password", issue.to_string());
@@ -75,6 +108,7 @@ impl NewUserForm {
                 email,
                 role,
                 password: self.password.clone(),
+                organisation_id,
             }),
             _ => Err(crate::error::AppError::Validation(errors)),
         }
@@ -99,6 +133,7 @@ mod tests {
             email: "Claire.Martin@cc-exemple.fr".into(),
             role: "officer".into(),
             password: "un chemin de randonnée".into(),
+            organisation_id: String::new(),
         }
     }
 
@@ -111,12 +146,39 @@ mod tests {
     }
 
     #[test]
+    fn a_partner_account_belongs_to_an_organisation() {
+        let mut partner = form();
+        partner.role = "partner".into();
+        let err = partner.validate().unwrap_err();
+        assert!(
+            err.field("organisation_id")
+                .unwrap()
+                .contains("organisation de l’annuaire")
+        );
+        partner.organisation_id = "abc".into();
+        assert!(
+            partner
+                .validate()
+                .unwrap_err()
+                .field("organisation_id")
+                .is_some()
+        );
+        partner.organisation_id = "12".into();
+        assert_eq!(partner.validate().unwrap().organisation_id, Some(12));
+        // Staff belong to the structure: an organisation sent along is ignored.
+        let mut officer = form();
+        officer.organisation_id = "12".into();
+        assert_eq!(officer.validate().unwrap().organisation_id, None);
+    }
+
+    #[test]
     fn every_bad_field_is_reported_at_once() {
         let bad = NewUserForm {
             display_name: "  ".into(),
             email: "claire".into(),
             role: "chef".into(),
             password: "court".into(),
+            organisation_id: String::new(),
         };
         let err = bad.validate().unwrap_err();
         assert_eq!(

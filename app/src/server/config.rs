@@ -21,7 +21,15 @@ pub struct Config {
     pub login_attempts_per_ip_per_minute: u32,
     /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// Share-link page requests allowed per client IP per minute (guessing
+    /// tokens is rate-limited).
+    pub share_requests_per_ip_per_minute: u32,
+    /// The structure's name, on the pages shared with partners.
+    pub structure_name: String,
 }
+
+/// The structure's name when `STRUCTURE_NAME` is not set.
+pub const DEFAULT_STRUCTURE_NAME: &str = "Maillage";
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/maillage.db?mode=rwc";
 
@@ -51,6 +59,10 @@ impl Config {
             login_attempts_per_ip_per_minute: number("LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", 20u32)?
                 .max(1),
             trust_proxy: matches!(var("TRUST_PROXY").as_deref(), Some("1" | "true" | "yes")),
+            share_requests_per_ip_per_minute: number("SHARE_REQUESTS_PER_IP_PER_MINUTE", 30u32)?
+                .max(1),
+            structure_name: var("STRUCTURE_NAME")
+                .unwrap_or_else(|| DEFAULT_STRUCTURE_NAME.to_owned()),
         })
     }
 
@@ -65,6 +77,8 @@ impl Config {
             lockout: Duration::from_secs(15 * 60),
             login_attempts_per_ip_per_minute: 20,
             trust_proxy: false,
+            share_requests_per_ip_per_minute: 30,
+            structure_name: DEFAULT_STRUCTURE_NAME.to_owned(),
         }
     }
 

@@ -9,6 +9,7 @@ pub mod passwords;
 pub mod phone;
 pub mod services;
 pub mod session_store;
+pub mod share_token;
 pub mod state;
 
 pub use state::AppState;

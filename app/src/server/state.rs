@@ -18,15 +18,20 @@ pub struct AppState {
     /// Login attempts per client IP (in memory, per instance; the per-account
     /// counter lives in the database and holds across instances).
     pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Share-link page requests per client IP (guessing tokens).
+    pub share_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, config: Config, leptos_options: LeptosOptions) -> Self {
         let per_minute =
             NonZeroU32::new(config.login_attempts_per_ip_per_minute).unwrap_or(NonZeroU32::MIN);
+        let share_per_minute =
+            NonZeroU32::new(config.share_requests_per_ip_per_minute).unwrap_or(NonZeroU32::MIN);
         Self {
             db,
             login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            share_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(share_per_minute))),
             config: Arc::new(config),
             leptos_options,
         }

@@ -4,7 +4,7 @@ use rust_i18n::t;
 use serde_json::Value;
 
 use crate::domain::funding::{DerogationKind, FundingStatus};
-use crate::domain::{Health, Stage, format_euros};
+use crate::domain::{Health, Section, Stage, format_euros};
 use crate::models::EventView;
 
 pub fn date(d: NaiveDate) -> String {
@@ -174,8 +174,42 @@ pub fn event(e: &EventView) -> String {
                 .unwrap_or_default();
             t!(format!("event.{}", e.kind), who = who, role = role).into_owned()
         }
+        "share_created" | "share_changed" => {
+            let sections = d["sections"]
+                .as_array()
+                .map(|codes| {
+                    codes
+                        .iter()
+                        .filter_map(|c| share_section(c.as_str()?))
+                        .map(Section::label)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            let sections = if sections.is_empty() {
+                t!("share.summary_only").into_owned()
+            } else {
+                sections.join(", ")
+            };
+            let until = d["expires_on"]
+                .as_str()
+                .and_then(|v| v.parse::<NaiveDate>().ok())
+                .map(|day| t!("event.share_until", date = date(day)).into_owned())
+                .unwrap_or_default();
+            t!(
+                format!("event.{}", e.kind),
+                who = text(&d["who"]),
+                sections = sections,
+                until = until
+            )
+            .into_owned()
+        }
+        "share_revoked" => t!("event.share_revoked", who = text(&d["who"])).into_owned(),
         other => other.to_owned(),
     }
+}
+
+fn share_section(code: &str) -> Option<Section> {
+    Section::ALL.into_iter().find(|s| s.as_str() == code)
 }
 
 #[cfg(test)]
@@ -191,6 +225,28 @@ mod tests {
             kind: kind.into(),
             data,
         }
+    }
+
+    #[test]
+    fn share_events_say_who_what_and_until_when() {
+        assert_eq!(
+            event(&ev(
+                "share_created",
+                json!({"who": "Christine Durand", "sections": ["milestones", "funding"], "expires_on": "2026-12-31"})
+            )),
+            "Partagé avec Christine Durand : jalons, financements (jusqu’au 31/12/2026)"
+        );
+        assert_eq!(
+            event(&ev(
+                "share_changed",
+                json!({"who": "lien « COPIL »", "sections": [], "expires_on": null})
+            )),
+            "Partage modifié, lien « COPIL » : résumé seul"
+        );
+        assert_eq!(
+            event(&ev("share_revoked", json!({"who": "Christine Durand"}))),
+            "Partage révoqué : Christine Durand"
+        );
     }
 
     #[test]

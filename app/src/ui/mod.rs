@@ -4,3 +4,5 @@ pub mod app;
 pub mod components;
 pub mod format;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod shared_page;

@@ -14,8 +14,12 @@ use tower_sessions::Session;
 use app::error::AppError;
 use app::server::{AppState, auth};
 
-/// Paths anyone may reach without a session.
+/// Paths anyone may reach without a session. A share link's page is
+/// public: its token is the credential, checked by its handler.
 fn is_public(path: &str) -> bool {
+    if let Some(token) = path.strip_prefix("/partage/") {
+        return !token.is_empty() && !token.contains('/');
+    }
     matches!(
         path,
         "/connexion"
@@ -101,6 +105,7 @@ mod tests {
             "/pkg/maillage.wasm",
             "/api/auth/login",
             "/favicon.ico",
+            "/partage/0123abcd",
         ] {
             assert!(is_public(public), "{public}");
         }
@@ -111,6 +116,10 @@ mod tests {
             "/api/users/create",
             "/connexion/x",
             "/pkgx",
+            "/partage/",
+            "/partage/x/y",
+            "/partagex/abc",
+            "/espace-partenaire/projets/1",
         ] {
             assert!(!is_public(private), "{private}");
         }

@@ -165,6 +165,32 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
             .count();
         assert_eq!(owners, 1, "{}", p.title);
     }
+
+    // Sharing: both partner accounts belong to an organisation and see
+    // projects; one link is made, once.
+    let link = server::demo_shares::seed(&db, today).await.expect("shares");
+    assert!(link.is_some_and(|path| path.starts_with("/partage/")));
+    for (email, _, role) in server::demo::DEMO_USERS {
+        if *role != app::domain::Role::Partner {
+            continue;
+        }
+        let account = app::server::services::users::find_by_email(
+            &db,
+            &app::domain::Email::parse(email).expect("email"),
+        )
+        .await
+        .expect("query")
+        .expect("account");
+        assert!(account.organisation_id.is_some(), "{email}");
+        let shared = app::server::services::shares::shared_with(&db, account.id, today)
+            .await
+            .expect("shared");
+        assert!(!shared.is_empty(), "{email} sees a project");
+    }
+    assert_eq!(
+        server::demo_shares::seed(&db, today).await.expect("again"),
+        None
+    );
     db.close().await.ok();
     test_db.drop().await;
 }

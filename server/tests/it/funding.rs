@@ -12,7 +12,7 @@ use crate::both_backends;
 use crate::projects::{Form, create, get, post, signed_in};
 use crate::support::{Backend, TestApp};
 
-async fn plan(http: &reqwest::Client, app: &TestApp, id: i64) -> FundingPlan {
+pub(crate) async fn plan(http: &reqwest::Client, app: &TestApp, id: i64) -> FundingPlan {
     let res = post(
         http,
         app,
@@ -24,7 +24,7 @@ async fn plan(http: &reqwest::Client, app: &TestApp, id: i64) -> FundingPlan {
     res.json().await.expect("plan")
 }
 
-fn funder(plan: &FundingPlan, code: &str) -> String {
+pub(crate) fn funder(plan: &FundingPlan, code: &str) -> String {
     plan.funders
         .iter()
         .find(|f| f.code == code)
@@ -33,7 +33,7 @@ fn funder(plan: &FundingPlan, code: &str) -> String {
         .to_string()
 }
 
-async fn add_line(
+pub(crate) async fn add_line(
     http: &reqwest::Client,
     app: &TestApp,
     project: i64,

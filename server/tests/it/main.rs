@@ -11,4 +11,5 @@ mod health;
 mod migrations;
 mod permissions;
 mod projects;
+mod shares;
 mod territories;

@@ -3,6 +3,7 @@ use std::collections::BTreeSet;
 use app::domain::Role;
 use app::error::AppError;
 use app::models::UserSummary;
+use app::policy::Actor;
 
 use crate::both_backends;
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login};
@@ -49,6 +50,7 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/funders/list"
         | "/api/funders/save"
         | "/api/directory/people/erase" => role == Role::Admin,
+        "/api/shares/mine" => role == Role::Partner,
         "/api/projects/list"
         | "/api/projects/get"
         | "/api/projects/references"
@@ -88,7 +90,11 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/directory/mandates/delete"
         | "/api/partners/list"
         | "/api/partners/add"
-        | "/api/partners/remove" => role.is_staff(),
+        | "/api/partners/remove"
+        | "/api/shares/list"
+        | "/api/shares/create"
+        | "/api/shares/update"
+        | "/api/shares/revoke" => role.is_staff(),
         other => panic!("no policy expectation for server function {other}: add it to this matrix"),
     }
 }
@@ -201,6 +207,9 @@ fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
             ("form[organisation_id]", "1"),
         ],
         "/api/partners/remove" => &[("link_id", "1")],
+        "/api/shares/list" => &[("project_id", "1")],
+        "/api/shares/create" => &[("project_id", "999"), ("form[target]", "link")],
+        "/api/shares/update" | "/api/shares/revoke" => &[("share_id", "999")],
         "/api/reference/save" => &[
             ("list", "themes"),
             ("form[code]", "cte"),
@@ -495,3 +504,159 @@ async fn malformed_calls_are_bad_requests(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(malformed_calls_are_bad_requests);
+
+/// What an actor gets from one axum route (the routes outside the Leptos
+/// router), for the shared project (`shared`) or another one: the status,
+/// and for a redirect where it leads. Every route of
+/// `server::router::extra_routes` must appear here.
+fn expected_route(path: &str, actor: Actor, shared: bool, project: i64) -> (u16, String) {
+    let login = "/connexion?suivant=".to_owned();
+    let partner = actor == Actor::User(Role::Partner);
+    let signed_in = matches!(actor, Actor::User(_));
+    match path {
+        "/healthz" => (200, String::new()),
+        "/tableau-de-bord/export.xlsx" | "/tableau-de-bord/export.csv" if !signed_in => {
+            (303, login)
+        }
+        "/tableau-de-bord/export.xlsx" | "/tableau-de-bord/export.csv" if partner => {
+            (403, String::new())
+        }
+        "/tableau-de-bord/export.xlsx" | "/tableau-de-bord/export.csv" => (200, String::new()),
+        // No such person: staff pass the policy and learn it does not exist.
+        "/annuaire/personnes/{id}/export.json" if !signed_in => (303, login),
+        "/annuaire/personnes/{id}/export.json" if partner => (403, String::new()),
+        "/annuaire/personnes/{id}/export.json" => (404, String::new()),
+        // The token is the credential, whoever holds it; "another" is a
+        // revoked link.
+        "/partage/{token}" if shared => (200, String::new()),
+        "/partage/{token}" => (410, String::new()),
+        "/espace-partenaire/projets/{id}" if !signed_in => (303, login),
+        "/espace-partenaire/projets/{id}" if partner && shared => (200, String::new()),
+        "/espace-partenaire/projets/{id}" if partner => (404, String::new()),
+        // Staff read the project on its own page.
+        "/espace-partenaire/projets/{id}" => (303, format!("/projets/{project}")),
+        other => panic!("no policy expectation for route {other}: add it to this matrix"),
+    }
+}
+
+/// Every axum route × every actor (anonymous, link holder, partner,
+/// officer, head, admin) × a shared project and another one, over HTTP; and
+/// a link holder calls every server function and gets 401: a token opens
+/// one page, never the API.
+async fn routes_by_actor_over_http(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    crate::territories::import_fixture(&app.db).await;
+    for role in Role::ALL {
+        create_user(&app.db, &format!("{role}@cc-exemple.fr"), role).await;
+    }
+    let officer = client();
+    login(&officer, &app, "officer@cc-exemple.fr", PASSWORD).await;
+    let shared = crate::projects::create(&officer, &app, "Projet partagé", &["15187"], &[]).await;
+    let other = crate::projects::create(&officer, &app, "Autre projet", &["15187"], &[]).await;
+    let partner_id = list_users(&officer, &app)
+        .await
+        .into_iter()
+        .find(|u| u.role == Role::Partner)
+        .expect("partner")
+        .id;
+    crate::shares::created(
+        crate::shares::share(
+            &officer,
+            &app,
+            shared,
+            &[
+                ("form[target]", "account"),
+                ("form[user_id]", &partner_id.to_string()),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let link = crate::shares::created(
+        crate::shares::share(&officer, &app, shared, &[("form[target]", "link")]).await,
+    )
+    .await
+    .token
+    .expect("token");
+    let revoked = crate::shares::created(
+        crate::shares::share(&officer, &app, other, &[("form[target]", "link")]).await,
+    )
+    .await;
+    let res = officer
+        .post(app.url("/api/shares/revoke"))
+        .form(&[("share_id", revoked.share_id.to_string())])
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(res.status(), 200);
+    let revoked = revoked.token.expect("token");
+
+    let routes: Vec<&str> = server::router::extra_routes()
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect();
+    assert!(routes.contains(&"/partage/{token}"));
+    for actor in Actor::ALL {
+        let http = client();
+        match actor {
+            Actor::User(role) => {
+                let res = login(&http, &app, &format!("{role}@cc-exemple.fr"), PASSWORD).await;
+                assert_eq!(res.status(), 200);
+            }
+            Actor::LinkHolder => {
+                let res = http
+                    .get(app.url(&format!("/partage/{link}")))
+                    .send()
+                    .await
+                    .expect("open link");
+                assert_eq!(res.status(), 200);
+            }
+            Actor::Anonymous => {}
+        }
+        for route in &routes {
+            for is_shared in [true, false] {
+                let (project, token) = if is_shared {
+                    (shared, &link)
+                } else {
+                    (other, &revoked)
+                };
+                let path = route
+                    .replace("{id}", &project.to_string())
+                    .replace("{token}", token);
+                let res = http.get(app.url(&path)).send().await.expect("get");
+                let (status, location) = expected_route(route, actor, is_shared, project);
+                assert_eq!(res.status().as_u16(), status, "{actor:?} GET {path}");
+                if status == 303 {
+                    let got = res.headers()["location"].to_str().expect("location");
+                    assert!(got.starts_with(&location), "{actor:?} GET {path} → {got}");
+                }
+            }
+        }
+        if actor == Actor::LinkHolder {
+            for function in registered_functions()
+                .iter()
+                .filter(|f| !PUBLIC_FUNCTIONS.contains(&f.as_str()))
+            {
+                let res = http
+                    .post(app.url(function))
+                    .form(&form_for(function, "link"))
+                    .send()
+                    .await
+                    .expect("req");
+                assert_eq!(res.status(), 401, "link holder → {function}");
+            }
+        }
+    }
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(routes_by_actor_over_http);
+
+async fn list_users(http: &reqwest::Client, app: &TestApp) -> Vec<UserSummary> {
+    call(http, app, "users/list", &[])
+        .await
+        .json()
+        .await
+        .expect("users")
+}

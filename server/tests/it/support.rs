@@ -201,6 +201,7 @@ pub async fn create_user(db: &DatabaseConnection, email: &str, role: Role) -> i6
             email: Email::parse(email).expect("valid email"),
             role,
             password: PASSWORD.to_owned(),
+            organisation_id: None,
         },
     )
     .await

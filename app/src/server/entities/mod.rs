@@ -4,5 +4,6 @@ pub mod directory;
 pub mod funding;
 pub mod projects;
 pub mod session;
+pub mod share;
 pub mod territory;
 pub mod user;

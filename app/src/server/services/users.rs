@@ -1,4 +1,6 @@
 //! Accounts: creation, listing, authentication with per-account throttling.
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -10,6 +12,7 @@ use crate::domain::{Email, Role};
 use crate::error::AppError;
 use crate::models::{CurrentUser, NewUser, UserSummary};
 use crate::server::config::Config;
+use crate::server::entities::directory::organisation;
 use crate::server::entities::user;
 use crate::server::passwords;
 
@@ -29,7 +32,7 @@ fn to_current(model: &user::Model) -> Result<CurrentUser, AppError> {
     })
 }
 
-fn to_summary(model: &user::Model) -> Result<UserSummary, AppError> {
+fn to_summary(model: &user::Model, organisation: Option<String>) -> Result<UserSummary, AppError> {
     Ok(UserSummary {
         id: model.id,
         email: model.email.clone(),
@@ -37,6 +40,7 @@ fn to_summary(model: &user::Model) -> Result<UserSummary, AppError> {
         role: role_of(model)?,
         active: model.active,
         last_login_at: model.last_login_at,
+        organisation,
     })
 }
 
@@ -54,6 +58,21 @@ pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> Result<UserSumma
     if existing.is_some() {
         return Err(email_taken());
     }
+    let organisation = match new.organisation_id {
+        Some(id) => Some(
+            organisation::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(|| {
+                    AppError::validation(
+                        "organisation_id",
+                        rust_i18n::t!("team.organisation_unknown"),
+                    )
+                })?
+                .name,
+        ),
+        None => None,
+    };
     let password_hash = passwords::hash(new.password).await?;
     let now = Utc::now();
     let row = user::ActiveModel {
@@ -65,12 +84,13 @@ pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> Result<UserSumma
         failed_logins: Set(0),
         locked_until: Set(None),
         last_login_at: Set(None),
+        organisation_id: Set(new.organisation_id),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     };
     match row.insert(db).await {
-        Ok(model) => to_summary(&model),
+        Ok(model) => to_summary(&model, organisation),
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             Err(email_taken())
         }
@@ -78,16 +98,36 @@ pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> Result<UserSumma
     }
 }
 
-/// Every account, by name.
+/// Every account, by name, with partners' organisations (one batch query).
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<UserSummary>, AppError> {
-    user::Entity::find()
+    let accounts = user::Entity::find()
         .order_by_asc(user::Column::DisplayName)
         .order_by_asc(user::Column::Id)
         .all(db)
-        .await?
+        .await?;
+    let names = organisation_names(db, accounts.iter().filter_map(|a| a.organisation_id)).await?;
+    accounts
         .iter()
-        .map(to_summary)
+        .map(|a| to_summary(a, a.organisation_id.and_then(|id| names.get(&id).cloned())))
         .collect()
+}
+
+/// Names of organisations by id, in one query.
+pub async fn organisation_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, AppError> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
 }
 
 /// The account if it exists and is active.

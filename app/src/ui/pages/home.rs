@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use rust_i18n::t;
 
 use crate::api::projects::get_officer_home;
+use crate::api::shares::shared_with_me;
 use crate::domain::Role;
 use crate::models::CurrentUser;
 use crate::models::{FundingDeadline, MilestoneDue};
@@ -38,6 +39,7 @@ fn RoleHome(user: CurrentUser) -> impl IntoView {
     };
     let officer_home = (user.role == Role::Officer).then(|| view! { <OfficerHomeView /> });
     let head_home = (user.role == Role::Head).then(|| view! { <DashboardView /> });
+    let partner_home = (user.role == Role::Partner).then(|| view! { <PartnerHomeView /> });
     let admin_link = (user.role == Role::Admin).then(|| {
         view! {
             <p>
@@ -61,6 +63,41 @@ fn RoleHome(user: CurrentUser) -> impl IntoView {
         </section>
         {officer_home}
         {head_home}
+        {partner_home}
+    }
+}
+
+/// A partner account's home: exactly the projects shared with it. Their
+/// pages are server routes outside the app (no script), hence full loads.
+#[component]
+fn PartnerHomeView() -> impl IntoView {
+    let shared = Resource::new(|| (), |_| shared_with_me());
+    view! {
+        <section class="card" aria-labelledby="shared-title" data-testid="shared-with-me">
+            <h2 id="shared-title">{t!("home.partner_title")}</h2>
+            <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match shared.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{t!("home.shared_empty")}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="plain-list">
+                                {list.into_iter().map(|p| view! {
+                                    <li data-testid="shared-project">
+                                        <a href=format!("/espace-partenaire/projets/{}", p.project_id) rel="external">{p.title}</a>
+                                        <span class="muted">
+                                            " · "{p.stage.label()}" · "{p.communes.join(", ")}
+                                            " · "{t!("home.shared_since", date = format::date(p.shared_on))}
+                                            {p.expires_on.map(|d| format!(" · {}", t!("home.shared_until", date = format::date(d))))}
+                                        </span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

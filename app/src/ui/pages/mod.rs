@@ -11,6 +11,7 @@ pub mod project;
 pub mod project_form;
 pub mod project_funding;
 pub mod project_partners;
+pub mod project_shares;
 pub mod projects;
 pub mod reference_lists;
 pub mod team;

@@ -19,6 +19,7 @@ use crate::ui::components::field::Field;
 use crate::ui::format;
 use crate::ui::pages::project_funding::{FundingActions, FundingSection};
 use crate::ui::pages::project_partners::{PartnerActions, PartnersSection};
+use crate::ui::pages::project_shares::{ShareActions, SharesSection};
 
 /// `/projets/:id`: header with the stage bar, then overview, milestones,
 /// journal and timeline (`?depuis=AAAA-MM-JJ` narrows the timeline).
@@ -47,6 +48,7 @@ pub fn ProjectPage() -> impl IntoView {
     let note = ServerAction::<AddNote>::new();
     let funding = FundingActions::new();
     let partners = PartnerActions::new();
+    let shares = ShareActions::new();
     // Bumped by the per-milestone edit and delete forms once they succeed.
     let refresh = RwSignal::new(0_u32);
     // Every write that should reload the page (the plan depends on the
@@ -60,10 +62,12 @@ pub fn ProjectPage() -> impl IntoView {
     ];
     let funding_reloads = funding.reloads();
     let partner_reloads = partners.reloads();
+    let share_reloads = shares.reloads();
     let writes = Memo::new(move |_| {
         reload_counts.iter().map(|m| m.get()).sum::<usize>()
             + funding_reloads.iter().map(|m| m.get()).sum::<usize>()
             + partner_reloads.iter().map(|m| m.get()).sum::<usize>()
+            + share_reloads.iter().map(|m| m.get()).sum::<usize>()
             + refresh.get() as usize
     });
     let project = Resource::new(
@@ -84,7 +88,7 @@ pub fn ProjectPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
                 match (project.await, plan.await) {
-                    (Ok(p), Ok(plan)) => view! { <ProjectView p plan actions funding partners since=since() /> }.into_any(),
+                    (Ok(p), Ok(plan)) => view! { <ProjectView p plan actions funding partners shares since=since() /> }.into_any(),
                     (Err(err), _) | (_, Err(err)) => view! { <ErrorNotice error=err /> }.into_any(),
                 }
             })}
@@ -109,6 +113,7 @@ fn ProjectView(
     actions: Actions,
     funding: FundingActions,
     partners: PartnerActions,
+    shares: ShareActions,
     since: Option<NaiveDate>,
 ) -> impl IntoView {
     let today = p.as_of;
@@ -202,6 +207,7 @@ fn ProjectView(
 
         <FundingSection plan stage=current actions=funding />
         <PartnersSection project_id=p.id actions=partners />
+        <SharesSection project_id=p.id actions=shares />
 
         <section class="card" aria-labelledby="milestones-title">
             <h2 id="milestones-title">{t!("projects.milestones")}</h2>

@@ -9,6 +9,8 @@ use crate::policy::{Action, allows};
 use crate::ui::app::MeResource;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
+use crate::ui::components::picker::Picker;
+use crate::ui::pages::person::organisations;
 
 /// The structure's accounts; admins can create new ones.
 #[component]
@@ -48,6 +50,7 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
                         <th scope="col">{t!("team.col_name")}</th>
                         <th scope="col">{t!("team.col_email")}</th>
                         <th scope="col">{t!("team.col_role")}</th>
+                        <th scope="col">{t!("team.col_organisation")}</th>
                         <th scope="col">{t!("team.col_status")}</th>
                         <th scope="col">{t!("team.col_last_login")}</th>
                     </tr>
@@ -61,6 +64,7 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
                                     <td>{u.display_name}</td>
                                     <td>{u.email}</td>
                                     <td>{u.role.label()}</td>
+                                    <td>{u.organisation.unwrap_or_default()}</td>
                                     <td>{if u.active { t!("team.active") } else { t!("team.inactive") }}</td>
                                     <td>
                                         {u.last_login_at
@@ -115,6 +119,9 @@ fn CreateUserForm(action: ServerAction<CreateUser>) -> impl IntoView {
                     </select>
                     <p class="field-error" role="alert">{move || error("role").get()}</p>
                 </div>
+                <Picker name="form[organisation_id]" id="new-organisation" label=t!("team.organisation").into_owned()
+                    hint=t!("team.organisation_hint").into_owned() search=organisations
+                    error=error("organisation_id") />
                 <Field name="form[password]" id="new_password" label=t!("team.password").into_owned()
                     kind="password" autocomplete="new-password" hint=t!("team.password_hint").into_owned()
                     required=true error=error("password") />

@@ -1,0 +1,109 @@
+//! Sharing projects: staff share, change and revoke (`ShareProjects`); a
+//! partner account lists what is shared with it (`ViewSharedWithMe`). The
+//! shared pages themselves are axum routes (`server/src/shared_page.rs`),
+//! which ask `policy::project_access`.
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::models::{CreatedShare, ProjectShares, ShareForm, SharedProjectSummary};
+#[cfg(feature = "ssr")]
+use crate::{policy::Action, server::auth, server::services::shares};
+
+#[cfg(feature = "ssr")]
+use super::today;
+
+/// The project's shares and the partner accounts one may share with.
+#[server(endpoint = "shares/list")]
+pub async fn list_shares(project_id: i64) -> Result<ProjectShares, AppError> {
+    auth::respond(
+        async {
+            auth::require(Action::ShareProjects)?;
+            shares::list(&auth::state()?.db, project_id, today()).await
+        }
+        .await,
+    )
+}
+
+/// Shares the project with a partner account or by a new link; a link's
+/// token comes back once.
+#[server(endpoint = "shares/create")]
+pub async fn create_share(project_id: i64, form: ShareForm) -> Result<CreatedShare, AppError> {
+    auth::respond(
+        async {
+            let actor = auth::require(Action::ShareProjects)?;
+            let (target, settings) = form.validate(today())?;
+            let state = auth::state()?;
+            let mut created = shares::create(
+                &state.db,
+                &actor,
+                project_id,
+                target,
+                settings,
+                chrono::Utc::now(),
+            )
+            .await?;
+            created.url = created.token.as_deref().map(|token| {
+                let base = state.config.public_url.clone().unwrap_or_else(|| {
+                    let host = auth::request_parts()
+                        .headers
+                        .get(http::header::HOST)
+                        .and_then(|h| h.to_str().ok())
+                        .unwrap_or("localhost")
+                        .to_owned();
+                    format!("http://{host}")
+                });
+                format!(
+                    "{}{}",
+                    base.trim_end_matches('/'),
+                    crate::models::share_path(token)
+                )
+            });
+            Ok(created)
+        }
+        .await,
+    )
+}
+
+/// Changes a share's label, expiry and sections.
+#[server(endpoint = "shares/update")]
+pub async fn update_share(share_id: i64, form: ShareForm) -> Result<(), AppError> {
+    auth::respond(
+        async {
+            let actor = auth::require(Action::ShareProjects)?;
+            let settings = form.validate_change(today())?;
+            shares::change(
+                &auth::state()?.db,
+                &actor,
+                share_id,
+                settings,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Revokes a share at once.
+#[server(endpoint = "shares/revoke")]
+pub async fn revoke_share(share_id: i64) -> Result<(), AppError> {
+    auth::respond(
+        async {
+            let actor = auth::require(Action::ShareProjects)?;
+            shares::revoke(&auth::state()?.db, &actor, share_id, chrono::Utc::now()).await
+        }
+        .await,
+    )
+}
+
+/// The projects shared with the signed-in partner account.
+#[server(endpoint = "shares/mine")]
+pub async fn shared_with_me() -> Result<Vec<SharedProjectSummary>, AppError> {
+    auth::respond(
+        async {
+            let me = auth::require(Action::ViewSharedWithMe)?;
+            shares::shared_with(&auth::state()?.db, me.id, today()).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,610 @@
+//! Sharing projects with partners: shares with partner accounts and share
+//! links, their changes and revocation (each an event on the project's
+//! timeline), and the shared page's content, cut to the share's sections.
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, SqlErr, TransactionTrait,
+};
+use serde_json::{Value, json};
+
+use crate::domain::{Role, Section, ShareSections, ShareState, Stage};
+use crate::error::AppError;
+use crate::models::{
+    CreatedShare, CurrentUser, OfficerContact, PartnerAccount, ProjectShares, ShareSettings,
+    ShareTarget, ShareView, SharedFunder, SharedFunding, SharedMilestone, SharedNote,
+    SharedPartner, SharedProject, SharedProjectSummary,
+};
+use crate::server::entities::projects::{milestone, note, project, project_commune};
+use crate::server::entities::share;
+use crate::server::entities::territory::commune;
+use crate::server::entities::user;
+use crate::server::services::timeline::{project_exists, record};
+use crate::server::services::{funding, partners, users};
+use crate::server::share_token;
+
+fn section_codes(sections: ShareSections) -> Value {
+    Value::from(
+        sections
+            .shown()
+            .into_iter()
+            .map(Section::as_str)
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Partner accounts by id, with their organisations (two queries).
+async fn partner_accounts(
+    db: &impl ConnectionTrait,
+    ids: Option<Vec<i64>>,
+) -> Result<HashMap<i64, PartnerAccount>, AppError> {
+    let mut query = user::Entity::find().filter(user::Column::Role.eq(Role::Partner.as_str()));
+    query = match ids {
+        Some(ids) => query.filter(user::Column::Id.is_in(ids)),
+        None => query.filter(user::Column::Active.eq(true)),
+    };
+    let accounts = query.all(db).await?;
+    let names =
+        users::organisation_names(db, accounts.iter().filter_map(|a| a.organisation_id)).await?;
+    Ok(accounts
+        .into_iter()
+        .map(|a| {
+            (
+                a.id,
+                PartnerAccount {
+                    id: a.id,
+                    organisation: a.organisation_id.and_then(|id| names.get(&id).cloned()),
+                    display_name: a.display_name,
+                    email: a.email,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The "Partage" section of a project page: every share (live ones first,
+/// newest first), and the partner accounts one may share with.
+pub async fn list(
+    db: &DatabaseConnection,
+    project_id: i64,
+    today: NaiveDate,
+) -> Result<ProjectShares, AppError> {
+    project::Entity::find_by_id(project_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows = share::Entity::find()
+        .filter(share::Column::ProjectId.eq(project_id))
+        .order_by_desc(share::Column::CreatedAt)
+        .order_by_desc(share::Column::Id)
+        .all(db)
+        .await?;
+    let accounts =
+        partner_accounts(db, Some(rows.iter().filter_map(|r| r.user_id).collect())).await?;
+    let creators: HashMap<i64, String> = user::Entity::find()
+        .filter(
+            user::Column::Id.is_in(rows.iter().filter_map(|r| r.created_by).collect::<Vec<_>>()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let mut shares: Vec<ShareView> = rows
+        .into_iter()
+        .map(|r| ShareView {
+            id: r.id,
+            account: r.user_id.and_then(|id| accounts.get(&id).cloned()),
+            label: r.label.clone(),
+            sections: r.sections(),
+            expires_on: r.expires_on,
+            state: r.state(today),
+            use_count: r.use_count,
+            last_used_at: r.last_used_at,
+            created_by: r.created_by.and_then(|id| creators.get(&id).cloned()),
+            created_at: r.created_at,
+        })
+        .collect();
+    shares.sort_by_key(|s| s.state != ShareState::Active);
+    let mut partner_accounts: Vec<PartnerAccount> =
+        partner_accounts(db, None).await?.into_values().collect();
+    partner_accounts.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
+    Ok(ProjectShares {
+        project_id,
+        shares,
+        partner_accounts,
+        as_of: today,
+    })
+}
+
+fn who(target_account: Option<&user::Model>, label: &str) -> String {
+    match target_account {
+        Some(account) => account.display_name.clone(),
+        None if label.is_empty() => rust_i18n::t!("share.link").into_owned(),
+        None => format!("{} « {label} »", rust_i18n::t!("share.link")),
+    }
+}
+
+/// Shares a project with a partner account or by a new link. A link's
+/// token is returned once; only its digest is stored.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    project_id: i64,
+    target: ShareTarget,
+    settings: ShareSettings,
+    now: DateTime<Utc>,
+) -> Result<CreatedShare, AppError> {
+    let txn = db.begin().await?;
+    project_exists(&txn, project_id).await?;
+    let account = match target {
+        ShareTarget::Account(id) => {
+            let account = user::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .filter(|u| u.role == Role::Partner.as_str() && u.active)
+                .ok_or_else(|| {
+                    AppError::validation("user_id", rust_i18n::t!("share.error.not_a_partner"))
+                })?;
+            let live = share::Entity::find()
+                .filter(share::Column::ProjectId.eq(project_id))
+                .filter(share::Column::UserId.eq(id))
+                .filter(share::Column::RevokedAt.is_null())
+                .one(&txn)
+                .await?;
+            if live.is_some() {
+                return Err(already_shared());
+            }
+            Some(account)
+        }
+        ShareTarget::Link => None,
+    };
+    let (token, digest) = match target {
+        ShareTarget::Link => {
+            let (token, digest) = share_token::generate();
+            (Some(token), Some(digest))
+        }
+        ShareTarget::Account(_) => (None, None),
+    };
+    let sections = settings.sections;
+    let row = share::ActiveModel {
+        project_id: Set(project_id),
+        user_id: Set(account.as_ref().map(|a| a.id)),
+        token_digest: Set(digest),
+        label: Set(settings.label.clone()),
+        expires_on: Set(settings.expires_on),
+        revoked_at: Set(None),
+        show_milestones: Set(sections.milestones),
+        show_notes: Set(sections.notes),
+        show_funding: Set(sections.funding),
+        show_partners: Set(sections.partners),
+        use_count: Set(0),
+        last_used_at: Set(None),
+        created_by: Set(Some(actor.id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let row = match row.insert(&txn).await {
+        Ok(row) => row,
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(already_shared());
+        }
+        Err(err) => return Err(err.into()),
+    };
+    record(
+        &txn,
+        project_id,
+        actor,
+        "share_created",
+        json!({
+            "share_id": row.id,
+            "target": if account.is_some() { "account" } else { "link" },
+            "who": who(account.as_ref(), &settings.label),
+            "sections": section_codes(sections),
+            "expires_on": settings.expires_on,
+        }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(CreatedShare {
+        share_id: row.id,
+        token,
+        url: None,
+    })
+}
+
+fn already_shared() -> AppError {
+    AppError::validation("user_id", rust_i18n::t!("share.error.already_shared"))
+}
+
+/// A live share of the project, or why not.
+async fn live_share(
+    txn: &impl ConnectionTrait,
+    share_id: i64,
+    today: NaiveDate,
+) -> Result<(share::Model, Option<user::Model>), AppError> {
+    let row = share::Entity::find_by_id(share_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.state(today) == ShareState::Revoked {
+        return Err(AppError::Conflict(
+            rust_i18n::t!("share.error.already_revoked").into_owned(),
+        ));
+    }
+    let account = match row.user_id {
+        Some(id) => user::Entity::find_by_id(id).one(txn).await?,
+        None => None,
+    };
+    Ok((row, account))
+}
+
+/// Changes a share's label, expiry and sections (an expired share can be
+/// given a new expiry; a revoked one stays revoked).
+pub async fn change(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    share_id: i64,
+    settings: ShareSettings,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let (row, account) = live_share(&txn, share_id, now.date_naive()).await?;
+    let project_id = row.project_id;
+    let before = row.sections();
+    let before_expiry = row.expires_on;
+    let mut update: share::ActiveModel = row.into();
+    update.label = Set(settings.label.clone());
+    update.expires_on = Set(settings.expires_on);
+    update.show_milestones = Set(settings.sections.milestones);
+    update.show_notes = Set(settings.sections.notes);
+    update.show_funding = Set(settings.sections.funding);
+    update.show_partners = Set(settings.sections.partners);
+    update.updated_at = Set(now);
+    update.update(&txn).await?;
+    record(
+        &txn,
+        project_id,
+        actor,
+        "share_changed",
+        json!({
+            "share_id": share_id,
+            "who": who(account.as_ref(), &settings.label),
+            "sections_before": section_codes(before),
+            "sections": section_codes(settings.sections),
+            "expires_on_before": before_expiry,
+            "expires_on": settings.expires_on,
+        }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Revokes a share at once: its link or account stops reaching the project.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    share_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let (row, account) = live_share(&txn, share_id, now.date_naive()).await?;
+    // Compare-and-set: two revocations at once write one event.
+    let done = share::Entity::update_many()
+        .col_expr(share::Column::RevokedAt, Expr::value(now))
+        .col_expr(share::Column::UpdatedAt, Expr::value(now))
+        .filter(share::Column::Id.eq(share_id))
+        .filter(share::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            rust_i18n::t!("share.error.already_revoked").into_owned(),
+        ));
+    }
+    record(
+        &txn,
+        row.project_id,
+        actor,
+        "share_revoked",
+        json!({ "share_id": share_id, "who": who(account.as_ref(), &row.label) }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Why a link does not open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRefusal {
+    /// No such link (or not a token at all): 404.
+    Unknown,
+    /// Revoked or expired: 410.
+    Gone(ShareState),
+}
+
+/// The live share behind a link's token; counts the use.
+pub async fn open_link(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<share::Model, LinkRefusal>, AppError> {
+    if !share_token::well_formed(token) {
+        return Ok(Err(LinkRefusal::Unknown));
+    }
+    let digest = share_token::digest(token);
+    let Some(row) = share::Entity::find()
+        .filter(share::Column::TokenDigest.eq(digest.as_str()))
+        .one(db)
+        .await?
+    else {
+        return Ok(Err(LinkRefusal::Unknown));
+    };
+    // The index found the row by digest; the comparison that decides is
+    // constant-time.
+    if !row
+        .token_digest
+        .as_deref()
+        .is_some_and(|stored| share_token::matches(token, stored))
+    {
+        return Ok(Err(LinkRefusal::Unknown));
+    }
+    match row.state(now.date_naive()) {
+        ShareState::Active => {}
+        gone => return Ok(Err(LinkRefusal::Gone(gone))),
+    }
+    share::Entity::update_many()
+        .col_expr(
+            share::Column::UseCount,
+            Expr::col(share::Column::UseCount).add(1),
+        )
+        .col_expr(share::Column::LastUsedAt, Expr::value(now))
+        .filter(share::Column::Id.eq(row.id))
+        .exec(db)
+        .await?;
+    Ok(Ok(row))
+}
+
+/// The partner account's live share of a project, if any.
+pub async fn account_share(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    project_id: i64,
+    today: NaiveDate,
+) -> Result<Option<share::Model>, AppError> {
+    Ok(share::Entity::find()
+        .filter(share::Column::ProjectId.eq(project_id))
+        .filter(share::Column::UserId.eq(user_id))
+        .filter(share::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+        .filter(|s| s.state(today) == ShareState::Active))
+}
+
+/// Records that a partner account opened its shared page.
+pub async fn count_use(
+    db: &impl ConnectionTrait,
+    share_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    share::Entity::update_many()
+        .col_expr(
+            share::Column::UseCount,
+            Expr::col(share::Column::UseCount).add(1),
+        )
+        .col_expr(share::Column::LastUsedAt, Expr::value(now))
+        .filter(share::Column::Id.eq(share_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Names of the communes of projects, by project (two queries).
+async fn commune_names(
+    db: &impl ConnectionTrait,
+    project_ids: Vec<i64>,
+) -> Result<HashMap<i64, Vec<String>>, AppError> {
+    let links = project_commune::Entity::find()
+        .filter(project_commune::Column::ProjectId.is_in(project_ids))
+        .all(db)
+        .await?;
+    let names: HashMap<String, String> = commune::Entity::find()
+        .filter(
+            commune::Column::Insee.is_in(links.iter().map(|l| l.insee.clone()).collect::<Vec<_>>()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.insee, c.name))
+        .collect();
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for link in links {
+        let name = names.get(&link.insee).cloned().unwrap_or(link.insee);
+        out.entry(link.project_id).or_default().push(name);
+    }
+    for names in out.values_mut() {
+        names.sort();
+    }
+    Ok(out)
+}
+
+/// Exactly the projects shared with a partner account by a live share.
+pub async fn shared_with(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<SharedProjectSummary>, AppError> {
+    let shares: Vec<share::Model> = share::Entity::find()
+        .filter(share::Column::UserId.eq(user_id))
+        .filter(share::Column::RevokedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|s| s.state(today) == ShareState::Active)
+        .collect();
+    let ids: Vec<i64> = shares.iter().map(|s| s.project_id).collect();
+    let projects: HashMap<i64, project::Model> = project::Entity::find()
+        .filter(project::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut communes = commune_names(db, ids).await?;
+    let mut out = Vec::with_capacity(shares.len());
+    for s in shares {
+        let Some(p) = projects.get(&s.project_id) else {
+            continue;
+        };
+        out.push(SharedProjectSummary {
+            project_id: p.id,
+            title: p.title.clone(),
+            stage: p.stage.parse().map_err(|_| AppError::Internal)?,
+            communes: communes.remove(&p.id).unwrap_or_default(),
+            shared_on: s.created_at.date_naive(),
+            expires_on: s.expires_on,
+        });
+    }
+    out.sort_by(|a, b| a.title.cmp(&b.title).then(a.project_id.cmp(&b.project_id)));
+    Ok(out)
+}
+
+/// The shared page of a project: the summary, plus only the sections
+/// `sections` shows; nothing internal is loaded at all.
+pub async fn shared_project(
+    db: &DatabaseConnection,
+    structure: &str,
+    project_id: i64,
+    sections: ShareSections,
+    expires_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<SharedProject, AppError> {
+    let row = project::Entity::find_by_id(project_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let communes = commune_names(db, vec![project_id])
+        .await?
+        .remove(&project_id)
+        .unwrap_or_default();
+    let officer = match row.lead_officer_id {
+        Some(id) => user::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .filter(|u| u.active)
+            .map(|u| OfficerContact {
+                name: u.display_name,
+                email: u.email,
+            }),
+        None => None,
+    };
+
+    let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+    if sections.shows(Section::Milestones) {
+        let rows = milestone::Entity::find()
+            .filter(milestone::Column::ProjectId.eq(project_id))
+            .filter(milestone::Column::Shareable.eq(true))
+            .order_by_asc(milestone::Column::DueDate)
+            .order_by_asc(milestone::Column::Id)
+            .all(db)
+            .await?;
+        for m in rows {
+            let shared = SharedMilestone {
+                title: m.title,
+                due_date: m.due_date,
+                done_date: m.done_date,
+            };
+            if m.done_date.is_some() || m.due_date < today {
+                past.push(shared);
+            } else {
+                upcoming.push(shared);
+            }
+        }
+        past.reverse();
+    }
+    let notes = if sections.shows(Section::Notes) {
+        note::Entity::find()
+            .filter(note::Column::ProjectId.eq(project_id))
+            .filter(note::Column::Shareable.eq(true))
+            .order_by_desc(note::Column::NoteDate)
+            .order_by_desc(note::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|n| SharedNote {
+                note_date: n.note_date,
+                body: n.body,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let funding = if sections.shows(Section::Funding) {
+        let plan = funding::plan(db, project_id, today).await?;
+        Some(SharedFunding {
+            cost_cents: plan.totals.cost,
+            granted_cents: plan.totals.granted,
+            requested_cents: plan.totals.requested,
+            paid_cents: plan.totals.paid,
+            still_to_find_cents: plan.totals.still_to_find,
+            funders: plan
+                .lines
+                .into_iter()
+                .map(|l| SharedFunder {
+                    amount_cents: l
+                        .amount_granted_cents
+                        .or(l.amount_requested_cents)
+                        .unwrap_or(l.planned_cents),
+                    funder_name: l.funder_name,
+                    status: l.status,
+                })
+                .collect(),
+        })
+    } else {
+        None
+    };
+    // Organisations only: people's names and contacts stay internal.
+    let partners = if sections.shows(Section::Partners) {
+        partners::project_partners(db, project_id)
+            .await?
+            .links
+            .into_iter()
+            .filter_map(|l| {
+                l.organisation.map(|o| SharedPartner {
+                    name: o.name,
+                    role: l.role.label(),
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    Ok(SharedProject {
+        structure: structure.to_owned(),
+        title: row.title,
+        summary: row.summary,
+        stage: row.stage.parse::<Stage>().map_err(|_| AppError::Internal)?,
+        communes,
+        owner_name: row.owner_name,
+        start_date: row.start_date,
+        end_date: row.end_date,
+        officer,
+        sections,
+        upcoming,
+        past,
+        notes,
+        funding,
+        partners,
+        expires_on,
+        as_of: today,
+    })
+}

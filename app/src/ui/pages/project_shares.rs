@@ -1,0 +1,272 @@
+use leptos::prelude::*;
+use rust_i18n::t;
+
+use crate::api::shares::{CreateShare, RevokeShare, UpdateShare, list_shares};
+use crate::domain::{Section, ShareSections, ShareState};
+use crate::models::{ProjectShares, ShareView};
+use crate::ui::actions::{field_error, general_error, reloads};
+use crate::ui::components::error::ErrorNotice;
+use crate::ui::components::field::Field;
+use crate::ui::format;
+
+/// The share writes of a project page (they reload the timeline too).
+#[derive(Clone, Copy)]
+pub struct ShareActions {
+    pub create: ServerAction<CreateShare>,
+    pub update: ServerAction<UpdateShare>,
+    pub revoke: ServerAction<RevokeShare>,
+    /// The share whose change form was last submitted (its errors show there).
+    pub editing: RwSignal<Option<i64>>,
+}
+
+impl ShareActions {
+    pub fn new() -> Self {
+        let update = ServerAction::<UpdateShare>::new();
+        let editing = RwSignal::new(None);
+        // The action forgets its input once answered: remember which form sent it.
+        Effect::new(move |_| {
+            if let Some(input) = update.input().get() {
+                editing.set(Some(input.share_id));
+            }
+        });
+        Self {
+            create: ServerAction::new(),
+            update,
+            revoke: ServerAction::new(),
+            editing,
+        }
+    }
+
+    pub fn reloads(self) -> [Memo<usize>; 3] {
+        [
+            reloads(self.create),
+            reloads(self.update),
+            reloads(self.revoke),
+        ]
+    }
+}
+
+impl Default for ShareActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn sections_text(sections: ShareSections) -> String {
+    let shown = sections.shown();
+    if shown.is_empty() {
+        t!("share.summary_only").into_owned()
+    } else {
+        shown
+            .into_iter()
+            .map(Section::label)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The section checkboxes of a share form, ticked as `sections`.
+#[component]
+fn SectionBoxes(sections: ShareSections, prefix: String) -> impl IntoView {
+    view! {
+        <fieldset class="checks">
+            <legend>{t!("share.sections")}</legend>
+            <p class="hint">{format!("{} ✓", Section::Summary.label())}</p>
+            {Section::OPTIONAL.into_iter().map(|s| {
+                let id = format!("{prefix}-{}", s.as_str());
+                let label_for = id.clone();
+                view! {
+                    <label class="check" for=label_for>
+                        <input type="checkbox" id=id name=format!("form[{}]", s.as_str()) checked=sections.shows(s) />
+                        {s.label()}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// The "Partage" section: who sees the project outside the staff, and the
+/// form that shares it with a partner account or by link.
+#[component]
+pub fn SharesSection(project_id: i64, actions: ShareActions) -> impl IntoView {
+    let counts = actions.reloads();
+    let shares = Resource::new(
+        move || counts.iter().map(|c| c.get()).sum::<usize>(),
+        move |_| list_shares(project_id),
+    );
+    view! {
+        <section class="card" aria-labelledby="shares-title" data-testid="shares">
+            <h2 id="shares-title">{t!("share.title")}</h2>
+            <p class="muted">{t!("share.intro")}</p>
+            <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match shares.await {
+                        Ok(s) => view! { <ShareList s actions /> }.into_any(),
+                        Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ShareList(s: ProjectShares, actions: ShareActions) -> impl IntoView {
+    let ProjectShares {
+        project_id,
+        shares,
+        partner_accounts,
+        ..
+    } = s;
+    let no_accounts = partner_accounts.is_empty();
+    let created = move || {
+        actions.create.value().with(|v| match v {
+            Some(Ok(created)) => Some(match created.url.clone() {
+                Some(url) => view! {
+                    <div class="notice success" role="status" data-testid="new-link">
+                        <p>{t!("share.created_link")}</p>
+                        <label for="new-link-url">{t!("share.link_label")}</label>
+                        <input id="new-link-url" type="text" readonly value=url.clone() class="copy-field" />
+                        <p><a href=url rel="external" target="_blank">{t!("share.link_label")}" ↗"</a></p>
+                    </div>
+                }
+                .into_any(),
+                None => view! { <p class="notice success" role="status">{t!("share.created_account")}</p> }
+                    .into_any(),
+            }),
+            _ => None,
+        })
+    };
+    view! {
+        {created}
+        {if shares.is_empty() {
+            view! { <p class="empty">{t!("share.none")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="plain-list">
+                    {shares.into_iter().map(|share| view! { <ShareItem share actions /> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <p class="form-error" role="alert">{general_error(actions.revoke)}</p>
+        <details open=move || actions.create.value().with(|v| matches!(v, Some(Err(_))))>
+            <summary>{t!("share.new_title")}</summary>
+            <ActionForm action=actions.create attr:class="form" attr:novalidate="true">
+                <input type="hidden" name="project_id" value=project_id.to_string() />
+                <fieldset class="checks" class:has-error=move || field_error(actions.create, "target").get().is_some()>
+                    <legend>{t!("share.target")}" *"</legend>
+                    <label class="check">
+                        <input type="radio" name="form[target]" value="account" checked=!no_accounts disabled=no_accounts />
+                        {t!("share.target_account")}
+                    </label>
+                    <label class="check">
+                        <input type="radio" name="form[target]" value="link" checked=no_accounts />
+                        {t!("share.target_link")}
+                    </label>
+                    <p class="field-error" role="alert">{move || field_error(actions.create, "target").get()}</p>
+                </fieldset>
+                <div class="field" class:has-error=move || field_error(actions.create, "user_id").get().is_some()>
+                    <label for="share-account">{t!("share.account")}</label>
+                    {no_accounts.then(|| view! { <p class="hint">{t!("share.no_accounts")}</p> })}
+                    <select id="share-account" name="form[user_id]" aria-describedby="share-account-erreur">
+                        <option value="">{t!("share.account_choose")}</option>
+                        {partner_accounts.into_iter().map(|a| {
+                            let text = match &a.organisation {
+                                Some(org) => format!("{} — {org} ({})", a.display_name, a.email),
+                                None => format!("{} ({})", a.display_name, a.email),
+                            };
+                            view! { <option value=a.id.to_string()>{text}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" id="share-account-erreur" role="alert">{move || field_error(actions.create, "user_id").get()}</p>
+                </div>
+                <Field name="form[label]" id="share-label" label=t!("share.label").into_owned()
+                    hint=t!("share.label_hint").into_owned() error=field_error(actions.create, "label") />
+                <Field name="form[expires_on]" id="share-expires" kind="date" label=t!("share.expires_on").into_owned()
+                    error=field_error(actions.create, "expires_on") />
+                <SectionBoxes sections=ShareSections { milestones: true, ..ShareSections::default() } prefix="share-new".to_owned() />
+                <p class="form-error" role="alert">{general_error(actions.create)}</p>
+                <button type="submit" class="button primary">{t!("share.submit")}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn ShareItem(share: ShareView, actions: ShareActions) -> impl IntoView {
+    let id = share.id;
+    let who = match &share.account {
+        Some(a) => match &a.organisation {
+            Some(org) => format!("{} — {org}", a.display_name),
+            None => a.display_name.clone(),
+        },
+        None if share.label.is_empty() => t!("share.link").into_owned(),
+        None => format!("{} « {} »", t!("share.link"), share.label),
+    };
+    let live = share.state != ShareState::Revoked;
+    let uses = match share.last_used_at {
+        Some(at) => t!(
+            "share.used",
+            count = share.use_count,
+            date = format::datetime(at)
+        )
+        .into_owned(),
+        None => t!("share.never_used").into_owned(),
+    };
+    let expiry = share
+        .expires_on
+        .map(format::date)
+        .unwrap_or_else(|| t!("share.no_expiry").into_owned());
+    let by = share.created_by.clone().map(|name| {
+        t!(
+            "share.created_by",
+            name = name,
+            date = format::date(share.created_at.date_naive())
+        )
+        .into_owned()
+    });
+    let prefix = format!("share-{id}");
+    let edit = live.then(|| {
+        let update = actions.update;
+        let mine = move || actions.editing.get() == Some(id);
+        let editing = move || mine() && update.value().with(|v| matches!(v, Some(Err(_))));
+        let error = move |name: &'static str| {
+            Signal::derive(move || if mine() { field_error(update, name).get() } else { None })
+        };
+        let general = Signal::derive(move || if mine() { general_error(update).get() } else { None });
+        view! {
+            <details open=editing>
+                <summary>{t!("share.change")}</summary>
+                <ActionForm action=update attr:class="form" attr:novalidate="true">
+                    <input type="hidden" name="share_id" value=id.to_string() />
+                    <Field name="form[label]" id=format!("{prefix}-label") label=t!("share.label").into_owned()
+                        value=share.label.clone() error=error("label") />
+                    <Field name="form[expires_on]" id=format!("{prefix}-expires") kind="date" label=t!("share.expires_on").into_owned()
+                        value=share.expires_on.map(|d| d.to_string()).unwrap_or_default() error=error("expires_on") />
+                    <SectionBoxes sections=share.sections prefix=prefix.clone() />
+                    <p class="form-error" role="alert">{general}</p>
+                    <button type="submit" class="button">{t!("share.save")}</button>
+                </ActionForm>
+            </details>
+            <ActionForm action=actions.revoke attr:class="inline-form">
+                <input type="hidden" name="share_id" value=id.to_string() />
+                <button type="submit" class="button danger" data-testid="revoke">{t!("share.revoke")}</button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <li data-testid="share" data-state=share.state.as_str()>
+            <strong>{who}</strong>" "
+            <span class=format!("badge share-{}", share.state.as_str())>{share.state.label()}</span>
+            <br />
+            <span class="muted">
+                {t!("share.col_sections")}" : "{sections_text(share.sections)}
+                " · "{t!("share.col_expires")}" : "{expiry}
+                " · "{t!("share.col_use")}" : "{uses}
+                {by.map(|b| format!(" · {b}"))}
+            </span>
+            {edit}
+        </li>
+    }
+}

@@ -1,0 +1,587 @@
+//! Sharing projects with partners over HTTP, on both databases: partner
+//! accounts tied to an organisation, shares with accounts and by link,
+//! chosen sections (a hidden section's data is absent from the HTML),
+//! changes and revocation on the timeline, expiry, 404/410 pages, use
+//! counts, and token guessing throttled.
+use app::domain::Role;
+use app::error::AppError;
+use app::models::{CreatedShare, ProjectShares, SharedProjectSummary, UserSummary};
+use app::server::config::Config;
+use app::server::entities::share;
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+use crate::both_backends;
+use crate::funding::{add_line, funder, plan};
+use crate::projects::{Form, create, get, post, signed_in};
+use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
+
+fn day(offset: i64) -> String {
+    (Utc::now().date_naive() + Duration::days(offset)).to_string()
+}
+
+pub(crate) async fn share(
+    http: &reqwest::Client,
+    app: &TestApp,
+    project: i64,
+    fields: &[(&'static str, &str)],
+) -> reqwest::Response {
+    let mut form: Form = vec![("project_id", project.to_string())];
+    form.extend(fields.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    post(http, app, "shares/create", &form).await
+}
+
+pub(crate) async fn created(res: reqwest::Response) -> CreatedShare {
+    let status = res.status();
+    let body = res.text().await.unwrap_or_default();
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("created share")
+}
+
+async fn shares_of(http: &reqwest::Client, app: &TestApp, project: i64) -> ProjectShares {
+    let res = post(
+        http,
+        app,
+        "shares/list",
+        &vec![("project_id", project.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("shares")
+}
+
+async fn page(http: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let res = http.get(app.url(path)).send().await.expect("get");
+    let status = res.status().as_u16();
+    if status == 200 {
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .to_owned();
+        assert!(csp.contains("default-src 'none'"), "{csp}");
+        assert_eq!(res.headers()["cache-control"], "no-store");
+    }
+    (status, res.text().await.expect("body"))
+}
+
+async fn refused(res: reqwest::Response, status: u16) -> AppError {
+    assert_eq!(res.status(), status);
+    res.json().await.expect("error json")
+}
+
+/// A project with one item of each kind, shareable or not, and a second
+/// project; returns (shared, other).
+async fn portfolio(http: &reqwest::Client, app: &TestApp) -> (i64, i64) {
+    let id = create(
+        http,
+        app,
+        "Tiers-lieu de la gare",
+        &["15187"],
+        &[("form[estimated_cost]", "400 000")],
+    )
+    .await;
+    for (title, due, shareable) in [
+        ("Réunion publique de lancement", day(10), true),
+        ("Arbitrage budgétaire interne", day(5), false),
+        ("Étude de faisabilité rendue", day(-20), true),
+    ] {
+        let mut form: Form = vec![
+            ("project_id", id.to_string()),
+            ("form[kind]", "public_meeting".into()),
+            ("form[title]", title.into()),
+            ("form[due_date]", due),
+        ];
+        if shareable {
+            form.push(("form[shareable]", "on".into()));
+        }
+        assert_eq!(post(http, app, "milestones/add", &form).await.status(), 200);
+    }
+    for (body, shareable) in [
+        ("Le permis de construire est déposé.", true),
+        ("Note interne : le maire hésite encore.", false),
+    ] {
+        let mut form: Form = vec![("project_id", id.to_string()), ("form[body]", body.into())];
+        if shareable {
+            form.push(("form[shareable]", "on".into()));
+        }
+        assert_eq!(post(http, app, "notes/add", &form).await.status(), 200);
+    }
+    let detr = funder(&plan(http, app, id).await, "detr");
+    add_line(http, app, id, &detr, "120 000", &[]).await;
+    let other = create(http, app, "Réseau de chaleur bois", &["15142"], &[]).await;
+    (id, other)
+}
+
+async fn sharing_with_accounts_and_links(backend: Backend) {
+    let (test_db, app, http, _officer) = signed_in(backend).await;
+    let (project, other) = portfolio(&http, &app).await;
+
+    // The admin creates the partner account, tied to an organisation.
+    create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
+    let admin = client();
+    login(&admin, &app, "admin@cc-exemple.fr", PASSWORD).await;
+    let res = post(
+        &admin,
+        &app,
+        "directory/organisations/create",
+        &vec![
+            ("form[name]", "Commune de Saint-Flour".into()),
+            ("form[kind]", "commune".into()),
+            ("form[commune]", "15187".into()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let organisation: i64 = res.json().await.expect("id");
+    let mut account: Form = vec![
+        ("form[display_name]", "Christine Durand".into()),
+        ("form[email]", "c.durand@mairie-exemple.fr".into()),
+        ("form[role]", "partner".into()),
+        ("form[password]", PASSWORD.into()),
+    ];
+    let err = refused(post(&admin, &app, "users/create", &account).await, 422).await;
+    assert!(
+        err.field("organisation_id")
+            .expect("organisation error")
+            .contains("organisation de l’annuaire")
+    );
+    account.push(("form[organisation_id]", "999999".into()));
+    let err = refused(post(&admin, &app, "users/create", &account).await, 422).await;
+    assert!(err.field("organisation_id").is_some());
+    account.pop();
+    account.push(("form[organisation_id]", organisation.to_string()));
+    let res = post(&admin, &app, "users/create", &account).await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let partner: UserSummary = res.json().await.expect("user");
+    assert_eq!(
+        partner.organisation.as_deref(),
+        Some("Commune de Saint-Flour")
+    );
+
+    // The officer sees the account in the form and shares with it.
+    let listed = shares_of(&http, &app, project).await;
+    assert!(listed.shares.is_empty());
+    assert_eq!(listed.partner_accounts.len(), 1);
+    assert_eq!(
+        listed.partner_accounts[0].organisation.as_deref(),
+        Some("Commune de Saint-Flour")
+    );
+    let account_share = created(
+        share(
+            &http,
+            &app,
+            project,
+            &[
+                ("form[target]", "account"),
+                ("form[user_id]", &partner.id.to_string()),
+                ("form[milestones]", "on"),
+                ("form[funding]", "on"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(account_share.token, None);
+    // Once is enough: a second live share for the same account is refused.
+    let err = refused(
+        share(
+            &http,
+            &app,
+            project,
+            &[
+                ("form[target]", "account"),
+                ("form[user_id]", &partner.id.to_string()),
+            ],
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(
+        err.field("user_id")
+            .expect("user error")
+            .contains("déjà partagé")
+    );
+    // A staff account is not a partner.
+    let err = refused(
+        share(
+            &http,
+            &app,
+            project,
+            &[("form[target]", "account"), ("form[user_id]", "1")],
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(err.field("user_id").is_some());
+    // An expiry in the past is refused on its field; nothing is written.
+    let err = refused(
+        share(
+            &http,
+            &app,
+            project,
+            &[("form[target]", "link"), ("form[expires_on]", &day(-1))],
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(
+        err.field("expires_on").as_deref(),
+        Some("La date d’expiration ne peut pas être passée.")
+    );
+    let link = created(
+        share(
+            &http,
+            &app,
+            project,
+            &[
+                ("form[target]", "link"),
+                ("form[label]", "Comité de pilotage"),
+                ("form[expires_on]", &day(30)),
+                ("form[notes]", "on"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let token = link.token.clone().expect("a link has a token");
+    assert!(token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()));
+    let url = link.url.clone().expect("url");
+    assert!(url.ends_with(&format!("/partage/{token}")), "{url}");
+    // Only the digest is stored.
+    let row = share::Entity::find_by_id(link.share_id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("row");
+    assert_ne!(row.token_digest.as_deref(), Some(token.as_str()));
+    assert_eq!(row.token_digest.as_deref().map(str::len), Some(64));
+
+    let listed = shares_of(&http, &app, project).await;
+    assert_eq!(listed.shares.len(), 2);
+    let kinds: Vec<String> = get(&http, &app, project, None)
+        .await
+        .events
+        .into_iter()
+        .map(|e| e.kind)
+        .filter(|k| k.starts_with("share_"))
+        .collect();
+    assert_eq!(kinds, ["share_created", "share_created"]);
+
+    // The partner sees exactly that project, and only its chosen sections.
+    let partner_http = client();
+    login(&partner_http, &app, "c.durand@mairie-exemple.fr", PASSWORD).await;
+    let mine: Vec<SharedProjectSummary> = post(&partner_http, &app, "shares/mine", &vec![])
+        .await
+        .json()
+        .await
+        .expect("mine");
+    assert_eq!(
+        mine.iter().map(|p| p.project_id).collect::<Vec<_>>(),
+        [project]
+    );
+    assert_eq!(mine[0].communes, ["Saint-Flour"]);
+    let (status, html) = page(
+        &partner_http,
+        &app,
+        &format!("/espace-partenaire/projets/{project}"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Tiers-lieu de la gare"));
+    assert!(html.contains("Réunion publique de lancement"));
+    assert!(html.contains("Étude de faisabilité rendue"));
+    assert!(
+        html.contains("DETR"),
+        "the funding summary names its funders"
+    );
+    assert!(
+        !html.contains("Arbitrage budgétaire interne"),
+        "not shareable"
+    );
+    assert!(
+        !html.contains("Le permis de construire"),
+        "notes not chosen"
+    );
+    assert!(!html.contains("le maire hésite"), "internal note");
+    assert!(!html.contains("<script"), "no script at all");
+    let (status, html) = page(
+        &partner_http,
+        &app,
+        &format!("/espace-partenaire/projets/{other}"),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert!(html.contains("non partagé") && !html.contains("Réseau de chaleur"));
+    // Sharing grants reading one page, nothing else.
+    refused(
+        post(
+            &partner_http,
+            &app,
+            "projects/get",
+            &vec![("id", project.to_string())],
+        )
+        .await,
+        403,
+    )
+    .await;
+    refused(
+        post(
+            &partner_http,
+            &app,
+            "shares/create",
+            &vec![
+                ("project_id", project.to_string()),
+                ("form[target]", "link".into()),
+            ],
+        )
+        .await,
+        403,
+    )
+    .await;
+
+    // Anyone with the link sees the page with its own sections.
+    let anonymous = client();
+    let (status, html) = page(&anonymous, &app, &format!("/partage/{token}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Tiers-lieu de la gare"));
+    assert!(html.contains("Le permis de construire est déposé."));
+    assert!(!html.contains("le maire hésite"));
+    assert!(!html.contains("Réunion publique"), "milestones not chosen");
+    assert!(!html.contains("DETR"), "funding not chosen");
+    assert!(!html.contains("<script"));
+    // The token opens no door to the API.
+    let err = refused(
+        post(
+            &anonymous,
+            &app,
+            "projects/get",
+            &vec![("id", project.to_string())],
+        )
+        .await,
+        401,
+    )
+    .await;
+    assert_eq!(err, AppError::Unauthenticated);
+    let listed = shares_of(&http, &app, project).await;
+    let used = listed
+        .shares
+        .iter()
+        .find(|s| s.id == link.share_id)
+        .expect("link");
+    assert_eq!(used.use_count, 1);
+    assert!(used.last_used_at.is_some());
+
+    // Unknown tokens are 404, whatever their shape.
+    for bad in [
+        "0".repeat(64),
+        "abc".to_owned(),
+        format!("{token}0"),
+        token.to_uppercase().replace('A', "B"),
+    ] {
+        let (status, html) = page(&anonymous, &app, &format!("/partage/{bad}")).await;
+        assert_eq!(status, 404, "{bad}");
+        assert!(html.contains("introuvable") && !html.contains("Tiers-lieu"));
+    }
+
+    // Changing the link's sections changes its page, and is on the timeline.
+    let res = post(
+        &http,
+        &app,
+        "shares/update",
+        &vec![
+            ("share_id", link.share_id.to_string()),
+            ("form[label]", "Comité de pilotage".into()),
+            ("form[milestones]", "on".into()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let (_, html) = page(&anonymous, &app, &format!("/partage/{token}")).await;
+    assert!(html.contains("Réunion publique de lancement"));
+    assert!(!html.contains("Le permis de construire"));
+
+    // Revoked: 410 and a French page, never the content.
+    let res = post(
+        &http,
+        &app,
+        "shares/revoke",
+        &vec![("share_id", link.share_id.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let (status, html) = page(&anonymous, &app, &format!("/partage/{token}")).await;
+    assert_eq!(status, 410);
+    assert!(html.contains("n’est plus valable") && html.contains("révoqué"));
+    assert!(!html.contains("Tiers-lieu"));
+    let err = refused(
+        post(
+            &http,
+            &app,
+            "shares/revoke",
+            &vec![("share_id", link.share_id.to_string())],
+        )
+        .await,
+        409,
+    )
+    .await;
+    assert!(err.message().contains("déjà révoqué"));
+    refused(
+        post(
+            &http,
+            &app,
+            "shares/update",
+            &vec![
+                ("share_id", link.share_id.to_string()),
+                ("form[label]", "x".into()),
+            ],
+        )
+        .await,
+        409,
+    )
+    .await;
+
+    // Expired: works through its last day, then 410.
+    let expiring = created(
+        share(
+            &http,
+            &app,
+            project,
+            &[("form[target]", "link"), ("form[expires_on]", &day(0))],
+        )
+        .await,
+    )
+    .await;
+    let expiring_token = expiring.token.expect("token");
+    assert_eq!(
+        page(&anonymous, &app, &format!("/partage/{expiring_token}"))
+            .await
+            .0,
+        200
+    );
+    let mut row: share::ActiveModel = share::Entity::find_by_id(expiring.share_id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("row")
+        .into();
+    row.expires_on = Set(Some(Utc::now().date_naive() - Duration::days(1)));
+    row.update(&app.db).await.expect("expire");
+    let (status, html) = page(&anonymous, &app, &format!("/partage/{expiring_token}")).await;
+    assert_eq!(status, 410);
+    assert!(html.contains("date de validité est passée"));
+
+    // Staff opening the partner address go to the project's own page.
+    let res = http
+        .get(app.url(&format!("/espace-partenaire/projets/{project}")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], format!("/projets/{project}"));
+
+    // Revoking the account share takes the project off the partner's home.
+    let res = post(
+        &http,
+        &app,
+        "shares/revoke",
+        &vec![("share_id", account_share.share_id.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let mine: Vec<SharedProjectSummary> = post(&partner_http, &app, "shares/mine", &vec![])
+        .await
+        .json()
+        .await
+        .expect("mine");
+    assert!(mine.is_empty());
+    let (status, _) = page(
+        &partner_http,
+        &app,
+        &format!("/espace-partenaire/projets/{project}"),
+    )
+    .await;
+    assert_eq!(status, 404);
+    // … and it can be shared again afterwards.
+    created(
+        share(
+            &http,
+            &app,
+            project,
+            &[
+                ("form[target]", "account"),
+                ("form[user_id]", &partner.id.to_string()),
+            ],
+        )
+        .await,
+    )
+    .await;
+
+    let kinds: Vec<String> = get(&http, &app, project, None)
+        .await
+        .events
+        .into_iter()
+        .map(|e| e.kind)
+        .filter(|k| k.starts_with("share_"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "share_created",
+            "share_revoked",
+            "share_created",
+            "share_revoked",
+            "share_changed",
+            "share_created",
+            "share_created",
+        ],
+        "newest first"
+    );
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(sharing_with_accounts_and_links);
+
+/// Guessing tokens is throttled per IP, before any lookup.
+async fn guessing_tokens_is_throttled(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let mut config = Config::for_database(&test_db.url);
+    config.share_requests_per_ip_per_minute = 3;
+    let app = TestApp::spawn_with(&test_db, config).await;
+    let http = client();
+    for _ in 0..3 {
+        let res = http
+            .get(app.url(&format!("/partage/{}", "ab".repeat(32))))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(res.status(), 404);
+    }
+    let res = http
+        .get(app.url(&format!("/partage/{}", "cd".repeat(32))))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status(), 429);
+    assert!(res.text().await.expect("body").contains("Trop de demandes"));
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(guessing_tokens_is_throttled);
