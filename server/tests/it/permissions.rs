@@ -209,7 +209,8 @@ fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
         "/api/partners/remove" => &[("link_id", "1")],
         "/api/shares/list" => &[("project_id", "1")],
         "/api/shares/create" => &[("project_id", "999"), ("form[target]", "link")],
-        "/api/shares/update" | "/api/shares/revoke" => &[("share_id", "999")],
+        "/api/shares/update" => &[("share_id", "999"), ("form[label]", "Comité")],
+        "/api/shares/revoke" => &[("share_id", "999")],
         "/api/reference/save" => &[
             ("list", "themes"),
             ("form[code]", "cte"),
@@ -660,3 +661,123 @@ async fn list_users(http: &reqwest::Client, app: &TestApp) -> Vec<UserSummary> {
         .await
         .expect("users")
 }
+
+/// What a signed-in role gets from each Leptos page (the status the SSR
+/// render answers, set by the server functions the page calls). Every page
+/// of the router must appear here.
+fn expected_page(route: &str, role: Role) -> u16 {
+    let staff = role.is_staff();
+    match route {
+        "" | "/" | "/connexion" => 200,
+        "/equipe" => {
+            if staff {
+                200
+            } else {
+                403
+            }
+        }
+        "/admin/programmes" | "/admin/thematiques" | "/admin/financeurs" => {
+            if role == Role::Admin {
+                200
+            } else {
+                403
+            }
+        }
+        "/projets"
+        | "/projets/nouveau"
+        | "/projets/{id}"
+        | "/projets/{id}/modifier"
+        | "/tableau-de-bord"
+        | "/annuaire"
+        | "/annuaire/organisations/nouvelle"
+        | "/annuaire/organisations/{id}"
+        | "/annuaire/personnes/nouvelle"
+        | "/annuaire/personnes/{id}" => {
+            if staff {
+                200
+            } else {
+                403
+            }
+        }
+        other => panic!("no policy expectation for page {other}: add it to this matrix"),
+    }
+}
+
+/// Every Leptos page × every signed-in role, over HTTP, on records that
+/// exist: partners reach no staff page, even one about a project shared
+/// with them (they read it on its shared page).
+async fn pages_by_role_over_http(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    crate::territories::import_fixture(&app.db).await;
+    for role in Role::ALL {
+        create_user(&app.db, &format!("{role}@cc-exemple.fr"), role).await;
+    }
+    let officer = client();
+    login(&officer, &app, "officer@cc-exemple.fr", PASSWORD).await;
+    let project = crate::projects::create(&officer, &app, "Projet partagé", &["15187"], &[]).await;
+    let partner_id = list_users(&officer, &app)
+        .await
+        .into_iter()
+        .find(|u| u.role == Role::Partner)
+        .expect("partner")
+        .id;
+    crate::shares::created(
+        crate::shares::share(
+            &officer,
+            &app,
+            project,
+            &[
+                ("form[target]", "account"),
+                ("form[user_id]", &partner_id.to_string()),
+                ("form[milestones]", "on"),
+                ("form[notes]", "on"),
+                ("form[funding]", "on"),
+                ("form[partners]", "on"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let res = officer
+        .post(app.url("/api/directory/organisations/create"))
+        .form(&[
+            ("form[name]", "Association test"),
+            ("form[kind]", "association"),
+        ])
+        .send()
+        .await
+        .expect("organisation");
+    let organisation: i64 = res.json().await.expect("id");
+    let res = officer
+        .post(app.url("/api/directory/people/create"))
+        .form(&[("form[first_name]", "Léa"), ("form[last_name]", "Roux")])
+        .send()
+        .await
+        .expect("person");
+    let person: i64 = res.json().await.expect("id");
+
+    for role in Role::ALL {
+        let http = client();
+        login(&http, &app, &format!("{role}@cc-exemple.fr"), PASSWORD).await;
+        for route in registered_pages() {
+            let id = if route.starts_with("/annuaire/organisations") {
+                organisation
+            } else if route.starts_with("/annuaire/personnes") {
+                person
+            } else {
+                project
+            };
+            let path = route.replace("{id}", &id.to_string());
+            let res = http.get(app.url(&path)).send().await.expect("get");
+            assert_eq!(
+                res.status().as_u16(),
+                expected_page(&route, role),
+                "{role} GET {path}"
+            );
+        }
+    }
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(pages_by_role_over_http);

@@ -2,5 +2,6 @@
 pub mod commune_picker;
 pub mod error;
 pub mod field;
+pub mod guard;
 pub mod layout;
 pub mod picker;

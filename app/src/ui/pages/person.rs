@@ -15,6 +15,7 @@ use crate::ui::actions::{field_error, field_of, general_error, reloads};
 use crate::ui::app::MeResource;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
+use crate::ui::components::guard::Guarded;
 use crate::ui::components::picker::Picker;
 use crate::ui::format;
 use crate::ui::pages::organisation::{InvolvementTable, period};
@@ -69,15 +70,17 @@ pub fn NewPersonPage() -> impl IntoView {
         <Title text=t!("directory.new_person").into_owned() />
         <p><a href="/annuaire">{t!("directory.title")}</a></p>
         <h1>{t!("directory.new_person")}</h1>
-        <ActionForm action attr:class="form card" attr:novalidate="true">
-            <PersonFields p=None error />
-            <Picker name="form[organisation_id]" id="person-org" label=t!("directory.organisation").into_owned()
-                hint=t!("directory.organisation_hint").into_owned() search=organisations
-                error=field_of(error, "organisation_id") />
-            <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                {t!("directory.create")}
-            </button>
-        </ActionForm>
+        <Guarded action=Action::EditDirectory>
+            <ActionForm action attr:class="form card" attr:novalidate="true">
+                <PersonFields p=None error />
+                <Picker name="form[organisation_id]" id="person-org" label=t!("directory.organisation").into_owned()
+                    hint=t!("directory.organisation_hint").into_owned() search=organisations
+                    error=field_of(error, "organisation_id") />
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {t!("directory.create")}
+                </button>
+            </ActionForm>
+        </Guarded>
     }
 }
 
