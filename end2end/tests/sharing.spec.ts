@@ -98,7 +98,8 @@ test('an officer shares a project with a partner account and by link, then revok
   await expect(linkItem).toContainText('1 fois');
   await linkItem.getByTestId('revoke').click();
   await expect(shares.getByTestId('share').filter({ hasText: 'Réunion publique' })).toHaveAttribute('data-state', 'revoked');
-  await expect(officer.getByTestId('event').first()).toContainText('Partage révoqué : lien « Réunion publique »');
+  await expect(officer.getByTestId('event').first()).toContainText('Partage révoqué');
+  await expect(officer.getByTestId('event').first()).toContainText('Réunion publique');
   response = await anonymous.goto(url);
   expect(response?.status()).toBe(410);
   await expect(anonymous.getByRole('heading', { level: 1 })).toHaveText('Ce lien de partage n’est plus valable');

@@ -207,6 +207,8 @@ async fn serve(conn: sea_orm::DatabaseConnection, config: Config) -> Result<(), 
     let options = site::leptos_options();
     let addr = options.site_addr;
     let store = SeaOrmStore::new(conn.clone());
+    let state = AppState::new(conn, config, options);
+    let limiters = [state.login_limiter.clone(), state.share_limiter.clone()];
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
@@ -214,9 +216,14 @@ async fn serve(conn: sea_orm::DatabaseConnection, config: Config) -> Result<(), 
             if let Err(err) = store.delete_expired().await {
                 tracing::warn!(error = %err, "expired session cleanup failed");
             }
+            // Forget the per-IP counters of clients quiet for a while, so
+            // memory does not grow with every address ever seen.
+            for limiter in &limiters {
+                limiter.retain_recent();
+                limiter.shrink_to_fit();
+            }
         }
     });
-    let state = AppState::new(conn, config, options);
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -35,6 +35,26 @@ pub fn extra_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
+/// The span of a request, with share-link tokens masked: a token in a log
+/// file would be a working key to the project.
+fn request_span(req: &axum::extract::Request) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %req.method(),
+        uri = %redact_token(req.uri().path()),
+        version = ?req.version(),
+    )
+}
+
+/// `/partage/<token>` → `/partage/…`; other paths unchanged (and never
+/// the query string, which may hold personal search terms).
+pub fn redact_token(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/partage/") {
+        Some(_) => "/partage/…".into(),
+        None => path.into(),
+    }
+}
+
 /// Builds the whole application for `state`. Layers, outermost first:
 /// trace → compression → origin guard → sessions → auth gate → routes.
 pub fn router(state: AppState) -> Router {
@@ -67,6 +87,20 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(from_fn(origin_guard))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_token;
+
+    #[test]
+    fn share_tokens_never_reach_the_logs() {
+        assert_eq!(
+            redact_token(&format!("/partage/{}", "ab".repeat(32))),
+            "/partage/…"
+        );
+        assert_eq!(redact_token("/projets/12"), "/projets/12");
+    }
 }

@@ -1,20 +1,22 @@
 //! The pages of projects shared outside the staff, as plain axum routes
 //! rendering a whole document with no script (`app::ui::shared_page`):
 //! `/partage/{token}` for whoever holds a share link (rate-limited per IP),
-//! `/espace-partenaire/projets/{id}` for a signed-in partner account.
-//! Both ask `app::policy::project_access` what the reader may see.
+//! `/espace-partenaire/projets/{id}` for a signed-in account. Both ask
+//! `app::policy::project_access` what the reader may see.
 use axum::extract::{Extension, Path, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 
-use app::domain::{Role, ShareState};
+use app::domain::ShareState;
 use app::error::AppError;
 use app::models::CurrentUser;
 use app::policy::{Actor, ProjectAccess, Standing, project_access};
+use app::server::entities::projects::project;
 use app::server::services::shares::{self, LinkRefusal};
 use app::server::{AppState, auth};
 use app::ui::shared_page::{Reader, Refusal, render_project, render_refusal};
+use sea_orm::EntityTrait;
 
 /// No script may run, no other site may frame or receive the address.
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; \
@@ -43,16 +45,28 @@ fn refusal(state: &AppState, refusal: Refusal) -> Response {
         Refusal::UnknownLink | Refusal::NotShared => StatusCode::NOT_FOUND,
         Refusal::Revoked | Refusal::Expired => StatusCode::GONE,
         Refusal::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        Refusal::Unavailable => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    page(
+    let mut response = page(
         status,
         render_refusal(&state.config.structure_name, refusal),
-    )
+    );
+    if refusal == Refusal::TooManyRequests {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    }
+    response
 }
 
-fn failure(err: &AppError) -> Response {
+/// A failure while building the page: a project gone since is "not
+/// shared"; anything else is logged and answered with a French page.
+fn failure(state: &AppState, err: &AppError) -> Response {
+    if *err == AppError::NotFound {
+        return refusal(state, Refusal::NotShared);
+    }
     tracing::error!(error = ?err, "shared page");
-    crate::dashboard_export::error(err)
+    refusal(state, Refusal::Unavailable)
 }
 
 /// `GET /partage/{token}`: the project behind a live share link.
@@ -62,9 +76,8 @@ pub async fn share_link(
     req: Request,
 ) -> Response {
     let (parts, _) = req.into_parts();
-    if let Some(ip) = auth::client_ip(&parts, state.config.trust_proxy)
-        && state.share_limiter.check_key(&ip).is_err()
-    {
+    let ip = auth::rate_key(auth::client_ip(&parts, state.config.trust_proxy));
+    if state.share_limiter.check_key(&ip).is_err() {
         tracing::warn!(%ip, "share links throttled for this IP");
         return refusal(&state, Refusal::TooManyRequests);
     }
@@ -76,79 +89,84 @@ pub async fn share_link(
             return refusal(&state, Refusal::Revoked);
         }
         Ok(Err(LinkRefusal::Gone(_))) => return refusal(&state, Refusal::Expired),
-        Err(err) => return failure(&err),
+        Err(err) => return failure(&state, &err),
     };
-    let ProjectAccess::Shared(sections) =
-        project_access(Actor::LinkHolder, Standing::Shared(share.sections()))
-    else {
-        return refusal(&state, Refusal::UnknownLink);
-    };
+    let access = project_access(Actor::LinkHolder, Standing::Shared(share.sections()));
+    render(
+        &state,
+        share.project_id,
+        access,
+        share.expires_on,
+        Reader::LinkHolder,
+    )
+    .await
+}
+
+async fn render(
+    state: &AppState,
+    project_id: i64,
+    access: ProjectAccess,
+    expires_on: Option<chrono::NaiveDate>,
+    reader: Reader,
+) -> Response {
+    if access == ProjectAccess::Denied {
+        return refusal(state, Refusal::NotShared);
+    }
     match shares::shared_project(
         &state.db,
         &state.config.structure_name,
-        share.project_id,
-        sections,
-        share.expires_on,
-        now.date_naive(),
+        project_id,
+        access,
+        expires_on,
+        Utc::now().date_naive(),
     )
     .await
     {
-        Ok(project) => page(StatusCode::OK, render_project(project, Reader::LinkHolder)),
-        Err(err) => failure(&err),
+        Ok(project) => page(StatusCode::OK, render_project(project, reader)),
+        Err(err) => failure(state, &err),
     }
 }
 
 /// `GET /espace-partenaire/projets/{id}`: a project shared with the
-/// signed-in partner account. Staff are sent to the project's own page;
-/// anyone else learns only that it is not shared with them.
+/// signed-in account. The policy decides from who asks and how the project
+/// stands to them: staff read it on its own page, a partner through a live
+/// share of their account, anyone else learns only that it is not shared
+/// with them (404, whether it exists or not).
 pub async fn partner_project(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
     Path(id): Path<i64>,
 ) -> Response {
     let Some(Extension(user)) = user else {
-        return failure(&AppError::Unauthenticated);
+        // The auth gate sends anonymous visitors to the login page first.
+        return refusal(&state, Refusal::NotShared);
     };
     let now = Utc::now();
-    let today = now.date_naive();
-    let share = if user.role == Role::Partner {
-        match shares::account_share(&state.db, user.id, id, today).await {
-            Ok(share) => share,
-            Err(err) => return failure(&err),
-        }
-    } else {
-        None
+    let share = match shares::account_share(&state.db, user.id, id, now.date_naive()).await {
+        Ok(share) => share,
+        Err(err) => return failure(&state, &err),
     };
     let standing = match &share {
         Some(share) => Standing::Shared(share.sections()),
-        None => Standing::Other,
+        None => match project::Entity::find_by_id(id).one(&state.db).await {
+            Ok(Some(p)) if p.lead_officer_id == Some(user.id) => Standing::Own,
+            Ok(_) => Standing::Other,
+            Err(err) => return failure(&state, &err.into()),
+        },
     };
     match project_access(Actor::User(user.role), standing) {
         ProjectAccess::Full => Redirect::to(&format!("/projets/{id}")).into_response(),
         ProjectAccess::Denied => refusal(&state, Refusal::NotShared),
-        ProjectAccess::Shared(sections) => {
+        access @ ProjectAccess::Shared(_) => {
             let Some(share) = share else {
                 return refusal(&state, Refusal::NotShared);
             };
-            if let Err(err) = shares::count_use(&state.db, share.id, now).await {
-                return failure(&err);
+            match shares::count_live_use(&state.db, share.id, now).await {
+                Ok(true) => {}
+                Ok(false) => return refusal(&state, Refusal::NotShared),
+                Err(err) => return failure(&state, &err),
             }
-            match shares::shared_project(
-                &state.db,
-                &state.config.structure_name,
-                id,
-                sections,
-                share.expires_on,
-                today,
-            )
-            .await
-            {
-                Ok(project) => page(
-                    StatusCode::OK,
-                    render_project(project, Reader::PartnerAccount),
-                ),
-                Err(err) => failure(&err),
-            }
+            render(&state, id, access, share.expires_on, Reader::PartnerAccount).await
         }
     }
 }

@@ -18,9 +18,8 @@ pub async fn login(
     let result = async {
         let state = auth::state()?;
         let parts = auth::request_parts();
-        if let Some(ip) = auth::client_ip(&parts, state.config.trust_proxy)
-            && state.login_limiter.check_key(&ip).is_err()
-        {
+        let ip = auth::rate_key(auth::client_ip(&parts, state.config.trust_proxy));
+        if state.login_limiter.check_key(&ip).is_err() {
             tracing::warn!(%ip, "login throttled for this IP");
             return Err(AppError::TooManyRequests(
                 rust_i18n::t!("login.too_many_from_ip").into_owned(),

@@ -43,14 +43,24 @@ pub async fn create_share(project_id: i64, form: ShareForm) -> Result<CreatedSha
             )
             .await?;
             created.url = created.token.as_deref().map(|token| {
+                // The configured public address; else the one the officer
+                // reached (as the trusted proxy saw it, when there is one).
                 let base = state.config.public_url.clone().unwrap_or_else(|| {
-                    let host = auth::request_parts()
-                        .headers
-                        .get(http::header::HOST)
-                        .and_then(|h| h.to_str().ok())
-                        .unwrap_or("localhost")
-                        .to_owned();
-                    format!("http://{host}")
+                    let parts = auth::request_parts();
+                    let header = |name: &str| {
+                        parts
+                            .headers
+                            .get(name)
+                            .and_then(|h| h.to_str().ok())
+                            .map(|v| v.split(',').next().unwrap_or_default().trim().to_owned())
+                            .filter(|v| !v.is_empty())
+                    };
+                    let trusted = |name: &str| header(name).filter(|_| state.config.trust_proxy);
+                    let scheme = trusted("x-forwarded-proto").unwrap_or_else(|| "http".to_owned());
+                    let host = trusted("x-forwarded-host")
+                        .or_else(|| header("host"))
+                        .unwrap_or_else(|| "localhost".to_owned());
+                    format!("{scheme}://{host}")
                 });
                 format!(
                     "{}{}",
@@ -70,7 +80,7 @@ pub async fn update_share(share_id: i64, form: ShareForm) -> Result<(), AppError
     auth::respond(
         async {
             let actor = auth::require(Action::ShareProjects)?;
-            let settings = form.validate_change(today())?;
+            let settings = form.validate_change()?;
             shares::change(
                 &auth::state()?.db,
                 &actor,

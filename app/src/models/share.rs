@@ -110,23 +110,29 @@ impl ShareForm {
                 None
             }
         };
-        let settings = self.settings(&mut errors, today);
+        let settings = self.settings(&mut errors, Some(today));
         match (target, settings) {
             (Some(target), Some(settings)) if errors.is_empty() => Ok((target, settings)),
             _ => Err(AppError::Validation(errors)),
         }
     }
 
-    /// Checks the form for a change to an existing share (its target stays).
-    pub fn validate_change(&self, today: NaiveDate) -> Result<ShareSettings, AppError> {
+    /// Checks the form for a change to an existing share (its target
+    /// stays). Whether a past last day may stay is the service's call: it
+    /// knows the current one.
+    pub fn validate_change(&self) -> Result<ShareSettings, AppError> {
         let mut errors = FieldErrors::new();
-        match self.settings(&mut errors, today) {
+        match self.settings(&mut errors, None) {
             Some(settings) if errors.is_empty() => Ok(settings),
             _ => Err(AppError::Validation(errors)),
         }
     }
 
-    fn settings(&self, errors: &mut FieldErrors, today: NaiveDate) -> Option<ShareSettings> {
+    fn settings(
+        &self,
+        errors: &mut FieldErrors,
+        today: Option<NaiveDate>,
+    ) -> Option<ShareSettings> {
         let label = self.label.trim().to_owned();
         if label.chars().count() > SHARE_LABEL_MAX {
             errors.add(
@@ -135,7 +141,7 @@ impl ShareForm {
             );
         }
         let expires_on = optional_date(errors, "expires_on", &self.expires_on);
-        if expires_on.is_some_and(|d| d < today) {
+        if today.is_some_and(|today| expires_on.is_some_and(|d| d < today)) {
             errors.add("expires_on", rust_i18n::t!("share.error.expiry_past"));
         }
         errors.is_empty().then(|| ShareSettings {
@@ -165,6 +171,8 @@ pub struct SharedProjectSummary {
 /// A milestone as a shared page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SharedMilestone {
+    /// Not done and past its due date.
+    pub late: bool,
     pub title: String,
     pub due_date: NaiveDate,
     pub done_date: Option<NaiveDate>,
@@ -282,7 +290,7 @@ mod tests {
         assert!(err.field("label").is_some());
         assert_eq!(
             err.field("expires_on").as_deref(),
-            Some("La date d’expiration ne peut pas être passée.")
+            Some("Le dernier jour d’accès ne peut pas être déjà passé.")
         );
         let form = ShareForm {
             target: "courriel".into(),
@@ -305,6 +313,6 @@ mod tests {
         let (target, settings) = form.validate(today()).expect("valid");
         assert_eq!(target, ShareTarget::Account(7));
         assert_eq!(settings.sections, ShareSections::default());
-        assert!(form.validate_change(today()).is_ok());
+        assert!(form.validate_change().is_ok());
     }
 }

@@ -100,15 +100,16 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
-/// The client's IP: the socket peer, or the first `X-Forwarded-For` hop when
-/// the deployment says a trusted proxy sets it.
+/// The client's IP: the socket peer, or, when the deployment says a
+/// trusted proxy sets `X-Forwarded-For`, the last hop of that header — the
+/// one the proxy appended; earlier hops are whatever the client sent.
 pub fn client_ip(parts: &Parts, trust_proxy: bool) -> Option<IpAddr> {
     if trust_proxy
         && let Some(ip) = parts
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
             .and_then(|v| v.trim().parse().ok())
     {
         return Some(ip);
@@ -119,7 +120,63 @@ pub fn client_ip(parts: &Parts, trust_proxy: bool) -> Option<IpAddr> {
         .map(|ConnectInfo(addr)| addr.ip())
 }
 
+/// The key a per-IP limiter counts under: an IPv6 client by its /64 (one
+/// subscriber holds the whole block), and clients whose address is unknown
+/// together, so none escapes the limit.
+pub fn rate_key(ip: Option<IpAddr>) -> IpAddr {
+    match ip {
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        Some(v4) => v4,
+        None => IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+    }
+}
+
 /// The request parts of the current server function call.
 pub fn request_parts() -> Parts {
     expect_context::<Parts>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(forwarded: &str) -> Parts {
+        let (mut parts, ()) = http::Request::builder()
+            .header("x-forwarded-for", forwarded)
+            .body(())
+            .expect("request")
+            .into_parts();
+        parts
+            .extensions
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 4000))));
+        parts
+    }
+
+    #[test]
+    fn only_the_proxys_hop_is_trusted() {
+        let p = parts("6.6.6.6, 203.0.113.7");
+        assert_eq!(client_ip(&p, true), "203.0.113.7".parse().ok());
+        assert_eq!(client_ip(&p, false), "127.0.0.1".parse().ok());
+        assert_eq!(
+            client_ip(&parts("n'importe quoi"), true),
+            "127.0.0.1".parse().ok()
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_block() {
+        let a = rate_key("2001:db8:1:2:aaaa::1".parse().ok());
+        let b = rate_key("2001:db8:1:2:bbbb::9".parse().ok());
+        let c = rate_key("2001:db8:1:3::1".parse().ok());
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(rate_key(None), rate_key(None));
+        assert_eq!(
+            rate_key("192.0.2.1".parse().ok()),
+            "192.0.2.1".parse::<IpAddr>().expect("ip")
+        );
+    }
 }

@@ -195,6 +195,20 @@ pub fn event(e: &EventView) -> String {
                 .and_then(|v| v.parse::<NaiveDate>().ok())
                 .map(|day| t!("event.share_until", date = date(day)).into_owned())
                 .unwrap_or_default();
+            if e.kind == "share_created" && d["target"].as_str() == Some("link") {
+                let label = d["label"]
+                    .as_str()
+                    .filter(|l| !l.is_empty())
+                    .map(|l| format!(" «\u{a0}{l}\u{a0}»"))
+                    .unwrap_or_default();
+                return t!(
+                    "event.share_created_link",
+                    label = label,
+                    sections = sections,
+                    until = until
+                )
+                .into_owned();
+            }
             t!(
                 format!("event.{}", e.kind),
                 who = text(&d["who"]),
@@ -242,6 +256,20 @@ mod tests {
                 json!({"who": "lien « COPIL »", "sections": [], "expires_on": null})
             )),
             "Partage modifié, lien « COPIL » : résumé seul"
+        );
+        assert_eq!(
+            event(&ev(
+                "share_created",
+                json!({"target": "link", "who": "lien « COPIL »", "label": "COPIL", "sections": ["notes"]})
+            )),
+            "Lien de partage créé «\u{a0}COPIL\u{a0}» : notes de suivi"
+        );
+        assert_eq!(
+            event(&ev(
+                "share_created",
+                json!({"target": "link", "who": "lien", "label": "", "sections": []})
+            )),
+            "Lien de partage créé : résumé seul"
         );
         assert_eq!(
             event(&ev("share_revoked", json!({"who": "Christine Durand"}))),

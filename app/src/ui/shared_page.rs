@@ -90,6 +90,8 @@ pub enum Refusal {
     Expired,
     /// Too many links opened from this IP (429).
     TooManyRequests,
+    /// Something broke on the server (500).
+    Unavailable,
 }
 
 /// A French page saying why there is nothing to show.
@@ -100,6 +102,7 @@ pub fn render_refusal(structure: &str, refusal: Refusal) -> String {
         Refusal::Revoked => (t!("shared.gone_title"), t!("shared.revoked_body")),
         Refusal::Expired => (t!("shared.gone_title"), t!("shared.expired_body")),
         Refusal::TooManyRequests => (t!("shared.too_many_title"), t!("shared.too_many_body")),
+        Refusal::Unavailable => (t!("shared.unavailable_title"), t!("error.internal")),
     };
     let (title, body) = (title.into_owned(), body.into_owned());
     let structure = structure.to_owned();
@@ -275,7 +278,12 @@ fn Milestones(upcoming: Vec<SharedMilestone>, past: Vec<SharedMilestone>) -> imp
                         Some(d) => t!("shared.done_on", date = format::date(d)),
                         None => t!("shared.due_on", date = format::date(m.due_date)),
                     };
-                    view! { <li><span class="when">{when}</span>{m.title}</li> }
+                    view! {
+                        <li>
+                            <span class="when">{when}</span>{m.title}
+                            {m.late.then(|| view! { " " <span class="late">{t!("shared.late")}</span> })}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         }

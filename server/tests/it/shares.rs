@@ -53,13 +53,17 @@ async fn shares_of(http: &reqwest::Client, app: &TestApp, project: i64) -> Proje
 async fn page(http: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
     let res = http.get(app.url(path)).send().await.expect("get");
     let status = res.status().as_u16();
-    if status == 200 {
+    // Shared pages and their refusals alike: no script, no cache, no
+    // referrer, no indexing.
+    if !(300..400).contains(&status) {
         let csp = res.headers()["content-security-policy"]
             .to_str()
             .expect("csp")
             .to_owned();
-        assert!(csp.contains("default-src 'none'"), "{csp}");
-        assert_eq!(res.headers()["cache-control"], "no-store");
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+        assert_eq!(res.headers()["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(res.headers()["x-robots-tag"], "noindex, nofollow", "{path}");
     }
     (status, res.text().await.expect("body"))
 }
@@ -167,6 +171,25 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         partner.organisation.as_deref(),
         Some("Commune de Saint-Flour")
     );
+    // The commune is a partner of the project, with an internal note.
+    let res = post(
+        &http,
+        &app,
+        "partners/add",
+        &vec![
+            ("project_id", project.to_string()),
+            ("form[role]", "technical_partner".into()),
+            ("form[organisation_id]", organisation.to_string()),
+            ("form[note]", "Note de lien confidentielle".into()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
 
     // The officer sees the account in the form and shares with it.
     let listed = shares_of(&http, &app, project).await;
@@ -239,7 +262,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     .await;
     assert_eq!(
         err.field("expires_on").as_deref(),
-        Some("La date d’expiration ne peut pas être passée.")
+        Some("Le dernier jour d’accès ne peut pas être déjà passé.")
     );
     let link = created(
         share(
@@ -317,6 +340,14 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     );
     assert!(!html.contains("le maire hésite"), "internal note");
     assert!(!html.contains("<script"), "no script at all");
+    assert!(
+        !html.contains("Commune de Saint-Flour"),
+        "partners not chosen"
+    );
+    assert!(!html.contains("Réseau de chaleur"), "other projects never");
+    // Nor the internals: health, timeline, versions.
+    assert!(!html.contains("Dans les temps") && !html.contains("Projet créé"));
+    assert!(!html.contains("version"), "no version numbers");
     let (status, html) = page(
         &partner_http,
         &app,
@@ -361,6 +392,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     assert!(!html.contains("le maire hésite"));
     assert!(!html.contains("Réunion publique"), "milestones not chosen");
     assert!(!html.contains("DETR"), "funding not chosen");
+    assert!(!html.contains("Plan de financement"));
     assert!(!html.contains("<script"));
     // The token opens no door to the API.
     let err = refused(
@@ -405,6 +437,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
             ("share_id", link.share_id.to_string()),
             ("form[label]", "Comité de pilotage".into()),
             ("form[milestones]", "on".into()),
+            ("form[partners]", "on".into()),
         ],
     )
     .await;
@@ -417,6 +450,10 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     let (_, html) = page(&anonymous, &app, &format!("/partage/{token}")).await;
     assert!(html.contains("Réunion publique de lancement"));
     assert!(!html.contains("Le permis de construire"));
+    // Partners: the organisation and its role, never the link's note.
+    assert!(html.contains("Commune de Saint-Flour"));
+    assert!(html.contains("Partenaire technique"));
+    assert!(!html.contains("Note de lien confidentielle"));
 
     // Revoked: 410 and a French page, never the content.
     let res = post(
@@ -487,6 +524,39 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     let (status, html) = page(&anonymous, &app, &format!("/partage/{expiring_token}")).await;
     assert_eq!(status, 410);
     assert!(html.contains("date de validité est passée"));
+    // An expired share's label changes; its past last day may stay, not move.
+    let res = post(
+        &http,
+        &app,
+        "shares/update",
+        &vec![
+            ("share_id", expiring.share_id.to_string()),
+            ("form[label]", "Ancien lien".into()),
+            ("form[expires_on]", day(-1)),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let err = refused(
+        post(
+            &http,
+            &app,
+            "shares/update",
+            &vec![
+                ("share_id", expiring.share_id.to_string()),
+                ("form[expires_on]", day(-2)),
+            ],
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(err.field("expires_on").is_some());
 
     // Staff opening the partner address go to the project's own page.
     let res = http
@@ -520,7 +590,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     .await;
     assert_eq!(status, 404);
     // … and it can be shared again afterwards.
-    created(
+    let again = created(
         share(
             &http,
             &app,
@@ -534,11 +604,33 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     )
     .await;
 
-    let kinds: Vec<String> = get(&http, &app, project, None)
+    // An expired account share: off the home, and 404.
+    let mut row: share::ActiveModel = share::Entity::find_by_id(again.share_id)
+        .one(&app.db)
         .await
-        .events
-        .into_iter()
-        .map(|e| e.kind)
+        .expect("query")
+        .expect("row")
+        .into();
+    row.expires_on = Set(Some(Utc::now().date_naive() - Duration::days(1)));
+    row.update(&app.db).await.expect("expire");
+    let mine: Vec<SharedProjectSummary> = post(&partner_http, &app, "shares/mine", &vec![])
+        .await
+        .json()
+        .await
+        .expect("mine");
+    assert!(mine.is_empty());
+    let (status, _) = page(
+        &partner_http,
+        &app,
+        &format!("/espace-partenaire/projets/{project}"),
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    let events = get(&http, &app, project, None).await.events;
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e.kind.as_str())
         .filter(|k| k.starts_with("share_"))
         .collect();
     assert_eq!(
@@ -546,6 +638,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         [
             "share_created",
             "share_revoked",
+            "share_changed",
             "share_created",
             "share_revoked",
             "share_changed",
@@ -554,6 +647,14 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         ],
         "newest first"
     );
+    // A token is never written anywhere but in the officer's answer.
+    for e in &events {
+        let data = e.data.to_string();
+        assert!(
+            !data.contains(&token) && !data.contains(&expiring_token),
+            "{data}"
+        );
+    }
     app.stop().await;
     test_db.drop().await;
 }
@@ -585,3 +686,36 @@ async fn guessing_tokens_is_throttled(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(guessing_tokens_is_throttled);
+
+/// Behind a trusted proxy, only the hop the proxy appended counts: a
+/// client writing its own X-Forwarded-For entries stays one client.
+async fn spoofed_forwarded_for_is_still_throttled(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let mut config = Config::for_database(&test_db.url);
+    config.share_requests_per_ip_per_minute = 3;
+    config.trust_proxy = true;
+    let app = TestApp::spawn_with(&test_db, config).await;
+    let http = client();
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        let res = http
+            .get(app.url(&format!("/partage/{}", "ab".repeat(32))))
+            .header("x-forwarded-for", format!("10.0.0.{i}, 203.0.113.7"))
+            .send()
+            .await
+            .expect("get");
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(statuses, [404, 404, 404, 429, 429]);
+    // Another client behind the same proxy has its own budget.
+    let res = http
+        .get(app.url(&format!("/partage/{}", "ab".repeat(32))))
+        .header("x-forwarded-for", "203.0.113.8")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status(), 404);
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(spoofed_forwarded_for_is_still_throttled);

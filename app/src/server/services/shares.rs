@@ -18,6 +18,7 @@ use crate::models::{
     ShareTarget, ShareView, SharedFunder, SharedFunding, SharedMilestone, SharedNote,
     SharedPartner, SharedProject, SharedProjectSummary,
 };
+use crate::policy::{ProjectAccess, may_read};
 use crate::server::entities::projects::{milestone, note, project, project_commune};
 use crate::server::entities::share;
 use crate::server::entities::territory::commune;
@@ -41,10 +42,13 @@ async fn partner_accounts(
     db: &impl ConnectionTrait,
     ids: Option<Vec<i64>>,
 ) -> Result<HashMap<i64, PartnerAccount>, AppError> {
-    let mut query = user::Entity::find().filter(user::Column::Role.eq(Role::Partner.as_str()));
-    query = match ids {
-        Some(ids) => query.filter(user::Column::Id.is_in(ids)),
-        None => query.filter(user::Column::Active.eq(true)),
+    // By id: whatever the account has become since (it still is the one
+    // shared with). Otherwise: the active partner accounts, for the form.
+    let query = match ids {
+        Some(ids) => user::Entity::find().filter(user::Column::Id.is_in(ids)),
+        None => user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Partner.as_str()))
+            .filter(user::Column::Active.eq(true)),
     };
     let accounts = query.all(db).await?;
     let names =
@@ -120,11 +124,13 @@ pub async fn list(
     })
 }
 
+/// Who a share is for, in the timeline's words: the account's name, or
+/// "lien « label »".
 fn who(target_account: Option<&user::Model>, label: &str) -> String {
     match target_account {
         Some(account) => account.display_name.clone(),
         None if label.is_empty() => rust_i18n::t!("share.link").into_owned(),
-        None => format!("{} « {label} »", rust_i18n::t!("share.link")),
+        None => format!("{} «\u{a0}{label}\u{a0}»", rust_i18n::t!("share.link")),
     }
 }
 
@@ -204,6 +210,7 @@ pub async fn create(
             "share_id": row.id,
             "target": if account.is_some() { "account" } else { "link" },
             "who": who(account.as_ref(), &settings.label),
+            "label": settings.label,
             "sections": section_codes(sections),
             "expires_on": settings.expires_on,
         }),
@@ -258,15 +265,38 @@ pub async fn change(
     let project_id = row.project_id;
     let before = row.sections();
     let before_expiry = row.expires_on;
-    let mut update: share::ActiveModel = row.into();
-    update.label = Set(settings.label.clone());
-    update.expires_on = Set(settings.expires_on);
-    update.show_milestones = Set(settings.sections.milestones);
-    update.show_notes = Set(settings.sections.notes);
-    update.show_funding = Set(settings.sections.funding);
-    update.show_partners = Set(settings.sections.partners);
-    update.updated_at = Set(now);
-    update.update(&txn).await?;
+    // A new last day cannot be past; an expired share keeps its own while
+    // its label or sections change.
+    if settings.expires_on != before_expiry
+        && settings.expires_on.is_some_and(|d| d < now.date_naive())
+    {
+        return Err(AppError::validation(
+            "expires_on",
+            rust_i18n::t!("share.error.expiry_past"),
+        ));
+    }
+    // Compare-and-set on "not revoked": a revocation that commits first wins.
+    let sections = settings.sections;
+    let done = share::Entity::update_many()
+        .col_expr(share::Column::Label, Expr::value(settings.label.clone()))
+        .col_expr(share::Column::ExpiresOn, Expr::value(settings.expires_on))
+        .col_expr(
+            share::Column::ShowMilestones,
+            Expr::value(sections.milestones),
+        )
+        .col_expr(share::Column::ShowNotes, Expr::value(sections.notes))
+        .col_expr(share::Column::ShowFunding, Expr::value(sections.funding))
+        .col_expr(share::Column::ShowPartners, Expr::value(sections.partners))
+        .col_expr(share::Column::UpdatedAt, Expr::value(now))
+        .filter(share::Column::Id.eq(share_id))
+        .filter(share::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            rust_i18n::t!("share.error.already_revoked").into_owned(),
+        ));
+    }
     record(
         &txn,
         project_id,
@@ -348,8 +378,9 @@ pub async fn open_link(
     else {
         return Ok(Err(LinkRefusal::Unknown));
     };
-    // The index found the row by digest; the comparison that decides is
-    // constant-time.
+    // The lookup is by SHA-256 digest, so its timing says nothing an
+    // attacker can use about a token; the digest is checked once more in
+    // constant time all the same.
     if !row
         .token_digest
         .as_deref()
@@ -357,20 +388,19 @@ pub async fn open_link(
     {
         return Ok(Err(LinkRefusal::Unknown));
     }
-    match row.state(now.date_naive()) {
-        ShareState::Active => {}
-        gone => return Ok(Err(LinkRefusal::Gone(gone))),
+    if count_live_use(db, row.id, now).await? {
+        Ok(Ok(row))
+    } else {
+        // Revoked or expired, possibly an instant ago: read it again to say which.
+        let state = share::Entity::find_by_id(row.id)
+            .one(db)
+            .await?
+            .map_or(ShareState::Revoked, |r| r.state(now.date_naive()));
+        Ok(Err(LinkRefusal::Gone(match state {
+            ShareState::Active => ShareState::Revoked,
+            gone => gone,
+        })))
     }
-    share::Entity::update_many()
-        .col_expr(
-            share::Column::UseCount,
-            Expr::col(share::Column::UseCount).add(1),
-        )
-        .col_expr(share::Column::LastUsedAt, Expr::value(now))
-        .filter(share::Column::Id.eq(row.id))
-        .exec(db)
-        .await?;
-    Ok(Ok(row))
 }
 
 /// The partner account's live share of a project, if any.
@@ -389,22 +419,30 @@ pub async fn account_share(
         .filter(|s| s.state(today) == ShareState::Active))
 }
 
-/// Records that a partner account opened its shared page.
-pub async fn count_use(
+/// Counts one use of a share if it is live at this instant, in one
+/// conditional update (so a revocation or expiry that lands between the
+/// read and the page is honoured); false when it is not live.
+pub async fn count_live_use(
     db: &impl ConnectionTrait,
     share_id: i64,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    share::Entity::update_many()
+) -> Result<bool, AppError> {
+    let done = share::Entity::update_many()
         .col_expr(
             share::Column::UseCount,
             Expr::col(share::Column::UseCount).add(1),
         )
         .col_expr(share::Column::LastUsedAt, Expr::value(now))
         .filter(share::Column::Id.eq(share_id))
+        .filter(share::Column::RevokedAt.is_null())
+        .filter(
+            share::Column::ExpiresOn
+                .is_null()
+                .or(share::Column::ExpiresOn.gte(now.date_naive())),
+        )
         .exec(db)
         .await?;
-    Ok(())
+    Ok(done.rows_affected == 1)
 }
 
 /// Names of the communes of projects, by project (two queries).
@@ -477,16 +515,23 @@ pub async fn shared_with(
     Ok(out)
 }
 
-/// The shared page of a project: the summary, plus only the sections
-/// `sections` shows; nothing internal is loaded at all.
+/// The shared page of a project for a reader with `access`: the summary,
+/// plus the sections the policy lets them read. A hidden section is not
+/// loaded at all; a shown one is cut to what a partner may read before it
+/// leaves this function (no line notes, no people, no versions).
 pub async fn shared_project(
     db: &DatabaseConnection,
     structure: &str,
     project_id: i64,
-    sections: ShareSections,
+    access: ProjectAccess,
     expires_on: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<SharedProject, AppError> {
+    let sections = match access {
+        ProjectAccess::Shared(sections) => sections,
+        ProjectAccess::Full | ProjectAccess::Denied => return Err(AppError::NotFound),
+    };
+    let shows = |section| may_read(access, section);
     let row = project::Entity::find_by_id(project_id)
         .one(db)
         .await?
@@ -508,7 +553,7 @@ pub async fn shared_project(
     };
 
     let (mut upcoming, mut past) = (Vec::new(), Vec::new());
-    if sections.shows(Section::Milestones) {
+    if shows(Section::Milestones) {
         let rows = milestone::Entity::find()
             .filter(milestone::Column::ProjectId.eq(project_id))
             .filter(milestone::Column::Shareable.eq(true))
@@ -516,21 +561,23 @@ pub async fn shared_project(
             .order_by_asc(milestone::Column::Id)
             .all(db)
             .await?;
+        // Done ones are past; the others are still ahead, late or not.
         for m in rows {
             let shared = SharedMilestone {
+                late: m.done_date.is_none() && m.due_date < today,
                 title: m.title,
                 due_date: m.due_date,
                 done_date: m.done_date,
             };
-            if m.done_date.is_some() || m.due_date < today {
+            if shared.done_date.is_some() {
                 past.push(shared);
             } else {
                 upcoming.push(shared);
             }
         }
-        past.reverse();
+        past.sort_by_key(|m| std::cmp::Reverse(m.done_date));
     }
-    let notes = if sections.shows(Section::Notes) {
+    let notes = if shows(Section::Notes) {
         note::Entity::find()
             .filter(note::Column::ProjectId.eq(project_id))
             .filter(note::Column::Shareable.eq(true))
@@ -547,7 +594,7 @@ pub async fn shared_project(
     } else {
         Vec::new()
     };
-    let funding = if sections.shows(Section::Funding) {
+    let funding = if shows(Section::Funding) {
         let plan = funding::plan(db, project_id, today).await?;
         Some(SharedFunding {
             cost_cents: plan.totals.cost,
@@ -572,7 +619,7 @@ pub async fn shared_project(
         None
     };
     // Organisations only: people's names and contacts stay internal.
-    let partners = if sections.shows(Section::Partners) {
+    let partners = if shows(Section::Partners) {
         partners::project_partners(db, project_id)
             .await?
             .links

@@ -56,7 +56,7 @@ fn RoleHome(user: CurrentUser) -> impl IntoView {
     view! {
         <Title text=title.clone().into_owned() />
         <p class="welcome">{t!("home.welcome", name = user.display_name)}</p>
-        <h1 data-testid="home-title">{title}</h1>
+        <h1 id="home-title" data-testid="home-title">{title}</h1>
         <section class="card">
             <p>{intro}</p>
             {admin_link}
@@ -73,8 +73,7 @@ fn RoleHome(user: CurrentUser) -> impl IntoView {
 fn PartnerHomeView() -> impl IntoView {
     let shared = Resource::new(|| (), |_| shared_with_me());
     view! {
-        <section class="card" aria-labelledby="shared-title" data-testid="shared-with-me">
-            <h2 id="shared-title">{t!("home.partner_title")}</h2>
+        <section class="card" aria-labelledby="home-title" data-testid="shared-with-me">
             <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match shared.await {

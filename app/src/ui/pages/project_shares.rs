@@ -202,7 +202,7 @@ fn ShareItem(share: ShareView, actions: ShareActions) -> impl IntoView {
             None => a.display_name.clone(),
         },
         None if share.label.is_empty() => t!("share.link").into_owned(),
-        None => format!("{} « {} »", t!("share.link"), share.label),
+        None => format!("{} «\u{a0}{}\u{a0}»", t!("share.link"), share.label),
     };
     let live = share.state != ShareState::Revoked;
     let uses = match share.last_used_at {
