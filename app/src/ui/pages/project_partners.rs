@@ -40,11 +40,11 @@ impl Default for PartnerActions {
 /// the form that adds a partner.
 #[component]
 pub fn PartnersSection(project_id: i64, actions: PartnerActions) -> impl IntoView {
-    let counts = actions.reloads();
-    let partners = Resource::new(
-        move || counts.iter().map(|c| c.get()).sum::<usize>(),
-        move |_| get_project_partners(project_id),
-    );
+    // Loaded once per rendering: each write reloads the whole project page
+    // (its timeline changes too), which renders this section anew. Keying
+    // this resource on the writes as well made two reloads race, the older
+    // one awaited by a view already disposed.
+    let partners = Resource::new(|| (), move |_| get_project_partners(project_id));
     view! {
         <section class="card" aria-labelledby="partners-title" data-testid="partners">
             <h2 id="partners-title">{t!("directory.partners")}</h2>

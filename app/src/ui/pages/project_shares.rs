@@ -90,11 +90,11 @@ fn SectionBoxes(sections: ShareSections, prefix: String) -> impl IntoView {
 /// form that shares it with a partner account or by link.
 #[component]
 pub fn SharesSection(project_id: i64, actions: ShareActions) -> impl IntoView {
-    let counts = actions.reloads();
-    let shares = Resource::new(
-        move || counts.iter().map(|c| c.get()).sum::<usize>(),
-        move |_| list_shares(project_id),
-    );
+    // Loaded once per rendering: each write reloads the whole project page
+    // (its timeline changes too), which renders this section anew. Keying
+    // this resource on the writes as well made two reloads race, the older
+    // one awaited by a view already disposed.
+    let shares = Resource::new(|| (), move |_| list_shares(project_id));
     view! {
         <section class="card" aria-labelledby="shares-title" data-testid="shares">
             <h2 id="shares-title">{t!("share.title")}</h2>
