@@ -82,7 +82,15 @@ test('an officer shares a project with a partner account and by link, then revok
   expect(other.status()).toBe(403);
   await partnerContext.close();
 
-  // Anyone with the link reads the page, even with JavaScript disabled.
+  // Anyone with the link reads the page…
+  const visitorContext = await browser.newContext();
+  const visitor = await visitorContext.newPage();
+  failOnConsoleErrors(visitor);
+  expect((await visitor.goto(url))?.status()).toBe(200);
+  await expect(visitor.getByTestId('shared-title')).toHaveText(projectTitle);
+  await expect(visitor.getByRole('heading', { name: 'Prochaines étapes' })).toBeVisible();
+  await visitorContext.close();
+  // … even with JavaScript disabled.
   const anonymousContext = await browser.newContext({ javaScriptEnabled: false });
   const anonymous = await anonymousContext.newPage();
   let response = await anonymous.goto(url);
@@ -95,7 +103,7 @@ test('an officer shares a project with a partner account and by link, then revok
   await officer.reload();
   await hydrated(officer);
   const linkItem = shares.getByTestId('share').filter({ hasText: 'Réunion publique' });
-  await expect(linkItem).toContainText('1 fois');
+  await expect(linkItem).toContainText('2 fois');
   await linkItem.getByTestId('revoke').click();
   await expect(shares.getByTestId('share').filter({ hasText: 'Réunion publique' })).toHaveAttribute('data-state', 'revoked');
   await expect(officer.getByTestId('event').first()).toContainText('Partage révoqué');
