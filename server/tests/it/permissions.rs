@@ -506,6 +506,37 @@ async fn malformed_calls_are_bad_requests(backend: Backend) {
 }
 both_backends!(malformed_calls_are_bad_requests);
 
+/// One account per role, an officer's session, and a project the officer
+/// shared with the partner account (with `sections` ticked).
+async fn shared_world(
+    backend: Backend,
+    sections: &[(&'static str, &str)],
+) -> (TestDb, TestApp, reqwest::Client, i64) {
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    crate::territories::import_fixture(&app.db).await;
+    for role in Role::ALL {
+        create_user(&app.db, &format!("{role}@cc-exemple.fr"), role).await;
+    }
+    let officer = client();
+    login(&officer, &app, "officer@cc-exemple.fr", PASSWORD).await;
+    let project = crate::projects::create(&officer, &app, "Projet partagé", &["15187"], &[]).await;
+    let partner_id = list_users(&officer, &app)
+        .await
+        .into_iter()
+        .find(|u| u.role == Role::Partner)
+        .expect("partner")
+        .id
+        .to_string();
+    let mut form = vec![
+        ("form[target]", "account"),
+        ("form[user_id]", partner_id.as_str()),
+    ];
+    form.extend_from_slice(sections);
+    crate::shares::created(crate::shares::share(&officer, &app, project, &form).await).await;
+    (test_db, app, officer, project)
+}
+
 /// What an actor gets from one axum route (the routes outside the Leptos
 /// router), for the shared project (`shared`) or another one: the status,
 /// and for a redirect where it leads. Every route of
@@ -545,35 +576,8 @@ fn expected_route(path: &str, actor: Actor, shared: bool, project: i64) -> (u16,
 /// a link holder calls every server function and gets 401: a token opens
 /// one page, never the API.
 async fn routes_by_actor_over_http(backend: Backend) {
-    let test_db = TestDb::new(backend).await;
-    let app = TestApp::spawn(&test_db).await;
-    crate::territories::import_fixture(&app.db).await;
-    for role in Role::ALL {
-        create_user(&app.db, &format!("{role}@cc-exemple.fr"), role).await;
-    }
-    let officer = client();
-    login(&officer, &app, "officer@cc-exemple.fr", PASSWORD).await;
-    let shared = crate::projects::create(&officer, &app, "Projet partagé", &["15187"], &[]).await;
+    let (test_db, app, officer, shared) = shared_world(backend, &[]).await;
     let other = crate::projects::create(&officer, &app, "Autre projet", &["15187"], &[]).await;
-    let partner_id = list_users(&officer, &app)
-        .await
-        .into_iter()
-        .find(|u| u.role == Role::Partner)
-        .expect("partner")
-        .id;
-    crate::shares::created(
-        crate::shares::share(
-            &officer,
-            &app,
-            shared,
-            &[
-                ("form[target]", "account"),
-                ("form[user_id]", &partner_id.to_string()),
-            ],
-        )
-        .await,
-    )
-    .await;
     let link = crate::shares::created(
         crate::shares::share(&officer, &app, shared, &[("form[target]", "link")]).await,
     )
@@ -661,123 +665,3 @@ async fn list_users(http: &reqwest::Client, app: &TestApp) -> Vec<UserSummary> {
         .await
         .expect("users")
 }
-
-/// What a signed-in role gets from each Leptos page (the status the SSR
-/// render answers, set by the server functions the page calls). Every page
-/// of the router must appear here.
-fn expected_page(route: &str, role: Role) -> u16 {
-    let staff = role.is_staff();
-    match route {
-        "" | "/" | "/connexion" => 200,
-        "/equipe" => {
-            if staff {
-                200
-            } else {
-                403
-            }
-        }
-        "/admin/programmes" | "/admin/thematiques" | "/admin/financeurs" => {
-            if role == Role::Admin {
-                200
-            } else {
-                403
-            }
-        }
-        "/projets"
-        | "/projets/nouveau"
-        | "/projets/{id}"
-        | "/projets/{id}/modifier"
-        | "/tableau-de-bord"
-        | "/annuaire"
-        | "/annuaire/organisations/nouvelle"
-        | "/annuaire/organisations/{id}"
-        | "/annuaire/personnes/nouvelle"
-        | "/annuaire/personnes/{id}" => {
-            if staff {
-                200
-            } else {
-                403
-            }
-        }
-        other => panic!("no policy expectation for page {other}: add it to this matrix"),
-    }
-}
-
-/// Every Leptos page × every signed-in role, over HTTP, on records that
-/// exist: partners reach no staff page, even one about a project shared
-/// with them (they read it on its shared page).
-async fn pages_by_role_over_http(backend: Backend) {
-    let test_db = TestDb::new(backend).await;
-    let app = TestApp::spawn(&test_db).await;
-    crate::territories::import_fixture(&app.db).await;
-    for role in Role::ALL {
-        create_user(&app.db, &format!("{role}@cc-exemple.fr"), role).await;
-    }
-    let officer = client();
-    login(&officer, &app, "officer@cc-exemple.fr", PASSWORD).await;
-    let project = crate::projects::create(&officer, &app, "Projet partagé", &["15187"], &[]).await;
-    let partner_id = list_users(&officer, &app)
-        .await
-        .into_iter()
-        .find(|u| u.role == Role::Partner)
-        .expect("partner")
-        .id;
-    crate::shares::created(
-        crate::shares::share(
-            &officer,
-            &app,
-            project,
-            &[
-                ("form[target]", "account"),
-                ("form[user_id]", &partner_id.to_string()),
-                ("form[milestones]", "on"),
-                ("form[notes]", "on"),
-                ("form[funding]", "on"),
-                ("form[partners]", "on"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let res = officer
-        .post(app.url("/api/directory/organisations/create"))
-        .form(&[
-            ("form[name]", "Association test"),
-            ("form[kind]", "association"),
-        ])
-        .send()
-        .await
-        .expect("organisation");
-    let organisation: i64 = res.json().await.expect("id");
-    let res = officer
-        .post(app.url("/api/directory/people/create"))
-        .form(&[("form[first_name]", "Léa"), ("form[last_name]", "Roux")])
-        .send()
-        .await
-        .expect("person");
-    let person: i64 = res.json().await.expect("id");
-
-    for role in Role::ALL {
-        let http = client();
-        login(&http, &app, &format!("{role}@cc-exemple.fr"), PASSWORD).await;
-        for route in registered_pages() {
-            let id = if route.starts_with("/annuaire/organisations") {
-                organisation
-            } else if route.starts_with("/annuaire/personnes") {
-                person
-            } else {
-                project
-            };
-            let path = route.replace("{id}", &id.to_string());
-            let res = http.get(app.url(&path)).send().await.expect("get");
-            assert_eq!(
-                res.status().as_u16(),
-                expected_page(&route, role),
-                "{role} GET {path}"
-            );
-        }
-    }
-    app.stop().await;
-    test_db.drop().await;
-}
-both_backends!(pages_by_role_over_http);

@@ -31,6 +31,24 @@ pub(crate) async fn share(
     post(http, app, "shares/create", &form).await
 }
 
+async fn shared_with_me(http: &reqwest::Client, app: &TestApp) -> Vec<SharedProjectSummary> {
+    let res = post(http, app, "shares/mine", &vec![]).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("mine")
+}
+
+/// Moves a share's last day to yesterday, as time would.
+async fn expire_yesterday(app: &TestApp, share_id: i64) {
+    let mut row: share::ActiveModel = share::Entity::find_by_id(share_id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("row")
+        .into();
+    row.expires_on = Set(Some(Utc::now().date_naive() - Duration::days(1)));
+    row.update(&app.db).await.expect("expire");
+}
+
 pub(crate) async fn created(res: reqwest::Response) -> CreatedShare {
     let status = res.status();
     let body = res.text().await.unwrap_or_default();
@@ -306,11 +324,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     // The partner sees exactly that project, and only its chosen sections.
     let partner_http = client();
     login(&partner_http, &app, "c.durand@mairie-exemple.fr", PASSWORD).await;
-    let mine: Vec<SharedProjectSummary> = post(&partner_http, &app, "shares/mine", &vec![])
-        .await
-        .json()
-        .await
-        .expect("mine");
+    let mine = shared_with_me(&partner_http, &app).await;
     assert_eq!(
         mine.iter().map(|p| p.project_id).collect::<Vec<_>>(),
         [project]
@@ -513,14 +527,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
             .0,
         200
     );
-    let mut row: share::ActiveModel = share::Entity::find_by_id(expiring.share_id)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("row")
-        .into();
-    row.expires_on = Set(Some(Utc::now().date_naive() - Duration::days(1)));
-    row.update(&app.db).await.expect("expire");
+    expire_yesterday(&app, expiring.share_id).await;
     let (status, html) = page(&anonymous, &app, &format!("/partage/{expiring_token}")).await;
     assert_eq!(status, 410);
     assert!(html.contains("date de validité est passée"));
@@ -576,11 +583,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     )
     .await;
     assert_eq!(res.status(), 200);
-    let mine: Vec<SharedProjectSummary> = post(&partner_http, &app, "shares/mine", &vec![])
-        .await
-        .json()
-        .await
-        .expect("mine");
+    let mine = shared_with_me(&partner_http, &app).await;
     assert!(mine.is_empty());
     let (status, _) = page(
         &partner_http,
@@ -605,19 +608,8 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     .await;
 
     // An expired account share: off the home, and 404.
-    let mut row: share::ActiveModel = share::Entity::find_by_id(again.share_id)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("row")
-        .into();
-    row.expires_on = Set(Some(Utc::now().date_naive() - Duration::days(1)));
-    row.update(&app.db).await.expect("expire");
-    let mine: Vec<SharedProjectSummary> = post(&partner_http, &app, "shares/mine", &vec![])
-        .await
-        .json()
-        .await
-        .expect("mine");
+    expire_yesterday(&app, again.share_id).await;
+    let mine = shared_with_me(&partner_http, &app).await;
     assert!(mine.is_empty());
     let (status, _) = page(
         &partner_http,

@@ -582,15 +582,13 @@ pub async fn detail(
     })
 }
 
-/// Summaries for rows, with officer and commune names loaded in two queries.
-async fn summaries(
+/// The names of each project's communes, sorted (two queries).
+pub(crate) async fn commune_names(
     db: &impl ConnectionTrait,
-    rows: Vec<project::Model>,
-) -> Result<Vec<ProjectSummary>, AppError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let officers = user_names(db, rows.iter().filter_map(|r| r.lead_officer_id).collect()).await?;
+    project_ids: Vec<i64>,
+) -> Result<HashMap<i64, Vec<String>>, AppError> {
     let links = project_commune::Entity::find()
-        .filter(project_commune::Column::ProjectId.is_in(ids))
+        .filter(project_commune::Column::ProjectId.is_in(project_ids))
         .all(db)
         .await?;
     let names: HashMap<String, String> = commune::Entity::find()
@@ -602,15 +600,28 @@ async fn summaries(
         .into_iter()
         .map(|c| (c.insee, c.name))
         .collect();
-    let mut communes_of: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
     for link in links {
         let name = names.get(&link.insee).cloned().unwrap_or(link.insee);
-        communes_of.entry(link.project_id).or_default().push(name);
+        out.entry(link.project_id).or_default().push(name);
     }
+    for names in out.values_mut() {
+        names.sort();
+    }
+    Ok(out)
+}
+
+/// Summaries for rows, with officer and commune names loaded in three queries.
+async fn summaries(
+    db: &impl ConnectionTrait,
+    rows: Vec<project::Model>,
+) -> Result<Vec<ProjectSummary>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let officers = user_names(db, rows.iter().filter_map(|r| r.lead_officer_id).collect()).await?;
+    let mut communes_of = commune_names(db, ids).await?;
     rows.into_iter()
         .map(|r| {
-            let mut communes = communes_of.remove(&r.id).unwrap_or_default();
-            communes.sort();
+            let communes = communes_of.remove(&r.id).unwrap_or_default();
             Ok(ProjectSummary {
                 id: r.id,
                 reference: r.reference,

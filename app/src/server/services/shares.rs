@@ -19,12 +19,11 @@ use crate::models::{
     SharedPartner, SharedProject, SharedProjectSummary,
 };
 use crate::policy::{ProjectAccess, may_read};
-use crate::server::entities::projects::{milestone, note, project, project_commune};
+use crate::server::entities::projects::{milestone, note, project};
 use crate::server::entities::share;
-use crate::server::entities::territory::commune;
 use crate::server::entities::user;
 use crate::server::services::timeline::{project_exists, record};
-use crate::server::services::{funding, partners, users};
+use crate::server::services::{funding, partners, projects, users};
 use crate::server::share_token;
 
 fn section_codes(sections: ShareSections) -> Value {
@@ -225,6 +224,10 @@ pub async fn create(
     })
 }
 
+fn already_revoked() -> AppError {
+    AppError::Conflict(rust_i18n::t!("share.error.already_revoked").into_owned())
+}
+
 fn already_shared() -> AppError {
     AppError::validation("user_id", rust_i18n::t!("share.error.already_shared"))
 }
@@ -240,9 +243,7 @@ async fn live_share(
         .await?
         .ok_or(AppError::NotFound)?;
     if row.state(today) == ShareState::Revoked {
-        return Err(AppError::Conflict(
-            rust_i18n::t!("share.error.already_revoked").into_owned(),
-        ));
+        return Err(already_revoked());
     }
     let account = match row.user_id {
         Some(id) => user::Entity::find_by_id(id).one(txn).await?,
@@ -293,9 +294,7 @@ pub async fn change(
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            rust_i18n::t!("share.error.already_revoked").into_owned(),
-        ));
+        return Err(already_revoked());
     }
     record(
         &txn,
@@ -335,9 +334,7 @@ pub async fn revoke(
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            rust_i18n::t!("share.error.already_revoked").into_owned(),
-        ));
+        return Err(already_revoked());
     }
     record(
         &txn,
@@ -445,35 +442,6 @@ pub async fn count_live_use(
     Ok(done.rows_affected == 1)
 }
 
-/// Names of the communes of projects, by project (two queries).
-async fn commune_names(
-    db: &impl ConnectionTrait,
-    project_ids: Vec<i64>,
-) -> Result<HashMap<i64, Vec<String>>, AppError> {
-    let links = project_commune::Entity::find()
-        .filter(project_commune::Column::ProjectId.is_in(project_ids))
-        .all(db)
-        .await?;
-    let names: HashMap<String, String> = commune::Entity::find()
-        .filter(
-            commune::Column::Insee.is_in(links.iter().map(|l| l.insee.clone()).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.insee, c.name))
-        .collect();
-    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
-    for link in links {
-        let name = names.get(&link.insee).cloned().unwrap_or(link.insee);
-        out.entry(link.project_id).or_default().push(name);
-    }
-    for names in out.values_mut() {
-        names.sort();
-    }
-    Ok(out)
-}
-
 /// Exactly the projects shared with a partner account by a live share.
 pub async fn shared_with(
     db: &impl ConnectionTrait,
@@ -496,7 +464,7 @@ pub async fn shared_with(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let mut communes = commune_names(db, ids).await?;
+    let mut communes = projects::commune_names(db, ids).await?;
     let mut out = Vec::with_capacity(shares.len());
     for s in shares {
         let Some(p) = projects.get(&s.project_id) else {
@@ -536,7 +504,7 @@ pub async fn shared_project(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let communes = commune_names(db, vec![project_id])
+    let communes = projects::commune_names(db, vec![project_id])
         .await?
         .remove(&project_id)
         .unwrap_or_default();

@@ -1,0 +1,187 @@
+//! Every Leptos page × every signed-in role, over HTTP, on records that
+//! exist: partners reach no staff page, even one about a project shared
+//! with them (they read it on its shared page); admin pages are the
+//! admin's. The pages come from the router's route list, so a new page
+//! without an expectation fails here.
+//!
+//! A test binary of its own, both backends in turn: these are the suite's
+//! only full Leptos SSR renders, and rendering while other tests' runtimes
+//! come and go in the same process hung about one run in five (every
+//! thread idle, a render's wake-up lost); alone, in one runtime, it never
+//! did in our runs. The server itself runs one runtime.
+#[allow(dead_code, unused_imports, unused_macros)]
+#[path = "it/support.rs"]
+mod support;
+
+use std::path::PathBuf;
+
+use app::domain::Role;
+use app::models::UserSummary;
+use app::server::services::territories::import_from_dir;
+
+use support::{Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login};
+
+async fn ok_json<T: serde::de::DeserializeOwned>(res: reqwest::Response) -> T {
+    let status = res.status();
+    let body = res.text().await.unwrap_or_default();
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("json")
+}
+
+fn registered_pages() -> Vec<String> {
+    leptos_axum::generate_route_list(app::App)
+        .iter()
+        .map(|route| route.path().to_owned())
+        .collect()
+}
+
+/// What a signed-in role gets from each Leptos page (the status the SSR
+/// render answers, set by the server functions the page calls). Every page
+/// of the router must appear here.
+fn expected_page(route: &str, role: Role) -> u16 {
+    let staff = role.is_staff();
+    match route {
+        "" | "/" | "/connexion" => 200,
+        "/equipe" => {
+            if staff {
+                200
+            } else {
+                403
+            }
+        }
+        "/admin/programmes" | "/admin/thematiques" | "/admin/financeurs" => {
+            if role == Role::Admin {
+                200
+            } else {
+                403
+            }
+        }
+        "/projets"
+        | "/projets/nouveau"
+        | "/projets/{id}"
+        | "/projets/{id}/modifier"
+        | "/tableau-de-bord"
+        | "/annuaire"
+        | "/annuaire/organisations/nouvelle"
+        | "/annuaire/organisations/{id}"
+        | "/annuaire/personnes/nouvelle"
+        | "/annuaire/personnes/{id}" => {
+            if staff {
+                200
+            } else {
+                403
+            }
+        }
+        other => panic!("no policy expectation for page {other}: add it to this matrix"),
+    }
+}
+
+async fn pages_by_role_over_http(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoupage");
+    import_from_dir(&app.db, &fixtures).await.expect("fixture");
+    for role in Role::ALL {
+        create_user(&app.db, &format!("{role}@cc-exemple.fr"), role).await;
+    }
+    let officer = client();
+    login(&officer, &app, "officer@cc-exemple.fr", PASSWORD).await;
+    let project: i64 = ok_json(
+        call(
+            &officer,
+            &app,
+            "projects/create",
+            &[
+                ("form[title]", "Projet partagé"),
+                ("form[communes][0]", "15187"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let users: Vec<UserSummary> = ok_json(call(&officer, &app, "users/list", &[]).await).await;
+    let partner = users
+        .iter()
+        .find(|u| u.role == Role::Partner)
+        .expect("partner")
+        .id
+        .to_string();
+    let project_id = project.to_string();
+    let _: serde_json::Value = ok_json(
+        call(
+            &officer,
+            &app,
+            "shares/create",
+            &[
+                ("project_id", project_id.as_str()),
+                ("form[target]", "account"),
+                ("form[user_id]", partner.as_str()),
+                ("form[milestones]", "on"),
+                ("form[notes]", "on"),
+                ("form[funding]", "on"),
+                ("form[partners]", "on"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let organisation: i64 = ok_json(
+        call(
+            &officer,
+            &app,
+            "directory/organisations/create",
+            &[
+                ("form[name]", "Association test"),
+                ("form[kind]", "association"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let person: i64 = ok_json(
+        call(
+            &officer,
+            &app,
+            "directory/people/create",
+            &[("form[first_name]", "Léa"), ("form[last_name]", "Roux")],
+        )
+        .await,
+    )
+    .await;
+
+    for role in Role::ALL {
+        let http = client();
+        login(&http, &app, &format!("{role}@cc-exemple.fr"), PASSWORD).await;
+        for route in registered_pages() {
+            let id = if route.starts_with("/annuaire/organisations") {
+                organisation
+            } else if route.starts_with("/annuaire/personnes") {
+                person
+            } else {
+                project
+            };
+            let path = route.replace("{id}", &id.to_string());
+            // A page that never answers fails here, naming itself.
+            let res = tokio::time::timeout(
+                std::time::Duration::from_secs(20),
+                http.get(app.url(&path)).send(),
+            )
+            .await
+            .unwrap_or_else(|_| panic!("{role} GET {path}: no answer in 20 s"))
+            .expect("get");
+            assert_eq!(
+                res.status().as_u16(),
+                expected_page(&route, role),
+                "{role} GET {path}"
+            );
+        }
+    }
+    app.stop().await;
+    test_db.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_by_role_over_http_on_both_backends() {
+    pages_by_role_over_http(Backend::Postgres).await;
+    pages_by_role_over_http(Backend::Sqlite).await;
+}
