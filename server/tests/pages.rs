@@ -174,6 +174,11 @@ async fn pages_by_role_over_http(backend: Backend) {
                 expected_page(&route, role),
                 "{role} GET {path}"
             );
+            if role == Role::Officer && (route.is_empty() || route == "/") {
+                let html = res.text().await.expect("html");
+                assert!(html.contains("<html lang=\"fr\""));
+                assert!(html.contains("Mes projets"), "officer home rendered");
+            }
         }
     }
     app.stop().await;

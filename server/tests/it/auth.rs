@@ -51,11 +51,8 @@ async fn login_survives_a_restart(backend: Backend) {
         me(&http, &app).await.map(|u| u.email),
         Some(EMAIL.to_owned())
     );
-    let home = http.get(app.url("/")).send().await.expect("req");
-    assert_eq!(home.status(), 200);
-    let html = home.text().await.expect("html");
-    assert!(html.contains("Mes projets"), "officer home rendered");
-    assert!(html.contains("<html lang=\"fr\""));
+    // The home page rendered for a signed-in officer is checked in
+    // `tests/pages.rs`, the binary where full SSR renders run alone.
 
     let stored = user::Entity::find_by_id(user.id)
         .one(&app.db)

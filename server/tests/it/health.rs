@@ -56,9 +56,10 @@ async fn postgres_connections_killed_then_database_gone() {
     // Connections were tested before use: the next request gets a fresh one.
     let res = http.get(app.url("/healthz")).send().await.expect("req");
     assert_eq!(res.status(), 200, "pool did not recover");
-    // A login page still renders (a real query path, not only the ping).
+    // A request through the session store still answers (a real query
+    // path, not only the ping). Full page renders are in `tests/pages.rs`.
     assert_eq!(
-        http.get(app.url("/connexion"))
+        http.post(app.url("/api/auth/me"))
             .send()
             .await
             .expect("req")
