@@ -49,11 +49,16 @@ async fn expire_yesterday(app: &TestApp, share_id: i64) {
     row.update(&app.db).await.expect("expire");
 }
 
-pub(crate) async fn created(res: reqwest::Response) -> CreatedShare {
+/// A 200 answer's JSON; any other status fails with the body.
+async fn ok<T: serde::de::DeserializeOwned>(res: reqwest::Response) -> T {
     let status = res.status();
     let body = res.text().await.unwrap_or_default();
     assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).expect("created share")
+    serde_json::from_str(&body).expect("json answer")
+}
+
+pub(crate) async fn created(res: reqwest::Response) -> CreatedShare {
+    ok(res).await
 }
 
 async fn shares_of(http: &reqwest::Client, app: &TestApp, project: i64) -> ProjectShares {
@@ -153,13 +158,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         ],
     )
     .await;
-    assert_eq!(
-        res.status(),
-        200,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
-    let organisation: i64 = res.json().await.expect("id");
+    let organisation: i64 = ok(res).await;
     let mut account: Form = vec![
         ("form[display_name]", "Christine Durand".into()),
         ("form[email]", "c.durand@mairie-exemple.fr".into()),
@@ -178,13 +177,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     account.pop();
     account.push(("form[organisation_id]", organisation.to_string()));
     let res = post(&admin, &app, "users/create", &account).await;
-    assert_eq!(
-        res.status(),
-        200,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
-    let partner: UserSummary = res.json().await.expect("user");
+    let partner: UserSummary = ok(res).await;
     assert_eq!(
         partner.organisation.as_deref(),
         Some("Commune de Saint-Flour")
@@ -202,12 +195,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         ],
     )
     .await;
-    assert_eq!(
-        res.status(),
-        200,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
+    let _: serde_json::Value = ok(res).await;
 
     // The officer sees the account in the form and shares with it.
     let listed = shares_of(&http, &app, project).await;
@@ -455,12 +443,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         ],
     )
     .await;
-    assert_eq!(
-        res.status(),
-        200,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
+    let _: serde_json::Value = ok(res).await;
     let (_, html) = page(&anonymous, &app, &format!("/partage/{token}")).await;
     assert!(html.contains("Réunion publique de lancement"));
     assert!(!html.contains("Le permis de construire"));
@@ -543,12 +526,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         ],
     )
     .await;
-    assert_eq!(
-        res.status(),
-        200,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
+    let _: serde_json::Value = ok(res).await;
     let err = refused(
         post(
             &http,

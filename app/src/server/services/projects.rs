@@ -448,7 +448,8 @@ pub async fn change_health(
     Ok(())
 }
 
-async fn user_names(
+/// Display names of accounts by id, in one query.
+pub(crate) async fn user_names(
     db: &impl ConnectionTrait,
     ids: Vec<i64>,
 ) -> Result<HashMap<i64, String>, AppError> {

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
 };
 use serde_json::{Value, json};
 
@@ -23,7 +23,7 @@ use crate::server::entities::projects::{milestone, note, project};
 use crate::server::entities::share;
 use crate::server::entities::user;
 use crate::server::services::timeline::{project_exists, record};
-use crate::server::services::{funding, partners, projects, users};
+use crate::server::services::{directory, funding, partners, projects};
 use crate::server::share_token;
 
 fn section_codes(sections: ShareSections) -> Value {
@@ -36,36 +36,44 @@ fn section_codes(sections: ShareSections) -> Value {
     )
 }
 
-/// Partner accounts by id, with their organisations (two queries).
+/// The accounts the "Partage" section names, in two queries: those the
+/// project's shares are with (whatever they have become since: they still
+/// are the ones shared with), by id; and the active partner accounts one
+/// may share with (for the form), by name.
 async fn partner_accounts(
     db: &impl ConnectionTrait,
-    ids: Option<Vec<i64>>,
-) -> Result<HashMap<i64, PartnerAccount>, AppError> {
-    // By id: whatever the account has become since (it still is the one
-    // shared with). Otherwise: the active partner accounts, for the form.
-    let query = match ids {
-        Some(ids) => user::Entity::find().filter(user::Column::Id.is_in(ids)),
-        None => user::Entity::find()
-            .filter(user::Column::Role.eq(Role::Partner.as_str()))
-            .filter(user::Column::Active.eq(true)),
-    };
-    let accounts = query.all(db).await?;
+    shared_with: Vec<i64>,
+) -> Result<(HashMap<i64, PartnerAccount>, Vec<PartnerAccount>), AppError> {
+    let eligible = Condition::all()
+        .add(user::Column::Role.eq(Role::Partner.as_str()))
+        .add(user::Column::Active.eq(true));
+    let accounts = user::Entity::find()
+        .filter(
+            Condition::any()
+                .add(user::Column::Id.is_in(shared_with))
+                .add(eligible),
+        )
+        .all(db)
+        .await?;
     let names =
-        users::organisation_names(db, accounts.iter().filter_map(|a| a.organisation_id)).await?;
-    Ok(accounts
-        .into_iter()
-        .map(|a| {
-            (
-                a.id,
-                PartnerAccount {
-                    id: a.id,
-                    organisation: a.organisation_id.and_then(|id| names.get(&id).cloned()),
-                    display_name: a.display_name,
-                    email: a.email,
-                },
-            )
-        })
-        .collect())
+        directory::organisation_names(db, accounts.iter().filter_map(|a| a.organisation_id))
+            .await?;
+    let mut choices = Vec::new();
+    let mut by_id = HashMap::new();
+    for a in accounts {
+        let account = PartnerAccount {
+            id: a.id,
+            organisation: a.organisation_id.and_then(|id| names.get(&id).cloned()),
+            display_name: a.display_name,
+            email: a.email,
+        };
+        if a.role == Role::Partner.as_str() && a.active {
+            choices.push(account.clone());
+        }
+        by_id.insert(a.id, account);
+    }
+    choices.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
+    Ok((by_id, choices))
 }
 
 /// The "Partage" section of a project page: every share (live ones first,
@@ -85,17 +93,10 @@ pub async fn list(
         .order_by_desc(share::Column::Id)
         .all(db)
         .await?;
-    let accounts =
-        partner_accounts(db, Some(rows.iter().filter_map(|r| r.user_id).collect())).await?;
-    let creators: HashMap<i64, String> = user::Entity::find()
-        .filter(
-            user::Column::Id.is_in(rows.iter().filter_map(|r| r.created_by).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let (accounts, partner_accounts) =
+        partner_accounts(db, rows.iter().filter_map(|r| r.user_id).collect()).await?;
+    let creators =
+        projects::user_names(db, rows.iter().filter_map(|r| r.created_by).collect()).await?;
     let mut shares: Vec<ShareView> = rows
         .into_iter()
         .map(|r| ShareView {
@@ -112,9 +113,6 @@ pub async fn list(
         })
         .collect();
     shares.sort_by_key(|s| s.state != ShareState::Active);
-    let mut partner_accounts: Vec<PartnerAccount> =
-        partner_accounts(db, None).await?.into_values().collect();
-    partner_accounts.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
     Ok(ProjectShares {
         project_id,
         shares,

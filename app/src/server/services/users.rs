@@ -1,6 +1,4 @@
 //! Accounts: creation, listing, authentication with per-account throttling.
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -15,6 +13,7 @@ use crate::server::config::Config;
 use crate::server::entities::directory::organisation;
 use crate::server::entities::user;
 use crate::server::passwords;
+use crate::server::services::directory;
 
 fn role_of(model: &user::Model) -> Result<Role, AppError> {
     model.role.parse().map_err(|_| {
@@ -105,29 +104,13 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<UserSummary>, AppErro
         .order_by_asc(user::Column::Id)
         .all(db)
         .await?;
-    let names = organisation_names(db, accounts.iter().filter_map(|a| a.organisation_id)).await?;
+    let names =
+        directory::organisation_names(db, accounts.iter().filter_map(|a| a.organisation_id))
+            .await?;
     accounts
         .iter()
         .map(|a| to_summary(a, a.organisation_id.and_then(|id| names.get(&id).cloned())))
         .collect()
-}
-
-/// Names of organisations by id, in one query.
-pub async fn organisation_names(
-    db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, String>, AppError> {
-    let ids: Vec<i64> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect())
 }
 
 /// The account if it exists and is active.
