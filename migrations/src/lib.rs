@@ -12,6 +12,7 @@ mod m20261128_000005_create_funding;
 mod m20261129_000006_add_plan_figures;
 mod m20261129_000007_create_directory;
 mod m20261129_000008_create_shares;
+mod m20261129_000009_create_dashboard_summaries;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_add_plan_figures::Migration),
             Box::new(m20261129_000007_create_directory::Migration),
             Box::new(m20261129_000008_create_shares::Migration),
+            Box::new(m20261129_000009_create_dashboard_summaries::Migration),
         ]
     }
 }

@@ -466,6 +466,9 @@ pub async fn generate(
         txn.commit().await?;
         done += size;
     }
+    // Bulk inserts bypass the services: the dashboard's summaries are
+    // recomputed once at the end.
+    app::server::services::rollup::rebuild(db).await?;
     // Explicit ids: move PostgreSQL's sequence past them.
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         db.execute_unprepared(

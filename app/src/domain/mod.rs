@@ -10,6 +10,7 @@ pub mod owner;
 pub mod password;
 pub mod redirect;
 pub mod role;
+pub mod rollup;
 pub mod share;
 pub mod siret;
 pub mod stage;

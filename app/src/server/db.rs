@@ -40,12 +40,17 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 }
 
 /// Applies the pending migrations, then recomputes the figures that code
-/// keeps on rows (`plan_figures`) where they predate the current rules.
+/// keeps on rows (`plan_figures`) where they predate the current rules,
+/// and the dashboard's summaries (`rollup`) when they do not count every
+/// project.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await?;
     crate::server::services::plan_figures::refresh_outdated(db)
         .await
         .map_err(|e| DbErr::Custom(format!("plan figures: {e}")))?;
+    crate::server::services::rollup::ensure(db)
+        .await
+        .map_err(|e| DbErr::Custom(format!("dashboard summaries: {e}")))?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 pub mod directory;
 pub mod funding;
 pub mod projects;
+pub mod rollup;
 pub mod session;
 pub mod share;
 pub mod territory;

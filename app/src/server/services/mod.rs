@@ -11,6 +11,7 @@ pub mod project_filter;
 pub mod projects;
 pub mod references;
 pub mod rgpd;
+pub mod rollup;
 pub mod shares;
 pub mod territories;
 pub mod timeline;

@@ -11,7 +11,7 @@ use crate::domain::funding::{FundingStatus, PlanFigures, detr_next_due};
 use crate::error::AppError;
 use crate::models::FundingPlan;
 use crate::server::entities::projects::project;
-use crate::server::services::funding;
+use crate::server::services::{funding, rollup};
 
 /// Bumped when the rules behind the figures change: rows below it are
 /// recomputed at server start (`refresh_outdated`).
@@ -77,10 +77,11 @@ pub async fn store(
 }
 
 /// Recomputes one project's figures (call it inside the write's
-/// transaction, after the change).
+/// transaction, after the change), then the dashboard's summaries.
 pub async fn refresh(db: &impl ConnectionTrait, project_id: i64) -> Result<(), AppError> {
     let plan = funding::plan(db, project_id, crate::api::today()).await?;
-    store(db, project_id, &of_plan(&plan)).await
+    store(db, project_id, &of_plan(&plan)).await?;
+    rollup::refresh(db, project_id).await
 }
 
 /// Recomputes the projects whose figures predate `FIGURES_VERSION` (rows

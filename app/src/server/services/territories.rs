@@ -183,6 +183,10 @@ pub async fn import_from_dir(db: &DatabaseConnection, dir: &Path) -> Result<Impo
             .map_err(|e| e.to_string())?;
     }
     txn.commit().await.map_err(|e| e.to_string())?;
+    // Communes may have changed EPCI: the dashboard's EPCI figures follow.
+    crate::server::services::rollup::rebuild(db)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(report)
 }
 

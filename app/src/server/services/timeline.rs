@@ -9,8 +9,10 @@ use crate::error::AppError;
 use crate::models::CurrentUser;
 use crate::server::entities::projects::{event, project};
 
-/// Appends an event to the project's timeline and stamps the project's
-/// last change.
+/// Appends an event to the project's timeline, stamps the project's last
+/// change and brings the dashboard's summaries up to date with it (a write
+/// that changes the project further after its event calls
+/// `plan_figures::refresh` last, which does it again).
 pub async fn record(
     txn: &DatabaseTransaction,
     project_id: i64,
@@ -44,7 +46,7 @@ pub async fn record(
         .filter(project::Column::Id.eq(project_id))
         .exec(txn)
         .await?;
-    Ok(())
+    crate::server::services::rollup::refresh(txn, project_id).await
 }
 
 /// `NotFound` unless the project exists.

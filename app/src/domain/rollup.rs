@@ -1,0 +1,563 @@
+//! The portfolio summaries the dashboard reads instead of scanning the
+//! portfolio. A project's `ProjectFacts` (its stage, money, links, officer,
+//! funders, attention flags) add fixed amounts to summary rows keyed by
+//! (scope, group, stage):
+//! - the scope is what the dashboard is filtered to: the whole portfolio
+//!   (`""`) or one value of one filter dimension (`"programme:pvd"`);
+//! - the group is the line of the dashboard the amounts belong to: the
+//!   funnel (`""`), a programme, theme, EPCI, officer, funder, or an
+//!   attention reason that does not depend on the date.
+//!
+//! The attention reasons and deadlines that depend on today's date are kept
+//! as day counters (`DayKey`) whose sum up to a day (or over a range of
+//! days) is the figure on that day: a project with an open milestone due
+//! on D is late from D + 1, so it adds 1 to the "late" counter of D + 1;
+//! it has a step within N days on every day of [D − N, D], so it adds 1 at
+//! the start of each such run of days and −1 after its end. Only active
+//! projects add to them.
+//!
+//! A write replaces a project's facts; `delta(old, new)` is what the
+//! summaries must gain, so they stay equal to the sums over all projects.
+//! Pure: no I/O, unit-tested below.
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Stage;
+use crate::models::DEADLINE_WINDOWS;
+
+/// A project is stale after this many days without any event.
+pub const STALE_DAYS: i64 = 90;
+/// DETR dates this close (or past) put a project on the attention list.
+pub const DETR_WARNING_DAYS: i64 = 90;
+
+/// Day counters whose running sum up to today is the figure.
+pub const LATE: &str = "late";
+pub const STALE: &str = "stale";
+pub const DETR: &str = "detr";
+/// The dated steps of each day (summed over a range of days).
+pub const STEPS: &str = "steps";
+
+/// The day counter of "a step within `days` days".
+pub fn within(days: i64) -> String {
+    format!("within:{days}")
+}
+
+/// The filter dimensions the summaries are kept for, one value at a time.
+pub const DIMENSIONS: [&str; 4] = ["programme", "theme", "epci", "officer"];
+
+/// The date-independent attention reasons counted in the summaries.
+pub const FLAGS: [&str; 3] = ["blocked", "paused", "rule_breach"];
+
+/// Amounts added up in one summary row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Measures {
+    pub projects: i64,
+    pub cost: i64,
+    pub requested: i64,
+    pub pending: i64,
+    pub granted: i64,
+    pub paid: i64,
+    pub to_find: i64,
+}
+
+impl Measures {
+    fn combine(self, o: Measures, f: impl Fn(i64, i64) -> i64) -> Measures {
+        Measures {
+            projects: f(self.projects, o.projects),
+            cost: f(self.cost, o.cost),
+            requested: f(self.requested, o.requested),
+            pending: f(self.pending, o.pending),
+            granted: f(self.granted, o.granted),
+            paid: f(self.paid, o.paid),
+            to_find: f(self.to_find, o.to_find),
+        }
+    }
+
+    pub fn plus(self, o: Measures) -> Measures {
+        self.combine(o, i64::saturating_add)
+    }
+
+    pub fn minus(self, o: Measures) -> Measures {
+        self.combine(o, i64::saturating_sub)
+    }
+
+    pub fn is_zero(&self) -> bool {
+        *self == Measures::default()
+    }
+}
+
+/// One funder's figures in one project's plan (`funding::totals` of that
+/// funder's lines).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunderFigures {
+    pub funder_id: i64,
+    pub requested: i64,
+    pub pending: i64,
+    pub granted: i64,
+    pub paid: i64,
+}
+
+/// What the summaries know of one project.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectFacts {
+    pub stage: String,
+    pub health: String,
+    pub rule_breach: bool,
+    pub officer: Option<i64>,
+    /// Sorted, without repeats.
+    pub programmes: Vec<String>,
+    pub themes: Vec<String>,
+    pub epcis: Vec<String>,
+    /// Cost and plan figures (`projects` is 1).
+    pub money: Measures,
+    /// One entry per funder with at least one line, by funder id.
+    pub funders: Vec<FunderFigures>,
+    /// The earliest due date of the open milestones.
+    pub first_open_due: Option<NaiveDate>,
+    /// The day of the last event.
+    pub last_event_on: Option<NaiveDate>,
+    pub detr_due: Option<NaiveDate>,
+    /// The dated steps: open milestones' due dates, identified funding
+    /// lines' application deadlines, the DETR date (repeats kept).
+    pub steps: Vec<NaiveDate>,
+}
+
+/// A day counter's key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DayKey {
+    pub scope: String,
+    pub group: String,
+    pub stage: String,
+    pub day: NaiveDate,
+}
+
+/// A summary row's key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SummaryKey {
+    pub scope: String,
+    pub group: String,
+    pub stage: String,
+}
+
+/// `"dim:value"`, the encoding of scopes and groups.
+pub fn tag(dim: &str, value: &str) -> String {
+    format!("{dim}:{value}")
+}
+
+/// Splits a scope or group into its dimension and value (`""` has none).
+pub fn untag(text: &str) -> Option<(&str, &str)> {
+    text.split_once(':')
+}
+
+impl ProjectFacts {
+    /// The dimension values this project has, as tags.
+    fn tags(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in &self.programmes {
+            out.push(tag("programme", p));
+        }
+        for t in &self.themes {
+            out.push(tag("theme", t));
+        }
+        for e in &self.epcis {
+            out.push(tag("epci", e));
+        }
+        if let Some(o) = self.officer {
+            out.push(tag("officer", &o.to_string()));
+        }
+        out
+    }
+
+    /// The rows this project adds to, with the amounts it adds.
+    pub fn contributions(&self) -> Vec<(SummaryKey, Measures)> {
+        let tags = self.tags();
+        let one = Measures {
+            projects: 1,
+            ..Measures::default()
+        };
+        let mut groups: Vec<(String, Measures)> = vec![(String::new(), self.money)];
+        groups.extend(tags.iter().map(|t| (t.clone(), self.money)));
+        for f in &self.funders {
+            groups.push((
+                tag("funder", &f.funder_id.to_string()),
+                Measures {
+                    projects: 1,
+                    requested: f.requested,
+                    pending: f.pending,
+                    granted: f.granted,
+                    paid: f.paid,
+                    ..Measures::default()
+                },
+            ));
+        }
+        for flag in FLAGS {
+            let set = match flag {
+                "rule_breach" => self.rule_breach,
+                health => self.health == health,
+            };
+            if set {
+                groups.push((tag("attention", flag), one));
+            }
+        }
+        let scopes = std::iter::once(String::new()).chain(tags);
+        scopes
+            .flat_map(|scope| {
+                groups.iter().map(move |(group, m)| {
+                    (
+                        SummaryKey {
+                            scope: scope.clone(),
+                            group: group.clone(),
+                            stage: self.stage.clone(),
+                        },
+                        *m,
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// `+1` on the first day of each run of days covered by `[d − n, d]` for
+/// the dates `d`, `−1` on the day after its end.
+fn runs(dates: &[NaiveDate], n: i64) -> Vec<(NaiveDate, i64)> {
+    let mut sorted = dates.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let mut out = Vec::new();
+    let mut current: Option<(NaiveDate, NaiveDate)> = None;
+    for d in sorted {
+        let (start, end) = (d - Duration::days(n), d);
+        current = match current {
+            Some((s, e)) if start <= e + Duration::days(1) => Some((s, end.max(e))),
+            Some((s, e)) => {
+                out.push((s, 1));
+                out.push((e + Duration::days(1), -1));
+                Some((start, end))
+            }
+            None => Some((start, end)),
+        };
+    }
+    if let Some((s, e)) = current {
+        out.push((s, 1));
+        out.push((e + Duration::days(1), -1));
+    }
+    out
+}
+
+impl ProjectFacts {
+    fn active(&self) -> bool {
+        self.stage.parse::<Stage>().is_ok_and(Stage::is_active)
+    }
+
+    /// The day counters this project adds to (none when it is not active).
+    pub fn day_contributions(&self) -> Vec<(DayKey, i64)> {
+        if !self.active() {
+            return Vec::new();
+        }
+        let mut counters: Vec<(String, NaiveDate, i64)> = Vec::new();
+        if let Some(d) = self.first_open_due {
+            counters.push((LATE.into(), d + Duration::days(1), 1));
+        }
+        if let Some(d) = self.last_event_on {
+            counters.push((STALE.into(), d + Duration::days(STALE_DAYS + 1), 1));
+        }
+        if let Some(d) = self.detr_due {
+            counters.push((DETR.into(), d - Duration::days(DETR_WARNING_DAYS), 1));
+        }
+        for days in DEADLINE_WINDOWS {
+            let name = within(days);
+            for (day, n) in runs(&self.steps, days) {
+                counters.push((name.clone(), day, n));
+            }
+        }
+        for d in &self.steps {
+            counters.push((STEPS.into(), *d, 1));
+        }
+        let scopes = std::iter::once(String::new()).chain(self.tags());
+        scopes
+            .flat_map(|scope| {
+                counters.iter().map(move |(group, day, n)| {
+                    (
+                        DayKey {
+                            scope: scope.clone(),
+                            group: group.clone(),
+                            stage: self.stage.clone(),
+                            day: *day,
+                        },
+                        *n,
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// What the summaries gain when a project's facts go from `old` to `new`
+/// (`None`: the project is not counted), without the rows that do not
+/// change, in key order (the order rows are locked in).
+pub fn delta(old: Option<&ProjectFacts>, new: Option<&ProjectFacts>) -> Vec<(SummaryKey, Measures)> {
+    let mut out: BTreeMap<SummaryKey, Measures> = BTreeMap::new();
+    if let Some(old) = old {
+        for (k, m) in old.contributions() {
+            let e = out.entry(k).or_default();
+            *e = e.minus(m);
+        }
+    }
+    if let Some(new) = new {
+        for (k, m) in new.contributions() {
+            let e = out.entry(k).or_default();
+            *e = e.plus(m);
+        }
+    }
+    out.into_iter().filter(|(_, m)| !m.is_zero()).collect()
+}
+
+/// The day counters' delta, as `delta` for the summary rows.
+pub fn day_delta(old: Option<&ProjectFacts>, new: Option<&ProjectFacts>) -> Vec<(DayKey, i64)> {
+    let mut out: BTreeMap<DayKey, i64> = BTreeMap::new();
+    for (facts, sign) in [(old, -1), (new, 1)] {
+        for (k, n) in facts.map(ProjectFacts::day_contributions).unwrap_or_default() {
+            *out.entry(k).or_default() += sign * n;
+        }
+    }
+    out.into_iter().filter(|(_, n)| *n != 0).collect()
+}
+
+/// Adds contributions up by key (a rebuild from every project's facts).
+pub fn sum_all<'a>(facts: impl IntoIterator<Item = &'a ProjectFacts>) -> BTreeMap<SummaryKey, Measures> {
+    let mut out: BTreeMap<SummaryKey, Measures> = BTreeMap::new();
+    for f in facts {
+        for (k, m) in f.contributions() {
+            let e = out.entry(k).or_default();
+            *e = e.plus(m);
+        }
+    }
+    out
+}
+
+/// Adds day counters up by key (a rebuild).
+pub fn sum_days<'a>(facts: impl IntoIterator<Item = &'a ProjectFacts>) -> BTreeMap<DayKey, i64> {
+    let mut out: BTreeMap<DayKey, i64> = BTreeMap::new();
+    for f in facts {
+        for (k, n) in f.day_contributions() {
+            *out.entry(k).or_default() += n;
+        }
+    }
+    out.retain(|_, n| *n != 0);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> ProjectFacts {
+        ProjectFacts {
+            stage: "study".into(),
+            health: "blocked".into(),
+            rule_breach: false,
+            officer: Some(7),
+            programmes: vec!["pvd".into()],
+            themes: vec!["commerce".into(), "habitat".into()],
+            epcis: vec!["200066637".into()],
+            money: Measures {
+                projects: 1,
+                cost: 100_000,
+                requested: 30_000,
+                pending: 30_000,
+                granted: 20_000,
+                paid: 5_000,
+                to_find: 10_000,
+            },
+            funders: vec![FunderFigures {
+                funder_id: 3,
+                requested: 30_000,
+                pending: 30_000,
+                granted: 0,
+                paid: 0,
+            }],
+            first_open_due: None,
+            last_event_on: None,
+            detr_due: None,
+            steps: Vec::new(),
+        }
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// The value of a day counter of the whole portfolio on `today`: the
+    /// running sum (or the range sum for steps).
+    fn on(facts: &ProjectFacts, group: &str, today: NaiveDate) -> i64 {
+        facts
+            .day_contributions()
+            .iter()
+            .filter(|(k, _)| k.scope.is_empty() && k.group == group && k.day <= today)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    #[test]
+    fn day_counters_match_the_definitions_on_every_day() {
+        let mut f = facts();
+        f.first_open_due = Some(day("2026-03-10"));
+        f.last_event_on = Some(day("2026-01-05"));
+        f.detr_due = Some(day("2026-09-30"));
+        f.steps = vec![
+            day("2026-03-10"),
+            day("2026-03-10"),
+            day("2026-04-20"),
+            day("2026-09-30"),
+        ];
+        let mut today = day("2025-12-01");
+        while today < day("2027-01-01") {
+            let late = f.first_open_due.is_some_and(|d| d < today);
+            assert_eq!(on(&f, LATE, today), i64::from(late), "late {today}");
+            let stale = f
+                .last_event_on
+                .is_some_and(|d| d < today - Duration::days(STALE_DAYS));
+            assert_eq!(on(&f, STALE, today), i64::from(stale), "stale {today}");
+            let detr = f
+                .detr_due
+                .is_some_and(|d| d <= today + Duration::days(DETR_WARNING_DAYS));
+            assert_eq!(on(&f, DETR, today), i64::from(detr), "detr {today}");
+            for n in DEADLINE_WINDOWS {
+                let end = today + Duration::days(n);
+                let any = f.steps.iter().any(|d| *d >= today && *d <= end);
+                assert_eq!(on(&f, &within(n), today), i64::from(any), "{n} {today}");
+            }
+            today += Duration::days(1);
+        }
+        // Steps are counted with their repeats, on their day.
+        let steps: Vec<_> = f
+            .day_contributions()
+            .into_iter()
+            .filter(|(k, _)| k.scope.is_empty() && k.group == STEPS)
+            .collect();
+        assert_eq!(steps.len(), 4);
+    }
+
+    #[test]
+    fn inactive_projects_have_no_day_counters() {
+        let mut f = facts();
+        f.stage = "completed".into();
+        f.first_open_due = Some(day("2026-03-10"));
+        f.steps = vec![day("2026-03-10")];
+        assert!(f.day_contributions().is_empty());
+        let mut g = f.clone();
+        g.stage = "delivery".into();
+        // Reopening adds the counters in every scope.
+        assert_eq!(day_delta(Some(&f), Some(&g)).len(), 6 * (1 + 2 * 3 + 1));
+    }
+
+    fn get(rows: &[(SummaryKey, Measures)], scope: &str, group: &str) -> Option<Measures> {
+        rows.iter()
+            .find(|(k, _)| k.scope == scope && k.group == group)
+            .map(|(_, m)| *m)
+    }
+
+    #[test]
+    fn a_project_adds_to_every_scope_it_belongs_to() {
+        let rows = facts().contributions();
+        // 6 scopes (all, 1 programme, 2 themes, 1 EPCI, 1 officer) × 8
+        // groups (funnel, the 5 tags, 1 funder, blocked).
+        assert_eq!(rows.len(), 6 * 8);
+        assert!(rows.iter().all(|(k, _)| k.stage == "study"));
+        assert_eq!(get(&rows, "", "").unwrap().cost, 100_000);
+        assert_eq!(get(&rows, "theme:habitat", "programme:pvd").unwrap().granted, 20_000);
+        let funder = get(&rows, "officer:7", "funder:3").unwrap();
+        assert_eq!((funder.projects, funder.requested, funder.cost), (1, 30_000, 0));
+        assert_eq!(get(&rows, "", "attention:blocked").unwrap().projects, 1);
+        assert_eq!(get(&rows, "", "attention:paused"), None);
+        assert_eq!(get(&rows, "programme:acv", ""), None);
+    }
+
+    #[test]
+    fn the_delta_of_a_stage_move_moves_every_row() {
+        let old = facts();
+        let new = ProjectFacts {
+            stage: "funding".into(),
+            ..old.clone()
+        };
+        let d = delta(Some(&old), Some(&new));
+        assert_eq!(d.len(), 2 * 6 * 8);
+        let total: i64 = d.iter().map(|(_, m)| m.projects).sum();
+        assert_eq!(total, 0);
+        assert!(
+            d.iter()
+                .filter(|(k, _)| k.stage == "study")
+                .all(|(_, m)| m.projects == -1)
+        );
+    }
+
+    #[test]
+    fn the_delta_holds_only_what_changes() {
+        let old = facts();
+        assert!(delta(Some(&old), Some(&old)).is_empty());
+        let mut new = old.clone();
+        new.money.granted += 1_000;
+        new.funders[0].granted = 1_000;
+        let d = delta(Some(&old), Some(&new));
+        // Every scope's funnel, programme, theme, EPCI, officer and funder
+        // rows change; the attention row does not.
+        assert_eq!(d.len(), 6 * 7);
+        assert!(d.iter().all(|(_, m)| m.granted == 1_000 && m.projects == 0));
+    }
+
+    #[test]
+    fn deltas_add_up_to_the_sum_of_the_final_facts() {
+        let mut a = facts();
+        a.first_open_due = Some(day("2026-02-01"));
+        a.steps = vec![day("2026-02-01"), day("2026-05-01")];
+        let mut b = facts();
+        b.themes = vec!["sante".into()];
+        b.health = "paused".into();
+        b.rule_breach = true;
+        b.officer = None;
+        b.last_event_on = Some(day("2026-01-01"));
+        b.steps = vec![day("2026-03-01")];
+        let mut c = b.clone();
+        c.stage = "delivery".into();
+        c.steps = vec![day("2026-03-01"), day("2026-03-20"), day("2026-12-01")];
+        c.detr_due = Some(day("2026-12-01"));
+        // Create a, create b, move b to c, delete a: the running sum equals
+        // the sum of what is left.
+        let mut running: BTreeMap<SummaryKey, Measures> = BTreeMap::new();
+        for step in [
+            delta(None, Some(&a)),
+            delta(None, Some(&b)),
+            delta(Some(&b), Some(&c)),
+            delta(Some(&a), None),
+        ] {
+            for (k, m) in step {
+                let e = running.entry(k).or_default();
+                *e = e.plus(m);
+            }
+        }
+        running.retain(|_, m| !m.is_zero());
+        assert_eq!(running, sum_all([&c]));
+        let mut days: BTreeMap<DayKey, i64> = BTreeMap::new();
+        for step in [
+            day_delta(None, Some(&a)),
+            day_delta(None, Some(&b)),
+            day_delta(Some(&b), Some(&c)),
+            day_delta(Some(&a), None),
+        ] {
+            for (k, n) in step {
+                *days.entry(k).or_default() += n;
+            }
+        }
+        days.retain(|_, n| *n != 0);
+        assert!(!days.is_empty());
+        assert_eq!(days, sum_days([&c]));
+    }
+
+    #[test]
+    fn tags_round_trip() {
+        assert_eq!(untag(&tag("epci", "200066637")), Some(("epci", "200066637")));
+        assert_eq!(untag(""), None);
+    }
+}

@@ -1,0 +1,476 @@
+//! The dashboard's summaries (`domain::rollup`), kept in the write
+//! transactions: `refresh` reads a project's facts as they are now,
+//! compares them with the facts last counted (`project_rollups`) and adds
+//! the difference to `dashboard_totals` and `dashboard_days` by upserts in
+//! key order. `timeline::record` and `plan_figures::refresh` call it, so
+//! every write that changes a project (each logs an event) keeps the
+//! summaries equal to the sums over all projects; `rebuild` recomputes
+//! them from scratch (an existing database, a bulk import, new territory
+//! data).
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
+    PaginatorTrait,
+    QueryFilter, QuerySelect, Set, TransactionTrait,
+};
+
+use crate::domain::funding::{FunderCategory, FundingStatus, PlanLine, totals};
+use crate::domain::rollup::{
+    DayKey, FunderFigures, Measures, ProjectFacts, SummaryKey, day_delta, delta, sum_all, sum_days,
+};
+use crate::error::AppError;
+use crate::server::entities::funding::funding_line;
+use crate::server::entities::projects::{
+    milestone, project, project_commune, project_programme, project_theme,
+};
+use crate::server::entities::rollup::{dashboard_day, dashboard_total, project_rollup};
+use crate::server::entities::territory::commune;
+
+/// Rows per multi-row statement: 10 parameters each, under both backends'
+/// limits.
+const ROWS_PER_STATEMENT: usize = 2_000;
+
+/// `project_id IN ids`, or every project.
+fn among(column: impl ColumnTrait, ids: Option<&[i64]>) -> Condition {
+    match ids {
+        Some(ids) => Condition::all().add(column.is_in(ids.iter().copied())),
+        None => Condition::all(),
+    }
+}
+
+/// The facts of the given projects (every project for `None`) as they are
+/// in the database now, in a fixed number of queries.
+pub async fn load_facts(
+    db: &impl ConnectionTrait,
+    ids: Option<&[i64]>,
+) -> Result<HashMap<i64, ProjectFacts>, AppError> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i64,
+        stage: String,
+        health: String,
+        rule_breach: bool,
+        lead_officer_id: Option<i64>,
+        estimated_cost_cents: Option<i64>,
+        plan_requested_cents: i64,
+        plan_pending_cents: i64,
+        plan_granted_cents: i64,
+        plan_paid_cents: i64,
+        plan_to_find_cents: i64,
+        detr_due: Option<NaiveDate>,
+        last_event_at: chrono::DateTime<chrono::Utc>,
+    }
+    let rows: Vec<Row> = project::Entity::find()
+        .select_only()
+        .columns([
+            project::Column::Id,
+            project::Column::Stage,
+            project::Column::Health,
+            project::Column::RuleBreach,
+            project::Column::LeadOfficerId,
+            project::Column::EstimatedCostCents,
+            project::Column::PlanRequestedCents,
+            project::Column::PlanPendingCents,
+            project::Column::PlanGrantedCents,
+            project::Column::PlanPaidCents,
+            project::Column::PlanToFindCents,
+            project::Column::DetrDue,
+            project::Column::LastEventAt,
+        ])
+        .filter(among(project::Column::Id, ids))
+        .into_model()
+        .all(db)
+        .await?;
+    let mut facts: HashMap<i64, ProjectFacts> = rows
+        .into_iter()
+        .map(|r| {
+            let f = ProjectFacts {
+                stage: r.stage,
+                health: r.health,
+                rule_breach: r.rule_breach,
+                officer: r.lead_officer_id,
+                money: Measures {
+                    projects: 1,
+                    cost: r.estimated_cost_cents.unwrap_or(0),
+                    requested: r.plan_requested_cents,
+                    pending: r.plan_pending_cents,
+                    granted: r.plan_granted_cents,
+                    paid: r.plan_paid_cents,
+                    to_find: r.plan_to_find_cents,
+                },
+                detr_due: r.detr_due,
+                last_event_on: Some(r.last_event_at.date_naive()),
+                steps: r.detr_due.into_iter().collect(),
+                ..ProjectFacts::default()
+            };
+            (r.id, f)
+        })
+        .collect();
+
+    let programmes: Vec<(i64, String)> = project_programme::Entity::find()
+        .select_only()
+        .columns([
+            project_programme::Column::ProjectId,
+            project_programme::Column::ProgrammeCode,
+        ])
+        .filter(among(project_programme::Column::ProjectId, ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, code) in programmes {
+        if let Some(f) = facts.get_mut(&id) {
+            f.programmes.push(code);
+        }
+    }
+    let themes: Vec<(i64, String)> = project_theme::Entity::find()
+        .select_only()
+        .columns([
+            project_theme::Column::ProjectId,
+            project_theme::Column::ThemeCode,
+        ])
+        .filter(among(project_theme::Column::ProjectId, ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, code) in themes {
+        if let Some(f) = facts.get_mut(&id) {
+            f.themes.push(code);
+        }
+    }
+    let mut epcis = Query::select();
+    epcis
+        .column((project_commune::Entity, project_commune::Column::ProjectId))
+        .column((commune::Entity, commune::Column::EpciSiren))
+        .from(project_commune::Entity)
+        .inner_join(
+            commune::Entity,
+            Expr::col((commune::Entity, commune::Column::Insee))
+                .equals((project_commune::Entity, project_commune::Column::Insee)),
+        )
+        .and_where(Expr::col((commune::Entity, commune::Column::EpciSiren)).is_not_null());
+    if let Some(ids) = ids {
+        epcis.and_where(
+            Expr::col((project_commune::Entity, project_commune::Column::ProjectId))
+                .is_in(ids.iter().copied()),
+        );
+    }
+    for row in db.query_all(&epcis).await? {
+        let id: i64 = row.try_get_by_index(0)?;
+        let siren: String = row.try_get_by_index(1)?;
+        if let Some(f) = facts.get_mut(&id) {
+            f.epcis.push(siren);
+        }
+    }
+
+    let open: Vec<(i64, NaiveDate)> = milestone::Entity::find()
+        .select_only()
+        .columns([milestone::Column::ProjectId, milestone::Column::DueDate])
+        .filter(milestone::Column::DoneDate.is_null())
+        .filter(among(milestone::Column::ProjectId, ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, due) in open {
+        if let Some(f) = facts.get_mut(&id) {
+            f.first_open_due = Some(f.first_open_due.map_or(due, |d| Ord::min(d, due)));
+            f.steps.push(due);
+        }
+    }
+
+    type LineRow = (i64, i64, String, Option<i64>, Option<i64>, i64, Option<NaiveDate>);
+    let lines: Vec<LineRow> = funding_line::Entity::find()
+        .select_only()
+        .columns([
+            funding_line::Column::ProjectId,
+            funding_line::Column::FunderId,
+            funding_line::Column::Status,
+            funding_line::Column::AmountRequestedCents,
+            funding_line::Column::AmountGrantedCents,
+            funding_line::Column::AmountPaidCents,
+            funding_line::Column::ApplicationDeadline,
+        ])
+        .filter(among(funding_line::Column::ProjectId, ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut per_funder: BTreeMap<(i64, i64), Vec<PlanLine>> = BTreeMap::new();
+    for (id, funder_id, status, requested, granted, paid, deadline) in lines {
+        let status: FundingStatus = status.parse().map_err(|_| AppError::Internal)?;
+        if status == FundingStatus::Identified
+            && let (Some(d), Some(f)) = (deadline, facts.get_mut(&id))
+        {
+            f.steps.push(d);
+        }
+        per_funder.entry((id, funder_id)).or_default().push(PlanLine {
+            // The category plays no part in these sums.
+            category: FunderCategory::Public,
+            status,
+            requested,
+            granted,
+            paid,
+        });
+    }
+    for ((id, funder_id), lines) in per_funder {
+        let t = totals(None, &lines);
+        if let Some(f) = facts.get_mut(&id) {
+            f.funders.push(FunderFigures {
+                funder_id,
+                requested: t.requested,
+                pending: t.bar.requested,
+                granted: t.granted,
+                paid: t.paid,
+            });
+        }
+    }
+    for f in facts.values_mut() {
+        for list in [&mut f.programmes, &mut f.themes, &mut f.epcis] {
+            list.sort();
+            list.dedup();
+        }
+        f.steps.sort();
+    }
+    Ok(facts)
+}
+
+async fn upsert_totals(
+    db: &impl ConnectionTrait,
+    rows: &[(SummaryKey, Measures)],
+) -> Result<(), AppError> {
+    use dashboard_total::Column as C;
+    let add = |c: C| {
+        (
+            c,
+            Expr::col((dashboard_total::Entity, c)).add(Expr::col((Alias::new("excluded"), c))),
+        )
+    };
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut q = Query::insert();
+        q.into_table(dashboard_total::Entity).columns([
+            C::Scope,
+            C::Grp,
+            C::Stage,
+            C::Projects,
+            C::Cost,
+            C::Requested,
+            C::Pending,
+            C::Granted,
+            C::Paid,
+            C::ToFind,
+        ]);
+        for (k, m) in chunk {
+            q.values_panic([
+                k.scope.clone().into(),
+                k.group.clone().into(),
+                k.stage.clone().into(),
+                m.projects.into(),
+                m.cost.into(),
+                m.requested.into(),
+                m.pending.into(),
+                m.granted.into(),
+                m.paid.into(),
+                m.to_find.into(),
+            ]);
+        }
+        q.on_conflict(
+            OnConflict::columns([C::Scope, C::Grp, C::Stage])
+                .values([
+                    add(C::Projects),
+                    add(C::Cost),
+                    add(C::Requested),
+                    add(C::Pending),
+                    add(C::Granted),
+                    add(C::Paid),
+                    add(C::ToFind),
+                ])
+                .to_owned(),
+        );
+        db.execute(&q).await?;
+    }
+    Ok(())
+}
+
+async fn upsert_days(db: &impl ConnectionTrait, rows: &[(DayKey, i64)]) -> Result<(), AppError> {
+    use dashboard_day::Column as C;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut q = Query::insert();
+        q.into_table(dashboard_day::Entity)
+            .columns([C::Scope, C::Grp, C::Day, C::Stage, C::N]);
+        for (k, n) in chunk {
+            q.values_panic([
+                k.scope.clone().into(),
+                k.group.clone().into(),
+                k.day.into(),
+                k.stage.clone().into(),
+                (*n).into(),
+            ]);
+        }
+        q.on_conflict(
+            OnConflict::columns([C::Scope, C::Grp, C::Day, C::Stage])
+                .value(
+                    C::N,
+                    Expr::col((dashboard_day::Entity, C::N))
+                        .add(Expr::col((Alias::new("excluded"), C::N))),
+                )
+                .to_owned(),
+        );
+        db.execute(&q).await?;
+    }
+    Ok(())
+}
+
+fn encode(facts: &ProjectFacts) -> Result<String, AppError> {
+    serde_json::to_string(facts).map_err(|_| AppError::Internal)
+}
+
+/// Brings the summaries up to date with one project (call it inside the
+/// write's transaction, after the change).
+pub async fn refresh(db: &impl ConnectionTrait, project_id: i64) -> Result<(), AppError> {
+    // The counted facts, locked until the transaction ends (PostgreSQL; a
+    // SQLite writer holds the whole database) so two writers of one project
+    // cannot both subtract them.
+    let stored = project_rollup::Entity::find_by_id(project_id)
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    let old: Option<ProjectFacts> = match &stored {
+        Some(row) => Some(serde_json::from_str(&row.facts).map_err(|_| AppError::Internal)?),
+        None => None,
+    };
+    let new = load_facts(db, Some(&[project_id])).await?.remove(&project_id);
+    if old == new {
+        return Ok(());
+    }
+    upsert_totals(db, &delta(old.as_ref(), new.as_ref())).await?;
+    upsert_days(db, &day_delta(old.as_ref(), new.as_ref())).await?;
+    match (&stored, &new) {
+        (_, None) => {
+            project_rollup::Entity::delete_by_id(project_id)
+                .exec(db)
+                .await?;
+        }
+        (Some(_), Some(f)) => {
+            project_rollup::Entity::update(project_rollup::ActiveModel {
+                project_id: Set(project_id),
+                facts: Set(encode(f)?),
+            })
+            .exec(db)
+            .await?;
+        }
+        (None, Some(f)) => {
+            project_rollup::Entity::insert(project_rollup::ActiveModel {
+                project_id: Set(project_id),
+                facts: Set(encode(f)?),
+            })
+            .exec_without_returning(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Recomputes every summary from the projects, in one transaction. Returns
+/// the number of projects counted.
+pub async fn rebuild(db: &DatabaseConnection) -> Result<usize, AppError> {
+    let txn = db.begin().await?;
+    dashboard_total::Entity::delete_many().exec(&txn).await?;
+    dashboard_day::Entity::delete_many().exec(&txn).await?;
+    project_rollup::Entity::delete_many().exec(&txn).await?;
+    let facts = load_facts(&txn, None).await?;
+    let totals: Vec<_> = sum_all(facts.values())
+        .into_iter()
+        .filter(|(_, m)| !m.is_zero())
+        .collect();
+    upsert_totals(&txn, &totals).await?;
+    let days: Vec<_> = sum_days(facts.values()).into_iter().collect();
+    upsert_days(&txn, &days).await?;
+    let mut rows = Vec::with_capacity(facts.len());
+    for (id, f) in &facts {
+        rows.push(project_rollup::ActiveModel {
+            project_id: Set(*id),
+            facts: Set(encode(f)?),
+        });
+    }
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_STATEMENT * 5).collect();
+        project_rollup::Entity::insert_many(chunk)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(facts.len())
+}
+
+/// Rebuilds the summaries when they do not count every project (a database
+/// from before they existed). Returns the number of projects counted, or
+/// `None` when they were complete.
+pub async fn ensure(db: &DatabaseConnection) -> Result<Option<usize>, AppError> {
+    let projects = project::Entity::find().count(db).await?;
+    let counted = project_rollup::Entity::find().count(db).await?;
+    if projects == counted {
+        return Ok(None);
+    }
+    rebuild(db).await.map(Some)
+}
+
+/// The summaries as stored, for the consistency check of the tests and of
+/// `maillage check`: every non-zero row, by key.
+pub async fn stored(
+    db: &impl ConnectionTrait,
+) -> Result<(BTreeMap<SummaryKey, Measures>, BTreeMap<DayKey, i64>), AppError> {
+    let totals = dashboard_total::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                SummaryKey {
+                    scope: r.scope,
+                    group: r.grp,
+                    stage: r.stage,
+                },
+                Measures {
+                    projects: r.projects,
+                    cost: r.cost,
+                    requested: r.requested,
+                    pending: r.pending,
+                    granted: r.granted,
+                    paid: r.paid,
+                    to_find: r.to_find,
+                },
+            )
+        })
+        .filter(|(_, m)| !m.is_zero())
+        .collect();
+    let days = dashboard_day::Entity::find()
+        .filter(dashboard_day::Column::N.ne(0))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                DayKey {
+                    scope: r.scope,
+                    group: r.grp,
+                    stage: r.stage,
+                    day: r.day,
+                },
+                r.n,
+            )
+        })
+        .collect();
+    Ok((totals, days))
+}
+
+/// The summaries as they should be: recomputed from the projects.
+pub async fn expected(
+    db: &impl ConnectionTrait,
+) -> Result<(BTreeMap<SummaryKey, Measures>, BTreeMap<DayKey, i64>), AppError> {
+    let facts = load_facts(db, None).await?;
+    let mut totals = sum_all(facts.values());
+    totals.retain(|_, m| !m.is_zero());
+    Ok((totals, sum_days(facts.values())))
+}

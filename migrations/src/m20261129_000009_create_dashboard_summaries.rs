@@ -1,0 +1,113 @@
+//! The dashboard's summaries, kept in the write transactions
+//! (`services::rollup`): each project's last counted facts, the summed
+//! figures per (scope, group, stage) and the day counters per (scope,
+//! group, day, stage). Filled from the projects by the server at start when
+//! they are empty (an existing database).
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(ProjectRollups::Table)
+                    .col(big_integer(ProjectRollups::ProjectId).primary_key())
+                    // `domain::rollup::ProjectFacts` as JSON.
+                    .col(text(ProjectRollups::Facts))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(DashboardTotals::Table)
+                    .col(string_len(DashboardTotals::Scope, 80))
+                    .col(string_len(DashboardTotals::Grp, 80))
+                    .col(string_len(DashboardTotals::Stage, 24))
+                    .col(big_integer(DashboardTotals::Projects).default(0))
+                    .col(big_integer(DashboardTotals::Cost).default(0))
+                    .col(big_integer(DashboardTotals::Requested).default(0))
+                    .col(big_integer(DashboardTotals::Pending).default(0))
+                    .col(big_integer(DashboardTotals::Granted).default(0))
+                    .col(big_integer(DashboardTotals::Paid).default(0))
+                    .col(big_integer(DashboardTotals::ToFind).default(0))
+                    .primary_key(
+                        Index::create()
+                            .col(DashboardTotals::Scope)
+                            .col(DashboardTotals::Grp)
+                            .col(DashboardTotals::Stage),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(DashboardDays::Table)
+                    .col(string_len(DashboardDays::Scope, 80))
+                    .col(string_len(DashboardDays::Grp, 80))
+                    .col(date(DashboardDays::Day))
+                    .col(string_len(DashboardDays::Stage, 24))
+                    .col(big_integer(DashboardDays::N).default(0))
+                    .primary_key(
+                        Index::create()
+                            .col(DashboardDays::Scope)
+                            .col(DashboardDays::Grp)
+                            .col(DashboardDays::Day)
+                            .col(DashboardDays::Stage),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            DashboardDays::Table.into_iden(),
+            DashboardTotals::Table.into_iden(),
+            ProjectRollups::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum ProjectRollups {
+    Table,
+    ProjectId,
+    Facts,
+}
+
+#[derive(DeriveIden)]
+enum DashboardTotals {
+    Table,
+    Scope,
+    Grp,
+    Stage,
+    Projects,
+    Cost,
+    Requested,
+    Pending,
+    Granted,
+    Paid,
+    ToFind,
+}
+
+#[derive(DeriveIden)]
+enum DashboardDays {
+    Table,
+    Scope,
+    Grp,
+    Day,
+    Stage,
+    N,
+}
