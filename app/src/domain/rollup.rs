@@ -297,7 +297,10 @@ impl ProjectFacts {
 /// What the summaries gain when a project's facts go from `old` to `new`
 /// (`None`: the project is not counted), without the rows that do not
 /// change, in key order (the order rows are locked in).
-pub fn delta(old: Option<&ProjectFacts>, new: Option<&ProjectFacts>) -> Vec<(SummaryKey, Measures)> {
+pub fn delta(
+    old: Option<&ProjectFacts>,
+    new: Option<&ProjectFacts>,
+) -> Vec<(SummaryKey, Measures)> {
     let mut out: BTreeMap<SummaryKey, Measures> = BTreeMap::new();
     if let Some(old) = old {
         for (k, m) in old.contributions() {
@@ -318,7 +321,10 @@ pub fn delta(old: Option<&ProjectFacts>, new: Option<&ProjectFacts>) -> Vec<(Sum
 pub fn day_delta(old: Option<&ProjectFacts>, new: Option<&ProjectFacts>) -> Vec<(DayKey, i64)> {
     let mut out: BTreeMap<DayKey, i64> = BTreeMap::new();
     for (facts, sign) in [(old, -1), (new, 1)] {
-        for (k, n) in facts.map(ProjectFacts::day_contributions).unwrap_or_default() {
+        for (k, n) in facts
+            .map(ProjectFacts::day_contributions)
+            .unwrap_or_default()
+        {
             *out.entry(k).or_default() += sign * n;
         }
     }
@@ -326,7 +332,9 @@ pub fn day_delta(old: Option<&ProjectFacts>, new: Option<&ProjectFacts>) -> Vec<
 }
 
 /// Adds contributions up by key (a rebuild from every project's facts).
-pub fn sum_all<'a>(facts: impl IntoIterator<Item = &'a ProjectFacts>) -> BTreeMap<SummaryKey, Measures> {
+pub fn sum_all<'a>(
+    facts: impl IntoIterator<Item = &'a ProjectFacts>,
+) -> BTreeMap<SummaryKey, Measures> {
     let mut out: BTreeMap<SummaryKey, Measures> = BTreeMap::new();
     for f in facts {
         for (k, m) in f.contributions() {
@@ -467,9 +475,17 @@ mod tests {
         assert_eq!(rows.len(), 6 * 8);
         assert!(rows.iter().all(|(k, _)| k.stage == "study"));
         assert_eq!(get(&rows, "", "").unwrap().cost, 100_000);
-        assert_eq!(get(&rows, "theme:habitat", "programme:pvd").unwrap().granted, 20_000);
+        assert_eq!(
+            get(&rows, "theme:habitat", "programme:pvd")
+                .unwrap()
+                .granted,
+            20_000
+        );
         let funder = get(&rows, "officer:7", "funder:3").unwrap();
-        assert_eq!((funder.projects, funder.requested, funder.cost), (1, 30_000, 0));
+        assert_eq!(
+            (funder.projects, funder.requested, funder.cost),
+            (1, 30_000, 0)
+        );
         assert_eq!(get(&rows, "", "attention:blocked").unwrap().projects, 1);
         assert_eq!(get(&rows, "", "attention:paused"), None);
         assert_eq!(get(&rows, "programme:acv", ""), None);
@@ -557,7 +573,10 @@ mod tests {
 
     #[test]
     fn tags_round_trip() {
-        assert_eq!(untag(&tag("epci", "200066637")), Some(("epci", "200066637")));
+        assert_eq!(
+            untag(&tag("epci", "200066637")),
+            Some(("epci", "200066637"))
+        );
         assert_eq!(untag(""), None);
     }
 }

@@ -349,6 +349,10 @@ async fn the_dashboard_adds_up(backend: Backend) {
         .exec(&app.db)
         .await
         .expect("age E's events");
+    // Written behind the services' back: the summaries are recomputed.
+    app::server::services::rollup::rebuild(&app.db)
+        .await
+        .expect("rebuild summaries");
 
     let d = dashboard(&http, &app, &[]).await;
     assert_eq!(d.as_of, today);
@@ -719,6 +723,7 @@ async fn the_dashboard_adds_up(backend: Backend) {
         assert_eq!(res.status(), 303, "{path}");
     }
 
+    assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -767,3 +772,204 @@ async fn stale_figures_are_recomputed(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(stale_figures_are_recomputed);
+
+/// The summaries, as stored, equal the summaries recomputed from the
+/// projects (every write kept them up to date).
+pub(crate) async fn assert_summaries_match(db: &sea_orm::DatabaseConnection) {
+    use app::server::services::rollup;
+    let stored = rollup::stored(db).await.expect("stored summaries");
+    let expected = rollup::expected(db).await.expect("expected summaries");
+    assert_eq!(stored.0, expected.0, "dashboard_totals");
+    assert_eq!(stored.1, expected.1, "dashboard_days");
+}
+
+/// The dashboard read from the summaries equals the dashboard computed by
+/// the live queries: on a generated portfolio, after writes of each kind
+/// through the API, for every one-dimension filter (with and without a
+/// stage) and on days in the past and the future.
+async fn summaries_give_the_live_figures(backend: Backend) {
+    use app::models::DashboardFilter;
+    use app::server::entities::projects::project_commune;
+    use app::server::entities::territory::commune;
+    use app::server::services::dashboard as board;
+    use sea_orm::{PaginatorTrait, QueryOrder};
+
+    let (test_db, app, http, officer) = signed_in(backend).await;
+    let today = Utc::now().date_naive();
+    server::demo_scale::generate(&app.db, 150, today)
+        .await
+        .expect("generate");
+    assert_summaries_match(&app.db).await;
+
+    let first = |stage: &'static str| {
+        let db = app.db.clone();
+        async move {
+            project::Entity::find()
+                .filter(project::Column::Stage.eq(stage))
+                .order_by_asc(project::Column::Id)
+                .one(&db)
+                .await
+                .expect("query")
+                .expect("a project at that stage")
+        }
+    };
+    let p = first("study").await;
+    ok(
+        &http,
+        &app,
+        "projects/stage",
+        vec![
+            ("id", p.id.to_string()),
+            ("version", p.version.to_string()),
+            ("stage", "funding".into()),
+            ("reason", String::new()),
+        ],
+    )
+    .await;
+    let p = first("delivery").await;
+    ok(
+        &http,
+        &app,
+        "projects/stage",
+        vec![
+            ("id", p.id.to_string()),
+            ("version", p.version.to_string()),
+            ("stage", "abandoned".into()),
+            ("reason", "Projet retiré par la commune".into()),
+        ],
+    )
+    .await;
+    let p = first("emergence").await;
+    ok(
+        &http,
+        &app,
+        "projects/health",
+        vec![
+            ("id", p.id.to_string()),
+            ("version", p.version.to_string()),
+            ("form[status]", "blocked".into()),
+            ("form[reason]", "Recours".into()),
+        ],
+    )
+    .await;
+    ok(
+        &http,
+        &app,
+        "milestones/add",
+        vec![
+            ("project_id", p.id.to_string()),
+            ("form[kind]", "steering_committee".to_owned()),
+            ("form[title]", "COPIL".to_owned()),
+            ("form[due_date]", (today + Duration::days(12)).to_string()),
+        ],
+    )
+    .await;
+    let detr = app::server::entities::funding::funder::Entity::find()
+        .filter(app::server::entities::funding::funder::Column::Code.eq("region"))
+        .one(&app.db)
+        .await
+        .expect("funders")
+        .expect("region");
+    add_line(
+        &http,
+        &app,
+        p.id,
+        detr.id,
+        "25 000",
+        Some((today + Duration::days(40)).to_string()),
+    )
+    .await;
+    assert_summaries_match(&app.db).await;
+
+    // One value of each dimension, as the dashboard's filter form sends it.
+    let epci: String = {
+        let insee: String = project_commune::Entity::find()
+            .one(&app.db)
+            .await
+            .expect("links")
+            .expect("a commune")
+            .insee;
+        commune::Entity::find_by_id(insee)
+            .one(&app.db)
+            .await
+            .expect("commune")
+            .expect("exists")
+            .epci_siren
+            .expect("an EPCI")
+    };
+    let generated = project::Entity::find()
+        .filter(project::Column::LeadOfficerId.eq(officer))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert!(generated > 0, "the officer leads generated projects");
+    let mut filters = vec![DashboardFilter::default()];
+    for code in [
+        "pvd",
+        "acv",
+        "crte",
+        "territoires_industrie",
+        "villages_avenir",
+    ] {
+        filters.push(DashboardFilter {
+            programme: Some(code.into()),
+            ..DashboardFilter::default()
+        });
+    }
+    for code in ["commerce", "sante", "tourisme"] {
+        filters.push(DashboardFilter {
+            theme: Some(format!(" {code} ")),
+            ..DashboardFilter::default()
+        });
+    }
+    filters.push(DashboardFilter {
+        epci: Some(epci.to_lowercase()),
+        ..DashboardFilter::default()
+    });
+    filters.push(DashboardFilter {
+        officer: Some(officer),
+        ..DashboardFilter::default()
+    });
+    for stage in ["study", "funding", "completed"] {
+        let with_stage: Vec<DashboardFilter> = filters
+            .iter()
+            .take(4)
+            .map(|f| DashboardFilter {
+                stage: Some(stage.into()),
+                ..f.clone()
+            })
+            .collect();
+        filters.extend(with_stage);
+    }
+    for day in [
+        today,
+        today - Duration::days(400),
+        today + Duration::days(45),
+    ] {
+        for f in &filters {
+            assert!(app::server::services::summaries::scope_of(f).is_some());
+            let summary = board::dashboard(&app.db, f, day).await.expect("summary");
+            let live = board::dashboard_live(&app.db, f, day).await.expect("live");
+            assert_eq!(summary, live, "{f:?} on {day}");
+        }
+    }
+    // The figures are not all zero: the comparison compares something.
+    let d = board::dashboard(&app.db, &DashboardFilter::default(), today)
+        .await
+        .expect("dashboard");
+    assert!(d.money.projects > 100);
+    assert!(
+        d.attention.iter().all(|g| g.projects > 0),
+        "{:?}",
+        d.attention
+    );
+    assert!(
+        d.deadline_windows
+            .iter()
+            .all(|w| w.projects > 0 && w.items > 0)
+    );
+
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(summaries_give_the_live_figures);

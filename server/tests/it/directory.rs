@@ -369,6 +369,7 @@ async fn organisations_are_checked_and_duplicates_caught(backend: Backend) {
         list.organisations[0].company_id.as_deref(),
         Some("356 000 000 43301")
     );
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -584,6 +585,7 @@ async fn people_hold_mandates_now_and_in_history(backend: Backend) {
     );
     let list = directory(&http, &app, &[("filter[mandate]", "true")]).await;
     assert_eq!(list.people_total, 2);
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -875,6 +877,7 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     assert_eq!(removed.data["role"], "technical_partner");
     let a = organisation(&http, &app, asso).await;
     assert_eq!(a.projects.len(), 1);
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -1228,6 +1231,7 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         (export.person.last_name.as_str(), export.person.email),
         ("", None)
     );
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }

@@ -392,6 +392,7 @@ async fn a_plan_is_built_and_checked_against_the_rules(backend: Backend) {
         .expect("backward move");
     assert_eq!(back.data["reason"], "Notification saisie par erreur");
     let _ = (region_line, own_line);
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -548,6 +549,7 @@ async fn funding_deadlines_reach_the_officer_home(backend: Backend) {
         .expect("home");
     assert_eq!(home.deadlines.len(), 1);
     assert_eq!(home.deadlines[0].kind, "application");
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -612,6 +614,7 @@ async fn bad_lines_are_refused_field_by_field(backend: Backend) {
             .expect("count"),
         0
     );
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -721,6 +724,7 @@ async fn admins_keep_the_funder_catalogue(backend: Backend) {
     let region = funder(&p, "region_ara");
     add_line(&http, &app, id, &region, "80 000", &[]).await;
     assert!(!plan(&http, &app, id).await.unfunded_delivery);
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }

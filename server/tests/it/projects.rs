@@ -331,6 +331,7 @@ async fn a_project_lives_through_its_stages(backend: Backend) {
         .expect("q")
         .expect("row");
     assert_eq!(stored.version, 5);
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -393,6 +394,7 @@ async fn a_stale_save_is_refused_and_loses_nothing(backend: Backend) {
     )
     .await;
     assert_eq!(res.status(), 409);
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -482,6 +484,7 @@ async fn failing_writes_leave_no_event(backend: Backend) {
         project::Entity::find().count(&app.db).await.expect("count"),
         1
     );
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -591,6 +594,7 @@ async fn filters_and_search_find_exactly_the_right_projects(backend: Backend) {
         .await,
         Vec::<i64>::new()
     );
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -700,6 +704,7 @@ async fn admins_edit_the_reference_lists(backend: Backend) {
         offered.contains(&"energie") && !offered.contains(&"culture"),
         "{offered:?}"
     );
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -861,6 +866,7 @@ async fn milestones_are_edited_and_deleted_with_their_history(backend: Backend) 
     let p = get(&http, &app, id, None).await;
     assert_eq!(p.notes.len(), 1);
     assert_eq!(p.notes[0].note_date.to_string(), "2026-10-02");
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }

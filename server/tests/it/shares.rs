@@ -625,6 +625,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
             "{data}"
         );
     }
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -652,6 +653,7 @@ async fn guessing_tokens_is_throttled(backend: Backend) {
         .expect("get");
     assert_eq!(res.status(), 429);
     assert!(res.text().await.expect("body").contains("Trop de demandes"));
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }
@@ -685,6 +687,7 @@ async fn spoofed_forwarded_for_is_still_throttled(backend: Backend) {
         .await
         .expect("get");
     assert_eq!(res.status(), 404);
+    crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
     test_db.drop().await;
 }

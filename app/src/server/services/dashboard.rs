@@ -20,6 +20,7 @@ use sea_orm::{
 
 use crate::domain::Stage;
 use crate::domain::funding::{FunderCategory, FundingStatus, PlanLine, totals};
+use crate::domain::rollup::{self, Measures, tag};
 use crate::error::AppError;
 use crate::models::{
     AttentionGroup, AttentionItem, AttentionKind, BreakdownRow, DEADLINE_WINDOWS, DIGEST_LIMIT,
@@ -32,6 +33,7 @@ use crate::server::entities::territory::{commune, epci};
 use crate::server::entities::user;
 use crate::server::services::project_filter::{self, condition, day_start};
 use crate::server::services::references;
+use crate::server::services::summaries::{self, Summary};
 
 fn t(key: &str) -> String {
     rust_i18n::t!(key).into_owned()
@@ -126,6 +128,19 @@ fn money_columns(q: &mut SelectStatement) {
         .expr_as(sum("projects", "plan_to_find_cents"), Alias::new("to_find"));
 }
 
+fn group_row(code: String, m: Measures) -> GroupRow {
+    GroupRow {
+        code: Some(code),
+        projects: m.projects,
+        cost: Some(m.cost),
+        requested: Some(m.requested),
+        pending: Some(m.pending),
+        granted: Some(m.granted),
+        paid: Some(m.paid),
+        to_find: Some(m.to_find),
+    }
+}
+
 fn money_row(key: String, label: String, row: &GroupRow, link: ProjectFilter) -> MoneyRow {
     MoneyRow {
         key,
@@ -147,7 +162,38 @@ async fn funnel(
     base: &ProjectFilter,
     since: NaiveDate,
     today: NaiveDate,
+    summary: Option<&Summary>,
 ) -> Result<(Vec<FunnelRow>, MoneyRow), AppError> {
+    let rows = match summary {
+        Some(s) => Stage::ALL
+            .into_iter()
+            .map(|stage| {
+                let m = s.stage(stage.as_str());
+                let row = StageRow {
+                    stage: stage.as_str().to_owned(),
+                    projects: m.projects,
+                    cost: Some(m.cost),
+                    requested: Some(m.requested),
+                    pending: Some(m.pending),
+                    granted: Some(m.granted),
+                    paid: Some(m.paid),
+                    to_find: Some(m.to_find),
+                };
+                (row.stage.clone(), row)
+            })
+            .filter(|(_, r)| r.projects > 0)
+            .collect(),
+        None => stage_rows(db, base, today).await?,
+    };
+    funnel_rows(db, base, since, today, rows).await
+}
+
+/// Projects and figures per stage, by one `GROUP BY` over `projects`.
+async fn stage_rows(
+    db: &impl ConnectionTrait,
+    base: &ProjectFilter,
+    today: NaiveDate,
+) -> Result<HashMap<String, StageRow>, AppError> {
     let backend = db.get_database_backend();
     let mut q = Query::select();
     q.column((project::Entity, project::Column::Stage))
@@ -159,12 +205,23 @@ async fn funnel(
         .cond_where(condition(base, today))
         .group_by_col((project::Entity, project::Column::Stage));
     money_columns(&mut q);
-    let rows: HashMap<String, StageRow> = StageRow::find_by_statement(backend.build(&q))
+    Ok(StageRow::find_by_statement(backend.build(&q))
         .all(db)
         .await?
         .into_iter()
         .map(|r| (r.stage.clone(), r))
-        .collect();
+        .collect())
+}
+
+/// The funnel from the per-stage figures, with the movements since D.
+async fn funnel_rows(
+    db: &impl ConnectionTrait,
+    base: &ProjectFilter,
+    since: NaiveDate,
+    today: NaiveDate,
+    rows: HashMap<String, StageRow>,
+) -> Result<(Vec<FunnelRow>, MoneyRow), AppError> {
+    let backend = db.get_database_backend();
 
     // Movements since D: distinct projects per stage entered / left.
     let moves = |entered: bool| {
@@ -296,7 +353,48 @@ async fn by_funder(
     db: &impl ConnectionTrait,
     active: &ProjectFilter,
     today: NaiveDate,
+    summary: Option<&Summary>,
 ) -> Result<Vec<MoneyRow>, AppError> {
+    // Per funder: projects, requested, pending, granted, paid.
+    let figures: HashMap<i64, Measures> = match summary {
+        Some(s) => s
+            .groups("funder")
+            .into_iter()
+            .filter_map(|(id, m)| Some((id.parse().ok()?, m)))
+            .collect(),
+        None => funder_figures(db, active, today).await?,
+    };
+    let funders = funder::Entity::find()
+        .order_by_asc(funder::Column::Position)
+        .order_by_asc(funder::Column::Id)
+        .all(db)
+        .await?;
+    Ok(funders
+        .into_iter()
+        .filter_map(|f| {
+            let m = figures.get(&f.id)?;
+            Some(MoneyRow {
+                key: f.id.to_string(),
+                label: f.name,
+                projects: m.projects,
+                cost_cents: 0,
+                requested_cents: m.requested,
+                pending_cents: m.pending,
+                granted_cents: m.granted,
+                paid_cents: m.paid,
+                to_find_cents: 0,
+                link: with(active, |l| l.funder = Some(f.id)),
+            })
+        })
+        .collect())
+}
+
+/// The live query behind `by_funder`.
+async fn funder_figures(
+    db: &impl ConnectionTrait,
+    active: &ProjectFilter,
+    today: NaiveDate,
+) -> Result<HashMap<i64, Measures>, AppError> {
     let backend = db.get_database_backend();
     let mut q = Query::select();
     q.column((funding_line::Entity, funding_line::Column::FunderId))
@@ -353,34 +451,24 @@ async fn by_funder(
         "project_id",
         condition(active, today),
     );
-    let projects: HashMap<i64, i64> = IdCount::find_by_statement(backend.build(&q))
+    Ok(IdCount::find_by_statement(backend.build(&q))
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|r| Some((r.id?, r.n)))
-        .collect();
-    let funders = funder::Entity::find()
-        .order_by_asc(funder::Column::Position)
-        .order_by_asc(funder::Column::Id)
-        .all(db)
-        .await?;
-    Ok(funders
-        .into_iter()
-        .filter_map(|f| {
-            let n = *projects.get(&f.id)?;
-            let tot = totals(None, lines.get(&f.id).map_or(&[][..], Vec::as_slice));
-            Some(MoneyRow {
-                key: f.id.to_string(),
-                label: f.name,
-                projects: n,
-                cost_cents: 0,
-                requested_cents: tot.requested,
-                pending_cents: tot.bar.requested,
-                granted_cents: tot.granted,
-                paid_cents: tot.paid,
-                to_find_cents: 0,
-                link: with(active, |l| l.funder = Some(f.id)),
-            })
+        .filter_map(|r| {
+            let id = r.id?;
+            let tot = totals(None, lines.get(&id).map_or(&[][..], Vec::as_slice));
+            Some((
+                id,
+                Measures {
+                    projects: r.n,
+                    requested: tot.requested,
+                    pending: tot.bar.requested,
+                    granted: tot.granted,
+                    paid: tot.paid,
+                    ..Measures::default()
+                },
+            ))
         })
         .collect())
 }
@@ -392,28 +480,43 @@ async fn by_code(
     active: &ProjectFilter,
     list: ReferenceList,
     today: NaiveDate,
+    summary: Option<&Summary>,
 ) -> Result<Vec<(String, String, GroupRow)>, AppError> {
     let backend = db.get_database_backend();
-    let (table, code_col, fixed) = match list {
-        ReferenceList::Programmes => ("project_programmes", "programme_code", &active.programme),
-        ReferenceList::Themes => ("project_themes", "theme_code", &active.theme),
+    let (table, code_col, fixed, dim) = match list {
+        ReferenceList::Programmes => (
+            "project_programmes",
+            "programme_code",
+            &active.programme,
+            "programme",
+        ),
+        ReferenceList::Themes => ("project_themes", "theme_code", &active.theme, "theme"),
     };
-    let mut q = Query::select();
-    q.expr_as(col(table, code_col), Alias::new("code"))
-        .expr_as(
-            Func::cast_as(Func::count(col("projects", "id")), Alias::new("BIGINT")),
-            Alias::new("projects"),
-        )
-        .from(Alias::new(table))
-        .group_by_col((Alias::new(table), Alias::new(code_col)));
-    money_columns(&mut q);
-    if let Some(code) = project_filter::nonempty(fixed) {
-        q.and_where(col(table, code_col).eq(code));
-    }
-    scoped(&mut q, table, "project_id", condition(active, today));
-    let rows = GroupRow::find_by_statement(backend.build(&q))
-        .all(db)
-        .await?;
+    let rows = match summary {
+        Some(s) => s
+            .groups(dim)
+            .into_iter()
+            .map(|(code, m)| group_row(code, m))
+            .collect(),
+        None => {
+            let mut q = Query::select();
+            q.expr_as(col(table, code_col), Alias::new("code"))
+                .expr_as(
+                    Func::cast_as(Func::count(col("projects", "id")), Alias::new("BIGINT")),
+                    Alias::new("projects"),
+                )
+                .from(Alias::new(table))
+                .group_by_col((Alias::new(table), Alias::new(code_col)));
+            money_columns(&mut q);
+            if let Some(code) = project_filter::nonempty(fixed) {
+                q.and_where(col(table, code_col).eq(code));
+            }
+            scoped(&mut q, table, "project_id", condition(active, today));
+            GroupRow::find_by_statement(backend.build(&q))
+                .all(db)
+                .await?
+        }
+    };
     let codes: Vec<String> = rows.iter().filter_map(|r| r.code.clone()).collect();
     let labels = references::labels(db, list, &codes).await?;
     let mut by_code: HashMap<String, GroupRow> = rows
@@ -430,11 +533,68 @@ async fn by_code(
         .collect())
 }
 
+/// Up to this many EPCI, those with the most projects.
+const EPCI_LIMIT: usize = 50;
+
+#[derive(FromQueryResult)]
+struct EpciRow {
+    code: Option<String>,
+    n: i64,
+    cost: Option<i64>,
+}
+
 async fn by_epci(
     db: &impl ConnectionTrait,
     active: &ProjectFilter,
     today: NaiveDate,
+    summary: Option<&Summary>,
 ) -> Result<Vec<BreakdownRow>, AppError> {
+    let rows = match summary {
+        Some(s) => {
+            let mut rows: Vec<EpciRow> = s
+                .groups("epci")
+                .into_iter()
+                .map(|(code, m)| EpciRow {
+                    code: Some(code),
+                    n: m.projects,
+                    cost: Some(m.cost),
+                })
+                .collect();
+            rows.sort_by(|a, b| b.n.cmp(&a.n).then(a.code.cmp(&b.code)));
+            rows.truncate(EPCI_LIMIT);
+            rows
+        }
+        None => epci_rows(db, active, today).await?,
+    };
+    let sirens: Vec<String> = rows.iter().filter_map(|r| r.code.clone()).collect();
+    let names: HashMap<String, String> = epci::Entity::find()
+        .filter(epci::Column::Siren.is_in(sirens))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.siren, e.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let code = r.code?;
+            Some(BreakdownRow {
+                label: names.get(&code).cloned().unwrap_or_else(|| code.clone()),
+                projects: r.n,
+                cost_cents: r.cost.unwrap_or(0),
+                link: with(active, |f| f.epci = Some(code.clone())),
+                key: code,
+            })
+        })
+        .collect())
+}
+
+/// The live query behind `by_epci`.
+async fn epci_rows(
+    db: &impl ConnectionTrait,
+    active: &ProjectFilter,
+    today: NaiveDate,
+) -> Result<Vec<EpciRow>, AppError> {
     let backend = db.get_database_backend();
     // One row per (project, EPCI), however many of its communes are there.
     let mut pairs = Query::select();
@@ -464,58 +624,47 @@ async fn by_epci(
         .group_by_col((Alias::new("pe"), Alias::new("epci_siren")))
         .order_by_expr(Func::count(col("projects", "id")).into(), Order::Desc)
         .order_by((Alias::new("pe"), Alias::new("epci_siren")), Order::Asc)
-        .limit(50);
+        .limit(EPCI_LIMIT as u64);
     scoped(&mut q, "pe", "project_id", condition(active, today));
-    #[derive(FromQueryResult)]
-    struct Row {
-        code: Option<String>,
-        n: i64,
-        cost: Option<i64>,
-    }
-    let rows = Row::find_by_statement(backend.build(&q)).all(db).await?;
-    let sirens: Vec<String> = rows.iter().filter_map(|r| r.code.clone()).collect();
-    let names: HashMap<String, String> = epci::Entity::find()
-        .filter(epci::Column::Siren.is_in(sirens))
+    Ok(EpciRow::find_by_statement(backend.build(&q))
         .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.siren, e.name))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let code = r.code?;
-            Some(BreakdownRow {
-                label: names.get(&code).cloned().unwrap_or_else(|| code.clone()),
-                projects: r.n,
-                cost_cents: r.cost.unwrap_or(0),
-                link: with(active, |f| f.epci = Some(code.clone())),
-                key: code,
-            })
-        })
-        .collect())
+        .await?)
 }
 
 async fn by_officer(
     db: &impl ConnectionTrait,
     active: &ProjectFilter,
     today: NaiveDate,
+    summary: Option<&Summary>,
 ) -> Result<Vec<BreakdownRow>, AppError> {
     let backend = db.get_database_backend();
-    let mut q = Query::select();
-    q.expr_as(col("projects", "lead_officer_id"), Alias::new("id"))
-        .expr_as(
-            Func::cast_as(Func::count(col("projects", "id")), Alias::new("BIGINT")),
-            Alias::new("n"),
-        )
-        .expr_as(sum("projects", "estimated_cost_cents"), Alias::new("cost"))
-        .from(project::Entity)
-        .and_where(project::Column::LeadOfficerId.is_not_null())
-        .cond_where(condition(active, today))
-        .group_by_col((project::Entity, project::Column::LeadOfficerId));
-    let rows = IdCount::find_by_statement(backend.build(&q))
-        .all(db)
-        .await?;
+    let rows = match summary {
+        Some(s) => s
+            .groups("officer")
+            .into_iter()
+            .map(|(id, m)| IdCount {
+                id: id.parse().ok(),
+                n: m.projects,
+                cost: Some(m.cost),
+            })
+            .collect(),
+        None => {
+            let mut q = Query::select();
+            q.expr_as(col("projects", "lead_officer_id"), Alias::new("id"))
+                .expr_as(
+                    Func::cast_as(Func::count(col("projects", "id")), Alias::new("BIGINT")),
+                    Alias::new("n"),
+                )
+                .expr_as(sum("projects", "estimated_cost_cents"), Alias::new("cost"))
+                .from(project::Entity)
+                .and_where(project::Column::LeadOfficerId.is_not_null())
+                .cond_where(condition(active, today))
+                .group_by_col((project::Entity, project::Column::LeadOfficerId));
+            IdCount::find_by_statement(backend.build(&q))
+                .all(db)
+                .await?
+        }
+    };
     let ids: Vec<i64> = rows.iter().filter_map(|r| r.id).collect();
     let names: HashMap<i64, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
@@ -546,9 +695,20 @@ async fn attention(
     active: &ProjectFilter,
     kind: AttentionKind,
     today: NaiveDate,
+    summary: Option<&Summary>,
 ) -> Result<AttentionGroup, AppError> {
     let link = with(active, |f| f.attention = Some(kind.as_str().to_owned()));
-    let projects = count(db, &link, today).await?;
+    let projects = match summary {
+        Some(s) => match kind {
+            AttentionKind::Blocked => s.active(&tag("attention", "blocked")).projects,
+            AttentionKind::Paused => s.active(&tag("attention", "paused")).projects,
+            AttentionKind::RuleBreach => s.active(&tag("attention", "rule_breach")).projects,
+            AttentionKind::LateMilestones => s.counter(rollup::LATE),
+            AttentionKind::Stale => s.counter(rollup::STALE),
+            AttentionKind::DetrLapse => s.counter(rollup::DETR),
+        },
+        None => count(db, &link, today).await?,
+    };
     let cond = condition(&link, today);
     let find = project::Entity::find()
         .filter(cond.clone())
@@ -667,7 +827,30 @@ async fn deadlines(
     db: &impl ConnectionTrait,
     active: &ProjectFilter,
     today: NaiveDate,
+    summary: Option<&Summary>,
 ) -> Result<(Vec<DeadlineWindow>, Vec<DeadlineItem>), AppError> {
+    let windows = match summary {
+        Some(s) => DEADLINE_WINDOWS
+            .into_iter()
+            .map(|days| DeadlineWindow {
+                days,
+                items: s.steps_within(days, today),
+                projects: s.counter(&rollup::within(days)),
+                link: with(active, |f| f.due_within = Some(days)),
+            })
+            .collect(),
+        None => deadline_windows(db, active, today).await?,
+    };
+    let items = deadline_items(db, active, today).await?;
+    Ok((windows, items))
+}
+
+/// The live queries behind the deadline windows.
+async fn deadline_windows(
+    db: &impl ConnectionTrait,
+    active: &ProjectFilter,
+    today: NaiveDate,
+) -> Result<Vec<DeadlineWindow>, AppError> {
     let backend = db.get_database_backend();
     let horizon = DEADLINE_WINDOWS.into_iter().max().unwrap_or(90);
     let end = today + Duration::days(horizon);
@@ -734,8 +917,18 @@ async fn deadlines(
             link,
         });
     }
+    Ok(windows)
+}
 
-    // The first steps of each source, merged by date.
+/// The first steps of each source, merged by date.
+async fn deadline_items(
+    db: &impl ConnectionTrait,
+    active: &ProjectFilter,
+    today: NaiveDate,
+) -> Result<Vec<DeadlineItem>, AppError> {
+    let horizon = DEADLINE_WINDOWS.into_iter().max().unwrap_or(90);
+    let end = today + Duration::days(horizon);
+    let cond = || condition(active, today);
     let limit = LIST_LIMIT;
     let mut items: Vec<DeadlineItem> = Vec::new();
     let milestones = milestone::Entity::find()
@@ -818,7 +1011,7 @@ async fn deadlines(
             i.project_title = n.clone();
         }
     }
-    Ok((windows, items))
+    Ok(items)
 }
 
 async fn digest(
@@ -897,25 +1090,54 @@ async fn digest(
     Ok((counts, items))
 }
 
-/// The whole dashboard for `filter` on `today`. The sections are
-/// independent queries, run concurrently (each on its own pooled
-/// connection).
+/// The whole dashboard for `filter` on `today`: the figures from the
+/// summaries when the filter fixes at most one dimension, from live
+/// queries otherwise; the lists, movements and digest always live (each
+/// bounded by `LIST_LIMIT` or by the events since D).
 pub async fn dashboard(
     db: &impl ConnectionTrait,
     filter: &DashboardFilter,
     today: NaiveDate,
+) -> Result<Dashboard, AppError> {
+    let summary = match summaries::scope_of(filter) {
+        Some(scope) => {
+            let stage = project_filter::nonempty(&filter.stage);
+            Some(summaries::load(db, &scope, stage, today).await?)
+        }
+        None => None,
+    };
+    assemble(db, filter, today, summary.as_ref()).await
+}
+
+/// The whole dashboard by live queries only (combined filters; and the
+/// tests, which check the summaries give the same figures).
+pub async fn dashboard_live(
+    db: &impl ConnectionTrait,
+    filter: &DashboardFilter,
+    today: NaiveDate,
+) -> Result<Dashboard, AppError> {
+    assemble(db, filter, today, None).await
+}
+
+/// The sections are independent queries, run concurrently (each on its own
+/// pooled connection).
+async fn assemble(
+    db: &impl ConnectionTrait,
+    filter: &DashboardFilter,
+    today: NaiveDate,
+    summary: Option<&Summary>,
 ) -> Result<Dashboard, AppError> {
     let since = filter.since_or_default(today);
     let base = filter.projects();
     let active = with(&base, |f| f.active = true);
     let attention_groups = async {
         let (a, b, c, d, e, f) = tokio::try_join!(
-            attention(db, &active, AttentionKind::Blocked, today),
-            attention(db, &active, AttentionKind::Paused, today),
-            attention(db, &active, AttentionKind::LateMilestones, today),
-            attention(db, &active, AttentionKind::Stale, today),
-            attention(db, &active, AttentionKind::RuleBreach, today),
-            attention(db, &active, AttentionKind::DetrLapse, today),
+            attention(db, &active, AttentionKind::Blocked, today, summary),
+            attention(db, &active, AttentionKind::Paused, today, summary),
+            attention(db, &active, AttentionKind::LateMilestones, today, summary),
+            attention(db, &active, AttentionKind::Stale, today, summary),
+            attention(db, &active, AttentionKind::RuleBreach, today, summary),
+            attention(db, &active, AttentionKind::DetrLapse, today, summary),
         )?;
         Ok::<_, AppError>(vec![a, b, c, d, e, f])
     };
@@ -930,14 +1152,14 @@ pub async fn dashboard(
         (deadline_windows, deadlines),
         (digest_counts, digest),
     ) = tokio::try_join!(
-        funnel(db, &base, since, today),
-        by_funder(db, &active, today),
-        by_code(db, &active, ReferenceList::Programmes, today),
-        by_code(db, &active, ReferenceList::Themes, today),
-        by_epci(db, &active, today),
-        by_officer(db, &active, today),
+        funnel(db, &base, since, today, summary),
+        by_funder(db, &active, today, summary),
+        by_code(db, &active, ReferenceList::Programmes, today, summary),
+        by_code(db, &active, ReferenceList::Themes, today, summary),
+        by_epci(db, &active, today, summary),
+        by_officer(db, &active, today, summary),
         attention_groups,
-        deadlines(db, &active, today),
+        deadlines(db, &active, today, summary),
         digest(db, &base, since, today),
     )?;
     let by_programme = programmes

@@ -13,6 +13,7 @@ pub mod references;
 pub mod rgpd;
 pub mod rollup;
 pub mod shares;
+pub mod summaries;
 pub mod territories;
 pub mod timeline;
 pub mod users;

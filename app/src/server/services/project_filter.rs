@@ -14,10 +14,8 @@ use crate::server::entities::projects::{
 };
 use crate::server::entities::territory::commune;
 
-/// A project is stale after this many days without any event.
-pub const STALE_DAYS: i64 = 90;
-/// DETR dates this close (or past) put a project on the attention list.
-pub const DETR_WARNING_DAYS: i64 = 90;
+// The summaries' day counters use the same thresholds.
+pub use crate::domain::rollup::{DETR_WARNING_DAYS, STALE_DAYS};
 
 pub const INACTIVE: [&str; 2] = ["completed", "abandoned"];
 

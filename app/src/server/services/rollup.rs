@@ -13,8 +13,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
-    PaginatorTrait,
-    QueryFilter, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::domain::funding::{FunderCategory, FundingStatus, PlanLine, totals};
@@ -180,7 +179,15 @@ pub async fn load_facts(
         }
     }
 
-    type LineRow = (i64, i64, String, Option<i64>, Option<i64>, i64, Option<NaiveDate>);
+    type LineRow = (
+        i64,
+        i64,
+        String,
+        Option<i64>,
+        Option<i64>,
+        i64,
+        Option<NaiveDate>,
+    );
     let lines: Vec<LineRow> = funding_line::Entity::find()
         .select_only()
         .columns([
@@ -204,14 +211,17 @@ pub async fn load_facts(
         {
             f.steps.push(d);
         }
-        per_funder.entry((id, funder_id)).or_default().push(PlanLine {
-            // The category plays no part in these sums.
-            category: FunderCategory::Public,
-            status,
-            requested,
-            granted,
-            paid,
-        });
+        per_funder
+            .entry((id, funder_id))
+            .or_default()
+            .push(PlanLine {
+                // The category plays no part in these sums.
+                category: FunderCategory::Public,
+                status,
+                requested,
+                granted,
+                paid,
+            });
     }
     for ((id, funder_id), lines) in per_funder {
         let t = totals(None, &lines);
@@ -339,7 +349,9 @@ pub async fn refresh(db: &impl ConnectionTrait, project_id: i64) -> Result<(), A
         Some(row) => Some(serde_json::from_str(&row.facts).map_err(|_| AppError::Internal)?),
         None => None,
     };
-    let new = load_facts(db, Some(&[project_id])).await?.remove(&project_id);
+    let new = load_facts(db, Some(&[project_id]))
+        .await?
+        .remove(&project_id);
     if old == new {
         return Ok(());
     }

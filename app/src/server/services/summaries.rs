@@ -1,0 +1,199 @@
+//! The dashboard's figures read from the summaries kept by `rollup`: a few
+//! hundred rows of one scope and two indexed range sums over the day
+//! counters, whatever the size of the portfolio. Used when the filter
+//! fixes at most one dimension (programme, theme, EPCI or officer), with or
+//! without a stage; other filters are computed by the live queries.
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use sea_orm::sea_query::{Alias, Expr, Func, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::domain::Stage;
+use crate::domain::rollup::{DETR, LATE, Measures, STALE, STEPS, tag, untag, within};
+use crate::error::AppError;
+use crate::models::{DEADLINE_WINDOWS, DashboardFilter};
+use crate::server::entities::rollup::{dashboard_day, dashboard_total};
+use crate::server::services::project_filter::nonempty;
+
+/// The summaries' scope of a filter: `""` for none, `"dim:value"` for one
+/// dimension, `None` when two or more are fixed. Values are read as the
+/// project list reads them (trimmed; EPCI in capitals).
+pub fn scope_of(filter: &DashboardFilter) -> Option<String> {
+    let mut fixed = Vec::new();
+    if let Some(p) = nonempty(&filter.programme) {
+        fixed.push(tag("programme", p));
+    }
+    if let Some(t) = nonempty(&filter.theme) {
+        fixed.push(tag("theme", t));
+    }
+    if let Some(e) = nonempty(&filter.epci) {
+        fixed.push(tag("epci", &e.to_ascii_uppercase()));
+    }
+    if let Some(o) = filter.officer {
+        fixed.push(tag("officer", &o.to_string()));
+    }
+    match fixed.len() {
+        0 => Some(String::new()),
+        1 => fixed.pop(),
+        _ => None,
+    }
+}
+
+/// One scope's summaries on one day.
+pub struct Summary {
+    scope: String,
+    stage: Option<String>,
+    /// (group, stage) → figures.
+    rows: HashMap<(String, String), Measures>,
+    /// Day counters summed up to today.
+    counters: HashMap<String, i64>,
+    /// Steps per day, today to the largest window.
+    steps: Vec<(NaiveDate, i64)>,
+}
+
+/// The stages whose projects the active figures count.
+fn counted_stages(stage: Option<&str>) -> Vec<&'static str> {
+    Stage::ALL
+        .into_iter()
+        .filter(|s| s.is_active() && stage.is_none_or(|f| f == s.as_str()))
+        .map(Stage::as_str)
+        .collect()
+}
+
+pub async fn load(
+    db: &impl ConnectionTrait,
+    scope: &str,
+    stage: Option<&str>,
+    today: NaiveDate,
+) -> Result<Summary, AppError> {
+    let rows = dashboard_total::Entity::find()
+        .filter(dashboard_total::Column::Scope.eq(scope))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                (r.grp, r.stage),
+                Measures {
+                    projects: r.projects,
+                    cost: r.cost,
+                    requested: r.requested,
+                    pending: r.pending,
+                    granted: r.granted,
+                    paid: r.paid,
+                    to_find: r.to_find,
+                },
+            )
+        })
+        .collect();
+    let stages = counted_stages(stage);
+    let n = || {
+        Func::cast_as(
+            Func::sum(Expr::col((dashboard_day::Entity, dashboard_day::Column::N))),
+            Alias::new("BIGINT"),
+        )
+    };
+    let mut names: Vec<String> = vec![LATE.into(), STALE.into(), DETR.into()];
+    names.extend(DEADLINE_WINDOWS.into_iter().map(within));
+    let mut q = Query::select();
+    q.column(dashboard_day::Column::Grp)
+        .expr(n())
+        .from(dashboard_day::Entity)
+        .and_where(dashboard_day::Column::Scope.eq(scope))
+        .and_where(dashboard_day::Column::Grp.is_in(names))
+        .and_where(dashboard_day::Column::Day.lte(today))
+        .and_where(dashboard_day::Column::Stage.is_in(stages.clone()))
+        .group_by_col(dashboard_day::Column::Grp);
+    let mut counters = HashMap::new();
+    for row in db.query_all(&q).await? {
+        let name: String = row.try_get_by_index(0)?;
+        let sum: Option<i64> = row.try_get_by_index(1)?;
+        counters.insert(name, sum.unwrap_or(0));
+    }
+    let horizon = DEADLINE_WINDOWS.into_iter().max().unwrap_or(90);
+    let mut q = Query::select();
+    q.column(dashboard_day::Column::Day)
+        .expr(n())
+        .from(dashboard_day::Entity)
+        .and_where(dashboard_day::Column::Scope.eq(scope))
+        .and_where(dashboard_day::Column::Grp.eq(STEPS))
+        .and_where(dashboard_day::Column::Day.between(today, today + Duration::days(horizon)))
+        .and_where(dashboard_day::Column::Stage.is_in(stages))
+        .group_by_col(dashboard_day::Column::Day);
+    let mut steps = Vec::new();
+    for row in db.query_all(&q).await? {
+        let day: NaiveDate = row.try_get_by_index(0)?;
+        let sum: Option<i64> = row.try_get_by_index(1)?;
+        steps.push((day, sum.unwrap_or(0)));
+    }
+    Ok(Summary {
+        scope: scope.to_owned(),
+        stage: stage.map(str::to_owned),
+        rows,
+        counters,
+        steps,
+    })
+}
+
+impl Summary {
+    fn counts(&self, stage: &str) -> bool {
+        stage.parse::<Stage>().is_ok_and(Stage::is_active)
+            && self.stage.as_deref().is_none_or(|f| f == stage)
+    }
+
+    /// The funnel's figures of one stage.
+    pub fn stage(&self, stage: &str) -> Measures {
+        self.rows
+            .get(&(String::new(), stage.to_owned()))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// A group's figures over the active projects.
+    pub fn active(&self, group: &str) -> Measures {
+        self.rows
+            .iter()
+            .filter(|((g, s), _)| g == group && self.counts(s))
+            .fold(Measures::default(), |acc, (_, m)| acc.plus(*m))
+    }
+
+    /// Every value of a dimension with active projects, and its figures.
+    /// When the scope is that dimension, only the scope's own value (a
+    /// programme filter shows that programme's line, not its neighbours').
+    pub fn groups(&self, dim: &str) -> Vec<(String, Measures)> {
+        let own = untag(&self.scope)
+            .filter(|(d, _)| *d == dim)
+            .map(|(_, v)| v);
+        let mut out: HashMap<&str, Measures> = HashMap::new();
+        for ((g, s), m) in &self.rows {
+            if let Some((d, value)) = untag(g)
+                && d == dim
+                && own.is_none_or(|o| o == value)
+                && self.counts(s)
+            {
+                let e = out.entry(value).or_default();
+                *e = e.plus(*m);
+            }
+        }
+        out.into_iter()
+            .filter(|(_, m)| m.projects > 0)
+            .map(|(k, m)| (k.to_owned(), m))
+            .collect()
+    }
+
+    /// A day counter's value today.
+    pub fn counter(&self, name: &str) -> i64 {
+        self.counters.get(name).copied().unwrap_or(0)
+    }
+
+    /// The steps dated today to `days` days ahead.
+    pub fn steps_within(&self, days: i64, today: NaiveDate) -> i64 {
+        let last = today + Duration::days(days);
+        self.steps
+            .iter()
+            .filter(|(d, _)| *d <= last)
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
