@@ -3,7 +3,32 @@
 //! figures per (scope, group, stage) and the day counters per (scope,
 //! group, day, stage). Filled from the projects by the server at start when
 //! they are empty (an existing database).
+//!
+//! Also the indexes that let the dashboard's lists (the first `LIST_LIMIT`
+//! items of each attention reason and deadline source, in date order) walk
+//! an index in that order and stop, instead of sorting every match: partial
+//! indexes, written in SQL both backends read the same way.
 use sea_orm_migration::{prelude::*, schema::*};
+
+/// (name, table, definition after `ON`).
+const LIST_INDEXES: [(&str, &str); 4] = [
+    (
+        "idx_milestones_open_due_id",
+        "milestones (due_date, id) WHERE done_date IS NULL",
+    ),
+    (
+        "idx_funding_lines_identified_deadline",
+        "funding_lines (application_deadline, id) WHERE status = 'identified'",
+    ),
+    (
+        "idx_projects_health_since",
+        "projects (health, health_since, id)",
+    ),
+    (
+        "idx_projects_rule_breach_title",
+        "projects (title, id) WHERE rule_breach = TRUE",
+    ),
+];
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -63,10 +88,19 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        let db = manager.get_connection();
+        for (name, definition) in LIST_INDEXES {
+            db.execute_unprepared(&format!("CREATE INDEX {name} ON {definition}"))
+                .await?;
+        }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let db = manager.get_connection();
+        for (name, _) in LIST_INDEXES {
+            db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
+        }
         for table in [
             DashboardDays::Table.into_iden(),
             DashboardTotals::Table.into_iden(),

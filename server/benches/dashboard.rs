@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use app::models::{DashboardFilter, ProjectFilter};
 use app::server::{db, services};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -69,9 +71,26 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, size: usize) 
         .await
         .expect("count");
     eprintln!(
-        "{backend} {size}: {projects} projects, {milestones} milestones, {lines} funding lines generated in {:.1} s",
+        "{backend} {size}: {projects} projects, {milestones} milestones, {lines} funding lines generated in {:.1} s (summaries included)",
         generated.as_secs_f64()
     );
+    {
+        use app::server::entities::rollup::{dashboard_day, dashboard_total};
+        let totals = dashboard_total::Entity::find()
+            .count(conn)
+            .await
+            .expect("count");
+        let days = dashboard_day::Entity::find()
+            .count(conn)
+            .await
+            .expect("count");
+        let started = Instant::now();
+        services::rollup::rebuild(conn).await.expect("rebuild");
+        eprintln!(
+            "{backend} {size}: summaries {totals} total rows, {days} day-counter rows; a full rebuild takes {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     let rounds = std::env::var("BENCH_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())
@@ -114,6 +133,85 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, size: usize) 
             .await
             .expect("detail");
     })
+    .await;
+    // The price of the summaries: a write (health blocked, then back on
+    // track) with its event and the summary upserts, one project each run.
+    let head = app::server::entities::user::Entity::find()
+        .filter(app::server::entities::user::Column::Role.eq("head"))
+        .one(conn)
+        .await
+        .expect("users")
+        .expect("a head account");
+    let actor = app::models::CurrentUser {
+        id: head.id,
+        email: head.email,
+        display_name: head.display_name,
+        role: app::domain::Role::Head,
+    };
+    let actor = &actor;
+    measure(
+        "write: health change (with summaries)",
+        backend,
+        size,
+        rounds,
+        |i| async move {
+            let id = 1 + (i as i64 * 104_729) % first;
+            let row = project::Entity::find_by_id(id)
+                .one(conn)
+                .await
+                .expect("project")
+                .expect("exists");
+            let health = if row.health == "blocked" {
+                app::domain::Health::OnTrack
+            } else {
+                app::domain::Health::Blocked {
+                    reason: "Recours".into(),
+                }
+            };
+            services::projects::change_health(
+                conn,
+                actor,
+                id,
+                row.version,
+                health,
+                chrono::Utc::now(),
+            )
+            .await
+            .expect("write");
+        },
+    )
+    .await;
+    // The worst case for the summaries: a stage move changes every row the
+    // project counts in (timed alone, then rolled back).
+    measure(
+        "summaries: refresh after a stage move",
+        backend,
+        size,
+        rounds,
+        |i| async move {
+            use sea_orm::TransactionTrait;
+            let id = 1 + (i as i64 * 7_919) % first;
+            let txn = conn.begin().await.expect("begin");
+            let row = project::Entity::find_by_id(id)
+                .one(&txn)
+                .await
+                .expect("project")
+                .expect("exists");
+            let to = if row.stage == "funding" {
+                "delivery"
+            } else {
+                "funding"
+            };
+            project::Entity::update_many()
+                .col_expr(project::Column::Stage, sea_orm::sea_query::Expr::value(to))
+                .filter(project::Column::Id.eq(id))
+                .exec(&txn)
+                .await
+                .expect("move");
+            services::rollup::refresh(&txn, id).await.expect("refresh");
+            txn.rollback().await.expect("rollback");
+        },
+    )
     .await;
 }
 

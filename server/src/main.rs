@@ -54,6 +54,13 @@ enum Command {
         #[arg(long)]
         scale: Option<usize>,
     },
+    /// The dashboard's summaries: check them against the projects, or
+    /// recompute them (after data was changed behind the application).
+    Summaries {
+        /// Only compare; exit with an error when they differ.
+        #[arg(long)]
+        check: bool,
+    },
     /// Reference data (territories).
     Ref {
         #[command(subcommand)]
@@ -153,6 +160,28 @@ async fn run(cli: Cli) -> Result<(), String> {
                 report.epcis,
                 report.communes
             );
+            Ok(())
+        }
+        Command::Summaries { check } => {
+            use app::server::services::rollup;
+            if check {
+                let stored = rollup::stored(&conn).await.map_err(describe)?;
+                let expected = rollup::expected(&conn).await.map_err(describe)?;
+                if stored != expected {
+                    return Err(
+                        "les synthèses du tableau de bord diffèrent des projets : lancez `maillage summaries`"
+                            .into(),
+                    );
+                }
+                println!("Synthèses du tableau de bord à jour.");
+            } else {
+                let started = std::time::Instant::now();
+                let n = rollup::rebuild(&conn).await.map_err(describe)?;
+                println!(
+                    "Synthèses du tableau de bord recalculées pour {n} projet(s) en {:.1} s.",
+                    started.elapsed().as_secs_f64()
+                );
+            }
             Ok(())
         }
         Command::Demo { ref_data, scale } => {

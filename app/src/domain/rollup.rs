@@ -16,10 +16,15 @@
 //! the start of each such run of days and −1 after its end. Only active
 //! projects add to them.
 //!
+//! The movements and the digest since a day D count projects by their last
+//! event of a kind: a project that last entered stage S on E adds 1 to the
+//! counter `entered:S` of E, and the projects that entered S since D are
+//! the sum of that counter from D on. Every project adds to these.
+//!
 //! A write replaces a project's facts; `delta(old, new)` is what the
 //! summaries must gain, so they stay equal to the sums over all projects.
 //! Pure: no I/O, unit-tested below.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -42,6 +47,40 @@ pub const STEPS: &str = "steps";
 /// The day counter of "a step within `days` days".
 pub fn within(days: i64) -> String {
     format!("within:{days}")
+}
+
+/// The event counters of a project's timeline event (`kind`, with the
+/// state codes `timeline::record` keeps), as the project list's criteria
+/// read them (`project_filter::entered`, `left` and the digest).
+pub fn event_counters(kind: &str, from: Option<&str>, to: Option<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    match kind {
+        "created" => {
+            out.push(tag("event", "created"));
+            if let Some(to) = to {
+                out.push(tag("entered", to));
+            }
+        }
+        "stage_changed" => {
+            out.push(tag("event", "stage_changed"));
+            if let Some(to) = to {
+                out.push(tag("entered", to));
+                if to == Stage::Abandoned.as_str() {
+                    out.push(tag("event", "abandoned"));
+                }
+            }
+            if let Some(from) = from {
+                out.push(tag("left", from));
+            }
+        }
+        "funding_status_changed" => {
+            if let Some(to @ ("granted" | "refused")) = to {
+                out.push(tag("event", to));
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// The filter dimensions the summaries are kept for, one value at a time.
@@ -122,6 +161,8 @@ pub struct ProjectFacts {
     /// The dated steps: open milestones' due dates, identified funding
     /// lines' application deadlines, the DETR date (repeats kept).
     pub steps: Vec<NaiveDate>,
+    /// The day of the last event of each event counter (`event_counters`).
+    pub last_events: BTreeMap<String, NaiveDate>,
 }
 
 /// A day counter's key.
@@ -170,9 +211,8 @@ impl ProjectFacts {
         out
     }
 
-    /// The rows this project adds to, with the amounts it adds.
-    pub fn contributions(&self) -> Vec<(SummaryKey, Measures)> {
-        let tags = self.tags();
+    /// The groups this project adds to and the amounts it adds to each.
+    fn groups(&self, tags: &[String]) -> Vec<(String, Measures)> {
         let one = Measures {
             projects: 1,
             ..Measures::default()
@@ -201,21 +241,34 @@ impl ProjectFacts {
                 groups.push((tag("attention", flag), one));
             }
         }
-        let scopes = std::iter::once(String::new()).chain(tags);
-        scopes
-            .flat_map(|scope| {
-                groups.iter().map(move |(group, m)| {
-                    (
-                        SummaryKey {
-                            scope: scope.clone(),
-                            group: group.clone(),
-                            stage: self.stage.clone(),
-                        },
-                        *m,
-                    )
-                })
-            })
-            .collect()
+        groups
+    }
+
+    /// Calls `f(scope, group, amounts)` for each row this project adds to.
+    fn each_contribution(&self, mut f: impl FnMut(&str, &str, Measures)) {
+        let tags = self.tags();
+        let groups = self.groups(&tags);
+        for scope in std::iter::once("").chain(tags.iter().map(String::as_str)) {
+            for (group, m) in &groups {
+                f(scope, group, *m);
+            }
+        }
+    }
+
+    /// The rows this project adds to, with the amounts it adds.
+    pub fn contributions(&self) -> Vec<(SummaryKey, Measures)> {
+        let mut out = Vec::new();
+        self.each_contribution(|scope, group, m| {
+            out.push((
+                SummaryKey {
+                    scope: scope.to_owned(),
+                    group: group.to_owned(),
+                    stage: self.stage.clone(),
+                },
+                m,
+            ));
+        });
+        out
     }
 }
 
@@ -251,10 +304,18 @@ impl ProjectFacts {
         self.stage.parse::<Stage>().is_ok_and(Stage::is_active)
     }
 
-    /// The day counters this project adds to (none when it is not active).
-    pub fn day_contributions(&self) -> Vec<(DayKey, i64)> {
+    /// Calls `f(scope, counter, day, n)` for each day counter this project
+    /// adds to: its event counters, and the others when it is active.
+    fn each_day(&self, mut f: impl FnMut(&str, &str, NaiveDate, i64)) {
+        let tags = self.tags();
+        let scopes = || std::iter::once("").chain(tags.iter().map(String::as_str));
+        for scope in scopes() {
+            for (counter, day) in &self.last_events {
+                f(scope, counter, *day, 1);
+            }
+        }
         if !self.active() {
-            return Vec::new();
+            return;
         }
         let mut counters: Vec<(String, NaiveDate, i64)> = Vec::new();
         if let Some(d) = self.first_open_due {
@@ -275,22 +336,28 @@ impl ProjectFacts {
         for d in &self.steps {
             counters.push((STEPS.into(), *d, 1));
         }
-        let scopes = std::iter::once(String::new()).chain(self.tags());
-        scopes
-            .flat_map(|scope| {
-                counters.iter().map(move |(group, day, n)| {
-                    (
-                        DayKey {
-                            scope: scope.clone(),
-                            group: group.clone(),
-                            stage: self.stage.clone(),
-                            day: *day,
-                        },
-                        *n,
-                    )
-                })
-            })
-            .collect()
+        for scope in scopes() {
+            for (counter, day, n) in &counters {
+                f(scope, counter, *day, *n);
+            }
+        }
+    }
+
+    /// The day counters this project adds to.
+    pub fn day_contributions(&self) -> Vec<(DayKey, i64)> {
+        let mut out = Vec::new();
+        self.each_day(|scope, group, day, n| {
+            out.push((
+                DayKey {
+                    scope: scope.to_owned(),
+                    group: group.to_owned(),
+                    stage: self.stage.clone(),
+                    day,
+                },
+                n,
+            ));
+        });
+        out
     }
 }
 
@@ -331,30 +398,83 @@ pub fn day_delta(old: Option<&ProjectFacts>, new: Option<&ProjectFacts>) -> Vec<
     out.into_iter().filter(|(_, n)| *n != 0).collect()
 }
 
+/// Numbers for the strings of keys, so that a rebuild adds millions of
+/// contributions up without allocating a key for each.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(id) = self.ids.get(s) {
+            return *id;
+        }
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.ids.insert(s.to_owned(), id);
+        self.names.push(s.to_owned());
+        id
+    }
+
+    fn name(&self, id: u32) -> String {
+        self.names[id as usize].clone()
+    }
+}
+
 /// Adds contributions up by key (a rebuild from every project's facts).
 pub fn sum_all<'a>(
     facts: impl IntoIterator<Item = &'a ProjectFacts>,
 ) -> BTreeMap<SummaryKey, Measures> {
-    let mut out: BTreeMap<SummaryKey, Measures> = BTreeMap::new();
+    let mut strings = Interner::default();
+    let mut sums: HashMap<(u32, u32, u32), Measures> = HashMap::new();
     for f in facts {
-        for (k, m) in f.contributions() {
-            let e = out.entry(k).or_default();
+        let stage = strings.id(&f.stage);
+        f.each_contribution(|scope, group, m| {
+            let key = (strings.id(scope), strings.id(group), stage);
+            let e = sums.entry(key).or_default();
             *e = e.plus(m);
-        }
+        });
     }
-    out
+    sums.into_iter()
+        .map(|((scope, group, stage), m)| {
+            (
+                SummaryKey {
+                    scope: strings.name(scope),
+                    group: strings.name(group),
+                    stage: strings.name(stage),
+                },
+                m,
+            )
+        })
+        .collect()
 }
 
-/// Adds day counters up by key (a rebuild).
+/// Adds day counters up by key (a rebuild), without the zeros.
 pub fn sum_days<'a>(facts: impl IntoIterator<Item = &'a ProjectFacts>) -> BTreeMap<DayKey, i64> {
-    let mut out: BTreeMap<DayKey, i64> = BTreeMap::new();
+    let mut strings = Interner::default();
+    let mut sums: HashMap<(u32, u32, u32, NaiveDate), i64> = HashMap::new();
     for f in facts {
-        for (k, n) in f.day_contributions() {
-            *out.entry(k).or_default() += n;
-        }
+        let stage = strings.id(&f.stage);
+        f.each_day(|scope, group, day, n| {
+            let key = (strings.id(scope), strings.id(group), stage, day);
+            *sums.entry(key).or_default() += n;
+        });
     }
-    out.retain(|_, n| *n != 0);
-    out
+    sums.into_iter()
+        .filter(|(_, n)| *n != 0)
+        .map(|((scope, group, stage, day), n)| {
+            (
+                DayKey {
+                    scope: strings.name(scope),
+                    group: strings.name(group),
+                    stage: strings.name(stage),
+                    day,
+                },
+                n,
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -390,6 +510,7 @@ mod tests {
             last_event_on: None,
             detr_due: None,
             steps: Vec::new(),
+            last_events: BTreeMap::new(),
         }
     }
 
@@ -449,7 +570,50 @@ mod tests {
     }
 
     #[test]
-    fn inactive_projects_have_no_day_counters() {
+    fn event_counters_follow_the_list_criteria() {
+        assert_eq!(
+            event_counters("created", None, Some("emergence")),
+            ["event:created", "entered:emergence"]
+        );
+        assert_eq!(
+            event_counters("stage_changed", Some("delivery"), Some("abandoned")),
+            [
+                "event:stage_changed",
+                "entered:abandoned",
+                "event:abandoned",
+                "left:delivery"
+            ]
+        );
+        assert_eq!(
+            event_counters("funding_status_changed", Some("requested"), Some("granted")),
+            ["event:granted"]
+        );
+        assert!(event_counters("funding_status_changed", None, Some("requested")).is_empty());
+        assert!(event_counters("note_added", None, None).is_empty());
+    }
+
+    #[test]
+    fn event_counters_count_since_any_day() {
+        let mut f = facts();
+        f.stage = "completed".into();
+        f.last_events
+            .insert("entered:completed".into(), day("2026-06-15"));
+        // Summed from D on: counted for every D up to the event's day.
+        let since = |d: &str| -> i64 {
+            f.day_contributions()
+                .iter()
+                .filter(|(k, _)| k.scope.is_empty() && k.group == "entered:completed")
+                .filter(|(k, _)| k.day >= day(d))
+                .map(|(_, n)| n)
+                .sum()
+        };
+        assert_eq!(since("2026-01-01"), 1);
+        assert_eq!(since("2026-06-15"), 1);
+        assert_eq!(since("2026-06-16"), 0);
+    }
+
+    #[test]
+    fn inactive_projects_have_only_event_counters() {
         let mut f = facts();
         f.stage = "completed".into();
         f.first_open_due = Some(day("2026-03-10"));

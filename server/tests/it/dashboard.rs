@@ -879,6 +879,24 @@ async fn summaries_give_the_live_figures(backend: Backend) {
         Some((today + Duration::days(40)).to_string()),
     )
     .await;
+    // A grant won and one refused (the digest's decisions).
+    for (amount, decision) in [("30 000", "granted"), ("12 000", "refused")] {
+        let line = add_line(&http, &app, p.id, detr.id, amount, None).await;
+        for (version, to) in [(1, "requested"), (2, decision)] {
+            ok(
+                &http,
+                &app,
+                "funding/lines/status",
+                vec![
+                    ("line_id", line.to_string()),
+                    ("version", version.to_string()),
+                    ("form[status]", to.to_owned()),
+                    ("form[date]", today.to_string()),
+                ],
+            )
+            .await;
+        }
+    }
     assert_summaries_match(&app.db).await;
 
     // One value of each dimension, as the dashboard's filter form sends it.
@@ -941,6 +959,20 @@ async fn summaries_give_the_live_figures(backend: Backend) {
             .collect();
         filters.extend(with_stage);
     }
+    // Movements and digest since other days: a year back, and today (only
+    // the writes above).
+    for since in [today - Duration::days(365), today] {
+        let with_since: Vec<DashboardFilter> = filters
+            .iter()
+            .take(4)
+            .chain(filters.iter().rev().take(2))
+            .map(|f| DashboardFilter {
+                since: Some(since),
+                ..f.clone()
+            })
+            .collect();
+        filters.extend(with_since);
+    }
     for day in [
         today,
         today - Duration::days(400),
@@ -967,6 +999,19 @@ async fn summaries_give_the_live_figures(backend: Backend) {
         d.deadline_windows
             .iter()
             .all(|w| w.projects > 0 && w.items > 0)
+    );
+    let year = DashboardFilter {
+        since: Some(today - Duration::days(365)),
+        ..DashboardFilter::default()
+    };
+    let d = board::dashboard(&app.db, &year, today)
+        .await
+        .expect("dashboard");
+    assert!(d.funnel.iter().any(|r| r.entered > 0 && r.left > 0));
+    assert!(
+        d.digest_counts.iter().all(|c| c.projects > 0),
+        "{:?}",
+        d.digest_counts
     );
 
     app.stop().await;

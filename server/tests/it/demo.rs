@@ -191,6 +191,8 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
         server::demo_shares::seed(&db, today).await.expect("again"),
         None
     );
+    // Seeded through the services: the dashboard's summaries follow.
+    crate::dashboard::assert_summaries_match(&db).await;
     db.close().await.ok();
     test_db.drop().await;
 }

@@ -185,7 +185,22 @@ async fn funnel(
             .collect(),
         None => stage_rows(db, base, today).await?,
     };
-    funnel_rows(db, base, since, today, rows).await
+    let (entered, left) = match summary {
+        Some(s) => {
+            let moves = |dim: &str| -> HashMap<String, i64> {
+                Stage::ALL
+                    .into_iter()
+                    .map(|st| {
+                        let code = st.as_str().to_owned();
+                        (code.clone(), s.counter(&tag(dim, &code)))
+                    })
+                    .collect()
+            };
+            (moves("entered"), moves("left"))
+        }
+        None => movements(db, base, since, today).await?,
+    };
+    Ok(funnel_rows(base, since, rows, &entered, &left))
 }
 
 /// Projects and figures per stage, by one `GROUP BY` over `projects`.
@@ -213,17 +228,15 @@ async fn stage_rows(
         .collect())
 }
 
-/// The funnel from the per-stage figures, with the movements since D.
-async fn funnel_rows(
+/// Movements since D by live queries: distinct projects per stage entered
+/// and left.
+async fn movements(
     db: &impl ConnectionTrait,
     base: &ProjectFilter,
     since: NaiveDate,
     today: NaiveDate,
-    rows: HashMap<String, StageRow>,
-) -> Result<(Vec<FunnelRow>, MoneyRow), AppError> {
+) -> Result<(HashMap<String, i64>, HashMap<String, i64>), AppError> {
     let backend = db.get_database_backend();
-
-    // Movements since D: distinct projects per stage entered / left.
     let moves = |entered: bool| {
         let state = if entered { "state_to" } else { "state_from" };
         let kinds: &[&str] = if entered {
@@ -264,7 +277,17 @@ async fn funnel_rows(
             .all(db)
             .await?,
     );
+    Ok((entered, left))
+}
 
+/// The funnel from the per-stage figures and the movements since D.
+fn funnel_rows(
+    base: &ProjectFilter,
+    since: NaiveDate,
+    rows: HashMap<String, StageRow>,
+    entered: &HashMap<String, i64>,
+    left: &HashMap<String, i64>,
+) -> (Vec<FunnelRow>, MoneyRow) {
     let mut active = GroupRow {
         code: None,
         projects: 0,
@@ -318,7 +341,7 @@ async fn funnel_rows(
         &active,
         with(base, |f| f.active = true),
     );
-    Ok((funnel, money))
+    (funnel, money)
 }
 
 /// The ids of the projects `filter` selects, as a subquery.
@@ -1019,6 +1042,7 @@ async fn digest(
     base: &ProjectFilter,
     since: NaiveDate,
     today: NaiveDate,
+    summary: Option<&Summary>,
 ) -> Result<(Vec<DigestCount>, Vec<DigestItem>), AppError> {
     let mut counts = Vec::new();
     for kind in DigestKind::ALL {
@@ -1026,9 +1050,13 @@ async fn digest(
             f.event = Some(kind.as_str().to_owned());
             f.since = Some(since);
         });
+        let projects = match summary {
+            Some(s) => s.counter(&tag("event", kind.as_str())),
+            None => count(db, &link, today).await?,
+        };
         counts.push(DigestCount {
             kind,
-            projects: count(db, &link, today).await?,
+            projects,
             link,
         });
     }
@@ -1102,7 +1130,8 @@ pub async fn dashboard(
     let summary = match summaries::scope_of(filter) {
         Some(scope) => {
             let stage = project_filter::nonempty(&filter.stage);
-            Some(summaries::load(db, &scope, stage, today).await?)
+            let since = filter.since_or_default(today);
+            Some(summaries::load(db, &scope, stage, since, today).await?)
         }
         None => None,
     };
@@ -1160,7 +1189,7 @@ async fn assemble(
         by_officer(db, &active, today, summary),
         attention_groups,
         deadlines(db, &active, today, summary),
-        digest(db, &base, since, today),
+        digest(db, &base, since, today, summary),
     )?;
     let by_programme = programmes
         .into_iter()

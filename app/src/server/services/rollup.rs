@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
@@ -18,19 +18,19 @@ use sea_orm::{
 
 use crate::domain::funding::{FunderCategory, FundingStatus, PlanLine, totals};
 use crate::domain::rollup::{
-    DayKey, FunderFigures, Measures, ProjectFacts, SummaryKey, day_delta, delta, sum_all, sum_days,
+    DayKey, FunderFigures, Measures, ProjectFacts, SummaryKey, day_delta, delta, event_counters,
+    sum_all, sum_days,
 };
 use crate::error::AppError;
 use crate::server::entities::funding::funding_line;
 use crate::server::entities::projects::{
-    milestone, project, project_commune, project_programme, project_theme,
+    event, milestone, project, project_commune, project_programme, project_theme,
 };
 use crate::server::entities::rollup::{dashboard_day, dashboard_total, project_rollup};
 use crate::server::entities::territory::commune;
 
-/// Rows per multi-row statement: 10 parameters each, under both backends'
-/// limits.
-const ROWS_PER_STATEMENT: usize = 2_000;
+/// Bound parameters per multi-row statement, under both backends' limits.
+const PARAMS_PER_STATEMENT: usize = 30_000;
 
 /// `project_id IN ids`, or every project.
 fn among(column: impl ColumnTrait, ids: Option<&[i64]>) -> Condition {
@@ -235,6 +235,44 @@ pub async fn load_facts(
             });
         }
     }
+    // The last event of each kind the movements and the digest count.
+    let mut events = Query::select();
+    events
+        .columns([
+            event::Column::ProjectId,
+            event::Column::Kind,
+            event::Column::StateFrom,
+            event::Column::StateTo,
+        ])
+        .expr(Func::max(Expr::col(event::Column::At)))
+        .from(event::Entity)
+        .and_where(event::Column::Kind.is_in([
+            "created",
+            "stage_changed",
+            "funding_status_changed",
+        ]))
+        .group_by_columns([
+            event::Column::ProjectId,
+            event::Column::Kind,
+            event::Column::StateFrom,
+            event::Column::StateTo,
+        ]);
+    if let Some(ids) = ids {
+        events.and_where(event::Column::ProjectId.is_in(ids.iter().copied()));
+    }
+    for row in db.query_all(&events).await? {
+        let id: i64 = row.try_get_by_index(0)?;
+        let kind: String = row.try_get_by_index(1)?;
+        let from: Option<String> = row.try_get_by_index(2)?;
+        let to: Option<String> = row.try_get_by_index(3)?;
+        let at: chrono::DateTime<chrono::Utc> = row.try_get_by_index(4)?;
+        if let Some(f) = facts.get_mut(&id) {
+            for counter in event_counters(&kind, from.as_deref(), to.as_deref()) {
+                let day = f.last_events.entry(counter).or_insert(at.date_naive());
+                *day = Ord::max(*day, at.date_naive());
+            }
+        }
+    }
     for f in facts.values_mut() {
         for list in [&mut f.programmes, &mut f.themes, &mut f.epcis] {
             list.sort();
@@ -245,18 +283,21 @@ pub async fn load_facts(
     Ok(facts)
 }
 
-async fn upsert_totals(
+/// Adds `rows` to the summary rows (`add`), or inserts them into empty
+/// tables (a rebuild).
+async fn write_totals(
     db: &impl ConnectionTrait,
     rows: &[(SummaryKey, Measures)],
+    add: bool,
 ) -> Result<(), AppError> {
     use dashboard_total::Column as C;
-    let add = |c: C| {
+    let plus = |c: C| {
         (
             c,
             Expr::col((dashboard_total::Entity, c)).add(Expr::col((Alias::new("excluded"), c))),
         )
     };
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows.chunks(PARAMS_PER_STATEMENT / 10) {
         let mut q = Query::insert();
         q.into_table(dashboard_total::Entity).columns([
             C::Scope,
@@ -284,16 +325,20 @@ async fn upsert_totals(
                 m.to_find.into(),
             ]);
         }
+        if !add {
+            db.execute(&q).await?;
+            continue;
+        }
         q.on_conflict(
             OnConflict::columns([C::Scope, C::Grp, C::Stage])
                 .values([
-                    add(C::Projects),
-                    add(C::Cost),
-                    add(C::Requested),
-                    add(C::Pending),
-                    add(C::Granted),
-                    add(C::Paid),
-                    add(C::ToFind),
+                    plus(C::Projects),
+                    plus(C::Cost),
+                    plus(C::Requested),
+                    plus(C::Pending),
+                    plus(C::Granted),
+                    plus(C::Paid),
+                    plus(C::ToFind),
                 ])
                 .to_owned(),
         );
@@ -302,9 +347,13 @@ async fn upsert_totals(
     Ok(())
 }
 
-async fn upsert_days(db: &impl ConnectionTrait, rows: &[(DayKey, i64)]) -> Result<(), AppError> {
+async fn write_days(
+    db: &impl ConnectionTrait,
+    rows: &[(DayKey, i64)],
+    add: bool,
+) -> Result<(), AppError> {
     use dashboard_day::Column as C;
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows.chunks(PARAMS_PER_STATEMENT / 5) {
         let mut q = Query::insert();
         q.into_table(dashboard_day::Entity)
             .columns([C::Scope, C::Grp, C::Day, C::Stage, C::N]);
@@ -316,6 +365,10 @@ async fn upsert_days(db: &impl ConnectionTrait, rows: &[(DayKey, i64)]) -> Resul
                 k.stage.clone().into(),
                 (*n).into(),
             ]);
+        }
+        if !add {
+            db.execute(&q).await?;
+            continue;
         }
         q.on_conflict(
             OnConflict::columns([C::Scope, C::Grp, C::Day, C::Stage])
@@ -338,6 +391,14 @@ fn encode(facts: &ProjectFacts) -> Result<String, AppError> {
 /// Brings the summaries up to date with one project (call it inside the
 /// write's transaction, after the change).
 pub async fn refresh(db: &impl ConnectionTrait, project_id: i64) -> Result<(), AppError> {
+    // Summary rows are shared by every project: writers take them one
+    // transaction at a time (PostgreSQL advisory lock, held to the end of
+    // the transaction, re-entrant), so two writers can never hold some and
+    // wait for the other's. A SQLite writer holds the whole database.
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        db.execute_unprepared("SELECT pg_advisory_xact_lock(7300210001)")
+            .await?;
+    }
     // The counted facts, locked until the transaction ends (PostgreSQL; a
     // SQLite writer holds the whole database) so two writers of one project
     // cannot both subtract them.
@@ -355,8 +416,8 @@ pub async fn refresh(db: &impl ConnectionTrait, project_id: i64) -> Result<(), A
     if old == new {
         return Ok(());
     }
-    upsert_totals(db, &delta(old.as_ref(), new.as_ref())).await?;
-    upsert_days(db, &day_delta(old.as_ref(), new.as_ref())).await?;
+    write_totals(db, &delta(old.as_ref(), new.as_ref()), true).await?;
+    write_days(db, &day_delta(old.as_ref(), new.as_ref()), true).await?;
     match (&stored, &new) {
         (_, None) => {
             project_rollup::Entity::delete_by_id(project_id)
@@ -395,9 +456,9 @@ pub async fn rebuild(db: &DatabaseConnection) -> Result<usize, AppError> {
         .into_iter()
         .filter(|(_, m)| !m.is_zero())
         .collect();
-    upsert_totals(&txn, &totals).await?;
+    write_totals(&txn, &totals, false).await?;
     let days: Vec<_> = sum_days(facts.values()).into_iter().collect();
-    upsert_days(&txn, &days).await?;
+    write_days(&txn, &days, false).await?;
     let mut rows = Vec::with_capacity(facts.len());
     for (id, f) in &facts {
         rows.push(project_rollup::ActiveModel {
@@ -407,7 +468,7 @@ pub async fn rebuild(db: &DatabaseConnection) -> Result<usize, AppError> {
     }
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_STATEMENT * 5).collect();
+        let chunk: Vec<_> = rows.by_ref().take(PARAMS_PER_STATEMENT / 2).collect();
         project_rollup::Entity::insert_many(chunk)
             .exec_without_returning(&txn)
             .await?;
@@ -428,8 +489,8 @@ pub async fn ensure(db: &DatabaseConnection) -> Result<Option<usize>, AppError> 
     rebuild(db).await.map(Some)
 }
 
-/// The summaries as stored, for the consistency check of the tests and of
-/// `maillage check`: every non-zero row, by key.
+/// The summaries as stored, every non-zero row by key (compared with
+/// `expected` by the tests and by `maillage summaries --check`).
 pub async fn stored(
     db: &impl ConnectionTrait,
 ) -> Result<(BTreeMap<SummaryKey, Measures>, BTreeMap<DayKey, i64>), AppError> {

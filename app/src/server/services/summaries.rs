@@ -1,5 +1,5 @@
 //! The dashboard's figures read from the summaries kept by `rollup`: a few
-//! hundred rows of one scope and two indexed range sums over the day
+//! hundred rows of one scope and three indexed range sums over the day
 //! counters, whatever the size of the portfolio. Used when the filter
 //! fixes at most one dimension (programme, theme, EPCI or officer), with or
 //! without a stage; other filters are computed by the live queries.
@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use crate::domain::Stage;
 use crate::domain::rollup::{DETR, LATE, Measures, STALE, STEPS, tag, untag, within};
 use crate::error::AppError;
-use crate::models::{DEADLINE_WINDOWS, DashboardFilter};
+use crate::models::{DEADLINE_WINDOWS, DashboardFilter, DigestKind};
 use crate::server::entities::rollup::{dashboard_day, dashboard_total};
 use crate::server::services::project_filter::nonempty;
 
@@ -46,7 +46,7 @@ pub struct Summary {
     stage: Option<String>,
     /// (group, stage) → figures.
     rows: HashMap<(String, String), Measures>,
-    /// Day counters summed up to today.
+    /// Day counters summed up to today, event counters from D on.
     counters: HashMap<String, i64>,
     /// Steps per day, today to the largest window.
     steps: Vec<(NaiveDate, i64)>,
@@ -65,6 +65,7 @@ pub async fn load(
     db: &impl ConnectionTrait,
     scope: &str,
     stage: Option<&str>,
+    since: NaiveDate,
     today: NaiveDate,
 ) -> Result<Summary, AppError> {
     let rows = dashboard_total::Entity::find()
@@ -126,6 +127,36 @@ pub async fn load(
         let day: NaiveDate = row.try_get_by_index(0)?;
         let sum: Option<i64> = row.try_get_by_index(1)?;
         steps.push((day, sum.unwrap_or(0)));
+    }
+    // Event counters from D on, over every stage the filter keeps.
+    let all: Vec<&str> = Stage::ALL
+        .into_iter()
+        .map(Stage::as_str)
+        .filter(|s| stage.is_none_or(|f| f == *s))
+        .collect();
+    let mut names: Vec<String> = Vec::new();
+    for s in Stage::ALL {
+        names.push(tag("entered", s.as_str()));
+        names.push(tag("left", s.as_str()));
+    }
+    names.extend(
+        DigestKind::ALL
+            .into_iter()
+            .map(|k| tag("event", k.as_str())),
+    );
+    let mut q = Query::select();
+    q.column(dashboard_day::Column::Grp)
+        .expr(n())
+        .from(dashboard_day::Entity)
+        .and_where(dashboard_day::Column::Scope.eq(scope))
+        .and_where(dashboard_day::Column::Grp.is_in(names))
+        .and_where(dashboard_day::Column::Day.gte(since))
+        .and_where(dashboard_day::Column::Stage.is_in(all))
+        .group_by_col(dashboard_day::Column::Grp);
+    for row in db.query_all(&q).await? {
+        let name: String = row.try_get_by_index(0)?;
+        let sum: Option<i64> = row.try_get_by_index(1)?;
+        counters.insert(name, sum.unwrap_or(0));
     }
     Ok(Summary {
         scope: scope.to_owned(),
