@@ -344,13 +344,19 @@ fn funnel_rows(
     (funnel, money)
 }
 
-/// The ids of the projects `filter` selects, as a subquery.
-fn in_scope(filter: &ProjectFilter, today: NaiveDate) -> SelectStatement {
-    Query::select()
-        .column(project::Column::Id)
-        .from(project::Entity)
-        .cond_where(condition(filter, today))
-        .to_owned()
+/// Rows whose project (`table.column`) is one `filter` selects, as a
+/// correlated `EXISTS`: a list walking an index in date order looks each
+/// project up by key and stops after `LIST_LIMIT` rows (SQLite would
+/// otherwise materialise every selected project id first).
+fn in_scope(table: &str, column: &str, filter: &ProjectFilter, today: NaiveDate) -> Condition {
+    Condition::all().add(Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(project::Entity)
+            .and_where(col("projects", "id").equals((Alias::new(table), Alias::new(column))))
+            .cond_where(condition(filter, today))
+            .to_owned(),
+    ))
 }
 
 #[derive(FromQueryResult)]
@@ -794,7 +800,7 @@ async fn attention(
             let rows = milestone::Entity::find()
                 .filter(milestone::Column::DoneDate.is_null())
                 .filter(milestone::Column::DueDate.lt(today))
-                .filter(milestone::Column::ProjectId.in_subquery(in_scope(active, today)))
+                .filter(in_scope("milestones", "project_id", active, today))
                 .order_by_asc(milestone::Column::DueDate)
                 .order_by_asc(milestone::Column::Id)
                 .limit(LIST_LIMIT)
@@ -957,7 +963,7 @@ async fn deadline_items(
     let milestones = milestone::Entity::find()
         .filter(milestone::Column::DoneDate.is_null())
         .filter(milestone::Column::DueDate.between(today, end))
-        .filter(milestone::Column::ProjectId.in_subquery(in_scope(active, today)))
+        .filter(in_scope("milestones", "project_id", active, today))
         .order_by_asc(milestone::Column::DueDate)
         .order_by_asc(milestone::Column::Id)
         .limit(limit)
@@ -981,7 +987,7 @@ async fn deadline_items(
     let lines = funding_line::Entity::find()
         .filter(funding_line::Column::Status.eq(FundingStatus::Identified.as_str()))
         .filter(funding_line::Column::ApplicationDeadline.between(today, end))
-        .filter(funding_line::Column::ProjectId.in_subquery(in_scope(active, today)))
+        .filter(in_scope("funding_lines", "project_id", active, today))
         .order_by_asc(funding_line::Column::ApplicationDeadline)
         .order_by_asc(funding_line::Column::Id)
         .limit(limit)
@@ -1075,7 +1081,7 @@ async fn digest(
                         .add(event::Column::StateTo.is_in(decisions)),
                 ),
         )
-        .filter(event::Column::ProjectId.in_subquery(in_scope(base, today)))
+        .filter(in_scope("project_events", "project_id", base, today))
         .order_by_desc(event::Column::At)
         .order_by_desc(event::Column::Id)
         .limit(DIGEST_LIMIT)
