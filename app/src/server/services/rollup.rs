@@ -489,6 +489,19 @@ pub async fn ensure(db: &DatabaseConnection) -> Result<Option<usize>, AppError> 
     rebuild(db).await.map(Some)
 }
 
+/// A summary row's figures.
+pub(crate) fn measures(r: &dashboard_total::Model) -> Measures {
+    Measures {
+        projects: r.projects,
+        cost: r.cost,
+        requested: r.requested,
+        pending: r.pending,
+        granted: r.granted,
+        paid: r.paid,
+        to_find: r.to_find,
+    }
+}
+
 /// The summaries as stored, every non-zero row by key (compared with
 /// `expected` by the tests and by `maillage summaries --check`).
 pub async fn stored(
@@ -499,21 +512,14 @@ pub async fn stored(
         .await?
         .into_iter()
         .map(|r| {
+            let m = measures(&r);
             (
                 SummaryKey {
                     scope: r.scope,
                     group: r.grp,
                     stage: r.stage,
                 },
-                Measures {
-                    projects: r.projects,
-                    cost: r.cost,
-                    requested: r.requested,
-                    pending: r.pending,
-                    granted: r.granted,
-                    paid: r.paid,
-                    to_find: r.to_find,
-                },
+                m,
             )
         })
         .filter(|(_, m)| !m.is_zero())

@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::models::{DEADLINE_WINDOWS, DashboardFilter, DigestKind};
 use crate::server::entities::rollup::{dashboard_day, dashboard_total};
 use crate::server::services::project_filter::nonempty;
+use crate::server::services::rollup;
 
 /// The summaries' scope of a filter: `""` for none, `"dim:value"` for one
 /// dimension, `None` when two or more are fixed. Values are read as the
@@ -61,6 +62,40 @@ fn counted_stages(stage: Option<&str>) -> Vec<&'static str> {
         .collect()
 }
 
+/// Sums of the day counters `names` of one scope over the days `days` and
+/// the stages `stages`, by counter or by day (`by`), keyed as text.
+async fn sums(
+    db: &impl ConnectionTrait,
+    by: dashboard_day::Column,
+    scope: &str,
+    names: Vec<String>,
+    days: Expr,
+    stages: &[&str],
+) -> Result<HashMap<String, i64>, AppError> {
+    let mut q = Query::select();
+    q.column(by)
+        .expr(Func::cast_as(
+            Func::sum(Expr::col((dashboard_day::Entity, dashboard_day::Column::N))),
+            Alias::new("BIGINT"),
+        ))
+        .from(dashboard_day::Entity)
+        .and_where(dashboard_day::Column::Scope.eq(scope))
+        .and_where(dashboard_day::Column::Grp.is_in(names))
+        .and_where(days)
+        .and_where(dashboard_day::Column::Stage.is_in(stages.iter().copied()))
+        .group_by_col(by);
+    let mut out = HashMap::new();
+    for row in db.query_all(&q).await? {
+        let key: String = match by {
+            dashboard_day::Column::Day => row.try_get_by_index::<NaiveDate>(0)?.to_string(),
+            _ => row.try_get_by_index(0)?,
+        };
+        let sum: Option<i64> = row.try_get_by_index(1)?;
+        out.insert(key, sum.unwrap_or(0));
+    }
+    Ok(out)
+}
+
 pub async fn load(
     db: &impl ConnectionTrait,
     scope: &str,
@@ -74,60 +109,35 @@ pub async fn load(
         .await?
         .into_iter()
         .map(|r| {
-            (
-                (r.grp, r.stage),
-                Measures {
-                    projects: r.projects,
-                    cost: r.cost,
-                    requested: r.requested,
-                    pending: r.pending,
-                    granted: r.granted,
-                    paid: r.paid,
-                    to_find: r.to_find,
-                },
-            )
+            let m = rollup::measures(&r);
+            ((r.grp, r.stage), m)
         })
         .collect();
     let stages = counted_stages(stage);
-    let n = || {
-        Func::cast_as(
-            Func::sum(Expr::col((dashboard_day::Entity, dashboard_day::Column::N))),
-            Alias::new("BIGINT"),
-        )
-    };
     let mut names: Vec<String> = vec![LATE.into(), STALE.into(), DETR.into()];
     names.extend(DEADLINE_WINDOWS.into_iter().map(within));
-    let mut q = Query::select();
-    q.column(dashboard_day::Column::Grp)
-        .expr(n())
-        .from(dashboard_day::Entity)
-        .and_where(dashboard_day::Column::Scope.eq(scope))
-        .and_where(dashboard_day::Column::Grp.is_in(names))
-        .and_where(dashboard_day::Column::Day.lte(today))
-        .and_where(dashboard_day::Column::Stage.is_in(stages.clone()))
-        .group_by_col(dashboard_day::Column::Grp);
-    let mut counters = HashMap::new();
-    for row in db.query_all(&q).await? {
-        let name: String = row.try_get_by_index(0)?;
-        let sum: Option<i64> = row.try_get_by_index(1)?;
-        counters.insert(name, sum.unwrap_or(0));
-    }
+    let mut counters = sums(
+        db,
+        dashboard_day::Column::Grp,
+        scope,
+        names,
+        dashboard_day::Column::Day.lte(today),
+        &stages,
+    )
+    .await?;
     let horizon = DEADLINE_WINDOWS.into_iter().max().unwrap_or(90);
-    let mut q = Query::select();
-    q.column(dashboard_day::Column::Day)
-        .expr(n())
-        .from(dashboard_day::Entity)
-        .and_where(dashboard_day::Column::Scope.eq(scope))
-        .and_where(dashboard_day::Column::Grp.eq(STEPS))
-        .and_where(dashboard_day::Column::Day.between(today, today + Duration::days(horizon)))
-        .and_where(dashboard_day::Column::Stage.is_in(stages))
-        .group_by_col(dashboard_day::Column::Day);
-    let mut steps = Vec::new();
-    for row in db.query_all(&q).await? {
-        let day: NaiveDate = row.try_get_by_index(0)?;
-        let sum: Option<i64> = row.try_get_by_index(1)?;
-        steps.push((day, sum.unwrap_or(0)));
-    }
+    let steps = sums(
+        db,
+        dashboard_day::Column::Day,
+        scope,
+        vec![STEPS.to_owned()],
+        dashboard_day::Column::Day.between(today, today + Duration::days(horizon)),
+        &stages,
+    )
+    .await?
+    .into_iter()
+    .filter_map(|(day, n)| Some((day.parse::<NaiveDate>().ok()?, n)))
+    .collect();
     // Event counters from D on, over every stage the filter keeps.
     let all: Vec<&str> = Stage::ALL
         .into_iter()
@@ -144,20 +154,17 @@ pub async fn load(
             .into_iter()
             .map(|k| tag("event", k.as_str())),
     );
-    let mut q = Query::select();
-    q.column(dashboard_day::Column::Grp)
-        .expr(n())
-        .from(dashboard_day::Entity)
-        .and_where(dashboard_day::Column::Scope.eq(scope))
-        .and_where(dashboard_day::Column::Grp.is_in(names))
-        .and_where(dashboard_day::Column::Day.gte(since))
-        .and_where(dashboard_day::Column::Stage.is_in(all))
-        .group_by_col(dashboard_day::Column::Grp);
-    for row in db.query_all(&q).await? {
-        let name: String = row.try_get_by_index(0)?;
-        let sum: Option<i64> = row.try_get_by_index(1)?;
-        counters.insert(name, sum.unwrap_or(0));
-    }
+    counters.extend(
+        sums(
+            db,
+            dashboard_day::Column::Grp,
+            scope,
+            names,
+            dashboard_day::Column::Day.gte(since),
+            &all,
+        )
+        .await?,
+    );
     Ok(Summary {
         scope: scope.to_owned(),
         stage: stage.map(str::to_owned),
