@@ -1,6 +1,7 @@
 //! The portfolio at 1 000 and 100 000 projects (ten milestones and three
 //! funding lines each, from `demo --scale`), on PostgreSQL and SQLite: the
-//! server time of the dashboard (unfiltered and filtered by programme), the
+//! server time of the dashboard (unfiltered, filtered by programme, and by
+//! two and three dimensions at once), the
 //! project list (first page) and a project page. Run on purpose:
 //!
 //!     scripts/bench.sh    (or: cargo bench -p server --bench dashboard)
@@ -118,6 +119,45 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, size: usize) 
         },
     )
     .await;
+    // Two dimensions or more: the summaries added up from the kept
+    // projects' facts.
+    let officer = project::Entity::find_by_id(1)
+        .one(conn)
+        .await
+        .expect("project")
+        .and_then(|p| p.lead_officer_id);
+    let combined = [
+        (
+            "dashboard (programme PVD + officer)",
+            DashboardFilter {
+                programme: Some("pvd".into()),
+                officer,
+                ..DashboardFilter::default()
+            },
+        ),
+        (
+            "dashboard (programme ACV + theme commerce + stage funding)",
+            DashboardFilter {
+                programme: Some("acv".into()),
+                theme: Some("commerce".into()),
+                stage: Some("funding".into()),
+                ..DashboardFilter::default()
+            },
+        ),
+    ];
+    for (label, filter) in &combined {
+        let kept = services::projects::list(conn, &filter.projects(), today)
+            .await
+            .expect("list")
+            .total;
+        eprintln!("{backend} {size}: {label} keeps {kept} projects");
+        measure(label, backend, size, rounds, |_| async {
+            services::dashboard::dashboard(conn, filter, today)
+                .await
+                .expect("dashboard");
+        })
+        .await;
+    }
     let list = ProjectFilter::default();
     measure("project list (page 1)", backend, size, rounds, |_| async {
         services::projects::list(conn, &list, today)

@@ -477,6 +477,43 @@ pub fn sum_days<'a>(facts: impl IntoIterator<Item = &'a ProjectFacts>) -> BTreeM
         .collect()
 }
 
+/// The whole-portfolio rows and day counters (scope `""`) of these projects
+/// alone: what a scope holding exactly them would hold, for a combination
+/// of filters that no stored scope keeps.
+pub fn sum_whole<'a>(
+    facts: impl IntoIterator<Item = &'a ProjectFacts>,
+) -> (BTreeMap<SummaryKey, Measures>, BTreeMap<DayKey, i64>) {
+    let mut totals: BTreeMap<SummaryKey, Measures> = BTreeMap::new();
+    let mut days: BTreeMap<DayKey, i64> = BTreeMap::new();
+    for f in facts {
+        f.each_contribution(|scope, group, m| {
+            if scope.is_empty() {
+                let key = SummaryKey {
+                    scope: String::new(),
+                    group: group.to_owned(),
+                    stage: f.stage.clone(),
+                };
+                let e = totals.entry(key).or_default();
+                *e = e.plus(m);
+            }
+        });
+        f.each_day(|scope, group, day, n| {
+            if scope.is_empty() {
+                let key = DayKey {
+                    scope: String::new(),
+                    group: group.to_owned(),
+                    stage: f.stage.clone(),
+                    day,
+                };
+                *days.entry(key).or_default() += n;
+            }
+        });
+    }
+    totals.retain(|_, m| !m.is_zero());
+    days.retain(|_, n| *n != 0);
+    (totals, days)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -733,6 +770,60 @@ mod tests {
         days.retain(|_, n| *n != 0);
         assert!(!days.is_empty());
         assert_eq!(days, sum_days([&c]));
+    }
+
+    #[test]
+    fn a_combination_adds_up_like_a_stored_scope() {
+        // Three projects: the scope `programme:pvd` of all three holds
+        // exactly the whole-portfolio rows of the two in PVD.
+        let mut a = facts();
+        a.first_open_due = Some(day("2026-02-01"));
+        a.steps = vec![day("2026-02-01"), day("2026-05-01")];
+        a.last_events
+            .insert("entered:study".into(), day("2026-01-10"));
+        let mut b = facts();
+        b.stage = "delivery".into();
+        b.themes = vec!["sante".into()];
+        b.detr_due = Some(day("2026-12-01"));
+        b.steps = vec![day("2026-12-01")];
+        let mut c = facts();
+        c.programmes = vec!["acv".into()];
+        c.money.cost = 7;
+        let in_scope = |scope: &str| -> (BTreeMap<SummaryKey, Measures>, BTreeMap<DayKey, i64>) {
+            let totals = sum_all([&a, &b, &c])
+                .into_iter()
+                .filter(|(k, _)| k.scope == scope)
+                .map(|(k, m)| {
+                    (
+                        SummaryKey {
+                            scope: String::new(),
+                            ..k
+                        },
+                        m,
+                    )
+                })
+                .collect();
+            let days = sum_days([&a, &b, &c])
+                .into_iter()
+                .filter(|(k, _)| k.scope == scope)
+                .map(|(k, n)| {
+                    (
+                        DayKey {
+                            scope: String::new(),
+                            ..k
+                        },
+                        n,
+                    )
+                })
+                .collect();
+            (totals, days)
+        };
+        let pvd = sum_whole([&a, &b]);
+        assert!(!pvd.0.is_empty() && !pvd.1.is_empty());
+        assert_eq!(pvd, in_scope("programme:pvd"));
+        assert_eq!(sum_whole([&b]), in_scope("theme:sante"));
+        assert_eq!(sum_whole([&a, &b, &c]), in_scope(""));
+        assert_eq!(sum_whole([]), (BTreeMap::new(), BTreeMap::new()));
     }
 
     #[test]

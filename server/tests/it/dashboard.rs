@@ -973,18 +973,72 @@ async fn summaries_give_the_live_figures(backend: Backend) {
             .collect();
         filters.extend(with_since);
     }
+    // Two dimensions or more: no stored scope, the summaries are added up
+    // from the kept projects' facts.
+    let pvd_by_officer = DashboardFilter {
+        programme: Some("pvd".into()),
+        officer: Some(officer),
+        ..DashboardFilter::default()
+    };
+    let combined = vec![
+        pvd_by_officer.clone(),
+        DashboardFilter {
+            theme: Some("commerce".into()),
+            epci: Some(epci.to_lowercase()),
+            ..DashboardFilter::default()
+        },
+        DashboardFilter {
+            programme: Some(" pvd ".into()),
+            theme: Some("commerce".into()),
+            stage: Some("funding".into()),
+            ..DashboardFilter::default()
+        },
+        DashboardFilter {
+            officer: Some(officer),
+            epci: Some(epci.clone()),
+            since: Some(today - Duration::days(365)),
+            ..DashboardFilter::default()
+        },
+        DashboardFilter {
+            programme: Some("acv".into()),
+            theme: Some("sante".into()),
+            epci: Some(epci.clone()),
+            officer: Some(officer),
+            stage: Some("study".into()),
+            since: Some(today),
+        },
+        // Nothing matches: every figure is zero.
+        DashboardFilter {
+            programme: Some("pvd".into()),
+            officer: Some(i64::MAX),
+            ..DashboardFilter::default()
+        },
+    ];
+    for f in &combined {
+        assert!(app::server::services::summaries::scope_of(f).is_none());
+    }
     for day in [
         today,
         today - Duration::days(400),
         today + Duration::days(45),
     ] {
-        for f in &filters {
-            assert!(app::server::services::summaries::scope_of(f).is_some());
+        for f in filters.iter().chain(&combined) {
             let summary = board::dashboard(&app.db, f, day).await.expect("summary");
             let live = board::dashboard_live(&app.db, f, day).await.expect("live");
             assert_eq!(summary, live, "{f:?} on {day}");
         }
     }
+    for f in &filters {
+        assert!(app::server::services::summaries::scope_of(f).is_some());
+    }
+    let d = board::dashboard(&app.db, &pvd_by_officer, today)
+        .await
+        .expect("dashboard");
+    assert!(
+        d.money.projects > 0 && d.funnel.iter().any(|r| r.projects > 0),
+        "a combined filter keeps projects: {:?}",
+        d.money
+    );
     // The figures are not all zero: the comparison compares something.
     let d = board::dashboard(&app.db, &DashboardFilter::default(), today)
         .await

@@ -1,5 +1,8 @@
-//! The portfolio dashboard, by aggregate queries whose cost does not grow
-//! with the portfolio's history:
+//! The portfolio dashboard. Its figures come from the summaries
+//! (`summaries`, kept by `rollup`) in `dashboard`; the live aggregate
+//! queries below compute the same figures from the projects themselves
+//! (`dashboard_live`, which the tests compare with the summaries), with a
+//! cost that does not grow with the portfolio's history:
 //! - funnel and money: one `GROUP BY stage` over `projects`, summing the
 //!   plan figures kept on each row (`plan_figures`);
 //! - movements and digest: timeline events since D only (index on
@@ -1124,10 +1127,11 @@ async fn digest(
     Ok((counts, items))
 }
 
-/// The whole dashboard for `filter` on `today`: the figures from the
-/// summaries when the filter fixes at most one dimension, from live
-/// queries otherwise; the lists, movements and digest always live (each
-/// bounded by `LIST_LIMIT` or by the events since D).
+/// The whole dashboard for `filter` on `today`: the figures (funnel,
+/// movements, money, breakdowns, counts) from the summaries — the stored
+/// scope when the filter fixes at most one dimension, added up from the
+/// kept projects' facts when it fixes more; the lists always live (each
+/// bounded by `LIST_LIMIT` or `DIGEST_LIMIT`, walking an index in order).
 pub async fn dashboard(
     db: &impl ConnectionTrait,
     filter: &DashboardFilter,
@@ -1137,15 +1141,15 @@ pub async fn dashboard(
         Some(scope) => {
             let stage = project_filter::nonempty(&filter.stage);
             let since = filter.since_or_default(today);
-            Some(summaries::load(db, &scope, stage, since, today).await?)
+            summaries::load(db, &scope, stage, since, today).await?
         }
-        None => None,
+        None => summaries::combined(db, filter, today).await?,
     };
-    assemble(db, filter, today, summary.as_ref()).await
+    assemble(db, filter, today, Some(&summary)).await
 }
 
-/// The whole dashboard by live queries only (combined filters; and the
-/// tests, which check the summaries give the same figures).
+/// The whole dashboard by live queries only (the tests check that the
+/// summaries give the same figures).
 pub async fn dashboard_live(
     db: &impl ConnectionTrait,
     filter: &DashboardFilter,

@@ -1,26 +1,29 @@
-//! The dashboard's figures read from the summaries kept by `rollup`: a few
-//! hundred rows of one scope and three indexed range sums over the day
-//! counters, whatever the size of the portfolio. Used when the filter
-//! fixes at most one dimension (programme, theme, EPCI or officer), with or
-//! without a stage; other filters are computed by the live queries.
-use std::collections::HashMap;
+//! The dashboard's figures from the summaries kept by `rollup`. A filter
+//! that fixes at most one dimension (programme, theme, EPCI or officer),
+//! with or without a stage, reads its stored scope (`load`: a few hundred
+//! rows and three indexed range sums over the day counters, whatever the
+//! size of the portfolio). A filter that fixes two or more adds up the
+//! counted facts of the projects it keeps (`combined`), by the same rules.
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Alias, Expr, Func, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::domain::Stage;
-use crate::domain::rollup::{DETR, LATE, Measures, STALE, STEPS, tag, untag, within};
+use crate::domain::rollup::{
+    DETR, DayKey, LATE, Measures, ProjectFacts, STALE, STEPS, sum_whole, tag, untag, within,
+};
 use crate::error::AppError;
-use crate::models::{DEADLINE_WINDOWS, DashboardFilter, DigestKind};
-use crate::server::entities::rollup::{dashboard_day, dashboard_total};
-use crate::server::services::project_filter::nonempty;
+use crate::models::{DEADLINE_WINDOWS, DashboardFilter, DigestKind, ProjectFilter};
+use crate::server::entities::projects::project;
+use crate::server::entities::rollup::{dashboard_day, dashboard_total, project_rollup};
+use crate::server::services::project_filter::{condition, nonempty};
 use crate::server::services::rollup;
 
-/// The summaries' scope of a filter: `""` for none, `"dim:value"` for one
-/// dimension, `None` when two or more are fixed. Values are read as the
-/// project list reads them (trimmed; EPCI in capitals).
-pub fn scope_of(filter: &DashboardFilter) -> Option<String> {
+/// The dimensions a filter fixes, each with its value as the project list
+/// reads it (trimmed; EPCI in capitals), tagged `"dim:value"`.
+fn fixed_tags(filter: &DashboardFilter) -> Vec<String> {
     let mut fixed = Vec::new();
     if let Some(p) = nonempty(&filter.programme) {
         fixed.push(tag("programme", p));
@@ -34,6 +37,14 @@ pub fn scope_of(filter: &DashboardFilter) -> Option<String> {
     if let Some(o) = filter.officer {
         fixed.push(tag("officer", &o.to_string()));
     }
+    fixed
+}
+
+/// The stored summaries' scope of a filter: `""` for none, `"dim:value"`
+/// for one dimension, `None` when two or more are fixed (no scope holds
+/// that combination; `combined` adds it up from the projects' facts).
+pub fn scope_of(filter: &DashboardFilter) -> Option<String> {
+    let mut fixed = fixed_tags(filter);
     match fixed.len() {
         0 => Some(String::new()),
         1 => fixed.pop(),
@@ -43,7 +54,8 @@ pub fn scope_of(filter: &DashboardFilter) -> Option<String> {
 
 /// One scope's summaries on one day.
 pub struct Summary {
-    scope: String,
+    /// The dimensions the filter fixes, as `"dim:value"` tags.
+    fixed: Vec<String>,
     stage: Option<String>,
     /// (group, stage) → figures.
     rows: HashMap<(String, String), Measures>,
@@ -62,40 +74,157 @@ fn counted_stages(stage: Option<&str>) -> Vec<&'static str> {
         .collect()
 }
 
-/// Sums of the day counters `names` of one scope over the days `days` and
-/// the stages `stages`, by counter or by day (`by`), keyed as text.
-async fn sums(
-    db: &impl ConnectionTrait,
-    by: dashboard_day::Column,
-    scope: &str,
-    names: Vec<String>,
-    days: Expr,
-    stages: &[&str],
-) -> Result<HashMap<String, i64>, AppError> {
-    let mut q = Query::select();
-    q.column(by)
-        .expr(Func::cast_as(
-            Func::sum(Expr::col((dashboard_day::Entity, dashboard_day::Column::N))),
-            Alias::new("BIGINT"),
-        ))
-        .from(dashboard_day::Entity)
-        .and_where(dashboard_day::Column::Scope.eq(scope))
-        .and_where(dashboard_day::Column::Grp.is_in(names))
-        .and_where(days)
-        .and_where(dashboard_day::Column::Stage.is_in(stages.iter().copied()))
-        .group_by_col(by);
-    let mut out = HashMap::new();
-    for row in db.query_all(&q).await? {
-        let key: String = match by {
-            dashboard_day::Column::Day => row.try_get_by_index::<NaiveDate>(0)?.to_string(),
-            _ => row.try_get_by_index(0)?,
-        };
-        let sum: Option<i64> = row.try_get_by_index(1)?;
-        out.insert(key, sum.unwrap_or(0));
-    }
-    Ok(out)
+/// What a day-counter sum adds up by: the counter or the day.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum By {
+    Counter,
+    Day,
 }
 
+/// One sum over the day counters: the counters `names`, on the days from
+/// `from` to `to` (both included, open where `None`), of projects in
+/// `stages`, by counter or by day.
+struct DaySum {
+    by: By,
+    names: Vec<String>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    stages: Vec<&'static str>,
+}
+
+impl DaySum {
+    /// The three sums a dashboard reads: the counters valid today (summed
+    /// up to today), the steps per day of the next `DEADLINE_WINDOWS`, and
+    /// the event counters from D on (over every stage the filter keeps).
+    fn plan(stage: Option<&str>, since: NaiveDate, today: NaiveDate) -> [DaySum; 3] {
+        let mut today_names: Vec<String> = vec![LATE.into(), STALE.into(), DETR.into()];
+        today_names.extend(DEADLINE_WINDOWS.into_iter().map(within));
+        let horizon = DEADLINE_WINDOWS.into_iter().max().unwrap_or(90);
+        let mut event_names: Vec<String> = Vec::new();
+        for s in Stage::ALL {
+            event_names.push(tag("entered", s.as_str()));
+            event_names.push(tag("left", s.as_str()));
+        }
+        event_names.extend(
+            DigestKind::ALL
+                .into_iter()
+                .map(|k| tag("event", k.as_str())),
+        );
+        let kept: Vec<&'static str> = Stage::ALL
+            .into_iter()
+            .map(Stage::as_str)
+            .filter(|s| stage.is_none_or(|f| f == *s))
+            .collect();
+        [
+            DaySum {
+                by: By::Counter,
+                names: today_names,
+                from: None,
+                to: Some(today),
+                stages: counted_stages(stage),
+            },
+            DaySum {
+                by: By::Day,
+                names: vec![STEPS.to_owned()],
+                from: Some(today),
+                to: Some(today + Duration::days(horizon)),
+                stages: counted_stages(stage),
+            },
+            DaySum {
+                by: By::Counter,
+                names: event_names,
+                from: Some(since),
+                to: None,
+                stages: kept,
+            },
+        ]
+    }
+
+    /// This sum over one stored scope, by one indexed range query.
+    async fn stored(
+        &self,
+        db: &impl ConnectionTrait,
+        scope: &str,
+    ) -> Result<HashMap<String, i64>, AppError> {
+        let by = match self.by {
+            By::Counter => dashboard_day::Column::Grp,
+            By::Day => dashboard_day::Column::Day,
+        };
+        let mut q = Query::select();
+        q.column(by)
+            .expr(Func::cast_as(
+                Func::sum(Expr::col((dashboard_day::Entity, dashboard_day::Column::N))),
+                Alias::new("BIGINT"),
+            ))
+            .from(dashboard_day::Entity)
+            .and_where(dashboard_day::Column::Scope.eq(scope))
+            .and_where(dashboard_day::Column::Grp.is_in(self.names.clone()))
+            .and_where(dashboard_day::Column::Stage.is_in(self.stages.iter().copied()))
+            .group_by_col(by);
+        if let Some(from) = self.from {
+            q.and_where(dashboard_day::Column::Day.gte(from));
+        }
+        if let Some(to) = self.to {
+            q.and_where(dashboard_day::Column::Day.lte(to));
+        }
+        let mut out = HashMap::new();
+        for row in db.query_all(&q).await? {
+            let key: String = match self.by {
+                By::Day => row.try_get_by_index::<NaiveDate>(0)?.to_string(),
+                By::Counter => row.try_get_by_index(0)?,
+            };
+            let sum: Option<i64> = row.try_get_by_index(1)?;
+            out.insert(key, sum.unwrap_or(0));
+        }
+        Ok(out)
+    }
+
+    /// This sum over day counters in memory (`DayKey`s of one scope).
+    fn over(&self, days: &BTreeMap<DayKey, i64>) -> HashMap<String, i64> {
+        let mut out: HashMap<String, i64> = HashMap::new();
+        for (k, n) in days {
+            if self.from.is_some_and(|f| k.day < f)
+                || self.to.is_some_and(|t| k.day > t)
+                || !self.names.contains(&k.group)
+                || !self.stages.contains(&k.stage.as_str())
+            {
+                continue;
+            }
+            let key = match self.by {
+                By::Day => k.day.to_string(),
+                By::Counter => k.group.clone(),
+            };
+            *out.entry(key).or_default() += n;
+        }
+        out
+    }
+}
+
+impl Summary {
+    /// Puts the rows and the three sums of `DaySum::plan` together.
+    fn new(
+        fixed: Vec<String>,
+        stage: Option<&str>,
+        rows: HashMap<(String, String), Measures>,
+        [mut counters, steps, events]: [HashMap<String, i64>; 3],
+    ) -> Summary {
+        counters.extend(events);
+        Summary {
+            fixed,
+            stage: stage.map(str::to_owned),
+            rows,
+            counters,
+            steps: steps
+                .into_iter()
+                .filter_map(|(day, n)| Some((day.parse::<NaiveDate>().ok()?, n)))
+                .collect(),
+        }
+    }
+}
+
+/// The summaries of a filter that fixes at most one dimension, as stored:
+/// a few hundred rows of one scope and three indexed range sums over its
+/// day counters, whatever the size of the portfolio.
 pub async fn load(
     db: &impl ConnectionTrait,
     scope: &str,
@@ -113,65 +242,59 @@ pub async fn load(
             ((r.grp, r.stage), m)
         })
         .collect();
-    let stages = counted_stages(stage);
-    let mut names: Vec<String> = vec![LATE.into(), STALE.into(), DETR.into()];
-    names.extend(DEADLINE_WINDOWS.into_iter().map(within));
-    let mut counters = sums(
-        db,
-        dashboard_day::Column::Grp,
-        scope,
-        names,
-        dashboard_day::Column::Day.lte(today),
-        &stages,
-    )
-    .await?;
-    let horizon = DEADLINE_WINDOWS.into_iter().max().unwrap_or(90);
-    let steps = sums(
-        db,
-        dashboard_day::Column::Day,
-        scope,
-        vec![STEPS.to_owned()],
-        dashboard_day::Column::Day.between(today, today + Duration::days(horizon)),
-        &stages,
-    )
-    .await?
-    .into_iter()
-    .filter_map(|(day, n)| Some((day.parse::<NaiveDate>().ok()?, n)))
-    .collect();
-    // Event counters from D on, over every stage the filter keeps.
-    let all: Vec<&str> = Stage::ALL
-        .into_iter()
-        .map(Stage::as_str)
-        .filter(|s| stage.is_none_or(|f| f == *s))
-        .collect();
-    let mut names: Vec<String> = Vec::new();
-    for s in Stage::ALL {
-        names.push(tag("entered", s.as_str()));
-        names.push(tag("left", s.as_str()));
-    }
-    names.extend(
-        DigestKind::ALL
-            .into_iter()
-            .map(|k| tag("event", k.as_str())),
-    );
-    counters.extend(
-        sums(
-            db,
-            dashboard_day::Column::Grp,
-            scope,
-            names,
-            dashboard_day::Column::Day.gte(since),
-            &all,
+    let [a, b, c] = DaySum::plan(stage, since, today);
+    let sums = [
+        a.stored(db, scope).await?,
+        b.stored(db, scope).await?,
+        c.stored(db, scope).await?,
+    ];
+    let fixed = if scope.is_empty() {
+        Vec::new()
+    } else {
+        vec![scope.to_owned()]
+    };
+    Ok(Summary::new(fixed, stage, rows, sums))
+}
+
+/// The summaries of a filter that fixes two dimensions or more, added up
+/// from the counted facts of exactly the projects it keeps (one indexed
+/// query; the rows and day counters a scope of those projects alone would
+/// hold, by the same rules as the stored ones).
+pub async fn combined(
+    db: &impl ConnectionTrait,
+    filter: &DashboardFilter,
+    today: NaiveDate,
+) -> Result<Summary, AppError> {
+    let dims = ProjectFilter {
+        programme: filter.programme.clone(),
+        theme: filter.theme.clone(),
+        epci: filter.epci.clone(),
+        officer: filter.officer,
+        ..ProjectFilter::default()
+    };
+    let facts = project_rollup::Entity::find()
+        .filter(
+            project_rollup::Column::ProjectId.in_subquery(
+                Query::select()
+                    .column((project::Entity, project::Column::Id))
+                    .from(project::Entity)
+                    .cond_where(condition(&dims, today))
+                    .to_owned(),
+            ),
         )
-        .await?,
-    );
-    Ok(Summary {
-        scope: scope.to_owned(),
-        stage: stage.map(str::to_owned),
-        rows,
-        counters,
-        steps,
-    })
+        .all(db)
+        .await?
+        .iter()
+        .map(|r| serde_json::from_str::<ProjectFacts>(&r.facts).map_err(|_| AppError::Internal))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (totals, days) = sum_whole(&facts);
+    let rows = totals
+        .into_iter()
+        .map(|(k, m)| ((k.group, k.stage), m))
+        .collect();
+    let stage = nonempty(&filter.stage);
+    let sums = DaySum::plan(stage, filter.since_or_default(today), today).map(|s| s.over(&days));
+    Ok(Summary::new(fixed_tags(filter), stage, rows, sums))
 }
 
 impl Summary {
@@ -197,11 +320,14 @@ impl Summary {
     }
 
     /// Every value of a dimension with active projects, and its figures.
-    /// When the scope is that dimension, only the scope's own value (a
+    /// When the filter fixes that dimension, only its own value (a
     /// programme filter shows that programme's line, not its neighbours').
     pub fn groups(&self, dim: &str) -> Vec<(String, Measures)> {
-        let own = untag(&self.scope)
-            .filter(|(d, _)| *d == dim)
+        let own = self
+            .fixed
+            .iter()
+            .filter_map(|t| untag(t))
+            .find(|(d, _)| *d == dim)
             .map(|(_, v)| v);
         let mut out: HashMap<&str, Measures> = HashMap::new();
         for ((g, s), m) in &self.rows {
