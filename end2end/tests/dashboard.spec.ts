@@ -59,6 +59,31 @@ test('the attention list links to the projects needing it', async ({ page }) => 
   await expect(page.getByTestId('dashboard-criteria')).toContainText('Bloqués');
 });
 
+test('a head narrows the dashboard to an EPCI and reads it commune by commune', async ({ page }) => {
+  failOnConsoleErrors(page);
+  await login(page, ACCOUNTS.head.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Portefeuille');
+  await page.goto('/tableau-de-bord');
+  await hydrated(page);
+  // Without an EPCI, no commune table: a hint says how to get one.
+  await expect(page.getByTestId('by-commune-hint')).toBeVisible();
+  await expect(page.getByTestId('by-commune')).toHaveCount(0);
+
+  await page.locator('#d-epci').selectOption('200066660');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await expect(page).toHaveURL(/epci=200066660/);
+  const communes = page.getByTestId('by-commune');
+  await expect(communes).toBeVisible();
+  const saintFlour = communes.locator('tr[data-key="15187"]');
+  await expect(saintFlour.locator('th')).toHaveText('Saint-Flour');
+  const link = saintFlour.locator('td[data-col="projects"] a');
+  const n = Number((await link.textContent())?.trim());
+  expect(n).toBeGreaterThan(0);
+  await link.click();
+  await expect(page).toHaveURL(/commune=15187/);
+  await expect(page.getByTestId('project-count')).toHaveText(`${n} projet(s)`);
+});
+
 test('a partner cannot open the dashboard nor its exports', async ({ page }) => {
   await login(page, ACCOUNTS.partner.email);
   await expect(page.getByTestId('home-title')).toHaveText('Projets partagés avec moi');

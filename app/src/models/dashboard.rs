@@ -195,7 +195,7 @@ pub struct DeadlineItem {
     pub project_title: String,
 }
 
-/// A breakdown row (theme, EPCI, officer): active projects and their cost.
+/// A breakdown row (theme, EPCI, commune, officer): active projects and their cost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BreakdownRow {
     pub key: String,
@@ -280,6 +280,8 @@ pub struct Dashboard {
     pub deadlines: Vec<DeadlineItem>,
     pub by_theme: Vec<BreakdownRow>,
     pub by_epci: Vec<BreakdownRow>,
+    /// The communes of the EPCI the filter fixes (empty without one).
+    pub by_commune: Vec<BreakdownRow>,
     pub by_officer: Vec<BreakdownRow>,
     pub digest_counts: Vec<DigestCount>,
     /// The latest changes since D (at most `DIGEST_LIMIT`).

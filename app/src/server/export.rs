@@ -179,6 +179,7 @@ pub fn tables(d: &Dashboard) -> Vec<Table> {
     for (dimension, rows) in [
         ("dashboard.by_theme", &d.by_theme),
         ("dashboard.by_epci", &d.by_epci),
+        ("dashboard.by_commune", &d.by_commune),
         ("dashboard.by_officer", &d.by_officer),
     ] {
         for r in rows {

@@ -96,7 +96,13 @@ fn numbers(d: &Dashboard) -> Vec<(String, i64, ProjectFilter)> {
     for w in &d.deadline_windows {
         out.push((format!("window {}", w.days), w.projects, w.link.clone()));
     }
-    for r in d.by_theme.iter().chain(&d.by_epci).chain(&d.by_officer) {
+    for r in d
+        .by_theme
+        .iter()
+        .chain(&d.by_epci)
+        .chain(&d.by_commune)
+        .chain(&d.by_officer)
+    {
         out.push((format!("breakdown {}", r.label), r.projects, r.link.clone()));
     }
     for c in &d.digest_counts {
@@ -507,6 +513,18 @@ async fn the_dashboard_adds_up(backend: Backend) {
     );
     assert_eq!(d.by_epci[0].label, "CC de Saint-Flour");
     assert_eq!(rows(&d.by_officer), [(officer.to_string(), 4, 330_000_00)]);
+    // Communes only within a chosen EPCI.
+    assert!(d.by_commune.is_empty());
+    let sf = dashboard(&http, &app, &[("epci", "200066660")]).await;
+    assert_eq!(
+        rows(&sf.by_commune),
+        [
+            ("15187".to_owned(), 3, 130_000_00),
+            ("15142".to_owned(), 1, 30_000_00),
+        ]
+    );
+    assert_eq!(sf.by_commune[0].label, "Saint-Flour");
+    every_number_matches_its_list(&http, &app, &sf).await;
 
     // Since D: what the committee hears about.
     let digest: Vec<(&str, i64)> = d

@@ -663,6 +663,71 @@ async fn epci_rows(
         .await?)
 }
 
+/// The communes of the EPCI the filter fixes (none without one: a
+/// portfolio spans thousands of communes), those with the most active
+/// projects first. A project counts once in each of its communes there.
+/// Live in both paths, bounded by that EPCI's communes (`idx_communes_epci`)
+/// and their project links.
+async fn by_commune(
+    db: &impl ConnectionTrait,
+    active: &ProjectFilter,
+    today: NaiveDate,
+) -> Result<Vec<BreakdownRow>, AppError> {
+    let Some(siren) = project_filter::nonempty(&active.epci).map(str::to_ascii_uppercase) else {
+        return Ok(Vec::new());
+    };
+    let backend = db.get_database_backend();
+    let mut q = Query::select();
+    q.expr_as(col("communes", "insee"), Alias::new("code"))
+        .expr_as(col("communes", "name"), Alias::new("name"))
+        .expr_as(
+            Func::cast_as(Func::count(col("projects", "id")), Alias::new("BIGINT")),
+            Alias::new("n"),
+        )
+        .expr_as(sum("projects", "estimated_cost_cents"), Alias::new("cost"))
+        .from(commune::Entity)
+        .join(
+            JoinType::InnerJoin,
+            project_commune::Entity,
+            col("project_communes", "insee").equals((commune::Entity, commune::Column::Insee)),
+        )
+        .and_where(commune::Column::EpciSiren.eq(siren))
+        .group_by_col((commune::Entity, commune::Column::Insee))
+        .group_by_col((commune::Entity, commune::Column::Name))
+        .order_by_expr(Func::count(col("projects", "id")).into(), Order::Desc)
+        .order_by((commune::Entity, commune::Column::Name), Order::Asc)
+        .order_by((commune::Entity, commune::Column::Insee), Order::Asc)
+        .limit(COMMUNE_LIMIT);
+    scoped(
+        &mut q,
+        "project_communes",
+        "project_id",
+        condition(active, today),
+    );
+    #[derive(FromQueryResult)]
+    struct CommuneRow {
+        code: String,
+        name: String,
+        n: i64,
+        cost: Option<i64>,
+    }
+    Ok(CommuneRow::find_by_statement(backend.build(&q))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| BreakdownRow {
+            link: with(active, |f| f.commune = Some(r.code.clone())),
+            key: r.code,
+            label: r.name,
+            projects: r.n,
+            cost_cents: r.cost.unwrap_or(0),
+        })
+        .collect())
+}
+
+/// Up to this many communes of one EPCI (the largest have about 150).
+const COMMUNE_LIMIT: u64 = 200;
+
 async fn by_officer(
     db: &impl ConnectionTrait,
     active: &ProjectFilter,
@@ -1186,6 +1251,7 @@ async fn assemble(
         programmes,
         themes,
         by_epci,
+        by_commune,
         by_officer,
         groups,
         (deadline_windows, deadlines),
@@ -1196,6 +1262,7 @@ async fn assemble(
         by_code(db, &active, ReferenceList::Programmes, today, summary),
         by_code(db, &active, ReferenceList::Themes, today, summary),
         by_epci(db, &active, today, summary),
+        by_commune(db, &active, today),
         by_officer(db, &active, today, summary),
         attention_groups,
         deadlines(db, &active, today, summary),
@@ -1231,6 +1298,7 @@ async fn assemble(
         deadlines,
         by_theme,
         by_epci,
+        by_commune,
         by_officer,
         digest_counts,
         digest,

@@ -2,8 +2,8 @@
 //! that fixes at most one dimension (programme, theme, EPCI or officer),
 //! with or without a stage, reads its stored scope (`load`: a few hundred
 //! rows and three indexed range sums over the day counters, whatever the
-//! size of the portfolio). A filter that fixes two or more adds up the
-//! counted facts of the projects it keeps (`combined`), by the same rules.
+//! size of the portfolio). A filter that fixes two or more reads the
+//! counted facts of the projects it keeps (`combined`) and adds them up.
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::domain::Stage;
 use crate::domain::rollup::{
-    DETR, DayKey, LATE, Measures, ProjectFacts, STALE, STEPS, sum_whole, tag, untag, within,
+    DETR, LATE, Measures, ProjectFacts, STALE, STEPS, sum_whole, tag, untag, within,
 };
 use crate::error::AppError;
 use crate::models::{DEADLINE_WINDOWS, DashboardFilter, DigestKind, ProjectFilter};
@@ -74,6 +74,35 @@ fn counted_stages(stage: Option<&str>) -> Vec<&'static str> {
         .collect()
 }
 
+/// The last day of the largest deadline window, in days from today.
+fn horizon() -> i64 {
+    DEADLINE_WINDOWS.into_iter().max().unwrap_or(90)
+}
+
+/// The stages a filter keeps (every stage without one).
+fn kept_stages(stage: Option<&str>) -> Vec<&'static str> {
+    Stage::ALL
+        .into_iter()
+        .map(Stage::as_str)
+        .filter(|s| stage.is_none_or(|f| f == *s))
+        .collect()
+}
+
+/// The event counters the movements and the digest read.
+fn event_names() -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for s in Stage::ALL {
+        names.push(tag("entered", s.as_str()));
+        names.push(tag("left", s.as_str()));
+    }
+    names.extend(
+        DigestKind::ALL
+            .into_iter()
+            .map(|k| tag("event", k.as_str())),
+    );
+    names
+}
+
 /// What a day-counter sum adds up by: the counter or the day.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum By {
@@ -99,22 +128,9 @@ impl DaySum {
     fn plan(stage: Option<&str>, since: NaiveDate, today: NaiveDate) -> [DaySum; 3] {
         let mut today_names: Vec<String> = vec![LATE.into(), STALE.into(), DETR.into()];
         today_names.extend(DEADLINE_WINDOWS.into_iter().map(within));
-        let horizon = DEADLINE_WINDOWS.into_iter().max().unwrap_or(90);
-        let mut event_names: Vec<String> = Vec::new();
-        for s in Stage::ALL {
-            event_names.push(tag("entered", s.as_str()));
-            event_names.push(tag("left", s.as_str()));
-        }
-        event_names.extend(
-            DigestKind::ALL
-                .into_iter()
-                .map(|k| tag("event", k.as_str())),
-        );
-        let kept: Vec<&'static str> = Stage::ALL
-            .into_iter()
-            .map(Stage::as_str)
-            .filter(|s| stage.is_none_or(|f| f == *s))
-            .collect();
+        let horizon = horizon();
+        let event_names = event_names();
+        let kept = kept_stages(stage);
         [
             DaySum {
                 by: By::Counter,
@@ -178,26 +194,6 @@ impl DaySum {
         }
         Ok(out)
     }
-
-    /// This sum over day counters in memory (`DayKey`s of one scope).
-    fn over(&self, days: &BTreeMap<DayKey, i64>) -> HashMap<String, i64> {
-        let mut out: HashMap<String, i64> = HashMap::new();
-        for (k, n) in days {
-            if self.from.is_some_and(|f| k.day < f)
-                || self.to.is_some_and(|t| k.day > t)
-                || !self.names.contains(&k.group)
-                || !self.stages.contains(&k.stage.as_str())
-            {
-                continue;
-            }
-            let key = match self.by {
-                By::Day => k.day.to_string(),
-                By::Counter => k.group.clone(),
-            };
-            *out.entry(key).or_default() += n;
-        }
-        out
-    }
 }
 
 impl Summary {
@@ -256,10 +252,12 @@ pub async fn load(
     Ok(Summary::new(fixed, stage, rows, sums))
 }
 
-/// The summaries of a filter that fixes two dimensions or more, added up
-/// from the counted facts of exactly the projects it keeps (one indexed
-/// query; the rows and day counters a scope of those projects alone would
-/// hold, by the same rules as the stored ones).
+/// The summaries of a filter that fixes two dimensions or more, from the
+/// counted facts of exactly the projects it keeps (one indexed query): the
+/// rows a scope of those projects alone would hold (`sum_whole`), and the
+/// counters by their definitions on today (`ProjectFacts::counters_on`,
+/// the steps of the next days, the events from D on) — what that scope's
+/// day counters would sum to.
 pub async fn combined(
     db: &impl ConnectionTrait,
     filter: &DashboardFilter,
@@ -287,14 +285,39 @@ pub async fn combined(
         .iter()
         .map(|r| serde_json::from_str::<ProjectFacts>(&r.facts).map_err(|_| AppError::Internal))
         .collect::<Result<Vec<_>, _>>()?;
-    let (totals, days) = sum_whole(&facts);
-    let rows = totals
-        .into_iter()
-        .map(|(k, m)| ((k.group, k.stage), m))
-        .collect();
     let stage = nonempty(&filter.stage);
-    let sums = DaySum::plan(stage, filter.since_or_default(today), today).map(|s| s.over(&days));
-    Ok(Summary::new(fixed_tags(filter), stage, rows, sums))
+    let since = filter.since_or_default(today);
+    let (counted, kept, events) = (counted_stages(stage), kept_stages(stage), event_names());
+    let last = today + Duration::days(horizon());
+    let mut counters: HashMap<String, i64> = HashMap::new();
+    let mut steps: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    for f in &facts {
+        if counted.contains(&f.stage.as_str()) {
+            for (name, n) in f.counters_on(today) {
+                *counters.entry(name).or_default() += n;
+            }
+            for d in f.steps.iter().filter(|d| **d >= today && **d <= last) {
+                *steps.entry(*d).or_default() += 1;
+            }
+        }
+        if kept.contains(&f.stage.as_str()) {
+            for (name, day) in &f.last_events {
+                if *day >= since && events.contains(name) {
+                    *counters.entry(name.clone()).or_default() += 1;
+                }
+            }
+        }
+    }
+    Ok(Summary {
+        fixed: fixed_tags(filter),
+        stage: stage.map(str::to_owned),
+        rows: sum_whole(&facts)
+            .into_iter()
+            .map(|(k, m)| ((k.group, k.stage), m))
+            .collect(),
+        counters,
+        steps: steps.into_iter().collect(),
+    })
 }
 
 impl Summary {

@@ -143,6 +143,11 @@ fn count_link(n: i64, link: &ProjectFilter) -> impl IntoView + use<> {
 #[component]
 fn Sections(d: Dashboard) -> impl IntoView {
     let since = format::date(d.since);
+    let epci_fixed = d
+        .filter
+        .epci
+        .as_deref()
+        .is_some_and(|e| !e.trim().is_empty());
     let as_of = format::date(d.as_of);
     view! {
         <p class="muted" data-testid="dashboard-as-of">
@@ -187,6 +192,11 @@ fn Sections(d: Dashboard) -> impl IntoView {
             <Breakdown id="by-epci" title=t!("dashboard.by_epci").into_owned() rows=d.by_epci />
             <Breakdown id="by-officer" title=t!("dashboard.by_officer").into_owned() rows=d.by_officer />
         </div>
+        {if epci_fixed {
+            view! { <Breakdown id="by-commune" title=t!("dashboard.by_commune").into_owned() rows=d.by_commune /> }.into_any()
+        } else {
+            view! { <p class="muted" data-testid="by-commune-hint">{t!("dashboard.by_commune_hint")}</p> }.into_any()
+        }}
         <section class="card" aria-labelledby="digest-title" data-testid="digest">
             <h2 id="digest-title">{t!("dashboard.digest", since = since)}</h2>
             <ul class="windows">
