@@ -520,22 +520,30 @@ pub fn sum_days<'a>(facts: impl IntoIterator<Item = &'a ProjectFacts>) -> BTreeM
 pub fn sum_whole<'a>(
     facts: impl IntoIterator<Item = &'a ProjectFacts>,
 ) -> BTreeMap<SummaryKey, Measures> {
-    let mut totals: BTreeMap<SummaryKey, Measures> = BTreeMap::new();
+    let mut strings = Interner::default();
+    let mut sums: HashMap<(u32, u32), Measures> = HashMap::new();
     for f in facts {
+        let stage = strings.id(&f.stage);
         f.each_contribution(|scope, group, m| {
             if scope.is_empty() {
-                let key = SummaryKey {
-                    scope: String::new(),
-                    group: group.to_owned(),
-                    stage: f.stage.clone(),
-                };
-                let e = totals.entry(key).or_default();
+                let e = sums.entry((strings.id(group), stage)).or_default();
                 *e = e.plus(m);
             }
         });
     }
-    totals.retain(|_, m| !m.is_zero());
-    totals
+    sums.into_iter()
+        .filter(|(_, m)| !m.is_zero())
+        .map(|((group, stage), m)| {
+            (
+                SummaryKey {
+                    scope: String::new(),
+                    group: strings.name(group),
+                    stage: strings.name(stage),
+                },
+                m,
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
