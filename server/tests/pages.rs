@@ -1,5 +1,6 @@
-//! Every Leptos page × every signed-in role, over HTTP, on records that
-//! exist: partners reach no staff page, even one about a project shared
+//! Every Leptos page × anonymous and every signed-in role, over HTTP, on
+//! records that exist: anonymous visitors get the login page or a redirect
+//! to it; partners reach no staff page, even one about a project shared
 //! with them (they read it on its shared page); admin pages are the
 //! admin's. The pages come from the router's route list, so a new page
 //! without an expectation fails here.
@@ -26,6 +27,20 @@ async fn ok_json<T: serde::de::DeserializeOwned>(res: reqwest::Response) -> T {
     let body = res.text().await.unwrap_or_default();
     assert_eq!(status, 200, "{body}");
     serde_json::from_str(&body).expect("json")
+}
+
+/// Pages anyone may open.
+const PUBLIC_PAGES: &[&str] = &["/connexion"];
+
+/// GET `path` as `who`; a page that never answers fails here, naming itself.
+async fn answer(http: &reqwest::Client, app: &TestApp, path: &str, who: &str) -> reqwest::Response {
+    tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        http.get(app.url(path)).send(),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("{who} GET {path}: no answer in 20 s"))
+    .expect("get")
 }
 
 fn registered_pages() -> Vec<String> {
@@ -149,6 +164,45 @@ async fn pages_by_role_over_http(backend: Backend) {
     )
     .await;
 
+    // Anonymous: the login page (with a failed login's message too), and a
+    // redirect to it from every other page, unknown ones included.
+    let anonymous = client();
+    let unknown = "/page-inconnue".to_owned();
+    let pages = registered_pages();
+    assert!(pages.len() >= 3, "routes found: {pages:?}");
+    for route in pages.iter().chain(std::iter::once(&unknown)) {
+        let page = route.replace("{id}", "42");
+        let res = answer(&anonymous, &app, &page, "anonymous").await;
+        if PUBLIC_PAGES.contains(&page.as_str()) {
+            assert_eq!(res.status(), 200, "{page}");
+            continue;
+        }
+        assert_eq!(res.status(), 303, "{page} must redirect to login");
+        let location = res.headers()["location"].to_str().expect("loc");
+        let expected: String = form_urlencoded::byte_serialize(page.as_bytes()).collect();
+        assert_eq!(location, format!("/connexion?suivant={expected}"), "{page}");
+    }
+    let res = anonymous
+        .post(app.url("/api/auth/login"))
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("referer", app.url("/connexion"))
+        .form(&[
+            ("email", "officer@cc-exemple.fr"),
+            ("password", "mauvais mot de passe"),
+            ("next", "/equipe"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().expect("loc").to_owned();
+    let html = answer(&anonymous, &app, &location, "anonymous")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Adresse e-mail ou mot de passe incorrect."));
+
     for role in Role::ALL {
         let http = client();
         login(&http, &app, &format!("{role}@cc-exemple.fr"), PASSWORD).await;
@@ -161,14 +215,7 @@ async fn pages_by_role_over_http(backend: Backend) {
                 project
             };
             let path = route.replace("{id}", &id.to_string());
-            // A page that never answers fails here, naming itself.
-            let res = tokio::time::timeout(
-                std::time::Duration::from_secs(20),
-                http.get(app.url(&path)).send(),
-            )
-            .await
-            .unwrap_or_else(|_| panic!("{role} GET {path}: no answer in 20 s"))
-            .expect("get");
+            let res = answer(&http, &app, &path, role.as_str()).await;
             assert_eq!(
                 res.status().as_u16(),
                 expected_page(&route, role),
