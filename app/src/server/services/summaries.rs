@@ -103,119 +103,39 @@ fn event_names() -> Vec<String> {
     names
 }
 
-/// What a day-counter sum adds up by: the counter or the day.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum By {
-    Counter,
-    Day,
-}
-
-/// One sum over the day counters: the counters `names`, on the days from
-/// `from` to `to` (both included, open where `None`), of projects in
-/// `stages`, by counter or by day.
-struct DaySum {
-    by: By,
+/// The day counters `names` of one scope, summed over the days `days` and
+/// the projects in `stages`, by counter (`Grp`) or by day (`Day`, keyed as
+/// `YYYY-MM-DD`): one indexed range query.
+async fn sums(
+    db: &impl ConnectionTrait,
+    by: dashboard_day::Column,
+    scope: &str,
     names: Vec<String>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    stages: Vec<&'static str>,
-}
-
-impl DaySum {
-    /// The three sums a dashboard reads: the counters valid today (summed
-    /// up to today), the steps per day of the next `DEADLINE_WINDOWS`, and
-    /// the event counters from D on (over every stage the filter keeps).
-    fn plan(stage: Option<&str>, since: NaiveDate, today: NaiveDate) -> [DaySum; 3] {
-        let mut today_names: Vec<String> = vec![LATE.into(), STALE.into(), DETR.into()];
-        today_names.extend(DEADLINE_WINDOWS.into_iter().map(within));
-        let horizon = horizon();
-        let event_names = event_names();
-        let kept = kept_stages(stage);
-        [
-            DaySum {
-                by: By::Counter,
-                names: today_names,
-                from: None,
-                to: Some(today),
-                stages: counted_stages(stage),
-            },
-            DaySum {
-                by: By::Day,
-                names: vec![STEPS.to_owned()],
-                from: Some(today),
-                to: Some(today + Duration::days(horizon)),
-                stages: counted_stages(stage),
-            },
-            DaySum {
-                by: By::Counter,
-                names: event_names,
-                from: Some(since),
-                to: None,
-                stages: kept,
-            },
-        ]
-    }
-
-    /// This sum over one stored scope, by one indexed range query.
-    async fn stored(
-        &self,
-        db: &impl ConnectionTrait,
-        scope: &str,
-    ) -> Result<HashMap<String, i64>, AppError> {
-        let by = match self.by {
-            By::Counter => dashboard_day::Column::Grp,
-            By::Day => dashboard_day::Column::Day,
+    days: Expr,
+    stages: &[&str],
+) -> Result<HashMap<String, i64>, AppError> {
+    let mut q = Query::select();
+    q.column(by)
+        .expr(Func::cast_as(
+            Func::sum(Expr::col((dashboard_day::Entity, dashboard_day::Column::N))),
+            Alias::new("BIGINT"),
+        ))
+        .from(dashboard_day::Entity)
+        .and_where(dashboard_day::Column::Scope.eq(scope))
+        .and_where(dashboard_day::Column::Grp.is_in(names))
+        .and_where(days)
+        .and_where(dashboard_day::Column::Stage.is_in(stages.iter().copied()))
+        .group_by_col(by);
+    let mut out = HashMap::new();
+    for row in db.query_all(&q).await? {
+        let key: String = match by {
+            dashboard_day::Column::Day => row.try_get_by_index::<NaiveDate>(0)?.to_string(),
+            _ => row.try_get_by_index(0)?,
         };
-        let mut q = Query::select();
-        q.column(by)
-            .expr(Func::cast_as(
-                Func::sum(Expr::col((dashboard_day::Entity, dashboard_day::Column::N))),
-                Alias::new("BIGINT"),
-            ))
-            .from(dashboard_day::Entity)
-            .and_where(dashboard_day::Column::Scope.eq(scope))
-            .and_where(dashboard_day::Column::Grp.is_in(self.names.clone()))
-            .and_where(dashboard_day::Column::Stage.is_in(self.stages.iter().copied()))
-            .group_by_col(by);
-        if let Some(from) = self.from {
-            q.and_where(dashboard_day::Column::Day.gte(from));
-        }
-        if let Some(to) = self.to {
-            q.and_where(dashboard_day::Column::Day.lte(to));
-        }
-        let mut out = HashMap::new();
-        for row in db.query_all(&q).await? {
-            let key: String = match self.by {
-                By::Day => row.try_get_by_index::<NaiveDate>(0)?.to_string(),
-                By::Counter => row.try_get_by_index(0)?,
-            };
-            let sum: Option<i64> = row.try_get_by_index(1)?;
-            out.insert(key, sum.unwrap_or(0));
-        }
-        Ok(out)
+        let sum: Option<i64> = row.try_get_by_index(1)?;
+        out.insert(key, sum.unwrap_or(0));
     }
-}
-
-impl Summary {
-    /// Puts the rows and the three sums of `DaySum::plan` together.
-    fn new(
-        fixed: Vec<String>,
-        stage: Option<&str>,
-        rows: HashMap<(String, String), Measures>,
-        [mut counters, steps, events]: [HashMap<String, i64>; 3],
-    ) -> Summary {
-        counters.extend(events);
-        Summary {
-            fixed,
-            stage: stage.map(str::to_owned),
-            rows,
-            counters,
-            steps: steps
-                .into_iter()
-                .filter_map(|(day, n)| Some((day.parse::<NaiveDate>().ok()?, n)))
-                .collect(),
-        }
-    }
+    Ok(out)
 }
 
 /// The summaries of a filter that fixes at most one dimension, as stored:
@@ -238,18 +158,53 @@ pub async fn load(
             ((r.grp, r.stage), m)
         })
         .collect();
-    let [a, b, c] = DaySum::plan(stage, since, today);
-    let sums = [
-        a.stored(db, scope).await?,
-        b.stored(db, scope).await?,
-        c.stored(db, scope).await?,
-    ];
-    let fixed = if scope.is_empty() {
-        Vec::new()
-    } else {
-        vec![scope.to_owned()]
-    };
-    Ok(Summary::new(fixed, stage, rows, sums))
+    let counted = counted_stages(stage);
+    let mut names: Vec<String> = vec![LATE.into(), STALE.into(), DETR.into()];
+    names.extend(DEADLINE_WINDOWS.into_iter().map(within));
+    let mut counters = sums(
+        db,
+        dashboard_day::Column::Grp,
+        scope,
+        names,
+        dashboard_day::Column::Day.lte(today),
+        &counted,
+    )
+    .await?;
+    let steps = sums(
+        db,
+        dashboard_day::Column::Day,
+        scope,
+        vec![STEPS.to_owned()],
+        dashboard_day::Column::Day.between(today, today + Duration::days(horizon())),
+        &counted,
+    )
+    .await?
+    .into_iter()
+    .filter_map(|(day, n)| Some((day.parse::<NaiveDate>().ok()?, n)))
+    .collect();
+    // Event counters from D on, over every stage the filter keeps.
+    counters.extend(
+        sums(
+            db,
+            dashboard_day::Column::Grp,
+            scope,
+            event_names(),
+            dashboard_day::Column::Day.gte(since),
+            &kept_stages(stage),
+        )
+        .await?,
+    );
+    Ok(Summary {
+        fixed: if scope.is_empty() {
+            Vec::new()
+        } else {
+            vec![scope.to_owned()]
+        },
+        stage: stage.map(str::to_owned),
+        rows,
+        counters,
+        steps,
+    })
 }
 
 /// The summaries of a filter that fixes two dimensions or more, from the
@@ -263,12 +218,10 @@ pub async fn combined(
     filter: &DashboardFilter,
     today: NaiveDate,
 ) -> Result<Summary, AppError> {
+    // The stage is applied to the facts below, as in the stored scopes.
     let dims = ProjectFilter {
-        programme: filter.programme.clone(),
-        theme: filter.theme.clone(),
-        epci: filter.epci.clone(),
-        officer: filter.officer,
-        ..ProjectFilter::default()
+        stage: None,
+        ..filter.projects()
     };
     let facts = project_rollup::Entity::find()
         .filter(
