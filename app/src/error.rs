@@ -68,11 +68,39 @@ pub enum AppError {
     Gone(String),
     /// Something broke on the server; details are in the server log only.
     Internal,
-    /// The request did not reach the server or its answer was unreadable.
-    Transport(String),
-    /// The request's arguments could not be decoded (a field missing or
-    /// malformed); the detail is for the log only.
-    BadRequest(String),
+    /// The request did not reach the server or its answer was unreadable;
+    /// the detail stays where it was seen.
+    Transport {
+        #[serde(skip)]
+        detail: String,
+    },
+    /// The request's arguments could not be decoded: what was wrong, and
+    /// the field it is about when it is known (serde's detail is logged).
+    BadRequest {
+        kind: BadInput,
+        field: Option<String>,
+    },
+    /// The request body is larger than any form of the app sends.
+    PayloadTooLarge,
+    /// The service cannot answer now (the database is unreachable).
+    Unavailable,
+}
+
+/// What was wrong with a request the server could not decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BadInput {
+    /// A field the request must have is absent.
+    Missing,
+    /// The same field was sent twice.
+    Duplicate,
+    /// A field the request does not take.
+    Unknown,
+    /// A value is not of the expected form (a number, a date, a choice).
+    Malformed,
+    /// Bytes that are not UTF-8 text, or control characters.
+    NotText,
+    /// More fields than any form has.
+    TooManyFields,
 }
 
 impl AppError {
@@ -91,8 +119,10 @@ impl AppError {
             AppError::Forbidden => t!("error.forbidden").into_owned(),
             AppError::NotFound => t!("error.not_found").into_owned(),
             AppError::Internal => t!("error.internal").into_owned(),
-            AppError::Transport(_) => t!("error.transport").into_owned(),
-            AppError::BadRequest(_) => t!("error.bad_request").into_owned(),
+            AppError::Transport { .. } => t!("error.transport").into_owned(),
+            AppError::BadRequest { kind, field } => bad_request_message(*kind, field.as_deref()),
+            AppError::PayloadTooLarge => t!("error.payload_too_large").into_owned(),
+            AppError::Unavailable => t!("error.unavailable").into_owned(),
             AppError::LoginRefused(message)
             | AppError::Conflict(message)
             | AppError::TooManyRequests(message)
@@ -120,10 +150,29 @@ impl AppError {
             AppError::TooManyRequests(_) => 429,
             AppError::Gone(_) => 410,
             AppError::Internal => 500,
-            AppError::Transport(_) => 502,
-            AppError::BadRequest(_) => 400,
+            AppError::Transport { .. } => 502,
+            AppError::BadRequest { .. } => 400,
+            AppError::PayloadTooLarge => 413,
+            AppError::Unavailable => 503,
         }
     }
+}
+
+/// « Requête invalide : le champ « id » manque. », in French, naming the
+/// field when it is known.
+fn bad_request_message(kind: BadInput, field: Option<&str>) -> String {
+    use rust_i18n::t;
+    let what = match (kind, field) {
+        (BadInput::Missing, Some(f)) => t!("error.bad_input.missing", field = f),
+        (BadInput::Duplicate, Some(f)) => t!("error.bad_input.duplicate", field = f),
+        (BadInput::Unknown, Some(f)) => t!("error.bad_input.unknown", field = f),
+        (BadInput::Malformed, Some(f)) => t!("error.bad_input.malformed", field = f),
+        (BadInput::NotText, Some(f)) => t!("error.bad_input.not_text", field = f),
+        (BadInput::NotText, None) => t!("error.bad_input.body_not_text"),
+        (BadInput::TooManyFields, _) => t!("error.bad_input.too_many_fields"),
+        (_, None) => t!("error.bad_input.unknown_field"),
+    };
+    t!("error.bad_request", what = what).into_owned()
 }
 
 impl fmt::Display for AppError {
@@ -140,9 +189,17 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
-                AppError::BadRequest(detail)
+                #[cfg(feature = "ssr")]
+                tracing::warn!(%detail, "malformed server-function call");
+                let _ = detail;
+                AppError::BadRequest {
+                    kind: BadInput::Malformed,
+                    field: None,
+                }
             }
-            other => AppError::Transport(other.to_string()),
+            other => AppError::Transport {
+                detail: other.to_string(),
+            },
         }
     }
 }

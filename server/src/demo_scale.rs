@@ -77,7 +77,7 @@ pub async fn generate(
         .all(db)
         .await?;
     if officers.is_empty() {
-        return Err(AppError::BadRequest(
+        return Err(AppError::Conflict(
             "aucun compte de chargé·e de mission : lancez d’abord `maillage demo`".into(),
         ));
     }
@@ -91,7 +91,7 @@ pub async fn generate(
         .all(db)
         .await?;
     if communes.is_empty() {
-        return Err(AppError::BadRequest(
+        return Err(AppError::Conflict(
             "le référentiel des communes est vide : lancez d’abord `maillage demo`".into(),
         ));
     }

@@ -1,12 +1,18 @@
 //! The axum router: pages and server functions from the Leptos app, health,
 //! static files, and the guards every request passes through.
+use std::sync::OnceLock;
+use std::time::Duration;
+
 use axum::{
-    Router, middleware::from_fn, middleware::from_fn_with_state, routing::MethodRouter,
-    routing::get,
+    Router, extract::DefaultBodyLimit, http::StatusCode, middleware::from_fn,
+    middleware::from_fn_with_state, routing::MethodRouter, routing::get,
 };
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
-use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use tower_http::{
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite, cookie::time};
 
 use app::server::{AppState, session_store::SeaOrmStore};
@@ -15,12 +21,33 @@ use app::{App, shell};
 use crate::dashboard_export::{export_csv, export_xlsx};
 use crate::health::healthz;
 use crate::middleware::{
-    auth_gate::auth_gate, bad_request::bad_request_status, origin_guard::origin_guard,
+    api_requests::api_requests,
+    auth_gate::auth_gate,
+    error_pages::{french_errors, panic_response},
+    origin_guard::origin_guard,
+    security_headers::security_headers,
 };
 use crate::person_export::export_person;
 use crate::shared_page::{partner_project, share_link};
 
 pub const SESSION_COOKIE: &str = "maillage_session";
+
+/// The largest request body accepted: every form of the app sends far less
+/// (a project's longest texts add up to about 100 KB). Larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A request still unanswered after this gets a French 503 instead of
+/// holding its connection (no page of the app takes near this long).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The app's pages, listed once per process: `generate_route_list` renders
+/// the app under a process-wide flag that stops resources from loading
+/// (leptos_server's `SuppressResourceLoad`), so a second call while
+/// another router serves pages could freeze their renders.
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
 
 /// The routes served by axum handlers rather than Leptos pages: one list,
 /// which builds the router and which the permission tests walk.
@@ -56,9 +83,10 @@ pub fn redact_token(path: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Builds the whole application for `state`. Layers, outermost first:
-/// trace → compression → origin guard → sessions → auth gate → routes.
+/// trace → compression → French errors → security headers → panics →
+/// timeout → body limit → origin guard → sessions → auth gate → routes.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let idle =
         time::Duration::seconds(i64::try_from(state.config.session_idle.as_secs()).unwrap_or(7200));
     let sessions = SessionManagerLayer::new(SeaOrmStore::new(state.db.clone()))
@@ -82,10 +110,19 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(from_fn(bad_request_status))
+        .layer(from_fn(api_requests))
         .layer(from_fn_with_state(state.clone(), auth_gate))
         .layer(sessions)
         .layer(from_fn(origin_guard))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(from_fn(crate::middleware::body_limit::refuse_large_bodies))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(from_fn(security_headers))
+        .layer(from_fn(french_errors))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)

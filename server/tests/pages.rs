@@ -44,7 +44,7 @@ async fn answer(http: &reqwest::Client, app: &TestApp, path: &str, who: &str) ->
 }
 
 fn registered_pages() -> Vec<String> {
-    leptos_axum::generate_route_list(app::App)
+    server::router::route_list()
         .iter()
         .map(|route| route.path().to_owned())
         .collect()

@@ -56,7 +56,7 @@ pub async fn login(
             Ok(next) => leptos_axum::redirect(next),
             Err(err) => leptos_axum::redirect(&format!(
                 "/connexion?erreur={}",
-                form_urlencoded::byte_serialize(err.message().as_bytes()).collect::<String>()
+                crate::models::LoginErrorCode::of(err).code()
             )),
         }
         return result;
@@ -97,3 +97,6 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn me() -> Result<Option<CurrentUser>, AppError> {
     Ok(auth::current_user())
 }
+
+#[cfg(feature = "ssr")]
+crate::server_fn_args!(Login, Logout, Me);

@@ -17,6 +17,7 @@ pub async fn get_dashboard(
     auth::respond(
         async {
             auth::require(Action::ViewDashboard)?;
+            let filter = filter.validated()?;
             dashboard::dashboard(&auth::state()?.db, &filter, crate::api::today()).await
         }
         .await,
@@ -33,3 +34,6 @@ pub async fn get_dashboard_choices() -> Result<DashboardChoices, AppError> {
         .await,
     )
 }
+
+#[cfg(feature = "ssr")]
+crate::server_fn_args!(GetDashboard, GetDashboardChoices);

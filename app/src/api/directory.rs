@@ -26,6 +26,7 @@ pub async fn list_directory(
     auth::respond(
         async {
             auth::require(Action::ViewDirectory)?;
+            let filter = filter.validated()?;
             directory::list(&auth::state()?.db, &filter, today()).await
         }
         .await,
@@ -38,6 +39,7 @@ pub async fn pick_directory(q: String, people: bool) -> Result<Vec<PickHit>, App
     auth::respond(
         async {
             auth::require(Action::ViewDirectory)?;
+            let q = crate::domain::input::search_text(&q);
             directory::pick(&auth::state()?.db, &q, people).await
         }
         .await,
@@ -265,3 +267,26 @@ pub async fn remove_partner(link_id: i64) -> Result<i64, AppError> {
         .await,
     )
 }
+
+#[cfg(feature = "ssr")]
+crate::server_fn_args!(
+    ListDirectory,
+    PickDirectory,
+    GetDirectoryChoices,
+    GetOrganisation,
+    CreateOrganisation,
+    UpdateOrganisation,
+    GetPerson,
+    CreatePerson,
+    UpdatePerson,
+    AddMembership,
+    UpdateMembership,
+    DeleteMembership,
+    AddMandate,
+    UpdateMandate,
+    DeleteMandate,
+    ErasePerson,
+    GetProjectPartners,
+    AddPartner,
+    RemovePartner
+);

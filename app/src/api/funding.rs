@@ -164,3 +164,15 @@ pub async fn save_funder(form: FunderForm) -> Result<(), AppError> {
         .await,
     )
 }
+
+#[cfg(feature = "ssr")]
+crate::server_fn_args!(
+    GetFundingPlan,
+    AddFundingLine,
+    UpdateFundingLine,
+    DeleteFundingLine,
+    MoveFundingStatus,
+    SetDerogation,
+    ListFunders,
+    SaveFunder
+);

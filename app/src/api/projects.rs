@@ -29,6 +29,7 @@ pub async fn list_projects(
     auth::respond(
         async {
             auth::require(Action::ViewProjects)?;
+            let filter = filter.validated()?;
             projects::list(&auth::state()?.db, &filter, crate::api::today()).await
         }
         .await,
@@ -41,6 +42,11 @@ pub async fn get_project(id: i64, since: Option<NaiveDate>) -> Result<ProjectDet
     auth::respond(
         async {
             auth::require(Action::ViewProjects)?;
+            if let Some(Err(message)) =
+                since.map(|d| crate::domain::input::DateKind::Planning.check(d))
+            {
+                return Err(AppError::validation("since", message));
+            }
             projects::detail(&auth::state()?.db, id, since, today()).await
         }
         .await,
@@ -123,6 +129,13 @@ pub async fn change_stage(
             let to: Stage = stage
                 .parse()
                 .map_err(|e: String| AppError::validation("stage", e))?;
+            if let Some(reason) = &reason {
+                crate::domain::input::check_length(
+                    reason.trim(),
+                    crate::domain::input::max::REASON,
+                )
+                .map_err(|message| AppError::validation("reason", message))?;
+            }
             projects::change_stage(
                 &auth::state()?.db,
                 &actor,
@@ -198,14 +211,11 @@ pub async fn set_milestone_done(
                 {
                     None => Some(today()),
                     Some(text) => Some(
-                        NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                            .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-                            .map_err(|_| {
-                                AppError::validation(
-                                    "done_date",
-                                    rust_i18n::t!("project.invalid_date"),
-                                )
-                            })?,
+                        crate::domain::input::parse_date(
+                            text,
+                            crate::domain::input::DateKind::Planning,
+                        )
+                        .map_err(|message| AppError::validation("done_date", message))?,
                     ),
                 }
             };
@@ -271,14 +281,15 @@ pub async fn add_note(project_id: i64, form: NoteForm) -> Result<i64, AppError> 
             if body.chars().count() > crate::models::NOTE_MAX {
                 return Err(AppError::validation(
                     "body",
-                    rust_i18n::t!("project.note_too_long"),
+                    rust_i18n::t!("project.note_too_long", max = crate::models::NOTE_MAX),
                 ));
             }
             let date = match form.note_date.trim() {
                 "" => today(),
-                text => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                    AppError::validation("note_date", rust_i18n::t!("project.invalid_date"))
-                })?,
+                text => {
+                    crate::domain::input::parse_date(text, crate::domain::input::DateKind::Planning)
+                        .map_err(|message| AppError::validation("note_date", message))?
+                }
             };
             let shareable = crate::models::checkbox(&form.shareable);
             journal::add_note(
@@ -314,8 +325,27 @@ pub async fn search_communes(q: String) -> Result<Vec<CommuneHit>, AppError> {
     auth::respond(
         async {
             auth::require(Action::ViewProjects)?;
+            let q = crate::domain::input::search_text(&q);
             territories::search_communes(&auth::state()?.db, &q, 12).await
         }
         .await,
     )
 }
+
+#[cfg(feature = "ssr")]
+crate::server_fn_args!(
+    ListProjects,
+    GetProject,
+    GetProjectReferences,
+    CreateProject,
+    UpdateProject,
+    ChangeStage,
+    ChangeHealth,
+    AddMilestone,
+    SetMilestoneDone,
+    UpdateMilestone,
+    DeleteMilestone,
+    AddNote,
+    GetOfficerHome,
+    SearchCommunes
+);

@@ -33,3 +33,6 @@ pub async fn save_reference(list: String, form: ReferenceForm) -> Result<(), App
         .await,
     )
 }
+
+#[cfg(feature = "ssr")]
+crate::server_fn_args!(ListReference, SaveReference);

@@ -80,7 +80,7 @@ pub async fn update_share(share_id: i64, form: ShareForm) -> Result<(), AppError
     auth::respond(
         async {
             let actor = auth::require(Action::ShareProjects)?;
-            let settings = form.validate_change()?;
+            let settings = form.validate_change(super::today())?;
             shares::change(
                 &auth::state()?.db,
                 &actor,
@@ -117,3 +117,12 @@ pub async fn shared_with_me() -> Result<Vec<SharedProjectSummary>, AppError> {
         .await,
     )
 }
+
+#[cfg(feature = "ssr")]
+crate::server_fn_args!(
+    ListShares,
+    CreateShare,
+    UpdateShare,
+    RevokeShare,
+    SharedWithMe
+);

@@ -33,3 +33,6 @@ pub async fn create_user(form: NewUserForm) -> Result<UserSummary, AppError> {
         .await,
     )
 }
+
+#[cfg(feature = "ssr")]
+crate::server_fn_args!(ListUsers, CreateUser);

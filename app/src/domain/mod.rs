@@ -4,6 +4,7 @@ pub mod directory;
 pub mod email;
 pub mod funding;
 pub mod health;
+pub mod input;
 pub mod milestone;
 pub mod money;
 pub mod owner;

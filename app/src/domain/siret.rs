@@ -27,6 +27,8 @@ pub enum CompanyIdError {
     /// A 14-digit number whose Luhn key is wrong (or, for La Poste, whose
     /// digits do not add up to a multiple of 5).
     SiretKey,
+    /// A SIREN of nine zeros: it passes Luhn but names no one.
+    Zero,
 }
 
 impl fmt::Display for CompanyIdError {
@@ -35,6 +37,7 @@ impl fmt::Display for CompanyIdError {
             CompanyIdError::Format => "directory.siret_format",
             CompanyIdError::SirenKey => "directory.siren_key",
             CompanyIdError::SiretKey => "directory.siret_key",
+            CompanyIdError::Zero => "directory.siren_zero",
         };
         f.write_str(&rust_i18n::t!(key))
     }
@@ -74,6 +77,9 @@ impl CompanyId {
         }
         if !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(CompanyIdError::Format);
+        }
+        if matches!(digits.len(), 9 | 14) && digits[..9].bytes().all(|b| b == b'0') {
+            return Err(CompanyIdError::Zero);
         }
         match digits.len() {
             9 if luhn(&digits) => Ok(Some(CompanyId::Siren(digits))),
@@ -194,6 +200,20 @@ mod tests {
         assert_eq!(
             format_company_id("120027016", Some("12002701600357")),
             "120 027 016 00357"
+        );
+    }
+
+    #[test]
+    fn all_zero_numbers_are_refused() {
+        // 000000000 and 00000000000000 pass Luhn but name no one.
+        assert_eq!(CompanyId::parse("000000000"), Err(CompanyIdError::Zero));
+        assert_eq!(
+            CompanyId::parse("000 000 000 00000"),
+            Err(CompanyIdError::Zero)
+        );
+        assert_eq!(
+            CompanyId::parse("00000000000018"),
+            Err(CompanyIdError::Zero)
         );
     }
 }

@@ -102,6 +102,19 @@ pub enum StageMoveError {
     CompletedCannotBeAbandoned,
 }
 
+impl StageMoveError {
+    /// The form field the refusal is about: a missing reason is the
+    /// reason's; a move that is not allowed is the stage's.
+    pub fn field(self) -> &'static str {
+        match self {
+            StageMoveError::ReasonRequired => "reason",
+            StageMoveError::Unchanged
+            | StageMoveError::CompleteOnlyFromDelivery
+            | StageMoveError::CompletedCannotBeAbandoned => "stage",
+        }
+    }
+}
+
 impl fmt::Display for StageMoveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let key = match self {

@@ -28,16 +28,49 @@ pub struct DashboardFilter {
 }
 
 impl DashboardFilter {
+    fn check(&self) -> crate::domain::input::FilterCheck {
+        let mut check = crate::domain::input::FilterCheck::default();
+        check.code("programme", &self.programme);
+        check.code("theme", &self.theme);
+        check.code("epci", &self.epci);
+        check.code("stage", &self.stage);
+        check.date("since", self.since);
+        check
+    }
+
+    /// Out-of-range values refused on their field (a « depuis » in year 1
+    /// would make every export fail).
+    pub fn validated(&self) -> Result<Self, crate::error::AppError> {
+        self.check().errors.into_result()?;
+        Ok(self.clone())
+    }
+
+    /// The filter from URL parameters; bad values are ignored.
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         let text = |k: &str| get(k).filter(|v| !v.trim().is_empty());
-        DashboardFilter {
+        let mut filter = DashboardFilter {
             programme: text("programme"),
             theme: text("theme"),
             epci: text("epci"),
             officer: text("charge").and_then(|v| v.parse().ok()),
             stage: text("etape"),
             since: text("depuis").and_then(|v| v.parse().ok()),
+        };
+        let check = filter.check();
+        for (field, value) in [
+            ("programme", &mut filter.programme),
+            ("theme", &mut filter.theme),
+            ("epci", &mut filter.epci),
+            ("stage", &mut filter.stage),
+        ] {
+            if check.refused(field) {
+                *value = None;
+            }
         }
+        if check.refused("since") {
+            filter.since = None;
+        }
+        filter
     }
 
     pub fn params(&self) -> Vec<(&'static str, String)> {

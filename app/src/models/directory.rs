@@ -3,18 +3,19 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::directory::period_is_valid;
+use crate::domain::input::{DateKind, max};
 use crate::domain::{
     CompanyId, Email, InseeCode, Office, OrganisationKind, PartnerRole, Stage, search_key,
 };
 use crate::error::{AppError, FieldErrors};
 use crate::models::checkbox;
-use crate::models::project::optional_date;
+use crate::models::project::optional_date_of;
 
 /// How many rows each table of the directory list shows.
 pub const DIRECTORY_LIMIT: u64 = 100;
-pub const NAME_MAX: usize = 200;
-pub const PERSON_NAME_MAX: usize = 100;
-pub const DIRECTORY_NOTE_MAX: usize = 5000;
+pub const NAME_MAX: usize = max::TITLE;
+pub const PERSON_NAME_MAX: usize = max::PERSON_NAME;
+pub const DIRECTORY_NOTE_MAX: usize = max::DIRECTORY_NOTE;
 /// Transliteration can lengthen a name (œ → oe, non-Latin scripts): the
 /// folded key is cut to fit its column.
 pub const SEARCH_KEY_MAX: usize = 800;
@@ -42,6 +43,19 @@ pub struct DirectoryFilter {
 }
 
 impl DirectoryFilter {
+    /// Codes refused when too long; the search cut to its maximum length.
+    pub fn validated(&self) -> Result<Self, AppError> {
+        let mut check = crate::domain::input::FilterCheck::default();
+        check.code("kind", &self.kind);
+        check.code("commune", &self.commune);
+        check.code("epci", &self.epci);
+        check.errors.into_result()?;
+        Ok(DirectoryFilter {
+            q: self.q.as_deref().map(crate::domain::input::search_text),
+            ..self.clone()
+        })
+    }
+
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         let text = |k: &str| {
             get(k)
@@ -381,12 +395,12 @@ impl OrganisationForm {
                 errors.add("epci", rust_i18n::t!("directory.epci_required"));
             }
         }
-        let website = optional_text(&mut errors, "website", &self.website, 300);
+        let website = optional_text(&mut errors, "website", &self.website, max::WEBSITE);
         let web_address = website.starts_with("https://") || website.starts_with("http://");
         if !website.is_empty() && (!web_address || website.contains(char::is_whitespace)) {
             errors.add("website", rust_i18n::t!("directory.website_invalid"));
         }
-        let address = optional_text(&mut errors, "address", &self.address, 500);
+        let address = optional_text(&mut errors, "address", &self.address, max::ADDRESS);
         let notes = optional_text(&mut errors, "notes", &self.notes, DIRECTORY_NOTE_MAX);
         let funder_id = optional_id(&mut errors, "funder_id", &self.funder_id);
         errors.into_result()?;
@@ -450,7 +464,7 @@ impl PersonForm {
                 }
             },
         };
-        let phone = optional_text(&mut errors, "phone", &self.phone, 40);
+        let phone = optional_text(&mut errors, "phone", &self.phone, max::PHONE);
         let notes = optional_text(&mut errors, "notes", &self.notes, DIRECTORY_NOTE_MAX);
         let organisation_id = optional_id(&mut errors, "organisation_id", &self.organisation_id);
         errors.into_result()?;
@@ -499,8 +513,8 @@ impl MembershipForm {
             );
         }
         let job_title = optional_text(&mut errors, "job_title", &self.job_title, NAME_MAX);
-        let start_on = optional_date(&mut errors, "start_on", &self.start_on);
-        let end_on = optional_date(&mut errors, "end_on", &self.end_on);
+        let start_on = optional_date_of(&mut errors, "start_on", &self.start_on, DateKind::History);
+        let end_on = optional_date_of(&mut errors, "end_on", &self.end_on, DateKind::History);
         if !period_is_valid(start_on, end_on) {
             errors.add("end_on", rust_i18n::t!("directory.end_before_start"));
         }
@@ -546,11 +560,11 @@ impl MandateForm {
                 rust_i18n::t!("directory.territory_required"),
             );
         }
-        let start_on = optional_date(&mut errors, "start_on", &self.start_on);
+        let start_on = optional_date_of(&mut errors, "start_on", &self.start_on, DateKind::History);
         if start_on.is_none() && !errors.0.contains_key("start_on") {
             errors.add("start_on", rust_i18n::t!("directory.start_required"));
         }
-        let end_on = optional_date(&mut errors, "end_on", &self.end_on);
+        let end_on = optional_date_of(&mut errors, "end_on", &self.end_on, DateKind::History);
         if !period_is_valid(start_on, end_on) {
             errors.add("end_on", rust_i18n::t!("directory.end_before_start"));
         }

@@ -153,7 +153,7 @@ fn optional_amount(errors: &mut FieldErrors, field: &str, text: &str) -> Option<
     }
 }
 
-pub const NOTES_MAX: usize = 2000;
+pub const NOTES_MAX: usize = crate::domain::input::max::NOTE;
 
 impl FundingLineForm {
     /// Checks every field; `status` is the line's current status (new lines
@@ -266,6 +266,12 @@ impl FundingStatusForm {
             .ok();
         let date = optional_date(&mut errors, "date", &self.date);
         let amount = optional_amount(&mut errors, "amount", &self.amount);
+        crate::models::project::limit(
+            &mut errors,
+            "reason",
+            self.reason.trim(),
+            crate::domain::input::max::REASON,
+        );
         errors.into_result()?;
         Ok(FundingStatusInput {
             status: status.unwrap_or(FundingStatus::Identified),
@@ -301,10 +307,12 @@ impl DerogationForm {
                 "reason",
                 rust_i18n::t!("funding.derogation_reason_required"),
             );
-        } else if reason.chars().count() > NOTES_MAX {
-            errors.add(
+        } else {
+            crate::models::project::limit(
+                &mut errors,
                 "reason",
-                rust_i18n::t!("funding.notes_too_long", max = NOTES_MAX),
+                &reason,
+                crate::domain::input::max::REASON,
             );
         }
         errors.into_result()?;

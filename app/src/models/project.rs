@@ -2,6 +2,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::input::{DateKind, check_length, max, parse_date};
 use crate::domain::{Health, InseeCode, MilestoneKind, OwnerKind, Stage, parse_euros};
 use crate::error::{AppError, FieldErrors};
 
@@ -81,9 +82,76 @@ pub struct ProjectFilter {
 }
 
 impl ProjectFilter {
+    fn check(&self) -> crate::domain::input::FilterCheck {
+        let mut check = crate::domain::input::FilterCheck::default();
+        for (field, value) in [
+            ("stage", &self.stage),
+            ("health", &self.health),
+            ("commune", &self.commune),
+            ("epci", &self.epci),
+            ("departement", &self.departement),
+            ("programme", &self.programme),
+            ("theme", &self.theme),
+            ("entered", &self.entered),
+            ("left", &self.left),
+            ("event", &self.event),
+            ("attention", &self.attention),
+            ("sort", &self.sort),
+        ] {
+            check.code(field, value);
+        }
+        check.date("since", self.since);
+        check.page("page", self.page);
+        check.window("due_within", self.due_within);
+        check
+    }
+
+    /// The filter as the server uses it: out-of-range values refused on
+    /// their field, the search cut to its maximum length.
+    pub fn validated(&self) -> Result<Self, AppError> {
+        self.check().errors.into_result()?;
+        Ok(ProjectFilter {
+            q: self.q.as_deref().map(crate::domain::input::search_text),
+            ..self.clone()
+        })
+    }
+
     /// The filter from URL parameters (French names); bad values are
     /// ignored, as a hand-edited URL should not break the page.
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        let mut filter = Self::from_params_as_typed(get);
+        let check = filter.check();
+        let drop = |field: &str, value: &mut Option<String>| {
+            if check.refused(field) {
+                *value = None;
+            }
+        };
+        drop("stage", &mut filter.stage);
+        drop("health", &mut filter.health);
+        drop("commune", &mut filter.commune);
+        drop("epci", &mut filter.epci);
+        drop("departement", &mut filter.departement);
+        drop("programme", &mut filter.programme);
+        drop("theme", &mut filter.theme);
+        drop("entered", &mut filter.entered);
+        drop("left", &mut filter.left);
+        drop("event", &mut filter.event);
+        drop("attention", &mut filter.attention);
+        drop("sort", &mut filter.sort);
+        if check.refused("since") {
+            filter.since = None;
+        }
+        if check.refused("page") {
+            filter.page = None;
+        }
+        if check.refused("due_within") {
+            filter.due_within = None;
+        }
+        filter.q = filter.q.as_deref().map(crate::domain::input::search_text);
+        filter
+    }
+
+    fn from_params_as_typed(get: impl Fn(&str) -> Option<String>) -> Self {
         let text = |k: &str| get(k).filter(|v| !v.trim().is_empty());
         ProjectFilter {
             q: text("q"),
@@ -249,26 +317,42 @@ pub struct ProjectInput {
     pub owner_kind: Option<OwnerKind>,
 }
 
-pub const TITLE_MAX: usize = 200;
-pub const REFERENCE_MAX: usize = 40;
+pub const TITLE_MAX: usize = max::TITLE;
+pub const REFERENCE_MAX: usize = max::REFERENCE;
+/// Communes one project may name (a département has at most ~800).
+pub const COMMUNES_MAX: usize = 1_000;
+/// Themes or programmes one project may name.
+pub const CODES_MAX: usize = 100;
 
+/// A planning date as typed (1990–2100), or none when blank.
 pub(crate) fn optional_date(
     errors: &mut FieldErrors,
     field: &str,
     value: &str,
 ) -> Option<NaiveDate> {
+    optional_date_of(errors, field, value, DateKind::Planning)
+}
+
+/// A date of the given kind as typed, or none when blank.
+pub(crate) fn optional_date_of(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    kind: DateKind,
+) -> Option<NaiveDate> {
     let value = value.trim();
     if value.is_empty() {
         return None;
     }
-    match NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(value, "%d/%m/%Y"))
-    {
-        Ok(date) => Some(date),
-        Err(_) => {
-            errors.add(field, rust_i18n::t!("project.invalid_date"));
-            None
-        }
+    parse_date(value, kind)
+        .map_err(|message| errors.add(field, message))
+        .ok()
+}
+
+/// Records a too-long text on its field.
+pub(crate) fn limit(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
+    if let Err(message) = check_length(value, max) {
+        errors.add(field, message);
     }
 }
 
@@ -306,7 +390,13 @@ impl ProjectForm {
             );
         }
         let mut communes = Vec::new();
-        for code in dedup(&self.communes) {
+        if self.communes.len() > COMMUNES_MAX {
+            errors.add(
+                "communes",
+                rust_i18n::t!("project.too_many_communes", max = COMMUNES_MAX),
+            );
+        }
+        for code in dedup(&self.communes).into_iter().take(COMMUNES_MAX) {
             match InseeCode::parse(&code) {
                 Ok(c) => communes.push(c),
                 Err(e) => errors.add("communes", e.to_string()),
@@ -343,6 +433,18 @@ impl ProjectForm {
                 "owner_name",
                 rust_i18n::t!("project.owner_name_too_long", max = TITLE_MAX),
             );
+        }
+        limit(&mut errors, "summary", self.summary.trim(), max::SUMMARY);
+        limit(
+            &mut errors,
+            "description",
+            self.description.trim(),
+            max::DESCRIPTION,
+        );
+        for (field, codes) in [("themes", &self.themes), ("programmes", &self.programmes)] {
+            if codes.len() > CODES_MAX || codes.iter().any(|c| c.chars().count() > max::CODE) {
+                errors.add(field, rust_i18n::t!("project.unknown_code"));
+            }
         }
         let owner_kind = match self.owner_kind.trim() {
             "" => None,
@@ -383,6 +485,7 @@ impl HealthForm {
     pub fn validate(&self) -> Result<Health, AppError> {
         let mut errors = FieldErrors::new();
         let since = optional_date(&mut errors, "since", &self.since);
+        limit(&mut errors, "reason", self.reason.trim(), max::REASON);
         errors.into_result()?;
         Health::parse(&self.status, Some(&self.reason), since).map_err(|e| {
             let field = match e {
@@ -439,6 +542,7 @@ impl MilestoneForm {
             errors.add("due_date", rust_i18n::t!("milestone.due_required"));
         }
         let done_date = optional_date(&mut errors, "done_date", &self.done_date);
+        limit(&mut errors, "note", self.note.trim(), max::NOTE);
         match (kind, due_date) {
             (Some(kind), Some(due_date)) if errors.is_empty() => Ok(MilestoneInput {
                 kind,
@@ -462,7 +566,7 @@ pub struct NoteForm {
     pub shareable: Option<String>,
 }
 
-pub const NOTE_MAX: usize = 20_000;
+pub const NOTE_MAX: usize = max::NOTE;
 
 /// Everything the officer's home shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -91,6 +91,9 @@ pub struct ShareSettings {
     pub sections: ShareSections,
 }
 
+/// How far ahead a share may run: two years.
+pub const SHARE_MAX_DAYS: i64 = 731;
+
 impl ShareForm {
     /// Checks the form for a new share (`today`: the server's day, so an
     /// expiry in the past is refused).
@@ -110,7 +113,7 @@ impl ShareForm {
                 None
             }
         };
-        let settings = self.settings(&mut errors, Some(today));
+        let settings = self.settings(&mut errors, today, true);
         match (target, settings) {
             (Some(target), Some(settings)) if errors.is_empty() => Ok((target, settings)),
             _ => Err(AppError::Validation(errors)),
@@ -120,9 +123,9 @@ impl ShareForm {
     /// Checks the form for a change to an existing share (its target
     /// stays). Whether a past last day may stay is the service's call: it
     /// knows the current one.
-    pub fn validate_change(&self) -> Result<ShareSettings, AppError> {
+    pub fn validate_change(&self, today: NaiveDate) -> Result<ShareSettings, AppError> {
         let mut errors = FieldErrors::new();
-        match self.settings(&mut errors, None) {
+        match self.settings(&mut errors, today, false) {
             Some(settings) if errors.is_empty() => Ok(settings),
             _ => Err(AppError::Validation(errors)),
         }
@@ -131,7 +134,8 @@ impl ShareForm {
     fn settings(
         &self,
         errors: &mut FieldErrors,
-        today: Option<NaiveDate>,
+        today: NaiveDate,
+        new: bool,
     ) -> Option<ShareSettings> {
         let label = self.label.trim().to_owned();
         if label.chars().count() > SHARE_LABEL_MAX {
@@ -141,8 +145,10 @@ impl ShareForm {
             );
         }
         let expires_on = optional_date(errors, "expires_on", &self.expires_on);
-        if today.is_some_and(|today| expires_on.is_some_and(|d| d < today)) {
+        if new && expires_on.is_some_and(|d| d < today) {
             errors.add("expires_on", rust_i18n::t!("share.error.expiry_past"));
+        } else if expires_on.is_some_and(|d| d > today + chrono::Duration::days(SHARE_MAX_DAYS)) {
+            errors.add("expires_on", rust_i18n::t!("input.expiry_too_far"));
         }
         errors.is_empty().then(|| ShareSettings {
             label,
@@ -313,6 +319,6 @@ mod tests {
         let (target, settings) = form.validate(today()).expect("valid");
         assert_eq!(target, ShareTarget::Account(7));
         assert_eq!(settings.sections, ShareSections::default());
-        assert!(form.validate_change().is_ok());
+        assert!(form.validate_change(today()).is_ok());
     }
 }

@@ -190,3 +190,89 @@ mod tests {
         assert!(err.field("password").unwrap().contains("au moins 12"));
     }
 }
+
+/// Why a login failed, as a code in `/connexion?erreur=…` (the page after
+/// a form posted without JavaScript). The login page shows the message of
+/// a known code only, never text taken from the address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginErrorCode {
+    Credentials,
+    Locked,
+    Disabled,
+    TooMany,
+    Input,
+    Other,
+}
+
+impl LoginErrorCode {
+    pub const ALL: [LoginErrorCode; 6] = [
+        LoginErrorCode::Credentials,
+        LoginErrorCode::Locked,
+        LoginErrorCode::Disabled,
+        LoginErrorCode::TooMany,
+        LoginErrorCode::Input,
+        LoginErrorCode::Other,
+    ];
+
+    pub fn of(err: &crate::error::AppError) -> Self {
+        use crate::error::AppError;
+        match err {
+            AppError::LoginRefused(m) if *m == rust_i18n::t!("login.disabled") => {
+                LoginErrorCode::Disabled
+            }
+            AppError::LoginRefused(m) if *m == rust_i18n::t!("login.bad_credentials") => {
+                LoginErrorCode::Credentials
+            }
+            AppError::LoginRefused(_) => LoginErrorCode::Locked,
+            AppError::TooManyRequests(_) => LoginErrorCode::TooMany,
+            AppError::Validation(_) | AppError::BadRequest { .. } => LoginErrorCode::Input,
+            _ => LoginErrorCode::Other,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            LoginErrorCode::Credentials => "identifiants",
+            LoginErrorCode::Locked => "verrouille",
+            LoginErrorCode::Disabled => "desactive",
+            LoginErrorCode::TooMany => "trop",
+            LoginErrorCode::Input => "saisie",
+            LoginErrorCode::Other => "erreur",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn message(self) -> String {
+        match self {
+            LoginErrorCode::Credentials => rust_i18n::t!("login.bad_credentials"),
+            LoginErrorCode::Locked => rust_i18n::t!("login.locked_later"),
+            LoginErrorCode::Disabled => rust_i18n::t!("login.disabled"),
+            LoginErrorCode::TooMany => rust_i18n::t!("login.too_many_from_ip"),
+            LoginErrorCode::Input => rust_i18n::t!("login.input"),
+            LoginErrorCode::Other => rust_i18n::t!("error.internal"),
+        }
+        .into_owned()
+    }
+}
+
+#[cfg(test)]
+mod login_error_tests {
+    use super::LoginErrorCode;
+    use crate::error::AppError;
+
+    #[test]
+    fn only_known_codes_have_a_message() {
+        for code in LoginErrorCode::ALL {
+            assert_eq!(LoginErrorCode::parse(code.code()), Some(code));
+        }
+        assert_eq!(
+            LoginErrorCode::parse("Votre compte est piraté, appelez le 08…"),
+            None
+        );
+        let refused = AppError::LoginRefused(rust_i18n::t!("login.bad_credentials").into_owned());
+        assert_eq!(LoginErrorCode::of(&refused), LoginErrorCode::Credentials);
+    }
+}

@@ -30,8 +30,12 @@ use crate::models::CurrentUser;
 /// The signed-in user, loaded once per page load and shared by every page.
 pub type MeResource = Resource<Result<Option<CurrentUser>, AppError>>;
 
-/// The HTML document around the app (server side).
+/// The HTML document around the app (server side). Its answer carries a
+/// Content-Security-Policy naming this render's nonce, the only inline
+/// script allowed (Leptos' hydration script and resource data carry it).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::headers::send_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="fr">

@@ -1,4 +1,7 @@
 //! Request guards that run before any page or server function.
+pub mod api_requests;
 pub mod auth_gate;
-pub mod bad_request;
+pub mod body_limit;
+pub mod error_pages;
 pub mod origin_guard;
+pub mod security_headers;

@@ -467,7 +467,7 @@ async fn malformed_calls_are_bad_requests(backend: Backend) {
         assert_eq!(res.status(), 400, "{function}");
         let err: AppError = res.json().await.expect("json");
         assert!(
-            matches!(err, AppError::BadRequest(_)),
+            matches!(err, AppError::BadRequest { .. }),
             "{function}: {err:?}"
         );
         assert!(err.message().contains("Requête invalide"));

@@ -393,7 +393,7 @@ pub async fn change_stage(
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
     let kind = check_stage_move(from, to, reason.as_deref())
-        .map_err(|e| AppError::validation("reason", e.to_string()))?;
+        .map_err(|e| AppError::validation(e.field(), e.to_string()))?;
     bump_version(&txn, id, version, now).await?;
     project::Entity::update_many()
         .col_expr(project::Column::Stage, Expr::value(to.as_str()))

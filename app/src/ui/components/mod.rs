@@ -5,3 +5,4 @@ pub mod field;
 pub mod guard;
 pub mod layout;
 pub mod picker;
+pub mod text;

@@ -1,8 +1,8 @@
 //! The portfolio dashboard (`/tableau-de-bord`): server-rendered, filters in
 //! the URL, every number a link to the project list behind it, each chart
 //! an SVG with its data table.
+use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use rust_i18n::t;
 
@@ -18,7 +18,7 @@ use crate::ui::format;
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     view! {
-        <Title text=t!("dashboard.title").into_owned() />
+        <PageTitle text=t!("dashboard.title").into_owned() />
         <h1>{t!("dashboard.title")}</h1>
         <DashboardView />
     }

@@ -1,5 +1,5 @@
+use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use rust_i18n::t;
 
@@ -16,7 +16,7 @@ pub fn DirectoryPage() -> impl IntoView {
     let filter = Memo::new(move |_| DirectoryFilter::from_params(|k| query.read().get(k)));
     let list = Resource::new(move || filter.get(), list_directory);
     view! {
-        <Title text=t!("directory.title").into_owned() />
+        <PageTitle text=t!("directory.title").into_owned() />
         <div class="page-head">
             <h1>{t!("directory.title")}</h1>
             <p class="actions">
@@ -46,7 +46,7 @@ fn DirectoryFilters(filter: DirectoryFilter) -> impl IntoView {
             <div class="filter-grid">
                 <div class="field">
                     <label for="d-q">{t!("directory.search")}</label>
-                    <input id="d-q" name="q" type="search" value=filter.q.clone().unwrap_or_default()
+                    <input maxlength=crate::domain::input::max::SEARCH id="d-q" name="q" type="search" value=filter.q.clone().unwrap_or_default()
                         aria-describedby="d-q-aide" />
                     <p class="hint" id="d-q-aide">{t!("directory.search_hint")}</p>
                 </div>

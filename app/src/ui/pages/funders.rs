@@ -1,5 +1,5 @@
+use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use rust_i18n::t;
 
 use crate::api::funding::{SaveFunder, list_funders};
@@ -20,7 +20,7 @@ pub fn FundersPage() -> impl IntoView {
             .then(|| t!("funders.saved").into_owned())
     };
     view! {
-        <Title text=t!("funders.title").into_owned() />
+        <PageTitle text=t!("funders.title").into_owned() />
         <h1>{t!("funders.title")}</h1>
         <p>{t!("funders.intro")}</p>
         <p class="notice" role="status">{saved}</p>
@@ -37,7 +37,7 @@ pub fn FundersPage() -> impl IntoView {
             <h2 id="add-funder">{t!("funders.add")}</h2>
             <ActionForm action=save attr:class="form" attr:novalidate="true">
                 <Field name="form[code]" id="funder-code" label=t!("funders.code").into_owned() required=true error=field_error(save, "code") />
-                <Field name="form[name]" id="funder-name" label=t!("funders.name").into_owned() required=true error=field_error(save, "name") />
+                <Field max=120 name="form[name]" id="funder-name" label=t!("funders.name").into_owned() required=true error=field_error(save, "name") />
                 <div class="field">
                     <label for="funder-category">{t!("funders.category")}</label>
                     <select id="funder-category" name="form[category]">
@@ -72,7 +72,7 @@ fn FunderTable(items: Vec<FunderView>, save: ServerAction<SaveFunder>) -> impl I
                             <tr data-testid="funder-row">
                                 <td><code>{f.code.clone()}</code></td>
                                 <td>
-                                    <input form=form_id.clone() name="form[name]" value=f.name.clone()
+                                    <input maxlength=120 form=form_id.clone() name="form[name]" value=f.name.clone()
                                         aria-label=format!("{} {}", t!("funders.name"), f.code) />
                                 </td>
                                 <td>

@@ -1,5 +1,5 @@
+use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use rust_i18n::t;
 
 use crate::api::projects::get_officer_home;
@@ -54,7 +54,7 @@ fn RoleHome(user: CurrentUser) -> impl IntoView {
         }
     });
     view! {
-        <Title text=title.clone().into_owned() />
+        <PageTitle text=title.clone().into_owned() />
         <p class="welcome">{t!("home.welcome", name = user.display_name)}</p>
         <h1 id="home-title" data-testid="home-title">{title}</h1>
         <section class="card">

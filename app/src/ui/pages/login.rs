@@ -1,5 +1,5 @@
+use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use rust_i18n::t;
 
@@ -30,7 +30,11 @@ pub fn LoginPage() -> impl IntoView {
         }
         Some(_) => None,
         // Without JavaScript, the server redirects here with the message.
-        None => query.read().get("erreur"),
+        None => query
+            .read()
+            .get("erreur")
+            .and_then(|code| crate::models::LoginErrorCode::parse(&code))
+            .map(crate::models::LoginErrorCode::message),
     };
     let notice = move || {
         let q = query.read();
@@ -44,7 +48,7 @@ pub fn LoginPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=t!("login.title").into_owned() />
+        <PageTitle text=t!("login.title").into_owned() />
         <section class="card login-card" aria-labelledby="login-title">
             <h1 id="login-title">{t!("login.title")}</h1>
             <p>{t!("login.intro")}</p>

@@ -1,5 +1,5 @@
+use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use rust_i18n::t;
 
 #[component]
@@ -9,7 +9,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=t!("not_found.title").into_owned() />
+        <PageTitle text=t!("not_found.title").into_owned() />
         <section class="card">
             <h1>{t!("not_found.title")}</h1>
             <p>{t!("not_found.body")}</p>

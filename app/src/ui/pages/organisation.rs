@@ -1,5 +1,5 @@
+use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use rust_i18n::t;
 
@@ -14,7 +14,7 @@ use crate::models::{
 };
 use crate::ui::actions::field_of;
 use crate::ui::components::error::ErrorNotice;
-use crate::ui::components::field::Field;
+use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::picker::Picker;
 use crate::ui::format;
 
@@ -69,7 +69,7 @@ fn OrganisationFields(
     view! {
         {duplicate}
         <p class="form-error" role="alert">{general}</p>
-        <Field name="form[name]" id="org-name" label=t!("directory.name").into_owned() required=true
+        <Field max=crate::domain::input::max::TITLE name="form[name]" id="org-name" label=t!("directory.name").into_owned() required=true
             value=org.as_ref().map(|o| o.name.clone()).unwrap_or_default() error=field_of(error, "name") />
         <div class="field" class:has-error=move || field_of(error, "kind").get().is_some()>
             <label for="org-kind">{t!("directory.kind")}" *"</label>
@@ -98,12 +98,10 @@ fn OrganisationFields(
         <Field name="form[epci]" id="org-epci" label=t!("directory.epci").into_owned()
             hint=t!("directory.epci_hint").into_owned()
             value=org.as_ref().and_then(|o| o.epci_siren.clone()).unwrap_or_default() error=field_of(error, "epci") />
-        <div class="field">
-            <label for="org-address">{t!("directory.address")}</label>
-            <textarea id="org-address" name="form[address]" rows="2">{org.as_ref().map(|o| o.address.clone()).unwrap_or_default()}</textarea>
-            <p class="field-error" role="alert">{move || field_of(error, "address").get()}</p>
-        </div>
-        <Field name="form[website]" id="org-website" label=t!("directory.website").into_owned() kind="url"
+        <TextAreaField name="form[address]" id="org-address" label=t!("directory.address").into_owned() rows=2
+            value=org.as_ref().map(|o| o.address.clone()).unwrap_or_default()
+            max=crate::domain::input::max::ADDRESS error=field_of(error, "address") />
+        <Field max=crate::domain::input::max::WEBSITE name="form[website]" id="org-website" label=t!("directory.website").into_owned() kind="url"
             value=org.as_ref().map(|o| o.website.clone()).unwrap_or_default() error=field_of(error, "website") />
         <div class="field" class:has-error=move || field_of(error, "funder_id").get().is_some()>
             <label for="org-funder">{t!("directory.funder")}</label>
@@ -116,11 +114,9 @@ fn OrganisationFields(
             </select>
             <p class="field-error" id="org-funder-erreur" role="alert">{move || field_of(error, "funder_id").get()}</p>
         </div>
-        <div class="field">
-            <label for="org-notes">{t!("directory.notes")}</label>
-            <textarea id="org-notes" name="form[notes]" rows="4">{org.as_ref().map(|o| o.notes.clone()).unwrap_or_default()}</textarea>
-            <p class="field-error" role="alert">{move || field_of(error, "notes").get()}</p>
-        </div>
+        <TextAreaField name="form[notes]" id="org-notes" label=t!("directory.notes").into_owned() rows=4
+            value=org.as_ref().map(|o| o.notes.clone()).unwrap_or_default()
+            max=crate::domain::input::max::DIRECTORY_NOTE error=field_of(error, "notes") />
         {move || matches!(error.get(), Some(AppError::Duplicate { confirmable: true, .. })).then(|| view! {
             <div class="field checkbox">
                 <input id="org-confirm" type="checkbox" name="form[confirm_duplicate]" value="on" />
@@ -144,7 +140,7 @@ pub fn NewOrganisationPage() -> impl IntoView {
     });
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
-        <Title text=t!("directory.new_organisation").into_owned() />
+        <PageTitle text=t!("directory.new_organisation").into_owned() />
         <p><a href="/annuaire">{t!("directory.title")}</a></p>
         <h1>{t!("directory.new_organisation")}</h1>
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
@@ -218,7 +214,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
     let (now, history): (Vec<MandateView>, Vec<MandateView>) =
         o.mandates.iter().cloned().partition(|m| m.current);
     view! {
-        <Title text=o.name.clone() />
+        <PageTitle text=o.name.clone() />
         <p><a href="/annuaire">{t!("directory.title")}</a></p>
         <header class="project-head">
             <p class="muted">{o.kind.label()}</p>

@@ -1,5 +1,5 @@
+use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use rust_i18n::t;
 
@@ -14,7 +14,7 @@ use crate::policy::{Action, allows};
 use crate::ui::actions::{field_error, field_of, general_error, reloads};
 use crate::ui::app::MeResource;
 use crate::ui::components::error::ErrorNotice;
-use crate::ui::components::field::Field;
+use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::guard::Guarded;
 use crate::ui::components::picker::Picker;
 use crate::ui::format;
@@ -36,21 +36,19 @@ fn PersonFields(p: Option<PersonDetail>, error: Signal<Option<AppError>>) -> imp
             Some(AppError::Validation(_)) | None => None,
             Some(other) => Some(other.message()),
         }}</p>
-        <Field name="form[first_name]" id="person-first" label=t!("directory.first_name").into_owned() required=true
+        <Field max=crate::domain::input::max::PERSON_NAME name="form[first_name]" id="person-first" label=t!("directory.first_name").into_owned() required=true
             value=value(|p| p.first_name.clone()) error=field_of(error, "first_name") />
-        <Field name="form[last_name]" id="person-last" label=t!("directory.last_name").into_owned() required=true
+        <Field max=crate::domain::input::max::PERSON_NAME name="form[last_name]" id="person-last" label=t!("directory.last_name").into_owned() required=true
             value=value(|p| p.last_name.clone()) error=field_of(error, "last_name") />
-        <Field name="form[job_title]" id="person-job" label=t!("directory.job_title").into_owned()
+        <Field max=crate::domain::input::max::TITLE name="form[job_title]" id="person-job" label=t!("directory.job_title").into_owned()
             value=value(|p| p.job_title.clone()) error=field_of(error, "job_title") />
-        <Field name="form[email]" id="person-email" label=t!("directory.email").into_owned() kind="email"
+        <Field max=254 name="form[email]" id="person-email" label=t!("directory.email").into_owned() kind="email"
             value=value(|p| p.email.clone().unwrap_or_default()) error=field_of(error, "email") />
-        <Field name="form[phone]" id="person-phone" label=t!("directory.phone").into_owned() kind="tel"
+        <Field max=crate::domain::input::max::PHONE name="form[phone]" id="person-phone" label=t!("directory.phone").into_owned() kind="tel"
             value=value(|p| p.phone.clone().unwrap_or_default()) error=field_of(error, "phone") />
-        <div class="field">
-            <label for="person-notes">{t!("directory.notes")}</label>
-            <textarea id="person-notes" name="form[notes]" rows="3">{value(|p| p.notes.clone())}</textarea>
-            <p class="field-error" role="alert">{move || field_of(error, "notes").get()}</p>
-        </div>
+        <TextAreaField name="form[notes]" id="person-notes" label=t!("directory.notes").into_owned() rows=3
+            value=value(|p| p.notes.clone())
+            max=crate::domain::input::max::DIRECTORY_NOTE error=field_of(error, "notes") />
     }
 }
 
@@ -67,7 +65,7 @@ pub fn NewPersonPage() -> impl IntoView {
     });
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
-        <Title text=t!("directory.new_person").into_owned() />
+        <PageTitle text=t!("directory.new_person").into_owned() />
         <p><a href="/annuaire">{t!("directory.title")}</a></p>
         <h1>{t!("directory.new_person")}</h1>
         <Guarded action=Action::EditDirectory>
@@ -174,7 +172,7 @@ fn PersonView(p: PersonDetail, actions: PersonActions) -> impl IntoView {
         }
     });
     view! {
-        <Title text=name.clone() />
+        <PageTitle text=name.clone() />
         <p><a href="/annuaire">{t!("directory.title")}</a></p>
         <header class="project-head">
             <h1 data-testid="person-name">{name.clone()}</h1>
@@ -309,7 +307,7 @@ fn AddMembershipForm(person_id: i64, action: ServerAction<AddMembership>) -> imp
                 <Picker name="form[organisation_id]" id="membership-org" label=t!("directory.organisation").into_owned()
                     hint=t!("directory.organisation_hint").into_owned() search=organisations
                     error=field_error(action, "organisation_id") />
-                <Field name="form[job_title]" id="membership-job" label=t!("directory.job_title").into_owned() error=field_error(action, "job_title") />
+                <Field max=crate::domain::input::max::TITLE name="form[job_title]" id="membership-job" label=t!("directory.job_title").into_owned() error=field_error(action, "job_title") />
                 <Field name="form[start_on]" id="membership-start" kind="date" label=t!("directory.start_on").into_owned() error=field_error(action, "start_on") />
                 <Field name="form[end_on]" id="membership-end" kind="date" label=t!("directory.end_on").into_owned() error=field_error(action, "end_on") />
                 <p class="form-error" role="alert">{general_error(action)}</p>

@@ -1,6 +1,6 @@
+use crate::ui::components::text::PageTitle;
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use rust_i18n::t;
 
@@ -15,7 +15,7 @@ use crate::domain::{
 use crate::models::{FundingPlan, MilestoneView, ProjectDetail};
 use crate::ui::actions::{field_error, general_error, reloads};
 use crate::ui::components::error::ErrorNotice;
-use crate::ui::components::field::Field;
+use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::format;
 use crate::ui::pages::project_funding::{FundingActions, FundingSection};
 use crate::ui::pages::project_partners::{PartnerActions, PartnersSection};
@@ -127,7 +127,7 @@ fn ProjectView(
     } = actions;
     let current = p.stage;
     view! {
-        <Title text=p.title.clone() />
+        <PageTitle text=p.title.clone() />
         <header class="project-head">
             <p class="muted">{p.reference.clone().unwrap_or_default()}</p>
             <h1 data-testid="project-title">{p.title.clone()}</h1>
@@ -179,7 +179,7 @@ fn ProjectView(
                             }).collect_view()}
                         </select>
                     </div>
-                    <Field name="reason" id="stage-reason" label=t!("projects.reason").into_owned() error=field_error(stage, "reason") />
+                    <Field max=crate::domain::input::max::REASON name="reason" id="stage-reason" label=t!("projects.reason").into_owned() error=field_error(stage, "reason") />
                     <p class="form-error" role="alert">{general_error(stage)}</p>
                     <button type="submit" class="button">{t!("projects.move")}</button>
                 </ActionForm>
@@ -197,7 +197,7 @@ fn ProjectView(
                             }).collect_view()}
                         </select>
                     </div>
-                    <Field name="form[reason]" id="health-reason" label=t!("projects.health_reason").into_owned() error=field_error(health, "reason") />
+                    <Field max=crate::domain::input::max::REASON name="form[reason]" id="health-reason" label=t!("projects.health_reason").into_owned() error=field_error(health, "reason") />
                     <Field name="form[since]" id="health-since" kind="date" label=t!("projects.health_since").into_owned() error=field_error(health, "since") />
                     <p class="form-error" role="alert">{general_error(health)}</p>
                     <button type="submit" class="button">{t!("projects.update_health")}</button>
@@ -229,9 +229,9 @@ fn ProjectView(
                         {MilestoneKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
                     </select>
                 </div>
-                <Field name="form[title]" id="milestone-title" label=t!("projects.milestone_title").into_owned() required=true error=field_error(milestone, "title") />
+                <Field max=crate::domain::input::max::TITLE name="form[title]" id="milestone-title" label=t!("projects.milestone_title").into_owned() required=true error=field_error(milestone, "title") />
                 <Field name="form[due_date]" id="milestone-due" kind="date" label=t!("projects.milestone_due").into_owned() required=true error=field_error(milestone, "due_date") />
-                <Field name="form[note]" id="milestone-note" label=t!("projects.milestone_note").into_owned() error=field_error(milestone, "note") />
+                <Field max=crate::domain::input::max::NOTE name="form[note]" id="milestone-note" label=t!("projects.milestone_note").into_owned() error=field_error(milestone, "note") />
                 <label class="check"><input type="checkbox" name="form[shareable]" />{t!("projects.milestone_shareable")}</label>
                 <p class="form-error" role="alert">{general_error(milestone)}</p>
                 <button type="submit" class="button">{t!("projects.add_milestone")}</button>
@@ -242,11 +242,8 @@ fn ProjectView(
             <h2 id="journal-title">{t!("projects.journal")}</h2>
             <ActionForm action=note attr:class="form" attr:novalidate="true">
                 <input type="hidden" name="project_id" value=p.id.to_string() />
-                <div class="field" class:has-error=move || field_error(note, "body").get().is_some()>
-                    <label for="note-body">{t!("projects.note_body")}</label>
-                    <textarea id="note-body" name="form[body]" rows="3"></textarea>
-                    <p class="field-error" role="alert">{move || field_error(note, "body").get()}</p>
-                </div>
+                <TextAreaField name="form[body]" id="note-body" label=t!("projects.note_body").into_owned() rows=3
+                    max=crate::models::NOTE_MAX error=field_error(note, "body") />
                 <Field name="form[note_date]" id="note-date" kind="date" label=t!("projects.note_date").into_owned()
                     hint=t!("projects.note_date_hint").into_owned() value=today.to_string() error=field_error(note, "note_date") />
                 <label class="check"><input type="checkbox" name="form[shareable]" />{t!("projects.note_shareable")}</label>
@@ -363,13 +360,13 @@ fn MilestoneItem(
                             }).collect_view()}
                         </select>
                     </div>
-                    <Field name="form[title]" id=format!("{prefix}-title") label=t!("projects.milestone_title").into_owned()
+                    <Field max=crate::domain::input::max::TITLE name="form[title]" id=format!("{prefix}-title") label=t!("projects.milestone_title").into_owned()
                         required=true value=m.title.clone() error=field_error(update, "title") />
                     <Field name="form[due_date]" id=format!("{prefix}-due") kind="date" label=t!("projects.milestone_due").into_owned()
                         required=true value=m.due_date.to_string() error=field_error(update, "due_date") />
                     <Field name="form[done_date]" id=format!("{prefix}-done") kind="date" label=t!("projects.milestone_done_date").into_owned()
                         value=m.done_date.map(|d| d.to_string()).unwrap_or_default() error=field_error(update, "done_date") />
-                    <Field name="form[note]" id=format!("{prefix}-note") label=t!("projects.milestone_note").into_owned()
+                    <Field max=crate::domain::input::max::NOTE name="form[note]" id=format!("{prefix}-note") label=t!("projects.milestone_note").into_owned()
                         value=m.note.clone() error=field_error(update, "note") />
                     <label class="check">
                         <input type="checkbox" name="form[shareable]" checked=m.shareable />

@@ -1,5 +1,5 @@
+use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use rust_i18n::t;
 
@@ -12,7 +12,7 @@ use crate::models::ProjectDetail;
 use crate::ui::actions::field_of;
 use crate::ui::components::commune_picker::CommunePicker;
 use crate::ui::components::error::ErrorNotice;
-use crate::ui::components::field::Field;
+use crate::ui::components::field::{Field, TextAreaField};
 
 /// `/projets/nouveau`
 #[component]
@@ -26,7 +26,7 @@ pub fn NewProjectPage() -> impl IntoView {
     });
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
-        <Title text=t!("projects.new").into_owned() />
+        <PageTitle text=t!("projects.new").into_owned() />
         <h1>{t!("projects.new")}</h1>
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
@@ -71,7 +71,7 @@ pub fn EditProjectPage() -> impl IntoView {
     });
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
-        <Title text=t!("projects.edit").into_owned() />
+        <PageTitle text=t!("projects.edit").into_owned() />
         <h1>{t!("projects.edit")}</h1>
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
@@ -122,19 +122,15 @@ fn ProjectFields(
         .unwrap_or_default();
     view! {
         <p class="form-error" role="alert">{general}</p>
-        <Field name="form[title]" id="title" label=t!("projects.field_title").into_owned() required=true
+        <Field max=crate::domain::input::max::TITLE name="form[title]" id="title" label=t!("projects.field_title").into_owned() required=true
             value=value(|p| p.title.clone()) error=field("title") />
-        <Field name="form[reference]" id="reference" label=t!("projects.field_reference").into_owned()
+        <Field max=crate::domain::input::max::REFERENCE name="form[reference]" id="reference" label=t!("projects.field_reference").into_owned()
             value=value(|p| p.reference.clone().unwrap_or_default()) error=field("reference") />
         <CommunePicker initial=communes error=field("communes") />
-        <div class="field">
-            <label for="summary">{t!("projects.field_summary")}</label>
-            <textarea id="summary" name="form[summary]" rows="2">{value(|p| p.summary.clone())}</textarea>
-        </div>
-        <div class="field">
-            <label for="description">{t!("projects.field_description")}</label>
-            <textarea id="description" name="form[description]" rows="5">{value(|p| p.description.clone())}</textarea>
-        </div>
+        <TextAreaField name="form[summary]" id="summary" label=t!("projects.field_summary").into_owned() rows=2
+            value=value(|p| p.summary.clone()) max=crate::domain::input::max::SUMMARY error=field("summary") />
+        <TextAreaField name="form[description]" id="description" label=t!("projects.field_description").into_owned() rows=5
+            value=value(|p| p.description.clone()) max=crate::domain::input::max::DESCRIPTION error=field("description") />
         <div class="field" class:has-error=move || field("lead_officer_id").get().is_some()>
             <label for="lead_officer_id">{t!("projects.field_officer")}</label>
             <select id="lead_officer_id" name="form[lead_officer_id]">
@@ -146,7 +142,7 @@ fn ProjectFields(
             <p class="field-error" role="alert">{move || field("lead_officer_id").get()}</p>
         </div>
         <div class="two-cols">
-            <Field name="form[owner_name]" id="owner_name" label=t!("projects.field_owner_name").into_owned()
+            <Field max=crate::domain::input::max::TITLE name="form[owner_name]" id="owner_name" label=t!("projects.field_owner_name").into_owned()
                 hint=t!("projects.field_owner_hint").into_owned()
                 value=value(|p| p.owner_name.clone()) error=field("owner_name") />
             <div class="field" class:has-error=move || field("owner_kind").get().is_some()>

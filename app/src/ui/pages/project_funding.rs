@@ -12,7 +12,7 @@ use crate::domain::{OwnerKind, Stage, euros_input, format_euros, format_percent}
 use crate::error::AppError;
 use crate::models::{FunderView, FundingLineView, FundingPlan};
 use crate::ui::actions::{field_error, general_error, reloads};
-use crate::ui::components::field::Field;
+use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::format;
 
 /// The section's page-level actions, and a counter the per-line forms bump
@@ -341,12 +341,9 @@ fn SelfFunding(
                         </select>
                         <p class="field-error" role="alert">{move || field_error(action, "kind").get()}</p>
                     </div>
-                    <div class="field" class:has-error=move || field_error(action, "reason").get().is_some()>
-                        <label for="derogation-reason">{t!("funding.derogation_reason")}</label>
-                        <textarea id="derogation-reason" name="form[reason]" rows="2"
-                            aria-describedby="derogation-reason-erreur">{reason_now.unwrap_or_default()}</textarea>
-                        <p class="field-error" id="derogation-reason-erreur" role="alert">{move || field_error(action, "reason").get()}</p>
-                    </div>
+                    <TextAreaField name="form[reason]" id="derogation-reason" label=t!("funding.derogation_reason").into_owned() rows=2
+                        value=reason_now.unwrap_or_default() max=crate::domain::input::max::REASON
+                        error=field_error(action, "reason") />
                     <p class="form-error" role="alert">{general_error(action)}</p>
                     <button type="submit" class="button">{t!("funding.derogation_save")}</button>
                 </ActionForm>
@@ -500,7 +497,7 @@ fn LineItem(
                         hint=t!("funding.step_date_hint").into_owned() value=today.to_string() error=field_error(status, "date") />
                     <Field name="form[amount]" id=amount_id.clone() label=t!("funding.step_amount").into_owned()
                         hint=t!("funding.step_amount_hint").into_owned() error=field_error(status, "amount") />
-                    <Field name="form[reason]" id=reason_id.clone() label=t!("funding.step_reason").into_owned()
+                    <Field max=crate::domain::input::max::REASON name="form[reason]" id=reason_id.clone() label=t!("funding.step_reason").into_owned()
                         error=field_error(status, "reason") />
                     <button type="submit" class="button">{t!("funding.save_status")}</button>
                 </ActionForm>
@@ -575,7 +572,7 @@ where
             </select>
             <p class="field-error" role="alert">{move || error("funder_id").get()}</p>
         </div>
-        <Field name="form[programme]" id=id("programme") label=t!("funding.programme").into_owned()
+        <Field max=200 name="form[programme]" id=id("programme") label=t!("funding.programme").into_owned()
             hint=t!("funding.programme_hint").into_owned()
             value=text(|l| l.programme.clone()) error=error("programme") />
         <div class="two-cols">
@@ -601,7 +598,7 @@ where
             value=line.as_ref().and_then(|l| l.application_deadline).map(|d| d.to_string()).unwrap_or_default()
             error=error("application_deadline") />
         {existing}
-        <Field name="form[notes]" id=id("notes") label=t!("funding.notes").into_owned()
+        <Field max=crate::domain::input::max::NOTE name="form[notes]" id=id("notes") label=t!("funding.notes").into_owned()
             value=text(|l| l.notes.clone()) error=error("notes") />
     }
 }

@@ -75,7 +75,7 @@ pub fn PartnersSection(project_id: i64, actions: PartnerActions) -> impl IntoVie
                     <Picker name="form[person_id]" id="partner-person" label=t!("directory.person").into_owned()
                         hint=t!("directory.person_hint").into_owned() search=people
                         error=field_error(actions.add, "person_id") />
-                    <Field name="form[note]" id="partner-note" label=t!("directory.note").into_owned() error=field_error(actions.add, "note") />
+                    <Field max=1000 name="form[note]" id="partner-note" label=t!("directory.note").into_owned() error=field_error(actions.add, "note") />
                     <p class="form-error" role="alert">{general_error(actions.add)}</p>
                     <button type="submit" class="button">{t!("directory.add_partner")}</button>
                 </ActionForm>

@@ -181,7 +181,7 @@ fn ShareList(s: ProjectShares, actions: ShareActions) -> impl IntoView {
                     </select>
                     <p class="field-error" id="share-account-erreur" role="alert">{move || field_error(actions.create, "user_id").get()}</p>
                 </div>
-                <Field name="form[label]" id="share-label" label=t!("share.label").into_owned()
+                <Field max=crate::models::SHARE_LABEL_MAX name="form[label]" id="share-label" label=t!("share.label").into_owned()
                     hint=t!("share.label_hint").into_owned() error=field_error(actions.create, "label") />
                 <Field name="form[expires_on]" id="share-expires" kind="date" label=t!("share.expires_on").into_owned()
                     error=field_error(actions.create, "expires_on") />
@@ -240,7 +240,7 @@ fn ShareItem(share: ShareView, actions: ShareActions) -> impl IntoView {
                 <summary>{t!("share.change")}</summary>
                 <ActionForm action=update attr:class="form" attr:novalidate="true">
                     <input type="hidden" name="share_id" value=id.to_string() />
-                    <Field name="form[label]" id=format!("{prefix}-label") label=t!("share.label").into_owned()
+                    <Field max=crate::models::SHARE_LABEL_MAX name="form[label]" id=format!("{prefix}-label") label=t!("share.label").into_owned()
                         value=share.label.clone() error=error("label") />
                     <Field name="form[expires_on]" id=format!("{prefix}-expires") kind="date" label=t!("share.expires_on").into_owned()
                         value=share.expires_on.map(|d| d.to_string()).unwrap_or_default() error=error("expires_on") />

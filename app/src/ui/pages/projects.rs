@@ -1,5 +1,5 @@
+use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use rust_i18n::t;
 
@@ -30,7 +30,7 @@ pub fn ProjectListPage() -> impl IntoView {
     let refs = Resource::new(|| (), |_| get_project_references());
 
     view! {
-        <Title text=t!("projects.title").into_owned() />
+        <PageTitle text=t!("projects.title").into_owned() />
         <div class="page-head">
             <h1>{t!("projects.title")}</h1>
             <a class="button primary" href="/projets/nouveau">{t!("projects.new")}</a>
@@ -94,7 +94,7 @@ fn FilterForm(filter: ProjectFilter, refs: Option<ProjectReferences>) -> impl In
             <div class="filter-grid">
                 <div class="field">
                     <label for="f-q">{t!("projects.search")}</label>
-                    <input id="f-q" name="q" type="search" value=filter.q.clone().unwrap_or_default() />
+                    <input maxlength=crate::domain::input::max::SEARCH id="f-q" name="q" type="search" value=filter.q.clone().unwrap_or_default() />
                 </div>
                 <div class="field">
                     <label for="f-stage">{t!("projects.stage")}</label>

@@ -1,5 +1,5 @@
+use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use rust_i18n::t;
 
 use crate::api::references::{SaveReference, list_reference};
@@ -48,7 +48,7 @@ fn ReferenceListPage(list: ReferenceList) -> impl IntoView {
     };
     let title = t!(format!("reference.{key}.title")).into_owned();
     view! {
-        <Title text=title.clone() />
+        <PageTitle text=title.clone() />
         <h1>{title}</h1>
         <nav class="tabs" aria-label=t!("reference.lists").into_owned()>
             {ReferenceList::ALL.into_iter().map(|l| view! {
@@ -72,7 +72,7 @@ fn ReferenceListPage(list: ReferenceList) -> impl IntoView {
             <ActionForm action=save attr:class="form" attr:novalidate="true">
                 <input type="hidden" name="list" value=key />
                 <Field name="form[code]" id="entry-code" label=t!("reference.code").into_owned() required=true error=field("code") />
-                <Field name="form[label]" id="entry-label" label=t!("reference.label").into_owned() required=true error=field("label") />
+                <Field max=120 name="form[label]" id="entry-label" label=t!("reference.label").into_owned() required=true error=field("label") />
                 <input type="hidden" name="form[active]" value="on" />
                 <button type="submit" class="button primary">{t!(format!("reference.{key}.add"))}</button>
             </ActionForm>
@@ -104,7 +104,7 @@ fn ReferenceTable(
                             <tr data-testid="reference-row">
                                 <td><code>{p.code.clone()}</code></td>
                                 <td>
-                                    <input form=form_id.clone() name="form[label]" value=p.label.clone()
+                                    <input maxlength=120 form=form_id.clone() name="form[label]" value=p.label.clone()
                                         aria-label=format!("{} {}", t!("reference.label"), p.code) />
                                 </td>
                                 <td>

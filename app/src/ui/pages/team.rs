@@ -1,5 +1,5 @@
+use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use rust_i18n::t;
 
 use crate::api::users::{CreateUser, list_users};
@@ -20,7 +20,7 @@ pub fn TeamPage() -> impl IntoView {
     let users = Resource::new(move || create.version().get(), |_| list_users());
 
     view! {
-        <Title text=t!("team.title").into_owned() />
+        <PageTitle text=t!("team.title").into_owned() />
         <h1>{t!("team.title")}</h1>
         <p>{t!("team.intro")}</p>
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
@@ -105,9 +105,9 @@ fn CreateUserForm(action: ServerAction<CreateUser>) -> impl IntoView {
             <h2 id="create-user-title">{t!("team.create_title")}</h2>
             <p class="notice" role="status">{created}</p>
             <ActionForm action attr:class="form" attr:novalidate="true">
-                <Field name="form[display_name]" id="display_name" label=t!("team.name").into_owned()
+                <Field max=crate::models::DISPLAY_NAME_MAX name="form[display_name]" id="display_name" label=t!("team.name").into_owned()
                     autocomplete="off" required=true error=error("display_name") />
-                <Field name="form[email]" id="new_email" label=t!("team.email").into_owned() kind="email"
+                <Field max=254 name="form[email]" id="new_email" label=t!("team.email").into_owned() kind="email"
                     autocomplete="off" required=true error=error("email") />
                 <div class="field" class:has-error=move || error("role").get().is_some()>
                     <label for="role">{t!("team.role")}" *"</label>
