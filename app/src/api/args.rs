@@ -16,6 +16,7 @@ use std::collections::HashSet;
 
 use serde::de::DeserializeOwned;
 
+use crate::domain::input::is_text;
 use crate::error::{AppError, BadInput};
 
 /// Nested keys deeper than this are refused (`form[a][b][c]…`), as Leptos does.
@@ -96,14 +97,6 @@ pub fn check_body(bytes: &[u8]) -> Result<(), AppError> {
         }
     }
     Ok(())
-}
-
-/// Text as people type it: no control characters but tab and line breaks
-/// (a NUL byte is refused by PostgreSQL and truncates C strings elsewhere).
-pub fn is_text(value: &str) -> bool {
-    !value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 fn decode_component(raw: &[u8]) -> Option<String> {

@@ -101,6 +101,22 @@ pub fn check_length(text: &str, max: usize) -> Result<(), String> {
     }
 }
 
+/// Text as people type it: no control characters but tab and line breaks
+/// (a NUL byte is refused by PostgreSQL and truncates C strings elsewhere).
+pub fn is_text(value: &str) -> bool {
+    !value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// A value read from a page's address: trimmed, `None` when empty or not
+/// text (a hand-edited address never breaks the page; the value is ignored).
+pub fn url_value(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty() && is_text(v))
+}
+
 /// A search box's text, cut to [`max::SEARCH`] characters: a longer one
 /// cannot match anything more useful, and is not an error.
 pub fn search_text(text: &str) -> String {

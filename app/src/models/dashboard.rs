@@ -47,7 +47,7 @@ impl DashboardFilter {
 
     /// The filter from URL parameters; bad values are ignored.
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
-        let text = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let text = |k: &str| crate::domain::input::url_value(get(k));
         let mut filter = DashboardFilter {
             programme: text("programme"),
             theme: text("theme"),

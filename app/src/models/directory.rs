@@ -57,11 +57,7 @@ impl DirectoryFilter {
     }
 
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
-        let text = |k: &str| {
-            get(k)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+        let text = |k: &str| crate::domain::input::url_value(get(k));
         DirectoryFilter {
             q: text("q"),
             kind: text("type"),

@@ -152,7 +152,7 @@ impl ProjectFilter {
     }
 
     fn from_params_as_typed(get: impl Fn(&str) -> Option<String>) -> Self {
-        let text = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let text = |k: &str| crate::domain::input::url_value(get(k));
         ProjectFilter {
             q: text("q"),
             stage: text("etape"),

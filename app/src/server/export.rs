@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_i18n::t;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
+use crate::domain::input::EXCEL_CELL_MAX;
 use crate::models::Dashboard;
 
 /// One exported table: a title, its headers, its rows.
@@ -245,12 +246,31 @@ pub fn tables(d: &Dashboard) -> Vec<Table> {
     ]
 }
 
-fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+/// The date as an Excel date, or `None` outside the years Excel counts
+/// (1900–9999): such a date, stored before the forms checked their range,
+/// is written as text rather than failing the whole file.
+fn excel_date(date: NaiveDate) -> Option<ExcelDateTime> {
+    if !(1900..=9999).contains(&date.year()) {
+        return None;
+    }
     ExcelDateTime::from_ymd(
-        u16::try_from(date.year()).unwrap_or(1900),
-        u8::try_from(date.month()).unwrap_or(1),
-        u8::try_from(date.day()).unwrap_or(1),
+        u16::try_from(date.year()).ok()?,
+        u8::try_from(date.month()).ok()?,
+        u8::try_from(date.day()).ok()?,
     )
+    .ok()
+}
+
+/// A text as one cell holds it: at most Excel's 32 767 characters (the
+/// forms' limits are far below; a longer text from before them is cut,
+/// ending with « … », rather than failing the whole file).
+fn cell_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= EXCEL_CELL_MAX {
+        return text.into();
+    }
+    let mut cut: String = text.chars().take(EXCEL_CELL_MAX - 1).collect();
+    cut.push('…');
+    cut.into()
 }
 
 fn write_sheet(sheet: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
@@ -269,7 +289,7 @@ fn write_sheet(sheet: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
             let c = u16::try_from(c).unwrap_or(u16::MAX);
             match cell {
                 Cell::Text(s) => {
-                    sheet.write_string(r, c, s)?;
+                    sheet.write_string(r, c, cell_text(s))?;
                 }
                 // Counts are far below 2^53: exact as f64.
                 #[allow(clippy::cast_precision_loss)]
@@ -280,9 +300,14 @@ fn write_sheet(sheet: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
                 Cell::Euros(cents) => {
                     sheet.write_number_with_format(r, c, *cents as f64 / 100.0, &euros)?;
                 }
-                Cell::Date(d) => {
-                    sheet.write_datetime_with_format(r, c, excel_date(*d)?, &date)?;
-                }
+                Cell::Date(d) => match excel_date(*d) {
+                    Some(day) => {
+                        sheet.write_datetime_with_format(r, c, day, &date)?;
+                    }
+                    None => {
+                        sheet.write_string(r, c, d.to_string())?;
+                    }
+                },
                 Cell::Empty => {}
             }
         }
@@ -345,7 +370,23 @@ pub fn csv(d: &Dashboard) -> Result<Vec<u8>, csv::Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::inert;
+    use super::{cell_text, excel_date, inert};
+    use crate::domain::input::EXCEL_CELL_MAX;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn any_stored_value_fits_a_cell() {
+        // Values stored before the forms had limits must not fail the file.
+        let long = "é".repeat(40_000);
+        let cut = cell_text(&long);
+        assert_eq!(cut.chars().count(), EXCEL_CELL_MAX);
+        assert!(cut.ends_with('…'));
+        assert_eq!(cell_text("Halle"), "Halle");
+        let year_202 = NaiveDate::from_ymd_opt(202, 1, 1).expect("date");
+        assert!(excel_date(year_202).is_none());
+        let ok = NaiveDate::from_ymd_opt(2026, 3, 28).expect("date");
+        assert!(excel_date(ok).is_some());
+    }
 
     #[test]
     fn user_texts_never_become_formulas() {

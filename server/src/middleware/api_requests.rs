@@ -14,10 +14,12 @@ use axum::{
     middleware::Next,
     response::Response,
 };
+use http_body_util::BodyExt;
 
 use app::api::args::{check_body, diagnose};
 use app::error::AppError;
 
+use crate::middleware::body_limit::{drain, too_large};
 use crate::middleware::error_pages::error_response;
 use crate::router::MAX_BODY_BYTES;
 
@@ -29,10 +31,26 @@ pub async fn api_requests(req: Request, next: Next) -> Response {
     if !path.starts_with("/api/") || req.method() != Method::POST {
         return next.run(req).await;
     }
-    let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-        return refuse(AppError::PayloadTooLarge);
-    };
+    let (parts, mut body) = req.into_parts();
+    // Read up to the limit; a body that goes on past it (sent without a
+    // length) is drained and refused.
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return refuse(AppError::BadRequest {
+                kind: app::error::BadInput::Malformed,
+                field: None,
+            });
+        };
+        if let Some(data) = frame.data_ref() {
+            bytes.extend_from_slice(data);
+        }
+        if bytes.len() > MAX_BODY_BYTES {
+            drain(body).await;
+            return too_large(true);
+        }
+    }
+    let bytes = Bytes::from(bytes);
     if let Err(err) = check_body(&bytes) {
         return refuse(err);
     }

@@ -1,18 +1,29 @@
-//! A body announced larger than [`MAX_BODY_BYTES`] is refused at once with
-//! 413, before a byte of it is read; a body that grows past it unannounced
-//! (chunked) is cut by axum's `DefaultBodyLimit`, which the server-function
-//! codec answers with the same 413.
+//! Bodies larger than [`MAX_BODY_BYTES`] get a French 413.
+//!
+//! The answer waits until the client has sent its body (read and thrown
+//! away, up to [`DRAIN_MAX_BYTES`] and [`DRAIN_TIMEOUT`]): a server that
+//! answers and closes mid-upload makes the client see a broken connection
+//! instead of the 413. Past those bounds the connection is simply closed.
+use std::time::Duration;
+
 use axum::{
+    body::Body,
     extract::Request,
-    http::{StatusCode, header},
+    http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::Response,
 };
+use http_body_util::BodyExt;
 
 use app::error::AppError;
 
 use crate::middleware::error_pages::error_response;
 use crate::router::MAX_BODY_BYTES;
+
+/// How much of an oversized body is read (and discarded) before answering.
+pub const DRAIN_MAX_BYTES: usize = 16 * 1024 * 1024;
+/// How long an oversized upload may take before the connection is closed.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub async fn refuse_large_bodies(req: Request, next: Next) -> Response {
     let announced = req
@@ -22,11 +33,34 @@ pub async fn refuse_large_bodies(req: Request, next: Next) -> Response {
         .and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         let is_api = req.uri().path().starts_with("/api/");
-        return error_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &AppError::PayloadTooLarge,
-            is_api,
-        );
+        drain(req.into_body()).await;
+        return too_large(is_api);
     }
     next.run(req).await
+}
+
+/// Reads and drops what is left of a body, within the bounds above.
+pub async fn drain(mut body: Body) {
+    let read = async {
+        let mut seen = 0usize;
+        while let Some(Ok(frame)) = body.frame().await {
+            seen += frame.data_ref().map_or(0, |d| d.len());
+            if seen > DRAIN_MAX_BYTES {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, read).await;
+}
+
+/// The 413, closing the connection (its body was not all read).
+pub fn too_large(is_api: bool) -> Response {
+    let mut res = error_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &AppError::PayloadTooLarge,
+        is_api,
+    );
+    res.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    res
 }

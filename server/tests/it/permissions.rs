@@ -6,6 +6,7 @@ use app::models::UserSummary;
 use app::policy::Actor;
 
 use crate::both_backends;
+use crate::forms::{form_for, new_user_form};
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login};
 
 /// Server functions anyone may call, signed in or not.
@@ -16,16 +17,6 @@ fn registered_functions() -> BTreeSet<String> {
     leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _method)| path.to_owned())
         .collect()
-}
-
-/// A valid account-creation form with a unique address.
-fn new_user_form(tag: &str) -> Vec<(String, String)> {
-    vec![
-        ("form[display_name]".into(), "Léa Fontaine".into()),
-        ("form[email]".into(), format!("lea.{tag}@cc-exemple.fr")),
-        ("form[role]".into(), "officer".into()),
-        ("form[password]".into(), "une longue phrase de passe".into()),
-    ]
 }
 
 /// Whether each role may call each protected server function. Every
@@ -87,131 +78,6 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/shares/revoke" => role.is_staff(),
         other => panic!("no policy expectation for server function {other}: add it to this matrix"),
     }
-}
-
-/// Well-formed arguments for each function (so the policy, not argument
-/// decoding, is what answers).
-fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
-    let pairs: &[(&str, &str)] = match function {
-        "/api/users/create" => return new_user_form(tag),
-        "/api/projects/list" => &[("filter[page]", "1")],
-        "/api/dashboard/view" => &[("filter[since]", "2026-01-01")],
-        "/api/projects/get" => &[("id", "1")],
-        "/api/projects/create" => &[
-            ("form[title]", "Projet test"),
-            ("form[communes][0]", "15187"),
-        ],
-        "/api/projects/update" => &[
-            ("id", "1"),
-            ("version", "1"),
-            ("form[title]", "Projet"),
-            ("form[communes][0]", "15187"),
-        ],
-        "/api/projects/stage" => &[("id", "1"), ("version", "1"), ("stage", "study")],
-        "/api/projects/health" => &[("id", "1"), ("version", "1"), ("form[status]", "late")],
-        "/api/milestones/add" => &[
-            ("project_id", "1"),
-            ("form[kind]", "decision"),
-            ("form[title]", "Délibération"),
-            ("form[due_date]", "2026-12-01"),
-        ],
-        "/api/milestones/done" | "/api/milestones/delete" => &[("milestone_id", "1")],
-        "/api/milestones/update" => &[
-            ("milestone_id", "1"),
-            ("form[kind]", "decision"),
-            ("form[title]", "Délibération"),
-            ("form[due_date]", "2026-12-01"),
-        ],
-        "/api/notes/add" => &[("project_id", "1"), ("form[body]", "Note")],
-        "/api/territories/communes" => &[("q", "saint")],
-        "/api/reference/list" => &[("list", "programmes")],
-        "/api/funding/plan" => &[("project_id", "1")],
-        "/api/funding/lines/add" => &[
-            ("project_id", "1"),
-            ("form[funder_id]", "1"),
-            ("form[amount_requested]", "1000"),
-        ],
-        "/api/funding/lines/update" => &[
-            ("line_id", "1"),
-            ("version", "1"),
-            ("form[funder_id]", "1"),
-            ("form[amount_requested]", "1000"),
-        ],
-        "/api/funding/lines/delete" => &[("line_id", "1"), ("version", "1")],
-        "/api/funding/lines/status" => &[
-            ("line_id", "1"),
-            ("version", "1"),
-            ("form[status]", "requested"),
-        ],
-        "/api/funding/derogation" => &[("project_id", "1"), ("version", "1"), ("form[kind]", "")],
-        "/api/funders/save" => &[
-            ("form[code]", "region_ara"),
-            ("form[name]", "Région Auvergne-Rhône-Alpes"),
-            ("form[category]", "public"),
-        ],
-        "/api/directory/pick" => &[("q", "saint"), ("people", "false")],
-        "/api/directory/organisation" | "/api/directory/person" => &[("id", "1")],
-        "/api/directory/organisations/create" => &[
-            ("form[name]", "Association test"),
-            ("form[kind]", "association"),
-            ("form[confirm_duplicate]", "on"),
-        ],
-        "/api/directory/organisations/update" => &[
-            ("id", "1"),
-            ("version", "1"),
-            ("form[name]", "Association test"),
-            ("form[kind]", "association"),
-        ],
-        "/api/directory/people/create" => {
-            &[("form[first_name]", "Léa"), ("form[last_name]", "Roux")]
-        }
-        "/api/directory/people/update" => &[
-            ("id", "1"),
-            ("version", "1"),
-            ("form[first_name]", "Léa"),
-            ("form[last_name]", "Roux"),
-        ],
-        "/api/directory/people/erase" => &[("person_id", "999")],
-        "/api/directory/memberships/add" => &[("person_id", "1"), ("form[organisation_id]", "1")],
-        "/api/directory/memberships/update" => {
-            &[("membership_id", "1"), ("form[organisation_id]", "1")]
-        }
-        "/api/directory/memberships/delete" => &[("membership_id", "1")],
-        "/api/directory/mandates/add" => &[
-            ("person_id", "1"),
-            ("form[office]", "maire"),
-            ("form[organisation_id]", "1"),
-            ("form[start_on]", "2026-03-28"),
-        ],
-        "/api/directory/mandates/update" => &[
-            ("mandate_id", "1"),
-            ("form[office]", "maire"),
-            ("form[organisation_id]", "1"),
-            ("form[start_on]", "2026-03-28"),
-        ],
-        "/api/directory/mandates/delete" => &[("mandate_id", "1")],
-        "/api/partners/list" => &[("project_id", "1")],
-        "/api/partners/add" => &[
-            ("project_id", "1"),
-            ("form[role]", "other"),
-            ("form[organisation_id]", "1"),
-        ],
-        "/api/partners/remove" => &[("link_id", "1")],
-        "/api/shares/list" => &[("project_id", "1")],
-        "/api/shares/create" => &[("project_id", "999"), ("form[target]", "link")],
-        "/api/shares/update" => &[("share_id", "999"), ("form[label]", "Comité")],
-        "/api/shares/revoke" => &[("share_id", "999")],
-        "/api/reference/save" => &[
-            ("list", "themes"),
-            ("form[code]", "cte"),
-            ("form[label]", "Contrat de transition écologique"),
-        ],
-        _ => &[],
-    };
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
 }
 
 async fn anonymous_gets_401_from_every_function(backend: Backend) {

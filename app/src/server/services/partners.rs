@@ -35,6 +35,7 @@ pub async fn project_partners(
     db: &DatabaseConnection,
     project_id: i64,
 ) -> Result<ProjectPartners, AppError> {
+    project_exists(db, project_id).await?;
     let links = project_partner::Entity::find()
         .filter(project_partner::Column::ProjectId.eq(project_id))
         .order_by_asc(project_partner::Column::Id)

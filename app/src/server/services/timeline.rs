@@ -50,9 +50,9 @@ pub async fn record(
 }
 
 /// `NotFound` unless the project exists.
-pub async fn project_exists(txn: &DatabaseTransaction, id: i64) -> Result<(), AppError> {
+pub async fn project_exists(db: &impl sea_orm::ConnectionTrait, id: i64) -> Result<(), AppError> {
     project::Entity::find_by_id(id)
-        .one(txn)
+        .one(db)
         .await?
         .map(|_| ())
         .ok_or(AppError::NotFound)

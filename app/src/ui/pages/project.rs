@@ -39,6 +39,7 @@ pub fn ProjectPage() -> impl IntoView {
             .read()
             .get("depuis")
             .and_then(|v| v.parse::<NaiveDate>().ok())
+            .filter(|d| crate::domain::input::DateKind::Planning.check(*d).is_ok())
     };
 
     let stage = ServerAction::<ChangeStage>::new();
