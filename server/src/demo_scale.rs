@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::{Alias, Expr, Func, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 
 use app::domain::funding::{
@@ -455,7 +455,7 @@ pub async fn generate(
         report.milestones += milestones.len();
         report.funding_lines += lines.len();
         report.events += events.len();
-        let txn = db.begin().await?;
+        let txn = app::server::db::begin_write(db).await?;
         insert_chunks(&txn, projects, 32).await?;
         insert_chunks(&txn, links_c, 2).await?;
         insert_chunks(&txn, links_t, 2).await?;

@@ -237,3 +237,157 @@ async fn pages_by_role_over_http_on_both_backends() {
     pages_by_role_over_http(Backend::Postgres).await;
     pages_by_role_over_http(Backend::Sqlite).await;
 }
+
+/// Markup typed into a field comes back as text in every raw-text element
+/// the server writes it into (`<title>` through `leptos_meta`, `<textarea>`
+/// children), and each page sends a CSP whose nonce is the hydration
+/// script's. Against the code before `components::text`, the project title
+/// closed the page's `<title>` and its script ran.
+async fn stored_markup_stays_text(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoupage");
+    import_from_dir(&app.db, &fixtures).await.expect("fixture");
+    create_user(&app.db, "officer@cc-exemple.fr", Role::Officer).await;
+    let officer = client();
+    login(&officer, &app, "officer@cc-exemple.fr", PASSWORD).await;
+    const TITLE: &str = "</title><script>alert('t')</script>";
+    const AREA: &str = "</textarea><svg onload=alert('a')>";
+    let project: i64 = ok_json(
+        call(
+            &officer,
+            &app,
+            "projects/create",
+            &[
+                ("form[title]", TITLE),
+                ("form[summary]", AREA),
+                ("form[description]", AREA),
+                ("form[communes][0]", "15187"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let _: serde_json::Value = ok_json(
+        call(
+            &officer,
+            &app,
+            "funding/derogation",
+            &[
+                ("project_id", &project.to_string()),
+                ("version", "1"),
+                ("form[kind]", "listed_monument"),
+                ("form[reason]", AREA),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let organisation: i64 = ok_json(
+        call(
+            &officer,
+            &app,
+            "directory/organisations/create",
+            &[
+                ("form[name]", TITLE),
+                ("form[kind]", "association"),
+                ("form[address]", AREA),
+                ("form[notes]", AREA),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let person: i64 = ok_json(
+        call(
+            &officer,
+            &app,
+            "directory/people/create",
+            &[
+                ("form[first_name]", TITLE),
+                ("form[last_name]", "Roux"),
+                ("form[notes]", AREA),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let escaped_title = "&lt;/title&gt;&lt;script&gt;alert('t')&lt;/script&gt;";
+    let escaped_area = "&lt;/textarea&gt;&lt;svg onload=alert('a')&gt;";
+    for (path, title, areas) in [
+        (format!("/projets/{project}"), true, 1),
+        (format!("/projets/{project}/modifier"), false, 2),
+        (format!("/annuaire/organisations/{organisation}"), true, 2),
+        (format!("/annuaire/personnes/{person}"), true, 1),
+    ] {
+        let res = answer(&officer, &app, &path, "officer").await;
+        assert_eq!(res.status(), 200, "{path}");
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .to_owned();
+        let html = res.text().await.expect("html");
+        assert!(
+            !html.contains("<script>alert"),
+            "{path}: script written raw"
+        );
+        assert!(!html.contains("<svg onload"), "{path}: svg written raw");
+        if title {
+            assert!(
+                html.contains(&format!("<title>{escaped_title}")),
+                "{path}: title not escaped"
+            );
+        }
+        assert!(
+            html.matches(escaped_area).count() >= areas,
+            "{path}: textarea text not escaped"
+        );
+        // The CSP's nonce is the one on the hydration script.
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("a nonce in the CSP");
+        assert!(
+            html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")),
+            "{path}: hydration script without the CSP's nonce"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+    }
+    // The login page shows the message of a known error code only, never
+    // text taken from its address.
+    let anonymous = client();
+    let html = answer(
+        &anonymous,
+        &app,
+        "/connexion?erreur=Compte%20pirat%C3%A9%20%3A%20appelez%20le%2008",
+        "anonymous",
+    )
+    .await
+    .text()
+    .await
+    .expect("html");
+    assert!(
+        !html.contains("Compte piraté"),
+        "free text shown as an error"
+    );
+    let html = answer(
+        &anonymous,
+        &app,
+        "/connexion?erreur=identifiants",
+        "anonymous",
+    )
+    .await
+    .text()
+    .await
+    .expect("html");
+    assert!(html.contains("Adresse e-mail ou mot de passe incorrect."));
+    app.stop().await;
+    test_db.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_markup_stays_text_on_both_backends() {
+    stored_markup_stays_text(Backend::Postgres).await;
+    stored_markup_stays_text(Backend::Sqlite).await;
+}

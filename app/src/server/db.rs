@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 /// Opens a pool that survives a database restart: connections are tested
 /// before use, recycled after 30 minutes, and waiting for one times out.
@@ -27,16 +30,33 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .test_before_acquire(true)
         // MAILLAGE_LOG_SQL=1: every statement and its time, at the INFO
         // level of `sqlx::query` (for profiling; off by default).
-        .sqlx_logging(std::env::var_os("MAILLAGE_LOG_SQL").is_some());
-    let db = Database::connect(options).await?;
-    if is_sqlite {
-        use sea_orm::ConnectionTrait;
-        // WAL (a property of the file) lets readers work while one writer
-        // writes; sqlx already sets foreign_keys=ON and a 5 s busy timeout
-        // on every connection.
-        db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
-    }
-    Ok(db)
+        .sqlx_logging(std::env::var_os("MAILLAGE_LOG_SQL").is_some())
+        // SQLite, on every connection: WAL lets readers work while one
+        // writer writes; synchronous=NORMAL is what WAL needs to stay
+        // durable across a crash of the process (only a power cut may lose
+        // the last commits); a writer waits up to 5 s for the lock
+        // (`begin_write` takes it at BEGIN so the wait works).
+        .map_sqlx_sqlite_opts(|opts| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+        });
+    Database::connect(options).await
+}
+
+/// Starts the transaction of a write. On SQLite it takes the write lock at
+/// `BEGIN IMMEDIATE`: a writer then waits its turn (the busy timeout)
+/// instead of failing at once with "database is locked" when its first
+/// read would have to become a write while another writer holds the lock.
+/// On PostgreSQL it is a plain `BEGIN`.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// Applies the pending migrations, then recomputes the figures that code

@@ -126,6 +126,9 @@ impl<'a> Session<'a> {
     }
 }
 
+/// A write refused on `field`: the endpoint, its form, the field.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+
 /// The answer is `status` with an `AppError` in French naming `field`.
 async fn refused_on(res: reqwest::Response, status: u16, field: &str) -> AppError {
     let got = res.status().as_u16();
@@ -348,7 +351,7 @@ async fn absurd_dates_are_refused_on_their_field(backend: Backend) {
     let page_before = project_json(&s, project).await;
 
     for date in ABSURD_DATES {
-        let cases: Vec<(&str, Vec<(&str, &str)>, &str)> = vec![
+        let cases: Vec<Case> = vec![
             (
                 "milestones/add",
                 vec![
@@ -544,7 +547,7 @@ async fn texts_over_their_limit_are_refused(backend: Backend) {
     );
     let before = row_counts(&app.db).await;
     let page_before = project_json(&s, project).await;
-    let cases: Vec<(&str, Vec<(&str, &str)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "projects/update",
             vec![
@@ -807,7 +810,7 @@ async fn exports_hold_every_accepted_value(backend: Backend) {
                 }),
         );
     }
-    assert!(texts.iter().any(|t| *t == title), "title read back exactly");
+    assert!(texts.contains(&title), "title read back exactly");
 
     let res = s
         .http

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::domain::{OrganisationKind, format_company_id, search_key};
@@ -172,7 +172,7 @@ pub async fn create_organisation(
     input: OrganisationInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     check_references(&txn, &input, None).await?;
     check_duplicates(&txn, &input, None).await?;
     let row = organisation::ActiveModel {
@@ -209,7 +209,7 @@ pub async fn update_organisation(
     input: OrganisationInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let current = organisation::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::{Value, json};
 
@@ -318,7 +318,7 @@ pub async fn add_line(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     project_exists(&txn, project_id).await?;
     let f = active_funder(&txn, input.funder_id).await?;
     let mut data = line_summary(&f, &input);
@@ -399,7 +399,7 @@ pub async fn update_line(
     form: FundingLineForm,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = line_for_write(&txn, line_id, version).await?;
     let input = form.validate(status_of(&row)?)?;
     let f = active_funder_or_same(&txn, &row, input.funder_id).await?;
@@ -506,7 +506,7 @@ pub async fn delete_line(
     version: i32,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = line_for_write(&txn, line_id, version).await?;
     let f = funder::Entity::find_by_id(row.funder_id)
         .one(&txn)
@@ -550,7 +550,7 @@ pub async fn move_status(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     use FundingStatus as S;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = line_for_write(&txn, line_id, version).await?;
     let from = status_of(&row)?;
     let to = input.status;
@@ -665,7 +665,7 @@ pub async fn set_derogation(
     derogation: Option<Derogation>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = load_for_write(&txn, project_id, version).await?;
     let before = derogation_of(&row);
     if before == derogation {

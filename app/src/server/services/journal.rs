@@ -1,9 +1,7 @@
 //! Milestones and journal notes of a project; each change writes its
 //! timeline event in the same transaction.
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, ModelTrait, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, ModelTrait, Set};
 use serde_json::json;
 
 use crate::error::AppError;
@@ -19,7 +17,7 @@ pub async fn add_milestone(
     input: MilestoneInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     project_exists(&txn, project_id).await?;
     let row = milestone::ActiveModel {
         project_id: Set(project_id),
@@ -51,7 +49,7 @@ pub async fn update_milestone(
     input: MilestoneInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = milestone::Entity::find_by_id(milestone_id)
         .one(&txn)
         .await?
@@ -95,7 +93,7 @@ pub async fn delete_milestone(
     milestone_id: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = milestone::Entity::find_by_id(milestone_id)
         .one(&txn)
         .await?
@@ -125,7 +123,7 @@ pub async fn set_milestone_done(
     done: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = milestone::Entity::find_by_id(milestone_id)
         .one(&txn)
         .await?
@@ -160,7 +158,7 @@ pub async fn add_note(
     shareable: bool,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     project_exists(&txn, project_id).await?;
     let excerpt = excerpt(&body);
     let row = note::ActiveModel {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -112,7 +112,7 @@ pub async fn add_link(
     input: PartnerLinkInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     project_exists(&txn, project_id).await?;
     let org = match input.organisation_id {
         Some(id) => Some(
@@ -250,7 +250,7 @@ pub async fn remove_link(
     link_id: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let link = project_partner::Entity::find_by_id(link_id)
         .one(&txn)
         .await?

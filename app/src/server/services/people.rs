@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
 use crate::domain::Office;
@@ -210,7 +210,7 @@ pub async fn create_person(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let phone = phone_of(&input)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     if let Some(org) = input.organisation_id {
         organisation_exists(&txn, org).await?;
     }
@@ -255,7 +255,7 @@ pub async fn update_person(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let phone = phone_of(&input)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let current = live_person(&txn, id).await?;
     if current.version != version {
         return Err(AppError::Conflict(t("directory.conflict")));
@@ -316,7 +316,7 @@ pub async fn add_membership(
     person_id: i64,
     input: MembershipInput,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     live_person(&txn, person_id).await?;
     organisation_exists(&txn, input.organisation_id).await?;
     membership::ActiveModel {
@@ -339,7 +339,7 @@ pub async fn update_membership(
     id: i64,
     input: MembershipInput,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = membership::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -374,7 +374,7 @@ pub async fn add_mandate(
     person_id: i64,
     input: MandateInput,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     live_person(&txn, person_id).await?;
     organisation_exists(&txn, input.organisation_id).await?;
     mandate::ActiveModel {
@@ -397,7 +397,7 @@ pub async fn update_mandate(
     id: i64,
     input: MandateInput,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = mandate::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -3,9 +3,7 @@
 //! them, by the same code that builds the plan page: the dashboard and the
 //! plan cannot disagree.
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::domain::funding::{FundingStatus, PlanFigures, detr_next_due};
 use crate::error::AppError;
@@ -100,7 +98,7 @@ pub async fn refresh_outdated(db: &sea_orm::DatabaseConnection) -> Result<u64, A
         if ids.is_empty() {
             return Ok(done);
         }
-        let txn = db.begin().await?;
+        let txn = crate::server::db::begin_write(db).await?;
         for id in &ids {
             refresh(&txn, *id).await?;
         }

@@ -8,7 +8,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
-    TransactionTrait,
 };
 use serde_json::{Value, json};
 
@@ -162,7 +161,7 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     check_references(db, &input).await?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = project::ActiveModel {
         reference: Set(input.reference.clone()),
         title: Set(input.title.clone()),
@@ -287,7 +286,7 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     check_references(db, &input).await?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = load_for_write(&txn, id, version).await?;
     let (communes, themes, programmes) = codes_of(&txn, id).await?;
     let mut changes = Vec::new();
@@ -386,7 +385,7 @@ pub async fn change_stage(
     reason: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = load_for_write(&txn, id, version).await?;
     let from: Stage = row.stage.parse().map_err(|_| AppError::Internal)?;
     let reason = reason
@@ -415,7 +414,7 @@ pub async fn change_health(
     health: Health,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = load_for_write(&txn, id, version).await?;
     let before =
         json!({ "status": row.health, "reason": row.health_reason, "since": row.health_since });

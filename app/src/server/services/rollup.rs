@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
 use crate::domain::funding::{FunderCategory, FundingStatus, PlanLine, totals};
@@ -447,7 +447,7 @@ pub async fn refresh(db: &impl ConnectionTrait, project_id: i64) -> Result<(), A
 /// Recomputes every summary from the projects, in one transaction. Returns
 /// the number of projects counted.
 pub async fn rebuild(db: &DatabaseConnection) -> Result<usize, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     dashboard_total::Entity::delete_many().exec(&txn).await?;
     dashboard_day::Entity::delete_many().exec(&txn).await?;
     project_rollup::Entity::delete_many().exec(&txn).await?;

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder, Set, SqlErr,
 };
 use serde_json::{Value, json};
 
@@ -141,7 +141,7 @@ pub async fn create(
     settings: ShareSettings,
     now: DateTime<Utc>,
 ) -> Result<CreatedShare, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     project_exists(&txn, project_id).await?;
     let account = match target {
         ShareTarget::Account(id) => {
@@ -259,7 +259,7 @@ pub async fn change(
     settings: ShareSettings,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let (row, account) = live_share(&txn, share_id, now.date_naive()).await?;
     let project_id = row.project_id;
     let before = row.sections();
@@ -321,7 +321,7 @@ pub async fn revoke(
     share_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let (row, account) = live_share(&txn, share_id, now.date_naive()).await?;
     // Compare-and-set: two revocations at once write one event.
     let done = share::Entity::update_many()

@@ -5,8 +5,9 @@
 //! are raw-text elements, whose children it does not escape): a title
 //! `</title><script>…` would run in a colleague's browser. These
 //! components escape on the server and hand the browser the plain text.
-//! `tests` in `server/tests/pages.rs` checks that no page module uses
-//! `leptos_meta::Title` or writes `<textarea>` children itself.
+//! The tests below check that no other module writes a `<textarea>` or a
+//! text `<Title>`; `server/tests/pages.rs` renders stored markup through
+//! every page that shows it.
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -82,6 +83,51 @@ pub fn TextArea(
 #[cfg(test)]
 mod tests {
     use super::raw_text_escaped;
+    use std::path::Path;
+
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("read");
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+
+    /// A new page that wrote `<textarea>{text}</textarea>` or
+    /// `<Title text=…>` itself would put user text in the HTML unescaped.
+    #[test]
+    fn only_this_module_writes_raw_text_elements() {
+        let mut files = Vec::new();
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        assert!(files.len() > 50);
+        for (path, text) in files {
+            if path.ends_with("components/text.rs") {
+                continue;
+            }
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                assert!(
+                    !code.contains("<textarea"),
+                    "{path}:{}: use components::text::TextArea",
+                    n + 1
+                );
+                // The shell's `<Title formatter=…>` sets no text.
+                let title_import = code.contains("leptos_meta") && code.contains("Title");
+                assert!(
+                    !code.contains("<Title text") && (!title_import || path.ends_with("ui/app.rs")),
+                    "{path}:{}: use components::text::PageTitle",
+                    n + 1
+                );
+            }
+        }
+    }
 
     #[test]
     fn no_closing_tag_survives() {
