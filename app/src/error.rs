@@ -204,11 +204,36 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Whether a database error means the database cannot be reached now (no
+/// connection, a broken one, the pool timed out), as opposed to a query
+/// that failed.
+#[cfg(feature = "ssr")]
+pub fn database_unreachable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, SqlxError};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                e.as_ref(),
+                SqlxError::Io(_) | SqlxError::PoolTimedOut | SqlxError::PoolClosed
+            )
+        }
+        _ => false,
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
+    /// An unreachable database is a passing outage (503, try again), any
+    /// other database error a fault of ours (500); both are logged.
     fn from(err: sea_orm::DbErr) -> Self {
-        tracing::error!(error = %err, "database error");
-        AppError::Internal
+        if database_unreachable(&err) {
+            tracing::error!(error = %err, "database unreachable");
+            AppError::Unavailable
+        } else {
+            tracing::error!(error = %err, "database error");
+            AppError::Internal
+        }
     }
 }
 

@@ -1,5 +1,10 @@
 //! The `maillage` binary: serve the app, migrate, create accounts, seed demo data.
+use std::future::IntoFuture;
+use std::sync::Arc;
+
+use axum::serve::ListenerExt;
 use std::io::BufRead;
+use tokio::sync::Notify;
 
 use clap::{Parser, Subcommand};
 use tower_sessions::ExpiredDeletion;
@@ -253,20 +258,65 @@ async fn serve(conn: sea_orm::DatabaseConnection, config: Config) -> Result<(), 
             }
         }
     });
+    let db = state.db.clone();
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| format!("impossible d’écouter sur {addr} : {e}"))?;
+        .map_err(|e| format!("impossible d’écouter sur {addr} : {e}"))?
+        // Small answers on a kept-alive connection must not wait for the
+        // client's delayed ACK (about 40 ms a request without it).
+        .tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %err, "TCP_NODELAY not set");
+            }
+        });
     println!("Maillage est prêt : http://{addr}/");
-    axum::serve(
+    let stop = Arc::new(Notify::new());
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
+    .with_graceful_shutdown({
+        let stop = stop.clone();
+        async move { stop.notified().await }
     })
-    .await
-    .map_err(|e| e.to_string())
+    .into_future();
+    tokio::pin!(server);
+    let result = tokio::select! {
+        result = &mut server => result,
+        signal = stop_signal() => {
+            tracing::info!(signal, "stopping: no new connections, finishing the requests in flight");
+            stop.notify_one();
+            match tokio::time::timeout(SHUTDOWN_GRACE, &mut server).await {
+                Ok(result) => result,
+                Err(_) => {
+                    tracing::warn!(grace = ?SHUTDOWN_GRACE, "requests still running at the end of the grace period: stopping anyway");
+                    Ok(())
+                }
+            }
+        }
+    };
+    db.close().await.map_err(|e| e.to_string())?;
+    result.map_err(|e| e.to_string())
+}
+
+/// How long requests in flight may take to finish once a stop is asked.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Ctrl-C, or SIGTERM (`systemctl stop`, a container stop).
+async fn stop_signal() -> &'static str {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(err) => {
+            tracing::warn!(error = %err, "SIGTERM cannot be caught: Ctrl-C only");
+            let _ = tokio::signal::ctrl_c().await;
+            return "SIGINT";
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+        _ = term.recv() => "SIGTERM",
+    }
 }
 
 fn print_demo_logins() {

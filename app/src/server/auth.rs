@@ -19,7 +19,11 @@ const AUTHENTICATED_AT: &str = "authenticated_at";
 
 fn session_error(err: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %err, "session store error");
-    AppError::Internal
+    if err.to_string().contains(super::session_store::UNREACHABLE) {
+        AppError::Unavailable
+    } else {
+        AppError::Internal
+    }
 }
 
 /// Binds the session to `user_id` under a fresh session id (no fixation).
@@ -96,6 +100,12 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             http::StatusCode::from_u16(err.status())
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
         );
+        if *err == AppError::Unavailable {
+            options.insert_header(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_static("5"),
+            );
+        }
     }
     result
 }

@@ -23,8 +23,19 @@ impl SeaOrmStore {
     }
 }
 
-fn backend(err: impl std::fmt::Display) -> session_store::Error {
-    session_store::Error::Backend(err.to_string())
+/// Marks a store error that means the database is unreachable, so the
+/// request answers 503 rather than 500 (`auth::session_error`).
+pub const UNREACHABLE: &str = "database unreachable: ";
+
+fn backend(err: impl std::fmt::Display + 'static) -> session_store::Error {
+    let unreachable = (&err as &dyn std::any::Any)
+        .downcast_ref::<sea_orm::DbErr>()
+        .is_some_and(crate::error::database_unreachable);
+    if unreachable {
+        session_store::Error::Backend(format!("{UNREACHABLE}{err}"))
+    } else {
+        session_store::Error::Backend(err.to_string())
+    }
 }
 
 fn to_chrono(at: tower_sessions::cookie::time::OffsetDateTime) -> DateTime<Utc> {

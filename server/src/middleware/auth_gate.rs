@@ -50,7 +50,15 @@ pub async fn auth_gate(
     }
     let user = match auth::user_of_session(&state, &session).await {
         Ok(user) => user,
-        Err(err) => return error_response(&err),
+        Err(err) => {
+            let status =
+                StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return crate::middleware::error_pages::error_response(
+                status,
+                &err,
+                path.starts_with("/api/"),
+            );
+        }
     };
     match user {
         Some(user) => {

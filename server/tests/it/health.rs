@@ -2,7 +2,10 @@ use sea_orm::ConnectionTrait;
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::support::{Backend, TestApp, TestDb, client, pg_admin_url};
+use crate::support::{
+    Backend, PASSWORD, TestApp, TestDb, client, create_user, login, pg_admin_url,
+};
+use app::domain::Role;
 
 async fn healthz_reports_the_database(backend: Backend) {
     let test_db = TestDb::new(backend).await;
@@ -34,6 +37,14 @@ async fn postgres_connections_killed_then_database_gone() {
     let test_db = TestDb::new(Backend::Postgres).await;
     let app = TestApp::spawn(&test_db).await;
     let http = client();
+    create_user(&app.db, "officer@cc-exemple.fr", Role::Officer).await;
+    let officer = client();
+    assert_eq!(
+        login(&officer, &app, "officer@cc-exemple.fr", PASSWORD)
+            .await
+            .status(),
+        200
+    );
     assert_eq!(
         http.get(app.url("/healthz"))
             .send()
@@ -75,6 +86,29 @@ async fn postgres_connections_killed_then_database_gone() {
     assert_eq!(res.status(), 503);
     let body: Value = res.json().await.expect("json");
     assert_eq!(body["database"]["status"], "unreachable");
+    // During the outage, a signed-in user's page and server function get a
+    // French 503 with Retry-After, not a bare 500.
+    for (path, json) in [("/api/projects/list", true), ("/projets", false)] {
+        let res = if json {
+            officer.post(app.url(path)).send().await.expect("req")
+        } else {
+            officer.get(app.url(path)).send().await.expect("req")
+        };
+        assert_eq!(res.status(), 503, "{path}");
+        assert!(res.headers().contains_key("retry-after"), "{path}");
+        let body = res.text().await.expect("body");
+        let message = if json {
+            serde_json::from_str::<app::error::AppError>(&body)
+                .expect("an AppError")
+                .message()
+        } else {
+            body
+        };
+        assert!(
+            message.contains("momentanément indisponible"),
+            "{path}: {message}"
+        );
+    }
     admin.close().await.ok();
     app.stop().await;
 }

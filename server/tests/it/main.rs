@@ -15,4 +15,5 @@ mod migrations;
 mod permissions;
 mod projects;
 mod shares;
+mod shutdown;
 mod territories;
