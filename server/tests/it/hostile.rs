@@ -759,8 +759,58 @@ async fn exports_hold_every_accepted_value(backend: Backend) {
         "é".repeat(max::TITLE - formula.chars().count())
     );
     assert_eq!(title.chars().count(), max::TITLE);
-    let project = s.create_project(&[("form[title]", &title)]).await;
+    // The longest labels an admin may give a programme and a funder, each
+    // starting like a formula.
+    create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
+    let admin = Session::new(&app, "admin@cc-exemple.fr").await;
+    let label = format!("+{}", "è".repeat(119));
+    admin
+        .ok(admin
+            .post(
+                "reference/save",
+                &[
+                    ("list", "programmes"),
+                    ("form[code]", "prog_long"),
+                    ("form[label]", &label),
+                    ("form[active]", "on"),
+                ],
+            )
+            .await)
+        .await;
+    let funder_name = format!("-{}", "ô".repeat(119));
+    admin
+        .ok(admin
+            .post(
+                "funders/save",
+                &[
+                    ("form[code]", "funder_long"),
+                    ("form[name]", &funder_name),
+                    ("form[category]", "public"),
+                    ("form[active]", "on"),
+                ],
+            )
+            .await)
+        .await;
+    let project = s
+        .create_project(&[
+            ("form[title]", &title),
+            ("form[programmes][0]", "prog_long"),
+        ])
+        .await;
     let pid = project.to_string();
+    let funder = s.funder(project, "funder_long").await;
+    s.ok(s
+        .post(
+            "funding/lines/add",
+            &[
+                ("project_id", &pid),
+                ("form[funder_id]", &funder),
+                ("form[amount_requested]", "999 999 999,99"),
+                ("form[application_deadline]", "2100-12-31"),
+            ],
+        )
+        .await)
+        .await;
     let reason = "R".repeat(max::REASON);
     s.ok(s
         .post(
@@ -811,6 +861,11 @@ async fn exports_hold_every_accepted_value(backend: Backend) {
         );
     }
     assert!(texts.contains(&title), "title read back exactly");
+    assert!(texts.contains(&label), "programme label read back exactly");
+    assert!(
+        texts.contains(&funder_name),
+        "funder name read back exactly"
+    );
 
     let res = s
         .http
