@@ -66,6 +66,11 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// SQLite: write an online, consistent copy of the database to FILE
+    /// (the app may keep running). PostgreSQL: use pg_dump (README).
+    Backup { file: std::path::PathBuf },
+    /// SQLite: replace the database by the backup FILE (stop the server first).
+    Restore { file: std::path::PathBuf },
     /// Reference data (territories).
     Ref {
         #[command(subcommand)]
@@ -100,6 +105,14 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env()?;
+    // A restore replaces the file before anything opens it.
+    if let Some(Command::Restore { file }) = &cli.command {
+        let target = db::sqlite_file(&config.database_url)
+            .ok_or("la restauration intégrée concerne SQLite ; pour PostgreSQL, utilisez pg_restore (voir le README)")?;
+        app::server::backup::restore(file, std::path::Path::new(target)).await?;
+        println!("Base restaurée depuis {}.", file.display());
+        return Ok(());
+    }
     let conn = db::connect(&config.database_url).await.map_err(|e| {
         format!(
             "connexion à la base impossible ({}) : {e}",
@@ -112,6 +125,12 @@ async fn run(cli: Cli) -> Result<(), String> {
 
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(conn, config).await,
+        Command::Backup { file } => {
+            app::server::backup::backup(&conn, &file).await?;
+            println!("Sauvegarde écrite : {}", file.display());
+            Ok(())
+        }
+        Command::Restore { .. } => Ok(()),
         Command::Migrate => {
             println!("Base de données à jour.");
             Ok(())

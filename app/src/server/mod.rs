@@ -1,6 +1,7 @@
 //! Server-only code (feature `ssr`): database entities, services, sessions.
 //! Nothing here is compiled into the wasm; the UI only sees `crate::models`.
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod entities;

@@ -3,6 +3,7 @@
 mod support;
 
 mod auth;
+mod backup;
 mod concurrency;
 mod dashboard;
 mod demo;
