@@ -8,7 +8,9 @@ use app::domain::Role;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
-use crate::support::{Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login};
+use crate::support::{
+    Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login, milestone_form,
+};
 
 /// Every table's rows, each as one text line, sorted.
 async fn table_rows(db: &DatabaseConnection) -> Vec<(String, Vec<String>)> {
@@ -87,12 +89,7 @@ async fn sqlite_backup_under_writes_restores_whole() {
             for n in 0..60 {
                 let res = http
                     .post(&url)
-                    .form(&[
-                        ("project_id", project.to_string()),
-                        ("form[kind]", "decision".to_owned()),
-                        ("form[title]", format!("Jalon {n}")),
-                        ("form[due_date]", "2027-03-01".to_owned()),
-                    ])
+                    .form(&milestone_form(project, n))
                     .send()
                     .await
                     .expect("write");

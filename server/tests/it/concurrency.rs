@@ -7,7 +7,9 @@ use sea_orm::{ConnectionTrait, Statement};
 
 use crate::both_backends;
 use crate::dashboard::assert_summaries_match;
-use crate::support::{Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login};
+use crate::support::{
+    Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login, milestone_form,
+};
 
 async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
     db.query_one_raw(Statement::from_string(
@@ -58,12 +60,7 @@ async fn concurrent_writers_all_succeed(backend: Backend) {
             let url = app.url("/api/milestones/add");
             writes.push(tokio::spawn(async move {
                 http.post(url)
-                    .form(&[
-                        ("project_id", project.to_string()),
-                        ("form[kind]", "decision".to_owned()),
-                        ("form[title]", format!("Jalon {n}")),
-                        ("form[due_date]", "2027-03-01".to_owned()),
-                    ])
+                    .form(&milestone_form(project, n))
                     .send()
                     .await
                     .expect("request")

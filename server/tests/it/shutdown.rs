@@ -9,7 +9,7 @@ use app::domain::Role;
 use sea_orm::{ConnectionTrait, Statement};
 
 use crate::both_backends;
-use crate::support::{Backend, PASSWORD, TestDb, create_user};
+use crate::support::{Backend, PASSWORD, TestDb, create_user, milestone_form};
 
 struct Server {
     child: Child,
@@ -97,12 +97,7 @@ async fn sigterm_finishes_what_it_answered(backend: Backend) {
             // Spread over ~100 ms, so that some arrive after the signal.
             tokio::time::sleep(Duration::from_millis(n * 3)).await;
             http.post(url)
-                .form(&[
-                    ("project_id", project.to_string()),
-                    ("form[kind]", "decision".to_owned()),
-                    ("form[title]", format!("Jalon {n}")),
-                    ("form[due_date]", "2027-03-01".to_owned()),
-                ])
+                .form(&milestone_form(project, n))
                 .send()
                 .await
                 .map(|res| res.status().as_u16())

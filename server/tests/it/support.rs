@@ -291,6 +291,17 @@ pub async fn login(
     .await
 }
 
+/// The form of milestone number `n` on `project`, as the concurrent-writer
+/// tests send it.
+pub fn milestone_form(project: i64, n: impl std::fmt::Display) -> [(&'static str, String); 4] {
+    [
+        ("project_id", project.to_string()),
+        ("form[kind]", "decision".to_owned()),
+        ("form[title]", format!("Jalon {n}")),
+        ("form[due_date]", "2027-03-01".to_owned()),
+    ]
+}
+
 /// Runs the test body once on PostgreSQL and once on SQLite.
 #[macro_export]
 macro_rules! both_backends {
