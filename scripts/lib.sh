@@ -110,6 +110,20 @@ ensure_postgres() {
   trap stop_postgres EXIT
 }
 
+# The PostgreSQL programs the tests run themselves (initdb and pg_ctl for a
+# cluster they restart, pg_dump and pg_restore): installs them if absent and
+# exports MAILLAGE_PG_BINDIR.
+ensure_pg_programs() {
+  local bindir
+  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ] || [ ! -x "$bindir/pg_dump" ]; then
+    say "Installation des programmes PostgreSQL (initdb, pg_ctl, pg_dump)"
+    apt_install postgresql
+    bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  fi
+  export MAILLAGE_PG_BINDIR="$bindir"
+}
+
 stop_postgres() {
   if [ -n "$PG_THROWAWAY_DIR" ]; then
     local bindir; bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"

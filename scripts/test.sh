@@ -18,6 +18,7 @@ ensure_build_tools
 ensure_reference_data
 ensure_browser_tools
 ensure_postgres
+ensure_pg_programs
 export TEST_DATABASE_URL="$PG_ADMIN_URL"
 # Databases left by an interrupted earlier run (mt_* are test databases).
 psql "$PG_ADMIN_URL" -Atqc "select datname from pg_database where datname like 'mt\\_%'" 2>/dev/null \

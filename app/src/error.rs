@@ -213,13 +213,29 @@ pub fn database_unreachable(err: &sea_orm::DbErr) -> bool {
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
-            matches!(
-                e.as_ref(),
-                SqlxError::Io(_) | SqlxError::PoolTimedOut | SqlxError::PoolClosed
-            )
+            match e.as_ref() {
+                SqlxError::Io(_)
+                | SqlxError::PoolTimedOut
+                | SqlxError::PoolClosed
+                | SqlxError::WorkerCrashed => true,
+                // The server going away under a query: 57P01–57P03
+                // (shut down by an operator, crashed, starting up) and
+                // class 08 (connection exceptions).
+                SqlxError::Database(db) => db
+                    .code()
+                    .is_some_and(|code| server_going_away(code.as_ref())),
+                _ => false,
+            }
         }
         _ => false,
     }
+}
+
+/// PostgreSQL's SQLSTATEs for a server that stops, crashed or is not yet
+/// ready, and for a lost connection.
+#[cfg(feature = "ssr")]
+fn server_going_away(sqlstate: &str) -> bool {
+    matches!(sqlstate, "57P01" | "57P02" | "57P03") || sqlstate.starts_with("08")
 }
 
 #[cfg(feature = "ssr")]
@@ -259,6 +275,17 @@ mod tests {
         let err = errors.into_result().unwrap_err();
         assert_eq!(err.field("email").as_deref(), Some("premier"));
         assert_eq!(err.status(), 422);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_server_going_away_is_an_outage() {
+        for code in ["57P01", "57P02", "57P03", "08006", "08001"] {
+            assert!(server_going_away(code), "{code}");
+        }
+        for code in ["23505", "40001", "57014", "42P01"] {
+            assert!(!server_going_away(code), "{code}");
+        }
     }
 
     #[test]

@@ -7,6 +7,8 @@ pub mod demo_funding;
 pub mod demo_scale;
 pub mod demo_shares;
 pub mod health;
+pub mod listener;
+pub mod metrics;
 pub mod middleware;
 pub mod person_export;
 pub mod router;

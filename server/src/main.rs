@@ -2,7 +2,6 @@
 use std::future::IntoFuture;
 use std::sync::Arc;
 
-use axum::serve::ListenerExt;
 use std::io::BufRead;
 use tokio::sync::Notify;
 
@@ -91,12 +90,25 @@ enum RefAction {
 #[tokio::main]
 async fn main() {
     let _ = dotenvy::dotenv();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
+    // The log goes to standard error (standard output carries the
+    // commands' results). LOG_FORMAT=json: one JSON object per line (for a log collector),
+    // with the request span's id, method and path in each.
+    if std::env::var("LOG_FORMAT").is_ok_and(|f| f == "json") {
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
     if let Err(message) = run(Cli::parse()).await {
         eprintln!("Erreur : {message}");
         std::process::exit(1);
@@ -262,6 +274,16 @@ async fn serve(conn: sea_orm::DatabaseConnection, config: Config) -> Result<(), 
     let store = SeaOrmStore::new(conn.clone());
     let state = AppState::new(conn, config, options);
     let limiters = [state.login_limiter.clone(), state.share_limiter.clone()];
+    // The metrics recorder keeps samples until they are folded into the
+    // histograms: fold them every few seconds, scraped or not.
+    let metrics = server::metrics::handle();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            every.tick().await;
+            metrics.run_upkeep();
+        }
+    });
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
@@ -278,17 +300,12 @@ async fn serve(conn: sea_orm::DatabaseConnection, config: Config) -> Result<(), 
         }
     });
     let db = state.db.clone();
+    let limits = server::listener::Limits::of(&state.config);
     let app = router(state);
-    let listener = tokio::net::TcpListener::bind(addr)
+    let tcp = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| format!("impossible d’écouter sur {addr} : {e}"))?
-        // Small answers on a kept-alive connection must not wait for the
-        // client's delayed ACK (about 40 ms a request without it).
-        .tap_io(|tcp| {
-            if let Err(err) = tcp.set_nodelay(true) {
-                tracing::warn!(error = %err, "TCP_NODELAY not set");
-            }
-        });
+        .map_err(|e| format!("impossible d’écouter sur {addr} : {e}"))?;
+    let listener = server::listener::bounded(tcp, limits);
     println!("Maillage est prêt : http://{addr}/");
     let stop = Arc::new(Notify::new());
     let server = axum::serve(

@@ -10,8 +10,11 @@ use axum::{
 use leptos::prelude::provide_context;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::{
-    catch_panic::CatchPanicLayer, compression::CompressionLayer, timeout::TimeoutLayer,
-    trace::TraceLayer,
+    LatencyUnit,
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    timeout::TimeoutLayer,
+    trace::{DefaultOnResponse, TraceLayer},
 };
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite, cookie::time};
 
@@ -25,6 +28,7 @@ use crate::middleware::{
     auth_gate::auth_gate,
     error_pages::{french_errors, panic_response},
     origin_guard::origin_guard,
+    request_id::request_id,
     security_headers::security_headers,
 };
 use crate::person_export::export_person;
@@ -54,6 +58,7 @@ pub fn route_list() -> Vec<AxumRouteListing> {
 pub fn extra_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/healthz", get(healthz)),
+        ("/metrics", get(crate::metrics::metrics_page)),
         ("/tableau-de-bord/export.xlsx", get(export_xlsx)),
         ("/tableau-de-bord/export.csv", get(export_csv)),
         ("/annuaire/personnes/{id}/export.json", get(export_person)),
@@ -62,11 +67,18 @@ pub fn extra_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// The span of a request, with share-link tokens masked: a token in a log
-/// file would be a working key to the project.
+/// The span of a request (its id, method and path, with share-link tokens
+/// masked: a token in a log file would be a working key to the project).
+/// Each request logs one line when answered, with its status and latency.
 fn request_span(req: &axum::extract::Request) -> tracing::Span {
-    tracing::debug_span!(
+    let id = req
+        .extensions()
+        .get::<app::server::request_id::RequestId>()
+        .map(|id| id.as_str().to_owned())
+        .unwrap_or_default();
+    tracing::info_span!(
         "request",
+        id = %id,
         method = %req.method(),
         uri = %redact_token(req.uri().path()),
         version = ?req.version(),
@@ -83,10 +95,11 @@ pub fn redact_token(path: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Builds the whole application for `state`. Layers, outermost first:
-/// trace → compression → French errors → security headers → panics →
+/// request id → metrics → trace → compression → French errors → security headers → panics →
 /// timeout → body limit → origin guard → sessions → auth gate → routes.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
+    crate::metrics::handle();
     let idle =
         time::Duration::seconds(i64::try_from(state.config.session_idle.as_secs()).unwrap_or(7200));
     let sessions = SessionManagerLayer::new(SeaOrmStore::new(state.db.clone()))
@@ -124,7 +137,18 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(security_headers))
         .layer(from_fn(french_errors))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                ),
+        )
+        .layer(from_fn(crate::metrics::track))
+        .layer(from_fn(request_id))
         .with_state(state)
 }
 

@@ -1,6 +1,7 @@
 //! Configuration, read only from environment variables (and `.env`, loaded by
 //! the binary). Every variable is documented in `.env.example`.
 use std::env;
+use std::net::IpAddr;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -26,7 +27,22 @@ pub struct Config {
     pub share_requests_per_ip_per_minute: u32,
     /// The structure's name, on the pages shared with partners.
     pub structure_name: String,
+    /// `/metrics` answers a request bearing `Authorization: Bearer <token>`…
+    pub metrics_token: Option<String>,
+    /// …or coming from one of these addresses (the TCP peer, never
+    /// `X-Forwarded-For`). Neither set: `/metrics` is closed (404).
+    pub metrics_allow: Vec<IpAddr>,
+    /// Connections served at once; more wait in the listen queue.
+    pub max_connections: usize,
+    /// A connection with no byte read or written for this long is closed
+    /// (idle keep-alive, or a client too slow to send or read).
+    pub idle_timeout: Duration,
 }
+
+/// The shortest `METRICS_TOKEN` accepted.
+pub const METRICS_TOKEN_MIN: usize = 24;
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The structure's name when `STRUCTURE_NAME` is not set.
 pub const DEFAULT_STRUCTURE_NAME: &str = "Maillage";
@@ -47,6 +63,28 @@ fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
     }
 }
 
+fn metrics_token(raw: Option<String>) -> Result<Option<String>, String> {
+    match raw {
+        Some(token) if token.trim().chars().count() < METRICS_TOKEN_MIN => Err(format!(
+            "METRICS_TOKEN : le jeton doit compter au moins {METRICS_TOKEN_MIN} caractères"
+        )),
+        other => Ok(other.map(|t| t.trim().to_owned())),
+    }
+}
+
+/// A comma-separated list of IP addresses.
+fn addresses(name: &str, raw: Option<&str>) -> Result<Vec<IpAddr>, String> {
+    raw.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            a.parse()
+                .map_err(|_| format!("{name} : « {a} » n’est pas une adresse IP"))
+        })
+        .collect()
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, String> {
         Ok(Self {
@@ -63,6 +101,12 @@ impl Config {
                 .max(1),
             structure_name: var("STRUCTURE_NAME")
                 .unwrap_or_else(|| DEFAULT_STRUCTURE_NAME.to_owned()),
+            metrics_token: metrics_token(var("METRICS_TOKEN"))?,
+            metrics_allow: addresses("METRICS_ALLOW", var("METRICS_ALLOW").as_deref())?,
+            max_connections: number("MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)?.max(1),
+            idle_timeout: Duration::from_secs(
+                number("IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT.as_secs())?.max(1),
+            ),
         })
     }
 
@@ -79,6 +123,10 @@ impl Config {
             trust_proxy: false,
             share_requests_per_ip_per_minute: 30,
             structure_name: DEFAULT_STRUCTURE_NAME.to_owned(),
+            metrics_token: None,
+            metrics_allow: Vec::new(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
         }
     }
 
@@ -86,5 +134,37 @@ impl Config {
         self.public_url
             .as_deref()
             .is_some_and(|url| url.starts_with("https://"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_settings_are_checked() {
+        assert_eq!(metrics_token(None), Ok(None));
+        assert!(
+            metrics_token(Some("court".into()))
+                .unwrap_err()
+                .contains("METRICS_TOKEN")
+        );
+        assert_eq!(
+            metrics_token(Some(format!(" {} ", "t".repeat(24)))),
+            Ok(Some("t".repeat(24)))
+        );
+        assert_eq!(
+            addresses("METRICS_ALLOW", Some("127.0.0.1, ::1,")),
+            Ok(vec![
+                IpAddr::from([127, 0, 0, 1]),
+                "::1".parse::<IpAddr>().expect("ip")
+            ])
+        );
+        assert!(
+            addresses("METRICS_ALLOW", Some("10.0.0.0/8"))
+                .unwrap_err()
+                .contains("10.0.0.0/8")
+        );
+        assert_eq!(addresses("METRICS_ALLOW", None), Ok(vec![]));
     }
 }

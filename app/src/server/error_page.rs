@@ -2,6 +2,7 @@
 //! library's refusal, a panic, a timeout): no script, the app's stylesheet,
 //! the status in words, the message and a way home.
 use crate::error::AppError;
+use crate::server::request_id::RequestId;
 use crate::ui::components::text::raw_text_escaped;
 
 /// A small page with no script: the status in words, the message, a way home.
@@ -19,9 +20,23 @@ pub fn render(status: u16, err: &AppError) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · Maillage</title><link rel=\"stylesheet\" href=\"/pkg/maillage.css\">\
          </head><body><main class=\"error-page\"><h1>{title}</h1><p>{message}</p>\
-         <p><a href=\"/\">{home}</a></p></main></body></html>",
+         {reference}<p><a href=\"/\">{home}</a></p></main></body></html>",
         title = raw_text_escaped(&title),
         message = raw_text_escaped(&err.message()),
+        reference = reference(),
         home = rust_i18n::t!("error_page.home"),
     )
+}
+
+/// « Référence : … », the id of the request in the server's log, for
+/// the user to give support.
+fn reference() -> String {
+    match RequestId::current() {
+        Some(id) => format!(
+            "<p class=\"error-reference\">{} <code>{}</code></p>",
+            rust_i18n::t!("error_page.reference"),
+            raw_text_escaped(id.as_str())
+        ),
+        None => String::new(),
+    }
 }

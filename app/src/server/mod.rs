@@ -10,6 +10,7 @@ pub mod export;
 pub mod headers;
 pub mod passwords;
 pub mod phone;
+pub mod request_id;
 pub mod services;
 pub mod session_store;
 pub mod share_token;

@@ -24,6 +24,7 @@ fn is_public(path: &str) -> bool {
         path,
         "/connexion"
             | "/healthz"
+            | "/metrics"
             | "/favicon.ico"
             | "/api/auth/login"
             | "/api/auth/logout"

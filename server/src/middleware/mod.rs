@@ -4,4 +4,5 @@ pub mod auth_gate;
 pub mod body_limit;
 pub mod error_pages;
 pub mod origin_guard;
+pub mod request_id;
 pub mod security_headers;

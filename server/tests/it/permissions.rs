@@ -384,6 +384,8 @@ fn expected_route(path: &str, actor: Actor, shared: bool, project: i64) -> (u16,
     let signed_in = matches!(actor, Actor::User(_));
     match path {
         "/healthz" => (200, String::new()),
+        // Closed unless the admin sets a token or allowed addresses.
+        "/metrics" => (404, String::new()),
         "/tableau-de-bord/export.xlsx" | "/tableau-de-bord/export.csv" if !signed_in => {
             (303, login)
         }

@@ -11,9 +11,9 @@ use sea_orm::{ConnectionTrait, Statement};
 use crate::both_backends;
 use crate::support::{Backend, PASSWORD, TestDb, create_user, milestone_form};
 
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) base: String,
 }
 
 impl Drop for Server {
@@ -32,14 +32,21 @@ fn free_port() -> u16 {
 }
 
 async fn start(url: &str) -> Server {
+    start_with(url, &[], Stdio::null()).await
+}
+
+/// `maillage serve` on `url`, with extra environment variables and its
+/// standard error (its log) sent to `log`; returns once it answers.
+pub(crate) async fn start_with(url: &str, env: &[(&str, &str)], log: Stdio) -> Server {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_maillage"))
         .arg("serve")
         .env("DATABASE_URL", url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("spawn maillage serve");
     let server = Server {

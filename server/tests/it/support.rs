@@ -171,6 +171,17 @@ impl TestDb {
         }
     }
 
+    /// A database this struct does not own (a test's own cluster): `drop`
+    /// must not be called on it.
+    pub fn external(backend: Backend, url: String) -> Self {
+        Self {
+            backend,
+            name: url.clone(),
+            url,
+            _dir: None,
+        }
+    }
+
     pub async fn connect(&self) -> DatabaseConnection {
         db::connect(&self.url).await.expect("connect test database")
     }
@@ -223,12 +234,14 @@ impl TestApp {
 
     pub async fn spawn_with(test_db: &TestDb, config: Config) -> Self {
         let db = test_db.connect().await;
+        let limits = server::listener::Limits::of(&config);
         let state = AppState::new(db.clone(), config, server::site::leptos_options());
         let router = server::router(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        let addr = listener.local_addr().expect("addr");
+        let addr = tcp.local_addr().expect("addr");
+        let listener = server::listener::bounded(tcp, limits);
         let handle = tokio::spawn(async move {
             axum::serve(
                 listener,

@@ -389,8 +389,17 @@ fn encode(facts: &ProjectFacts) -> Result<String, AppError> {
 }
 
 /// Brings the summaries up to date with one project (call it inside the
-/// write's transaction, after the change).
+/// write's transaction, after the change). Its duration is the
+/// `maillage_summaries_refresh_seconds` histogram of `/metrics`.
 pub async fn refresh(db: &impl ConnectionTrait, project_id: i64) -> Result<(), AppError> {
+    let started = std::time::Instant::now();
+    let result = refresh_project(db, project_id).await;
+    metrics::histogram!("maillage_summaries_refresh_seconds")
+        .record(started.elapsed().as_secs_f64());
+    result
+}
+
+async fn refresh_project(db: &impl ConnectionTrait, project_id: i64) -> Result<(), AppError> {
     // Summary rows are shared by every project: writers take them one
     // transaction at a time (PostgreSQL advisory lock, held to the end of
     // the transaction, re-entrant), so two writers can never hold some and

@@ -1,0 +1,40 @@
+-- wrk script for scripts/load.sh: counts every answer that is not the
+-- expected status (a redirect to the login page is a failure, not a
+-- success) and prints one tab-separated line of figures at the end.
+-- Environment: LOAD_EXPECT (default 200), LOAD_METHOD, LOAD_BODY.
+local expect = tonumber(os.getenv("LOAD_EXPECT") or "200")
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  unexpected = 0
+  local method = os.getenv("LOAD_METHOD")
+  if method and method ~= "" then
+    wrk.method = method
+    wrk.body = os.getenv("LOAD_BODY") or ""
+    wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  end
+end
+
+function response(status, headers, body)
+  if status ~= expect then
+    unexpected = unexpected + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local bad = 0
+  for _, thread in ipairs(threads) do
+    bad = bad + (thread:get("unexpected") or 0)
+  end
+  local e = summary.errors
+  local secs = summary.duration / 1e6
+  -- rps, p50, p95, p99 (ms), answers other than expected, timeouts, socket errors, requests
+  io.write(string.format("FIGURES\t%.0f\t%.1f\t%.1f\t%.1f\t%d\t%d\t%d\t%d\n",
+    summary.requests / secs,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    bad, e.timeout, e.connect + e.read + e.write, summary.requests))
+end

@@ -1,0 +1,320 @@
+//! What operators rely on (issue 15): `/metrics` for the token or the
+//! allowed addresses only, a request id in the log line and on the French
+//! error page, and a bounded number of connections that idle ones cannot
+//! hold forever.
+use std::process::Stdio;
+use std::time::Duration;
+
+use app::server::config::Config;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::support::{
+    Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login, milestone_form,
+};
+
+const TOKEN: &str = "un-jeton-de-supervision-assez-long";
+
+/// The value of the first sample of `metric` whose labels contain every
+/// one of `labels` (`name="value"`), or 0.
+fn sample(text: &str, metric: &str, labels: &[&str]) -> f64 {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.rsplit_once(' '))
+        .filter(|(series, _)| {
+            series.split('{').next() == Some(metric) && labels.iter().all(|x| series.contains(x))
+        })
+        .map(|(_, v)| v.parse::<f64>().expect("a number"))
+        .sum()
+}
+
+async fn scrape(app: &TestApp, token: Option<&str>) -> reqwest::Response {
+    let mut req = client().get(app.url("/metrics"));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    req.send().await.expect("scrape")
+}
+
+async fn metrics_for_the_token_only(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let mut config = Config::for_database(&test_db.url);
+    config.metrics_token = Some(TOKEN.to_owned());
+    let app = TestApp::spawn_with(&test_db, config).await;
+
+    for token in [None, Some("mauvais"), Some(&TOKEN[1..])] {
+        let res = scrape(&app, token).await;
+        assert_eq!(res.status(), 404, "token {token:?}");
+        assert!(res.text().await.expect("body").contains("Page introuvable"));
+    }
+    let before = scrape(&app, Some(TOKEN)).await;
+    assert_eq!(before.status(), 200);
+    assert!(
+        before.headers()[reqwest::header::CONTENT_TYPE]
+            .to_str()
+            .expect("type")
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let before = before.text().await.expect("text");
+
+    // Three health checks, a missing file, a signed-in write.
+    for _ in 0..3 {
+        client()
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .expect("health");
+    }
+    let missing = client()
+        .get(app.url("/pkg/pas-de-page-ici.js"))
+        .send()
+        .await
+        .expect("404");
+    assert_eq!(missing.status(), 404);
+    crate::territories::import_fixture(&app.db).await;
+    create_user(&app.db, "officer@cc-exemple.fr", app::domain::Role::Officer).await;
+    let officer = client();
+    assert_eq!(
+        login(&officer, &app, "officer@cc-exemple.fr", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let project = crate::projects::create(&officer, &app, "Halle", &["15187"], &[]).await;
+    let form = milestone_form(project, 1);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        call(&officer, &app, "milestones/add", &form).await.status(),
+        200
+    );
+
+    let after = scrape(&app, Some(TOKEN)).await.text().await.expect("text");
+    let health = [r#"route="/healthz""#, r#"method="GET""#, r#"status="200""#];
+    // Other tests of this process count too: compare, never expect a total.
+    assert!(
+        sample(&after, "maillage_http_requests_total", &health)
+            >= sample(&before, "maillage_http_requests_total", &health) + 3.0,
+        "{after}"
+    );
+    // A file path is one series, not one per path.
+    assert!(
+        sample(
+            &after,
+            "maillage_http_requests_total",
+            &[r#"route="/pkg/*""#, r#"status="404""#]
+        ) >= 1.0,
+        "{after}"
+    );
+    assert!(!after.contains("pas-de-page-ici"));
+    // Each server function is its own route.
+    assert!(
+        sample(
+            &after,
+            "maillage_http_requests_total",
+            &[
+                r#"route="/api/milestones/add""#,
+                r#"method="POST""#,
+                r#"status="200""#
+            ]
+        ) >= 1.0,
+        "{after}"
+    );
+    assert!(
+        sample(
+            &after,
+            "maillage_http_request_duration_seconds_bucket",
+            &[r#"route="/healthz""#, r#"le="+Inf""#]
+        ) >= 3.0
+    );
+    assert!(sample(&after, "maillage_summaries_refresh_seconds_count", &[]) >= 2.0);
+    assert!(after.contains(r#"maillage_db_pool_connections{state="idle"}"#));
+    assert!(after.contains(r#"maillage_db_pool_connections{state="in_use"}"#));
+    app.stop().await;
+    test_db.drop().await;
+}
+crate::both_backends!(metrics_for_the_token_only);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_for_an_allowed_address() {
+    let test_db = TestDb::new(Backend::Sqlite).await;
+    let mut config = Config::for_database(&test_db.url);
+    config.metrics_allow = vec![std::net::IpAddr::from([127, 0, 0, 1])];
+    let app = TestApp::spawn_with(&test_db, config).await;
+    let res = scrape(&app, None).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.text()
+            .await
+            .expect("text")
+            .contains("maillage_db_pool_connections")
+    );
+    // X-Forwarded-For never opens it: only the TCP peer counts.
+    let mut other = Config::for_database(&test_db.url);
+    other.metrics_allow = vec![std::net::IpAddr::from([10, 0, 0, 9])];
+    other.trust_proxy = true;
+    let closed = TestApp::spawn_with(&test_db, other).await;
+    let res = client()
+        .get(closed.url("/metrics"))
+        .header("x-forwarded-for", "10.0.0.9")
+        .send()
+        .await
+        .expect("scrape");
+    assert_eq!(res.status(), 404);
+    closed.stop().await;
+    app.stop().await;
+}
+
+/// The id in `X-Request-Id` is the one printed on the French error page and
+/// in the request's JSON log line; a hostile incoming id is replaced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_id_on_the_error_page_and_in_the_log() {
+    let test_db = TestDb::new(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let server = crate::shutdown::start_with(
+        &test_db.url,
+        &[("LOG_FORMAT", "json"), ("RUST_LOG", "info")],
+        Stdio::from(log),
+    )
+    .await;
+    let http = client();
+    // A page the app cannot find, with no id given: a fresh one.
+    let res = http
+        .get(format!("{}/partage/%FF%FE", server.base))
+        .send()
+        .await
+        .expect("get");
+    let id = res.headers()["x-request-id"]
+        .to_str()
+        .expect("id")
+        .to_owned();
+    assert_eq!(id.len(), 32, "{id}");
+    let page = res.text().await.expect("page");
+    assert!(page.contains(&format!("<code>{id}</code>")), "{page}");
+    assert!(page.contains("Référence à donner au support"));
+
+    // A proxy's id is kept; a hostile one is not echoed anywhere.
+    let res = http
+        .get(format!("{}/healthz", server.base))
+        .header("x-request-id", "proxy-4242")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.headers()["x-request-id"], "proxy-4242");
+    let res = http
+        .get(format!("{}/partage/%FF%FE", server.base))
+        .header("x-request-id", "<b>x</b>")
+        .send()
+        .await
+        .expect("get");
+    assert_ne!(res.headers()["x-request-id"], "<b>x</b>");
+    assert!(!res.text().await.expect("page").contains("<b>x</b>"));
+
+    // The log line of each answer carries its id, status and latency.
+    let mut found = None;
+    for _ in 0..50 {
+        let text = std::fs::read_to_string(&log_path).expect("log");
+        found = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find(|l| l["span"]["id"] == "proxy-4242" && l["fields"]["status"] == 200);
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let line = found.unwrap_or_else(|| {
+        panic!(
+            "a JSON log line for the request proxy-4242 in:\n{}",
+            std::fs::read_to_string(&log_path).unwrap_or_default()
+        )
+    });
+    assert_eq!(line["span"]["uri"], "/healthz");
+    assert!(line["fields"]["latency"].is_string());
+    let text = std::fs::read_to_string(&log_path).expect("log");
+    assert!(
+        text.contains(&format!("\"id\":\"{id}\"")),
+        "the error page's id is in the log"
+    );
+    drop(server);
+}
+
+/// At most `max_connections` are served; a silent one is closed after the
+/// idle timeout, which frees its place for the next client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_cannot_hold_the_server() {
+    let test_db = TestDb::new(Backend::Sqlite).await;
+    let mut config = Config::for_database(&test_db.url);
+    config.max_connections = 8;
+    config.idle_timeout = Duration::from_secs(1);
+    let app = TestApp::spawn_with(&test_db, config).await;
+
+    // Eight idle connections and one that sends half a request.
+    let mut idle = Vec::new();
+    for _ in 0..7 {
+        idle.push(
+            tokio::net::TcpStream::connect(app.addr)
+                .await
+                .expect("connect"),
+        );
+    }
+    let mut trickle = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
+    trickle
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("write");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // Every place is taken: a ninth client is not served yet…
+    let waiting = client()
+        .get(app.url("/healthz"))
+        .timeout(Duration::from_millis(500))
+        .send()
+        .await;
+    assert!(waiting.is_err(), "served beyond the limit: {waiting:?}");
+
+    // …the silent ones are closed by the server…
+    for mut conn in idle.into_iter().chain([trickle]) {
+        let mut buf = [0u8; 64];
+        let read = tokio::time::timeout(Duration::from_secs(10), conn.read(&mut buf))
+            .await
+            .expect("the server closes an idle connection");
+        assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    }
+    // …and the next client is served.
+    let res = client()
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("served");
+    assert_eq!(res.status(), 200);
+
+    // A kept-alive connection that keeps working is not cut: four requests
+    // on one connection, spaced by more than half the idle timeout.
+    let mut kept = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
+    for n in 0..4 {
+        kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .expect("write");
+        let mut answer = Vec::new();
+        while !answer.ends_with(b"}") {
+            let mut buf = [0u8; 1024];
+            let read = tokio::time::timeout(Duration::from_secs(5), kept.read(&mut buf))
+                .await
+                .expect("answered")
+                .expect("read");
+            assert!(
+                read > 0,
+                "request {n}: the server closed a working connection"
+            );
+            answer.extend_from_slice(&buf[..read]);
+        }
+        assert!(answer.starts_with(b"HTTP/1.1 200"));
+        tokio::time::sleep(Duration::from_millis(600)).await;
+    }
+    app.stop().await;
+}
