@@ -36,9 +36,14 @@ pub async fn list_projects(
     )
 }
 
-/// The project page; the timeline from `since` when given.
+/// The project page; the timeline from `since` when given; each list in
+/// part unless `show_all` asks for it whole.
 #[server(endpoint = "projects/get")]
-pub async fn get_project(id: i64, since: Option<NaiveDate>) -> Result<ProjectDetail, AppError> {
+pub async fn get_project(
+    id: i64,
+    since: Option<NaiveDate>,
+    show_all: Option<crate::models::ShowAll>,
+) -> Result<ProjectDetail, AppError> {
     auth::respond(
         async {
             auth::require(Action::ViewProjects)?;
@@ -47,7 +52,8 @@ pub async fn get_project(id: i64, since: Option<NaiveDate>) -> Result<ProjectDet
             {
                 return Err(AppError::validation("since", message));
             }
-            projects::detail(&auth::state()?.db, id, since, today()).await
+            let show_all = show_all.unwrap_or_default();
+            projects::detail(&auth::state()?.db, id, since, show_all, today()).await
         }
         .await,
     )

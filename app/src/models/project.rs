@@ -247,6 +247,47 @@ pub struct EventView {
     pub data: serde_json::Value,
 }
 
+/// Which of the project page's lists to show whole (« voir tout »); by
+/// default each shows its first rows (`LIST_LIMITS`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShowAll {
+    pub milestones: bool,
+    pub notes: bool,
+    pub events: bool,
+}
+
+/// How many rows of each list the project page shows before « voir tout »:
+/// the open milestones by due date, the latest done ones, the latest
+/// notes and the latest events. A page stays small whatever the project's
+/// history (a project with 1 269 milestones and 1 284 events made a 4 MB page).
+pub mod list_limits {
+    pub const OPEN_MILESTONES: u64 = 100;
+    pub const DONE_MILESTONES: u64 = 10;
+    pub const NOTES: u64 = 20;
+    pub const EVENTS: u64 = 50;
+}
+
+/// For each list shown in part, the number of rows it has in all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HiddenRows {
+    pub milestones: Option<u64>,
+    pub notes: Option<u64>,
+    pub events: Option<u64>,
+}
+
+/// The first `limit` of `rows` (fetched with one more than the limit) and
+/// whether some were left out; `None` shows them all.
+pub fn take_first<T>(mut rows: Vec<T>, limit: Option<u64>) -> (Vec<T>, bool) {
+    match limit.and_then(|l| usize::try_from(l).ok()) {
+        Some(limit) if rows.len() > limit => {
+            rows.truncate(limit);
+            (rows, true)
+        }
+        _ => (rows, false),
+    }
+}
+
 /// Everything on the project page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProjectDetail {
@@ -271,6 +312,8 @@ pub struct ProjectDetail {
     pub milestones: Vec<MilestoneView>,
     pub notes: Vec<NoteView>,
     pub events: Vec<EventView>,
+    /// The full count of each list the page shows only part of.
+    pub more: HiddenRows,
     pub created_at: DateTime<Utc>,
     /// The server's today, against which lateness is shown (the browser
     /// never reads its own clock for a rule).
@@ -591,6 +634,15 @@ pub struct MilestoneDue {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn lists_stop_at_their_limit_and_say_so() {
+        assert_eq!(take_first(vec![1, 2, 3], Some(2)), (vec![1, 2], true));
+        assert_eq!(take_first(vec![1, 2], Some(2)), (vec![1, 2], false));
+        assert_eq!(take_first(vec![1, 2, 3], None), (vec![1, 2, 3], false));
+        assert_eq!(take_first(Vec::<i32>::new(), Some(0)), (vec![], false));
+    }
+
     use super::*;
 
     fn form() -> ProjectForm {

@@ -871,3 +871,143 @@ async fn milestones_are_edited_and_deleted_with_their_history(backend: Backend) 
     test_db.drop().await;
 }
 both_backends!(milestones_are_edited_and_deleted_with_their_history);
+
+/// A long-lived project's page stays small (issue 15): the open milestones
+/// by due date up to their limit, the latest done ones, notes and events;
+/// each list cut says how many it has in all and « Voir tout » shows it
+/// whole, on the page too.
+async fn long_lists_are_cut_and_shown_whole_on_demand(backend: Backend) {
+    use app::models::list_limits as limits;
+    use app::server::entities::projects::{milestone, note};
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let (test_db, app, http, officer) = signed_in(backend).await;
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    let now = chrono::Utc::now();
+    let day = |n: i64| {
+        chrono::NaiveDate::from_ymd_opt(2027, 1, 1).expect("date") + chrono::Days::new(n as u64)
+    };
+    let open = limits::OPEN_MILESTONES as i64 + 5;
+    let done = limits::DONE_MILESTONES as i64 + 5;
+    let rows: Vec<milestone::ActiveModel> = (0..open + done)
+        .map(|n| milestone::ActiveModel {
+            project_id: Set(id),
+            kind: Set("decision".into()),
+            title: Set(format!("Jalon {n:03}")),
+            due_date: Set(day(n)),
+            done_date: Set((n >= open).then(|| day(n))),
+            note: Set(String::new()),
+            shareable: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    milestone::Entity::insert_many(rows)
+        .exec(&app.db)
+        .await
+        .expect("milestones");
+    let notes = limits::NOTES as i64 + 3;
+    let rows: Vec<note::ActiveModel> = (0..notes)
+        .map(|n| note::ActiveModel {
+            project_id: Set(id),
+            author_id: Set(Some(officer)),
+            note_date: Set(day(n)),
+            body: Set(format!("Note {n}")),
+            shareable: Set(false),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    note::Entity::insert_many(rows)
+        .exec(&app.db)
+        .await
+        .expect("notes");
+    let events = limits::EVENTS as i64 + 7;
+    let rows: Vec<event::ActiveModel> = (0..events)
+        .map(|n| event::ActiveModel {
+            project_id: Set(id),
+            actor_id: Set(Some(officer)),
+            at: Set(now + chrono::Duration::seconds(n)),
+            kind: Set("note_added".into()),
+            data: Set("{}".into()),
+            ..Default::default()
+        })
+        .collect();
+    event::Entity::insert_many(rows)
+        .exec(&app.db)
+        .await
+        .expect("events");
+    let all_events = events as u64 + 1; // and the creation
+
+    let p = get(&http, &app, id, None).await;
+    assert_eq!(
+        p.milestones.len() as u64,
+        limits::OPEN_MILESTONES + limits::DONE_MILESTONES
+    );
+    assert_eq!(p.more.milestones, Some((open + done) as u64));
+    // The next deadlines and the latest done ones, in due-date order.
+    assert_eq!(p.milestones[0].title, "Jalon 000");
+    assert!(
+        p.milestones
+            .iter()
+            .all(|m| m.title != format!("Jalon {:03}", open))
+    );
+    assert_eq!(
+        p.milestones.last().expect("last").title,
+        format!("Jalon {:03}", open + done - 1)
+    );
+    assert!(
+        p.milestones
+            .windows(2)
+            .all(|w| w[0].due_date <= w[1].due_date)
+    );
+    assert_eq!(p.notes.len() as u64, limits::NOTES);
+    assert_eq!(p.notes[0].body, format!("Note {}", notes - 1));
+    assert_eq!(p.more.notes, Some(notes as u64));
+    assert_eq!(p.events.len() as u64, limits::EVENTS);
+    assert_eq!(p.more.events, Some(all_events));
+
+    let whole = post(
+        &http,
+        &app,
+        "projects/get",
+        &vec![
+            ("id", id.to_string()),
+            ("show_all[milestones]", "true".into()),
+            ("show_all[notes]", "true".into()),
+            ("show_all[events]", "true".into()),
+        ],
+    )
+    .await;
+    assert_eq!(whole.status(), 200);
+    let whole: ProjectDetail = whole.json().await.expect("json");
+    assert_eq!(whole.milestones.len() as i64, open + done);
+    assert_eq!(whole.notes.len() as i64, notes);
+    assert_eq!(whole.events.len() as u64, all_events);
+    assert_eq!(whole.more, app::models::HiddenRows::default());
+
+    // The page says so and links to the whole list, keeping the others.
+    let page = http
+        .get(app.url(&format!("/projets/{id}?notes=toutes")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let shown = limits::OPEN_MILESTONES + limits::DONE_MILESTONES;
+    assert!(
+        page.contains(&format!("{shown} affichés sur {}.", open + done)),
+        "{page}"
+    );
+    assert!(page.contains("href=\"?notes=toutes&amp;jalons=tous#milestones-title\""));
+    assert!(page.contains(&format!("Note {}", 0)), "notes shown whole");
+    assert!(!page.contains(&format!("affichés sur {notes}.")));
+    assert_eq!(
+        page.matches("data-testid=\"event\"").count() as u64,
+        limits::EVENTS
+    );
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(long_lists_are_cut_and_shown_whole_on_demand);

@@ -17,8 +17,9 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::models::{
-    CommuneRef, CurrentUser, EventView, MilestoneDue, MilestoneView, NoteView, OfficerHome,
-    ProjectDetail, ProjectFilter, ProjectInput, ProjectPage, ProjectSummary, ReferenceList,
+    CommuneRef, CurrentUser, EventView, HiddenRows, MilestoneDue, MilestoneView, NoteView,
+    OfficerHome, ProjectDetail, ProjectFilter, ProjectInput, ProjectPage, ProjectSummary,
+    ReferenceList, ShowAll, list_limits, take_first,
 };
 use crate::server::entities::projects::{
     event, milestone, note, project, project_commune, project_programme, project_theme,
@@ -470,6 +471,7 @@ pub async fn detail(
     db: &impl ConnectionTrait,
     id: i64,
     since: Option<NaiveDate>,
+    show_all: ShowAll,
     today: NaiveDate,
 ) -> Result<ProjectDetail, AppError> {
     let row = project::Entity::find_by_id(id)
@@ -495,12 +497,31 @@ pub async fn detail(
     let themes = references::labels(db, ReferenceList::Themes, &theme_codes).await?;
     let programmes = references::labels(db, ReferenceList::Programmes, &programme_codes).await?;
 
-    let milestones = milestone::Entity::find()
+    // Each list: its first rows, one more to know whether some are left
+    // out, and then only its full count.
+    let limit = |all: bool, n: u64| (!all).then_some(n);
+    let milestones_limit = |n| limit(show_all.milestones, n);
+    let open = milestone::Entity::find()
         .filter(milestone::Column::ProjectId.eq(id))
+        .filter(milestone::Column::DoneDate.is_null())
         .order_by_asc(milestone::Column::DueDate)
         .order_by_asc(milestone::Column::Id)
+        .limit(milestones_limit(list_limits::OPEN_MILESTONES).map(|n| n + 1))
         .all(db)
-        .await?
+        .await?;
+    let (open, open_cut) = take_first(open, milestones_limit(list_limits::OPEN_MILESTONES));
+    let done = milestone::Entity::find()
+        .filter(milestone::Column::ProjectId.eq(id))
+        .filter(milestone::Column::DoneDate.is_not_null())
+        .order_by_desc(milestone::Column::DoneDate)
+        .order_by_desc(milestone::Column::Id)
+        .limit(milestones_limit(list_limits::DONE_MILESTONES).map(|n| n + 1))
+        .all(db)
+        .await?;
+    let (done, done_cut) = take_first(done, milestones_limit(list_limits::DONE_MILESTONES));
+    let mut rows: Vec<milestone::Model> = open.into_iter().chain(done).collect();
+    rows.sort_by(|a, b| (a.due_date, a.id).cmp(&(b.due_date, b.id)));
+    let milestones = rows
         .into_iter()
         .map(|m| {
             Ok(MilestoneView {
@@ -514,23 +535,50 @@ pub async fn detail(
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
+    let mut more = HiddenRows::default();
+    if open_cut || done_cut {
+        more.milestones = Some(
+            milestone::Entity::find()
+                .filter(milestone::Column::ProjectId.eq(id))
+                .count(db)
+                .await?,
+        );
+    }
+    let notes_limit = limit(show_all.notes, list_limits::NOTES);
     let notes = note::Entity::find()
         .filter(note::Column::ProjectId.eq(id))
         .order_by_desc(note::Column::NoteDate)
         .order_by_desc(note::Column::Id)
+        .limit(notes_limit.map(|n| n + 1))
         .all(db)
         .await?;
+    let (notes, notes_cut) = take_first(notes, notes_limit);
+    if notes_cut {
+        more.notes = Some(
+            note::Entity::find()
+                .filter(note::Column::ProjectId.eq(id))
+                .count(db)
+                .await?,
+        );
+    }
     let mut events_query = event::Entity::find().filter(event::Column::ProjectId.eq(id));
     if let Some(since) = since {
         events_query = events_query.filter(
             event::Column::At.gte(since.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
         );
     }
+    let events_limit = limit(show_all.events, list_limits::EVENTS);
     let events = events_query
+        .clone()
         .order_by_desc(event::Column::At)
         .order_by_desc(event::Column::Id)
+        .limit(events_limit.map(|n| n + 1))
         .all(db)
         .await?;
+    let (events, events_cut) = take_first(events, events_limit);
+    if events_cut {
+        more.events = Some(events_query.count(db).await?);
+    }
     let mut people: Vec<i64> = notes.iter().filter_map(|n| n.author_id).collect();
     people.extend(events.iter().filter_map(|e| e.actor_id));
     people.extend(row.lead_officer_id);
@@ -577,6 +625,7 @@ pub async fn detail(
                 data: serde_json::from_str(&e.data).unwrap_or(Value::Null),
             })
             .collect(),
+        more,
         created_at: row.created_at,
         as_of: today,
     })

@@ -12,7 +12,7 @@ use crate::api::projects::{
 use crate::domain::{
     Health, MilestoneKind, MilestoneStatus, Stage, format_euros, milestone_status,
 };
-use crate::models::{FundingPlan, MilestoneView, ProjectDetail};
+use crate::models::{FundingPlan, MilestoneView, ProjectDetail, ShowAll};
 use crate::ui::actions::{field_error, general_error, reloads};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
@@ -71,9 +71,18 @@ pub fn ProjectPage() -> impl IntoView {
             + share_reloads.iter().map(|m| m.get()).sum::<usize>()
             + refresh.get() as usize
     });
+    // « Voir tout » on a list: `?jalons=tous`, `?notes=toutes`, `?historique=tout`.
+    let show_all = move || {
+        let q = query.read();
+        ShowAll {
+            milestones: q.get("jalons").as_deref() == Some("tous"),
+            notes: q.get("notes").as_deref() == Some("toutes"),
+            events: q.get("historique").as_deref() == Some("tout"),
+        }
+    };
     let project = Resource::new(
-        move || (id(), since(), writes.get()),
-        |(id, since, _)| get_project(id, since),
+        move || (id(), since(), show_all(), writes.get()),
+        |(id, since, all, _)| get_project(id, since, Some(all)),
     );
     let plan = Resource::new(move || (id(), writes.get()), |(id, _)| get_funding_plan(id));
     let actions = Actions {
@@ -221,6 +230,7 @@ fn ProjectView(
                     </ul>
                 }.into_any()
             }}
+            <SeeAll total=p.more.milestones shown=p.milestones.len() key="jalons" value="tous" anchor="milestones-title" />
             <h3>{t!("projects.add_milestone")}</h3>
             <ActionForm action=milestone attr:class="form" attr:novalidate="true">
                 <input type="hidden" name="project_id" value=p.id.to_string() />
@@ -268,6 +278,7 @@ fn ProjectView(
                     </ul>
                 }.into_any()
             }}
+            <SeeAll total=p.more.notes shown=p.notes.len() key="notes" value="toutes" anchor="journal-title" />
         </section>
 
         <section class="card" aria-labelledby="timeline-title">
@@ -295,8 +306,44 @@ fn ProjectView(
                     </ol>
                 }.into_any()
             }}
+            <SeeAll total=p.more.events shown=p.events.len() key="historique" value="tout" anchor="timeline-title" />
         </section>
     }
+}
+
+/// « N affichés sur T — voir tout » under a list shown in part: a link to
+/// the same page with `key=value` added to its query (the other lists and
+/// the timeline's date stay as they are).
+#[component]
+fn SeeAll(
+    total: Option<u64>,
+    shown: usize,
+    key: &'static str,
+    value: &'static str,
+    anchor: &'static str,
+) -> impl IntoView {
+    let query = use_query_map();
+    total.map(|total| {
+        let mut pairs: Vec<(String, String)> = query
+            .get_untracked()
+            .into_iter()
+            .filter(|(k, _)| k != key)
+            .map(|(k, v)| (k.into_owned(), v))
+            .collect();
+        pairs.push((key.to_owned(), value.to_owned()));
+        let href = format!(
+            "?{}#{anchor}",
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(pairs)
+                .finish()
+        );
+        view! {
+            <p class="see-all muted">
+                {t!("projects.shown_of", shown = shown, total = total)}" "
+                <a href=href>{t!("projects.see_all")}</a>
+            </p>
+        }
+    })
 }
 
 /// One milestone: status badges, done/reopen, and an edit form (with delete)

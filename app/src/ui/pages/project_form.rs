@@ -61,7 +61,7 @@ pub fn EditProjectPage() -> impl IntoView {
     // A conflict reloads the current values into the form (the message stays).
     let project = Resource::new(
         move || (id(), action.version().get()),
-        |(id, _)| get_project(id, None),
+        |(id, _)| get_project(id, None, None),
     );
     let refs = Resource::new(|| (), |_| get_project_references());
     Effect::new(move |_| {
