@@ -8,6 +8,9 @@
 # socket errors, and the server's RSS idle, at peak and after.
 #
 # Usage: scripts/load.sh                      (both backends)
+#        scripts/load.sh soak                 (memory: LOAD_SOAK_MINUTES, default 30,
+#                                              of mixed pages at 32 connections,
+#                                              RSS each minute; SQLite unless LOAD_BACKENDS)
 #        LOAD_BACKENDS=sqlite LOAD_SECONDS=5 LOAD_LEVELS="8 32" scripts/load.sh
 #        LOAD_TARGETS="project dashboard" LOAD_SCALE=0 scripts/load.sh
 set -euo pipefail
@@ -19,6 +22,9 @@ LEVELS="${LOAD_LEVELS:-1 8 32 128}"
 SCALE="${LOAD_SCALE:-1000}"
 BACKENDS="${LOAD_BACKENDS:-sqlite postgres}"
 TARGETS="${LOAD_TARGETS:-project list dashboard shared static write}"
+MODE="${1:-levels}"
+SOAK_MINUTES="${LOAD_SOAK_MINUTES:-30}"
+[ "$MODE" = soak ] && BACKENDS="${LOAD_BACKENDS:-sqlite}"
 
 ensure_build_tools
 ensure_reference_data
@@ -79,6 +85,7 @@ run_backend() {
   [ -n "$project" ] || die "aucun projet dans la liste"
 
   local idle; sleep 1; idle="$(rss_mb "$SERVER_PID")"
+  if [ "$MODE" = soak ]; then soak "$backend" "$base" "$cookie" "$project" "$share" "$idle"; return 0; fi
   : >"$WORK/rss"; sample_rss & local sampler=$!
   for target in $TARGETS; do
     local path expect=200 method="" body="" who="$cookie"
@@ -89,7 +96,7 @@ run_backend() {
       shared) path="$share" ;;
       static) path="/pkg/maillage.css" ;;
       write) path="/api/milestones/add"; method=POST
-        body="project_id=$project&form%5Bkind%5D=decision&form%5Btitle%5D=Charge&form%5Bdue_on%5D=&form%5Bnote%5D=" ;;
+        body="project_id=$project&form%5Bkind%5D=decision&form%5Btitle%5D=Charge&form%5Bdue_date%5D=2027-06-30&form%5Bdone_date%5D=&form%5Bnote%5D=" ;;
     esac
     for c in $LEVELS; do
       local threads=2; [ "$c" -lt 2 ] && threads=1
@@ -114,6 +121,25 @@ run_backend() {
   return 0
 }
 
+# Mixed pages (project, list, dashboard as an officer, shared page, a
+# static file) at 32 connections for SOAK_MINUTES, one minute at a time,
+# with the RSS after each minute and 30 s after the end.
+soak() {
+  local backend="$1" base="$2" cookie="$3" project="$4" share="$5" idle="$6" line
+  echo "| Minute | req/s | p99 ms | ≠ 200 | délais > 5 s | RSS Mo |"
+  echo "|---|---|---|---|---|---|"
+  echo "| 0 | | | | | $idle |"
+  for minute in $(seq "$SOAK_MINUTES"); do
+    line="$(LOAD_PATHS="/projets/$project /projets /tableau-de-bord $share /pkg/maillage.css" \
+      wrk -t2 -c32 -d60s --timeout 5s -s "$ROOT/scripts/load/soak.lua" \
+        -H "Cookie: $cookie" -H "Accept-Encoding: gzip" "$base/" | grep '^FIGURES' || true)"
+    IFS=$'\t' read -r _ rps _ _ p99 bad timeouts _ _ <<<"$line"
+    echo "| $minute | $rps | $p99 | $bad | $timeouts | $(rss_mb "$SERVER_PID") |"
+  done
+  sleep 30
+  echo "RSS $backend 30 s après la fin : $(rss_mb "$SERVER_PID") Mo (au repos avant : $idle Mo)"
+}
+
 # Signs in over HTTP; prints the session cookie as a Cookie header value.
 login_cookie() {
   rm -f "$WORK/jar"
@@ -125,10 +151,15 @@ login_cookie() {
 
 demo_password() { grep -o 'mot de passe : [^)]*' "$WORK/demo.out" | head -1 | sed 's/mot de passe : //'; }
 
-echo "| Base | Cible | Connexions | req/s | p50 ms | p95 ms | p99 ms | ≠ 200 | délais > 5 s | erreurs socket |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
 : >"$WORK/table"
+: >"$WORK/rss-summary"
+if [ "$MODE" != soak ]; then
+  echo "| Base | Cible | Connexions | req/s | p50 ms | p95 ms | p99 ms | ≠ 200 | délais > 5 s | erreurs socket |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+fi
 for backend in $BACKENDS; do run_backend "$backend"; done
-say "Résumé"
-cat "$WORK/table"
-cat "$WORK/rss-summary"
+if [ "$MODE" != soak ]; then
+  say "Résumé"
+  cat "$WORK/table"
+  cat "$WORK/rss-summary"
+fi

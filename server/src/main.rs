@@ -15,6 +15,11 @@ use app::server::{
 };
 use server::{demo, router, site};
 
+/// Page renders allocate many small values; mimalloc serves them with far
+/// less contention than glibc's malloc (docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "maillage",
