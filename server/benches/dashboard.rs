@@ -169,7 +169,7 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, size: usize) 
     measure("project page", backend, size, rounds, |i| async move {
         // Pages spread over the portfolio, each a different project.
         let id = 1 + (i as i64 * 7919) % first;
-        services::projects::detail(conn, id, None, today)
+        services::projects::detail(conn, id, None, Default::default(), today)
             .await
             .expect("detail");
     })

@@ -520,7 +520,7 @@ pub async fn detail(
         .await?;
     let (done, done_cut) = take_first(done, milestones_limit(list_limits::DONE_MILESTONES));
     let mut rows: Vec<milestone::Model> = open.into_iter().chain(done).collect();
-    rows.sort_by(|a, b| (a.due_date, a.id).cmp(&(b.due_date, b.id)));
+    rows.sort_by_key(|m| (m.due_date, m.id));
     let milestones = rows
         .into_iter()
         .map(|m| {
