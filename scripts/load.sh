@@ -131,7 +131,7 @@ soak() {
   echo "| 0 | | | | | $idle |"
   for minute in $(seq "$SOAK_MINUTES"); do
     line="$(LOAD_PATHS="/projets/$project /projets /tableau-de-bord $share /pkg/maillage.css" \
-      wrk -t2 -c32 -d60s --timeout 5s -s "$ROOT/scripts/load/soak.lua" \
+      wrk -t2 -c32 -d60s --timeout 5s -s "$LUA" \
         -H "Cookie: $cookie" -H "Accept-Encoding: gzip" "$base/" | grep '^FIGURES' || true)"
     IFS=$'\t' read -r _ rps _ _ p99 bad timeouts _ _ <<<"$line"
     echo "| $minute | $rps | $p99 | $bad | $timeouts | $(rss_mb "$SERVER_PID") |"

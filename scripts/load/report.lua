@@ -1,9 +1,14 @@
 -- wrk script for scripts/load.sh: counts every answer that is not the
 -- expected status (a redirect to the login page is a failure, not a
 -- success) and prints one tab-separated line of figures at the end.
--- Environment: LOAD_EXPECT (default 200), LOAD_METHOD, LOAD_BODY.
+-- Environment: LOAD_EXPECT (default 200), LOAD_METHOD, LOAD_BODY, and
+-- LOAD_PATHS (space-separated) to GET several paths in turn (the soak).
 local expect = tonumber(os.getenv("LOAD_EXPECT") or "200")
 local threads = {}
+local paths = {}
+for p in string.gmatch(os.getenv("LOAD_PATHS") or "", "%S+") do
+  table.insert(paths, p)
+end
 
 function setup(thread)
   table.insert(threads, thread)
@@ -11,11 +16,19 @@ end
 
 function init(args)
   unexpected = 0
+  n = 0
   local method = os.getenv("LOAD_METHOD")
   if method and method ~= "" then
     wrk.method = method
     wrk.body = os.getenv("LOAD_BODY") or ""
     wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  end
+end
+
+if #paths > 0 then
+  function request()
+    n = n + 1
+    return wrk.format("GET", paths[(n % #paths) + 1])
   end
 end
 

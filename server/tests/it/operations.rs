@@ -9,7 +9,7 @@ use app::server::config::Config;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::support::{
-    Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login, milestone_form,
+    Backend, PASSWORD, TestApp, TestDb, add_milestone, client, create_user, login,
 };
 
 const TOKEN: &str = "un-jeton-de-supervision-assez-long";
@@ -80,12 +80,7 @@ async fn metrics_for_the_token_only(backend: Backend) {
         200
     );
     let project = crate::projects::create(&officer, &app, "Halle", &["15187"], &[]).await;
-    let form = milestone_form(project, 1);
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(
-        call(&officer, &app, "milestones/add", &form).await.status(),
-        200
-    );
+    assert_eq!(add_milestone(&officer, &app, project, 1).await, 200);
 
     let after = scrape(&app, Some(TOKEN)).await.text().await.expect("text");
     let health = [r#"route="/healthz""#, r#"method="GET""#, r#"status="200""#];

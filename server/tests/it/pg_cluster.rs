@@ -11,7 +11,7 @@ use app::server::db;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 use crate::support::{
-    Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login, milestone_form,
+    Backend, PASSWORD, TestApp, TestDb, add_milestone, client, create_user, login, milestone_form,
 };
 
 /// The PostgreSQL programs: `MAILLAGE_PG_BINDIR`, else the newest
@@ -40,6 +40,19 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+/// A PostgreSQL server program, run as the postgres user when the tests
+/// run as root (PostgreSQL refuses root).
+fn server_program(program: &str) -> Command {
+    let program = bindir().join(program);
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
 }
 
 /// A PostgreSQL server of the test's own, in a temporary directory.
@@ -76,19 +89,13 @@ impl Cluster {
     }
 
     fn run(&self, program: &str, args: &[&str]) {
-        let program = bindir().join(program);
-        let mut cmd = if is_root() {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&program);
-            c
-        } else {
-            Command::new(&program)
-        };
-        let out = cmd.args(args).output().expect("run a PostgreSQL program");
+        let out = server_program(program)
+            .args(args)
+            .output()
+            .expect("run a PostgreSQL program");
         assert!(
             out.status.success(),
-            "{} {args:?}: {}",
-            program.display(),
+            "{program} {args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
@@ -126,17 +133,8 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let program = bindir().join("pg_ctl");
-        let data = self.data();
-        let mut cmd = if is_root() {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&program);
-            c
-        } else {
-            Command::new(&program)
-        };
-        let _ = cmd
-            .args(["-D", &data, "-m", "immediate", "-w", "stop"])
+        let _ = server_program("pg_ctl")
+            .args(["-D", &self.data(), "-m", "immediate", "-w", "stop"])
             .output();
     }
 }
@@ -291,10 +289,8 @@ async fn postgres_restart_during_requests() {
     // After the return, everything works: twenty pages and writes in a row.
     for n in 0..10 {
         assert_eq!(officer.get(&page).send().await.expect("page").status(), 200);
-        let form = milestone_form(project, format!("après-{n}"));
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(
-            call(&officer, &app, "milestones/add", &form).await.status(),
+            add_milestone(&officer, &app, project, format!("après-{n}")).await,
             200
         );
         written += 1;
@@ -464,10 +460,8 @@ async fn pg_dump_and_restore_round_trip() {
     let project =
         crate::projects::create(&officer, &app, "Halle « bio » ; 'citée'", &["15187"], &[]).await;
     for n in 0..5 {
-        let form = milestone_form(project, format!("{n} — é\u{a0}\"x\""));
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(
-            call(&officer, &app, "milestones/add", &form).await.status(),
+            add_milestone(&officer, &app, project, format!("{n} — é\u{a0}\"x\"")).await,
             200
         );
     }
@@ -515,12 +509,8 @@ async fn pg_dump_and_restore_round_trip() {
             .status(),
         200
     );
-    let form = milestone_form(project, "après restauration");
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(
-        call(&again, &restored_app, "milestones/add", &form)
-            .await
-            .status(),
+        add_milestone(&again, &restored_app, project, "après restauration").await,
         200
     );
     crate::dashboard::assert_summaries_match(&restored_app.db).await;

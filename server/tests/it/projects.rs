@@ -1007,6 +1007,24 @@ async fn long_lists_are_cut_and_shown_whole_on_demand(backend: Backend) {
         page.matches("data-testid=\"event\"").count() as u64,
         limits::EVENTS
     );
+    // A hostile parameter is kept in the link, encoded, never as markup.
+    let page = http
+        .get(app.url(&format!(
+            "/projets/{id}?%3Cb%20x%22=%3C%2Fa%3E&notes=toutes"
+        )))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains(
+            "href=\"?%3Cb+x%22=%3C%2Fa%3E&amp;notes=toutes&amp;jalons=tous#milestones-title\""
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("<b x"));
     app.stop().await;
     test_db.drop().await;
 }

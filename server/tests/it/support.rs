@@ -304,6 +304,22 @@ pub async fn login(
     .await
 }
 
+/// Adds milestone number `n` to `project` through the server function;
+/// the status it answered.
+pub async fn add_milestone(
+    client: &reqwest::Client,
+    app: &TestApp,
+    project: i64,
+    n: impl std::fmt::Display,
+) -> u16 {
+    let form = milestone_form(project, n);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    call(client, app, "milestones/add", &form)
+        .await
+        .status()
+        .as_u16()
+}
+
 /// The form of milestone number `n` on `project`, as the concurrent-writer
 /// tests send it.
 pub fn milestone_form(project: i64, n: impl std::fmt::Display) -> [(&'static str, String); 4] {
