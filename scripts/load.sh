@@ -3,7 +3,8 @@
 # a fresh database with the demo data (plus LOAD_SCALE generated projects),
 # signed in as the demo officer, at 1, 8, 32 and 128 connections on the
 # project page, the project list, the dashboard, the shared page, a static
-# file and a write (milestone add). Prints one Markdown row per run:
+# file, a write (milestone add) on one project and writes spread over eight
+# (« writes »). Prints one Markdown row per run:
 # requests/s, p50/p95/p99, answers other than 200, timeouts (> 5 s),
 # socket errors, and the server's RSS idle, at peak and after.
 #
@@ -21,7 +22,12 @@ SECONDS_EACH="${LOAD_SECONDS:-10}"
 LEVELS="${LOAD_LEVELS:-1 8 32 128}"
 SCALE="${LOAD_SCALE:-1000}"
 BACKENDS="${LOAD_BACKENDS:-sqlite postgres}"
-TARGETS="${LOAD_TARGETS:-project list dashboard shared static write}"
+TARGETS="${LOAD_TARGETS:-project list dashboard shared static write writes}"
+
+# The urlencoded form of a milestone added to project $1.
+milestone_body() {
+  printf 'project_id=%s&form%%5Bkind%%5D=decision&form%%5Btitle%%5D=Charge&form%%5Bdue_date%%5D=2027-06-30&form%%5Bdone_date%%5D=&form%%5Bnote%%5D=' "$1"
+}
 MODE="${1:-levels}"
 SOAK_MINUTES="${LOAD_SOAK_MINUTES:-30}"
 [ "$MODE" = soak ] && BACKENDS="${LOAD_BACKENDS:-sqlite}"
@@ -83,12 +89,15 @@ run_backend() {
   head_cookie="$(login_cookie "$base" sophie.lambert@cc-demo-maillage.fr)"
   project="$(curl -fs -H "Cookie: $cookie" "$base/projets" | grep -o 'href="/projets/[0-9]*"' | head -1 | grep -o '[0-9]*')"
   [ -n "$project" ] || die "aucun projet dans la liste"
+  # The « writes » target spreads its milestones over eight projects.
+  local projects
+  projects="$(curl -fs -H "Cookie: $cookie" "$base/projets" | grep -o 'href="/projets/[0-9]*"' | grep -o '[0-9]*' | sort -un | head -8 | tr '\n' ' ')"
 
   local idle; sleep 1; idle="$(rss_mb "$SERVER_PID")"
   if [ "$MODE" = soak ]; then soak "$backend" "$base" "$cookie" "$project" "$share" "$idle"; return 0; fi
   : >"$WORK/rss"; sample_rss & local sampler=$!
   for target in $TARGETS; do
-    local path expect=200 method="" body="" who="$cookie"
+    local path expect=200 method="" body="" bodies="" who="$cookie"
     case "$target" in
       project) path="/projets/$project" ;;
       list) path="/projets" ;;
@@ -96,12 +105,14 @@ run_backend() {
       shared) path="$share" ;;
       static) path="/pkg/maillage.css" ;;
       write) path="/api/milestones/add"; method=POST
-        body="project_id=$project&form%5Bkind%5D=decision&form%5Btitle%5D=Charge&form%5Bdue_date%5D=2027-06-30&form%5Bdone_date%5D=&form%5Bnote%5D=" ;;
+        body="$(milestone_body "$project")" ;;
+      writes) path="/api/milestones/add"; method=POST; bodies=""
+        for p in $projects; do bodies="$bodies $(milestone_body "$p")"; done ;;
     esac
     for c in $LEVELS; do
       local threads=2; [ "$c" -lt 2 ] && threads=1
       local line
-      line="$(LOAD_EXPECT=$expect LOAD_METHOD=$method LOAD_BODY=$body \
+      line="$(LOAD_EXPECT=$expect LOAD_METHOD=$method LOAD_BODY=$body LOAD_BODIES=$bodies \
         wrk -t"$threads" -c"$c" -d"${SECONDS_EACH}s" --timeout 5s -s "$LUA" \
           -H "Cookie: $who" -H "Accept-Encoding: gzip" "$base$path" | grep '^FIGURES' || true)"
       [ -n "$line" ] || die "wrk n'a rien rendu pour $target à $c connexions"

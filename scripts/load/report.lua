@@ -2,12 +2,17 @@
 -- expected status (a redirect to the login page is a failure, not a
 -- success) and prints one tab-separated line of figures at the end.
 -- Environment: LOAD_EXPECT (default 200), LOAD_METHOD, LOAD_BODY, and
--- LOAD_PATHS (space-separated) to GET several paths in turn (the soak).
+-- LOAD_PATHS (space-separated) to GET several paths in turn (the soak),
+-- LOAD_BODIES (space-separated) to POST several bodies in turn.
 local expect = tonumber(os.getenv("LOAD_EXPECT") or "200")
 local threads = {}
 local paths = {}
 for p in string.gmatch(os.getenv("LOAD_PATHS") or "", "%S+") do
   table.insert(paths, p)
+end
+local bodies = {}
+for b in string.gmatch(os.getenv("LOAD_BODIES") or "", "%S+") do
+  table.insert(bodies, b)
 end
 
 function setup(thread)
@@ -25,7 +30,12 @@ function init(args)
   end
 end
 
-if #paths > 0 then
+if #bodies > 0 then
+  function request()
+    n = n + 1
+    return wrk.format(nil, nil, nil, bodies[(n % #bodies) + 1])
+  end
+elseif #paths > 0 then
   function request()
     n = n + 1
     return wrk.format("GET", paths[(n % #paths) + 1])

@@ -12,7 +12,7 @@ use app::server::entities::directory::organisation;
 use app::server::entities::funding::funder;
 use app::server::entities::projects::project;
 use app::server::entities::territory::commune;
-use app::server::services::{directory, partners, people};
+use app::server::services::directory::{organisations, partners, people};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -117,7 +117,7 @@ fn ascii(s: &str) -> String {
 }
 
 async fn organisation(db: &DatabaseConnection, form: OrganisationForm) -> Result<i64, AppError> {
-    directory::create_organisation(db, form.validate()?, Utc::now()).await
+    organisations::create_organisation(db, form.validate()?, Utc::now()).await
 }
 
 fn org_form(name: &str, kind: &str) -> OrganisationForm {

@@ -8,7 +8,7 @@ use app::error::AppError;
 use app::models::CurrentUser;
 use app::policy::{Action, authorize};
 use app::server::AppState;
-use app::server::services::rgpd;
+use app::server::services::directory::rgpd;
 
 pub async fn export_person(
     State(state): State<AppState>,

@@ -13,7 +13,7 @@ use crate::models::{
 use crate::{
     policy::Action,
     server::auth,
-    server::services::{directory, partners, people, rgpd},
+    server::services::directory::{organisations, partners, people, rgpd},
 };
 
 #[cfg(feature = "ssr")]
@@ -27,7 +27,7 @@ pub async fn list_directory(
         async {
             auth::require(Action::ViewDirectory)?;
             let filter = filter.validated()?;
-            directory::list(&auth::state()?.db, &filter, today()).await
+            organisations::list(&auth::state()?.db, &filter, today()).await
         }
         .await,
     )
@@ -40,7 +40,7 @@ pub async fn pick_directory(q: String, people: bool) -> Result<Vec<PickHit>, App
         async {
             auth::require(Action::ViewDirectory)?;
             let q = crate::domain::input::search_text(&q);
-            directory::pick(&auth::state()?.db, &q, people).await
+            organisations::pick(&auth::state()?.db, &q, people).await
         }
         .await,
     )
@@ -51,7 +51,7 @@ pub async fn get_directory_choices() -> Result<DirectoryChoices, AppError> {
     auth::respond(
         async {
             auth::require(Action::ViewDirectory)?;
-            directory::choices(&auth::state()?.db).await
+            organisations::choices(&auth::state()?.db).await
         }
         .await,
     )
@@ -62,7 +62,7 @@ pub async fn get_organisation(id: i64) -> Result<OrganisationDetail, AppError> {
     auth::respond(
         async {
             auth::require(Action::ViewDirectory)?;
-            directory::organisation_detail(&auth::state()?.db, id, today()).await
+            organisations::organisation_detail(&auth::state()?.db, id, today()).await
         }
         .await,
     )
@@ -75,7 +75,7 @@ pub async fn create_organisation(form: OrganisationForm) -> Result<i64, AppError
         async {
             auth::require(Action::EditDirectory)?;
             let input = form.validate()?;
-            directory::create_organisation(&auth::state()?.db, input, chrono::Utc::now()).await
+            organisations::create_organisation(&auth::state()?.db, input, chrono::Utc::now()).await
         }
         .await,
     )
@@ -91,7 +91,7 @@ pub async fn update_organisation(
         async {
             auth::require(Action::EditDirectory)?;
             let input = form.validate()?;
-            directory::update_organisation(
+            organisations::update_organisation(
                 &auth::state()?.db,
                 id,
                 version,

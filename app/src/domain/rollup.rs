@@ -50,7 +50,7 @@ pub fn within(days: i64) -> String {
 }
 
 /// The event counters of a project's timeline event (`kind`, with the
-/// state codes `timeline::record` keeps), as the project list's criteria
+/// state codes `Change::commit` keeps), as the project list's criteria
 /// read them (`project_filter::entered`, `left` and the digest).
 pub fn event_counters(kind: &str, from: Option<&str>, to: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
@@ -138,6 +138,69 @@ pub struct FunderFigures {
     pub paid: i64,
 }
 
+/// Dated steps counted by day, in date order: a project's size in the
+/// summaries grows with its distinct dates, not with its milestones.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Steps(Vec<(NaiveDate, i64)>);
+
+impl Steps {
+    /// Adds `n` steps on `day`.
+    pub fn add(&mut self, day: NaiveDate, n: i64) {
+        match self.0.binary_search_by_key(&day, |(d, _)| *d) {
+            Ok(i) => self.0[i].1 += n,
+            Err(i) => self.0.insert(i, (day, n)),
+        }
+    }
+
+    /// Each day with its number of steps, in date order.
+    pub fn iter(&self) -> impl Iterator<Item = (NaiveDate, i64)> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// The distinct days, in order.
+    pub fn days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.0.iter().map(|(d, _)| *d)
+    }
+
+    /// Whether a step falls in `[from, to]`.
+    pub fn any_within(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        self.days().any(|d| d >= from && d <= to)
+    }
+}
+
+impl From<Vec<NaiveDate>> for Steps {
+    fn from(days: Vec<NaiveDate>) -> Self {
+        let mut steps = Steps::default();
+        for d in days {
+            steps.add(d, 1);
+        }
+        steps
+    }
+}
+
+/// Counted facts (`[[day, n], …]`), or the list of days (repeats kept)
+/// that summaries stored before steps were counted.
+impl<'de> Deserialize<'de> for Steps {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Stored {
+            Counted(Vec<(NaiveDate, i64)>),
+            Listed(Vec<NaiveDate>),
+        }
+        Ok(match Stored::deserialize(d)? {
+            Stored::Counted(rows) => {
+                let mut steps = Steps::default();
+                for (day, n) in rows {
+                    steps.add(day, n);
+                }
+                steps
+            }
+            Stored::Listed(days) => days.into(),
+        })
+    }
+}
+
 /// What the summaries know of one project.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectFacts {
@@ -159,8 +222,8 @@ pub struct ProjectFacts {
     pub last_event_on: Option<NaiveDate>,
     pub detr_due: Option<NaiveDate>,
     /// The dated steps: open milestones' due dates, identified funding
-    /// lines' application deadlines, the DETR date (repeats kept).
-    pub steps: Vec<NaiveDate>,
+    /// lines' application deadlines, the DETR date (repeats counted).
+    pub steps: Steps,
     /// The day of the last event of each event counter (`event_counters`).
     pub last_events: BTreeMap<String, NaiveDate>,
 }
@@ -274,13 +337,10 @@ impl ProjectFacts {
 
 /// `+1` on the first day of each run of days covered by `[d − n, d]` for
 /// the dates `d`, `−1` on the day after its end.
-fn runs(dates: &[NaiveDate], n: i64) -> Vec<(NaiveDate, i64)> {
-    let mut sorted = dates.to_vec();
-    sorted.sort();
-    sorted.dedup();
+fn runs(steps: &Steps, n: i64) -> Vec<(NaiveDate, i64)> {
     let mut out = Vec::new();
     let mut current: Option<(NaiveDate, NaiveDate)> = None;
-    for d in sorted {
+    for d in steps.days() {
         let (start, end) = (d - Duration::days(n), d);
         current = match current {
             Some((s, e)) if start <= e + Duration::days(1) => Some((s, end.max(e))),
@@ -333,8 +393,8 @@ impl ProjectFacts {
                 counters.push((name.clone(), day, n));
             }
         }
-        for d in &self.steps {
-            counters.push((STEPS.into(), *d, 1));
+        for (d, n) in self.steps.iter() {
+            counters.push((STEPS.into(), d, n));
         }
         for scope in scopes() {
             for (counter, day, n) in &counters {
@@ -390,7 +450,7 @@ impl ProjectFacts {
         }
         for n in DEADLINE_WINDOWS {
             let end = today + Duration::days(n);
-            if self.steps.iter().any(|d| *d >= today && *d <= end) {
+            if self.steps.any_within(today, end) {
                 out.push((within(n), 1));
             }
         }
@@ -578,7 +638,7 @@ mod tests {
             first_open_due: None,
             last_event_on: None,
             detr_due: None,
-            steps: Vec::new(),
+            steps: Steps::default(),
             last_events: BTreeMap::new(),
         }
     }
@@ -609,7 +669,8 @@ mod tests {
             day("2026-03-10"),
             day("2026-04-20"),
             day("2026-09-30"),
-        ];
+        ]
+        .into();
         let mut today = day("2025-12-01");
         while today < day("2027-01-01") {
             let late = f.first_open_due.is_some_and(|d| d < today);
@@ -624,7 +685,7 @@ mod tests {
             assert_eq!(on(&f, DETR, today), i64::from(detr), "detr {today}");
             for n in DEADLINE_WINDOWS {
                 let end = today + Duration::days(n);
-                let any = f.steps.iter().any(|d| *d >= today && *d <= end);
+                let any = f.steps.days().any(|d| d >= today && d <= end);
                 assert_eq!(on(&f, &within(n), today), i64::from(any), "{n} {today}");
             }
             // The definitions as code give the same counters.
@@ -646,8 +707,36 @@ mod tests {
             .day_contributions()
             .into_iter()
             .filter(|(k, _)| k.scope.is_empty() && k.group == STEPS)
+            .map(|(k, n)| (k.day, n))
             .collect();
-        assert_eq!(steps.len(), 4);
+        assert_eq!(
+            steps,
+            [
+                (day("2026-03-10"), 2),
+                (day("2026-04-20"), 1),
+                (day("2026-09-30"), 1)
+            ]
+        );
+        assert_eq!(steps.iter().map(|(_, n)| n).sum::<i64>(), 4);
+    }
+
+    #[test]
+    fn steps_are_counted_by_day_and_read_back_from_either_form() {
+        let mut steps = Steps::default();
+        for d in ["2027-06-30", "2027-01-15", "2027-06-30", "2027-06-30"] {
+            steps.add(day(d), 1);
+        }
+        assert_eq!(
+            steps.iter().collect::<Vec<_>>(),
+            [(day("2027-01-15"), 1), (day("2027-06-30"), 3)]
+        );
+        let json = serde_json::to_string(&steps).unwrap();
+        assert_eq!(json, r#"[["2027-01-15",1],["2027-06-30",3]]"#);
+        assert_eq!(serde_json::from_str::<Steps>(&json).unwrap(), steps);
+        // Facts stored before steps were counted: a list with repeats.
+        let listed = r#"["2027-06-30","2027-01-15","2027-06-30","2027-06-30"]"#;
+        assert_eq!(serde_json::from_str::<Steps>(listed).unwrap(), steps);
+        assert!(serde_json::from_str::<Steps>(r#"[["2027-06-30"]]"#).is_err());
     }
 
     #[test]
@@ -698,7 +787,7 @@ mod tests {
         let mut f = facts();
         f.stage = "completed".into();
         f.first_open_due = Some(day("2026-03-10"));
-        f.steps = vec![day("2026-03-10")];
+        f.steps = vec![day("2026-03-10")].into();
         assert!(f.day_contributions().is_empty());
         assert!(f.counters_on(day("2026-06-01")).is_empty());
         let mut g = f.clone();
@@ -773,17 +862,17 @@ mod tests {
     fn deltas_add_up_to_the_sum_of_the_final_facts() {
         let mut a = facts();
         a.first_open_due = Some(day("2026-02-01"));
-        a.steps = vec![day("2026-02-01"), day("2026-05-01")];
+        a.steps = vec![day("2026-02-01"), day("2026-05-01")].into();
         let mut b = facts();
         b.themes = vec!["sante".into()];
         b.health = "paused".into();
         b.rule_breach = true;
         b.officer = None;
         b.last_event_on = Some(day("2026-01-01"));
-        b.steps = vec![day("2026-03-01")];
+        b.steps = vec![day("2026-03-01")].into();
         let mut c = b.clone();
         c.stage = "delivery".into();
-        c.steps = vec![day("2026-03-01"), day("2026-03-20"), day("2026-12-01")];
+        c.steps = vec![day("2026-03-01"), day("2026-03-20"), day("2026-12-01")].into();
         c.detr_due = Some(day("2026-12-01"));
         // Create a, create b, move b to c, delete a: the running sum equals
         // the sum of what is left.

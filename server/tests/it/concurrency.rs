@@ -126,3 +126,137 @@ async fn concurrent_writers_all_succeed(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(concurrent_writers_all_succeed);
+
+/// Writers on five projects while an administrator changes, again and
+/// again, the category of the funder all their lines use: the funder's
+/// change spans every project (`Change::begin_wide`) and the writers each
+/// hold one. Every write answers 200, none waits in a circle, and every
+/// stored figure and summary equals its recomputation.
+async fn a_change_across_projects_runs_beside_writers(backend: Backend) {
+    use app::models::FunderView;
+
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    crate::territories::import_fixture(&app.db).await;
+    create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
+    let admin = client();
+    assert_eq!(
+        login(&admin, &app, "admin@cc-exemple.fr", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let funder_form = |category: &str| {
+        vec![
+            ("form[code]", "fonds_essai".to_owned()),
+            ("form[name]", "Fonds d'essai".to_owned()),
+            ("form[category]", category.to_owned()),
+            ("form[active]", "on".to_owned()),
+        ]
+    };
+    let res = admin
+        .post(app.url("/api/funders/save"))
+        .form(&funder_form("public"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 200);
+    let funders: Vec<FunderView> = admin
+        .post(app.url("/api/funders/list"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let funder = funders
+        .iter()
+        .find(|f| f.code == "fonds_essai")
+        .expect("the new funder")
+        .id;
+
+    let mut officers = Vec::new();
+    let mut projects = Vec::new();
+    for i in 0..5 {
+        let email = format!("officer{i}@cc-exemple.fr");
+        create_user(&app.db, &email, Role::Officer).await;
+        let http = client();
+        assert_eq!(login(&http, &app, &email, PASSWORD).await.status(), 200);
+        let res = call(
+            &http,
+            &app,
+            "projects/create",
+            &[
+                ("form[title]", &format!("Projet {i}")),
+                ("form[communes][0]", "15187"),
+                ("form[estimated_cost]", "100 000"),
+                ("form[owner_kind]", "commune"),
+            ],
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+        projects.push(res.json::<i64>().await.expect("id"));
+        officers.push(http);
+    }
+
+    let mut writes = Vec::new();
+    for n in 0..20 {
+        let http = officers[n % 5].clone();
+        let form = [
+            ("project_id", projects[n % 5].to_string()),
+            ("form[funder_id]", funder.to_string()),
+            ("form[amount_requested]", format!("{} 000", 10 + n)),
+        ];
+        let url = app.url("/api/funding/lines/add");
+        writes.push(tokio::spawn(async move {
+            let res = http.post(url).form(&form).send().await.expect("request");
+            (res.status().as_u16(), "line")
+        }));
+        if n % 4 == 0 {
+            let admin = admin.clone();
+            let form = funder_form(if n % 8 == 0 { "private" } else { "public" });
+            let url = app.url("/api/funders/save");
+            writes.push(tokio::spawn(async move {
+                let res = admin.post(url).form(&form).send().await.expect("request");
+                (res.status().as_u16(), "funder")
+            }));
+        }
+    }
+    for write in writes {
+        let (status, what) = write.await.expect("task");
+        assert_eq!(status, 200, "{what}");
+    }
+    assert_eq!(
+        count(&app.db, "SELECT COUNT(*) AS n FROM funding_lines").await,
+        20
+    );
+    assert_summaries_match(&app.db).await;
+
+    // The commune's own share is 0 % of the public money: the 20 % rule
+    // is broken while the funder is public, and no longer applies to it
+    // once private. The last change reaches every project.
+    let breaches = || async {
+        count(
+            &app.db,
+            "SELECT COUNT(*) AS n FROM projects WHERE rule_breach = TRUE",
+        )
+        .await
+    };
+    let save = |category: &'static str| {
+        let admin = admin.clone();
+        let url = app.url("/api/funders/save");
+        let form = funder_form(category);
+        async move {
+            let res = admin.post(url).form(&form).send().await.expect("request");
+            assert_eq!(res.status(), 200, "{category}");
+        }
+    };
+    save("public").await;
+    assert_eq!(breaches().await, 5);
+    save("private").await;
+    assert_eq!(breaches().await, 0);
+    assert_summaries_match(&app.db).await;
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(a_change_across_projects_runs_beside_writers);

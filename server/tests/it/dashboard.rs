@@ -799,6 +799,17 @@ pub(crate) async fn assert_summaries_match(db: &sea_orm::DatabaseConnection) {
     let expected = rollup::expected(db).await.expect("expected summaries");
     assert_eq!(stored.0, expected.0, "dashboard_totals");
     assert_eq!(stored.1, expected.1, "dashboard_days");
+    use app::server::services::plan_figures;
+    let stored = plan_figures::stored(db).await.expect("stored figures");
+    let expected = plan_figures::expected(db).await.expect("expected figures");
+    for (id, figures) in &expected {
+        assert_eq!(
+            stored.get(id),
+            Some(figures),
+            "plan figures of project {id}"
+        );
+    }
+    assert_eq!(stored.len(), expected.len(), "projects with figures");
 }
 
 /// The dashboard read from the summaries equals the dashboard computed by

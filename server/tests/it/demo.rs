@@ -1,7 +1,8 @@
 use app::models::{DirectoryFilter, ProjectFilter};
 use app::server::entities::directory::mandate;
 use app::server::entities::territory::commune;
-use app::server::services::{directory, partners, projects};
+use app::server::services::directory::{organisations, partners};
+use app::server::services::projects;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::both_backends;
@@ -127,7 +128,7 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
             .expect("again"),
         0
     );
-    let list = directory::list(
+    let list = organisations::list(
         &db,
         &DirectoryFilter {
             kind: Some("commune".into()),
@@ -142,7 +143,7 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
         list.organisation_total, communes,
         "a mayor in every commune"
     );
-    let everyone = directory::list(&db, &DirectoryFilter::default(), today)
+    let everyone = organisations::list(&db, &DirectoryFilter::default(), today)
         .await
         .expect("everyone");
     assert!(everyone.people_total > communes);

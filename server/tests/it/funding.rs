@@ -503,6 +503,8 @@ async fn funding_deadlines_reach_the_officer_home(backend: Backend) {
     )
     .await;
     assert_eq!(res.status(), 200);
+    // The milestone alone moved the stored DETR date (the dashboard's).
+    crate::dashboard::assert_summaries_match(&app.db).await;
     let leader_line = add_line(&http, &app, id, &leader, "30 000", &[]).await;
     // Works started and LEADER not filed: already too late.
     let p = plan(&http, &app, id).await;

@@ -13,9 +13,9 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use crate::domain::funding::{
-    Derogation, DerogationKind, FunderCategory, FundingStatus, LineAmounts, PlanLine,
-    check_self_funding, check_status_move, detr_completion_deadline, detr_next_due,
-    detr_start_deadline, leader_too_late, totals,
+    Derogation, DerogationKind, FunderCategory, FundingStatus, LineAmounts, PlanFigures, PlanLine,
+    SelfFundingCheck, Totals, check_self_funding, check_status_move, detr_completion_deadline,
+    detr_next_due, detr_start_deadline, leader_too_late, totals,
 };
 use crate::domain::{MilestoneKind, OwnerKind, Stage};
 use crate::error::AppError;
@@ -25,9 +25,9 @@ use crate::models::{
 };
 use crate::server::entities::funding::{funder, funding_line};
 use crate::server::entities::projects::{milestone, project};
-use crate::server::services::plan_figures;
+use crate::server::services::change::Change;
+use crate::server::services::change::project_exists;
 use crate::server::services::projects::{bump_version, load_for_write};
-use crate::server::services::timeline::{project_exists, record};
 
 /// How far ahead the officer's home looks for funding deadlines.
 pub const DEADLINE_HORIZON_DAYS: i64 = 90;
@@ -67,14 +67,18 @@ pub async fn all_funders(db: &impl ConnectionTrait) -> Result<Vec<FunderView>, A
 }
 
 /// Adds a funder at the end of the catalogue, or updates the one with
-/// that code. Funders are never deleted: lines keep pointing at them.
-pub async fn save_funder(db: &impl ConnectionTrait, input: FunderInput) -> Result<(), AppError> {
+/// that code. Funders are never deleted: lines keep pointing at them. A
+/// new category moves the 20 % rule of every plan with this funder: their
+/// figures are recomputed in the same change (a wide one: it runs alone).
+pub async fn save_funder(db: &DatabaseConnection, input: FunderInput) -> Result<(), AppError> {
+    let mut change = Change::begin_wide(db, None, Utc::now()).await?;
+    let txn = change.txn();
     let before = funder::Entity::find()
         .filter(funder::Column::Code.eq(input.code.as_str()))
-        .one(db)
+        .one(txn)
         .await?;
     let new_category = input.category.as_str();
-    let position = funder::Entity::find().count(db).await?;
+    let position = funder::Entity::find().count(txn).await?;
     funder::Entity::insert(funder::ActiveModel {
         code: Set(input.code),
         name: Set(input.name),
@@ -92,11 +96,8 @@ pub async fn save_funder(db: &impl ConnectionTrait, input: FunderInput) -> Resul
             ])
             .to_owned(),
     )
-    .exec(db)
+    .exec(txn)
     .await?;
-    // A new category moves the 20 % rule of every plan with this funder:
-    // their kept figures are marked stale, then recomputed (a crash in
-    // between leaves them to the recomputation at the next start).
     if let Some(before) = before.filter(|b| b.category != new_category) {
         let ids: Vec<i64> = funding_line::Entity::find()
             .select_only()
@@ -104,18 +105,13 @@ pub async fn save_funder(db: &impl ConnectionTrait, input: FunderInput) -> Resul
             .distinct()
             .filter(funding_line::Column::FunderId.eq(before.id))
             .into_tuple()
-            .all(db)
-            .await?;
-        project::Entity::update_many()
-            .col_expr(project::Column::FiguresVersion, Expr::value(0))
-            .filter(project::Column::Id.is_in(ids.clone()))
-            .exec(db)
+            .all(txn)
             .await?;
         for id in ids {
-            plan_figures::refresh(db, id).await?;
+            change.plan_moved(id);
         }
     }
-    Ok(())
+    change.commit().await
 }
 
 /// The recorded works start of projects: the earliest done "début des
@@ -167,39 +163,122 @@ fn plan_line(
     }
 }
 
+/// What a plan and its figures are computed from: the project row, the
+/// funder catalogue, the project's lines (with their funder's category and
+/// their status) and the recorded works start.
+struct PlanRows {
+    project: project::Model,
+    funders: HashMap<i64, funder::Model>,
+    lines: Vec<(funding_line::Model, FunderCategory, FundingStatus)>,
+    works_start: Option<NaiveDate>,
+}
+
+impl PlanRows {
+    async fn load(db: &impl ConnectionTrait, project_id: i64) -> Result<Self, AppError> {
+        let project = project::Entity::find_by_id(project_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let funders: HashMap<i64, funder::Model> = funder::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f))
+            .collect();
+        let rows = funding_line::Entity::find()
+            .filter(funding_line::Column::ProjectId.eq(project_id))
+            .order_by_asc(funding_line::Column::Id)
+            .all(db)
+            .await?;
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in rows {
+            let f = funders.get(&row.funder_id).ok_or(AppError::Internal)?;
+            let (category, status) = (category_of(f)?, status_of(&row)?);
+            lines.push((row, category, status));
+        }
+        let works_start = works_starts(db, &[project_id])
+            .await?
+            .get(&project_id)
+            .copied();
+        Ok(PlanRows {
+            project,
+            funders,
+            lines,
+            works_start,
+        })
+    }
+
+    fn rule_lines(&self) -> Vec<PlanLine> {
+        self.lines
+            .iter()
+            .map(|(row, category, status)| plan_line(*category, *status, row))
+            .collect()
+    }
+
+    fn owner_kind(&self) -> Option<OwnerKind> {
+        self.project
+            .owner_kind
+            .as_deref()
+            .and_then(|k| k.parse().ok())
+    }
+
+    fn totals(&self, rule_lines: &[PlanLine]) -> Totals {
+        totals(self.project.estimated_cost_cents, rule_lines)
+    }
+
+    fn self_funding(&self, rule_lines: &[PlanLine]) -> SelfFundingCheck {
+        check_self_funding(
+            self.owner_kind().is_some_and(OwnerKind::is_local_authority),
+            rule_lines,
+            derogation_of(&self.project).as_ref(),
+        )
+    }
+
+    /// The DETR deadlines of a line (a DETR line once granted).
+    fn detr(&self, row: &funding_line::Model, status: FundingStatus) -> Option<DetrDeadlines> {
+        let f = self.funders.get(&row.funder_id)?;
+        (f.code == "detr")
+            .then(|| detr_deadlines(row, status, self.works_start))
+            .flatten()
+    }
+
+    /// The figures the dashboard adds up, as the plan page shows them.
+    fn figures(&self) -> PlanFigures {
+        let rule_lines = self.rule_lines();
+        PlanFigures::new(
+            &self.totals(&rule_lines),
+            &self.self_funding(&rule_lines).verdict,
+            self.lines.iter().filter_map(|(row, _, status)| {
+                let d = self.detr(row, *status)?;
+                detr_next_due(
+                    d.start_by,
+                    d.complete_by,
+                    *status == FundingStatus::BalancePaid,
+                )
+            }),
+        )
+    }
+}
+
+/// A project's plan figures (`plan_figures`), from the rows its plan page
+/// reads, without the page's texts and catalogue.
+pub async fn figures(db: &impl ConnectionTrait, project_id: i64) -> Result<PlanFigures, AppError> {
+    Ok(PlanRows::load(db, project_id).await?.figures())
+}
+
 /// The plan of a project with its totals, checks and deadlines.
 pub async fn plan(
     db: &impl ConnectionTrait,
     project_id: i64,
     today: NaiveDate,
 ) -> Result<FundingPlan, AppError> {
-    let project = project::Entity::find_by_id(project_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let funders: HashMap<i64, funder::Model> = funder::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| (f.id, f))
-        .collect();
-    let rows = funding_line::Entity::find()
-        .filter(funding_line::Column::ProjectId.eq(project_id))
-        .order_by_asc(funding_line::Column::Id)
-        .all(db)
-        .await?;
-    let works_start = works_starts(db, &[project_id])
-        .await?
-        .get(&project_id)
-        .copied();
-    let mut lines = Vec::with_capacity(rows.len());
-    let mut rule_lines = Vec::with_capacity(rows.len());
-    for row in rows {
-        let f = funders.get(&row.funder_id).ok_or(AppError::Internal)?;
-        let category = category_of(f)?;
-        let status = status_of(&row)?;
-        let rule_line = plan_line(category, status, &row);
-        rule_lines.push(rule_line);
+    let rows = PlanRows::load(db, project_id).await?;
+    let works_start = rows.works_start;
+    let rule_lines = rows.rule_lines();
+    let mut lines = Vec::with_capacity(rows.lines.len());
+    for ((row, category, status), rule_line) in rows.lines.iter().zip(&rule_lines) {
+        let (category, status) = (*category, *status);
+        let f = rows.funders.get(&row.funder_id).ok_or(AppError::Internal)?;
         let mut warnings = Vec::new();
         if f.code == "leader"
             && status != FundingStatus::Refused
@@ -207,9 +286,7 @@ pub async fn plan(
         {
             warnings.push(t("funding.leader_after_start"));
         }
-        let detr = (f.code == "detr")
-            .then(|| detr_deadlines(&row, status, works_start))
-            .flatten();
+        let detr = rows.detr(row, status);
         if let Some(d) = detr {
             let start_by = d.start_by.format("%d/%m/%Y").to_string();
             match works_start {
@@ -236,8 +313,8 @@ pub async fn plan(
             planned_cents: rule_line.planned(),
             detr,
             warnings,
-            programme: row.programme,
-            basis: row.basis,
+            programme: row.programme.clone(),
+            basis: row.basis.clone(),
             status,
             amount_requested_cents: row.amount_requested_cents,
             amount_granted_cents: row.amount_granted_cents,
@@ -252,29 +329,23 @@ pub async fn plan(
             balance_on: row.balance_on,
             start_extended: row.start_extended,
             completion_extended: row.completion_extended,
-            notes: row.notes,
+            notes: row.notes.clone(),
         });
     }
-    let owner_kind: Option<OwnerKind> = project.owner_kind.as_deref().and_then(|k| k.parse().ok());
-    let derogation = derogation_of(&project);
-    let self_funding = check_self_funding(
-        owner_kind.is_some_and(OwnerKind::is_local_authority),
-        &rule_lines,
-        derogation.as_ref(),
-    );
-    let mut active_funders: Vec<&funder::Model> = funders.values().filter(|f| f.active).collect();
+    let mut active_funders: Vec<&funder::Model> =
+        rows.funders.values().filter(|f| f.active).collect();
     active_funders.sort_by_key(|f| (f.position, f.id));
-    let stage: Stage = project.stage.parse().map_err(|_| AppError::Internal)?;
+    let stage: Stage = rows.project.stage.parse().map_err(|_| AppError::Internal)?;
     Ok(FundingPlan {
         project_id,
         // Delivery or completion with no plan is allowed, and flagged.
         unfunded_delivery: matches!(stage, Stage::Delivery | Stage::Completed) && lines.is_empty(),
-        project_version: project.version,
-        owner_name: project.owner_name.clone(),
-        owner_kind,
-        totals: totals(project.estimated_cost_cents, &rule_lines),
-        self_funding,
-        derogation,
+        project_version: rows.project.version,
+        owner_name: rows.project.owner_name.clone(),
+        owner_kind: rows.owner_kind(),
+        totals: rows.totals(&rule_lines),
+        self_funding: rows.self_funding(&rule_lines),
+        derogation: derogation_of(&rows.project),
         lines,
         works_start,
         funders: active_funders
@@ -318,9 +389,10 @@ pub async fn add_line(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    project_exists(&txn, project_id).await?;
-    let f = active_funder(&txn, input.funder_id).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
+    project_exists(txn, project_id).await?;
+    let f = active_funder(txn, input.funder_id).await?;
     let mut data = line_summary(&f, &input);
     let row = funding_line::ActiveModel {
         project_id: Set(project_id),
@@ -343,12 +415,12 @@ pub async fn add_line(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     data["line_id"] = json!(row.id);
-    record(&txn, project_id, actor, "funding_line_added", data, now).await?;
-    plan_figures::refresh(&txn, project_id).await?;
-    txn.commit().await?;
+    change.record(project_id, "funding_line_added", data);
+    change.plan_moved(project_id);
+    change.commit().await?;
     Ok(row.id)
 }
 
@@ -399,10 +471,11 @@ pub async fn update_line(
     form: FundingLineForm,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    let row = line_for_write(&txn, line_id, version).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
+    let row = line_for_write(txn, line_id, version).await?;
     let input = form.validate(status_of(&row)?)?;
-    let f = active_funder_or_same(&txn, &row, input.funder_id).await?;
+    let f = active_funder_or_same(txn, &row, input.funder_id).await?;
     let mut changes = Vec::new();
     let mut diff = |field: &str, before: Value, after: Value| {
         if before != after {
@@ -457,7 +530,7 @@ pub async fn update_line(
     if changes.is_empty() {
         return Ok(project_id);
     }
-    bump_line(&txn, line_id, version, now).await?;
+    bump_line(txn, line_id, version, now).await?;
     let mut active: funding_line::ActiveModel = row.into();
     active.funder_id = Set(input.funder_id);
     active.programme = Set(input.programme);
@@ -473,11 +546,11 @@ pub async fn update_line(
     active.notes = Set(input.notes);
     active.version = Set(version + 1);
     active.updated_at = Set(now);
-    active.update(&txn).await?;
+    active.update(txn).await?;
     let data = json!({ "line_id": line_id, "funder": f.name, "changes": changes });
-    record(&txn, project_id, actor, "funding_line_updated", data, now).await?;
-    plan_figures::refresh(&txn, project_id).await?;
-    txn.commit().await?;
+    change.record(project_id, "funding_line_updated", data);
+    change.plan_moved(project_id);
+    change.commit().await?;
     Ok(project_id)
 }
 
@@ -506,10 +579,11 @@ pub async fn delete_line(
     version: i32,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    let row = line_for_write(&txn, line_id, version).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
+    let row = line_for_write(txn, line_id, version).await?;
     let f = funder::Entity::find_by_id(row.funder_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(AppError::Internal)?;
     let project_id = row.project_id;
@@ -526,14 +600,14 @@ pub async fn delete_line(
     let deleted = funding_line::Entity::delete_many()
         .filter(funding_line::Column::Id.eq(line_id))
         .filter(funding_line::Column::Version.eq(version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if deleted.rows_affected != 1 {
         return Err(AppError::Conflict(t("funding.conflict")));
     }
-    record(&txn, project_id, actor, "funding_line_deleted", data, now).await?;
-    plan_figures::refresh(&txn, project_id).await?;
-    txn.commit().await?;
+    change.record(project_id, "funding_line_deleted", data);
+    change.plan_moved(project_id);
+    change.commit().await?;
     Ok(project_id)
 }
 
@@ -550,8 +624,9 @@ pub async fn move_status(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     use FundingStatus as S;
-    let txn = crate::server::db::begin_write(db).await?;
-    let row = line_for_write(&txn, line_id, version).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
+    let row = line_for_write(txn, line_id, version).await?;
     let from = status_of(&row)?;
     let to = input.status;
     let mut amounts = LineAmounts {
@@ -584,9 +659,9 @@ pub async fn move_status(
     let backward = check_status_move(from, to, amounts, input.reason.as_deref())
         .map_err(|e| AppError::validation(e.status_form_field(), e.to_string()))?;
     let date = input.date.unwrap_or(today);
-    bump_line(&txn, line_id, version, now).await?;
+    bump_line(txn, line_id, version, now).await?;
     let f = funder::Entity::find_by_id(row.funder_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(AppError::Internal)?;
     let project_id = row.project_id;
@@ -631,7 +706,7 @@ pub async fn move_status(
     }
     active.version = Set(version + 1);
     active.updated_at = Set(now);
-    active.update(&txn).await?;
+    active.update(txn).await?;
     let data = json!({
         "line_id": line_id,
         "funder": f.name,
@@ -649,9 +724,9 @@ pub async fn move_status(
         "reason": input.reason,
         "backward": backward,
     });
-    record(&txn, project_id, actor, "funding_status_changed", data, now).await?;
-    plan_figures::refresh(&txn, project_id).await?;
-    txn.commit().await?;
+    change.record(project_id, "funding_status_changed", data);
+    change.plan_moved(project_id);
+    change.commit().await?;
     Ok(project_id)
 }
 
@@ -665,13 +740,14 @@ pub async fn set_derogation(
     derogation: Option<Derogation>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    let row = load_for_write(&txn, project_id, version).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
+    let row = load_for_write(txn, project_id, version).await?;
     let before = derogation_of(&row);
     if before == derogation {
         return Ok(());
     }
-    bump_version(&txn, project_id, version, now).await?;
+    bump_version(txn, project_id, version, now).await?;
     project::Entity::update_many()
         .col_expr(
             project::Column::DerogationKind,
@@ -682,7 +758,7 @@ pub async fn set_derogation(
             Expr::value(derogation.as_ref().map(|d| d.reason.clone())),
         )
         .filter(project::Column::Id.eq(project_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let (kind, data) = match &derogation {
         Some(d) => (
@@ -694,9 +770,9 @@ pub async fn set_derogation(
             json!({ "kind": before.as_ref().map(|d| d.kind), "reason": before.map(|d| d.reason) }),
         ),
     };
-    record(&txn, project_id, actor, kind, data, now).await?;
-    plan_figures::refresh(&txn, project_id).await?;
-    txn.commit().await?;
+    change.record(project_id, kind, data);
+    change.plan_moved(project_id);
+    change.commit().await?;
     Ok(())
 }
 

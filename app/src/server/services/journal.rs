@@ -4,11 +4,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, ModelTrait, Set};
 use serde_json::json;
 
+use crate::domain::MilestoneKind;
 use crate::error::AppError;
 use crate::models::{CurrentUser, MilestoneInput};
 use crate::server::entities::projects::{milestone, note};
-use crate::server::services::plan_figures;
-use crate::server::services::timeline::{project_exists, record};
+use crate::server::services::change::Change;
+
+/// The plan reads one kind of milestone: the works start (DETR and
+/// LEADER deadlines).
+fn moves_plan(kind: &str) -> bool {
+    kind == MilestoneKind::WorksStart.as_str()
+}
 
 pub async fn add_milestone(
     db: &DatabaseConnection,
@@ -17,8 +23,8 @@ pub async fn add_milestone(
     input: MilestoneInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    project_exists(&txn, project_id).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    change.project_exists(project_id).await?;
     let row = milestone::ActiveModel {
         project_id: Set(project_id),
         kind: Set(input.kind.as_str().to_owned()),
@@ -31,12 +37,14 @@ pub async fn add_milestone(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(change.txn())
     .await?;
     let data = json!({ "milestone_id": row.id, "kind": input.kind, "title": input.title, "due_date": input.due_date });
-    record(&txn, project_id, actor, "milestone_added", data, now).await?;
-    plan_figures::refresh(&txn, project_id).await?;
-    txn.commit().await?;
+    change.record(project_id, "milestone_added", data);
+    if input.kind == MilestoneKind::WorksStart {
+        change.plan_moved(project_id);
+    }
+    change.commit().await?;
     Ok(row.id)
 }
 
@@ -49,9 +57,9 @@ pub async fn update_milestone(
     input: MilestoneInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
+    let mut change = Change::begin(db, actor, now).await?;
     let row = milestone::Entity::find_by_id(milestone_id)
-        .one(&txn)
+        .one(change.txn())
         .await?
         .ok_or(AppError::NotFound)?;
     let project_id = row.project_id;
@@ -71,6 +79,7 @@ pub async fn update_milestone(
         return Ok(project_id);
     }
     let data = json!({ "milestone_id": row.id, "title": input.title, "changes": changes });
+    let works_start = moves_plan(&row.kind) || input.kind == MilestoneKind::WorksStart;
     let mut active: milestone::ActiveModel = row.into();
     active.kind = Set(input.kind.as_str().to_owned());
     active.title = Set(input.title);
@@ -79,10 +88,12 @@ pub async fn update_milestone(
     active.note = Set(input.note);
     active.shareable = Set(input.shareable);
     active.updated_at = Set(now);
-    active.update(&txn).await?;
-    record(&txn, project_id, actor, "milestone_updated", data, now).await?;
-    plan_figures::refresh(&txn, project_id).await?;
-    txn.commit().await?;
+    active.update(change.txn()).await?;
+    change.record(project_id, "milestone_updated", data);
+    if works_start {
+        change.plan_moved(project_id);
+    }
+    change.commit().await?;
     Ok(project_id)
 }
 
@@ -93,9 +104,9 @@ pub async fn delete_milestone(
     milestone_id: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
+    let mut change = Change::begin(db, actor, now).await?;
     let row = milestone::Entity::find_by_id(milestone_id)
-        .one(&txn)
+        .one(change.txn())
         .await?
         .ok_or(AppError::NotFound)?;
     let project_id = row.project_id;
@@ -108,10 +119,13 @@ pub async fn delete_milestone(
         "note": row.note,
         "shareable": row.shareable,
     });
-    row.delete(&txn).await?;
-    record(&txn, project_id, actor, "milestone_deleted", data, now).await?;
-    plan_figures::refresh(&txn, project_id).await?;
-    txn.commit().await?;
+    let works_start = moves_plan(&row.kind);
+    row.delete(change.txn()).await?;
+    change.record(project_id, "milestone_deleted", data);
+    if works_start {
+        change.plan_moved(project_id);
+    }
+    change.commit().await?;
     Ok(project_id)
 }
 
@@ -123,28 +137,31 @@ pub async fn set_milestone_done(
     done: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
+    let mut change = Change::begin(db, actor, now).await?;
     let row = milestone::Entity::find_by_id(milestone_id)
-        .one(&txn)
+        .one(change.txn())
         .await?
         .ok_or(AppError::NotFound)?;
     if row.done_date == done {
         return Ok(row.project_id);
     }
     let project_id = row.project_id;
+    let works_start = moves_plan(&row.kind);
     let data = json!({ "milestone_id": row.id, "title": row.title, "before": row.done_date, "after": done });
     let mut active: milestone::ActiveModel = row.into();
     active.done_date = Set(done);
     active.updated_at = Set(now);
-    active.update(&txn).await?;
+    active.update(change.txn()).await?;
     let kind = if done.is_some() {
         "milestone_done"
     } else {
         "milestone_reopened"
     };
-    record(&txn, project_id, actor, kind, data, now).await?;
-    plan_figures::refresh(&txn, project_id).await?;
-    txn.commit().await?;
+    change.record(project_id, kind, data);
+    if works_start {
+        change.plan_moved(project_id);
+    }
+    change.commit().await?;
     Ok(project_id)
 }
 
@@ -158,8 +175,8 @@ pub async fn add_note(
     shareable: bool,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    project_exists(&txn, project_id).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    change.project_exists(project_id).await?;
     let excerpt = excerpt(&body);
     let row = note::ActiveModel {
         project_id: Set(project_id),
@@ -170,11 +187,11 @@ pub async fn add_note(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(change.txn())
     .await?;
     let data = json!({ "note_id": row.id, "excerpt": excerpt, "shareable": shareable });
-    record(&txn, project_id, actor, "note_added", data, now).await?;
-    txn.commit().await?;
+    change.record(project_id, "note_added", data);
+    change.commit().await?;
     Ok(row.id)
 }
 

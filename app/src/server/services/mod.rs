@@ -1,19 +1,16 @@
 //! Data access and business operations, as plain async functions taking the
 //! database connection. Server functions call these after the policy check.
+pub mod change;
 pub mod dashboard;
 pub mod directory;
 pub mod funding;
 pub mod journal;
-pub mod partners;
-pub mod people;
 pub mod plan_figures;
 pub mod project_filter;
 pub mod projects;
 pub mod references;
-pub mod rgpd;
 pub mod rollup;
 pub mod shares;
 pub mod summaries;
 pub mod territories;
-pub mod timeline;
 pub mod users;

@@ -1,35 +1,19 @@
 //! The per-project figures of the dashboard (`domain::funding::PlanFigures`),
-//! written on the project row in the transaction of each change that moves
-//! them, by the same code that builds the plan page: the dashboard and the
-//! plan cannot disagree.
+//! written on the project row by the commit of each change that moves them
+//! (`change::Change::plan_moved`), computed from the rows the plan page
+//! reads by the same code (`funding::figures`): the dashboard and the plan
+//! cannot disagree.
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::domain::funding::{FundingStatus, PlanFigures, detr_next_due};
+use crate::domain::funding::PlanFigures;
 use crate::error::AppError;
-use crate::models::FundingPlan;
 use crate::server::entities::projects::project;
-use crate::server::services::{funding, rollup};
+use crate::server::services::change::Change;
 
 /// Bumped when the rules behind the figures change: rows below it are
 /// recomputed at server start (`refresh_outdated`).
 pub const FIGURES_VERSION: i32 = 1;
-
-/// The figures of a loaded plan.
-pub fn of_plan(plan: &FundingPlan) -> PlanFigures {
-    PlanFigures::new(
-        &plan.totals,
-        &plan.self_funding.verdict,
-        plan.lines.iter().filter_map(|l| {
-            let d = l.detr?;
-            detr_next_due(
-                d.start_by,
-                d.complete_by,
-                l.status == FundingStatus::BalancePaid,
-            )
-        }),
-    )
-}
 
 /// Writes the figures of `figures` on the project row.
 pub async fn store(
@@ -74,14 +58,6 @@ pub async fn store(
     Ok(())
 }
 
-/// Recomputes one project's figures (call it inside the write's
-/// transaction, after the change), then the dashboard's summaries.
-pub async fn refresh(db: &impl ConnectionTrait, project_id: i64) -> Result<(), AppError> {
-    let plan = funding::plan(db, project_id, crate::api::today()).await?;
-    store(db, project_id, &of_plan(&plan)).await?;
-    rollup::refresh(db, project_id).await
-}
-
 /// Recomputes the projects whose figures predate `FIGURES_VERSION` (rows
 /// from before the migration, or from older rules). Returns how many.
 pub async fn refresh_outdated(db: &sea_orm::DatabaseConnection) -> Result<u64, AppError> {
@@ -98,11 +74,57 @@ pub async fn refresh_outdated(db: &sea_orm::DatabaseConnection) -> Result<u64, A
         if ids.is_empty() {
             return Ok(done);
         }
-        let txn = crate::server::db::begin_write(db).await?;
+        let mut change = Change::begin_wide(db, None, chrono::Utc::now()).await?;
         for id in &ids {
-            refresh(&txn, *id).await?;
+            change.plan_moved(*id);
         }
-        txn.commit().await?;
+        change.commit().await?;
         done += ids.len() as u64;
     }
+}
+
+/// The figures stored on every project row, by project (the dashboard's
+/// check that `store` ran wherever a plan moved).
+pub async fn stored(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::BTreeMap<i64, PlanFigures>, AppError> {
+    Ok(project::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let detr_due = p
+                .detr_due_kind
+                .as_deref()
+                .and_then(crate::domain::funding::DetrDue::parse)
+                .zip(p.detr_due);
+            let figures = PlanFigures {
+                requested: p.plan_requested_cents,
+                pending: p.plan_pending_cents,
+                granted: p.plan_granted_cents,
+                paid: p.plan_paid_cents,
+                to_find: p.plan_to_find_cents,
+                breach: p.rule_breach,
+                detr_due,
+            };
+            (p.id, figures)
+        })
+        .collect())
+}
+
+/// The figures of every project computed afresh from its plan rows.
+pub async fn expected(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::BTreeMap<i64, PlanFigures>, AppError> {
+    let ids: Vec<i64> = project::Entity::find()
+        .select_only()
+        .column(project::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut all = std::collections::BTreeMap::new();
+    for id in ids {
+        all.insert(id, crate::server::services::funding::figures(db, id).await?);
+    }
+    Ok(all)
 }

@@ -26,8 +26,8 @@ use crate::server::entities::projects::{
 };
 use crate::server::entities::territory::commune;
 use crate::server::entities::user;
-use crate::server::services::timeline::record;
-use crate::server::services::{plan_figures, project_filter, references};
+use crate::server::services::change::Change;
+use crate::server::services::{project_filter, references};
 
 pub const PER_PAGE: u64 = 25;
 
@@ -162,7 +162,8 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     check_references(db, &input).await?;
-    let txn = crate::server::db::begin_write(db).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
     let row = project::ActiveModel {
         reference: Set(input.reference.clone()),
         title: Set(input.title.clone()),
@@ -189,21 +190,17 @@ pub async fn create(
         last_event_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(map_write_error)?;
-    replace_links(&txn, row.id, &input).await?;
-    record(
-        &txn,
+    replace_links(txn, row.id, &input).await?;
+    change.record(
         row.id,
-        actor,
         "created",
         json!({ "title": row.title, "stage": row.stage }),
-        now,
-    )
-    .await?;
-    plan_figures::refresh(&txn, row.id).await?;
-    txn.commit().await?;
+    );
+    change.plan_moved(row.id);
+    change.commit().await?;
     Ok(row.id)
 }
 
@@ -287,9 +284,10 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     check_references(db, &input).await?;
-    let txn = crate::server::db::begin_write(db).await?;
-    let row = load_for_write(&txn, id, version).await?;
-    let (communes, themes, programmes) = codes_of(&txn, id).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
+    let row = load_for_write(txn, id, version).await?;
+    let (communes, themes, programmes) = codes_of(txn, id).await?;
     let mut changes = Vec::new();
     let mut diff = |field: &str, before: Value, after: Value| {
         if before != after {
@@ -345,7 +343,7 @@ pub async fn update(
     if changes.is_empty() {
         return Ok(());
     }
-    bump_version(&txn, id, version, now).await?;
+    bump_version(txn, id, version, now).await?;
     let mut active: project::ActiveModel = row.into();
     active.title = Set(input.title.clone());
     active.reference = Set(input.reference.clone());
@@ -360,19 +358,11 @@ pub async fn update(
     active.search_key = Set(project_search_key(&input));
     active.version = Set(version + 1);
     active.updated_at = Set(now);
-    active.update(&txn).await.map_err(map_write_error)?;
-    replace_links(&txn, id, &input).await?;
-    record(
-        &txn,
-        id,
-        actor,
-        "updated",
-        json!({ "changes": changes }),
-        now,
-    )
-    .await?;
-    plan_figures::refresh(&txn, id).await?;
-    txn.commit().await?;
+    active.update(txn).await.map_err(map_write_error)?;
+    replace_links(txn, id, &input).await?;
+    change.record(id, "updated", json!({ "changes": changes }));
+    change.plan_moved(id);
+    change.commit().await?;
     Ok(())
 }
 
@@ -386,23 +376,24 @@ pub async fn change_stage(
     reason: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    let row = load_for_write(&txn, id, version).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
+    let row = load_for_write(txn, id, version).await?;
     let from: Stage = row.stage.parse().map_err(|_| AppError::Internal)?;
     let reason = reason
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
     let kind = check_stage_move(from, to, reason.as_deref())
         .map_err(|e| AppError::validation(e.field(), e.to_string()))?;
-    bump_version(&txn, id, version, now).await?;
+    bump_version(txn, id, version, now).await?;
     project::Entity::update_many()
         .col_expr(project::Column::Stage, Expr::value(to.as_str()))
         .filter(project::Column::Id.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let data = json!({ "from": from, "to": to, "move": kind, "reason": reason });
-    record(&txn, id, actor, "stage_changed", data, now).await?;
-    txn.commit().await?;
+    change.record(id, "stage_changed", data);
+    change.commit().await?;
     Ok(())
 }
 
@@ -415,8 +406,9 @@ pub async fn change_health(
     health: Health,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    let row = load_for_write(&txn, id, version).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
+    let row = load_for_write(txn, id, version).await?;
     let before =
         json!({ "status": row.health, "reason": row.health_reason, "since": row.health_since });
     let after =
@@ -424,7 +416,7 @@ pub async fn change_health(
     if before == after {
         return Ok(());
     }
-    bump_version(&txn, id, version, now).await?;
+    bump_version(txn, id, version, now).await?;
     project::Entity::update_many()
         .col_expr(project::Column::Health, Expr::value(health.code()))
         .col_expr(
@@ -433,18 +425,14 @@ pub async fn change_health(
         )
         .col_expr(project::Column::HealthSince, Expr::value(health.since()))
         .filter(project::Column::Id.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    record(
-        &txn,
+    change.record(
         id,
-        actor,
         "health_changed",
         json!({ "before": before, "after": after }),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
+    );
+    change.commit().await?;
     Ok(())
 }
 

@@ -2,9 +2,8 @@
 //! transactions: `refresh` reads a project's facts as they are now,
 //! compares them with the facts last counted (`project_rollups`) and adds
 //! the difference to `dashboard_totals` and `dashboard_days` by upserts in
-//! key order. `timeline::record` and `plan_figures::refresh` call it, so
-//! every write that changes a project (each logs an event) keeps the
-//! summaries equal to the sums over all projects; `rebuild` recomputes
+//! key order. `change::Change::commit` calls it once per touched project,
+//! so every write that changes a project keeps the summaries equal to the sums over all projects; `rebuild` recomputes
 //! them from scratch (an existing database, a bulk import, new territory
 //! data).
 use std::collections::{BTreeMap, HashMap};
@@ -102,7 +101,7 @@ pub async fn load_facts(
                 },
                 detr_due: r.detr_due,
                 last_event_on: Some(r.last_event_at.date_naive()),
-                steps: r.detr_due.into_iter().collect(),
+                steps: r.detr_due.into_iter().collect::<Vec<_>>().into(),
                 ..ProjectFacts::default()
             };
             (r.id, f)
@@ -164,18 +163,22 @@ pub async fn load_facts(
         }
     }
 
-    let open: Vec<(i64, NaiveDate)> = milestone::Entity::find()
+    // Open milestones counted by due date: one row per distinct date.
+    let open: Vec<(i64, NaiveDate, i64)> = milestone::Entity::find()
         .select_only()
         .columns([milestone::Column::ProjectId, milestone::Column::DueDate])
+        .column_as(milestone::Column::Id.count(), "n")
         .filter(milestone::Column::DoneDate.is_null())
         .filter(among(milestone::Column::ProjectId, ids))
+        .group_by(milestone::Column::ProjectId)
+        .group_by(milestone::Column::DueDate)
         .into_tuple()
         .all(db)
         .await?;
-    for (id, due) in open {
+    for (id, due, n) in open {
         if let Some(f) = facts.get_mut(&id) {
             f.first_open_due = Some(f.first_open_due.map_or(due, |d| Ord::min(d, due)));
-            f.steps.push(due);
+            f.steps.add(due, n);
         }
     }
 
@@ -209,7 +212,7 @@ pub async fn load_facts(
         if status == FundingStatus::Identified
             && let (Some(d), Some(f)) = (deadline, facts.get_mut(&id))
         {
-            f.steps.push(d);
+            f.steps.add(d, 1);
         }
         per_funder
             .entry((id, funder_id))
@@ -278,7 +281,6 @@ pub async fn load_facts(
             list.sort();
             list.dedup();
         }
-        f.steps.sort();
     }
     Ok(facts)
 }
@@ -400,14 +402,10 @@ pub async fn refresh(db: &impl ConnectionTrait, project_id: i64) -> Result<(), A
 }
 
 async fn refresh_project(db: &impl ConnectionTrait, project_id: i64) -> Result<(), AppError> {
-    // Summary rows are shared by every project: writers take them one
-    // transaction at a time (PostgreSQL advisory lock, held to the end of
-    // the transaction, re-entrant), so two writers can never hold some and
-    // wait for the other's. A SQLite writer holds the whole database.
-    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        db.execute_unprepared("SELECT pg_advisory_xact_lock(7300210001)")
-            .await?;
-    }
+    // Summary rows are shared by every project: the writer holds the
+    // summaries lock (`change`, shared among one-project changes) and takes
+    // the rows in key order (`delta`, `day_delta`), totals before days, so
+    // writers never wait for each other in a circle.
     // The counted facts, locked until the transaction ends (PostgreSQL; a
     // SQLite writer holds the whole database) so two writers of one project
     // cannot both subtract them.
@@ -457,6 +455,7 @@ async fn refresh_project(db: &impl ConnectionTrait, project_id: i64) -> Result<(
 /// the number of projects counted.
 pub async fn rebuild(db: &DatabaseConnection) -> Result<usize, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
+    crate::server::services::change::lock_summaries(&txn, true).await?;
     dashboard_total::Entity::delete_many().exec(&txn).await?;
     dashboard_day::Entity::delete_many().exec(&txn).await?;
     project_rollup::Entity::delete_many().exec(&txn).await?;

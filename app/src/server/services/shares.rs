@@ -22,8 +22,10 @@ use crate::policy::{ProjectAccess, may_read};
 use crate::server::entities::projects::{milestone, note, project};
 use crate::server::entities::share;
 use crate::server::entities::user;
-use crate::server::services::timeline::{project_exists, record};
-use crate::server::services::{directory, funding, partners, projects};
+use crate::server::services::change::Change;
+use crate::server::services::change::project_exists;
+use crate::server::services::directory::{names, partners};
+use crate::server::services::{funding, projects};
 use crate::server::share_token;
 
 fn section_codes(sections: ShareSections) -> Value {
@@ -56,8 +58,7 @@ async fn partner_accounts(
         .all(db)
         .await?;
     let names =
-        directory::organisation_names(db, accounts.iter().filter_map(|a| a.organisation_id))
-            .await?;
+        names::organisation_names(db, accounts.iter().filter_map(|a| a.organisation_id)).await?;
     let mut choices = Vec::new();
     let mut by_id = HashMap::new();
     for a in accounts {
@@ -141,12 +142,13 @@ pub async fn create(
     settings: ShareSettings,
     now: DateTime<Utc>,
 ) -> Result<CreatedShare, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    project_exists(&txn, project_id).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
+    project_exists(txn, project_id).await?;
     let account = match target {
         ShareTarget::Account(id) => {
             let account = user::Entity::find_by_id(id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .filter(|u| u.role == Role::Partner.as_str() && u.active)
                 .ok_or_else(|| {
@@ -156,7 +158,7 @@ pub async fn create(
                 .filter(share::Column::ProjectId.eq(project_id))
                 .filter(share::Column::UserId.eq(id))
                 .filter(share::Column::RevokedAt.is_null())
-                .one(&txn)
+                .one(txn)
                 .await?;
             if live.is_some() {
                 return Err(already_shared());
@@ -191,17 +193,15 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     };
-    let row = match row.insert(&txn).await {
+    let row = match row.insert(txn).await {
         Ok(row) => row,
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             return Err(already_shared());
         }
         Err(err) => return Err(err.into()),
     };
-    record(
-        &txn,
+    change.record(
         project_id,
-        actor,
         "share_created",
         json!({
             "share_id": row.id,
@@ -211,10 +211,8 @@ pub async fn create(
             "sections": section_codes(sections),
             "expires_on": settings.expires_on,
         }),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
+    );
+    change.commit().await?;
     Ok(CreatedShare {
         share_id: row.id,
         token,
@@ -259,8 +257,9 @@ pub async fn change(
     settings: ShareSettings,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    let (row, account) = live_share(&txn, share_id, now.date_naive()).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
+    let (row, account) = live_share(txn, share_id, now.date_naive()).await?;
     let project_id = row.project_id;
     let before = row.sections();
     let before_expiry = row.expires_on;
@@ -289,15 +288,13 @@ pub async fn change(
         .col_expr(share::Column::UpdatedAt, Expr::value(now))
         .filter(share::Column::Id.eq(share_id))
         .filter(share::Column::RevokedAt.is_null())
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if done.rows_affected != 1 {
         return Err(already_revoked());
     }
-    record(
-        &txn,
+    change.record(
         project_id,
-        actor,
         "share_changed",
         json!({
             "share_id": share_id,
@@ -307,10 +304,8 @@ pub async fn change(
             "expires_on_before": before_expiry,
             "expires_on": settings.expires_on,
         }),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
+    );
+    change.commit().await?;
     Ok(())
 }
 
@@ -321,29 +316,26 @@ pub async fn revoke(
     share_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    let (row, account) = live_share(&txn, share_id, now.date_naive()).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
+    let (row, account) = live_share(txn, share_id, now.date_naive()).await?;
     // Compare-and-set: two revocations at once write one event.
     let done = share::Entity::update_many()
         .col_expr(share::Column::RevokedAt, Expr::value(now))
         .col_expr(share::Column::UpdatedAt, Expr::value(now))
         .filter(share::Column::Id.eq(share_id))
         .filter(share::Column::RevokedAt.is_null())
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if done.rows_affected != 1 {
         return Err(already_revoked());
     }
-    record(
-        &txn,
+    change.record(
         row.project_id,
-        actor,
         "share_revoked",
         json!({ "share_id": share_id, "who": who(account.as_ref(), &row.label) }),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
+    );
+    change.commit().await?;
     Ok(())
 }
 

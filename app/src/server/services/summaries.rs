@@ -249,8 +249,8 @@ pub async fn combined(
             for (name, n) in f.counters_on(today) {
                 *counters.entry(name).or_default() += n;
             }
-            for d in f.steps.iter().filter(|d| **d >= today && **d <= last) {
-                *steps.entry(*d).or_default() += 1;
+            for (d, n) in f.steps.iter().filter(|(d, _)| *d >= today && *d <= last) {
+                *steps.entry(d).or_default() += n;
             }
         }
         if kept.contains(&f.stage.as_str()) {

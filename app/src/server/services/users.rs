@@ -13,7 +13,7 @@ use crate::server::config::Config;
 use crate::server::entities::directory::organisation;
 use crate::server::entities::user;
 use crate::server::passwords;
-use crate::server::services::directory;
+use crate::server::services::directory::names;
 
 fn role_of(model: &user::Model) -> Result<Role, AppError> {
     model.role.parse().map_err(|_| {
@@ -105,8 +105,7 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<UserSummary>, AppErro
         .all(db)
         .await?;
     let names =
-        directory::organisation_names(db, accounts.iter().filter_map(|a| a.organisation_id))
-            .await?;
+        names::organisation_names(db, accounts.iter().filter_map(|a| a.organisation_id)).await?;
     accounts
         .iter()
         .map(|a| to_summary(a, a.organisation_id.and_then(|id| names.get(&id).cloned())))

@@ -1,7 +1,5 @@
 //! People of the directory, their memberships of organisations over time
 //! and their elected mandates.
-use std::collections::{BTreeMap, BTreeSet};
-
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -13,90 +11,14 @@ use crate::domain::Office;
 use crate::domain::directory::is_current;
 use crate::error::AppError;
 use crate::models::{
-    EntryRef, MandateInput, MandateView, MembershipInput, MembershipView, PersonDetail,
-    PersonInput, erased_name,
+    EntryRef, MandateInput, MandateView, MembershipInput, MembershipView, PersonDetail, PersonInput,
 };
 use crate::server::entities::directory::{mandate, membership, organisation, person};
 use crate::server::phone;
-use crate::server::services::directory::{current_mandate, current_membership, organisation_names};
+use crate::server::services::directory::names::{organisation_names, person_names};
 
 fn t(key: &str) -> String {
     rust_i18n::t!(key).into_owned()
-}
-
-/// A person's name as shown, "personne supprimée" once erased.
-pub(crate) fn shown_name(p: &person::Model) -> String {
-    if p.erased_at.is_some() {
-        erased_name()
-    } else {
-        format!("{} {}", p.first_name, p.last_name)
-    }
-}
-
-/// People's shown names by id.
-pub(crate) async fn person_names(
-    db: &impl sea_orm::ConnectionTrait,
-    ids: impl Iterator<Item = i64>,
-) -> Result<BTreeMap<i64, String>, AppError> {
-    let ids: BTreeSet<i64> = ids.collect();
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    Ok(person::Entity::find()
-        .filter(person::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, shown_name(&p)))
-        .collect())
-}
-
-/// For the directory list: each person's organisations and offices today.
-pub(crate) async fn current_roles(
-    db: &impl sea_orm::ConnectionTrait,
-    ids: &[i64],
-    today: NaiveDate,
-) -> Result<(BTreeMap<i64, Vec<String>>, BTreeMap<i64, Vec<String>>), AppError> {
-    if ids.is_empty() {
-        return Ok((BTreeMap::new(), BTreeMap::new()));
-    }
-    let members = membership::Entity::find()
-        .filter(membership::Column::PersonId.is_in(ids.to_vec()))
-        .filter(current_membership(today))
-        .all(db)
-        .await?;
-    let offices = mandate::Entity::find()
-        .filter(mandate::Column::PersonId.is_in(ids.to_vec()))
-        .filter(current_mandate(today))
-        .order_by_asc(mandate::Column::StartOn)
-        .all(db)
-        .await?;
-    let names = organisation_names(
-        db,
-        members
-            .iter()
-            .map(|m| m.organisation_id)
-            .chain(offices.iter().map(|m| m.organisation_id)),
-    )
-    .await?;
-    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
-    let mut belongs: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    for m in members {
-        belongs
-            .entry(m.person_id)
-            .or_default()
-            .push(name(m.organisation_id));
-    }
-    let mut held: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    for m in offices {
-        let office = Office::parse(&m.office)
-            .map(Office::label)
-            .unwrap_or(m.office);
-        held.entry(m.person_id)
-            .or_default()
-            .push(format!("{office} — {}", name(m.organisation_id)));
-    }
-    Ok((belongs, held))
 }
 
 /// Memberships matching `condition`, current ones first, then the most
@@ -293,7 +215,8 @@ pub async fn person_detail(
         .ok_or(AppError::NotFound)?;
     let memberships = memberships(db, membership::Column::PersonId.eq(id), today).await?;
     let mandates = mandates(db, mandate::Column::PersonId.eq(id), today).await?;
-    let projects = crate::server::services::partners::involvements_of_person(db, id).await?;
+    let projects =
+        crate::server::services::directory::partners::involvements_of_person(db, id).await?;
     Ok(PersonDetail {
         id: p.id,
         version: p.version,

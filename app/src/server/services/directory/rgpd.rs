@@ -16,8 +16,8 @@ use crate::server::entities::directory::{
 };
 use crate::server::entities::funding::funding_line;
 use crate::server::entities::projects::{event, milestone, note};
-use crate::server::services::partners::involvements_of_person;
-use crate::server::services::people::{mandates, memberships};
+use crate::server::services::directory::partners::involvements_of_person;
+use crate::server::services::directory::people::{mandates, memberships};
 
 fn t(key: &str) -> String {
     rust_i18n::t!(key).into_owned()
@@ -55,7 +55,7 @@ async fn notes_naming(
     // Free text: SQL cannot fold accents alike on both backends, so the
     // notes are scanned here with the same rule as the erasure.
     let journal = note::Entity::find().all(db).await?;
-    let titles = crate::server::services::directory::project_refs(
+    let titles = crate::server::services::directory::names::project_refs(
         db,
         journal
             .iter()

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -20,11 +20,10 @@ use crate::models::{
 use crate::server::entities::directory::{organisation, person, project_partner};
 use crate::server::entities::funding::{funder, funding_line};
 use crate::server::entities::projects::project;
-use crate::server::services::directory::{organisation_names, project_refs};
-use crate::server::services::people::person_names;
-use crate::server::services::plan_figures;
+use crate::server::services::change::Change;
+use crate::server::services::change::project_exists;
+use crate::server::services::directory::names::{organisation_names, person_names, project_refs};
 use crate::server::services::projects::bump_version;
-use crate::server::services::timeline::{project_exists, record};
 
 fn t(key: &str) -> String {
     rust_i18n::t!(key).into_owned()
@@ -112,12 +111,13 @@ pub async fn add_link(
     input: PartnerLinkInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    project_exists(&txn, project_id).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
+    project_exists(txn, project_id).await?;
     let org = match input.organisation_id {
         Some(id) => Some(
             organisation::Entity::find_by_id(id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or_else(|| {
                     AppError::validation("organisation_id", t("directory.organisation_unknown"))
@@ -129,7 +129,7 @@ pub async fn add_link(
     let person_name = match input.person_id {
         Some(id) => {
             let p = person::Entity::find_by_id(id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .filter(|p| p.erased_at.is_none())
                 .ok_or_else(|| AppError::validation("person_id", t("directory.person_unknown")))?;
@@ -139,15 +139,15 @@ pub async fn add_link(
     };
     let existing = project_partner::Entity::find()
         .filter(project_partner::Column::ProjectId.eq(project_id))
-        .all(&txn)
+        .all(txn)
         .await?;
     if input.role == PartnerRole::Owner
         && let Some(owner) = existing
             .iter()
             .find(|l| l.role == PartnerRole::Owner.as_str())
     {
-        let names = organisation_names(&txn, owner.organisation_id.into_iter()).await?;
-        let people = person_names(&txn, owner.person_id.into_iter()).await?;
+        let names = organisation_names(txn, owner.organisation_id.into_iter()).await?;
+        let people = person_names(txn, owner.person_id.into_iter()).await?;
         let name = names
             .into_values()
             .chain(people.into_values())
@@ -174,7 +174,7 @@ pub async fn add_link(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let data = json!({
         "link_id": row.id,
@@ -184,13 +184,13 @@ pub async fn add_link(
         "person_id": input.person_id,
         "person": person_name,
     });
-    record(&txn, project_id, actor, "partner_added", data, now).await?;
+    change.record(project_id, "partner_added", data);
     if input.role == PartnerRole::Owner
         && let Some(org) = &org
     {
-        follow_owner(&txn, actor, project_id, org, now).await?;
+        follow_owner(&mut change, project_id, org).await?;
     }
-    txn.commit().await?;
+    change.commit().await?;
     Ok(row.id)
 }
 
@@ -199,12 +199,11 @@ pub async fn add_link(
 /// owner as the partners section. An "updated" event lists the change;
 /// the project's version moves on and its plan figures are recomputed.
 async fn follow_owner(
-    txn: &DatabaseTransaction,
-    actor: &CurrentUser,
+    change: &mut Change,
     project_id: i64,
     org: &organisation::Model,
-    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let (txn, now) = (change.txn(), change.now());
     let row = project::Entity::find_by_id(project_id)
         .one(txn)
         .await?
@@ -231,16 +230,9 @@ async fn follow_owner(
         .filter(project::Column::Id.eq(project_id))
         .exec(txn)
         .await?;
-    record(
-        txn,
-        project_id,
-        actor,
-        "updated",
-        json!({ "changes": changes }),
-        now,
-    )
-    .await?;
-    plan_figures::refresh(txn, project_id).await
+    change.record(project_id, "updated", json!({ "changes": changes }));
+    change.plan_moved(project_id);
+    Ok(())
 }
 
 /// Removes a partner link; returns the project's id.
@@ -250,15 +242,16 @@ pub async fn remove_link(
     link_id: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
+    let mut change = Change::begin(db, actor, now).await?;
+    let txn = change.txn();
     let link = project_partner::Entity::find_by_id(link_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let orgs = organisation_names(&txn, link.organisation_id.into_iter()).await?;
-    let people = person_names(&txn, link.person_id.into_iter()).await?;
+    let orgs = organisation_names(txn, link.organisation_id.into_iter()).await?;
+    let people = person_names(txn, link.person_id.into_iter()).await?;
     project_partner::Entity::delete_by_id(link_id)
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let data = json!({
         "link_id": link.id,
@@ -269,8 +262,8 @@ pub async fn remove_link(
         "person": link.person_id.and_then(|id| people.get(&id).cloned()),
         "note": link.note,
     });
-    record(&txn, link.project_id, actor, "partner_removed", data, now).await?;
-    txn.commit().await?;
+    change.record(link.project_id, "partner_removed", data);
+    change.commit().await?;
     Ok(link.project_id)
 }
 

@@ -21,9 +21,12 @@ use crate::server::entities::directory::{
     mandate, membership, organisation, person, project_partner,
 };
 use crate::server::entities::funding::funder;
-use crate::server::entities::projects::{project, project_commune};
+use crate::server::entities::projects::project_commune;
 use crate::server::entities::territory::{commune, epci};
-use crate::server::services::people;
+use crate::server::services::directory::names::{
+    current_mandate, current_membership, current_roles, organisation_names, project_refs,
+};
+use crate::server::services::directory::people;
 
 fn t(key: &str) -> String {
     rust_i18n::t!(key).into_owned()
@@ -31,32 +34,6 @@ fn t(key: &str) -> String {
 
 pub fn organisation_href(id: i64) -> String {
     format!("/annuaire/organisations/{id}")
-}
-
-/// Mandates held on `today`: started, not ended.
-pub(crate) fn current_mandate(today: NaiveDate) -> Condition {
-    Condition::all()
-        .add(mandate::Column::StartOn.lte(today))
-        .add(
-            Condition::any()
-                .add(mandate::Column::EndOn.is_null())
-                .add(mandate::Column::EndOn.gte(today)),
-        )
-}
-
-/// Memberships held on `today` (dates are optional).
-pub(crate) fn current_membership(today: NaiveDate) -> Condition {
-    Condition::all()
-        .add(
-            Condition::any()
-                .add(membership::Column::StartOn.is_null())
-                .add(membership::Column::StartOn.lte(today)),
-        )
-        .add(
-            Condition::any()
-                .add(membership::Column::EndOn.is_null())
-                .add(membership::Column::EndOn.gte(today)),
-        )
 }
 
 /// Refuses a record that already exists: the same SIRET (or SIREN, when
@@ -427,7 +404,7 @@ pub async fn list(
         .all(db)
         .await?;
     let ids: Vec<i64> = person_rows.iter().map(|p| p.id).collect();
-    let (belongs, offices) = people::current_roles(db, &ids, today).await?;
+    let (belongs, offices) = current_roles(db, &ids, today).await?;
     let people = person_rows
         .into_iter()
         .map(|p| PersonRow {
@@ -494,52 +471,6 @@ async fn epci_names(
         .await?
         .into_iter()
         .map(|e| (e.siren, e.name))
-        .collect())
-}
-
-/// Organisation names by id.
-pub(crate) async fn organisation_names(
-    db: &impl sea_orm::ConnectionTrait,
-    ids: impl Iterator<Item = i64>,
-) -> Result<BTreeMap<i64, String>, AppError> {
-    let ids: BTreeSet<i64> = ids.collect();
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect())
-}
-
-/// Title, stage and health of projects by id.
-pub(crate) async fn project_refs(
-    db: &impl sea_orm::ConnectionTrait,
-    ids: impl Iterator<Item = i64>,
-) -> Result<BTreeMap<i64, ProjectRef>, AppError> {
-    let ids: BTreeSet<i64> = ids.collect();
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    Ok(project::Entity::find()
-        .filter(project::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| {
-            (
-                p.id,
-                ProjectRef {
-                    id: p.id,
-                    stage: p.stage.parse().unwrap_or(crate::domain::Stage::Emergence),
-                    health: p.health,
-                    title: p.title,
-                },
-            )
-        })
         .collect())
 }
 
@@ -652,7 +583,8 @@ pub async fn organisation_detail(
     let members = people::memberships(db, membership::Column::OrganisationId.eq(id), today).await?;
     let mandates = people::mandates(db, mandate::Column::OrganisationId.eq(id), today).await?;
     let projects =
-        crate::server::services::partners::involvements_of_organisation(db, &org).await?;
+        crate::server::services::directory::partners::involvements_of_organisation(db, &org)
+            .await?;
     let network = match (&org.commune_code, kind) {
         (Some(code), OrganisationKind::Commune) => {
             Some(commune_network(db, org.id, code, &mandates).await?)

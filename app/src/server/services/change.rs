@@ -1,0 +1,229 @@
+//! The one write path of a change to projects. A write opens a `Change`
+//! (the write transaction), makes its own row changes through `txn()`,
+//! says what happened (`record`: a timeline event; `plan_moved`: the plan
+//! figures may have moved) and `commit`s. The commit does the rest, each
+//! once per project whatever the number of events: the events, the
+//! project's last change, its plan figures (`plan_figures`), then the
+//! dashboard's summaries (`rollup::refresh`), and the commit itself.
+//!
+//! Locks, in the one order every write takes them, so writers never wait
+//! in a circle: on PostgreSQL the summaries lock first (shared by the
+//! writers of one project each, exclusive for a change that spans
+//! projects or rebuilds the summaries), then the write's own rows, then
+//! the project's counted facts, then the summary rows in key order. A
+//! SQLite writer holds the whole database (`BEGIN IMMEDIATE`).
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, QueryFilter, Set,
+};
+use serde_json::Value;
+
+use crate::error::AppError;
+use crate::models::CurrentUser;
+use crate::server::entities::projects::{event, project};
+use crate::server::services::{funding, plan_figures, rollup};
+
+/// The PostgreSQL advisory lock of the summaries (`pg_advisory_xact_lock`).
+const SUMMARIES_LOCK: i64 = 7_300_210_001;
+
+/// How a write holds the summaries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// One project: writers of different projects go side by side.
+    Project,
+    /// Any number of projects, or all summaries: alone.
+    Wide,
+}
+
+/// Takes the summaries lock for the rest of the transaction (PostgreSQL;
+/// SQLite's write lock already covers it).
+pub(crate) async fn lock_summaries(txn: &DatabaseTransaction, wide: bool) -> Result<(), AppError> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        let sql = if wide {
+            format!("SELECT pg_advisory_xact_lock({SUMMARIES_LOCK})")
+        } else {
+            format!("SELECT pg_advisory_xact_lock_shared({SUMMARIES_LOCK})")
+        };
+        txn.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
+
+/// A timeline event waiting for the commit.
+struct PendingEvent {
+    project_id: i64,
+    kind: &'static str,
+    data: Value,
+}
+
+/// One unit of work: a change to one project (`begin`) or to several
+/// (`begin_wide`).
+pub struct Change {
+    txn: DatabaseTransaction,
+    scope: Scope,
+    actor_id: Option<i64>,
+    now: DateTime<Utc>,
+    events: Vec<PendingEvent>,
+    /// Projects whose plan figures may have moved.
+    figures: BTreeSet<i64>,
+}
+
+impl Change {
+    /// Opens the write transaction of a change by `actor` to one project.
+    pub async fn begin(
+        db: &DatabaseConnection,
+        actor: &CurrentUser,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AppError> {
+        Self::open(db, Some(actor.id), now, Scope::Project).await
+    }
+
+    /// Opens a change that may touch many projects (a funder's category,
+    /// figures recomputed after a rule change). It runs alone.
+    pub async fn begin_wide(
+        db: &DatabaseConnection,
+        actor: Option<&CurrentUser>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AppError> {
+        Self::open(db, actor.map(|a| a.id), now, Scope::Wide).await
+    }
+
+    async fn open(
+        db: &DatabaseConnection,
+        actor_id: Option<i64>,
+        now: DateTime<Utc>,
+        scope: Scope,
+    ) -> Result<Self, AppError> {
+        let txn = crate::server::db::begin_write(db).await?;
+        lock_summaries(&txn, scope == Scope::Wide).await?;
+        Ok(Change {
+            txn,
+            scope,
+            actor_id,
+            now,
+            events: Vec::new(),
+            figures: BTreeSet::new(),
+        })
+    }
+
+    /// The transaction, for the write's own rows.
+    pub fn txn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// The time of the change (events, `updated_at`).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// Adds an event to the project's timeline at the commit.
+    pub fn record(&mut self, project_id: i64, kind: &'static str, data: Value) {
+        self.events.push(PendingEvent {
+            project_id,
+            kind,
+            data,
+        });
+    }
+
+    /// The project's plan figures may have moved: they are recomputed at
+    /// the commit.
+    pub fn plan_moved(&mut self, project_id: i64) {
+        self.figures.insert(project_id);
+    }
+
+    /// `NotFound` unless the project exists.
+    pub async fn project_exists(&self, project_id: i64) -> Result<(), AppError> {
+        project_exists(&self.txn, project_id).await
+    }
+
+    /// Writes the events, each touched project's last change, plan figures
+    /// and summaries, and commits.
+    pub async fn commit(self) -> Result<(), AppError> {
+        let Change {
+            txn,
+            scope,
+            actor_id,
+            now,
+            events,
+            figures,
+        } = self;
+        // Each touched project, and whether it has an event.
+        let mut touched: BTreeMap<i64, bool> = BTreeMap::new();
+        for e in events {
+            insert_event(&txn, actor_id, now, e.project_id, e.kind, e.data).await?;
+            touched.insert(e.project_id, true);
+        }
+        for id in &figures {
+            touched.entry(*id).or_insert(false);
+        }
+        if scope == Scope::Project && touched.len() > 1 {
+            // A change opened for one project that reaches others could take
+            // summary rows in another order than a neighbour's.
+            tracing::error!(
+                projects = touched.len(),
+                "a one-project change touched several projects"
+            );
+            return Err(AppError::Internal);
+        }
+        for (&id, &has_event) in &touched {
+            if has_event {
+                project::Entity::update_many()
+                    .col_expr(project::Column::LastEventAt, Expr::value(now))
+                    .filter(project::Column::Id.eq(id))
+                    .exec(&txn)
+                    .await?;
+            }
+            if figures.contains(&id) {
+                let f = funding::figures(&txn, id).await?;
+                plan_figures::store(&txn, id, &f).await?;
+            }
+            rollup::refresh(&txn, id).await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+/// `NotFound` unless the project exists.
+pub async fn project_exists(db: &impl ConnectionTrait, id: i64) -> Result<(), AppError> {
+    project::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|_| ())
+        .ok_or(AppError::NotFound)
+}
+
+async fn insert_event(
+    txn: &DatabaseTransaction,
+    actor_id: Option<i64>,
+    now: DateTime<Utc>,
+    project_id: i64,
+    kind: &str,
+    data: Value,
+) -> Result<(), AppError> {
+    // State changes keep their codes as columns (the dashboard's movement
+    // queries); a creation "enters" the project's first stage.
+    let state = |key: &str| data.get(key).and_then(Value::as_str).map(str::to_owned);
+    let (state_from, state_to) = match kind {
+        "stage_changed" | "funding_status_changed" => (state("from"), state("to")),
+        "created" => (None, state("stage")),
+        _ => (None, None),
+    };
+    event::ActiveModel {
+        state_from: Set(state_from),
+        state_to: Set(state_to),
+        project_id: Set(project_id),
+        actor_id: Set(actor_id),
+        at: Set(now),
+        kind: Set(kind.to_owned()),
+        data: Set(data.to_string()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
