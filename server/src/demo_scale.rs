@@ -456,13 +456,13 @@ pub async fn generate(
         report.funding_lines += lines.len();
         report.events += events.len();
         let txn = app::server::db::begin_write(db).await?;
-        insert_chunks(&txn, projects, 32).await?;
-        insert_chunks(&txn, links_c, 2).await?;
-        insert_chunks(&txn, links_t, 2).await?;
-        insert_chunks(&txn, links_p, 2).await?;
-        insert_chunks(&txn, milestones, 10).await?;
-        insert_chunks(&txn, lines, 24).await?;
-        insert_chunks(&txn, events, 8).await?;
+        insert_chunks(&*txn, projects, 32).await?;
+        insert_chunks(&*txn, links_c, 2).await?;
+        insert_chunks(&*txn, links_t, 2).await?;
+        insert_chunks(&*txn, links_p, 2).await?;
+        insert_chunks(&*txn, milestones, 10).await?;
+        insert_chunks(&*txn, lines, 24).await?;
+        insert_chunks(&*txn, events, 8).await?;
         txn.commit().await?;
         done += size;
     }

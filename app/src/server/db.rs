@@ -1,12 +1,16 @@
 //! Connecting to the database (PostgreSQL or SQLite, chosen by the URL) and
 //! applying migrations.
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
+use tokio::sync::OwnedMutexGuard;
 
 /// Opens a pool that survives a database restart: connections are tested
 /// before use, recycled after 30 minutes, and waiting for one times out.
@@ -46,17 +50,73 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
-/// Starts the transaction of a write. On SQLite it takes the write lock at
-/// `BEGIN IMMEDIATE`: a writer then waits its turn (the busy timeout)
-/// instead of failing at once with "database is locked" when its first
-/// read would have to become a write while another writer holds the lock.
-/// On PostgreSQL it is a plain `BEGIN`.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
+/// The transaction of a write (`begin_write`): a `DatabaseTransaction`,
+/// and on SQLite this process's turn to write, held until it ends.
+pub struct WriteTxn {
+    // Dropped first: an unfinished transaction rolls back, then the turn
+    // passes on.
+    txn: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+/// How long a writer waits for its turn on SQLite before the write
+/// answers « service momentanément indisponible ».
+const TURN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One queue of writers per SQLite file.
+fn turns(file: &std::path::Path) -> Arc<tokio::sync::Mutex<()>> {
+    static TURNS: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Mutex::default);
+    let mut all = TURNS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    all.entry(file.to_owned()).or_default().clone()
+}
+
+/// Starts the transaction of a write. On SQLite the writers of this
+/// process first queue for their turn, first come first served (SQLite's
+/// own busy wait polls, and under a stream of writes one writer could
+/// wait past its timeout while later ones got in), then take the write
+/// lock at `BEGIN IMMEDIATE` (another process, or a write outside
+/// `begin_write`, may still hold it: the busy timeout covers that); a
+/// transaction that reads before it writes would otherwise fail at once
+/// with "database is locked". On PostgreSQL it is a plain `BEGIN`.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    let turn = if db.get_database_backend() == DatabaseBackend::Sqlite {
+        let file = db
+            .get_sqlite_connection_pool()
+            .connect_options()
+            .get_filename()
+            .to_owned();
+        let queue = turns(&file);
+        let turn = tokio::time::timeout(TURN_TIMEOUT, queue.lock_owned())
+            .await
+            .map_err(|_| DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))?;
+        Some(turn)
+    } else {
+        None
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    Ok(WriteTxn { txn, _turn: turn })
 }
 
 /// Applies the pending migrations, then recomputes the figures that code

@@ -63,7 +63,7 @@ struct PendingEvent {
 /// One unit of work: a change to one project (`begin`) or to several
 /// (`begin_wide`).
 pub struct Change {
-    txn: DatabaseTransaction,
+    txn: crate::server::db::WriteTxn,
     scope: Scope,
     actor_id: Option<i64>,
     now: DateTime<Utc>,
@@ -99,7 +99,7 @@ impl Change {
         scope: Scope,
     ) -> Result<Self, AppError> {
         let txn = crate::server::db::begin_write(db).await?;
-        lock_summaries(&txn, scope == Scope::Wide).await?;
+        lock_summaries(&*txn, scope == Scope::Wide).await?;
         Ok(Change {
             txn,
             scope,
@@ -137,7 +137,7 @@ impl Change {
 
     /// `NotFound` unless the project exists.
     pub async fn project_exists(&self, project_id: i64) -> Result<(), AppError> {
-        project_exists(&self.txn, project_id).await
+        project_exists(self.txn(), project_id).await
     }
 
     /// Writes the events, each touched project's last change, plan figures
@@ -154,7 +154,7 @@ impl Change {
         // Each touched project, and whether it has an event.
         let mut touched: BTreeMap<i64, bool> = BTreeMap::new();
         for e in events {
-            insert_event(&txn, actor_id, now, e.project_id, e.kind, e.data).await?;
+            insert_event(&*txn, actor_id, now, e.project_id, e.kind, e.data).await?;
             touched.insert(e.project_id, true);
         }
         for id in &figures {
@@ -174,14 +174,14 @@ impl Change {
                 project::Entity::update_many()
                     .col_expr(project::Column::LastEventAt, Expr::value(now))
                     .filter(project::Column::Id.eq(id))
-                    .exec(&txn)
+                    .exec(&*txn)
                     .await?;
             }
             if figures.contains(&id) {
-                let f = funding::figures(&txn, id).await?;
-                plan_figures::store(&txn, id, &f).await?;
+                let f = funding::figures(&*txn, id).await?;
+                plan_figures::store(&*txn, id, &f).await?;
             }
-            rollup::refresh(&txn, id).await?;
+            rollup::refresh(&*txn, id).await?;
         }
         txn.commit().await?;
         Ok(())

@@ -455,18 +455,18 @@ async fn refresh_project(db: &impl ConnectionTrait, project_id: i64) -> Result<(
 /// the number of projects counted.
 pub async fn rebuild(db: &DatabaseConnection) -> Result<usize, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
-    crate::server::services::change::lock_summaries(&txn, true).await?;
-    dashboard_total::Entity::delete_many().exec(&txn).await?;
-    dashboard_day::Entity::delete_many().exec(&txn).await?;
-    project_rollup::Entity::delete_many().exec(&txn).await?;
-    let facts = load_facts(&txn, None).await?;
+    crate::server::services::change::lock_summaries(&*txn, true).await?;
+    dashboard_total::Entity::delete_many().exec(&*txn).await?;
+    dashboard_day::Entity::delete_many().exec(&*txn).await?;
+    project_rollup::Entity::delete_many().exec(&*txn).await?;
+    let facts = load_facts(&*txn, None).await?;
     let totals: Vec<_> = sum_all(facts.values())
         .into_iter()
         .filter(|(_, m)| !m.is_zero())
         .collect();
-    write_totals(&txn, &totals, false).await?;
+    write_totals(&*txn, &totals, false).await?;
     let days: Vec<_> = sum_days(facts.values()).into_iter().collect();
-    write_days(&txn, &days, false).await?;
+    write_days(&*txn, &days, false).await?;
     let mut rows = Vec::with_capacity(facts.len());
     for (id, f) in &facts {
         rows.push(project_rollup::ActiveModel {
@@ -478,7 +478,7 @@ pub async fn rebuild(db: &DatabaseConnection) -> Result<usize, AppError> {
     while rows.peek().is_some() {
         let chunk: Vec<_> = rows.by_ref().take(PARAMS_PER_STATEMENT / 2).collect();
         project_rollup::Entity::insert_many(chunk)
-            .exec_without_returning(&txn)
+            .exec_without_returning(&*txn)
             .await?;
     }
     txn.commit().await?;

@@ -150,8 +150,8 @@ pub async fn create_organisation(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
-    check_references(&txn, &input, None).await?;
-    check_duplicates(&txn, &input, None).await?;
+    check_references(&*txn, &input, None).await?;
+    check_duplicates(&*txn, &input, None).await?;
     let row = organisation::ActiveModel {
         name: Set(input.name),
         search_key: Set(input.search_key),
@@ -172,7 +172,7 @@ pub async fn create_organisation(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     txn.commit().await?;
     Ok(row.id)
@@ -188,20 +188,20 @@ pub async fn update_organisation(
 ) -> Result<i64, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
     let current = organisation::Entity::find_by_id(id)
-        .one(&txn)
+        .one(&*txn)
         .await?
         .ok_or(AppError::NotFound)?;
     if current.version != version {
         return Err(AppError::Conflict(t("directory.conflict")));
     }
-    check_references(&txn, &input, Some(id)).await?;
+    check_references(&*txn, &input, Some(id)).await?;
     // Keeping one's own name is not a duplicate; a rename is checked.
     let renamed = current.search_key != input.search_key || current.commune_code != input.commune;
     let input = OrganisationInput {
         confirm_duplicate: input.confirm_duplicate || !renamed,
         ..input
     };
-    check_duplicates(&txn, &input, Some(id)).await?;
+    check_duplicates(&*txn, &input, Some(id)).await?;
     let result = organisation::Entity::update_many()
         .col_expr(organisation::Column::Name, Expr::value(input.name))
         .col_expr(
@@ -235,7 +235,7 @@ pub async fn update_organisation(
         .col_expr(organisation::Column::UpdatedAt, Expr::value(now))
         .filter(organisation::Column::Id.eq(id))
         .filter(organisation::Column::Version.eq(version))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     if result.rows_affected != 1 {
         return Err(AppError::Conflict(t("directory.conflict")));

@@ -134,7 +134,7 @@ pub async fn create_person(
     let phone = phone_of(&input)?;
     let txn = crate::server::db::begin_write(db).await?;
     if let Some(org) = input.organisation_id {
-        organisation_exists(&txn, org).await?;
+        organisation_exists(&*txn, org).await?;
     }
     let row = person::ActiveModel {
         first_name: Set(input.first_name),
@@ -150,7 +150,7 @@ pub async fn create_person(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     if let Some(org) = input.organisation_id {
         membership::ActiveModel {
@@ -161,7 +161,7 @@ pub async fn create_person(
             end_on: Set(None),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(&*txn)
         .await?;
     }
     txn.commit().await?;
@@ -178,7 +178,7 @@ pub async fn update_person(
 ) -> Result<i64, AppError> {
     let phone = phone_of(&input)?;
     let txn = crate::server::db::begin_write(db).await?;
-    let current = live_person(&txn, id).await?;
+    let current = live_person(&*txn, id).await?;
     if current.version != version {
         return Err(AppError::Conflict(t("directory.conflict")));
     }
@@ -194,7 +194,7 @@ pub async fn update_person(
         .col_expr(person::Column::UpdatedAt, Expr::value(now))
         .filter(person::Column::Id.eq(id))
         .filter(person::Column::Version.eq(version))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     if result.rows_affected != 1 {
         return Err(AppError::Conflict(t("directory.conflict")));
@@ -240,8 +240,8 @@ pub async fn add_membership(
     input: MembershipInput,
 ) -> Result<i64, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
-    live_person(&txn, person_id).await?;
-    organisation_exists(&txn, input.organisation_id).await?;
+    live_person(&*txn, person_id).await?;
+    organisation_exists(&*txn, input.organisation_id).await?;
     membership::ActiveModel {
         person_id: Set(person_id),
         organisation_id: Set(input.organisation_id),
@@ -250,7 +250,7 @@ pub async fn add_membership(
         end_on: Set(input.end_on),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     txn.commit().await?;
     Ok(person_id)
@@ -264,18 +264,18 @@ pub async fn update_membership(
 ) -> Result<i64, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
     let row = membership::Entity::find_by_id(id)
-        .one(&txn)
+        .one(&*txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    live_person(&txn, row.person_id).await?;
-    organisation_exists(&txn, input.organisation_id).await?;
+    live_person(&*txn, row.person_id).await?;
+    organisation_exists(&*txn, input.organisation_id).await?;
     let person_id = row.person_id;
     let mut active = row.into_active_model();
     active.organisation_id = Set(input.organisation_id);
     active.job_title = Set(input.job_title);
     active.start_on = Set(input.start_on);
     active.end_on = Set(input.end_on);
-    active.update(&txn).await?;
+    active.update(&*txn).await?;
     txn.commit().await?;
     Ok(person_id)
 }
@@ -298,8 +298,8 @@ pub async fn add_mandate(
     input: MandateInput,
 ) -> Result<i64, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
-    live_person(&txn, person_id).await?;
-    organisation_exists(&txn, input.organisation_id).await?;
+    live_person(&*txn, person_id).await?;
+    organisation_exists(&*txn, input.organisation_id).await?;
     mandate::ActiveModel {
         person_id: Set(person_id),
         organisation_id: Set(input.organisation_id),
@@ -308,7 +308,7 @@ pub async fn add_mandate(
         end_on: Set(input.end_on),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     txn.commit().await?;
     Ok(person_id)
@@ -322,18 +322,18 @@ pub async fn update_mandate(
 ) -> Result<i64, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
     let row = mandate::Entity::find_by_id(id)
-        .one(&txn)
+        .one(&*txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    live_person(&txn, row.person_id).await?;
-    organisation_exists(&txn, input.organisation_id).await?;
+    live_person(&*txn, row.person_id).await?;
+    organisation_exists(&*txn, input.organisation_id).await?;
     let person_id = row.person_id;
     let mut active = row.into_active_model();
     active.office = Set(input.office.as_str().to_owned());
     active.organisation_id = Set(input.organisation_id);
     active.start_on = Set(input.start_on);
     active.end_on = Set(input.end_on);
-    active.update(&txn).await?;
+    active.update(&*txn).await?;
     txn.commit().await?;
     Ok(person_id)
 }

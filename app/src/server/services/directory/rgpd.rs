@@ -199,7 +199,7 @@ pub async fn erase(
 ) -> Result<(), AppError> {
     let txn = crate::server::db::begin_write(db).await?;
     let p = person::Entity::find_by_id(person_id)
-        .one(&txn)
+        .one(&*txn)
         .await?
         .ok_or(AppError::NotFound)?;
     if p.erased_at.is_some() {
@@ -212,42 +212,42 @@ pub async fn erase(
     // Notes that name them.
     let mut notes_redacted = 0;
     let mut redacted_bodies = std::collections::BTreeMap::new();
-    for n in note::Entity::find().all(&txn).await? {
+    for n in note::Entity::find().all(&*txn).await? {
         if let Some(body) = redact(&n.body) {
             redacted_bodies.insert(n.id, body.clone());
             note::Entity::update_many()
                 .col_expr(note::Column::Body, Expr::value(body))
                 .filter(note::Column::Id.eq(n.id))
-                .exec(&txn)
+                .exec(&*txn)
                 .await?;
             notes_redacted += 1;
         }
     }
-    for o in organisation::Entity::find().all(&txn).await? {
+    for o in organisation::Entity::find().all(&*txn).await? {
         if let Some(notes) = redact(&o.notes) {
             organisation::Entity::update_many()
                 .col_expr(organisation::Column::Notes, Expr::value(notes))
                 .filter(organisation::Column::Id.eq(o.id))
-                .exec(&txn)
+                .exec(&*txn)
                 .await?;
             notes_redacted += 1;
         }
     }
     for other in person::Entity::find()
         .filter(person::Column::Id.ne(person_id))
-        .all(&txn)
+        .all(&*txn)
         .await?
     {
         if let Some(notes) = redact(&other.notes) {
             person::Entity::update_many()
                 .col_expr(person::Column::Notes, Expr::value(notes))
                 .filter(person::Column::Id.eq(other.id))
-                .exec(&txn)
+                .exec(&*txn)
                 .await?;
             notes_redacted += 1;
         }
     }
-    for m in milestone::Entity::find().all(&txn).await? {
+    for m in milestone::Entity::find().all(&*txn).await? {
         let (title, text) = (redact(&m.title), redact(&m.note));
         if title.is_some() || text.is_some() {
             milestone::Entity::update_many()
@@ -257,23 +257,23 @@ pub async fn erase(
                 )
                 .col_expr(milestone::Column::Note, Expr::value(text.unwrap_or(m.note)))
                 .filter(milestone::Column::Id.eq(m.id))
-                .exec(&txn)
+                .exec(&*txn)
                 .await?;
             notes_redacted += 1;
         }
     }
-    for l in funding_line::Entity::find().all(&txn).await? {
+    for l in funding_line::Entity::find().all(&*txn).await? {
         if let Some(text) = redact(&l.notes) {
             funding_line::Entity::update_many()
                 .col_expr(funding_line::Column::Notes, Expr::value(text))
                 .filter(funding_line::Column::Id.eq(l.id))
-                .exec(&txn)
+                .exec(&*txn)
                 .await?;
             notes_redacted += 1;
         }
     }
     let mut links = 0;
-    for link in project_partner::Entity::find().all(&txn).await? {
+    for link in project_partner::Entity::find().all(&*txn).await? {
         if link.person_id == Some(person_id) {
             links += 1;
         }
@@ -281,7 +281,7 @@ pub async fn erase(
             project_partner::Entity::update_many()
                 .col_expr(project_partner::Column::Note, Expr::value(note))
                 .filter(project_partner::Column::Id.eq(link.id))
-                .exec(&txn)
+                .exec(&*txn)
                 .await?;
             notes_redacted += 1;
         }
@@ -292,7 +292,7 @@ pub async fn erase(
     // partner event names the person by id; a note's excerpt is cut again
     // from the redacted note, so a name split by the cut goes too.
     let mut events_redacted = 0;
-    for e in event::Entity::find().all(&txn).await? {
+    for e in event::Entity::find().all(&*txn).await? {
         let Ok(mut data) = serde_json::from_str::<Value>(&e.data) else {
             continue;
         };
@@ -314,7 +314,7 @@ pub async fn erase(
             event::Entity::update_many()
                 .col_expr(event::Column::Data, Expr::value(data.to_string()))
                 .filter(event::Column::Id.eq(e.id))
-                .exec(&txn)
+                .exec(&*txn)
                 .await?;
             events_redacted += 1;
         }
@@ -323,7 +323,7 @@ pub async fn erase(
     membership::Entity::update_many()
         .col_expr(membership::Column::JobTitle, Expr::value(""))
         .filter(membership::Column::PersonId.eq(person_id))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     person::Entity::update_many()
         .col_expr(person::Column::FirstName, Expr::value(""))
@@ -337,10 +337,10 @@ pub async fn erase(
         .col_expr(person::Column::Version, Expr::value(p.version + 1))
         .col_expr(person::Column::UpdatedAt, Expr::value(now))
         .filter(person::Column::Id.eq(person_id))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     audit(
-        &txn,
+        &*txn,
         actor,
         "person_erased",
         person_id,
