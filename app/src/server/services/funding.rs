@@ -173,18 +173,25 @@ struct PlanRows {
     works_start: Option<NaiveDate>,
 }
 
+/// The whole funder catalogue by id.
+async fn funder_catalogue(
+    db: &impl ConnectionTrait,
+) -> Result<HashMap<i64, funder::Model>, AppError> {
+    Ok(funder::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f))
+        .collect())
+}
+
 impl PlanRows {
     async fn load(db: &impl ConnectionTrait, project_id: i64) -> Result<Self, AppError> {
         let project = project::Entity::find_by_id(project_id)
             .one(db)
             .await?
             .ok_or(AppError::NotFound)?;
-        let funders: HashMap<i64, funder::Model> = funder::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|f| (f.id, f))
-            .collect();
+        let funders = funder_catalogue(db).await?;
         let rows = funding_line::Entity::find()
             .filter(funding_line::Column::ProjectId.eq(project_id))
             .order_by_asc(funding_line::Column::Id)
@@ -786,12 +793,7 @@ pub async fn deadlines(
     today: NaiveDate,
 ) -> Result<Vec<FundingDeadline>, AppError> {
     let horizon = today + chrono::Duration::days(DEADLINE_HORIZON_DAYS);
-    let funders: HashMap<i64, funder::Model> = funder::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| (f.id, f))
-        .collect();
+    let funders = funder_catalogue(db).await?;
     let rows = funding_line::Entity::find()
         .filter(funding_line::Column::ProjectId.is_in(project_ids.to_vec()))
         .all(db)
