@@ -99,7 +99,7 @@ impl Change {
         scope: Scope,
     ) -> Result<Self, AppError> {
         let txn = crate::server::db::begin_write(db).await?;
-        lock_summaries(&*txn, scope == Scope::Wide).await?;
+        lock_summaries(&txn, scope == Scope::Wide).await?;
         Ok(Change {
             txn,
             scope,
@@ -154,7 +154,7 @@ impl Change {
         // Each touched project, and whether it has an event.
         let mut touched: BTreeMap<i64, bool> = BTreeMap::new();
         for e in events {
-            insert_event(&*txn, actor_id, now, e.project_id, e.kind, e.data).await?;
+            insert_event(&txn, actor_id, now, e.project_id, e.kind, e.data).await?;
             touched.insert(e.project_id, true);
         }
         for id in &figures {

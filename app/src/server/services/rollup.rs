@@ -455,7 +455,7 @@ async fn refresh_project(db: &impl ConnectionTrait, project_id: i64) -> Result<(
 /// the number of projects counted.
 pub async fn rebuild(db: &DatabaseConnection) -> Result<usize, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
-    crate::server::services::change::lock_summaries(&*txn, true).await?;
+    crate::server::services::change::lock_summaries(&txn, true).await?;
     dashboard_total::Entity::delete_many().exec(&*txn).await?;
     dashboard_day::Entity::delete_many().exec(&*txn).await?;
     project_rollup::Entity::delete_many().exec(&*txn).await?;
