@@ -58,10 +58,10 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, size: usize) 
     services::territories::import_from_dir(conn, dir)
         .await
         .expect("territories");
-    server::demo::seed(conn).await.expect("accounts");
+    server::demo::accounts::seed(conn).await.expect("accounts");
     let today = chrono::Utc::now().date_naive();
     let started = Instant::now();
-    server::demo_scale::generate(conn, size, today)
+    server::demo::scale::generate(conn, size, today)
         .await
         .expect("generate");
     let generated = started.elapsed();

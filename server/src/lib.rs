@@ -2,10 +2,6 @@
 //! middleware, and the command-line operations of the `maillage` binary.
 pub mod dashboard_export;
 pub mod demo;
-pub mod demo_directory;
-pub mod demo_funding;
-pub mod demo_scale;
-pub mod demo_shares;
 pub mod health;
 pub mod listener;
 pub mod metrics;

@@ -121,7 +121,7 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let config = Config::from_env()?;
+    let config = Config::from_env().map_err(|e| e.to_string())?;
     // A restore replaces the file before anything opens it.
     if let Some(Command::Restore { file }) = &cli.command {
         let target = db::sqlite_file(&config.database_url)
@@ -192,7 +192,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             action: RefAction::Import { from },
         } => {
             let started = std::time::Instant::now();
-            let report = territories::import_from_dir(&conn, &from).await?;
+            let report = territories::import_from_dir(&conn, &from)
+                .await
+                .map_err(|e| e.to_string())?;
             println!(
                 "Référentiel importé en {:.1} s : {} régions, {} départements, {} EPCI, {} communes.",
                 started.elapsed().as_secs_f64(),
@@ -231,36 +233,28 @@ async fn run(cli: Cli) -> Result<(), String> {
                     "le référentiel des communes est vide : indiquez --ref-data (ou REF_DATA_DIR), le dossier data/ \
                      du paquet npm @etalab/decoupage-administratif",
                 )?;
-                let report = territories::import_from_dir(&conn, &dir).await?;
+                let report = territories::import_from_dir(&conn, &dir)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 println!("Référentiel importé : {} communes.", report.communes);
             }
-            let created = demo::seed(&conn).await.map_err(describe)?;
-            let projects = demo::seed_projects(&conn, chrono::Utc::now().date_naive())
-                .await
-                .map_err(describe)?;
-            let organisations = demo::seed_directory(&conn, chrono::Utc::now().date_naive())
-                .await
-                .map_err(describe)?;
-            let link = server::demo_shares::seed(&conn, chrono::Utc::now().date_naive())
+            let report = demo::run(&conn, chrono::Utc::now().date_naive(), scale)
                 .await
                 .map_err(describe)?;
             println!(
-                "Données de démonstration chargées ({created} compte(s), {projects} projet(s), {organisations} organisation(s) créés)."
+                "Données de démonstration chargées ({} compte(s), {} projet(s), {} organisation(s) créés).",
+                report.accounts, report.projects, report.organisations
             );
-            if let Some(path) = link {
+            if let Some(path) = report.share_link {
                 let addr = site::leptos_options().site_addr;
                 println!(
                     "Lien de partage de démonstration (affiché une seule fois) : http://{addr}{path}"
                 );
             }
-            if let Some(n) = scale {
-                let started = std::time::Instant::now();
-                let r = server::demo_scale::generate(&conn, n, chrono::Utc::now().date_naive())
-                    .await
-                    .map_err(describe)?;
+            if let Some((r, took)) = report.scale {
                 println!(
                     "Portefeuille généré en {:.1} s : {} projets, {} jalons, {} lignes de financement, {} événements.",
-                    started.elapsed().as_secs_f64(),
+                    took.as_secs_f64(),
                     r.projects,
                     r.milestones,
                     r.funding_lines,

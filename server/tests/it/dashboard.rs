@@ -825,7 +825,7 @@ async fn summaries_give_the_live_figures(backend: Backend) {
 
     let (test_db, app, http, officer) = signed_in(backend).await;
     let today = Utc::now().date_naive();
-    server::demo_scale::generate(&app.db, 150, today)
+    server::demo::scale::generate(&app.db, 150, today)
         .await
         .expect("generate");
     assert_summaries_match(&app.db).await;

@@ -15,18 +15,18 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
     import_fixture(&db).await;
     let today = chrono::Utc::now().date_naive();
     assert_eq!(
-        server::demo::seed(&db).await.expect("accounts"),
+        server::demo::accounts::seed(&db).await.expect("accounts"),
         server::demo::DEMO_USERS.len()
     );
     assert_eq!(
-        server::demo::seed_projects(&db, today)
+        server::demo::projects::seed(&db, today)
             .await
             .expect("projects"),
         40
     );
-    assert_eq!(server::demo::seed(&db).await.expect("again"), 0);
+    assert_eq!(server::demo::accounts::seed(&db).await.expect("again"), 0);
     assert_eq!(
-        server::demo::seed_projects(&db, today)
+        server::demo::projects::seed(&db, today)
             .await
             .expect("again"),
         0
@@ -112,18 +112,18 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
 
     // The directory: the EPCI, each of its communes with a mayor in office
     // since the 2026 elections, and every demo project's partners.
-    let made = server::demo::seed_directory(&db, today)
+    let made = server::demo::directory::seed(&db, today)
         .await
         .expect("directory");
     let communes = commune::Entity::find()
-        .filter(commune::Column::EpciSiren.eq(server::demo_directory::EPCI_SIREN))
+        .filter(commune::Column::EpciSiren.eq(server::demo::directory::EPCI_SIREN))
         .count(&db)
         .await
         .expect("communes");
     assert!(communes >= 3, "{communes} communes in the fixture's EPCI");
     assert!(made as u64 > communes, "{made} organisations");
     assert_eq!(
-        server::demo::seed_directory(&db, today)
+        server::demo::directory::seed(&db, today)
             .await
             .expect("again"),
         0
@@ -169,7 +169,9 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
 
     // Sharing: both partner accounts belong to an organisation and see
     // projects; one link is made, once.
-    let link = server::demo_shares::seed(&db, today).await.expect("shares");
+    let link = server::demo::shares::seed(&db, today)
+        .await
+        .expect("shares");
     assert!(link.is_some_and(|path| path.starts_with("/partage/")));
     for (email, _, role) in server::demo::DEMO_USERS {
         if *role != app::domain::Role::Partner {
@@ -189,7 +191,7 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
         assert!(!shared.is_empty(), "{email} sees a project");
     }
     assert_eq!(
-        server::demo_shares::seed(&db, today).await.expect("again"),
+        server::demo::shares::seed(&db, today).await.expect("again"),
         None
     );
     // Seeded through the services: the dashboard's summaries follow.

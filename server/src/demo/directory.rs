@@ -5,7 +5,7 @@
 //! SIRETs, invented but plausible elected officials whose mandates follow
 //! the March 2026 municipal elections (with the previous mayors kept as
 //! history), and the partners of each demo project.
-use app::domain::{OwnerKind, PartnerRole, search_key};
+use app::domain::{OwnerKind, PartnerRole, Role, search_key};
 use app::error::AppError;
 use app::models::{CurrentUser, MandateForm, OrganisationForm, PartnerLinkForm, PersonForm};
 use app::server::entities::directory::organisation;
@@ -18,7 +18,8 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
-use crate::demo::owner_kind;
+use super::accounts::{self, DEMO_USERS};
+use super::projects::{DEMO_PROJECTS, owner_kind};
 
 /// The demo EPCI.
 pub const EPCI_SIREN: &str = "200066660";
@@ -200,7 +201,7 @@ async fn link(
 
 /// Seeds the directory and the demo projects' partners; does nothing when
 /// the EPCI's organisation exists. Returns how many organisations were made.
-pub async fn seed(
+async fn seed_as(
     db: &DatabaseConnection,
     actor: &CurrentUser,
     today: NaiveDate,
@@ -429,9 +430,9 @@ pub async fn seed(
         .await?;
     for (i, p) in projects.iter().enumerate() {
         // The commune the project's owner name was made from (its first).
-        let first = crate::demo::DEMO_PROJECTS
+        let first = DEMO_PROJECTS
             .get(i)
-            .and_then(|d| d.2.first())
+            .and_then(|d| d.communes.first())
             .map(|c| (*c).to_owned());
         let owner = match owner_kind(i) {
             OwnerKind::Association => Some(others[0].0),
@@ -480,4 +481,18 @@ pub async fn seed(
         }
     }
     Ok(made)
+}
+
+/// Seeds the partner directory and the demo projects' partners, written
+/// as the first demo officer (needs the accounts and projects). Returns how
+/// many organisations were created (0 when already there).
+pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, AppError> {
+    let (email, _, role) = DEMO_USERS
+        .iter()
+        .find(|(_, _, r)| *r == Role::Officer)
+        .ok_or(AppError::Internal)?;
+    let actor = accounts::actor(db, email, *role)
+        .await?
+        .ok_or(AppError::Internal)?;
+    seed_as(db, &actor, today).await
 }

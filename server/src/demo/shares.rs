@@ -16,13 +16,13 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
-use crate::demo::DEMO_USERS;
+use super::accounts::DEMO_USERS;
 
 /// The commune whose mayor's office follows its projects.
 const PARTNER_COMMUNE: &str = "15187";
 
 async fn account(db: &DatabaseConnection, email: &str) -> Result<user::Model, AppError> {
-    let email = Email::parse(email).map_err(|_| AppError::Internal)?;
+    let email = Email::parse(email).map_err(AppError::internal)?;
     users::find_by_email(db, &email)
         .await?
         .ok_or(AppError::Internal)

@@ -20,7 +20,7 @@ use app::domain::funding::{
     DetrDue, FunderCategory, FundingStatus, PlanFigures, PlanLine, check_self_funding,
     detr_completion_deadline, detr_next_due, detr_start_deadline, totals,
 };
-use app::domain::{MilestoneKind, Stage};
+use app::domain::{EventKind, MilestoneKind, Stage};
 use app::error::AppError;
 use app::server::entities::funding::{funder, funding_line};
 use app::server::entities::projects::{
@@ -33,6 +33,7 @@ use app::server::services::plan_figures::FIGURES_VERSION;
 /// Rows per INSERT: under both backends' limits on bound parameters.
 const PARAMS_PER_INSERT: usize = 30_000;
 
+#[derive(Debug)]
 pub struct ScaleReport {
     pub projects: usize,
     pub milestones: usize,
@@ -421,7 +422,7 @@ pub async fn generate(
                 project_id: Set(id),
                 actor_id: Set(Some(officer)),
                 at: Set(at(created)),
-                kind: Set("created".into()),
+                kind: Set(EventKind::Created),
                 data: Set(format!(r#"{{"stage":"emergence","title":{title:?}}}"#)),
                 state_from: Set(None),
                 state_to: Set(Some("emergence".into())),
@@ -438,7 +439,7 @@ pub async fn generate(
                     project_id: Set(id),
                     actor_id: Set(Some(officer)),
                     at: Set(at(day)),
-                    kind: Set("stage_changed".into()),
+                    kind: Set(EventKind::StageChanged),
                     data: Set(format!(
                         r#"{{"from":"{}","move":"forward","reason":null,"to":"{}"}}"#,
                         previous.as_str(),
