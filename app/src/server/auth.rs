@@ -93,21 +93,24 @@ pub fn require(action: Action) -> Result<CurrentUser, AppError> {
 
 /// Ends a server function: on error, the HTTP status says what happened.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(err) = &result
-        && let Some(options) = use_context::<ResponseOptions>()
-    {
-        options.set_status(
-            http::StatusCode::from_u16(err.status())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
+    if let Err(err) = &result {
+        set_response_status(err);
+    }
+    result
+}
+
+/// The answer of the page or server function being rendered says `err`:
+/// its status, and `Retry-After` when the service is unavailable.
+pub fn set_response_status(err: &AppError) {
+    if let Some(options) = use_context::<ResponseOptions>() {
+        options.set_status(err.http_status());
         if *err == AppError::Unavailable {
             options.insert_header(
                 http::header::RETRY_AFTER,
-                http::HeaderValue::from_static("5"),
+                http::HeaderValue::from_static(crate::error::RETRY_AFTER_SECONDS),
             );
         }
     }
-    result
 }
 
 /// The client's IP: the socket peer, or, when the deployment says a

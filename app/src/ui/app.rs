@@ -23,12 +23,7 @@ use super::pages::{
     reference_lists::{ProgrammesPage, ThemesPage},
     team::TeamPage,
 };
-use crate::api::auth::me;
-use crate::error::AppError;
-use crate::models::CurrentUser;
-
-/// The signed-in user, loaded once per page load and shared by every page.
-pub type MeResource = Resource<Result<Option<CurrentUser>, AppError>>;
+use super::session;
 
 /// The HTML document around the app (server side). Its answer carries a
 /// Content-Security-Policy naming this render's nonce, the only inline
@@ -56,8 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let me: MeResource = Resource::new(|| (), |_| me());
-    provide_context(me);
+    session::provide();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/maillage.css" />

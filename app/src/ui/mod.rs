@@ -4,5 +4,6 @@ pub mod app;
 pub mod components;
 pub mod format;
 pub mod pages;
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod shared_page;

@@ -4,7 +4,6 @@
 //! the server functions, through `app::policy`.
 use axum::{
     extract::{Request, State},
-    http::{StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -13,6 +12,8 @@ use tower_sessions::Session;
 
 use app::error::AppError;
 use app::server::{AppState, auth};
+
+use crate::middleware::error_pages::error_response;
 
 /// Paths anyone may reach without a session. A share link's page is
 /// public: its token is the credential, checked by its handler.
@@ -52,13 +53,7 @@ pub async fn auth_gate(
     let user = match auth::user_of_session(&state, &session).await {
         Ok(user) => user,
         Err(err) => {
-            let status =
-                StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return crate::middleware::error_pages::error_response(
-                status,
-                &err,
-                path.starts_with("/api/"),
-            );
+            return error_response(err.http_status(), &err, path.starts_with("/api/"));
         }
     };
     match user {
@@ -68,7 +63,10 @@ pub async fn auth_gate(
             next.run(req).await
         }
         None if is_public(&path) => next.run(req).await,
-        None if path.starts_with("/api/") => error_response(&AppError::Unauthenticated),
+        None if path.starts_with("/api/") => {
+            let err = AppError::Unauthenticated;
+            error_response(err.http_status(), &err, true)
+        }
         None => {
             let target = req
                 .uri()
@@ -94,12 +92,6 @@ async fn touch(session: &Session) {
     if now - last >= 60 {
         let _ = session.insert(LAST_SEEN, now).await;
     }
-}
-
-fn error_response(err: &AppError) -> Response {
-    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::to_string(err).unwrap_or_default();
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 #[cfg(test)]

@@ -69,8 +69,10 @@ pub fn error_response(status: StatusCode, err: &AppError, json: bool) -> Respons
             .into_response()
     };
     if matches!(err, AppError::Unavailable) {
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(app::error::RETRY_AFTER_SECONDS),
+        );
     }
     res
 }

@@ -3,8 +3,8 @@ use rust_i18n::t;
 
 use crate::error::AppError;
 use crate::policy::{Action, allows};
-use crate::ui::app::MeResource;
 use crate::ui::components::error::ErrorNotice;
+use crate::ui::session::MeResource;
 
 /// Shows `children` only to a user the policy lets do `action`; anyone else
 /// gets the French refusal and, on the server, a 403. For pages that load
@@ -34,12 +34,7 @@ pub fn Guarded(action: Action, children: ChildrenFn) -> impl IntoView {
 /// On the server, the page's HTTP status says the refusal.
 fn refused_status(err: &AppError) {
     #[cfg(feature = "ssr")]
-    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        options.set_status(
-            http::StatusCode::from_u16(err.status())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
+    crate::server::auth::set_response_status(err);
     #[cfg(not(feature = "ssr"))]
     let _ = err;
 }

@@ -5,7 +5,7 @@ use rust_i18n::t;
 use crate::api::auth::Logout;
 use crate::models::CurrentUser;
 use crate::policy::{Action, allows};
-use crate::ui::app::MeResource;
+use crate::ui::session::MeResource;
 
 /// The frame of every page: skip link, header with the user, navigation, main.
 #[component]

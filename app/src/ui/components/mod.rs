@@ -5,4 +5,5 @@ pub mod field;
 pub mod guard;
 pub mod layout;
 pub mod picker;
+pub mod select_filter;
 pub mod text;

@@ -3,8 +3,32 @@ use std::future::Future;
 use leptos::prelude::*;
 use rust_i18n::t;
 
+use crate::api::directory::pick_directory;
+use crate::api::projects::search_communes;
 use crate::error::AppError;
 use crate::models::PickHit;
+
+/// Organisation hits for a picker (the directory, on the server).
+pub async fn organisations(q: String) -> Result<Vec<PickHit>, AppError> {
+    pick_directory(q, false).await
+}
+
+/// People hits for a picker.
+pub async fn people(q: String) -> Result<Vec<PickHit>, AppError> {
+    pick_directory(q, true).await
+}
+
+/// Commune hits for a picker: name, INSEE code and département.
+pub async fn communes(q: String) -> Result<Vec<PickHit>, AppError> {
+    Ok(search_communes(q)
+        .await?
+        .into_iter()
+        .map(|c| PickHit {
+            label: format!("{} ({}, {})", c.name, c.insee, c.departement_code),
+            id: c.insee,
+        })
+        .collect())
+}
 
 /// Type-ahead that fills one hidden input `name` with the chosen hit's id:
 /// an organisation, a person, a commune. `search` runs on the server.

@@ -6,7 +6,7 @@
 //! `</title><script>…` would run in a colleague's browser. These
 //! components escape on the server and hand the browser the plain text.
 //! The tests below check that no other module writes a `<textarea>` or a
-//! text `<Title>`; `server/tests/pages.rs` renders stored markup through
+//! text `<Title>`; `server/tests/it/pages.rs` renders stored markup through
 //! every page that shows it.
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -13,6 +13,7 @@ use crate::models::{
     FunnelRow, MoneyRow, ProjectFilter,
 };
 use crate::ui::components::error::ErrorNotice;
+use crate::ui::components::select_filter::SelectFilter;
 use crate::ui::format;
 
 #[component]
@@ -57,7 +58,6 @@ fn FilterForm(filter: DashboardFilter, choices: Option<DashboardChoices>) -> imp
         officers: vec![],
         epcis: vec![],
     });
-    let is = |current: &Option<String>, value: &str| current.as_deref() == Some(value);
     let query = filter.query();
     let export = |ext: &str| {
         if query.is_empty() {
@@ -71,51 +71,21 @@ fn FilterForm(filter: DashboardFilter, choices: Option<DashboardChoices>) -> imp
         <form class="card filters" method="get" action="/tableau-de-bord" role="search"
             aria-label=t!("dashboard.filters").into_owned()>
             <div class="filter-grid">
-                <div class="field">
-                    <label for="d-programme">{t!("projects.programme")}</label>
-                    <select id="d-programme" name="programme">
-                        <option value="">{t!("projects.all")}</option>
-                        {c.programmes.into_iter().map(|p| view! {
-                            <option value=p.code.clone() selected=is(&filter.programme, &p.code)>{p.label}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="d-theme">{t!("projects.theme")}</label>
-                    <select id="d-theme" name="theme">
-                        <option value="">{t!("projects.all")}</option>
-                        {c.themes.into_iter().map(|p| view! {
-                            <option value=p.code.clone() selected=is(&filter.theme, &p.code)>{p.label}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="d-epci">{t!("projects.epci")}</label>
-                    <select id="d-epci" name="epci">
-                        <option value="">{t!("projects.all")}</option>
-                        {c.epcis.into_iter().map(|p| view! {
-                            <option value=p.code.clone() selected=is(&filter.epci, &p.code)>{p.label}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="d-officer">{t!("projects.officer")}</label>
-                    <select id="d-officer" name="charge">
-                        <option value="">{t!("projects.all")}</option>
-                        {c.officers.into_iter().map(|(id, name)| view! {
-                            <option value=id.to_string() selected=officer == Some(id)>{name}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="d-stage">{t!("projects.stage")}</label>
-                    <select id="d-stage" name="etape">
-                        <option value="">{t!("projects.all")}</option>
-                        {Stage::ALL.into_iter().map(|s| view! {
-                            <option value=s.as_str() selected=is(&filter.stage, s.as_str())>{s.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <SelectFilter id="d-programme" name="programme" label=t!("projects.programme").into_owned()
+                    options=c.programmes.into_iter().map(|p| (p.code, p.label)).collect()
+                    current=filter.programme.clone() />
+                <SelectFilter id="d-theme" name="theme" label=t!("projects.theme").into_owned()
+                    options=c.themes.into_iter().map(|p| (p.code, p.label)).collect()
+                    current=filter.theme.clone() />
+                <SelectFilter id="d-epci" name="epci" label=t!("projects.epci").into_owned()
+                    options=c.epcis.into_iter().map(|p| (p.code, p.label)).collect()
+                    current=filter.epci.clone() />
+                <SelectFilter id="d-officer" name="charge" label=t!("projects.officer").into_owned()
+                    options=c.officers.into_iter().map(|(id, name)| (id.to_string(), name)).collect()
+                    current=officer.map(|id| id.to_string()) />
+                <SelectFilter id="d-stage" name="etape" label=t!("projects.stage").into_owned()
+                    options=Stage::ALL.into_iter().map(|s| (s.as_str().to_owned(), s.label())).collect()
+                    current=filter.stage.clone() />
                 <div class="field">
                     <label for="d-since">{t!("dashboard.since")}</label>
                     <input id="d-since" name="depuis" type="date"

@@ -7,10 +7,10 @@ use crate::api::shares::shared_with_me;
 use crate::domain::Role;
 use crate::models::CurrentUser;
 use crate::models::{FundingDeadline, MilestoneDue};
-use crate::ui::app::MeResource;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::format;
 use crate::ui::pages::dashboard::DashboardView;
+use crate::ui::session::MeResource;
 
 /// The landing page: each role has its own.
 #[component]

@@ -6,7 +6,6 @@ use rust_i18n::t;
 use crate::api::directory::{
     CreateOrganisation, UpdateOrganisation, get_directory_choices, get_organisation,
 };
-use crate::api::projects::search_communes;
 use crate::domain::{Health, OrganisationKind, format_company_id};
 use crate::error::AppError;
 use crate::models::{
@@ -15,20 +14,8 @@ use crate::models::{
 use crate::ui::actions::field_of;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
-use crate::ui::components::picker::Picker;
+use crate::ui::components::picker::{Picker, communes};
 use crate::ui::format;
-
-/// Commune hits for the picker.
-async fn communes(q: String) -> Result<Vec<PickHit>, AppError> {
-    Ok(search_communes(q)
-        .await?
-        .into_iter()
-        .map(|c| PickHit {
-            label: format!("{} ({}, {})", c.name, c.insee, c.departement_code),
-            id: c.insee,
-        })
-        .collect())
-}
 
 /// The fields of the organisation form (creation and edition).
 #[component]

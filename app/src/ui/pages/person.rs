@@ -5,28 +5,20 @@ use rust_i18n::t;
 
 use crate::api::directory::{
     AddMandate, AddMembership, CreatePerson, DeleteMandate, DeleteMembership, ErasePerson,
-    UpdateMandate, UpdateMembership, UpdatePerson, get_person, pick_directory,
+    UpdateMandate, UpdateMembership, UpdatePerson, get_person,
 };
 use crate::domain::Office;
 use crate::error::AppError;
-use crate::models::{MandateView, MembershipView, PersonDetail, PickHit};
+use crate::models::{MandateView, MembershipView, PersonDetail};
 use crate::policy::{Action, allows};
 use crate::ui::actions::{field_error, field_of, general_error, reloads};
-use crate::ui::app::MeResource;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::guard::Guarded;
-use crate::ui::components::picker::Picker;
+use crate::ui::components::picker::{Picker, organisations};
 use crate::ui::format;
 use crate::ui::pages::organisation::{InvolvementTable, period};
-
-pub(crate) async fn organisations(q: String) -> Result<Vec<PickHit>, AppError> {
-    pick_directory(q, false).await
-}
-
-pub(crate) async fn people(q: String) -> Result<Vec<PickHit>, AppError> {
-    pick_directory(q, true).await
-}
+use crate::ui::session::MeResource;
 
 #[component]
 fn PersonFields(p: Option<PersonDetail>, error: Signal<Option<AppError>>) -> impl IntoView {

@@ -7,8 +7,7 @@ use crate::models::ProjectPartners;
 use crate::ui::actions::{field_error, general_error, reloads};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
-use crate::ui::components::picker::Picker;
-use crate::ui::pages::person::{organisations, people};
+use crate::ui::components::picker::{Picker, organisations, people};
 
 /// The partner writes of a project page (they reload the timeline too).
 #[derive(Clone, Copy)]

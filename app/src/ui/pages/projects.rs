@@ -7,6 +7,7 @@ use crate::api::projects::{ProjectReferences, get_project_references, list_proje
 use crate::domain::{Health, Stage, format_euros};
 use crate::models::{ProjectFilter, ProjectPage};
 use crate::ui::components::error::ErrorNotice;
+use crate::ui::components::select_filter::SelectFilter;
 use crate::ui::format;
 
 /// The filter as read from the URL (`?q=…&etape=…`): a link reproduces the view.
@@ -60,7 +61,6 @@ fn FilterForm(filter: ProjectFilter, refs: Option<ProjectReferences>) -> impl In
         programmes: vec![],
         officers: vec![],
     });
-    let selected = |current: &Option<String>, value: &str| current.as_deref() == Some(value);
     // The dashboard's criteria have no field here: kept as hidden inputs,
     // and said in words.
     const FORM_FIELDS: [&str; 11] = [
@@ -96,51 +96,21 @@ fn FilterForm(filter: ProjectFilter, refs: Option<ProjectReferences>) -> impl In
                     <label for="f-q">{t!("projects.search")}</label>
                     <input maxlength=crate::domain::input::max::SEARCH id="f-q" name="q" type="search" value=filter.q.clone().unwrap_or_default() />
                 </div>
-                <div class="field">
-                    <label for="f-stage">{t!("projects.stage")}</label>
-                    <select id="f-stage" name="etape">
-                        <option value="">{t!("projects.all")}</option>
-                        {Stage::ALL.into_iter().map(|s| view! {
-                            <option value=s.as_str() selected=selected(&filter.stage, s.as_str())>{s.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="f-health">{t!("projects.health")}</label>
-                    <select id="f-health" name="sante">
-                        <option value="">{t!("projects.all")}</option>
-                        {Health::CODES.into_iter().map(|c| view! {
-                            <option value=c selected=selected(&filter.health, c)>{Health::label_of(c)}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="f-officer">{t!("projects.officer")}</label>
-                    <select id="f-officer" name="charge">
-                        <option value="">{t!("projects.all")}</option>
-                        {refs.officers.into_iter().map(|u| view! {
-                            <option value=u.id.to_string() selected=filter.officer == Some(u.id)>{u.display_name}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="f-programme">{t!("projects.programme")}</label>
-                    <select id="f-programme" name="programme">
-                        <option value="">{t!("projects.all")}</option>
-                        {refs.programmes.into_iter().map(|p| view! {
-                            <option value=p.code.clone() selected=selected(&filter.programme, &p.code)>{p.label}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="f-theme">{t!("projects.theme")}</label>
-                    <select id="f-theme" name="theme">
-                        <option value="">{t!("projects.all")}</option>
-                        {refs.themes.into_iter().map(|p| view! {
-                            <option value=p.code.clone() selected=selected(&filter.theme, &p.code)>{p.label}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <SelectFilter id="f-stage" name="etape" label=t!("projects.stage").into_owned()
+                    options=Stage::ALL.into_iter().map(|s| (s.as_str().to_owned(), s.label())).collect()
+                    current=filter.stage.clone() />
+                <SelectFilter id="f-health" name="sante" label=t!("projects.health").into_owned()
+                    options=Health::CODES.into_iter().map(|c| (c.to_owned(), Health::label_of(c))).collect()
+                    current=filter.health.clone() />
+                <SelectFilter id="f-officer" name="charge" label=t!("projects.officer").into_owned()
+                    options=refs.officers.into_iter().map(|u| (u.id.to_string(), u.display_name)).collect()
+                    current=filter.officer.map(|id| id.to_string()) />
+                <SelectFilter id="f-programme" name="programme" label=t!("projects.programme").into_owned()
+                    options=refs.programmes.into_iter().map(|p| (p.code, p.label)).collect()
+                    current=filter.programme.clone() />
+                <SelectFilter id="f-theme" name="theme" label=t!("projects.theme").into_owned()
+                    options=refs.themes.into_iter().map(|p| (p.code, p.label)).collect()
+                    current=filter.theme.clone() />
                 <div class="field">
                     <label for="f-commune">{t!("projects.commune")}</label>
                     <input id="f-commune" name="commune" value=filter.commune.clone().unwrap_or_default() />
@@ -157,15 +127,11 @@ fn FilterForm(filter: ProjectFilter, refs: Option<ProjectReferences>) -> impl In
                     <label for="f-since">{t!("projects.since")}</label>
                     <input id="f-since" name="depuis" type="date" value=filter.since.map(|d| d.to_string()).unwrap_or_default() />
                 </div>
-                <div class="field">
-                    <label for="f-sort">{t!("projects.sort")}</label>
-                    <select id="f-sort" name="tri">
-                        <option value="">{t!("projects.sort_recent")}</option>
-                        <option value="title" selected=selected(&filter.sort, "title")>{t!("projects.sort_title")}</option>
-                        <option value="stage" selected=selected(&filter.sort, "stage")>{t!("projects.sort_stage")}</option>
-                        <option value="cost" selected=selected(&filter.sort, "cost")>{t!("projects.sort_cost")}</option>
-                    </select>
-                </div>
+                <SelectFilter id="f-sort" name="tri" label=t!("projects.sort").into_owned()
+                    options=[("title", "projects.sort_title"), ("stage", "projects.sort_stage"), ("cost", "projects.sort_cost")]
+                        .into_iter().map(|(v, k)| (v.to_owned(), t!(k).into_owned())).collect()
+                    current=filter.sort.clone()
+                    empty=t!("projects.sort_recent").into_owned() />
             </div>
             <p class="actions">
                 <button type="submit" class="button primary">{t!("projects.apply")}</button>

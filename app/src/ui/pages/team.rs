@@ -6,11 +6,10 @@ use crate::api::users::{CreateUser, list_users};
 use crate::domain::Role;
 use crate::models::UserSummary;
 use crate::policy::{Action, allows};
-use crate::ui::app::MeResource;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
-use crate::ui::components::picker::Picker;
-use crate::ui::pages::person::organisations;
+use crate::ui::components::picker::{Picker, organisations};
+use crate::ui::session::MeResource;
 
 /// The structure's accounts; admins can create new ones.
 #[component]
