@@ -131,6 +131,21 @@ impl AppError {
         }
     }
 
+    /// A fault of ours: `cause` is logged on the server with the place it
+    /// was found (never sent to the browser); the user reads the French
+    /// « erreur interne ».
+    #[track_caller]
+    pub fn internal(cause: impl fmt::Display) -> AppError {
+        #[cfg(feature = "ssr")]
+        {
+            let at = std::panic::Location::caller();
+            tracing::error!(%cause, at = %format_args!("{}:{}", at.file(), at.line()), "internal error");
+        }
+        #[cfg(not(feature = "ssr"))]
+        let _ = cause;
+        AppError::Internal
+    }
+
     /// The message for one form field, if the error is about it.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {
@@ -156,7 +171,17 @@ impl AppError {
             AppError::Unavailable => 503,
         }
     }
+
+    /// The same status, for the server's answers.
+    #[cfg(feature = "ssr")]
+    pub fn http_status(&self) -> http::StatusCode {
+        http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
 }
+
+/// `Retry-After` (seconds) sent with every 503 « service momentanément
+/// indisponible ».
+pub const RETRY_AFTER_SECONDS: &str = "5";
 
 /// « Requête invalide : le champ « id » manque. », in French, naming the
 /// field when it is known.

@@ -79,7 +79,7 @@ pub async fn logout() -> Result<(), AppError> {
     let result = async {
         let session = leptos_axum::extract::<tower_sessions::Session>()
             .await
-            .map_err(|_| AppError::Internal)?;
+            .map_err(|e| AppError::internal(format_args!("session layer missing: {e}")))?;
         if let Some(user) = auth::current_user() {
             tracing::info!(user_id = user.id, "logout");
         }

@@ -1,7 +1,9 @@
 //! Pure domain rules: no I/O, no clock, no database; compiled for the server
 //! and the browser alike, unit-tested beside the code.
+pub mod communs;
 pub mod directory;
 pub mod email;
+pub mod event;
 pub mod funding;
 pub mod health;
 pub mod input;
@@ -19,6 +21,7 @@ pub mod territory;
 
 pub use directory::{Office, OrganisationKind, PartnerRole};
 pub use email::Email;
+pub use event::EventKind;
 pub use health::{Health, HealthError};
 pub use milestone::{DUE_SOON_DAYS, MilestoneKind, MilestoneStatus, milestone_status};
 pub use money::{

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Stage;
+use crate::domain::{EventKind, Stage};
 use crate::models::DEADLINE_WINDOWS;
 
 /// A project is stale after this many days without any event.
@@ -52,17 +52,17 @@ pub fn within(days: i64) -> String {
 /// The event counters of a project's timeline event (`kind`, with the
 /// state codes `Change::commit` keeps), as the project list's criteria
 /// read them (`project_filter::entered`, `left` and the digest).
-pub fn event_counters(kind: &str, from: Option<&str>, to: Option<&str>) -> Vec<String> {
+pub fn event_counters(kind: EventKind, from: Option<&str>, to: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
     match kind {
-        "created" => {
-            out.push(tag("event", "created"));
+        EventKind::Created => {
+            out.push(tag("event", kind.as_str()));
             if let Some(to) = to {
                 out.push(tag("entered", to));
             }
         }
-        "stage_changed" => {
-            out.push(tag("event", "stage_changed"));
+        EventKind::StageChanged => {
+            out.push(tag("event", kind.as_str()));
             if let Some(to) = to {
                 out.push(tag("entered", to));
                 if to == Stage::Abandoned.as_str() {
@@ -73,7 +73,7 @@ pub fn event_counters(kind: &str, from: Option<&str>, to: Option<&str>) -> Vec<S
                 out.push(tag("left", from));
             }
         }
-        "funding_status_changed" => {
+        EventKind::FundingStatusChanged => {
             if let Some(to @ ("granted" | "refused")) = to {
                 out.push(tag("event", to));
             }
@@ -742,11 +742,11 @@ mod tests {
     #[test]
     fn event_counters_follow_the_list_criteria() {
         assert_eq!(
-            event_counters("created", None, Some("emergence")),
+            event_counters(EventKind::Created, None, Some("emergence")),
             ["event:created", "entered:emergence"]
         );
         assert_eq!(
-            event_counters("stage_changed", Some("delivery"), Some("abandoned")),
+            event_counters(EventKind::StageChanged, Some("delivery"), Some("abandoned")),
             [
                 "event:stage_changed",
                 "entered:abandoned",
@@ -755,11 +755,17 @@ mod tests {
             ]
         );
         assert_eq!(
-            event_counters("funding_status_changed", Some("requested"), Some("granted")),
+            event_counters(
+                EventKind::FundingStatusChanged,
+                Some("requested"),
+                Some("granted")
+            ),
             ["event:granted"]
         );
-        assert!(event_counters("funding_status_changed", None, Some("requested")).is_empty());
-        assert!(event_counters("note_added", None, None).is_empty());
+        assert!(
+            event_counters(EventKind::FundingStatusChanged, None, Some("requested")).is_empty()
+        );
+        assert!(event_counters(EventKind::NoteAdded, None, None).is_empty());
     }
 
     #[test]

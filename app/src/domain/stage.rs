@@ -1,4 +1,5 @@
-//! A project's stage and the moves between stages (DOMAIN.md, "A project's life").
+//! A project's stage and the moves between stages (docs/DOMAIN.md,
+//! "A project's life"; the Les Communs mapping is in `communs.rs`).
 use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
@@ -50,15 +51,6 @@ impl Stage {
     /// Position on the path (abandoned has none).
     pub fn rank(self) -> Option<usize> {
         Stage::PATH.iter().position(|s| *s == self)
-    }
-
-    /// The phase of the shared "Les Communs" schema this stage maps to.
-    pub fn communs_phase(self) -> &'static str {
-        match self {
-            Stage::Emergence => "Idée",
-            Stage::Study | Stage::Funding => "Étude",
-            Stage::Delivery | Stage::Completed | Stage::Abandoned => "Opération",
-        }
     }
 
     pub fn is_active(self) -> bool {
@@ -250,14 +242,11 @@ mod tests {
     }
 
     #[test]
-    fn codes_round_trip_and_map_to_les_communs() {
+    fn codes_round_trip() {
         for stage in Stage::ALL {
             assert_eq!(stage.as_str().parse::<Stage>(), Ok(stage));
         }
         assert!("idee".parse::<Stage>().is_err());
-        assert_eq!(Emergence.communs_phase(), "Idée");
-        assert_eq!(Funding.communs_phase(), "Étude");
-        assert_eq!(Completed.communs_phase(), "Opération");
     }
 
     #[test]

@@ -243,7 +243,7 @@ pub struct EventView {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
-    pub kind: String,
+    pub kind: crate::domain::EventKind,
     pub data: serde_json::Value,
 }
 

@@ -49,44 +49,57 @@ pub const DEFAULT_STRUCTURE_NAME: &str = "Maillage";
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/maillage.db?mode=rwc";
 
+/// A setting of the environment that cannot be used, in French, naming it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} : « {value} » n’est pas un nombre valide")]
+    NotANumber { name: &'static str, value: String },
+    #[error("METRICS_TOKEN : le jeton doit compter au moins {METRICS_TOKEN_MIN} caractères")]
+    MetricsTokenTooShort,
+    #[error("{name} : « {value} » n’est pas une adresse IP")]
+    NotAnAddress { name: &'static str, value: String },
+}
+
 fn var(name: &str) -> Option<String> {
     env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+fn number<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
     match var(name) {
         None => Ok(default),
         Some(raw) => raw
             .trim()
             .parse()
-            .map_err(|_| format!("{name} : « {raw} » n’est pas un nombre valide")),
+            .map_err(|_| ConfigError::NotANumber { name, value: raw }),
     }
 }
 
-fn metrics_token(raw: Option<String>) -> Result<Option<String>, String> {
+fn metrics_token(raw: Option<String>) -> Result<Option<String>, ConfigError> {
     match raw {
-        Some(token) if token.trim().chars().count() < METRICS_TOKEN_MIN => Err(format!(
-            "METRICS_TOKEN : le jeton doit compter au moins {METRICS_TOKEN_MIN} caractères"
-        )),
+        Some(token) if token.trim().chars().count() < METRICS_TOKEN_MIN => {
+            Err(ConfigError::MetricsTokenTooShort)
+        }
         other => Ok(other.map(|t| t.trim().to_owned())),
     }
 }
 
 /// A comma-separated list of IP addresses.
-fn addresses(name: &str, raw: Option<&str>) -> Result<Vec<IpAddr>, String> {
+fn addresses(name: &'static str, raw: Option<&str>) -> Result<Vec<IpAddr>, ConfigError> {
     raw.unwrap_or_default()
         .split(',')
         .map(str::trim)
         .filter(|a| !a.is_empty())
         .map(|a| {
-            a.parse()
-                .map_err(|_| format!("{name} : « {a} » n’est pas une adresse IP"))
+            a.parse().map_err(|_| ConfigError::NotAnAddress {
+                name,
+                value: a.to_owned(),
+            })
         })
         .collect()
 }
 
 impl Config {
-    pub fn from_env() -> Result<Self, String> {
+    pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             public_url: var("PUBLIC_URL"),
@@ -144,10 +157,9 @@ mod tests {
     #[test]
     fn metrics_settings_are_checked() {
         assert_eq!(metrics_token(None), Ok(None));
-        assert!(
-            metrics_token(Some("court".into()))
-                .unwrap_err()
-                .contains("METRICS_TOKEN")
+        assert_eq!(
+            metrics_token(Some("court".into())).unwrap_err().to_string(),
+            "METRICS_TOKEN : le jeton doit compter au moins 24 caractères"
         );
         assert_eq!(
             metrics_token(Some(format!(" {} ", "t".repeat(24)))),
@@ -160,10 +172,11 @@ mod tests {
                 "::1".parse::<IpAddr>().expect("ip")
             ])
         );
-        assert!(
+        assert_eq!(
             addresses("METRICS_ALLOW", Some("10.0.0.0/8"))
                 .unwrap_err()
-                .contains("10.0.0.0/8")
+                .to_string(),
+            "METRICS_ALLOW : « 10.0.0.0/8 » n’est pas une adresse IP"
         );
         assert_eq!(addresses("METRICS_ALLOW", None), Ok(vec![]));
     }

@@ -12,6 +12,8 @@ use sea_orm::{
 };
 use tokio::sync::OwnedMutexGuard;
 
+use crate::error::AppError;
+
 /// Opens a pool that survives a database restart: connections are tested
 /// before use, recycled after 30 minutes, and waiting for one times out.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
@@ -141,6 +143,26 @@ pub fn sqlite_file(url: &str) -> Option<&str> {
         .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+/// A value read from a text column, parsed into its domain type. A value
+/// the domain does not know (a corrupt or hand-edited row) is an internal
+/// error logged with the column and the value.
+#[track_caller]
+pub fn parse_stored<T: std::str::FromStr>(column: &str, value: &str) -> Result<T, AppError> {
+    value
+        .parse()
+        .map_err(|_| AppError::internal(format_args!("{column}: unknown stored value {value:?}")))
+}
+
+/// The JSON kept in a text column (a project's facts), decoded; a row that
+/// does not decode is an internal error logged with its column and cause.
+#[track_caller]
+pub fn decode_stored<T: serde::de::DeserializeOwned>(
+    column: &str,
+    json: &str,
+) -> Result<T, AppError> {
+    serde_json::from_str(json).map_err(|e| AppError::internal(format_args!("{column}: {e}")))
 }
 
 #[cfg(test)]

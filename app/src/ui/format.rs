@@ -4,7 +4,7 @@ use rust_i18n::t;
 use serde_json::Value;
 
 use crate::domain::funding::{DerogationKind, FundingStatus};
-use crate::domain::{Health, Section, Stage, format_euros};
+use crate::domain::{EventKind, Health, Section, Stage, format_euros};
 use crate::models::EventView;
 
 pub fn date(d: NaiveDate) -> String {
@@ -68,10 +68,10 @@ fn changed_fields(d: &Value) -> String {
 pub fn event(e: &EventView) -> String {
     let d = &e.data;
     let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
-    match e.kind.as_str() {
-        "created" => t!("event.created").into_owned(),
-        "updated" => t!("event.updated", fields = changed_fields(d)).into_owned(),
-        "stage_changed" => {
+    match e.kind {
+        EventKind::Created => t!("event.created").into_owned(),
+        EventKind::Updated => t!("event.updated", fields = changed_fields(d)).into_owned(),
+        EventKind::StageChanged => {
             let mut line = t!(
                 "event.stage_changed",
                 from = stage_label(&d["from"]),
@@ -84,7 +84,7 @@ pub fn event(e: &EventView) -> String {
             }
             line
         }
-        "health_changed" => {
+        EventKind::HealthChanged => {
             let mut line = t!(
                 "event.health_changed",
                 before = health_label(&d["before"]),
@@ -97,44 +97,46 @@ pub fn event(e: &EventView) -> String {
             }
             line
         }
-        "milestone_added" => t!(
+        EventKind::MilestoneAdded => t!(
             "event.milestone_added",
             title = text(&d["title"]),
             due = date_label(&d["due_date"])
         )
         .into_owned(),
-        "milestone_done" => t!("event.milestone_done", title = text(&d["title"])).into_owned(),
-        "milestone_reopened" => {
+        EventKind::MilestoneDone => {
+            t!("event.milestone_done", title = text(&d["title"])).into_owned()
+        }
+        EventKind::MilestoneReopened => {
             t!("event.milestone_reopened", title = text(&d["title"])).into_owned()
         }
-        "milestone_updated" => t!(
+        EventKind::MilestoneUpdated => t!(
             "event.milestone_updated",
             title = text(&d["title"]),
             fields = changed_fields(d)
         )
         .into_owned(),
-        "milestone_deleted" => t!(
+        EventKind::MilestoneDeleted => t!(
             "event.milestone_deleted",
             title = text(&d["title"]),
             due = date_label(&d["due_date"])
         )
         .into_owned(),
-        "funding_line_added" => t!(
+        EventKind::FundingLineAdded => t!(
             "event.funding_line_added",
             funder = text(&d["funder"]),
             amount = money_label(&d["amount_requested"])
         )
         .into_owned(),
-        "funding_line_updated" => t!(
+        EventKind::FundingLineUpdated => t!(
             "event.funding_line_updated",
             funder = text(&d["funder"]),
             fields = changed_fields(d)
         )
         .into_owned(),
-        "funding_line_deleted" => {
+        EventKind::FundingLineDeleted => {
             t!("event.funding_line_deleted", funder = text(&d["funder"])).into_owned()
         }
-        "funding_status_changed" => {
+        EventKind::FundingStatusChanged => {
             let mut line = t!(
                 "event.funding_status_changed",
                 funder = text(&d["funder"]),
@@ -149,7 +151,7 @@ pub fn event(e: &EventView) -> String {
             }
             line
         }
-        "derogation_set" => t!(
+        EventKind::DerogationSet => t!(
             "event.derogation_set",
             kind = d["kind"]
                 .as_str()
@@ -159,9 +161,9 @@ pub fn event(e: &EventView) -> String {
             reason = text(&d["reason"])
         )
         .into_owned(),
-        "derogation_cleared" => t!("event.derogation_cleared").into_owned(),
-        "note_added" => t!("event.note_added", excerpt = text(&d["excerpt"])).into_owned(),
-        "partner_added" | "partner_removed" => {
+        EventKind::DerogationCleared => t!("event.derogation_cleared").into_owned(),
+        EventKind::NoteAdded => t!("event.note_added", excerpt = text(&d["excerpt"])).into_owned(),
+        EventKind::PartnerAdded | EventKind::PartnerRemoved => {
             let who = [text(&d["organisation"]), text(&d["person"])]
                 .into_iter()
                 .filter(|s| !s.is_empty())
@@ -174,7 +176,7 @@ pub fn event(e: &EventView) -> String {
                 .unwrap_or_default();
             t!(format!("event.{}", e.kind), who = who, role = role).into_owned()
         }
-        "share_created" | "share_changed" => {
+        EventKind::ShareCreated | EventKind::ShareChanged => {
             let sections = d["sections"]
                 .as_array()
                 .map(|codes| {
@@ -195,7 +197,7 @@ pub fn event(e: &EventView) -> String {
                 .and_then(|v| v.parse::<NaiveDate>().ok())
                 .map(|day| t!("event.share_until", date = date(day)).into_owned())
                 .unwrap_or_default();
-            if e.kind == "share_created" && d["target"].as_str() == Some("link") {
+            if e.kind == EventKind::ShareCreated && d["target"].as_str() == Some("link") {
                 let label = d["label"]
                     .as_str()
                     .filter(|l| !l.is_empty())
@@ -217,8 +219,7 @@ pub fn event(e: &EventView) -> String {
             )
             .into_owned()
         }
-        "share_revoked" => t!("event.share_revoked", who = text(&d["who"])).into_owned(),
-        other => other.to_owned(),
+        EventKind::ShareRevoked => t!("event.share_revoked", who = text(&d["who"])).into_owned(),
     }
 }
 
@@ -231,12 +232,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn ev(kind: &str, data: Value) -> EventView {
+    fn ev(kind: EventKind, data: Value) -> EventView {
         EventView {
             id: 1,
             at: Utc::now(),
             actor: None,
-            kind: kind.into(),
+            kind,
             data,
         }
     }
@@ -245,34 +246,37 @@ mod tests {
     fn share_events_say_who_what_and_until_when() {
         assert_eq!(
             event(&ev(
-                "share_created",
+                EventKind::ShareCreated,
                 json!({"who": "Christine Durand", "sections": ["milestones", "funding"], "expires_on": "2026-12-31"})
             )),
             "Partagé avec Christine Durand : jalons, financements (jusqu’au 31/12/2026)"
         );
         assert_eq!(
             event(&ev(
-                "share_changed",
+                EventKind::ShareChanged,
                 json!({"who": "lien « COPIL »", "sections": [], "expires_on": null})
             )),
             "Partage modifié, lien « COPIL » : résumé seul"
         );
         assert_eq!(
             event(&ev(
-                "share_created",
+                EventKind::ShareCreated,
                 json!({"target": "link", "who": "lien « COPIL »", "label": "COPIL", "sections": ["notes"]})
             )),
             "Lien de partage créé «\u{a0}COPIL\u{a0}» : notes de suivi"
         );
         assert_eq!(
             event(&ev(
-                "share_created",
+                EventKind::ShareCreated,
                 json!({"target": "link", "who": "lien", "label": "", "sections": []})
             )),
             "Lien de partage créé : résumé seul"
         );
         assert_eq!(
-            event(&ev("share_revoked", json!({"who": "Christine Durand"}))),
+            event(&ev(
+                EventKind::ShareRevoked,
+                json!({"who": "Christine Durand"})
+            )),
             "Partage révoqué : Christine Durand"
         );
     }
@@ -281,56 +285,56 @@ mod tests {
     fn events_read_as_french_sentences() {
         assert_eq!(
             event(&ev(
-                "stage_changed",
+                EventKind::StageChanged,
                 json!({"from": "funding", "to": "study", "reason": "Subvention refusée"})
             )),
             "Étape : Montage financier → Études — Motif : Subvention refusée"
         );
         assert_eq!(
             event(&ev(
-                "updated",
+                EventKind::Updated,
                 json!({"changes": [{"field": "title"}, {"field": "communes"}]})
             )),
             "Modifié : titre, communes"
         );
         assert_eq!(
             event(&ev(
-                "milestone_added",
+                EventKind::MilestoneAdded,
                 json!({"title": "COPIL", "due_date": "2026-12-10"})
             )),
             "Jalon ajouté : COPIL (échéance 10/12/2026)"
         );
         assert_eq!(
             event(&ev(
-                "health_changed",
+                EventKind::HealthChanged,
                 json!({"before": {"status": "on_track"}, "after": {"status": "blocked", "reason": "Recours"}})
             )),
             "Santé : Dans les temps → Bloqué — Recours"
         );
         assert_eq!(
             event(&ev(
-                "milestone_updated",
+                EventKind::MilestoneUpdated,
                 json!({"title": "COPIL", "changes": [{"field": "due_date"}, {"field": "title"}]})
             )),
             "Jalon modifié : COPIL (échéance, titre)"
         );
         assert_eq!(
             event(&ev(
-                "milestone_deleted",
+                EventKind::MilestoneDeleted,
                 json!({"title": "COPIL", "due_date": "2026-12-10"})
             )),
             "Jalon supprimé : COPIL (échéance 10/12/2026)"
         );
         assert_eq!(
             event(&ev(
-                "funding_status_changed",
+                EventKind::FundingStatusChanged,
                 json!({"funder": "État – DETR", "from": "requested", "to": "granted", "date": "2027-03-01"})
             )),
             "Financement État – DETR : Dossier déposé → Accordé le 01/03/2027"
         );
         assert_eq!(
             event(&ev(
-                "funding_line_added",
+                EventKind::FundingLineAdded,
                 json!({"funder": "Région", "amount_requested": 12_345_678})
             )),
             "Financement ajouté : Région (123\u{202f}456,78\u{a0}€)"

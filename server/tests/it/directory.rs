@@ -634,7 +634,7 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     let updated = after
         .events
         .iter()
-        .find(|e| e.kind == "updated")
+        .find(|e| e.kind.as_str() == "updated")
         .expect("expected in this test");
     assert_eq!(
         updated.data["changes"][0]["after"],
@@ -868,7 +868,7 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     let removed = detail
         .events
         .iter()
-        .find(|e| e.kind == "partner_removed")
+        .find(|e| e.kind.as_str() == "partner_removed")
         .expect("expected in this test");
     assert_eq!(
         removed.data["organisation"],
@@ -1158,13 +1158,13 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
     let added = detail
         .events
         .iter()
-        .find(|e| e.kind == "partner_added" && e.data["person_id"] == helene)
+        .find(|e| e.kind.as_str() == "partner_added" && e.data["person_id"] == helene)
         .expect("expected in this test");
     assert_eq!(added.data["person"], "personne supprimée");
     let noted = detail
         .events
         .iter()
-        .find(|e| e.kind == "note_added")
+        .find(|e| e.kind.as_str() == "note_added")
         .expect("expected in this test");
     assert!(!noted.data.to_string().to_lowercase().contains("vidal"));
     let plan = post(

@@ -388,7 +388,7 @@ async fn a_plan_is_built_and_checked_against_the_rules(backend: Backend) {
     let back = detail
         .events
         .iter()
-        .find(|e| e.kind == "funding_status_changed" && e.data["backward"] == true)
+        .find(|e| e.kind.as_str() == "funding_status_changed" && e.data["backward"] == true)
         .expect("backward move");
     assert_eq!(back.data["reason"], "Notification saisie par erreur");
     let _ = (region_line, own_line);

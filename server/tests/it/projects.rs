@@ -109,7 +109,7 @@ async fn a_project_lives_through_its_stages(backend: Backend) {
     );
     assert_eq!(p.themes[0].label, "Santé");
     assert_eq!(p.events.len(), 1);
-    assert_eq!(p.events[0].kind, "created");
+    assert_eq!(p.events[0].kind.as_str(), "created");
 
     // Forward without a reason.
     let stage = |to: &str, version: i32, reason: Option<&str>| {
@@ -376,7 +376,7 @@ async fn a_stale_save_is_refused_and_loses_nothing(backend: Backend) {
     let updated = p
         .events
         .iter()
-        .find(|e| e.kind == "updated")
+        .find(|e| e.kind.as_str() == "updated")
         .expect("update event");
     assert_eq!(updated.data["changes"][0]["field"], "title");
     assert_eq!(updated.data["changes"][0]["before"], "Tiers-lieu");
@@ -772,7 +772,7 @@ async fn milestones_are_edited_and_deleted_with_their_history(backend: Backend) 
     let edit = p
         .events
         .iter()
-        .find(|e| e.kind == "milestone_updated")
+        .find(|e| e.kind.as_str() == "milestone_updated")
         .expect("edit event");
     let fields: Vec<&str> = edit.data["changes"]
         .as_array()
@@ -813,7 +813,7 @@ async fn milestones_are_edited_and_deleted_with_their_history(backend: Backend) 
     let gone = p
         .events
         .iter()
-        .find(|e| e.kind == "milestone_deleted")
+        .find(|e| e.kind.as_str() == "milestone_deleted")
         .expect("delete event");
     assert_eq!(gone.data["title"], "COPIL de lancement");
     assert_eq!(gone.data["due_date"], "2027-03-03");
@@ -928,7 +928,7 @@ async fn long_lists_are_cut_and_shown_whole_on_demand(backend: Backend) {
             project_id: Set(id),
             actor_id: Set(Some(officer)),
             at: Set(now + chrono::Duration::seconds(n)),
-            kind: Set("note_added".into()),
+            kind: Set(app::domain::EventKind::NoteAdded),
             data: Set("{}".into()),
             ..Default::default()
         })

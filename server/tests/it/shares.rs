@@ -304,7 +304,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         .await
         .events
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.kind.as_str().to_owned())
         .filter(|k| k.starts_with("share_"))
         .collect();
     assert_eq!(kinds, ["share_created", "share_created"]);

@@ -1,7 +1,7 @@
-//! Grant deadlines (DOMAIN.md): DETR lapses unless works start within two
-//! years of the notification (one one-year extension possible) and end within
-//! four years of their start (two-year extension possible); a LEADER
-//! application must be filed before works start.
+//! Grant deadlines (docs/DOMAIN.md, "Funding plans"): DETR lapses unless
+//! works start within two years of the notification (one one-year extension
+//! possible) and end within four years of their start (two-year extension
+//! possible); a LEADER application must be filed before works start.
 use chrono::{Months, NaiveDate};
 
 /// Adds whole years; the 29th of February becomes the 28th in a common

@@ -1,4 +1,4 @@
-//! The life of one funding line (DOMAIN.md, "Funding plans"):
+//! The life of one funding line (docs/DOMAIN.md, "Funding plans"):
 //! identified → requested → granted | refused → agreement signed → advance
 //! paid → balance paid. Every move goes through [`check_status_move`].
 use std::{fmt, str::FromStr};

@@ -199,7 +199,7 @@ pub mod event {
         pub project_id: i64,
         pub actor_id: Option<i64>,
         pub at: DateTimeUtc,
-        pub kind: String,
+        pub kind: crate::domain::EventKind,
         /// JSON: what changed (before/after values).
         pub data: String,
         /// For a state change (stage, funding status): the codes before

@@ -22,6 +22,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
+use crate::domain::EventKind;
 use crate::error::AppError;
 use crate::models::CurrentUser;
 use crate::server::entities::projects::{event, project};
@@ -56,7 +57,7 @@ pub(crate) async fn lock_summaries(txn: &DatabaseTransaction, wide: bool) -> Res
 /// A timeline event waiting for the commit.
 struct PendingEvent {
     project_id: i64,
-    kind: &'static str,
+    kind: EventKind,
     data: Value,
 }
 
@@ -121,7 +122,7 @@ impl Change {
     }
 
     /// Adds an event to the project's timeline at the commit.
-    pub fn record(&mut self, project_id: i64, kind: &'static str, data: Value) {
+    pub fn record(&mut self, project_id: i64, kind: EventKind, data: Value) {
         self.events.push(PendingEvent {
             project_id,
             kind,
@@ -202,15 +203,15 @@ async fn insert_event(
     actor_id: Option<i64>,
     now: DateTime<Utc>,
     project_id: i64,
-    kind: &str,
+    kind: EventKind,
     data: Value,
 ) -> Result<(), AppError> {
     // State changes keep their codes as columns (the dashboard's movement
     // queries); a creation "enters" the project's first stage.
     let state = |key: &str| data.get(key).and_then(Value::as_str).map(str::to_owned);
     let (state_from, state_to) = match kind {
-        "stage_changed" | "funding_status_changed" => (state("from"), state("to")),
-        "created" => (None, state("stage")),
+        k if k.is_state_change() => (state("from"), state("to")),
+        EventKind::Created => (None, state("stage")),
         _ => (None, None),
     };
     event::ActiveModel {
@@ -219,7 +220,7 @@ async fn insert_event(
         project_id: Set(project_id),
         actor_id: Set(actor_id),
         at: Set(now),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         data: Set(data.to_string()),
         ..Default::default()
     }

@@ -12,6 +12,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
+use crate::domain::EventKind;
 use crate::domain::funding::{
     Derogation, DerogationKind, FunderCategory, FundingStatus, LineAmounts, PlanFigures, PlanLine,
     SelfFundingCheck, Totals, check_self_funding, check_status_move, detr_completion_deadline,
@@ -37,11 +38,11 @@ fn t(key: &str) -> String {
 }
 
 fn status_of(row: &funding_line::Model) -> Result<FundingStatus, AppError> {
-    row.status.parse().map_err(|_| AppError::Internal)
+    crate::server::db::parse_stored("funding_lines.status", &row.status)
 }
 
 fn category_of(row: &funder::Model) -> Result<FunderCategory, AppError> {
-    row.category.parse().map_err(|_| AppError::Internal)
+    crate::server::db::parse_stored("funders.category", &row.category)
 }
 
 fn funder_view(row: funder::Model) -> Result<FunderView, AppError> {
@@ -199,7 +200,12 @@ impl PlanRows {
             .await?;
         let mut lines = Vec::with_capacity(rows.len());
         for row in rows {
-            let f = funders.get(&row.funder_id).ok_or(AppError::Internal)?;
+            let f = funders.get(&row.funder_id).ok_or_else(|| {
+                AppError::internal(format_args!(
+                    "line {}: funder {} missing",
+                    row.id, row.funder_id
+                ))
+            })?;
             let (category, status) = (category_of(f)?, status_of(&row)?);
             lines.push((row, category, status));
         }
@@ -285,7 +291,12 @@ pub async fn plan(
     let mut lines = Vec::with_capacity(rows.lines.len());
     for ((row, category, status), rule_line) in rows.lines.iter().zip(&rule_lines) {
         let (category, status) = (*category, *status);
-        let f = rows.funders.get(&row.funder_id).ok_or(AppError::Internal)?;
+        let f = rows.funders.get(&row.funder_id).ok_or_else(|| {
+            AppError::internal(format_args!(
+                "line {}: funder {} missing",
+                row.id, row.funder_id
+            ))
+        })?;
         let mut warnings = Vec::new();
         if f.code == "leader"
             && status != FundingStatus::Refused
@@ -342,7 +353,7 @@ pub async fn plan(
     let mut active_funders: Vec<&funder::Model> =
         rows.funders.values().filter(|f| f.active).collect();
     active_funders.sort_by_key(|f| (f.position, f.id));
-    let stage: Stage = rows.project.stage.parse().map_err(|_| AppError::Internal)?;
+    let stage: Stage = crate::server::db::parse_stored("projects.stage", &rows.project.stage)?;
     Ok(FundingPlan {
         project_id,
         // Delivery or completion with no plan is allowed, and flagged.
@@ -425,7 +436,7 @@ pub async fn add_line(
     .insert(txn)
     .await?;
     data["line_id"] = json!(row.id);
-    change.record(project_id, "funding_line_added", data);
+    change.record(project_id, EventKind::FundingLineAdded, data);
     change.plan_moved(project_id);
     change.commit().await?;
     Ok(row.id)
@@ -555,7 +566,7 @@ pub async fn update_line(
     active.updated_at = Set(now);
     active.update(txn).await?;
     let data = json!({ "line_id": line_id, "funder": f.name, "changes": changes });
-    change.record(project_id, "funding_line_updated", data);
+    change.record(project_id, EventKind::FundingLineUpdated, data);
     change.plan_moved(project_id);
     change.commit().await?;
     Ok(project_id)
@@ -572,7 +583,7 @@ async fn active_funder_or_same(
         funder::Entity::find_by_id(funder_id)
             .one(txn)
             .await?
-            .ok_or(AppError::Internal)
+            .ok_or_else(|| AppError::internal(format_args!("funder {funder_id} missing")))
     } else {
         active_funder(txn, funder_id).await
     }
@@ -592,7 +603,12 @@ pub async fn delete_line(
     let f = funder::Entity::find_by_id(row.funder_id)
         .one(txn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| {
+            AppError::internal(format_args!(
+                "line {line_id}: funder {} missing",
+                row.funder_id
+            ))
+        })?;
     let project_id = row.project_id;
     let data = json!({
         "line_id": line_id,
@@ -612,7 +628,7 @@ pub async fn delete_line(
     if deleted.rows_affected != 1 {
         return Err(AppError::Conflict(t("funding.conflict")));
     }
-    change.record(project_id, "funding_line_deleted", data);
+    change.record(project_id, EventKind::FundingLineDeleted, data);
     change.plan_moved(project_id);
     change.commit().await?;
     Ok(project_id)
@@ -670,7 +686,12 @@ pub async fn move_status(
     let f = funder::Entity::find_by_id(row.funder_id)
         .one(txn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| {
+            AppError::internal(format_args!(
+                "line {line_id}: funder {} missing",
+                row.funder_id
+            ))
+        })?;
     let project_id = row.project_id;
     let mut active: funding_line::ActiveModel = row.into();
     active.status = Set(to.as_str().to_owned());
@@ -731,7 +752,7 @@ pub async fn move_status(
         "reason": input.reason,
         "backward": backward,
     });
-    change.record(project_id, "funding_status_changed", data);
+    change.record(project_id, EventKind::FundingStatusChanged, data);
     change.plan_moved(project_id);
     change.commit().await?;
     Ok(project_id)
@@ -769,11 +790,11 @@ pub async fn set_derogation(
         .await?;
     let (kind, data) = match &derogation {
         Some(d) => (
-            "derogation_set",
+            EventKind::DerogationSet,
             json!({ "kind": d.kind, "reason": d.reason }),
         ),
         None => (
-            "derogation_cleared",
+            EventKind::DerogationCleared,
             json!({ "kind": before.as_ref().map(|d| d.kind), "reason": before.map(|d| d.reason) }),
         ),
     };

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, ModelTrait, Set};
 use serde_json::json;
 
+use crate::domain::EventKind;
 use crate::domain::MilestoneKind;
 use crate::error::AppError;
 use crate::models::{CurrentUser, MilestoneInput};
@@ -40,7 +41,7 @@ pub async fn add_milestone(
     .insert(change.txn())
     .await?;
     let data = json!({ "milestone_id": row.id, "kind": input.kind, "title": input.title, "due_date": input.due_date });
-    change.record(project_id, "milestone_added", data);
+    change.record(project_id, EventKind::MilestoneAdded, data);
     if input.kind == MilestoneKind::WorksStart {
         change.plan_moved(project_id);
     }
@@ -89,7 +90,7 @@ pub async fn update_milestone(
     active.shareable = Set(input.shareable);
     active.updated_at = Set(now);
     active.update(change.txn()).await?;
-    change.record(project_id, "milestone_updated", data);
+    change.record(project_id, EventKind::MilestoneUpdated, data);
     if works_start {
         change.plan_moved(project_id);
     }
@@ -121,7 +122,7 @@ pub async fn delete_milestone(
     });
     let works_start = moves_plan(&row.kind);
     row.delete(change.txn()).await?;
-    change.record(project_id, "milestone_deleted", data);
+    change.record(project_id, EventKind::MilestoneDeleted, data);
     if works_start {
         change.plan_moved(project_id);
     }
@@ -153,9 +154,9 @@ pub async fn set_milestone_done(
     active.updated_at = Set(now);
     active.update(change.txn()).await?;
     let kind = if done.is_some() {
-        "milestone_done"
+        EventKind::MilestoneDone
     } else {
-        "milestone_reopened"
+        EventKind::MilestoneReopened
     };
     change.record(project_id, kind, data);
     if works_start {
@@ -190,7 +191,7 @@ pub async fn add_note(
     .insert(change.txn())
     .await?;
     let data = json!({ "note_id": row.id, "excerpt": excerpt, "shareable": shareable });
-    change.record(project_id, "note_added", data);
+    change.record(project_id, EventKind::NoteAdded, data);
     change.commit().await?;
     Ok(row.id)
 }

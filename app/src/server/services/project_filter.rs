@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 
+use crate::domain::EventKind;
 use crate::domain::Stage;
 use crate::domain::funding::FundingStatus;
 use crate::models::{AttentionKind, DigestKind, ProjectFilter};
@@ -30,7 +31,7 @@ fn ids_from(select: SelectStatement) -> Condition {
 
 /// Projects with an event of `kinds` since `since` and these state codes.
 fn with_event(
-    kinds: &[&str],
+    kinds: &[EventKind],
     since: Option<NaiveDate>,
     from: Option<&str>,
     to: Option<&str>,
@@ -110,22 +111,22 @@ pub fn due_within(days: i64, today: NaiveDate) -> Condition {
 
 fn digest(kind: DigestKind, since: Option<NaiveDate>) -> Condition {
     match kind {
-        DigestKind::Created => with_event(&["created"], since, None, None),
-        DigestKind::StageChanged => with_event(&["stage_changed"], since, None, None),
+        DigestKind::Created => with_event(&[EventKind::Created], since, None, None),
+        DigestKind::StageChanged => with_event(&[EventKind::StageChanged], since, None, None),
         DigestKind::Granted => with_event(
-            &["funding_status_changed"],
+            &[EventKind::FundingStatusChanged],
             since,
             None,
             Some(FundingStatus::Granted.as_str()),
         ),
         DigestKind::Refused => with_event(
-            &["funding_status_changed"],
+            &[EventKind::FundingStatusChanged],
             since,
             None,
             Some(FundingStatus::Refused.as_str()),
         ),
         DigestKind::Abandoned => with_event(
-            &["stage_changed"],
+            &[EventKind::StageChanged],
             since,
             None,
             Some(Stage::Abandoned.as_str()),
@@ -135,11 +136,16 @@ fn digest(kind: DigestKind, since: Option<NaiveDate>) -> Condition {
 
 /// Entered a stage: created in it, or moved to it.
 pub fn entered(stage: &str, since: Option<NaiveDate>) -> Condition {
-    with_event(&["created", "stage_changed"], since, None, Some(stage))
+    with_event(
+        &[EventKind::Created, EventKind::StageChanged],
+        since,
+        None,
+        Some(stage),
+    )
 }
 
 pub fn left(stage: &str, since: Option<NaiveDate>) -> Condition {
-    with_event(&["stage_changed"], since, Some(stage), None)
+    with_event(&[EventKind::StageChanged], since, Some(stage), None)
 }
 
 /// The value, trimmed, unless empty (as the list reads its criteria).

@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
+use crate::domain::EventKind;
 use crate::domain::milestone::MilestoneStatus;
 use crate::domain::{
     Health, MilestoneKind, OwnerKind, Stage, check_stage_move, milestone_status, search_key,
@@ -196,7 +197,7 @@ pub async fn create(
     replace_links(txn, row.id, &input).await?;
     change.record(
         row.id,
-        "created",
+        EventKind::Created,
         json!({ "title": row.title, "stage": row.stage }),
     );
     change.plan_moved(row.id);
@@ -360,7 +361,7 @@ pub async fn update(
     active.updated_at = Set(now);
     active.update(txn).await.map_err(map_write_error)?;
     replace_links(txn, id, &input).await?;
-    change.record(id, "updated", json!({ "changes": changes }));
+    change.record(id, EventKind::Updated, json!({ "changes": changes }));
     change.plan_moved(id);
     change.commit().await?;
     Ok(())
@@ -379,7 +380,7 @@ pub async fn change_stage(
     let mut change = Change::begin(db, actor, now).await?;
     let txn = change.txn();
     let row = load_for_write(txn, id, version).await?;
-    let from: Stage = row.stage.parse().map_err(|_| AppError::Internal)?;
+    let from: Stage = crate::server::db::parse_stored("projects.stage", &row.stage)?;
     let reason = reason
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
@@ -392,7 +393,7 @@ pub async fn change_stage(
         .exec(txn)
         .await?;
     let data = json!({ "from": from, "to": to, "move": kind, "reason": reason });
-    change.record(id, "stage_changed", data);
+    change.record(id, EventKind::StageChanged, data);
     change.commit().await?;
     Ok(())
 }
@@ -429,7 +430,7 @@ pub async fn change_health(
         .await?;
     change.record(
         id,
-        "health_changed",
+        EventKind::HealthChanged,
         json!({ "before": before, "after": after }),
     );
     change.commit().await?;
@@ -514,7 +515,7 @@ pub async fn detail(
         .map(|m| {
             Ok(MilestoneView {
                 id: m.id,
-                kind: m.kind.parse().map_err(|_| AppError::Internal)?,
+                kind: crate::server::db::parse_stored("milestones.kind", &m.kind)?,
                 title: m.title,
                 due_date: m.due_date,
                 done_date: m.done_date,
@@ -579,9 +580,9 @@ pub async fn detail(
         title: row.title,
         summary: row.summary,
         description: row.description,
-        stage: row.stage.parse().map_err(|_| AppError::Internal)?,
+        stage: crate::server::db::parse_stored("projects.stage", &row.stage)?,
         health: Health::parse(&row.health, row.health_reason.as_deref(), row.health_since)
-            .map_err(|_| AppError::Internal)?,
+            .map_err(|e| AppError::internal(format_args!("projects.health of {}: {e}", row.id)))?,
         lead_officer_id: row.lead_officer_id,
         lead_officer: row.lead_officer_id.and_then(|id| people.get(&id).cloned()),
         estimated_cost_cents: row.estimated_cost_cents,
@@ -663,7 +664,7 @@ async fn summaries(
                 id: r.id,
                 reference: r.reference,
                 title: r.title,
-                stage: r.stage.parse().map_err(|_| AppError::Internal)?,
+                stage: crate::server::db::parse_stored("projects.stage", &r.stage)?,
                 health: r.health,
                 lead_officer: r.lead_officer_id.and_then(|id| officers.get(&id).cloned()),
                 communes,
@@ -725,10 +726,7 @@ async fn open_milestones(
                 milestone_id: m.id,
                 project_id: m.project_id,
                 project_title: titles.get(&m.project_id).cloned().unwrap_or_default(),
-                kind: m
-                    .kind
-                    .parse::<MilestoneKind>()
-                    .map_err(|_| AppError::Internal)?,
+                kind: crate::server::db::parse_stored::<MilestoneKind>("milestones.kind", &m.kind)?,
                 title: m.title,
                 due_date: m.due_date,
             })

@@ -121,7 +121,7 @@ pub async fn save(
             entry.active.into(),
             i32::try_from(position).unwrap_or(i32::MAX).into(),
         ])
-        .map_err(|_| AppError::Internal)?
+        .map_err(AppError::internal)?
         .on_conflict(
             OnConflict::column(Alias::new("code"))
                 .update_columns([Alias::new("label"), Alias::new("active")])

@@ -15,6 +15,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
+use crate::domain::EventKind;
 use crate::domain::funding::{FunderCategory, FundingStatus, PlanLine, totals};
 use crate::domain::rollup::{
     DayKey, FunderFigures, Measures, ProjectFacts, SummaryKey, day_delta, delta, event_counters,
@@ -208,7 +209,8 @@ pub async fn load_facts(
         .await?;
     let mut per_funder: BTreeMap<(i64, i64), Vec<PlanLine>> = BTreeMap::new();
     for (id, funder_id, status, requested, granted, paid, deadline) in lines {
-        let status: FundingStatus = status.parse().map_err(|_| AppError::Internal)?;
+        let status: FundingStatus =
+            crate::server::db::parse_stored("funding_lines.status", &status)?;
         if status == FundingStatus::Identified
             && let (Some(d), Some(f)) = (deadline, facts.get_mut(&id))
         {
@@ -250,9 +252,9 @@ pub async fn load_facts(
         .expr(Func::max(Expr::col(event::Column::At)))
         .from(event::Entity)
         .and_where(event::Column::Kind.is_in([
-            "created",
-            "stage_changed",
-            "funding_status_changed",
+            EventKind::Created,
+            EventKind::StageChanged,
+            EventKind::FundingStatusChanged,
         ]))
         .group_by_columns([
             event::Column::ProjectId,
@@ -266,11 +268,12 @@ pub async fn load_facts(
     for row in db.query_all(&events).await? {
         let id: i64 = row.try_get_by_index(0)?;
         let kind: String = row.try_get_by_index(1)?;
+        let kind: EventKind = crate::server::db::parse_stored("project_events.kind", &kind)?;
         let from: Option<String> = row.try_get_by_index(2)?;
         let to: Option<String> = row.try_get_by_index(3)?;
         let at: chrono::DateTime<chrono::Utc> = row.try_get_by_index(4)?;
         if let Some(f) = facts.get_mut(&id) {
-            for counter in event_counters(&kind, from.as_deref(), to.as_deref()) {
+            for counter in event_counters(kind, from.as_deref(), to.as_deref()) {
                 let day = f.last_events.entry(counter).or_insert(at.date_naive());
                 *day = Ord::max(*day, at.date_naive());
             }
@@ -387,7 +390,7 @@ async fn write_days(
 }
 
 fn encode(facts: &ProjectFacts) -> Result<String, AppError> {
-    serde_json::to_string(facts).map_err(|_| AppError::Internal)
+    serde_json::to_string(facts).map_err(AppError::internal)
 }
 
 /// Brings the summaries up to date with one project (call it inside the
@@ -414,7 +417,10 @@ async fn refresh_project(db: &impl ConnectionTrait, project_id: i64) -> Result<(
         .one(db)
         .await?;
     let old: Option<ProjectFacts> = match &stored {
-        Some(row) => Some(serde_json::from_str(&row.facts).map_err(|_| AppError::Internal)?),
+        Some(row) => Some(crate::server::db::decode_stored(
+            "project_rollups.facts",
+            &row.facts,
+        )?),
         None => None,
     };
     let new = load_facts(db, Some(&[project_id]))

@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
+use crate::domain::EventKind;
 use crate::domain::{Role, Section, ShareSections, ShareState, Stage};
 use crate::error::AppError;
 use crate::models::{
@@ -202,7 +203,7 @@ pub async fn create(
     };
     change.record(
         project_id,
-        "share_created",
+        EventKind::ShareCreated,
         json!({
             "share_id": row.id,
             "target": if account.is_some() { "account" } else { "link" },
@@ -295,7 +296,7 @@ pub async fn change(
     }
     change.record(
         project_id,
-        "share_changed",
+        EventKind::ShareChanged,
         json!({
             "share_id": share_id,
             "who": who(account.as_ref(), &settings.label),
@@ -332,7 +333,7 @@ pub async fn revoke(
     }
     change.record(
         row.project_id,
-        "share_revoked",
+        EventKind::ShareRevoked,
         json!({ "share_id": share_id, "who": who(account.as_ref(), &row.label) }),
     );
     change.commit().await?;
@@ -463,7 +464,7 @@ pub async fn shared_with(
         out.push(SharedProjectSummary {
             project_id: p.id,
             title: p.title.clone(),
-            stage: p.stage.parse().map_err(|_| AppError::Internal)?,
+            stage: crate::server::db::parse_stored("projects.stage", &p.stage)?,
             communes: communes.remove(&p.id).unwrap_or_default(),
             shared_on: s.created_at.date_naive(),
             expires_on: s.expires_on,
@@ -597,7 +598,7 @@ pub async fn shared_project(
         structure: structure.to_owned(),
         title: row.title,
         summary: row.summary,
-        stage: row.stage.parse::<Stage>().map_err(|_| AppError::Internal)?,
+        stage: crate::server::db::parse_stored::<Stage>("projects.stage", &row.stage)?,
         communes,
         owner_name: row.owner_name,
         start_date: row.start_date,

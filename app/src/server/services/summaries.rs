@@ -236,7 +236,9 @@ pub async fn combined(
         .all(db)
         .await?
         .iter()
-        .map(|r| serde_json::from_str::<ProjectFacts>(&r.facts).map_err(|_| AppError::Internal))
+        .map(|r| {
+            crate::server::db::decode_stored::<ProjectFacts>("project_rollups.facts", &r.facts)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let stage = nonempty(&filter.stage);
     let since = filter.since_or_default(today);

@@ -6,7 +6,7 @@ use std::path::Path;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Deserialize;
 
@@ -65,10 +65,34 @@ pub struct ImportReport {
     pub communes: usize,
 }
 
-fn read<T: for<'de> Deserialize<'de>>(dir: &Path, file: &str) -> Result<Vec<T>, String> {
+/// Why an import of the reference data stopped (nothing is written then).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{} : {source}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} : JSON illisible ({source})", path.display())]
+    Json {
+        path: std::path::PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("code INSEE invalide : {0}")]
+    Insee(String),
+    #[error("base de données : {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("synthèses du tableau de bord : {}", .0.message())]
+    Summaries(AppError),
+}
+
+fn read<T: for<'de> Deserialize<'de>>(dir: &Path, file: &str) -> Result<Vec<T>, ImportError> {
     let path = dir.join(file);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{} : {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{} : JSON illisible ({e})", path.display()))
+    let text = std::fs::read_to_string(&path).map_err(|source| ImportError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| ImportError::Json { path, source })
 }
 
 const CHUNK: usize = 500;
@@ -78,7 +102,10 @@ const CHUNK: usize = 500;
 /// again after a yearly update renames, moves and adds, never duplicates.
 /// Communes that disappeared from the list (merged) are kept: projects may
 /// still point at their code.
-pub async fn import_from_dir(db: &DatabaseConnection, dir: &Path) -> Result<ImportReport, String> {
+pub async fn import_from_dir(
+    db: &DatabaseConnection,
+    dir: &Path,
+) -> Result<ImportReport, ImportError> {
     let regions: Vec<RawRegion> = read(dir, "regions.json")?;
     let departements: Vec<RawDepartement> = read(dir, "departements.json")?;
     let epcis: Vec<RawEpci> = read(dir, "epci.json")?;
@@ -94,8 +121,8 @@ pub async fn import_from_dir(db: &DatabaseConnection, dir: &Path) -> Result<Impo
         .iter()
         .filter(|c| c.kind == "commune-actuelle")
         .map(|c| {
-            let insee = InseeCode::parse(&c.code)
-                .map_err(|_| format!("code INSEE invalide : {}", c.code))?;
+            let insee =
+                InseeCode::parse(&c.code).map_err(|_| ImportError::Insee(c.code.clone()))?;
             Ok(commune::ActiveModel {
                 insee: Set(insee.as_str().to_owned()),
                 name: Set(c.nom.clone()),
@@ -106,7 +133,7 @@ pub async fn import_from_dir(db: &DatabaseConnection, dir: &Path) -> Result<Impo
                 population: Set(c.population.and_then(|p| i32::try_from(p).ok())),
             })
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, ImportError>>()?;
 
     let report = ImportReport {
         regions: regions.len(),
@@ -114,7 +141,7 @@ pub async fn import_from_dir(db: &DatabaseConnection, dir: &Path) -> Result<Impo
         epcis: epcis.len(),
         communes: communes.len(),
     };
-    let txn = db.begin().await.map_err(|e| e.to_string())?;
+    let txn = crate::server::db::begin_write(db).await?;
     for chunk in regions.chunks(CHUNK) {
         region::Entity::insert_many(chunk.iter().map(|r| region::ActiveModel {
             code: Set(r.code.clone()),
@@ -125,9 +152,8 @@ pub async fn import_from_dir(db: &DatabaseConnection, dir: &Path) -> Result<Impo
                 .update_column(region::Column::Name)
                 .to_owned(),
         )
-        .exec(&txn)
-        .await
-        .map_err(|e| e.to_string())?;
+        .exec(&*txn)
+        .await?;
     }
     for chunk in departements.chunks(CHUNK) {
         departement::Entity::insert_many(chunk.iter().map(|d| departement::ActiveModel {
@@ -140,9 +166,8 @@ pub async fn import_from_dir(db: &DatabaseConnection, dir: &Path) -> Result<Impo
                 .update_columns([departement::Column::Name, departement::Column::RegionCode])
                 .to_owned(),
         )
-        .exec(&txn)
-        .await
-        .map_err(|e| e.to_string())?;
+        .exec(&*txn)
+        .await?;
     }
     for chunk in epcis.chunks(CHUNK) {
         epci::Entity::insert_many(chunk.iter().map(|e| epci::ActiveModel {
@@ -160,9 +185,8 @@ pub async fn import_from_dir(db: &DatabaseConnection, dir: &Path) -> Result<Impo
                 ])
                 .to_owned(),
         )
-        .exec(&txn)
-        .await
-        .map_err(|e| e.to_string())?;
+        .exec(&*txn)
+        .await?;
     }
     for chunk in communes.chunks(CHUNK) {
         commune::Entity::insert_many(chunk.to_vec())
@@ -178,15 +202,14 @@ pub async fn import_from_dir(db: &DatabaseConnection, dir: &Path) -> Result<Impo
                     ])
                     .to_owned(),
             )
-            .exec(&txn)
-            .await
-            .map_err(|e| e.to_string())?;
+            .exec(&*txn)
+            .await?;
     }
-    txn.commit().await.map_err(|e| e.to_string())?;
+    txn.commit().await?;
     // Communes may have changed EPCI: the dashboard's EPCI figures follow.
     crate::server::services::rollup::rebuild(db)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(ImportError::Summaries)?;
     Ok(report)
 }
 

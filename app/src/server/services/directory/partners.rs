@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use crate::domain::EventKind;
 use crate::domain::{OrganisationKind, PartnerRole};
 use crate::error::AppError;
 use crate::models::{
@@ -184,7 +185,7 @@ pub async fn add_link(
         "person_id": input.person_id,
         "person": person_name,
     });
-    change.record(project_id, "partner_added", data);
+    change.record(project_id, EventKind::PartnerAdded, data);
     if input.role == PartnerRole::Owner
         && let Some(org) = &org
     {
@@ -230,7 +231,11 @@ async fn follow_owner(
         .filter(project::Column::Id.eq(project_id))
         .exec(txn)
         .await?;
-    change.record(project_id, "updated", json!({ "changes": changes }));
+    change.record(
+        project_id,
+        EventKind::Updated,
+        json!({ "changes": changes }),
+    );
     change.plan_moved(project_id);
     Ok(())
 }
@@ -262,7 +267,7 @@ pub async fn remove_link(
         "person": link.person_id.and_then(|id| people.get(&id).cloned()),
         "note": link.note,
     });
-    change.record(link.project_id, "partner_removed", data);
+    change.record(link.project_id, EventKind::PartnerRemoved, data);
     change.commit().await?;
     Ok(link.project_id)
 }

@@ -301,7 +301,7 @@ pub async fn erase(
             data["person"] = Value::String(erased_name());
             changed = true;
         }
-        if e.kind == "note_added"
+        if e.kind == crate::domain::EventKind::NoteAdded
             && let Some(body) = data
                 .get("note_id")
                 .and_then(Value::as_i64)
