@@ -48,6 +48,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// the app under a process-wide flag that stops resources from loading
 /// (leptos_server's `SuppressResourceLoad`), so a second call while
 /// another router serves pages could freeze their renders.
+#[allow(clippy::disallowed_methods)] // the one call, once per process
 pub fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()

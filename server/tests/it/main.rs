@@ -14,6 +14,7 @@ mod health;
 mod hostile;
 mod migrations;
 mod operations;
+mod pages;
 mod permissions;
 mod pg_cluster;
 mod projects;
