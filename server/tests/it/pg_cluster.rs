@@ -177,7 +177,7 @@ async fn postgres_restart_during_requests() {
         .await
         .expect("create");
     admin.close().await.ok();
-    let test_db = TestDb::external(Backend::Postgres, cluster.url("maillage"));
+    let test_db = TestDb::external(cluster.url("maillage"));
     let conn = db::connect(&test_db.url).await.expect("connect");
     db::migrate(&conn).await.expect("migrate");
     crate::territories::import_fixture(&conn).await;

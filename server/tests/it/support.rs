@@ -51,6 +51,7 @@ async fn pg_template() -> String {
             let admin = sea_orm::Database::connect(pg_admin_url())
                 .await
                 .expect("PostgreSQL reachable");
+            drop_dead_processes_databases(&admin).await;
             admin
                 .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
                 .await
@@ -71,11 +72,42 @@ async fn pg_template() -> String {
         .clone()
 }
 
-/// One test's own database.
+/// The databases of test processes no longer running (`mt_<pid>_<n>`,
+/// `mt_tpl_<pid>`: a run killed before its guards ran), dropped when a new
+/// test process makes its template.
+async fn drop_dead_processes_databases(admin: &DatabaseConnection) {
+    let rows = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'mt\\_%'",
+        ))
+        .await
+        .expect("list test databases");
+    for row in rows {
+        let name: String = row.try_get_by_index(0).expect("datname");
+        let pid = name
+            .trim_start_matches("mt_tpl_")
+            .trim_start_matches("mt_")
+            .split('_')
+            .next()
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+/// One test's own database, dropped when the test ends: by `drop().await`,
+/// or by the guard when the test panics before it.
 pub struct TestDb {
-    pub backend: Backend,
     pub url: String,
     pub name: String,
+    /// A PostgreSQL database this struct created (and must drop).
+    owned: bool,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -111,9 +143,9 @@ impl TestDb {
                 }
                 admin.close().await.ok();
                 Self {
-                    backend,
                     url: pg_url_for(&name),
                     name,
+                    owned: true,
                     _dir: None,
                 }
             }
@@ -125,9 +157,9 @@ impl TestDb {
                 db::migrate(&conn).await.expect("migrate sqlite");
                 conn.close().await.ok();
                 Self {
-                    backend,
                     url,
                     name: path.display().to_string(),
+                    owned: false,
                     _dir: Some(dir),
                 }
             }
@@ -152,9 +184,9 @@ impl TestDb {
                     .expect("create db");
                 admin.close().await.ok();
                 Self {
-                    backend,
                     url: pg_url_for(&name),
                     name,
+                    owned: true,
                     _dir: None,
                 }
             }
@@ -162,9 +194,9 @@ impl TestDb {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let path = dir.path().join("empty.db");
                 Self {
-                    backend,
                     url: format!("sqlite://{}?mode=rwc", path.display()),
                     name: path.display().to_string(),
+                    owned: false,
                     _dir: Some(dir),
                 }
             }
@@ -173,11 +205,11 @@ impl TestDb {
 
     /// A database this struct does not own (a test's own cluster): `drop`
     /// must not be called on it.
-    pub fn external(backend: Backend, url: String) -> Self {
+    pub fn external(url: String) -> Self {
         Self {
-            backend,
             name: url.clone(),
             url,
+            owned: false,
             _dir: None,
         }
     }
@@ -187,19 +219,43 @@ impl TestDb {
     }
 
     /// Drops a PostgreSQL test database (SQLite files go with their temp dir).
-    pub async fn drop(self) {
-        if self.backend == Backend::Postgres {
-            let admin = sea_orm::Database::connect(pg_admin_url())
-                .await
-                .expect("PostgreSQL reachable");
-            admin
-                .execute_unprepared(&format!(
-                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                    self.name
-                ))
-                .await
-                .expect("drop test database");
-            admin.close().await.ok();
+    pub async fn drop(mut self) {
+        if self.owned {
+            drop_pg_database(&self.name).await;
+            self.owned = false;
+        }
+    }
+}
+
+async fn drop_pg_database(name: &str) {
+    let admin = sea_orm::Database::connect(pg_admin_url())
+        .await
+        .expect("PostgreSQL reachable");
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .expect("drop test database");
+    admin.close().await.ok();
+}
+
+impl Drop for TestDb {
+    /// A test that panicked before `drop().await`: its database is dropped
+    /// here, on a thread of its own (Drop cannot await).
+    fn drop(&mut self) {
+        if !self.owned {
+            return;
+        }
+        let name = std::mem::take(&mut self.name);
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(drop_pg_database(&name));
+        })
+        .join();
+        if dropped.is_err() && !std::thread::panicking() {
+            panic!("could not drop a test database");
         }
     }
 }
