@@ -127,7 +127,7 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
 /// project.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await?;
-    crate::server::services::plan_figures::refresh_outdated(db)
+    crate::server::services::change::refresh_outdated(db)
         .await
         .map_err(|e| DbErr::Custom(format!("plan figures: {e}")))?;
     crate::server::services::rollup::ensure(db)

@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QuerySelect, Set,
 };
 use serde_json::Value;
 
@@ -26,10 +26,7 @@ use crate::domain::EventKind;
 use crate::error::AppError;
 use crate::models::CurrentUser;
 use crate::server::entities::projects::{event, project};
-use crate::server::services::{funding, plan_figures, rollup};
-
-/// The PostgreSQL advisory lock of the summaries (`pg_advisory_xact_lock`).
-const SUMMARIES_LOCK: i64 = 7_300_210_001;
+use crate::server::services::{plan_figures, rollup};
 
 /// How a write holds the summaries.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -38,20 +35,6 @@ enum Scope {
     Project,
     /// Any number of projects, or all summaries: alone.
     Wide,
-}
-
-/// Takes the summaries lock for the rest of the transaction (PostgreSQL;
-/// SQLite's write lock already covers it).
-pub(crate) async fn lock_summaries(txn: &DatabaseTransaction, wide: bool) -> Result<(), AppError> {
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
-        let sql = if wide {
-            format!("SELECT pg_advisory_xact_lock({SUMMARIES_LOCK})")
-        } else {
-            format!("SELECT pg_advisory_xact_lock_shared({SUMMARIES_LOCK})")
-        };
-        txn.execute_unprepared(&sql).await?;
-    }
-    Ok(())
 }
 
 /// A timeline event waiting for the commit.
@@ -100,7 +83,7 @@ impl Change {
         scope: Scope,
     ) -> Result<Self, AppError> {
         let txn = crate::server::db::begin_write(db).await?;
-        lock_summaries(&txn, scope == Scope::Wide).await?;
+        rollup::lock_summaries(&txn, scope == Scope::Wide).await?;
         Ok(Change {
             txn,
             scope,
@@ -128,6 +111,25 @@ impl Change {
             kind,
             data,
         });
+    }
+
+    /// Moves the project to its next version, only if it is still at
+    /// `version` (compare-and-set; a stale edit gets the French 409).
+    pub async fn bump_version(&self, project_id: i64, version: i32) -> Result<(), AppError> {
+        let result = project::Entity::update_many()
+            .col_expr(project::Column::Version, Expr::value(version + 1))
+            .col_expr(project::Column::UpdatedAt, Expr::value(self.now))
+            .filter(project::Column::Id.eq(project_id))
+            .filter(project::Column::Version.eq(version))
+            .exec(self.txn())
+            .await?;
+        if result.rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(AppError::Conflict(
+                rust_i18n::t!("project.conflict").into_owned(),
+            ))
+        }
     }
 
     /// The project's plan figures may have moved: they are recomputed at
@@ -179,7 +181,7 @@ impl Change {
                     .await?;
             }
             if figures.contains(&id) {
-                let f = funding::figures(&*txn, id).await?;
+                let f = plan_figures::compute(&*txn, id).await?;
                 plan_figures::store(&*txn, id, &f).await?;
             }
             rollup::refresh(&*txn, id).await?;
@@ -227,4 +229,29 @@ async fn insert_event(
     .insert(txn)
     .await?;
     Ok(())
+}
+
+/// Recomputes the projects whose plan figures predate `FIGURES_VERSION` (rows
+/// from before the migration, or from older rules). Returns how many.
+pub async fn refresh_outdated(db: &sea_orm::DatabaseConnection) -> Result<u64, AppError> {
+    let mut done = 0;
+    loop {
+        let ids: Vec<i64> = project::Entity::find()
+            .select_only()
+            .column(project::Column::Id)
+            .filter(project::Column::FiguresVersion.lt(plan_figures::FIGURES_VERSION))
+            .limit(500)
+            .into_tuple()
+            .all(db)
+            .await?;
+        if ids.is_empty() {
+            return Ok(done);
+        }
+        let mut change = Change::begin_wide(db, None, chrono::Utc::now()).await?;
+        for id in &ids {
+            change.plan_moved(*id);
+        }
+        change.commit().await?;
+        done += ids.len() as u64;
+    }
 }

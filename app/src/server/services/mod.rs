@@ -6,6 +6,7 @@ pub mod directory;
 pub mod funding;
 pub mod journal;
 pub mod plan_figures;
+pub mod plan_rows;
 pub mod project_filter;
 pub mod projects;
 pub mod references;

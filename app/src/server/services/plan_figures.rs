@@ -1,7 +1,7 @@
 //! The per-project figures of the dashboard (`domain::funding::PlanFigures`),
 //! written on the project row by the commit of each change that moves them
 //! (`change::Change::plan_moved`), computed from the rows the plan page
-//! reads by the same code (`funding::figures`): the dashboard and the plan
+//! reads by the same code (`compute`, over `plan_rows`): the dashboard and the plan
 //! cannot disagree.
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -9,10 +9,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use crate::domain::funding::PlanFigures;
 use crate::error::AppError;
 use crate::server::entities::projects::project;
-use crate::server::services::change::Change;
+use crate::server::services::plan_rows::PlanRows;
 
 /// Bumped when the rules behind the figures change: rows below it are
-/// recomputed at server start (`refresh_outdated`).
+/// recomputed at server start (`change::refresh_outdated`).
 pub const FIGURES_VERSION: i32 = 1;
 
 /// Writes the figures of `figures` on the project row.
@@ -58,29 +58,10 @@ pub async fn store(
     Ok(())
 }
 
-/// Recomputes the projects whose figures predate `FIGURES_VERSION` (rows
-/// from before the migration, or from older rules). Returns how many.
-pub async fn refresh_outdated(db: &sea_orm::DatabaseConnection) -> Result<u64, AppError> {
-    let mut done = 0;
-    loop {
-        let ids: Vec<i64> = project::Entity::find()
-            .select_only()
-            .column(project::Column::Id)
-            .filter(project::Column::FiguresVersion.lt(FIGURES_VERSION))
-            .limit(500)
-            .into_tuple()
-            .all(db)
-            .await?;
-        if ids.is_empty() {
-            return Ok(done);
-        }
-        let mut change = Change::begin_wide(db, None, chrono::Utc::now()).await?;
-        for id in &ids {
-            change.plan_moved(*id);
-        }
-        change.commit().await?;
-        done += ids.len() as u64;
-    }
+/// A project's plan figures, from the rows its plan page reads
+/// (`plan_rows`), without the page's texts.
+pub async fn compute(db: &impl ConnectionTrait, project_id: i64) -> Result<PlanFigures, AppError> {
+    Ok(PlanRows::load(db, project_id).await?.figures())
 }
 
 /// The figures stored on every project row, by project (the dashboard's
@@ -124,7 +105,7 @@ pub async fn expected(
         .await?;
     let mut all = std::collections::BTreeMap::new();
     for id in ids {
-        all.insert(id, crate::server::services::funding::figures(db, id).await?);
+        all.insert(id, compute(db, id).await?);
     }
     Ok(all)
 }

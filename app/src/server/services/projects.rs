@@ -220,27 +220,6 @@ pub(crate) async fn load_for_write(
     Ok(row)
 }
 
-/// Bumps the version only if nobody else did in between (compare-and-set).
-pub(crate) async fn bump_version(
-    txn: &DatabaseTransaction,
-    id: i64,
-    version: i32,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let result = project::Entity::update_many()
-        .col_expr(project::Column::Version, Expr::value(version + 1))
-        .col_expr(project::Column::UpdatedAt, Expr::value(now))
-        .filter(project::Column::Id.eq(id))
-        .filter(project::Column::Version.eq(version))
-        .exec(txn)
-        .await?;
-    if result.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(t("project.conflict")))
-    }
-}
-
 async fn codes_of(
     txn: &impl ConnectionTrait,
     id: i64,
@@ -344,7 +323,7 @@ pub async fn update(
     if changes.is_empty() {
         return Ok(());
     }
-    bump_version(txn, id, version, now).await?;
+    change.bump_version(id, version).await?;
     let mut active: project::ActiveModel = row.into();
     active.title = Set(input.title.clone());
     active.reference = Set(input.reference.clone());
@@ -386,7 +365,7 @@ pub async fn change_stage(
         .filter(|r| !r.is_empty());
     let kind = check_stage_move(from, to, reason.as_deref())
         .map_err(|e| AppError::validation(e.field(), e.to_string()))?;
-    bump_version(txn, id, version, now).await?;
+    change.bump_version(id, version).await?;
     project::Entity::update_many()
         .col_expr(project::Column::Stage, Expr::value(to.as_str()))
         .filter(project::Column::Id.eq(id))
@@ -417,7 +396,7 @@ pub async fn change_health(
     if before == after {
         return Ok(());
     }
-    bump_version(txn, id, version, now).await?;
+    change.bump_version(id, version).await?;
     project::Entity::update_many()
         .col_expr(project::Column::Health, Expr::value(health.code()))
         .col_expr(

@@ -29,6 +29,28 @@ use crate::server::entities::projects::{
 use crate::server::entities::rollup::{dashboard_day, dashboard_total, project_rollup};
 use crate::server::entities::territory::commune;
 
+/// The PostgreSQL advisory lock of the summaries (`pg_advisory_xact_lock`):
+/// shared by writers of one project, exclusive for a change across projects
+/// and a rebuild.
+const SUMMARIES_LOCK: i64 = 7_300_210_001;
+
+/// Takes the summaries lock for the rest of the transaction (PostgreSQL;
+/// SQLite's write lock already covers it).
+pub(crate) async fn lock_summaries(
+    txn: &sea_orm::DatabaseTransaction,
+    wide: bool,
+) -> Result<(), AppError> {
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        let sql = if wide {
+            format!("SELECT pg_advisory_xact_lock({SUMMARIES_LOCK})")
+        } else {
+            format!("SELECT pg_advisory_xact_lock_shared({SUMMARIES_LOCK})")
+        };
+        txn.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
+
 /// Bound parameters per multi-row statement, under both backends' limits.
 const PARAMS_PER_STATEMENT: usize = 30_000;
 
@@ -461,7 +483,7 @@ async fn refresh_project(db: &impl ConnectionTrait, project_id: i64) -> Result<(
 /// the number of projects counted.
 pub async fn rebuild(db: &DatabaseConnection) -> Result<usize, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
-    crate::server::services::change::lock_summaries(&txn, true).await?;
+    lock_summaries(&txn, true).await?;
     dashboard_total::Entity::delete_many().exec(&*txn).await?;
     dashboard_day::Entity::delete_many().exec(&*txn).await?;
     project_rollup::Entity::delete_many().exec(&*txn).await?;

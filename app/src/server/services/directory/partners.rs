@@ -24,7 +24,6 @@ use crate::server::entities::projects::project;
 use crate::server::services::change::Change;
 use crate::server::services::change::project_exists;
 use crate::server::services::directory::names::{organisation_names, person_names, project_refs};
-use crate::server::services::projects::bump_version;
 
 fn t(key: &str) -> String {
     rust_i18n::t!(key).into_owned()
@@ -204,7 +203,7 @@ async fn follow_owner(
     project_id: i64,
     org: &organisation::Model,
 ) -> Result<(), AppError> {
-    let (txn, now) = (change.txn(), change.now());
+    let txn = change.txn();
     let row = project::Entity::find_by_id(project_id)
         .one(txn)
         .await?
@@ -224,7 +223,7 @@ async fn follow_owner(
     if changes.is_empty() {
         return Ok(());
     }
-    bump_version(txn, project_id, row.version, now).await?;
+    change.bump_version(project_id, row.version).await?;
     project::Entity::update_many()
         .col_expr(project::Column::OwnerName, Expr::value(org.name.clone()))
         .col_expr(project::Column::OwnerKind, Expr::value(kind.as_str()))
