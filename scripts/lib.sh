@@ -55,6 +55,22 @@ ensure_build_tools() {
   [ "$(command -v wasm-opt)" = "$TOOLS/node_modules/.bin/wasm-opt" ] || die "wasm-opt attendu dans $TOOLS"
 }
 
+# The dependency checks of the test suite: cargo-deny (licences, duplicate
+# versions, sources, and advisories when its database can be fetched) and
+# cargo-machete (dependencies declared but never used), from crates.io.
+CARGO_DENY_VERSION="0.20.2"
+CARGO_MACHETE_VERSION="0.9.2"
+ensure_dependency_checkers() {
+  if ! cargo deny --version 2>/dev/null | grep -q " $CARGO_DENY_VERSION\$"; then
+    say "Installation de cargo-deny $CARGO_DENY_VERSION (quelques minutes, une seule fois)"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+  fi
+  if ! cargo machete --version 2>/dev/null | grep -q "$CARGO_MACHETE_VERSION"; then
+    say "Installation de cargo-machete $CARGO_MACHETE_VERSION"
+    cargo install cargo-machete --version "$CARGO_MACHETE_VERSION" --locked
+  fi
+}
+
 # The official territories (npm @etalab/decoupage-administratif); sets REF_DATA_DIR.
 REF_PACKAGE_VERSION="6.0.0"
 ensure_reference_data() {

@@ -20,9 +20,8 @@ ensure_browser_tools
 ensure_postgres
 ensure_pg_programs
 export TEST_DATABASE_URL="$PG_ADMIN_URL"
-# Databases left by an interrupted earlier run (mt_* are test databases).
-psql "$PG_ADMIN_URL" -Atqc "select datname from pg_database where datname like 'mt\\_%'" 2>/dev/null \
-  | while read -r db; do psql "$PG_ADMIN_URL" -qc "drop database if exists \"$db\" with (force)" >/dev/null 2>&1 || true; done
+# Test databases are dropped by the tests themselves (TestDb's guard; a
+# killed run's leftovers by the next run's first test).
 
 say "Formatage (cargo fmt --check)"
 cargo fmt --all --check
@@ -32,6 +31,20 @@ cargo clippy -p app -p migrations -p server --features app/ssr --all-targets -- 
 
 say "Clippy côté navigateur (hydrate, wasm32)"
 cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+
+say "Dépendances (cargo deny : licences, versions en double, sources ; cargo machete : inutilisées)"
+ensure_dependency_checkers
+cargo deny --log-level error check bans licenses sources
+# The advisory database is a git repository on GitHub: checked whenever it
+# can be fetched (not from this build machine, which has no GitHub access).
+if cargo deny --log-level error check advisories 2>"$LOGS/deny-advisories.log"; then
+  echo "cargo deny advisories : aucune vulnérabilité connue"
+elif grep -qiE "failed to (fetch|clone|open)|resolve host|advisory database" "$LOGS/deny-advisories.log"; then
+  echo "cargo deny advisories : base RustSec injoignable d'ici, non vérifiée (voir $LOGS/deny-advisories.log)"
+else
+  cat "$LOGS/deny-advisories.log"; exit 1
+fi
+cargo machete
 
 say "Tests unitaires et d'intégration (PostgreSQL : ${PG_ADMIN_URL%%@*}@…, SQLite)"
 cargo test -p app -p migrations -p server --features app/ssr 2>&1 | tee "$LOGS/cargo-test.log"
