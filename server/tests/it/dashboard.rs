@@ -772,7 +772,7 @@ async fn stale_figures_are_recomputed(backend: Backend) {
         .exec(&app.db)
         .await
         .expect("make stale");
-    let n = app::server::services::plan_figures::refresh_outdated(&app.db)
+    let n = app::server::services::change::refresh_outdated(&app.db)
         .await
         .expect("refresh");
     assert_eq!(n, 1);
