@@ -201,7 +201,7 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, size: usize) 
                 .await
                 .expect("project")
                 .expect("exists");
-            let health = if row.health == "blocked" {
+            let health = if row.health == app::domain::HealthStatus::Blocked {
                 app::domain::Health::OnTrack
             } else {
                 app::domain::Health::Blocked {
@@ -237,10 +237,10 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, size: usize) 
                 .await
                 .expect("project")
                 .expect("exists");
-            let to = if row.stage == "funding" {
-                "delivery"
+            let to = if row.stage == app::domain::Stage::Funding {
+                app::domain::Stage::Delivery
             } else {
-                "funding"
+                app::domain::Stage::Funding
             };
             project::Entity::update_many()
                 .col_expr(project::Column::Stage, sea_orm::sea_query::Expr::value(to))

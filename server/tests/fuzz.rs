@@ -561,7 +561,15 @@ async fn fuzz(backend: Backend, seed: u64, cases: usize) {
                 continue;
             }
             Ok(Err(err)) => {
-                failures.push(format!("connection failed ({err}): {}", describe()));
+                // The whole chain (hyper's cause says whether the
+                // connection was closed under a reused request).
+                let mut chain = err.to_string();
+                let mut source = std::error::Error::source(&err);
+                while let Some(cause) = source {
+                    chain.push_str(&format!(" ← {cause}"));
+                    source = cause.source();
+                }
+                failures.push(format!("connection failed ({chain}): {}", describe()));
                 continue;
             }
             Ok(Ok(res)) => res,

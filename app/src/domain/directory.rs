@@ -10,8 +10,16 @@ macro_rules! code_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
+        #[cfg_attr(
+            feature = "ssr",
+            derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+            sea_orm(
+                rs_type = "String",
+                db_type = "String(sea_orm::sea_query::StringLen::None)"
+            )
+        )]
         pub enum $name {
-            $($variant),+
+            $(#[cfg_attr(feature = "ssr", sea_orm(string_value = $code))] $variant),+
         }
 
         impl $name {

@@ -137,17 +137,4 @@ mod tests {
         }
         assert!("abandoned".parse::<EventKind>().is_err());
     }
-
-    #[cfg(feature = "ssr")]
-    #[test]
-    fn stored_codes_are_the_codes() {
-        use sea_orm::ActiveEnum;
-        for kind in EventKind::ALL {
-            assert_eq!(kind.to_value(), kind.as_str());
-            assert_eq!(
-                EventKind::try_from_value(&kind.as_str().to_owned()).ok(),
-                Some(kind)
-            );
-        }
-    }
 }

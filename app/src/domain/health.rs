@@ -32,15 +32,24 @@ impl fmt::Display for HealthError {
 }
 
 impl Health {
-    pub const CODES: [&'static str; 4] = ["on_track", "late", "paused", "blocked"];
+    pub const CODES: [&'static str; 4] = [
+        HealthStatus::OnTrack.as_str(),
+        HealthStatus::Late.as_str(),
+        HealthStatus::Paused.as_str(),
+        HealthStatus::Blocked.as_str(),
+    ];
+
+    pub fn status(&self) -> HealthStatus {
+        match self {
+            Health::OnTrack => HealthStatus::OnTrack,
+            Health::Late => HealthStatus::Late,
+            Health::Paused { .. } => HealthStatus::Paused,
+            Health::Blocked { .. } => HealthStatus::Blocked,
+        }
+    }
 
     pub fn code(&self) -> &'static str {
-        match self {
-            Health::OnTrack => "on_track",
-            Health::Late => "late",
-            Health::Paused { .. } => "paused",
-            Health::Blocked { .. } => "blocked",
-        }
+        self.status().as_str()
     }
 
     pub fn label_of(code: &str) -> String {
@@ -65,10 +74,24 @@ impl Health {
         }
     }
 
-    /// Builds a health from its stored or typed parts: `paused` needs a
-    /// reason and a date, `blocked` a reason; others ignore both.
+    /// Builds a health from its typed parts: `paused` needs a reason and a
+    /// date, `blocked` a reason; others ignore both.
     pub fn parse(
         code: &str,
+        reason: Option<&str>,
+        since: Option<NaiveDate>,
+    ) -> Result<Self, HealthError> {
+        let status = code
+            .parse::<HealthStatus>()
+            .map_err(|_| HealthError::UnknownStatus)?;
+        Self::from_parts(status, reason, since)
+    }
+
+    /// Builds a health from its status and the reason and date that go
+    /// with it (as stored: `projects.health`, `health_reason`,
+    /// `health_since`).
+    pub fn from_parts(
+        status: HealthStatus,
         reason: Option<&str>,
         since: Option<NaiveDate>,
     ) -> Result<Self, HealthError> {
@@ -76,18 +99,79 @@ impl Health {
             .map(str::trim)
             .filter(|r| !r.is_empty())
             .map(str::to_owned);
-        match code.trim() {
-            "on_track" => Ok(Health::OnTrack),
-            "late" => Ok(Health::Late),
-            "paused" => Ok(Health::Paused {
+        match status {
+            HealthStatus::OnTrack => Ok(Health::OnTrack),
+            HealthStatus::Late => Ok(Health::Late),
+            HealthStatus::Paused => Ok(Health::Paused {
                 reason: reason.ok_or(HealthError::ReasonRequired)?,
                 since: since.ok_or(HealthError::DateRequired)?,
             }),
-            "blocked" => Ok(Health::Blocked {
+            HealthStatus::Blocked => Ok(Health::Blocked {
                 reason: reason.ok_or(HealthError::ReasonRequired)?,
             }),
-            _ => Err(HealthError::UnknownStatus),
         }
+    }
+}
+
+/// A health without its reason and date: the value of `projects.health`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::None)",
+        rename_all = "snake_case"
+    )
+)]
+pub enum HealthStatus {
+    #[default]
+    OnTrack,
+    Late,
+    Paused,
+    Blocked,
+}
+
+impl HealthStatus {
+    pub const ALL: [HealthStatus; 4] = [
+        HealthStatus::OnTrack,
+        HealthStatus::Late,
+        HealthStatus::Paused,
+        HealthStatus::Blocked,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HealthStatus::OnTrack => "on_track",
+            HealthStatus::Late => "late",
+            HealthStatus::Paused => "paused",
+            HealthStatus::Blocked => "blocked",
+        }
+    }
+}
+
+impl HealthStatus {
+    /// The French label.
+    pub fn label(self) -> String {
+        Health::label_of(self.as_str())
+    }
+}
+
+impl fmt::Display for HealthStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for HealthStatus {
+    type Err = HealthError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        HealthStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s.trim())
+            .ok_or(HealthError::UnknownStatus)
     }
 }
 

@@ -22,7 +22,7 @@ pub mod territory;
 pub use directory::{Office, OrganisationKind, PartnerRole};
 pub use email::Email;
 pub use event::EventKind;
-pub use health::{Health, HealthError};
+pub use health::{Health, HealthError, HealthStatus};
 pub use milestone::{DUE_SOON_DAYS, MilestoneKind, MilestoneStatus, milestone_status};
 pub use money::{
     MoneyError, euros_input, format_euros, format_percent, parse_euros, parse_percent,
@@ -35,3 +35,39 @@ pub use share::{Section, ShareSections, ShareState, share_state};
 pub use siret::{CompanyId, CompanyIdError, format_company_id};
 pub use stage::{Stage, StageMove, StageMoveError, check_stage_move};
 pub use territory::{InseeCode, search_key};
+
+/// Every enum stored in a column is stored as its `as_str()` code, and
+/// every code reads back as its value.
+#[cfg(all(test, feature = "ssr"))]
+mod stored_codes {
+    use sea_orm::ActiveEnum;
+
+    use super::*;
+
+    fn check<E>(values: &[E], code: impl Fn(&E) -> &'static str)
+    where
+        E: ActiveEnum<Value = String> + PartialEq + std::fmt::Debug,
+    {
+        for value in values {
+            assert_eq!(value.to_value(), code(value), "{value:?}");
+            assert_eq!(
+                E::try_from_value(&code(value).to_owned()).ok().as_ref(),
+                Some(value)
+            );
+        }
+        assert!(E::try_from_value(&"inconnu".to_owned()).is_err());
+    }
+
+    #[test]
+    fn every_stored_enum_is_stored_as_its_code() {
+        check(&Stage::ALL, |v| v.as_str());
+        check(&HealthStatus::ALL, |v| v.as_str());
+        check(&Role::ALL, |v| v.as_str());
+        check(&MilestoneKind::ALL, |v| v.as_str());
+        check(&EventKind::ALL, |v| v.as_str());
+        check(&funding::FundingStatus::ALL, |v| v.as_str());
+        check(&funding::FunderCategory::ALL, |v| v.as_str());
+        check(OrganisationKind::ALL, |v| v.as_str());
+        check(PartnerRole::ALL, |v| v.as_str());
+    }
+}

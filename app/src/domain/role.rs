@@ -5,6 +5,15 @@ use serde::{Deserialize, Serialize};
 /// What a user account is for. Stored as its `as_str()` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::None)",
+        rename_all = "snake_case"
+    )
+)]
 pub enum Role {
     /// Manages accounts, reference lists, sharing policy.
     Admin,

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{EventKind, Stage};
+use crate::domain::{EventKind, HealthStatus, Stage};
 use crate::models::DEADLINE_WINDOWS;
 
 /// A project is stale after this many days without any event.
@@ -204,8 +204,8 @@ impl<'de> Deserialize<'de> for Steps {
 /// What the summaries know of one project.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectFacts {
-    pub stage: String,
-    pub health: String,
+    pub stage: Stage,
+    pub health: HealthStatus,
     pub rule_breach: bool,
     pub officer: Option<i64>,
     /// Sorted, without repeats.
@@ -233,7 +233,7 @@ pub struct ProjectFacts {
 pub struct DayKey {
     pub scope: String,
     pub group: String,
-    pub stage: String,
+    pub stage: Stage,
     pub day: NaiveDate,
 }
 
@@ -242,7 +242,7 @@ pub struct DayKey {
 pub struct SummaryKey {
     pub scope: String,
     pub group: String,
-    pub stage: String,
+    pub stage: Stage,
 }
 
 /// `"dim:value"`, the encoding of scopes and groups.
@@ -298,7 +298,7 @@ impl ProjectFacts {
         for flag in FLAGS {
             let set = match flag {
                 "rule_breach" => self.rule_breach,
-                health => self.health == health,
+                health => self.health.as_str() == health,
             };
             if set {
                 groups.push((tag("attention", flag), one));
@@ -326,7 +326,7 @@ impl ProjectFacts {
                 SummaryKey {
                     scope: scope.to_owned(),
                     group: group.to_owned(),
-                    stage: self.stage.clone(),
+                    stage: self.stage,
                 },
                 m,
             ));
@@ -361,7 +361,7 @@ fn runs(steps: &Steps, n: i64) -> Vec<(NaiveDate, i64)> {
 
 impl ProjectFacts {
     fn active(&self) -> bool {
-        self.stage.parse::<Stage>().is_ok_and(Stage::is_active)
+        self.stage.is_active()
     }
 
     /// Calls `f(scope, counter, day, n)` for each day counter this project
@@ -411,7 +411,7 @@ impl ProjectFacts {
                 DayKey {
                     scope: scope.to_owned(),
                     group: group.to_owned(),
-                    stage: self.stage.clone(),
+                    stage: self.stage,
                     day,
                 },
                 n,
@@ -524,9 +524,9 @@ pub fn sum_all<'a>(
     facts: impl IntoIterator<Item = &'a ProjectFacts>,
 ) -> BTreeMap<SummaryKey, Measures> {
     let mut strings = Interner::default();
-    let mut sums: HashMap<(u32, u32, u32), Measures> = HashMap::new();
+    let mut sums: HashMap<(u32, u32, Stage), Measures> = HashMap::new();
     for f in facts {
-        let stage = strings.id(&f.stage);
+        let stage = f.stage;
         f.each_contribution(|scope, group, m| {
             let key = (strings.id(scope), strings.id(group), stage);
             let e = sums.entry(key).or_default();
@@ -539,7 +539,7 @@ pub fn sum_all<'a>(
                 SummaryKey {
                     scope: strings.name(scope),
                     group: strings.name(group),
-                    stage: strings.name(stage),
+                    stage,
                 },
                 m,
             )
@@ -550,9 +550,9 @@ pub fn sum_all<'a>(
 /// Adds day counters up by key (a rebuild), without the zeros.
 pub fn sum_days<'a>(facts: impl IntoIterator<Item = &'a ProjectFacts>) -> BTreeMap<DayKey, i64> {
     let mut strings = Interner::default();
-    let mut sums: HashMap<(u32, u32, u32, NaiveDate), i64> = HashMap::new();
+    let mut sums: HashMap<(u32, u32, Stage, NaiveDate), i64> = HashMap::new();
     for f in facts {
-        let stage = strings.id(&f.stage);
+        let stage = f.stage;
         f.each_day(|scope, group, day, n| {
             let key = (strings.id(scope), strings.id(group), stage, day);
             *sums.entry(key).or_default() += n;
@@ -565,7 +565,7 @@ pub fn sum_days<'a>(facts: impl IntoIterator<Item = &'a ProjectFacts>) -> BTreeM
                 DayKey {
                     scope: strings.name(scope),
                     group: strings.name(group),
-                    stage: strings.name(stage),
+                    stage,
                     day,
                 },
                 n,
@@ -581,9 +581,9 @@ pub fn sum_whole<'a>(
     facts: impl IntoIterator<Item = &'a ProjectFacts>,
 ) -> BTreeMap<SummaryKey, Measures> {
     let mut strings = Interner::default();
-    let mut sums: HashMap<(u32, u32), Measures> = HashMap::new();
+    let mut sums: HashMap<(u32, Stage), Measures> = HashMap::new();
     for f in facts {
-        let stage = strings.id(&f.stage);
+        let stage = f.stage;
         f.each_contribution(|scope, group, m| {
             if scope.is_empty() {
                 let e = sums.entry((strings.id(group), stage)).or_default();
@@ -598,7 +598,7 @@ pub fn sum_whole<'a>(
                 SummaryKey {
                     scope: String::new(),
                     group: strings.name(group),
-                    stage: strings.name(stage),
+                    stage,
                 },
                 m,
             )
@@ -612,8 +612,8 @@ mod tests {
 
     fn facts() -> ProjectFacts {
         ProjectFacts {
-            stage: "study".into(),
-            health: "blocked".into(),
+            stage: Stage::Study,
+            health: HealthStatus::Blocked,
             rule_breach: false,
             officer: Some(7),
             programmes: vec!["pvd".into()],
@@ -771,7 +771,7 @@ mod tests {
     #[test]
     fn event_counters_count_since_any_day() {
         let mut f = facts();
-        f.stage = "completed".into();
+        f.stage = Stage::Completed;
         f.last_events
             .insert("entered:completed".into(), day("2026-06-15"));
         // Summed from D on: counted for every D up to the event's day.
@@ -791,13 +791,13 @@ mod tests {
     #[test]
     fn inactive_projects_have_only_event_counters() {
         let mut f = facts();
-        f.stage = "completed".into();
+        f.stage = Stage::Completed;
         f.first_open_due = Some(day("2026-03-10"));
         f.steps = vec![day("2026-03-10")].into();
         assert!(f.day_contributions().is_empty());
         assert!(f.counters_on(day("2026-06-01")).is_empty());
         let mut g = f.clone();
-        g.stage = "delivery".into();
+        g.stage = Stage::Delivery;
         // Reopening adds the counters in every scope.
         assert_eq!(day_delta(Some(&f), Some(&g)).len(), 6 * (1 + 2 * 3 + 1));
     }
@@ -814,7 +814,7 @@ mod tests {
         // 6 scopes (all, 1 programme, 2 themes, 1 EPCI, 1 officer) × 8
         // groups (funnel, the 5 tags, 1 funder, blocked).
         assert_eq!(rows.len(), 6 * 8);
-        assert!(rows.iter().all(|(k, _)| k.stage == "study"));
+        assert!(rows.iter().all(|(k, _)| k.stage == Stage::Study));
         assert_eq!(get(&rows, "", "").unwrap().cost, 100_000);
         assert_eq!(
             get(&rows, "theme:habitat", "programme:pvd")
@@ -836,7 +836,7 @@ mod tests {
     fn the_delta_of_a_stage_move_moves_every_row() {
         let old = facts();
         let new = ProjectFacts {
-            stage: "funding".into(),
+            stage: Stage::Funding,
             ..old.clone()
         };
         let d = delta(Some(&old), Some(&new));
@@ -845,7 +845,7 @@ mod tests {
         assert_eq!(total, 0);
         assert!(
             d.iter()
-                .filter(|(k, _)| k.stage == "study")
+                .filter(|(k, _)| k.stage == Stage::Study)
                 .all(|(_, m)| m.projects == -1)
         );
     }
@@ -871,13 +871,13 @@ mod tests {
         a.steps = vec![day("2026-02-01"), day("2026-05-01")].into();
         let mut b = facts();
         b.themes = vec!["sante".into()];
-        b.health = "paused".into();
+        b.health = HealthStatus::Paused;
         b.rule_breach = true;
         b.officer = None;
         b.last_event_on = Some(day("2026-01-01"));
         b.steps = vec![day("2026-03-01")].into();
         let mut c = b.clone();
-        c.stage = "delivery".into();
+        c.stage = Stage::Delivery;
         c.steps = vec![day("2026-03-01"), day("2026-03-20"), day("2026-12-01")].into();
         c.detr_due = Some(day("2026-12-01"));
         // Create a, create b, move b to c, delete a: the running sum equals
@@ -918,9 +918,9 @@ mod tests {
         // exactly the whole-portfolio rows of the two in PVD.
         let a = facts();
         let mut b = facts();
-        b.stage = "delivery".into();
+        b.stage = Stage::Delivery;
         b.themes = vec!["sante".into()];
-        b.health = "on_track".into();
+        b.health = HealthStatus::OnTrack;
         b.rule_breach = true;
         let mut c = facts();
         c.programmes = vec!["acv".into()];

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::directory::period_is_valid;
 use crate::domain::input::{DateKind, max};
 use crate::domain::{
-    CompanyId, Email, InseeCode, Office, OrganisationKind, PartnerRole, Stage, search_key,
+    CompanyId, Email, HealthStatus, InseeCode, Office, OrganisationKind, PartnerRole, Stage,
+    search_key,
 };
 use crate::error::{AppError, FieldErrors};
 use crate::models::checkbox;
@@ -165,8 +166,7 @@ pub struct Involvement {
     pub project_id: i64,
     pub project_title: String,
     pub stage: Stage,
-    /// A `Health` code.
-    pub health: String,
+    pub health: HealthStatus,
     pub role: PartnerRole,
     pub note: String,
     /// Through whom, when the link names a person of this organisation or
@@ -189,7 +189,7 @@ pub struct ProjectRef {
     pub id: i64,
     pub title: String,
     pub stage: Stage,
-    pub health: String,
+    pub health: HealthStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

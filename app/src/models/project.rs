@@ -3,7 +3,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::input::{DateKind, check_length, max, parse_date};
-use crate::domain::{Health, InseeCode, MilestoneKind, OwnerKind, Stage, parse_euros};
+use crate::domain::{
+    Health, HealthStatus, InseeCode, MilestoneKind, OwnerKind, Stage, parse_euros,
+};
 use crate::error::{AppError, FieldErrors};
 
 /// A code and its French label (themes, programmes).
@@ -27,7 +29,7 @@ pub struct ProjectSummary {
     pub reference: Option<String>,
     pub title: String,
     pub stage: Stage,
-    pub health: String,
+    pub health: HealthStatus,
     pub lead_officer: Option<String>,
     pub communes: Vec<String>,
     pub estimated_cost_cents: Option<i64>,

@@ -145,16 +145,6 @@ pub fn sqlite_file(url: &str) -> Option<&str> {
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
 
-/// A value read from a text column, parsed into its domain type. A value
-/// the domain does not know (a corrupt or hand-edited row) is an internal
-/// error logged with the column and the value.
-#[track_caller]
-pub fn parse_stored<T: std::str::FromStr>(column: &str, value: &str) -> Result<T, AppError> {
-    value
-        .parse()
-        .map_err(|_| AppError::internal(format_args!("{column}: unknown stored value {value:?}")))
-}
-
 /// The JSON kept in a text column (a project's facts), decoded; a row that
 /// does not decode is an internal error logged with its column and cause.
 #[track_caller]

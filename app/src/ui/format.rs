@@ -227,6 +227,14 @@ fn share_section(code: &str) -> Option<Section> {
     Section::ALL.into_iter().find(|s| s.as_str() == code)
 }
 
+/// Every stage as a filter option: (code, French label).
+pub fn stage_options() -> Vec<(String, String)> {
+    crate::domain::Stage::ALL
+        .into_iter()
+        .map(|s| (s.as_str().to_owned(), s.label()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ use app::domain::funding::{
     DetrDue, FunderCategory, FundingStatus, PlanFigures, PlanLine, check_self_funding,
     detr_completion_deadline, detr_next_due, detr_start_deadline, totals,
 };
-use app::domain::{EventKind, MilestoneKind, Stage};
+use app::domain::{EventKind, HealthStatus, MilestoneKind, Role, Stage};
 use app::error::AppError;
 use app::server::entities::funding::{funder, funding_line};
 use app::server::entities::projects::{
@@ -71,7 +71,7 @@ pub async fn generate(
 ) -> Result<ScaleReport, AppError> {
     let mut rng = StdRng::seed_from_u64(n as u64);
     let officers: Vec<i64> = user::Entity::find()
-        .filter(user::Column::Role.is_in(["officer", "head"]))
+        .filter(user::Column::Role.is_in([Role::Officer, Role::Head]))
         .select_only()
         .column(user::Column::Id)
         .into_tuple()
@@ -100,7 +100,7 @@ pub async fn generate(
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|f| Some((f.code.clone(), (f.id, f.category.parse().ok()?))))
+        .map(|f| (f.code.clone(), (f.id, f.category)))
         .collect();
     let funder = |code: &str| funders.get(code).copied().ok_or(AppError::Internal);
     let grant_funders = [
@@ -178,10 +178,16 @@ pub async fn generate(
                 _ => Stage::Abandoned,
             };
             let (health, reason) = match rng.gen_range(0..100) {
-                0..75 => ("on_track", None),
-                75..87 => ("late", None),
-                87..93 => ("paused", Some("En attente de la décision du conseil")),
-                _ => ("blocked", Some("Recours contre le permis de construire")),
+                0..75 => (HealthStatus::OnTrack, None),
+                75..87 => (HealthStatus::Late, None),
+                87..93 => (
+                    HealthStatus::Paused,
+                    Some("En attente de la décision du conseil"),
+                ),
+                _ => (
+                    HealthStatus::Blocked,
+                    Some("Recours contre le permis de construire"),
+                ),
             };
             let created = today - Duration::days(rng.gen_range(30..1460));
             let last = created + Duration::days(rng.gen_range(0..=(today - created).num_days()));
@@ -215,7 +221,7 @@ pub async fn generate(
                 }
                 milestones.push(milestone::ActiveModel {
                     project_id: Set(id),
-                    kind: Set(kind.as_str().to_owned()),
+                    kind: Set(kind),
                     title: Set(format!("{} n° {}", kind.label(), m + 1)),
                     due_date: Set(due),
                     done_date: Set(done_date),
@@ -317,7 +323,7 @@ pub async fn generate(
                         funder_id: Set(fid),
                         programme: Set(String::new()),
                         basis: Set("ht".into()),
-                        status: Set(status.as_str().to_owned()),
+                        status: Set(status),
                         amount_requested_cents: Set(Some(amount)),
                         amount_granted_cents: Set(granted),
                         amount_paid_cents: Set(paid),
@@ -351,8 +357,8 @@ pub async fn generate(
                 title: Set(title.clone()),
                 summary: Set(String::new()),
                 description: Set(String::new()),
-                stage: Set(stage.as_str().to_owned()),
-                health: Set(health.to_owned()),
+                stage: Set(stage),
+                health: Set(health),
                 health_reason: Set(reason.map(str::to_owned)),
                 health_since: Set(reason.map(|_| last)),
                 lead_officer_id: Set(Some(officer)),

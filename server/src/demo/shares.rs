@@ -3,7 +3,7 @@
 //! association), each follows projects shared with it, and one project has
 //! a share link for its steering committee. Idempotent: nothing is added
 //! once a share exists.
-use app::domain::{Email, Role, ShareSections};
+use app::domain::{Email, OrganisationKind, Role, ShareSections};
 use app::error::AppError;
 use app::models::{CurrentUser, ShareSettings, ShareTarget, share_path};
 use app::server::entities::directory::organisation;
@@ -56,12 +56,12 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<St
     let mairie = account(db, mairie).await?;
     let association = account(db, association).await?;
     let commune_org = organisation::Entity::find()
-        .filter(organisation::Column::Kind.eq("commune"))
+        .filter(organisation::Column::Kind.eq(OrganisationKind::Commune))
         .filter(organisation::Column::CommuneCode.eq(PARTNER_COMMUNE))
         .one(db)
         .await?;
     let association_org = organisation::Entity::find()
-        .filter(organisation::Column::Kind.eq("association"))
+        .filter(organisation::Column::Kind.eq(OrganisationKind::Association))
         .order_by_asc(organisation::Column::Id)
         .one(db)
         .await?;

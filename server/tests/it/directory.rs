@@ -816,7 +816,7 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
         ]
     );
     assert_eq!(a.projects[0].note, "Animation du lieu");
-    assert_eq!(a.projects[0].health, "on_track");
+    assert_eq!(a.projects[0].health, app::domain::HealthStatus::OnTrack);
     let r = organisation(&http, &app, region).await;
     assert_eq!(r.projects.len(), 1);
     assert_eq!(

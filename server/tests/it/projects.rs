@@ -891,7 +891,7 @@ async fn long_lists_are_cut_and_shown_whole_on_demand(backend: Backend) {
     let rows: Vec<milestone::ActiveModel> = (0..open + done)
         .map(|n| milestone::ActiveModel {
             project_id: Set(id),
-            kind: Set("decision".into()),
+            kind: Set(app::domain::MilestoneKind::Decision),
             title: Set(format!("Jalon {n:03}")),
             due_date: Set(day(n)),
             done_date: Set((n >= open).then(|| day(n))),
@@ -1029,3 +1029,78 @@ async fn long_lists_are_cut_and_shown_whole_on_demand(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(long_lists_are_cut_and_shown_whole_on_demand);
+
+/// A stored code no variant knows (a hand-edited or corrupt row) fails the
+/// read with the French 500 page, never a default value or a panic; the
+/// other projects keep working.
+async fn a_corrupt_stored_code_fails_the_read_not_the_others(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let bad = create(&http, &app, "Projet abîmé", &["15187"], &[]).await;
+    let good = create(&http, &app, "Projet sain", &["15187"], &[]).await;
+    for (column, value) in [("stage", "etude"), ("health", "so_so")] {
+        app.db
+            .execute_unprepared(&format!(
+                "UPDATE projects SET {column} = '{value}' WHERE id = {bad}"
+            ))
+            .await
+            .expect("corrupt the row");
+        let res = post(&http, &app, "projects/get", &vec![("id", bad.to_string())]).await;
+        assert_eq!(res.status(), 500, "{column}");
+        let page = http
+            .get(app.url(&format!("/projets/{bad}")))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(page.status(), 500, "{column}");
+        let html = page.text().await.expect("html");
+        assert!(html.contains("lang=\"fr\""), "{html}");
+        assert!(
+            !html.contains(value),
+            "the stored value is not shown: {html}"
+        );
+        assert_eq!(get(&http, &app, good, None).await.title, "Projet sain");
+        app.db
+            .execute_unprepared(&format!(
+                "UPDATE projects SET {column} = '{}' WHERE id = {bad}",
+                if column == "stage" {
+                    "emergence"
+                } else {
+                    "on_track"
+                }
+            ))
+            .await
+            .expect("repair the row");
+    }
+    assert_eq!(get(&http, &app, bad, None).await.stage, Stage::Emergence);
+    // An organisation's kind read to be shown « Autre » when unknown.
+    let res = post(
+        &http,
+        &app,
+        "directory/organisations/create",
+        &vec![
+            ("form[name]", "Les Amis du Viaduc".to_owned()),
+            ("form[kind]", "association".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let org: i64 = res.json().await.expect("id");
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE organisations SET kind = 'club' WHERE id = {org}"
+        ))
+        .await
+        .expect("corrupt the row");
+    let res = post(
+        &http,
+        &app,
+        "directory/organisation",
+        &vec![("id", org.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 500);
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(a_corrupt_stored_code_fails_the_read_not_the_others);

@@ -11,6 +11,15 @@ use super::FundingStatus;
 /// Where a line's money comes from, as the rules see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::None)",
+        rename_all = "snake_case"
+    )
+)]
 pub enum FunderCategory {
     /// A public funder other than the owner (State, EU, Région…).
     Public,

@@ -12,7 +12,7 @@ pub mod organisation {
         /// and duplicate detection.
         pub search_key: String,
         /// An `OrganisationKind` code.
-        pub kind: String,
+        pub kind: crate::domain::OrganisationKind,
         pub siren: Option<String>,
         pub siret: Option<String>,
         /// INSEE code of the commune it is (or sits in).
@@ -121,7 +121,7 @@ pub mod project_partner {
         pub person_id: Option<i64>,
         /// A `PartnerRole` code; at most one `owner` per project (unique
         /// partial index).
-        pub role: String,
+        pub role: crate::domain::PartnerRole,
         pub note: String,
         pub created_at: DateTimeUtc,
     }

@@ -10,7 +10,7 @@ pub mod funder {
         pub code: String,
         pub name: String,
         /// `public`, `private` or `own_funds` (`FunderCategory`).
-        pub category: String,
+        pub category: crate::domain::funding::FunderCategory,
         pub active: bool,
         pub position: i32,
     }
@@ -35,7 +35,7 @@ pub mod funding_line {
         /// `ht` or `ttc`.
         pub basis: String,
         /// A `FundingStatus` code.
-        pub status: String,
+        pub status: crate::domain::funding::FundingStatus,
         pub amount_requested_cents: Option<i64>,
         pub amount_granted_cents: Option<i64>,
         pub amount_paid_cents: i64,

@@ -31,7 +31,7 @@ pub mod dashboard_total {
         #[sea_orm(primary_key, auto_increment = false)]
         pub grp: String,
         #[sea_orm(primary_key, auto_increment = false)]
-        pub stage: String,
+        pub stage: crate::domain::Stage,
         pub projects: i64,
         pub cost: i64,
         pub requested: i64,
@@ -61,7 +61,7 @@ pub mod dashboard_day {
         #[sea_orm(primary_key, auto_increment = false)]
         pub day: Date,
         #[sea_orm(primary_key, auto_increment = false)]
-        pub stage: String,
+        pub stage: crate::domain::Stage,
         pub n: i64,
     }
 

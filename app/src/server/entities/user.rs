@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: crate::domain::Role,
     pub password_hash: String,
     pub active: bool,
     pub failed_logins: i32,

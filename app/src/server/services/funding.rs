@@ -27,7 +27,7 @@ use crate::server::entities::projects::project;
 use crate::server::services::change::Change;
 use crate::server::services::change::project_exists;
 use crate::server::services::plan_rows::{
-    PlanRows, category_of, derogation_of, detr_deadlines, funder_catalogue, status_of, works_starts,
+    PlanRows, derogation_of, detr_deadlines, funder_catalogue, works_starts,
 };
 use crate::server::services::projects::load_for_write;
 
@@ -40,7 +40,7 @@ fn t(key: &str) -> String {
 
 fn funder_view(row: funder::Model) -> Result<FunderView, AppError> {
     Ok(FunderView {
-        category: category_of(&row)?,
+        category: row.category,
         id: row.id,
         code: row.code,
         name: row.name,
@@ -71,12 +71,12 @@ pub async fn save_funder(db: &DatabaseConnection, input: FunderInput) -> Result<
         .filter(funder::Column::Code.eq(input.code.as_str()))
         .one(txn)
         .await?;
-    let new_category = input.category.as_str();
+    let new_category = input.category;
     let position = funder::Entity::find().count(txn).await?;
     funder::Entity::insert(funder::ActiveModel {
         code: Set(input.code),
         name: Set(input.name),
-        category: Set(input.category.as_str().to_owned()),
+        category: Set(input.category),
         active: Set(input.active),
         position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
         ..Default::default()
@@ -182,7 +182,7 @@ pub async fn plan(
     let mut active_funders: Vec<&funder::Model> =
         rows.funders.values().filter(|f| f.active).collect();
     active_funders.sort_by_key(|f| (f.position, f.id));
-    let stage: Stage = crate::server::db::parse_stored("projects.stage", &rows.project.stage)?;
+    let stage: Stage = rows.project.stage;
     Ok(FundingPlan {
         project_id,
         // Delivery or completion with no plan is allowed, and flagged.
@@ -238,7 +238,7 @@ pub async fn add_line(
         funder_id: Set(input.funder_id),
         programme: Set(input.programme),
         basis: Set(input.basis),
-        status: Set(FundingStatus::Identified.as_str().to_owned()),
+        status: Set(FundingStatus::Identified),
         amount_requested_cents: Set(input.amount_requested_cents),
         amount_granted_cents: Set(input.amount_granted_cents),
         amount_paid_cents: Set(input.amount_paid_cents),
@@ -313,7 +313,7 @@ pub async fn update_line(
     let mut change = Change::begin(db, actor, now).await?;
     let txn = change.txn();
     let row = line_for_write(txn, line_id, version).await?;
-    let input = form.validate(status_of(&row)?)?;
+    let input = form.validate(row.status)?;
     let f = active_funder_or_same(txn, &row, input.funder_id).await?;
     let mut changes = Vec::new();
     let mut diff = |field: &str, before: Value, after: Value| {
@@ -471,7 +471,7 @@ pub async fn move_status(
     let mut change = Change::begin(db, actor, now).await?;
     let txn = change.txn();
     let row = line_for_write(txn, line_id, version).await?;
-    let from = status_of(&row)?;
+    let from = row.status;
     let to = input.status;
     let mut amounts = LineAmounts {
         requested: row.amount_requested_cents,
@@ -515,7 +515,7 @@ pub async fn move_status(
         })?;
     let project_id = row.project_id;
     let mut active: funding_line::ActiveModel = row.into();
-    active.status = Set(to.as_str().to_owned());
+    active.status = Set(to);
     active.amount_requested_cents = Set(amounts.requested);
     active.amount_granted_cents = Set(amounts.granted);
     active.amount_paid_cents = Set(amounts.paid);
@@ -643,7 +643,7 @@ pub async fn deadlines(
     let starts = works_starts(db, project_ids).await?;
     let mut out = Vec::new();
     for row in rows {
-        let status = status_of(&row)?;
+        let status = row.status;
         let Some(f) = funders.get(&row.funder_id) else {
             continue;
         };

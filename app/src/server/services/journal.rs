@@ -13,8 +13,8 @@ use crate::server::services::change::Change;
 
 /// The plan reads one kind of milestone: the works start (DETR and
 /// LEADER deadlines).
-fn moves_plan(kind: &str) -> bool {
-    kind == MilestoneKind::WorksStart.as_str()
+fn moves_plan(kind: &MilestoneKind) -> bool {
+    *kind == MilestoneKind::WorksStart
 }
 
 pub async fn add_milestone(
@@ -28,7 +28,7 @@ pub async fn add_milestone(
     change.project_exists(project_id).await?;
     let row = milestone::ActiveModel {
         project_id: Set(project_id),
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(input.kind),
         title: Set(input.title.clone()),
         due_date: Set(input.due_date),
         done_date: Set(input.done_date),
@@ -82,7 +82,7 @@ pub async fn update_milestone(
     let data = json!({ "milestone_id": row.id, "title": input.title, "changes": changes });
     let works_start = moves_plan(&row.kind) || input.kind == MilestoneKind::WorksStart;
     let mut active: milestone::ActiveModel = row.into();
-    active.kind = Set(input.kind.as_str().to_owned());
+    active.kind = Set(input.kind);
     active.title = Set(input.title);
     active.due_date = Set(input.due_date);
     active.done_date = Set(input.done_date);

@@ -19,14 +19,6 @@ use crate::models::DetrDeadlines;
 use crate::server::entities::funding::{funder, funding_line};
 use crate::server::entities::projects::{milestone, project};
 
-pub(crate) fn status_of(row: &funding_line::Model) -> Result<FundingStatus, AppError> {
-    crate::server::db::parse_stored("funding_lines.status", &row.status)
-}
-
-pub(crate) fn category_of(row: &funder::Model) -> Result<FunderCategory, AppError> {
-    crate::server::db::parse_stored("funders.category", &row.category)
-}
-
 /// The recorded works start of projects: the earliest done "début des
 /// travaux" milestone.
 pub(crate) async fn works_starts(
@@ -36,7 +28,7 @@ pub(crate) async fn works_starts(
     let mut out: HashMap<i64, NaiveDate> = HashMap::new();
     for m in milestone::Entity::find()
         .filter(milestone::Column::ProjectId.is_in(project_ids.to_vec()))
-        .filter(milestone::Column::Kind.eq(MilestoneKind::WorksStart.as_str()))
+        .filter(milestone::Column::Kind.eq(MilestoneKind::WorksStart))
         .filter(milestone::Column::DoneDate.is_not_null())
         .all(db)
         .await?
@@ -118,7 +110,7 @@ impl PlanRows {
                     row.id, row.funder_id
                 ))
             })?;
-            let (category, status) = (category_of(f)?, status_of(&row)?);
+            let (category, status) = (f.category, row.status);
             lines.push((row, category, status));
         }
         let works_start = works_starts(db, &[project_id])

@@ -6,8 +6,8 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 
 use crate::domain::EventKind;
-use crate::domain::Stage;
 use crate::domain::funding::FundingStatus;
+use crate::domain::{HealthStatus, Stage};
 use crate::models::{AttentionKind, DigestKind, ProjectFilter};
 use crate::server::entities::funding::funding_line;
 use crate::server::entities::projects::{
@@ -18,7 +18,7 @@ use crate::server::entities::territory::commune;
 // The summaries' day counters use the same thresholds.
 pub use crate::domain::rollup::{DETR_WARNING_DAYS, STALE_DAYS};
 
-pub const INACTIVE: [&str; 2] = ["completed", "abandoned"];
+pub const INACTIVE: [Stage; 2] = [Stage::Completed, Stage::Abandoned];
 
 /// Midnight UTC of `day`: events and activity are compared from it.
 pub fn day_start(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
@@ -79,7 +79,7 @@ pub fn application_due(from: NaiveDate, to: NaiveDate) -> SelectStatement {
     Query::select()
         .column(funding_line::Column::ProjectId)
         .from(funding_line::Entity)
-        .and_where(funding_line::Column::Status.eq(FundingStatus::Identified.as_str()))
+        .and_where(funding_line::Column::Status.eq(FundingStatus::Identified))
         .and_where(funding_line::Column::ApplicationDeadline.between(from, to))
         .to_owned()
 }
@@ -88,8 +88,12 @@ pub fn application_due(from: NaiveDate, to: NaiveDate) -> SelectStatement {
 /// caller's `active` flag).
 pub fn attention(kind: AttentionKind, today: NaiveDate) -> Condition {
     match kind {
-        AttentionKind::Blocked => Condition::all().add(project::Column::Health.eq("blocked")),
-        AttentionKind::Paused => Condition::all().add(project::Column::Health.eq("paused")),
+        AttentionKind::Blocked => {
+            Condition::all().add(project::Column::Health.eq(HealthStatus::Blocked))
+        }
+        AttentionKind::Paused => {
+            Condition::all().add(project::Column::Health.eq(HealthStatus::Paused))
+        }
         AttentionKind::LateMilestones => ids_from(open_milestones(None, Some(today), None)),
         AttentionKind::Stale => Condition::all()
             .add(project::Column::LastEventAt.lt(day_start(today - Duration::days(STALE_DAYS)))),

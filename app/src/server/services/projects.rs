@@ -13,9 +13,7 @@ use serde_json::{Value, json};
 
 use crate::domain::EventKind;
 use crate::domain::milestone::MilestoneStatus;
-use crate::domain::{
-    Health, MilestoneKind, OwnerKind, Stage, check_stage_move, milestone_status, search_key,
-};
+use crate::domain::{Health, OwnerKind, Stage, check_stage_move, milestone_status, search_key};
 use crate::error::AppError;
 use crate::models::{
     CommuneRef, CurrentUser, EventView, HiddenRows, MilestoneDue, MilestoneView, NoteView,
@@ -85,7 +83,7 @@ async fn check_references(db: &impl ConnectionTrait, input: &ProjectInput) -> Re
         let staff = user::Entity::find_by_id(officer)
             .one(db)
             .await?
-            .is_some_and(|u| u.active && u.role != "partner");
+            .is_some_and(|u| u.active && u.role != crate::domain::Role::Partner);
         if !staff {
             errors.add("lead_officer_id", t("project.unknown_officer"));
         }
@@ -170,8 +168,8 @@ pub async fn create(
         title: Set(input.title.clone()),
         summary: Set(input.summary.clone()),
         description: Set(input.description.clone()),
-        stage: Set(Stage::Emergence.as_str().to_owned()),
-        health: Set(Health::OnTrack.code().to_owned()),
+        stage: Set(Stage::Emergence),
+        health: Set(crate::domain::HealthStatus::OnTrack),
         health_reason: Set(None),
         health_since: Set(None),
         lead_officer_id: Set(input
@@ -359,7 +357,7 @@ pub async fn change_stage(
     let mut change = Change::begin(db, actor, now).await?;
     let txn = change.txn();
     let row = load_for_write(txn, id, version).await?;
-    let from: Stage = crate::server::db::parse_stored("projects.stage", &row.stage)?;
+    let from: Stage = row.stage;
     let reason = reason
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
@@ -367,7 +365,7 @@ pub async fn change_stage(
         .map_err(|e| AppError::validation(e.field(), e.to_string()))?;
     change.bump_version(id, version).await?;
     project::Entity::update_many()
-        .col_expr(project::Column::Stage, Expr::value(to.as_str()))
+        .col_expr(project::Column::Stage, Expr::value(to))
         .filter(project::Column::Id.eq(id))
         .exec(txn)
         .await?;
@@ -398,7 +396,7 @@ pub async fn change_health(
     }
     change.bump_version(id, version).await?;
     project::Entity::update_many()
-        .col_expr(project::Column::Health, Expr::value(health.code()))
+        .col_expr(project::Column::Health, Expr::value(health.status()))
         .col_expr(
             project::Column::HealthReason,
             Expr::value(health.reason().map(str::to_owned)),
@@ -494,7 +492,7 @@ pub async fn detail(
         .map(|m| {
             Ok(MilestoneView {
                 id: m.id,
-                kind: crate::server::db::parse_stored("milestones.kind", &m.kind)?,
+                kind: m.kind,
                 title: m.title,
                 due_date: m.due_date,
                 done_date: m.done_date,
@@ -559,8 +557,8 @@ pub async fn detail(
         title: row.title,
         summary: row.summary,
         description: row.description,
-        stage: crate::server::db::parse_stored("projects.stage", &row.stage)?,
-        health: Health::parse(&row.health, row.health_reason.as_deref(), row.health_since)
+        stage: row.stage,
+        health: Health::from_parts(row.health, row.health_reason.as_deref(), row.health_since)
             .map_err(|e| AppError::internal(format_args!("projects.health of {}: {e}", row.id)))?,
         lead_officer_id: row.lead_officer_id,
         lead_officer: row.lead_officer_id.and_then(|id| people.get(&id).cloned()),
@@ -643,7 +641,7 @@ async fn summaries(
                 id: r.id,
                 reference: r.reference,
                 title: r.title,
-                stage: crate::server::db::parse_stored("projects.stage", &r.stage)?,
+                stage: r.stage,
                 health: r.health,
                 lead_officer: r.lead_officer_id.and_then(|id| officers.get(&id).cloned()),
                 communes,
@@ -705,7 +703,7 @@ async fn open_milestones(
                 milestone_id: m.id,
                 project_id: m.project_id,
                 project_title: titles.get(&m.project_id).cloned().unwrap_or_default(),
-                kind: crate::server::db::parse_stored::<MilestoneKind>("milestones.kind", &m.kind)?,
+                kind: m.kind,
                 title: m.title,
                 due_date: m.due_date,
             })

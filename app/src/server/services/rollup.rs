@@ -15,12 +15,12 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
-use crate::domain::EventKind;
 use crate::domain::funding::{FunderCategory, FundingStatus, PlanLine, totals};
 use crate::domain::rollup::{
     DayKey, FunderFigures, Measures, ProjectFacts, SummaryKey, day_delta, delta, event_counters,
     sum_all, sum_days,
 };
+use crate::domain::{EventKind, HealthStatus, Stage};
 use crate::error::AppError;
 use crate::server::entities::funding::funding_line;
 use crate::server::entities::projects::{
@@ -71,8 +71,8 @@ pub async fn load_facts(
     #[derive(FromQueryResult)]
     struct Row {
         id: i64,
-        stage: String,
-        health: String,
+        stage: Stage,
+        health: HealthStatus,
         rule_breach: bool,
         lead_officer_id: Option<i64>,
         estimated_cost_cents: Option<i64>,
@@ -208,7 +208,7 @@ pub async fn load_facts(
     type LineRow = (
         i64,
         i64,
-        String,
+        FundingStatus,
         Option<i64>,
         Option<i64>,
         i64,
@@ -231,8 +231,6 @@ pub async fn load_facts(
         .await?;
     let mut per_funder: BTreeMap<(i64, i64), Vec<PlanLine>> = BTreeMap::new();
     for (id, funder_id, status, requested, granted, paid, deadline) in lines {
-        let status: FundingStatus =
-            crate::server::db::parse_stored("funding_lines.status", &status)?;
         if status == FundingStatus::Identified
             && let (Some(d), Some(f)) = (deadline, facts.get_mut(&id))
         {
@@ -289,8 +287,7 @@ pub async fn load_facts(
     }
     for row in db.query_all(&events).await? {
         let id: i64 = row.try_get_by_index(0)?;
-        let kind: String = row.try_get_by_index(1)?;
-        let kind: EventKind = crate::server::db::parse_stored("project_events.kind", &kind)?;
+        let kind: EventKind = row.try_get_by_index(1)?;
         let from: Option<String> = row.try_get_by_index(2)?;
         let to: Option<String> = row.try_get_by_index(3)?;
         let at: chrono::DateTime<chrono::Utc> = row.try_get_by_index(4)?;
@@ -342,7 +339,7 @@ async fn write_totals(
             q.values_panic([
                 k.scope.clone().into(),
                 k.group.clone().into(),
-                k.stage.clone().into(),
+                k.stage.into(),
                 m.projects.into(),
                 m.cost.into(),
                 m.requested.into(),
@@ -389,7 +386,7 @@ async fn write_days(
                 k.scope.clone().into(),
                 k.group.clone().into(),
                 k.day.into(),
-                k.stage.clone().into(),
+                k.stage.into(),
                 (*n).into(),
             ]);
         }

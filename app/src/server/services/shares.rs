@@ -12,7 +12,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use crate::domain::EventKind;
-use crate::domain::{Role, Section, ShareSections, ShareState, Stage};
+use crate::domain::{Role, Section, ShareSections, ShareState};
 use crate::error::AppError;
 use crate::models::{
     CreatedShare, CurrentUser, OfficerContact, PartnerAccount, ProjectShares, ShareSettings,
@@ -48,7 +48,7 @@ async fn partner_accounts(
     shared_with: Vec<i64>,
 ) -> Result<(HashMap<i64, PartnerAccount>, Vec<PartnerAccount>), AppError> {
     let eligible = Condition::all()
-        .add(user::Column::Role.eq(Role::Partner.as_str()))
+        .add(user::Column::Role.eq(Role::Partner))
         .add(user::Column::Active.eq(true));
     let accounts = user::Entity::find()
         .filter(
@@ -69,7 +69,7 @@ async fn partner_accounts(
             display_name: a.display_name,
             email: a.email,
         };
-        if a.role == Role::Partner.as_str() && a.active {
+        if a.role == Role::Partner && a.active {
             choices.push(account.clone());
         }
         by_id.insert(a.id, account);
@@ -151,7 +151,7 @@ pub async fn create(
             let account = user::Entity::find_by_id(id)
                 .one(txn)
                 .await?
-                .filter(|u| u.role == Role::Partner.as_str() && u.active)
+                .filter(|u| u.role == Role::Partner && u.active)
                 .ok_or_else(|| {
                     AppError::validation("user_id", rust_i18n::t!("share.error.not_a_partner"))
                 })?;
@@ -464,7 +464,7 @@ pub async fn shared_with(
         out.push(SharedProjectSummary {
             project_id: p.id,
             title: p.title.clone(),
-            stage: crate::server::db::parse_stored("projects.stage", &p.stage)?,
+            stage: p.stage,
             communes: communes.remove(&p.id).unwrap_or_default(),
             shared_on: s.created_at.date_naive(),
             expires_on: s.expires_on,
@@ -598,7 +598,7 @@ pub async fn shared_project(
         structure: structure.to_owned(),
         title: row.title,
         summary: row.summary,
-        stage: crate::server::db::parse_stored::<Stage>("projects.stage", &row.stage)?,
+        stage: row.stage,
         communes,
         owner_name: row.owner_name,
         start_date: row.start_date,

@@ -58,7 +58,7 @@ pub struct Summary {
     fixed: Vec<String>,
     stage: Option<String>,
     /// (group, stage) → figures.
-    rows: HashMap<(String, String), Measures>,
+    rows: HashMap<(String, Stage), Measures>,
     /// Day counters summed up to today, event counters from D on.
     counters: HashMap<String, i64>,
     /// Steps per day, today to the largest window.
@@ -66,11 +66,10 @@ pub struct Summary {
 }
 
 /// The stages whose projects the active figures count.
-fn counted_stages(stage: Option<&str>) -> Vec<&'static str> {
+fn counted_stages(stage: Option<&str>) -> Vec<Stage> {
     Stage::ALL
         .into_iter()
         .filter(|s| s.is_active() && stage.is_none_or(|f| f == s.as_str()))
-        .map(Stage::as_str)
         .collect()
 }
 
@@ -80,11 +79,10 @@ fn horizon() -> i64 {
 }
 
 /// The stages a filter keeps (every stage without one).
-fn kept_stages(stage: Option<&str>) -> Vec<&'static str> {
+fn kept_stages(stage: Option<&str>) -> Vec<Stage> {
     Stage::ALL
         .into_iter()
-        .map(Stage::as_str)
-        .filter(|s| stage.is_none_or(|f| f == *s))
+        .filter(|s| stage.is_none_or(|f| f == s.as_str()))
         .collect()
 }
 
@@ -112,7 +110,7 @@ async fn sums(
     scope: &str,
     names: Vec<String>,
     days: Expr,
-    stages: &[&str],
+    stages: &[Stage],
 ) -> Result<HashMap<String, i64>, AppError> {
     let mut q = Query::select();
     q.column(by)
@@ -247,7 +245,7 @@ pub async fn combined(
     let mut counters: HashMap<String, i64> = HashMap::new();
     let mut steps: BTreeMap<NaiveDate, i64> = BTreeMap::new();
     for f in &facts {
-        if counted.contains(&f.stage.as_str()) {
+        if counted.contains(&f.stage) {
             for (name, n) in f.counters_on(today) {
                 *counters.entry(name).or_default() += n;
             }
@@ -255,7 +253,7 @@ pub async fn combined(
                 *steps.entry(d).or_default() += n;
             }
         }
-        if kept.contains(&f.stage.as_str()) {
+        if kept.contains(&f.stage) {
             for (name, day) in &f.last_events {
                 if *day >= since && events.contains(name) {
                     *counters.entry(name.clone()).or_default() += 1;
@@ -276,15 +274,14 @@ pub async fn combined(
 }
 
 impl Summary {
-    fn counts(&self, stage: &str) -> bool {
-        stage.parse::<Stage>().is_ok_and(Stage::is_active)
-            && self.stage.as_deref().is_none_or(|f| f == stage)
+    fn counts(&self, stage: Stage) -> bool {
+        stage.is_active() && self.stage.as_deref().is_none_or(|f| f == stage.as_str())
     }
 
     /// The funnel's figures of one stage.
-    pub fn stage(&self, stage: &str) -> Measures {
+    pub fn stage(&self, stage: Stage) -> Measures {
         self.rows
-            .get(&(String::new(), stage.to_owned()))
+            .get(&(String::new(), stage))
             .copied()
             .unwrap_or_default()
     }
@@ -293,7 +290,7 @@ impl Summary {
     pub fn active(&self, group: &str) -> Measures {
         self.rows
             .iter()
-            .filter(|((g, s), _)| g == group && self.counts(s))
+            .filter(|((g, s), _)| g == group && self.counts(*s))
             .fold(Measures::default(), |acc, (_, m)| acc.plus(*m))
     }
 
@@ -312,7 +309,7 @@ impl Summary {
             if let Some((d, value)) = untag(g)
                 && d == dim
                 && own.is_none_or(|o| o == value)
-                && self.counts(s)
+                && self.counts(*s)
             {
                 let e = out.entry(value).or_default();
                 *e = e.plus(*m);

@@ -6,7 +6,7 @@ use sea_orm::{
     SqlErr,
 };
 
-use crate::domain::{Email, Role};
+use crate::domain::Email;
 use crate::error::AppError;
 use crate::models::{CurrentUser, NewUser, UserSummary};
 use crate::server::config::Config;
@@ -15,19 +15,12 @@ use crate::server::entities::user;
 use crate::server::passwords;
 use crate::server::services::directory::names;
 
-fn role_of(model: &user::Model) -> Result<Role, AppError> {
-    model.role.parse().map_err(|_| {
-        tracing::error!(user_id = model.id, role = %model.role, "unknown role stored");
-        AppError::Internal
-    })
-}
-
 fn to_current(model: &user::Model) -> Result<CurrentUser, AppError> {
     Ok(CurrentUser {
         id: model.id,
         email: model.email.clone(),
         display_name: model.display_name.clone(),
-        role: role_of(model)?,
+        role: model.role,
     })
 }
 
@@ -36,7 +29,7 @@ fn to_summary(model: &user::Model, organisation: Option<String>) -> Result<UserS
         id: model.id,
         email: model.email.clone(),
         display_name: model.display_name.clone(),
-        role: role_of(model)?,
+        role: model.role,
         active: model.active,
         last_login_at: model.last_login_at,
         organisation,
@@ -77,7 +70,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> Result<UserSumma
     let row = user::ActiveModel {
         email: Set(new.email.as_str().to_owned()),
         display_name: Set(new.display_name),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         password_hash: Set(password_hash),
         active: Set(true),
         failed_logins: Set(0),

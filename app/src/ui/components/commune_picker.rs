@@ -2,7 +2,8 @@ use leptos::prelude::*;
 use rust_i18n::t;
 
 use crate::api::projects::search_communes;
-use crate::models::CommuneRef;
+use crate::models::{CommuneHit, CommuneRef};
+use crate::ui::components::picker::{Suggestions, suggestions};
 
 /// Type-ahead over the reference communes (accent-insensitive on the
 /// server). Chosen communes become hidden inputs `form[communes][i]`.
@@ -14,16 +15,7 @@ pub fn CommunePicker(
 ) -> impl IntoView {
     let chosen = RwSignal::new(initial);
     let query = RwSignal::new(String::new());
-    let hits = Resource::new(
-        move || query.get(),
-        |q| async move {
-            if q.trim().chars().count() < 2 {
-                Ok(Vec::new())
-            } else {
-                search_communes(q).await
-            }
-        },
-    );
+    let hits = suggestions(query, search_communes);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for="commune-search">{t!("projects.communes")}" *"</label>
@@ -62,40 +54,19 @@ pub fn CommunePicker(
                 prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev))
             />
-            <Transition fallback=|| ()>
-                <ul class="suggestions" role="listbox" aria-label=t!("projects.suggestions").into_owned()>
-                    {move || {
-                        hits.get()
-                            .and_then(Result::ok)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|hit| {
-                                let label = format!("{} ({}, {})", hit.name, hit.insee, hit.departement_code);
-                                let pick = CommuneRef { insee: hit.insee.clone(), name: hit.name.clone() };
-                                view! {
-                                    <li role="option">
-                                        <button
-                                            type="button"
-                                            class="suggestion"
-                                            on:click=move |_| {
-                                                let pick = pick.clone();
-                                                chosen.update(|list| {
-                                                    if !list.iter().any(|c| c.insee == pick.insee) {
-                                                        list.push(pick);
-                                                    }
-                                                });
-                                                query.set(String::new());
-                                            }
-                                        >
-                                            {label}
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
-            </Transition>
+            <Suggestions
+                label=t!("projects.suggestions").into_owned()
+                hits=hits
+                text=|hit: &CommuneHit| format!("{} ({}, {})", hit.name, hit.insee, hit.departement_code)
+                on_pick=move |hit: CommuneHit| {
+                    chosen.update(|list| {
+                        if !list.iter().any(|c| c.insee == hit.insee) {
+                            list.push(CommuneRef { insee: hit.insee, name: hit.name });
+                        }
+                    });
+                    query.set(String::new());
+                }
+            />
             <p class="field-error" id="communes-erreur" role="alert">{move || error.get()}</p>
         </div>
     }

@@ -2,6 +2,7 @@ use std::future::Future;
 
 use leptos::prelude::*;
 use rust_i18n::t;
+use serde::{Serialize, de::DeserializeOwned};
 
 use crate::api::directory::pick_directory;
 use crate::api::projects::search_communes;
@@ -52,16 +53,7 @@ where
 {
     let chosen = RwSignal::new(initial);
     let query = RwSignal::new(String::new());
-    let hits = Resource::new(
-        move || query.get(),
-        move |q| async move {
-            if q.trim().chars().count() < 2 {
-                Ok(Vec::new())
-            } else {
-                search(q).await
-            }
-        },
-    );
+    let hits = suggestions(query, search);
     let error_id = format!("{id}-erreur");
     let hint_id = format!("{id}-aide");
     let listbox = format!("{id}-suggestions");
@@ -89,35 +81,85 @@ where
                 prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev))
             />
-            <Transition fallback=|| ()>
-                <ul class="suggestions" id=listbox.clone() role="listbox" aria-label=t!("directory.suggestions").into_owned()>
-                    {move || {
-                        hits.get()
-                            .and_then(Result::ok)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|hit| {
-                                let label = hit.label.clone();
-                                view! {
-                                    <li role="option">
-                                        <button
-                                            type="button"
-                                            class="suggestion"
-                                            on:click=move |_| {
-                                                chosen.set(Some(hit.clone()));
-                                                query.set(String::new());
-                                            }
-                                        >
-                                            {label}
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
-            </Transition>
+            <Suggestions
+                id=listbox.clone()
+                label=t!("directory.suggestions").into_owned()
+                hits=hits
+                text=|hit: &PickHit| hit.label.clone()
+                on_pick=move |hit| {
+                    chosen.set(Some(hit));
+                    query.set(String::new());
+                }
+            />
             <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
         </div>
+    }
+}
+
+/// What a type-ahead offers for `query`: nothing under two characters,
+/// else what `search` finds on the server.
+pub fn suggestions<T, F, Fut>(
+    query: RwSignal<String>,
+    search: F,
+) -> Resource<Result<Vec<T>, AppError>>
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    F: Fn(String) -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
+{
+    Resource::new(
+        move || query.get(),
+        move |q| async move {
+            if q.trim().chars().count() < 2 {
+                Ok(Vec::new())
+            } else {
+                search(q).await
+            }
+        },
+    )
+}
+
+/// The list of hits under a type-ahead's search input, each a button that
+/// hands its hit to `on_pick`.
+#[component]
+pub fn Suggestions<T, P>(
+    #[prop(optional, into)] id: Option<String>,
+    /// The list's accessible name.
+    label: String,
+    hits: Resource<Result<Vec<T>, AppError>>,
+    /// A hit's text.
+    text: fn(&T) -> String,
+    on_pick: P,
+) -> impl IntoView
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    P: Fn(T) + Copy + Send + Sync + 'static,
+{
+    view! {
+        <Transition fallback=|| ()>
+            <ul class="suggestions" id=id.clone() role="listbox" aria-label=label.clone()>
+                {move || {
+                    hits.get()
+                        .and_then(Result::ok)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|hit| {
+                            let shown = text(&hit);
+                            view! {
+                                <li role="option">
+                                    <button
+                                        type="button"
+                                        class="suggestion"
+                                        on:click=move |_| on_pick(hit.clone())
+                                    >
+                                        {shown}
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </Transition>
     }
 }

@@ -84,7 +84,7 @@ fn FilterForm(filter: DashboardFilter, choices: Option<DashboardChoices>) -> imp
                     options=c.officers.into_iter().map(|(id, name)| (id.to_string(), name)).collect()
                     current=officer.map(|id| id.to_string()) />
                 <SelectFilter id="d-stage" name="etape" label=t!("projects.stage").into_owned()
-                    options=Stage::ALL.into_iter().map(|s| (s.as_str().to_owned(), s.label())).collect()
+                    options=crate::ui::format::stage_options()
                     current=filter.stage.clone() />
                 <div class="field">
                     <label for="d-since">{t!("dashboard.since")}</label>

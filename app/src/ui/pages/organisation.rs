@@ -6,7 +6,7 @@ use rust_i18n::t;
 use crate::api::directory::{
     CreateOrganisation, UpdateOrganisation, get_directory_choices, get_organisation,
 };
-use crate::domain::{Health, OrganisationKind, format_company_id};
+use crate::domain::{OrganisationKind, format_company_id};
 use crate::error::AppError;
 use crate::models::{
     DirectoryChoices, Involvement, MandateView, MembershipView, OrganisationDetail, PickHit,
@@ -240,7 +240,7 @@ fn OrganisationView(o: OrganisationDetail) -> impl IntoView {
                     view! { <p>{t!("directory.no_projects")}</p> }.into_any()
                 } else {
                     view! { <ul>{n.projects.into_iter().map(|p| view! {
-                        <li><a href=format!("/projets/{}", p.id)>{p.title}</a>" — "{p.stage.label()}", "{Health::label_of(&p.health)}</li>
+                        <li><a href=format!("/projets/{}", p.id)>{p.title}</a>" — "{p.stage.label()}", "{p.health.label()}</li>
                     }).collect_view()}</ul> }.into_any()
                 }}
                 <h3>{t!("directory.partner_organisations")}</h3>
@@ -355,7 +355,7 @@ pub fn InvolvementTable(items: Vec<Involvement>) -> impl IntoView {
                                 <td><a href=format!("/projets/{}", i.project_id)>{i.project_title}</a></td>
                                 <td>{i.role.label()}{(!detail.is_empty()).then(|| view! { <br /><span class="muted">{detail.clone()}</span> })}</td>
                                 <td>{i.stage.label()}</td>
-                                <td><span class=format!("badge health-{}", i.health)>{Health::label_of(&i.health)}</span></td>
+                                <td><span class=format!("badge health-{}", i.health)>{i.health.label()}</span></td>
                             </tr>
                         }
                     }).collect_view()}

@@ -97,7 +97,7 @@ fn FilterForm(filter: ProjectFilter, refs: Option<ProjectReferences>) -> impl In
                     <input maxlength=crate::domain::input::max::SEARCH id="f-q" name="q" type="search" value=filter.q.clone().unwrap_or_default() />
                 </div>
                 <SelectFilter id="f-stage" name="etape" label=t!("projects.stage").into_owned()
-                    options=Stage::ALL.into_iter().map(|s| (s.as_str().to_owned(), s.label())).collect()
+                    options=crate::ui::format::stage_options()
                     current=filter.stage.clone() />
                 <SelectFilter id="f-health" name="sante" label=t!("projects.health").into_owned()
                     options=Health::CODES.into_iter().map(|c| (c.to_owned(), Health::label_of(c))).collect()
@@ -206,7 +206,7 @@ fn ProjectTable(page: ProjectPage, filter: ProjectFilter) -> impl IntoView {
                                         {p.reference.map(|r| view! { <span class="muted">" · "{r}</span> })}
                                     </td>
                                     <td>{p.stage.label()}</td>
-                                    <td><span class=format!("badge health-{}", p.health)>{Health::label_of(&p.health)}</span></td>
+                                    <td><span class=format!("badge health-{}", p.health)>{p.health.label()}</span></td>
                                     <td>{p.communes.join(", ")}</td>
                                     <td>{p.lead_officer.unwrap_or_default()}</td>
                                     <td class="num">{p.estimated_cost_cents.map(format_euros).unwrap_or_default()}</td>

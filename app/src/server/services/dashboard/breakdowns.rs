@@ -24,7 +24,7 @@ use super::query::*;
 #[derive(FromQueryResult)]
 pub(super) struct FunderStatusRow {
     pub(super) funder_id: i64,
-    pub(super) status: String,
+    pub(super) status: FundingStatus,
     pub(super) requested: Option<i64>,
     pub(super) granted: Option<i64>,
     pub(super) paid: Option<i64>,
@@ -118,10 +118,7 @@ pub(super) async fn funder_figures(
     {
         lines.entry(r.funder_id).or_default().push(PlanLine {
             category: FunderCategory::Public,
-            status: crate::server::db::parse_stored::<FundingStatus>(
-                "funding_lines.status",
-                &r.status,
-            )?,
+            status: r.status,
             requested: r.requested,
             granted: r.granted,
             paid: r.paid.unwrap_or(0),

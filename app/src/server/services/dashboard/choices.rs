@@ -3,6 +3,7 @@
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::domain::Role;
 use crate::error::AppError;
 use crate::models::ReferenceList;
 use crate::server::entities::projects::project_commune;
@@ -18,7 +19,7 @@ pub async fn choices(
     let themes = references::offered(db, ReferenceList::Themes).await?;
     let officers = user::Entity::find()
         .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Role.ne("partner"))
+        .filter(user::Column::Role.ne(Role::Partner))
         .order_by_asc(user::Column::DisplayName)
         .all(db)
         .await?

@@ -85,7 +85,7 @@ pub(super) async fn deadline_windows(
         Alias::new("n"),
     )
     .from(funding_line::Entity)
-    .and_where(funding_line::Column::Status.eq(FundingStatus::Identified.as_str()))
+    .and_where(funding_line::Column::Status.eq(FundingStatus::Identified))
     .and_where(funding_line::Column::ApplicationDeadline.between(today, end))
     .group_by_col((
         funding_line::Entity,
@@ -160,7 +160,7 @@ pub(super) async fn deadline_items(
         .map(|f| (f.id, f.name))
         .collect();
     let lines = funding_line::Entity::find()
-        .filter(funding_line::Column::Status.eq(FundingStatus::Identified.as_str()))
+        .filter(funding_line::Column::Status.eq(FundingStatus::Identified))
         .filter(funding_line::Column::ApplicationDeadline.between(today, end))
         .filter(in_scope("funding_lines", "project_id", active, today))
         .order_by_asc(funding_line::Column::ApplicationDeadline)

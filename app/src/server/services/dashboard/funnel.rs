@@ -27,7 +27,7 @@ pub(super) async fn funnel(
         Some(s) => Stage::ALL
             .into_iter()
             .map(|stage| {
-                let m = s.stage(stage.as_str());
+                let m = s.stage(stage);
                 let row = StageRow {
                     stage: stage.as_str().to_owned(),
                     projects: m.projects,

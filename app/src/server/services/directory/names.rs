@@ -75,7 +75,7 @@ pub(crate) async fn project_refs(
                 p.id,
                 ProjectRef {
                     id: p.id,
-                    stage: p.stage.parse().unwrap_or(crate::domain::Stage::Emergence),
+                    stage: p.stage,
                     health: p.health,
                     title: p.title,
                 },

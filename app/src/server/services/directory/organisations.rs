@@ -155,7 +155,7 @@ pub async fn create_organisation(
     let row = organisation::ActiveModel {
         name: Set(input.name),
         search_key: Set(input.search_key),
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(input.kind),
         siren: Set(input.company_id.as_ref().map(|c| c.siren().to_owned())),
         siret: Set(input
             .company_id
@@ -208,7 +208,7 @@ pub async fn update_organisation(
             organisation::Column::SearchKey,
             Expr::value(input.search_key),
         )
-        .col_expr(organisation::Column::Kind, Expr::value(input.kind.as_str()))
+        .col_expr(organisation::Column::Kind, Expr::value(input.kind))
         .col_expr(
             organisation::Column::Siren,
             Expr::value(input.company_id.as_ref().map(|c| c.siren().to_owned())),
@@ -299,7 +299,7 @@ pub async fn list(
         orgs = orgs.filter(organisation::Column::SearchKey.like(like.as_str()));
     }
     if let Some(kind) = kind {
-        orgs = orgs.filter(organisation::Column::Kind.eq(kind.as_str()));
+        orgs = orgs.filter(organisation::Column::Kind.eq(kind));
     }
     if filter.mandate {
         orgs = orgs.filter(
@@ -326,7 +326,7 @@ pub async fn list(
         .into_iter()
         .map(|o| OrganisationRow {
             id: o.id,
-            kind: OrganisationKind::parse(&o.kind).unwrap_or(OrganisationKind::Other),
+            kind: o.kind,
             company_id: o
                 .siren
                 .as_deref()
@@ -358,7 +358,7 @@ pub async fn list(
             .from(organisation::Entity)
             .cond_where(organisations_in(filter));
         if let Some(kind) = kind {
-            orgs.and_where(organisation::Column::Kind.eq(kind.as_str()));
+            orgs.and_where(organisation::Column::Kind.eq(kind));
         }
         orgs
     });
@@ -513,13 +513,7 @@ pub async fn pick(
         .into_iter()
         .map(|o| PickHit {
             id: o.id.to_string(),
-            label: format!(
-                "{} ({})",
-                o.name,
-                OrganisationKind::parse(&o.kind)
-                    .unwrap_or(OrganisationKind::Other)
-                    .label()
-            ),
+            label: format!("{} ({})", o.name, o.kind.label()),
         })
         .collect())
 }
@@ -549,7 +543,7 @@ pub async fn organisation_detail(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let kind = OrganisationKind::parse(&org.kind).unwrap_or(OrganisationKind::Other);
+    let kind = org.kind;
     let commune = match &org.commune_code {
         Some(code) => commune::Entity::find_by_id(code.clone())
             .one(db)

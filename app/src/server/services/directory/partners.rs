@@ -12,7 +12,8 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::domain::EventKind;
-use crate::domain::{OrganisationKind, PartnerRole};
+use crate::domain::PartnerRole;
+use crate::domain::funding::FunderCategory;
 use crate::error::AppError;
 use crate::models::{
     CurrentUser, EntryRef, Involvement, PartnerLinkInput, PartnerLinkView, PlanFunderPartner,
@@ -46,7 +47,7 @@ pub async fn project_partners(
         .into_iter()
         .map(|l| PartnerLinkView {
             id: l.id,
-            role: PartnerRole::parse(&l.role).unwrap_or(PartnerRole::Other),
+            role: l.role,
             organisation: l.organisation_id.map(|id| EntryRef {
                 id,
                 name: orgs.get(&id).cloned().unwrap_or_default(),
@@ -75,7 +76,7 @@ pub async fn project_partners(
     if !funder_ids.is_empty() {
         let funders = funder::Entity::find()
             .filter(funder::Column::Id.is_in(funder_ids.iter().copied()))
-            .filter(funder::Column::Category.ne("own_funds"))
+            .filter(funder::Column::Category.ne(FunderCategory::OwnFunds))
             .order_by_asc(funder::Column::Position)
             .all(db)
             .await?;
@@ -142,9 +143,7 @@ pub async fn add_link(
         .all(txn)
         .await?;
     if input.role == PartnerRole::Owner
-        && let Some(owner) = existing
-            .iter()
-            .find(|l| l.role == PartnerRole::Owner.as_str())
+        && let Some(owner) = existing.iter().find(|l| l.role == PartnerRole::Owner)
     {
         let names = organisation_names(txn, owner.organisation_id.into_iter()).await?;
         let people = person_names(txn, owner.person_id.into_iter()).await?;
@@ -159,7 +158,7 @@ pub async fn add_link(
         ));
     }
     if existing.iter().any(|l| {
-        l.role == input.role.as_str()
+        l.role == input.role
             && l.organisation_id == input.organisation_id
             && l.person_id == input.person_id
     }) {
@@ -169,7 +168,7 @@ pub async fn add_link(
         project_id: Set(project_id),
         organisation_id: Set(input.organisation_id),
         person_id: Set(input.person_id),
-        role: Set(input.role.as_str().to_owned()),
+        role: Set(input.role),
         note: Set(input.note),
         created_at: Set(now),
         ..Default::default()
@@ -208,9 +207,7 @@ async fn follow_owner(
         .one(txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let kind = OrganisationKind::parse(&org.kind)
-        .unwrap_or(OrganisationKind::Other)
-        .owner_kind();
+    let kind = org.kind.owner_kind();
     let mut changes = Vec::new();
     if row.owner_name != org.name {
         changes.push(json!({ "field": "owner_name", "before": row.owner_name, "after": org.name }));
@@ -280,8 +277,8 @@ fn involvement(
         project_id: project.id,
         project_title: project.title.clone(),
         stage: project.stage,
-        health: project.health.clone(),
-        role: PartnerRole::parse(&link.role).unwrap_or(PartnerRole::Other),
+        health: project.health,
+        role: link.role,
         note: link.note.clone(),
         with,
     }
@@ -345,7 +342,7 @@ pub async fn involvements_of_organisation(
                 project_id,
                 project_title: p.title.clone(),
                 stage: p.stage,
-                health: p.health.clone(),
+                health: p.health,
                 role: PartnerRole::Funder,
                 note: t("directory.from_plan"),
                 with: None,
