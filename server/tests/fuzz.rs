@@ -12,7 +12,7 @@
 //! `MAILLAGE_FUZZ_CASES=N` sets the number of cases per backend (default
 //! 10 000). A test binary of its own: it renders thousands of pages.
 #[allow(dead_code, unused_imports, unused_macros)]
-#[path = "it/support.rs"]
+#[path = "it/support/mod.rs"]
 mod support;
 
 #[allow(dead_code)]

@@ -66,7 +66,7 @@ async fn row_lines(db: &DatabaseConnection, table: &str) -> Vec<String> {
 async fn sqlite_backup_under_writes_restores_whole() {
     let test_db = TestDb::new(Backend::Sqlite).await;
     let app = TestApp::spawn(&test_db).await;
-    crate::territories::import_fixture(&app.db).await;
+    crate::support::import_fixture(&app.db).await;
     create_user(&app.db, "officer@cc-exemple.fr", Role::Officer).await;
     let http = client();
     login(&http, &app, "officer@cc-exemple.fr", PASSWORD).await;

@@ -26,7 +26,7 @@ async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
 async fn concurrent_writers_all_succeed(backend: Backend) {
     let test_db = TestDb::new(backend).await;
     let app = TestApp::spawn(&test_db).await;
-    crate::territories::import_fixture(&app.db).await;
+    crate::support::import_fixture(&app.db).await;
     let mut officers = Vec::new();
     for i in 0..5 {
         let email = format!("officer{i}@cc-exemple.fr");
@@ -137,7 +137,7 @@ async fn a_change_across_projects_runs_beside_writers(backend: Backend) {
 
     let test_db = TestDb::new(backend).await;
     let app = TestApp::spawn(&test_db).await;
-    crate::territories::import_fixture(&app.db).await;
+    crate::support::import_fixture(&app.db).await;
     create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
     let admin = client();
     assert_eq!(

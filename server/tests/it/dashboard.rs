@@ -13,7 +13,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::both_backends;
-use crate::projects::{Form, create, post, signed_in};
+use crate::support::api::{Form, create, post, signed_in};
 use crate::support::{Backend, PASSWORD, client, create_user, login};
 
 /// The filter as the server function's form fields (`filter[stage]=…`).

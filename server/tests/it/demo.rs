@@ -6,8 +6,8 @@ use app::server::services::projects;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::both_backends;
+use crate::support::import_fixture;
 use crate::support::{Backend, TestDb};
-use crate::territories::import_fixture;
 
 async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
     let test_db = TestDb::new(backend).await;

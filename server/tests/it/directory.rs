@@ -11,7 +11,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::both_backends;
-use crate::projects::{Form, create, get, post, signed_in};
+use crate::support::api::{Form, create, get, ok_json, post, signed_in};
 use crate::support::{Backend, PASSWORD, TestApp, client, create_user, login};
 
 fn today() -> NaiveDate {
@@ -53,21 +53,20 @@ async fn create_org(
 }
 
 async fn organisation(http: &reqwest::Client, app: &TestApp, id: i64) -> OrganisationDetail {
-    let res = post(
-        http,
-        app,
-        "directory/organisation",
-        &vec![("id", id.to_string())],
+    ok_json(
+        post(
+            http,
+            app,
+            "directory/organisation",
+            &vec![("id", id.to_string())],
+        )
+        .await,
     )
-    .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.expect("organisation")
+    .await
 }
 
 async fn person(http: &reqwest::Client, app: &TestApp, id: i64) -> PersonDetail {
-    let res = post(http, app, "directory/person", &vec![("id", id.to_string())]).await;
-    assert_eq!(res.status(), 200);
-    res.json().await.expect("person")
+    ok_json(post(http, app, "directory/person", &vec![("id", id.to_string())]).await).await
 }
 
 async fn directory(

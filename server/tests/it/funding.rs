@@ -9,70 +9,10 @@ use chrono::{Months, Utc};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::both_backends;
-use crate::projects::{Form, create, get, post, signed_in};
+use crate::support::api::{
+    Form, add_line, create, funder, get, move_status, plan, post, refused_on, signed_in,
+};
 use crate::support::{Backend, TestApp};
-
-pub(crate) async fn plan(http: &reqwest::Client, app: &TestApp, id: i64) -> FundingPlan {
-    let res = post(
-        http,
-        app,
-        "funding/plan",
-        &vec![("project_id", id.to_string())],
-    )
-    .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.expect("plan")
-}
-
-pub(crate) fn funder(plan: &FundingPlan, code: &str) -> String {
-    plan.funders
-        .iter()
-        .find(|f| f.code == code)
-        .unwrap_or_else(|| panic!("funder {code}"))
-        .id
-        .to_string()
-}
-
-pub(crate) async fn add_line(
-    http: &reqwest::Client,
-    app: &TestApp,
-    project: i64,
-    funder_id: &str,
-    amount: &str,
-    extra: &[(&'static str, &str)],
-) -> i64 {
-    let mut form: Form = vec![
-        ("project_id", project.to_string()),
-        ("form[funder_id]", funder_id.to_owned()),
-        ("form[amount_requested]", amount.to_owned()),
-    ];
-    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
-    let res = post(http, app, "funding/lines/add", &form).await;
-    assert_eq!(
-        res.status(),
-        200,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
-    res.json().await.expect("id")
-}
-
-async fn move_status(
-    http: &reqwest::Client,
-    app: &TestApp,
-    line: i64,
-    version: i32,
-    status: &str,
-    extra: &[(&'static str, &str)],
-) -> reqwest::Response {
-    let mut form: Form = vec![
-        ("line_id", line.to_string()),
-        ("version", version.to_string()),
-        ("form[status]", status.to_owned()),
-    ];
-    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
-    post(http, app, "funding/lines/status", &form).await
-}
 
 async fn events(app: &TestApp) -> u64 {
     event::Entity::find().count(&app.db).await.expect("count")
@@ -200,14 +140,7 @@ async fn a_plan_is_built_and_checked_against_the_rules(backend: Backend) {
         &derogation(p.project_version, " "),
     )
     .await;
-    assert_eq!(res.status(), 422);
-    assert!(
-        res.json::<AppError>()
-            .await
-            .expect("json")
-            .field("reason")
-            .is_some()
-    );
+    refused_on(res, 422, "reason").await;
     let res = post(
         &http,
         &app,
@@ -228,14 +161,7 @@ async fn a_plan_is_built_and_checked_against_the_rules(backend: Backend) {
     let v = line(&p, detr_line).version;
     let before = events(&app).await;
     let res = move_status(&http, &app, detr_line, v, "balance_paid", &[]).await;
-    assert_eq!(res.status(), 422);
-    assert!(
-        res.json::<AppError>()
-            .await
-            .expect("json")
-            .field("status")
-            .is_some()
-    );
+    refused_on(res, 422, "status").await;
     assert_eq!(events(&app).await, before);
     let res = move_status(
         &http,
@@ -294,14 +220,7 @@ async fn a_plan_is_built_and_checked_against_the_rules(backend: Backend) {
 
     // Going back needs a reason, and clears the later dates.
     let res = move_status(&http, &app, detr_line, l.version, "requested", &[]).await;
-    assert_eq!(res.status(), 422);
-    assert!(
-        res.json::<AppError>()
-            .await
-            .expect("json")
-            .field("reason")
-            .is_some()
-    );
+    refused_on(res, 422, "reason").await;
     let res = move_status(
         &http,
         &app,
@@ -344,14 +263,7 @@ async fn a_plan_is_built_and_checked_against_the_rules(backend: Backend) {
         ],
     )
     .await;
-    assert_eq!(res.status(), 422);
-    assert!(
-        res.json::<AppError>()
-            .await
-            .expect("json")
-            .field("amount_paid")
-            .is_some()
-    );
+    refused_on(res, 422, "amount_paid").await;
 
     // A stale delete is refused and deletes nothing.
     let res = post(
@@ -588,14 +500,7 @@ async fn bad_lines_are_refused_field_by_field(backend: Backend) {
         ],
     )
     .await;
-    assert_eq!(res.status(), 422);
-    assert!(
-        res.json::<AppError>()
-            .await
-            .expect("json")
-            .field("funder_id")
-            .is_some()
-    );
+    refused_on(res, 422, "funder_id").await;
     // A line on a project that does not exist.
     let res = post(
         &http,

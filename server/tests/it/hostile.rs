@@ -10,6 +10,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::Value;
 
 use crate::both_backends;
+use crate::support::api::refused_on;
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
 
 /// The tables a refused write must leave as they were.
@@ -128,30 +129,10 @@ impl<'a> Session<'a> {
 
 /// A write refused on `field`: the endpoint, its form, the field.
 type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
-
-/// The answer is `status` with an `AppError` in French naming `field`.
-async fn refused_on(res: reqwest::Response, status: u16, field: &str) -> AppError {
-    let got = res.status().as_u16();
-    let body = res.text().await.unwrap_or_default();
-    assert_eq!(got, status, "{body}");
-    let err: AppError = serde_json::from_str(&body).expect("an AppError");
-    let named = match &err {
-        AppError::Validation(fields) => fields.get(field).is_some(),
-        AppError::BadRequest { field: Some(f), .. } => f == field,
-        _ => false,
-    };
-    assert!(named, "expected a refusal naming {field}: {err:?}");
-    assert!(
-        err.message().contains(field) || err.field(field).is_some(),
-        "{err:?}"
-    );
-    err
-}
-
 async fn setup(backend: Backend) -> (TestDb, TestApp) {
     let test_db = TestDb::new(backend).await;
     let app = TestApp::spawn(&test_db).await;
-    crate::territories::import_fixture(&app.db).await;
+    crate::support::import_fixture(&app.db).await;
     create_user(&app.db, "officer@cc-exemple.fr", Role::Officer).await;
     create_user(&app.db, "partner@cc-exemple.fr", Role::Partner).await;
     (test_db, app)

@@ -70,7 +70,7 @@ async fn metrics_for_the_token_only(backend: Backend) {
         .await
         .expect("404");
     assert_eq!(missing.status(), 404);
-    crate::territories::import_fixture(&app.db).await;
+    crate::support::import_fixture(&app.db).await;
     create_user(&app.db, "officer@cc-exemple.fr", app::domain::Role::Officer).await;
     let officer = client();
     assert_eq!(
@@ -79,7 +79,7 @@ async fn metrics_for_the_token_only(backend: Backend) {
             .status(),
         200
     );
-    let project = crate::projects::create(&officer, &app, "Halle", &["15187"], &[]).await;
+    let project = crate::support::api::create(&officer, &app, "Halle", &["15187"], &[]).await;
     assert_eq!(add_milestone(&officer, &app, project, 1).await, 200);
 
     let after = scrape(&app, Some(TOKEN)).await.text().await.expect("text");

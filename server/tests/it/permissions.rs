@@ -119,7 +119,7 @@ async fn role_matrix_over_http(backend: Backend) {
     for role in Role::ALL {
         create_user(&app.db, &format!("{role}@cc-exemple.fr"), role).await;
     }
-    crate::territories::import_fixture(&app.db).await;
+    crate::support::import_fixture(&app.db).await;
     let functions = registered_functions();
     for role in Role::ALL {
         let http = client();
@@ -351,13 +351,14 @@ async fn shared_world(
 ) -> (TestDb, TestApp, reqwest::Client, i64) {
     let test_db = TestDb::new(backend).await;
     let app = TestApp::spawn(&test_db).await;
-    crate::territories::import_fixture(&app.db).await;
+    crate::support::import_fixture(&app.db).await;
     for role in Role::ALL {
         create_user(&app.db, &format!("{role}@cc-exemple.fr"), role).await;
     }
     let officer = client();
     login(&officer, &app, "officer@cc-exemple.fr", PASSWORD).await;
-    let project = crate::projects::create(&officer, &app, "Projet partagé", &["15187"], &[]).await;
+    let project =
+        crate::support::api::create(&officer, &app, "Projet partagé", &["15187"], &[]).await;
     let partner_id = list_users(&officer, &app)
         .await
         .into_iter()
@@ -416,7 +417,7 @@ fn expected_route(path: &str, actor: Actor, shared: bool, project: i64) -> (u16,
 /// one page, never the API.
 async fn routes_by_actor_over_http(backend: Backend) {
     let (test_db, app, officer, shared) = shared_world(backend, &[]).await;
-    let other = crate::projects::create(&officer, &app, "Autre projet", &["15187"], &[]).await;
+    let other = crate::support::api::create(&officer, &app, "Autre projet", &["15187"], &[]).await;
     let link = crate::shares::created(
         crate::shares::share(&officer, &app, shared, &[("form[target]", "link")]).await,
     )

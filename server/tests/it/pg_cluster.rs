@@ -180,7 +180,7 @@ async fn postgres_restart_during_requests() {
     let test_db = TestDb::external(cluster.url("maillage"));
     let conn = db::connect(&test_db.url).await.expect("connect");
     db::migrate(&conn).await.expect("migrate");
-    crate::territories::import_fixture(&conn).await;
+    crate::support::import_fixture(&conn).await;
     create_user(&conn, "officer@cc-exemple.fr", Role::Officer).await;
     conn.close().await.ok();
     let app = Arc::new(TestApp::spawn(&test_db).await);
@@ -191,7 +191,7 @@ async fn postgres_restart_during_requests() {
             .status(),
         200
     );
-    let project = crate::projects::create(&officer, &app, "Halle", &["15187"], &[]).await;
+    let project = crate::support::api::create(&officer, &app, "Halle", &["15187"], &[]).await;
     let page = app.url(&format!("/projets/{project}"));
     assert_eq!(officer.get(&page).send().await.expect("page").status(), 200);
 
@@ -317,7 +317,7 @@ async fn two_instances_share_one_database() {
     let test_db = TestDb::new(Backend::Postgres).await;
     let a = TestApp::spawn(&test_db).await;
     let b = TestApp::spawn(&test_db).await;
-    crate::territories::import_fixture(&a.db).await;
+    crate::support::import_fixture(&a.db).await;
     create_user(&a.db, "officer@cc-exemple.fr", Role::Officer).await;
     let on_a = client();
     assert_eq!(
@@ -326,7 +326,7 @@ async fn two_instances_share_one_database() {
             .status(),
         200
     );
-    let project = crate::projects::create(&on_a, &a, "Halle", &["15187"], &[]).await;
+    let project = crate::support::api::create(&on_a, &a, "Halle", &["15187"], &[]).await;
     // A session made on A, its cookie sent by hand to both.
     let session = session_cookie(&a).await;
     let bare = reqwest::Client::builder()
@@ -448,7 +448,7 @@ async fn table_digests(db: &DatabaseConnection) -> Vec<(String, String, i64)> {
 async fn pg_dump_and_restore_round_trip() {
     let source = TestDb::new(Backend::Postgres).await;
     let app = TestApp::spawn(&source).await;
-    crate::territories::import_fixture(&app.db).await;
+    crate::support::import_fixture(&app.db).await;
     create_user(&app.db, "officer@cc-exemple.fr", Role::Officer).await;
     let officer = client();
     assert_eq!(
@@ -458,7 +458,8 @@ async fn pg_dump_and_restore_round_trip() {
         200
     );
     let project =
-        crate::projects::create(&officer, &app, "Halle « bio » ; 'citée'", &["15187"], &[]).await;
+        crate::support::api::create(&officer, &app, "Halle « bio » ; 'citée'", &["15187"], &[])
+            .await;
     for n in 0..5 {
         assert_eq!(
             add_milestone(&officer, &app, project, format!("{n} — é\u{a0}\"x\"")).await,

@@ -5,80 +5,10 @@ use app::server::entities::projects::{event, project};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::both_backends;
+use crate::support::api::{
+    Form, add_milestone, add_note, change_stage, create, get, post, refused_on, signed_in,
+};
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
-use crate::territories::import_fixture;
-
-pub(crate) type Form<'a> = Vec<(&'a str, String)>;
-
-pub(crate) async fn post(
-    http: &reqwest::Client,
-    app: &TestApp,
-    endpoint: &str,
-    form: &Form<'_>,
-) -> reqwest::Response {
-    http.post(app.url(&format!("/api/{endpoint}")))
-        .form(form)
-        .send()
-        .await
-        .expect("request")
-}
-
-pub(crate) async fn get(
-    http: &reqwest::Client,
-    app: &TestApp,
-    id: i64,
-    since: Option<&str>,
-) -> ProjectDetail {
-    let mut form: Form = vec![("id", id.to_string())];
-    if let Some(since) = since {
-        form.push(("since", since.to_owned()));
-    }
-    let res = post(http, app, "projects/get", &form).await;
-    assert_eq!(res.status(), 200);
-    res.json().await.expect("json")
-}
-
-pub(crate) async fn create(
-    http: &reqwest::Client,
-    app: &TestApp,
-    title: &str,
-    communes: &[&str],
-    extra: &[(&'static str, &str)],
-) -> i64 {
-    let mut form: Form = vec![("form[title]", title.to_owned())];
-    let keys = [
-        "form[communes][0]",
-        "form[communes][1]",
-        "form[communes][2]",
-    ];
-    for (key, code) in keys.iter().zip(communes) {
-        form.push((key, (*code).to_owned()));
-    }
-    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
-    let res = post(http, app, "projects/create", &form).await;
-    assert_eq!(
-        res.status(),
-        200,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
-    res.json().await.expect("id")
-}
-
-pub(crate) async fn signed_in(backend: Backend) -> (TestDb, TestApp, reqwest::Client, i64) {
-    let test_db = TestDb::new(backend).await;
-    let app = TestApp::spawn(&test_db).await;
-    import_fixture(&app.db).await;
-    let officer = create_user(&app.db, "julien.moreau@cc-exemple.fr", Role::Officer).await;
-    let http = client();
-    assert_eq!(
-        login(&http, &app, "julien.moreau@cc-exemple.fr", PASSWORD)
-            .await
-            .status(),
-        200
-    );
-    (test_db, app, http, officer)
-}
 
 async fn a_project_lives_through_its_stages(backend: Backend) {
     let (test_db, app, http, officer) = signed_in(backend).await;
@@ -112,31 +42,20 @@ async fn a_project_lives_through_its_stages(backend: Backend) {
     assert_eq!(p.events[0].kind.as_str(), "created");
 
     // Forward without a reason.
-    let stage = |to: &str, version: i32, reason: Option<&str>| {
-        let mut form: Form = vec![
-            ("id", id.to_string()),
-            ("version", version.to_string()),
-            ("stage", to.to_owned()),
-        ];
-        if let Some(r) = reason {
-            form.push(("reason", r.to_owned()));
-        }
-        form
-    };
     assert_eq!(
-        post(&http, &app, "projects/stage", &stage("study", 1, None))
+        change_stage(&http, &app, id, 1, "study", None)
             .await
             .status(),
         200
     );
     assert_eq!(
-        post(&http, &app, "projects/stage", &stage("funding", 2, None))
+        change_stage(&http, &app, id, 2, "funding", None)
             .await
             .status(),
         200
     );
     // Back without a reason is refused, with the reason field named; nothing is written.
-    let res = post(&http, &app, "projects/stage", &stage("study", 3, None)).await;
+    let res = change_stage(&http, &app, id, 3, "study", None).await;
     assert_eq!(res.status(), 422);
     let err: AppError = res.json().await.expect("json");
     assert!(
@@ -146,17 +65,12 @@ async fn a_project_lives_through_its_stages(backend: Backend) {
     );
     // With a reason it goes through and is recorded.
     assert_eq!(
-        post(
-            &http,
-            &app,
-            "projects/stage",
-            &stage("study", 3, Some("Étude de sol à refaire"))
-        )
-        .await
-        .status(),
+        change_stage(&http, &app, id, 3, "study", Some("Étude de sol à refaire"))
+            .await
+            .status(),
         200
     );
-    let res = post(&http, &app, "projects/stage", &stage("completed", 4, None)).await;
+    let res = change_stage(&http, &app, id, 4, "completed", None).await;
     assert_eq!(res.status(), 422);
 
     // Milestones: add one past due, one due soon; mark the first done.
@@ -239,27 +153,15 @@ async fn a_project_lives_through_its_stages(backend: Backend) {
         .expect("json");
     assert!(home.late.is_empty());
 
-    let res = post(
+    let res = add_note(
         &http,
         &app,
-        "notes/add",
-        &vec![
-            ("project_id", id.to_string()),
-            (
-                "form[body]",
-                "Rencontre avec le maire : accord de principe.".into(),
-            ),
-        ],
+        id,
+        "Rencontre avec le maire : accord de principe.",
     )
     .await;
     assert_eq!(res.status(), 200);
-    let res = post(
-        &http,
-        &app,
-        "notes/add",
-        &vec![("project_id", id.to_string()), ("form[body]", "   ".into())],
-    )
-    .await;
+    let res = add_note(&http, &app, id, "   ").await;
     assert_eq!(res.status(), 422);
 
     let health: Form = vec![
@@ -269,14 +171,7 @@ async fn a_project_lives_through_its_stages(backend: Backend) {
         ("form[reason]", "".into()),
     ];
     let res = post(&http, &app, "projects/health", &health).await;
-    assert_eq!(res.status(), 422);
-    assert!(
-        res.json::<AppError>()
-            .await
-            .expect("json")
-            .field("reason")
-            .is_some()
-    );
+    refused_on(res, 422, "reason").await;
     let mut health = health;
     health[3].1 = "Recours contre le permis".into();
     assert_eq!(
@@ -382,17 +277,7 @@ async fn a_stale_save_is_refused_and_loses_nothing(backend: Backend) {
     assert_eq!(updated.data["changes"][0]["before"], "Tiers-lieu");
     assert_eq!(updated.data["changes"][0]["after"], "Tiers-lieu de la gare");
     // A stale stage change is refused too.
-    let res = post(
-        &http,
-        &app,
-        "projects/stage",
-        &vec![
-            ("id", id.to_string()),
-            ("version", "1".into()),
-            ("stage", "study".into()),
-        ],
-    )
-    .await;
+    let res = change_stage(&http, &app, id, 1, "study", None).await;
     assert_eq!(res.status(), 409);
     crate::dashboard::assert_summaries_match(&app.db).await;
     app.stop().await;
@@ -442,39 +327,16 @@ async fn failing_writes_leave_no_event(backend: Backend) {
         ],
     )
     .await;
-    assert_eq!(res.status(), 422);
     assert_eq!(
-        res.json::<AppError>()
+        refused_on(res, 422, "reference")
             .await
-            .expect("json")
             .field("reference")
             .as_deref(),
         Some("Cette référence est déjà utilisée par un autre projet.")
     );
-    let res = post(
-        &http,
-        &app,
-        "milestones/add",
-        &vec![
-            ("project_id", "999999".into()),
-            ("form[kind]", "decision".into()),
-            ("form[title]", "x".into()),
-            ("form[due_date]", "2026-12-01".into()),
-        ],
-    )
-    .await;
+    let res = add_milestone(&http, &app, 999999, "decision", "x", "2026-12-01").await;
     assert_eq!(res.status(), 404);
-    let res = post(
-        &http,
-        &app,
-        "projects/stage",
-        &vec![
-            ("id", id.to_string()),
-            ("version", "1".into()),
-            ("stage", "emergence".into()),
-        ],
-    )
-    .await;
+    let res = change_stage(&http, &app, id, 1, "emergence", None).await;
     assert_eq!(res.status(), 422);
     assert_eq!(
         event::Entity::find().count(&app.db).await.expect("count"),
@@ -527,17 +389,7 @@ async fn filters_and_search_find_exactly_the_right_projects(backend: Backend) {
         ],
     )
     .await;
-    post(
-        &http,
-        &app,
-        "projects/stage",
-        &vec![
-            ("id", b.to_string()),
-            ("version", "1".into()),
-            ("stage", "funding".into()),
-        ],
-    )
-    .await;
+    change_stage(&http, &app, b, 1, "funding", None).await;
 
     let find = |pairs: Vec<(&'static str, String)>| {
         let http = http.clone();

@@ -12,8 +12,7 @@ use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
 use crate::both_backends;
-use crate::funding::{add_line, funder, plan};
-use crate::projects::{Form, create, get, post, signed_in};
+use crate::support::api::{Form, add_line, create, funder, get, ok_json, plan, post, signed_in};
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
 
 fn day(offset: i64) -> String {
@@ -62,15 +61,16 @@ pub(crate) async fn created(res: reqwest::Response) -> CreatedShare {
 }
 
 async fn shares_of(http: &reqwest::Client, app: &TestApp, project: i64) -> ProjectShares {
-    let res = post(
-        http,
-        app,
-        "shares/list",
-        &vec![("project_id", project.to_string())],
+    ok_json(
+        post(
+            http,
+            app,
+            "shares/list",
+            &vec![("project_id", project.to_string())],
+        )
+        .await,
     )
-    .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.expect("shares")
+    .await
 }
 
 async fn page(http: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {

@@ -71,7 +71,7 @@ pub(crate) async fn start_with(url: &str, env: &[(&str, &str)], log: Stdio) -> S
 async fn sigterm_finishes_what_it_answered(backend: Backend) {
     let test_db = TestDb::new(backend).await;
     let db = test_db.connect().await;
-    crate::territories::import_fixture(&db).await;
+    crate::support::import_fixture(&db).await;
     create_user(&db, "officer@cc-exemple.fr", Role::Officer).await;
     let mut server = start(&test_db.url).await;
     let http = crate::support::client();

@@ -1,15 +1,9 @@
-use std::path::PathBuf;
-
 use app::server::entities::territory::commune;
 use app::server::services::territories::{commune_count, import_from_dir, search_communes};
 use sea_orm::EntityTrait;
 
 use crate::both_backends;
-use crate::support::{Backend, TestDb};
-
-pub fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoupage")
-}
+use crate::support::{Backend, TestDb, fixture_dir};
 
 async fn import_is_idempotent_and_search_ignores_accents(backend: Backend) {
     let test_db = TestDb::new(backend).await;
@@ -87,10 +81,3 @@ async fn import_is_idempotent_and_search_ignores_accents(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(import_is_idempotent_and_search_ignores_accents);
-
-/// Loads the fixture territories into a test database.
-pub async fn import_fixture(db: &sea_orm::DatabaseConnection) {
-    import_from_dir(db, &fixture_dir())
-        .await
-        .expect("import fixture");
-}

@@ -19,6 +19,20 @@ pub enum Backend {
     Sqlite,
 }
 
+pub mod api;
+
+/// The few reference territories the tests use (`tests/fixtures/decoupage`).
+pub fn fixture_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoupage")
+}
+
+/// Loads the fixture territories into a test database.
+pub async fn import_fixture(db: &sea_orm::DatabaseConnection) {
+    app::server::services::territories::import_from_dir(db, &fixture_dir())
+        .await
+        .expect("import fixture");
+}
+
 /// The PostgreSQL server tests may create databases on.
 pub fn pg_admin_url() -> String {
     std::env::var("TEST_DATABASE_URL")

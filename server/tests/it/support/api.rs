@@ -1,0 +1,199 @@
+//! The test client: the server functions called as a browser calls them
+//! (a form POST to `/api/…` with the session cookie), one function per
+//! call the tests make often, and the checks of their answers.
+use app::domain::Role;
+use app::error::AppError;
+use app::models::{FundingPlan, ProjectDetail};
+
+use crate::support::import_fixture;
+use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
+
+pub type Form<'a> = Vec<(&'a str, String)>;
+
+pub async fn post(
+    http: &reqwest::Client,
+    app: &TestApp,
+    endpoint: &str,
+    form: &Form<'_>,
+) -> reqwest::Response {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    super::call(http, app, endpoint, &pairs).await
+}
+
+/// The JSON of a 200 answer; any other status fails the test with the
+/// answer's body.
+pub async fn ok_json<T: serde::de::DeserializeOwned>(res: reqwest::Response) -> T {
+    let status = res.status();
+    let body = res.text().await.unwrap_or_default();
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+pub async fn get(
+    http: &reqwest::Client,
+    app: &TestApp,
+    id: i64,
+    since: Option<&str>,
+) -> ProjectDetail {
+    let mut form: Form = vec![("id", id.to_string())];
+    if let Some(since) = since {
+        form.push(("since", since.to_owned()));
+    }
+    let res = post(http, app, "projects/get", &form).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("json")
+}
+
+pub async fn create(
+    http: &reqwest::Client,
+    app: &TestApp,
+    title: &str,
+    communes: &[&str],
+    extra: &[(&'static str, &str)],
+) -> i64 {
+    let mut form: Form = vec![("form[title]", title.to_owned())];
+    let keys = [
+        "form[communes][0]",
+        "form[communes][1]",
+        "form[communes][2]",
+    ];
+    for (key, code) in keys.iter().zip(communes) {
+        form.push((key, (*code).to_owned()));
+    }
+    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    ok_json(post(http, app, "projects/create", &form).await).await
+}
+
+pub async fn signed_in(backend: Backend) -> (TestDb, TestApp, reqwest::Client, i64) {
+    let test_db = TestDb::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    import_fixture(&app.db).await;
+    let officer = create_user(&app.db, "julien.moreau@cc-exemple.fr", Role::Officer).await;
+    let http = client();
+    assert_eq!(
+        login(&http, &app, "julien.moreau@cc-exemple.fr", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    (test_db, app, http, officer)
+}
+
+pub async fn plan(http: &reqwest::Client, app: &TestApp, id: i64) -> FundingPlan {
+    let form: Form = vec![("project_id", id.to_string())];
+    ok_json(post(http, app, "funding/plan", &form).await).await
+}
+
+pub fn funder(plan: &FundingPlan, code: &str) -> String {
+    plan.funders
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("funder {code}"))
+        .id
+        .to_string()
+}
+
+pub async fn add_line(
+    http: &reqwest::Client,
+    app: &TestApp,
+    project: i64,
+    funder_id: &str,
+    amount: &str,
+    extra: &[(&'static str, &str)],
+) -> i64 {
+    let mut form: Form = vec![
+        ("project_id", project.to_string()),
+        ("form[funder_id]", funder_id.to_owned()),
+        ("form[amount_requested]", amount.to_owned()),
+    ];
+    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    ok_json(post(http, app, "funding/lines/add", &form).await).await
+}
+
+pub async fn move_status(
+    http: &reqwest::Client,
+    app: &TestApp,
+    line: i64,
+    version: i32,
+    status: &str,
+    extra: &[(&'static str, &str)],
+) -> reqwest::Response {
+    let mut form: Form = vec![
+        ("line_id", line.to_string()),
+        ("version", version.to_string()),
+        ("form[status]", status.to_owned()),
+    ];
+    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    post(http, app, "funding/lines/status", &form).await
+}
+
+/// The answer is `status` with an `AppError` in French naming `field`.
+pub async fn refused_on(res: reqwest::Response, status: u16, field: &str) -> AppError {
+    let got = res.status().as_u16();
+    let body = res.text().await.unwrap_or_default();
+    assert_eq!(got, status, "{body}");
+    let err: AppError = serde_json::from_str(&body).expect("an AppError");
+    let named = match &err {
+        AppError::Validation(fields) => fields.get(field).is_some(),
+        AppError::BadRequest { field: Some(f), .. } => f == field,
+        _ => false,
+    };
+    assert!(named, "expected a refusal naming {field}: {err:?}");
+    assert!(
+        err.message().contains(field) || err.field(field).is_some(),
+        "{err:?}"
+    );
+    err
+}
+
+/// `projects/stage`: moves project `id`, seen at `version`, to `stage`.
+pub async fn change_stage(
+    http: &reqwest::Client,
+    app: &TestApp,
+    id: i64,
+    version: impl ToString,
+    stage: &str,
+    reason: Option<&str>,
+) -> reqwest::Response {
+    let mut form: Form = vec![
+        ("id", id.to_string()),
+        ("version", version.to_string()),
+        ("stage", stage.to_owned()),
+    ];
+    if let Some(reason) = reason {
+        form.push(("reason", reason.to_owned()));
+    }
+    post(http, app, "projects/stage", &form).await
+}
+
+/// `milestones/add`: a milestone of `kind` on `project`, due on `due`.
+pub async fn add_milestone(
+    http: &reqwest::Client,
+    app: &TestApp,
+    project: impl ToString,
+    kind: &str,
+    title: &str,
+    due: &str,
+) -> reqwest::Response {
+    let form: Form = vec![
+        ("project_id", project.to_string()),
+        ("form[kind]", kind.to_owned()),
+        ("form[title]", title.to_owned()),
+        ("form[due_date]", due.to_owned()),
+    ];
+    post(http, app, "milestones/add", &form).await
+}
+
+/// `notes/add`: a note on `project`.
+pub async fn add_note(
+    http: &reqwest::Client,
+    app: &TestApp,
+    project: i64,
+    body: &str,
+) -> reqwest::Response {
+    let form: Form = vec![
+        ("project_id", project.to_string()),
+        ("form[body]", body.to_owned()),
+    ];
+    post(http, app, "notes/add", &form).await
+}
