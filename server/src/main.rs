@@ -300,13 +300,32 @@ async fn serve(conn: sea_orm::DatabaseConnection, config: Config) -> Result<(), 
     });
     let db = state.db.clone();
     let limits = server::listener::Limits::of(&state.config);
+    let stop = Arc::new(Notify::new());
+    if let Some(ops_addr) = state.config.ops_addr {
+        let ops = tokio::net::TcpListener::bind(ops_addr)
+            .await
+            .map_err(|e| format!("impossible d’écouter sur {ops_addr} (OPS_ADDR) : {e}"))?;
+        let ops_app = server::router::ops_router(state.clone());
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let served = axum::serve(
+                ops,
+                ops_app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move { stop.notified().await })
+            .await;
+            if let Err(err) = served {
+                tracing::error!(error = %err, "operations listener stopped");
+            }
+        });
+        println!("Santé et métriques : http://{ops_addr}/healthz");
+    }
     let app = router(state);
     let tcp = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("impossible d’écouter sur {addr} : {e}"))?;
     let listener = server::listener::bounded(tcp, limits);
     println!("Maillage est prêt : http://{addr}/");
-    let stop = Arc::new(Notify::new());
     let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -321,7 +340,7 @@ async fn serve(conn: sea_orm::DatabaseConnection, config: Config) -> Result<(), 
         result = &mut server => result,
         signal = stop_signal() => {
             tracing::info!(signal, "stopping: no new connections, finishing the requests in flight");
-            stop.notify_one();
+            stop.notify_waiters();
             match tokio::time::timeout(SHUTDOWN_GRACE, &mut server).await {
                 Ok(result) => result,
                 Err(_) => {

@@ -56,6 +56,20 @@ pub fn route_list() -> Vec<AxumRouteListing> {
 
 /// The routes served by axum handlers rather than Leptos pages: one list,
 /// which builds the router and which the permission tests walk.
+/// The operations routes alone, for the listener of `OPS_ADDR`: outside
+/// the public listener's connection limit, so a probe is answered while
+/// every slot there is held. `/metrics` keeps its token or address rule.
+pub fn ops_router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::metrics::metrics_page))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .with_state(state)
+}
+
 pub fn extra_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/healthz", get(healthz)),

@@ -1,7 +1,7 @@
 //! Configuration, read only from environment variables (and `.env`, loaded by
 //! the binary). Every variable is documented in `.env.example`.
 use std::env;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -37,6 +37,10 @@ pub struct Config {
     /// A connection with no byte read or written for this long is closed
     /// (idle keep-alive, or a client too slow to send or read).
     pub idle_timeout: Duration,
+    /// `/healthz` and `/metrics` also answer on this address, outside the
+    /// connection limit: a probe still gets its answer while every slot
+    /// of the public listener is held (keep it off the public proxy).
+    pub ops_addr: Option<SocketAddr>,
 }
 
 /// The shortest `METRICS_TOKEN` accepted.
@@ -58,6 +62,10 @@ pub enum ConfigError {
     MetricsTokenTooShort,
     #[error("{name} : « {value} » n’est pas une adresse IP")]
     NotAnAddress { name: &'static str, value: String },
+    #[error(
+        "{name} : « {value} » n’est pas une adresse suivie d’un port (par exemple 127.0.0.1:9090)"
+    )]
+    NotASocketAddress { name: &'static str, value: String },
 }
 
 fn var(name: &str) -> Option<String> {
@@ -120,6 +128,16 @@ impl Config {
             idle_timeout: Duration::from_secs(
                 number("IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT.as_secs())?.max(1),
             ),
+            ops_addr: var("OPS_ADDR")
+                .map(|raw| {
+                    raw.trim()
+                        .parse()
+                        .map_err(|_| ConfigError::NotASocketAddress {
+                            name: "OPS_ADDR",
+                            value: raw,
+                        })
+                })
+                .transpose()?,
         })
     }
 
@@ -140,6 +158,7 @@ impl Config {
             metrics_allow: Vec::new(),
             max_connections: DEFAULT_MAX_CONNECTIONS,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            ops_addr: None,
         }
     }
 

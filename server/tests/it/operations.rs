@@ -313,3 +313,74 @@ async fn idle_connections_cannot_hold_the_server() {
     }
     app.stop().await;
 }
+
+/// With `OPS_ADDR` set, `/healthz` (and `/metrics`, with its rule) answer
+/// on their own listener while every slot of the public one is held.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_answers_on_the_operations_address_when_every_slot_is_held() {
+    let test_db = TestDb::new(Backend::Sqlite).await;
+    let ops = format!("127.0.0.1:{}", crate::shutdown::free_port());
+    let server = crate::shutdown::start_with(
+        &test_db.url,
+        &[
+            ("MAX_CONNECTIONS", "4"),
+            ("IDLE_TIMEOUT_SECONDS", "60"),
+            ("OPS_ADDR", &ops),
+            ("METRICS_TOKEN", TOKEN),
+        ],
+        Stdio::null(),
+    )
+    .await;
+    let public = server.base.trim_start_matches("http://").to_owned();
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(
+            tokio::net::TcpStream::connect(&public)
+                .await
+                .expect("connect"),
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let waiting = client()
+        .get(format!("{}/healthz", server.base))
+        .timeout(Duration::from_millis(500))
+        .send()
+        .await;
+    assert!(waiting.is_err(), "served beyond the limit: {waiting:?}");
+    for _ in 0..3 {
+        let res = client()
+            .get(format!("http://{ops}/healthz"))
+            .timeout(Duration::from_secs(1))
+            .send()
+            .await
+            .expect("the operations address answers within 1 s");
+        assert_eq!(res.status(), 200);
+        assert!(res.text().await.expect("body").contains("\"ok\""));
+    }
+    let metrics = client()
+        .get(format!("http://{ops}/metrics"))
+        .timeout(Duration::from_secs(1))
+        .send()
+        .await
+        .expect("metrics");
+    assert_eq!(metrics.status(), 404, "no token, no metrics");
+    let metrics = client()
+        .get(format!("http://{ops}/metrics"))
+        .bearer_auth(TOKEN)
+        .timeout(Duration::from_secs(1))
+        .send()
+        .await
+        .expect("metrics");
+    assert_eq!(metrics.status(), 200);
+    // Only the probes live there: pages stay on the public listener.
+    let page = client()
+        .get(format!("http://{ops}/connexion"))
+        .timeout(Duration::from_secs(1))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(page.status(), 404);
+    drop(held);
+    drop(server);
+    test_db.drop().await;
+}
