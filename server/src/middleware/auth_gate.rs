@@ -38,7 +38,9 @@ fn is_asset(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/favicon.ico" || path == "/robots.txt"
 }
 
-const LAST_SEEN: &str = "last_seen";
+/// When the session's expiry was last pushed, in milliseconds (a session
+/// from before held seconds: it is pushed at its next request).
+const LAST_SEEN: &str = "last_seen_ms";
 
 pub async fn auth_gate(
     State(state): State<AppState>,
@@ -58,7 +60,7 @@ pub async fn auth_gate(
     };
     match user {
         Some(user) => {
-            touch(&session).await;
+            touch(&session, state.config.session_idle).await;
             req.extensions_mut().insert(user);
             next.run(req).await
         }
@@ -79,24 +81,41 @@ pub async fn auth_gate(
     }
 }
 
-/// Extends the idle expiry at most once a minute (a session write), instead
-/// of writing the session on every request.
-async fn touch(session: &Session) {
-    let now = Utc::now().timestamp();
+/// Extends the idle expiry (a session write) once a twentieth of the idle
+/// time has passed since the last extension, at most once a minute: a page
+/// view does not write the session, and a session in use never reaches
+/// its idle end (tower-sessions saves only a modified session).
+async fn touch(session: &Session, idle: std::time::Duration) {
+    let now = Utc::now().timestamp_millis();
     let last = session
         .get::<i64>(LAST_SEEN)
         .await
         .ok()
         .flatten()
         .unwrap_or_default();
-    if now - last >= 60 {
+    if now - last >= touch_interval_ms(idle) {
         let _ = session.insert(LAST_SEEN, now).await;
     }
+}
+
+/// How long a session goes without its expiry being pushed.
+fn touch_interval_ms(idle: std::time::Duration) -> i64 {
+    i64::try_from((idle / 20).as_millis())
+        .unwrap_or(i64::MAX)
+        .min(60_000)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_expiry_is_pushed_well_before_the_idle_end() {
+        use std::time::Duration;
+        assert_eq!(touch_interval_ms(Duration::from_secs(2 * 3600)), 60_000);
+        assert_eq!(touch_interval_ms(Duration::from_secs(60)), 3_000);
+        assert_eq!(touch_interval_ms(Duration::from_secs(3)), 150);
+    }
 
     #[test]
     fn only_the_login_door_and_assets_are_public() {

@@ -345,3 +345,50 @@ async fn login_next_stays_on_site() {
     assert_eq!(res.json::<String>().await.expect("json"), "/");
     app.stop().await;
 }
+
+/// A page view does not write the session: its expiry is pushed once a
+/// twentieth of the idle time has passed (at most once a minute), so a
+/// session in use outlives its idle time and an idle one ends on time.
+async fn page_views_do_not_write_the_session(backend: Backend) {
+    use app::server::entities::session;
+    let test_db = TestDb::new(backend).await;
+    let mut config = Config::for_database(&test_db.url);
+    config.session_idle = Duration::from_secs(3);
+    let app = TestApp::spawn_with(&test_db, config).await;
+    create_user(&app.db, EMAIL, Role::Officer).await;
+    let http = client();
+    assert_eq!(login(&http, &app, EMAIL, PASSWORD).await.status(), 200);
+    let stored = || async {
+        session::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("sessions")
+            .into_iter()
+            .map(|s| (s.id, s.expires_at))
+            .collect::<Vec<_>>()
+    };
+    // The first request pushes the expiry; the next ones, within a
+    // twentieth of the idle time, write nothing.
+    assert!(me(&http, &app).await.is_some());
+    let after_login = stored().await;
+    assert_eq!(after_login.len(), 1);
+    for _ in 0..5 {
+        assert!(me(&http, &app).await.is_some());
+    }
+    assert_eq!(stored().await, after_login, "five reads wrote nothing");
+    // Activity past the slack (3 s / 20) pushes the expiry: the session
+    // lives well beyond its 3 s idle time while used…
+    for _ in 0..10 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(me(&http, &app).await.is_some(), "kept alive by activity");
+    }
+    let later = stored().await;
+    assert_eq!(later[0].0, after_login[0].0);
+    assert!(later[0].1 > after_login[0].1 + chrono::Duration::seconds(4));
+    // …and ends once idle.
+    tokio::time::sleep(Duration::from_millis(3300)).await;
+    assert_eq!(me(&http, &app).await, None, "idle past its time");
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(page_views_do_not_write_the_session);
