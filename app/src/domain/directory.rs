@@ -4,22 +4,18 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::OwnerKind;
+use crate::domain::stored::stored_enum;
 
 macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, [$($variant:ident => $code:literal),+ $(,)?]) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        #[cfg_attr(
-            feature = "ssr",
-            derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
-            sea_orm(
-                rs_type = "String",
-                db_type = "String(sea_orm::sea_query::StringLen::None)"
-            )
-        )]
-        pub enum $name {
-            $(#[cfg_attr(feature = "ssr", sea_orm(string_value = $code))] $variant),+
+        stored_enum! {
+            $(#[$meta])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+            #[serde(rename_all = "snake_case")]
+            pub enum $name {
+                // The code is given: it overrides the snake_case name.
+                $(#[cfg_attr(feature = "ssr", sea_orm(string_value = $code))] $variant),+
+            }
         }
 
         impl $name {

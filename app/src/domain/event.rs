@@ -6,41 +6,36 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "ssr",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
-    sea_orm(
-        rs_type = "String",
-        db_type = "String(sea_orm::sea_query::StringLen::None)",
-        rename_all = "snake_case"
-    )
-)]
-pub enum EventKind {
-    Created,
-    /// The project's own fields (title, cost, communes…) or its partners.
-    Updated,
-    StageChanged,
-    HealthChanged,
-    MilestoneAdded,
-    MilestoneUpdated,
-    MilestoneDeleted,
-    MilestoneDone,
-    MilestoneReopened,
-    NoteAdded,
-    FundingLineAdded,
-    FundingLineUpdated,
-    FundingLineDeleted,
-    FundingStatusChanged,
-    /// A derogation to the 20 % rule set on the plan, or cleared.
-    DerogationSet,
-    DerogationCleared,
-    PartnerAdded,
-    PartnerRemoved,
-    ShareCreated,
-    ShareChanged,
-    ShareRevoked,
+use crate::domain::stored::stored_enum;
+
+stored_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum EventKind {
+        Created,
+        /// The project's own fields (title, cost, communes…) or its partners.
+        Updated,
+        StageChanged,
+        HealthChanged,
+        MilestoneAdded,
+        MilestoneUpdated,
+        MilestoneDeleted,
+        MilestoneDone,
+        MilestoneReopened,
+        NoteAdded,
+        FundingLineAdded,
+        FundingLineUpdated,
+        FundingLineDeleted,
+        FundingStatusChanged,
+        /// A derogation to the 20 % rule set on the plan, or cleared.
+        DerogationSet,
+        DerogationCleared,
+        PartnerAdded,
+        PartnerRemoved,
+        ShareCreated,
+        ShareChanged,
+        ShareRevoked,
+    }
 }
 
 impl EventKind {

@@ -4,6 +4,8 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::stored::stored_enum;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Health {
@@ -113,24 +115,17 @@ impl Health {
     }
 }
 
-/// A health without its reason and date: the value of `projects.health`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "ssr",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
-    sea_orm(
-        rs_type = "String",
-        db_type = "String(sea_orm::sea_query::StringLen::None)",
-        rename_all = "snake_case"
-    )
-)]
-pub enum HealthStatus {
-    #[default]
-    OnTrack,
-    Late,
-    Paused,
-    Blocked,
+stored_enum! {
+    /// A health without its reason and date: the value of `projects.health`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+    #[serde(rename_all = "snake_case")]
+    pub enum HealthStatus {
+        #[default]
+        OnTrack,
+        Late,
+        Paused,
+        Blocked,
+    }
 }
 
 impl HealthStatus {

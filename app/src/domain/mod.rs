@@ -17,6 +17,7 @@ pub mod rollup;
 pub mod share;
 pub mod siret;
 pub mod stage;
+pub(crate) mod stored;
 pub mod territory;
 
 pub use directory::{Office, OrganisationKind, PartnerRole};

@@ -2,27 +2,22 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
-/// What a user account is for. Stored as its `as_str()` code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "ssr",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
-    sea_orm(
-        rs_type = "String",
-        db_type = "String(sea_orm::sea_query::StringLen::None)",
-        rename_all = "snake_case"
-    )
-)]
-pub enum Role {
-    /// Manages accounts, reference lists, sharing policy.
-    Admin,
-    /// Responsable de pôle: reviews the whole portfolio.
-    Head,
-    /// Chargé·e de mission: creates and follows projects.
-    Officer,
-    /// Partner (elected official, association, funder…): read-only, shared pages only.
-    Partner,
+use crate::domain::stored::stored_enum;
+
+stored_enum! {
+    /// What a user account is for. Stored as its `as_str()` code.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Role {
+        /// Manages accounts, reference lists, sharing policy.
+        Admin,
+        /// Responsable de pôle: reviews the whole portfolio.
+        Head,
+        /// Chargé·e de mission: creates and follows projects.
+        Officer,
+        /// Partner (elected official, association, funder…): read-only, shared pages only.
+        Partner,
+    }
 }
 
 impl Role {

@@ -7,26 +7,20 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::FundingStatus;
+use crate::domain::stored::stored_enum;
 
-/// Where a line's money comes from, as the rules see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "ssr",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
-    sea_orm(
-        rs_type = "String",
-        db_type = "String(sea_orm::sea_query::StringLen::None)",
-        rename_all = "snake_case"
-    )
-)]
-pub enum FunderCategory {
-    /// A public funder other than the owner (State, EU, Région…).
-    Public,
-    /// Private money (sponsors, private partners): outside the 20 % base.
-    Private,
-    /// The owner's own contribution (autofinancement, its loans).
-    OwnFunds,
+stored_enum! {
+    /// Where a line's money comes from, as the rules see it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum FunderCategory {
+        /// A public funder other than the owner (State, EU, Région…).
+        Public,
+        /// Private money (sponsors, private partners): outside the 20 % base.
+        Private,
+        /// The owner's own contribution (autofinancement, its loans).
+        OwnFunds,
+    }
 }
 
 impl FunderCategory {

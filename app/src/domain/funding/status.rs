@@ -5,25 +5,20 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "ssr",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
-    sea_orm(
-        rs_type = "String",
-        db_type = "String(sea_orm::sea_query::StringLen::None)",
-        rename_all = "snake_case"
-    )
-)]
-pub enum FundingStatus {
-    Identified,
-    Requested,
-    Granted,
-    Refused,
-    AgreementSigned,
-    AdvancePaid,
-    BalancePaid,
+use crate::domain::stored::stored_enum;
+
+stored_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum FundingStatus {
+        Identified,
+        Requested,
+        Granted,
+        Refused,
+        AgreementSigned,
+        AdvancePaid,
+        BalancePaid,
+    }
 }
 
 impl FundingStatus {
