@@ -13,6 +13,7 @@ use tower_sessions::Session;
 use app::error::AppError;
 use app::server::{AppState, auth};
 
+use crate::middleware::body_limit::after_body;
 use crate::middleware::error_pages::error_response;
 
 /// Paths anyone may reach without a session. A share link's page is
@@ -55,7 +56,8 @@ pub async fn auth_gate(
     let user = match auth::user_of_session(&state, &session).await {
         Ok(user) => user,
         Err(err) => {
-            return error_response(err.http_status(), &err, path.starts_with("/api/"));
+            let res = error_response(err.http_status(), &err, path.starts_with("/api/"));
+            return after_body(req.into_body(), res).await;
         }
     };
     match user {
@@ -67,7 +69,11 @@ pub async fn auth_gate(
         None if is_public(&path) => next.run(req).await,
         None if path.starts_with("/api/") => {
             let err = AppError::Unauthenticated;
-            error_response(err.http_status(), &err, true)
+            after_body(
+                req.into_body(),
+                error_response(err.http_status(), &err, true),
+            )
+            .await
         }
         None => {
             let target = req
@@ -76,7 +82,8 @@ pub async fn auth_gate(
                 .map(|pq| pq.as_str().to_owned())
                 .unwrap_or_else(|| path.clone());
             let next: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
-            Redirect::to(&format!("/connexion?suivant={next}")).into_response()
+            let res = Redirect::to(&format!("/connexion?suivant={next}")).into_response();
+            after_body(req.into_body(), res).await
         }
     }
 }

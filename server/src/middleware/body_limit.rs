@@ -39,18 +39,41 @@ pub async fn refuse_large_bodies(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// Reads and drops what is left of a body, within the bounds above.
-pub async fn drain(mut body: Body) {
+/// Reads and drops what is left of a body, within the bounds above;
+/// whether it was read to its end.
+pub async fn drain(mut body: Body) -> bool {
     let read = async {
         let mut seen = 0usize;
-        while let Some(Ok(frame)) = body.frame().await {
-            seen += frame.data_ref().map_or(0, |d| d.len());
-            if seen > DRAIN_MAX_BYTES {
-                break;
+        loop {
+            match body.frame().await {
+                None => return true,
+                Some(Err(_)) => return false,
+                Some(Ok(frame)) => {
+                    seen += frame.data_ref().map_or(0, |d| d.len());
+                    if seen > DRAIN_MAX_BYTES {
+                        return false;
+                    }
+                }
             }
         }
     };
-    let _ = tokio::time::timeout(DRAIN_TIMEOUT, read).await;
+    tokio::time::timeout(DRAIN_TIMEOUT, read)
+        .await
+        .unwrap_or(false)
+}
+
+/// Answers `res` once the request's body is read and thrown away, for a
+/// refusal decided before the body was needed (no session, another site).
+/// hyper closes a kept-alive connection whose request body was left unread
+/// without saying so in the answer, and a client reusing the connection
+/// then sees « connection closed before message completed ». A body that
+/// cannot be read within the bounds gets `Connection: close` instead.
+pub async fn after_body(body: Body, mut res: Response) -> Response {
+    if !drain(body).await {
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    res
 }
 
 /// The 413, closing the connection (its body was not all read).

@@ -12,6 +12,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+use crate::middleware::body_limit::after_body;
+
 pub async fn origin_guard(req: Request, next: Next) -> Response {
     if is_safe_method(req.method()) || is_same_origin(req.headers()) {
         return next.run(req).await;
@@ -23,12 +25,13 @@ pub async fn origin_guard(req: Request, next: Next) -> Response {
         "cross-origin request refused"
     );
     let body = serde_json::to_string(&app::error::AppError::Forbidden).unwrap_or_default();
-    (
+    let res = (
         StatusCode::FORBIDDEN,
         [(header::CONTENT_TYPE, "application/json")],
         body,
     )
-        .into_response()
+        .into_response();
+    after_body(req.into_body(), res).await
 }
 
 fn is_safe_method(method: &Method) -> bool {
