@@ -67,7 +67,12 @@ pub enum AppError {
     /// message says which.
     Gone(String),
     /// Something broke on the server; details are in the server log only.
-    Internal,
+    /// `reference` is the id of the request in that log, shown to the user
+    /// (« Référence à donner au support : … ») so support can find the line.
+    Internal {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+    },
     /// The request did not reach the server or its answer was unreadable;
     /// the detail stays where it was seen.
     Transport {
@@ -118,7 +123,14 @@ impl AppError {
             AppError::Unauthenticated => t!("error.unauthenticated").into_owned(),
             AppError::Forbidden => t!("error.forbidden").into_owned(),
             AppError::NotFound => t!("error.not_found").into_owned(),
-            AppError::Internal => t!("error.internal").into_owned(),
+            AppError::Internal { reference: None } => t!("error.internal").into_owned(),
+            AppError::Internal {
+                reference: Some(reference),
+            } => format!(
+                "{} {} {reference}",
+                t!("error.internal"),
+                t!("error_page.reference")
+            ),
             AppError::Transport { .. } => t!("error.transport").into_owned(),
             AppError::BadRequest { kind, field } => bad_request_message(*kind, field.as_deref()),
             AppError::PayloadTooLarge => t!("error.payload_too_large").into_owned(),
@@ -143,7 +155,28 @@ impl AppError {
         }
         #[cfg(not(feature = "ssr"))]
         let _ = cause;
-        AppError::Internal
+        AppError::internal_here()
+    }
+
+    /// An internal error referring to the request being answered, when
+    /// there is one (on the server, inside a request).
+    pub fn internal_here() -> AppError {
+        #[cfg(feature = "ssr")]
+        let reference =
+            crate::server::request_id::RequestId::current().map(|id| id.as_str().to_owned());
+        #[cfg(not(feature = "ssr"))]
+        let reference = None;
+        AppError::Internal { reference }
+    }
+
+    /// The same error, given the current request's reference if it is an
+    /// internal one without (what the server sends, so that the browser
+    /// shows it).
+    pub fn with_reference(self) -> AppError {
+        match self {
+            AppError::Internal { reference: None } => AppError::internal_here(),
+            other => other,
+        }
     }
 
     /// The message for one form field, if the error is about it.
@@ -164,7 +197,7 @@ impl AppError {
             AppError::Conflict(_) | AppError::Duplicate { .. } => 409,
             AppError::TooManyRequests(_) => 429,
             AppError::Gone(_) => 410,
-            AppError::Internal => 500,
+            AppError::Internal { .. } => 500,
             AppError::Transport { .. } => 502,
             AppError::BadRequest { .. } => 400,
             AppError::PayloadTooLarge => 413,
@@ -210,6 +243,15 @@ impl std::error::Error for AppError {}
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
+
+    /// As the default, but an internal error carries the reference of the
+    /// request it broke (see [`AppError::with_reference`]).
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        use leptos::server_fn::Encodes;
+        let err = self.clone().with_reference();
+        Self::Encoder::encode(&err)
+            .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(br#"{"Internal":{}}"#))
+    }
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
@@ -273,7 +315,7 @@ impl From<sea_orm::DbErr> for AppError {
             AppError::Unavailable
         } else {
             tracing::error!(error = %err, "database error");
-            AppError::Internal
+            AppError::internal_here()
         }
     }
 }
@@ -320,11 +362,28 @@ mod tests {
 
     #[test]
     fn internal_errors_say_nothing_technical() {
-        assert_eq!(AppError::Internal.status(), 500);
+        let err = AppError::Internal { reference: None };
+        assert_eq!(err.status(), 500);
+        assert!(err.message().starts_with("Une erreur interne"));
+        assert_eq!(AppError::internal("a cause the user never reads"), err);
+    }
+
+    #[test]
+    fn internal_errors_carry_the_reference_of_their_request() {
+        let err = AppError::Internal {
+            reference: Some("4f2a9c".into()),
+        };
+        assert_eq!(AppError::de(err.ser()), err);
+        let message = err.message();
+        assert!(message.starts_with("Une erreur interne"), "{message}");
         assert!(
-            AppError::Internal
-                .message()
-                .starts_with("Une erreur interne")
+            message.ends_with("Référence à donner au support : 4f2a9c"),
+            "{message}"
+        );
+        // Outside a request there is nothing to refer to.
+        assert_eq!(
+            AppError::de(AppError::Internal { reference: None }.ser()),
+            AppError::Internal { reference: None }
         );
     }
 

@@ -61,7 +61,7 @@ async fn export<E: std::fmt::Display>(
             .into_response(),
         Err(err) => {
             tracing::error!(%err, ext, "dashboard export");
-            error(&AppError::Internal)
+            error(&AppError::internal_here())
         }
     }
 }

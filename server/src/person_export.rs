@@ -26,7 +26,7 @@ pub async fn export_person(
         let export = rgpd::export(&state.db, &actor, id, chrono::Utc::now()).await?;
         serde_json::to_vec_pretty(&export).map_err(|err| {
             tracing::error!(error = %err, "person export");
-            AppError::Internal
+            AppError::internal_here()
         })
     }
     .await;

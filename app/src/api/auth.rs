@@ -43,7 +43,7 @@ pub async fn login(
             .await
             .map_err(|e| {
                 tracing::error!(error = %e, "no session layer");
-                AppError::Internal
+                AppError::internal_here()
             })?;
         auth::start(&session, user.id).await?;
         tracing::info!(user_id = user.id, "login");

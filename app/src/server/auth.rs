@@ -22,7 +22,7 @@ fn session_error(err: tower_sessions::session::Error) -> AppError {
     if err.to_string().contains(super::session_store::UNREACHABLE) {
         AppError::Unavailable
     } else {
-        AppError::Internal
+        AppError::internal_here()
     }
 }
 
@@ -74,7 +74,7 @@ pub async fn user_of_session(
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the Leptos context");
-        AppError::Internal
+        AppError::internal_here()
     })
 }
 

@@ -14,7 +14,12 @@ pub fn render(status: u16, err: &AppError) -> String {
         400..=499 => rust_i18n::t!("error_page.bad_request"),
         _ => rust_i18n::t!("error_page.internal"),
     };
-    // Only the app's own messages go in, never request text.
+    // Only the app's own messages go in, never request text; the
+    // reference is said once, below.
+    let message = match err {
+        AppError::Internal { .. } => AppError::Internal { reference: None }.message(),
+        other => other.message(),
+    };
     format!(
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -22,7 +27,7 @@ pub fn render(status: u16, err: &AppError) -> String {
          </head><body><main class=\"error-page\"><h1>{title}</h1><p>{message}</p>\
          {reference}<p><a href=\"/\">{home}</a></p></main></body></html>",
         title = raw_text_escaped(&title),
-        message = raw_text_escaped(&err.message()),
+        message = raw_text_escaped(&message),
         reference = reference(),
         home = rust_i18n::t!("error_page.home"),
     )

@@ -18,11 +18,11 @@ pub async fn hash(password: String) -> Result<String, AppError> {
     .await
     .map_err(|e| {
         tracing::error!(error = %e, "hashing task failed");
-        AppError::Internal
+        AppError::internal_here()
     })?
     .map_err(|e| {
         tracing::error!(error = %e, "argon2 hashing failed");
-        AppError::Internal
+        AppError::internal_here()
     })
 }
 
@@ -32,7 +32,7 @@ pub async fn verify(password: String, stored: String) -> Result<bool, AppError> 
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&stored).map_err(|e| {
             tracing::error!(error = %e, "stored password hash is unreadable");
-            AppError::Internal
+            AppError::internal_here()
         })?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
@@ -41,7 +41,7 @@ pub async fn verify(password: String, stored: String) -> Result<bool, AppError> 
     .await
     .map_err(|e| {
         tracing::error!(error = %e, "verify task failed");
-        AppError::Internal
+        AppError::internal_here()
     })?
 }
 
@@ -81,7 +81,7 @@ mod tests {
     async fn a_corrupt_hash_is_an_internal_error() {
         assert_eq!(
             verify("x".into(), "pas un hash".into()).await,
-            Err(AppError::Internal)
+            Err(AppError::Internal { reference: None })
         );
     }
 

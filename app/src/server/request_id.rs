@@ -32,9 +32,15 @@ impl RequestId {
         CURRENT.scope(self, fut).await
     }
 
-    /// The id of the request this task is answering, if any.
+    /// The id of the request being answered, if any: this task's, or,
+    /// inside a Leptos render or server function (whose futures may run on
+    /// other tasks), the one in the request's parts that leptos_axum puts
+    /// in the reactive context.
     pub fn current() -> Option<RequestId> {
-        CURRENT.try_with(Clone::clone).ok()
+        CURRENT.try_with(Clone::clone).ok().or_else(|| {
+            leptos::prelude::use_context::<http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<RequestId>().cloned())
+        })
     }
 }
 

@@ -490,9 +490,9 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, Ap
     let (email, _, role) = DEMO_USERS
         .iter()
         .find(|(_, _, r)| *r == Role::Officer)
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(AppError::internal_here)?;
     let actor = accounts::actor(db, email, *role)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(AppError::internal_here)?;
     seed_as(db, &actor, today).await
 }

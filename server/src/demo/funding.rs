@@ -38,7 +38,7 @@ impl Plan<'_> {
             .funders
             .iter()
             .find(|f| f.code == funder)
-            .ok_or(AppError::Internal)?
+            .ok_or_else(AppError::internal_here)?
             .id;
         let form = FundingLineForm {
             funder_id: funder_id.to_string(),

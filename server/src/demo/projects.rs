@@ -411,7 +411,7 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, Ap
         list
     };
     if officers.is_empty() {
-        return Err(AppError::Internal);
+        return Err(AppError::internal_here());
     }
     let now = Utc::now();
     let days = |n: i64| today + chrono::Duration::days(n);

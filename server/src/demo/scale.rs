@@ -102,7 +102,12 @@ pub async fn generate(
         .into_iter()
         .map(|f| (f.code.clone(), (f.id, f.category)))
         .collect();
-    let funder = |code: &str| funders.get(code).copied().ok_or(AppError::Internal);
+    let funder = |code: &str| {
+        funders
+            .get(code)
+            .copied()
+            .ok_or_else(AppError::internal_here)
+    };
     let grant_funders = [
         funder("detr")?,
         funder("region")?,

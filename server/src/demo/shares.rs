@@ -25,7 +25,7 @@ async fn account(db: &DatabaseConnection, email: &str) -> Result<user::Model, Ap
     let email = Email::parse(email).map_err(AppError::internal)?;
     users::find_by_email(db, &email)
         .await?
-        .ok_or(AppError::Internal)
+        .ok_or_else(AppError::internal_here)
 }
 
 async fn attach(
@@ -51,7 +51,7 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<St
         .map(|(email, _, _)| *email)
         .collect();
     let [mairie, association] = partners[..] else {
-        return Err(AppError::Internal);
+        return Err(AppError::internal_here());
     };
     let mairie = account(db, mairie).await?;
     let association = account(db, association).await?;
@@ -74,7 +74,7 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<St
     let officer = DEMO_USERS
         .iter()
         .find(|(_, _, r)| *r == Role::Officer)
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(AppError::internal_here)?;
     let officer = account(db, officer.0).await?;
     let actor = CurrentUser {
         id: officer.id,

@@ -51,14 +51,14 @@ fn error_for(status: StatusCode) -> AppError {
             kind: BadInput::Malformed,
             field: None,
         },
-        _ => AppError::Internal,
+        _ => AppError::internal_here(),
     }
 }
 
 /// `err` as `/api/` clients read it (JSON) or as a page (French HTML).
 pub fn error_response(status: StatusCode, err: &AppError, json: bool) -> Response {
     let mut res = if json {
-        let body = serde_json::to_string(err).unwrap_or_default();
+        let body = serde_json::to_string(&err.clone().with_reference()).unwrap_or_default();
         (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
     } else {
         (
@@ -88,7 +88,7 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
     tracing::error!(%detail, "a handler panicked");
     error_response(
         StatusCode::INTERNAL_SERVER_ERROR,
-        &AppError::Internal,
+        &AppError::internal_here(),
         false,
     )
 }

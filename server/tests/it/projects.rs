@@ -6,7 +6,8 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::both_backends;
 use crate::support::api::{
-    Form, add_milestone, add_note, change_stage, create, get, post, refused_on, signed_in,
+    Form, add_milestone, add_note, change_stage, create, create_org, get, ok_id, post, refused_on,
+    signed_in,
 };
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
 
@@ -882,6 +883,14 @@ async fn long_lists_are_cut_and_shown_whole_on_demand(backend: Backend) {
 }
 both_backends!(long_lists_are_cut_and_shown_whole_on_demand);
 
+/// The id the server gave the request (`X-Request-Id`).
+fn request_id(res: &reqwest::Response) -> String {
+    res.headers()["x-request-id"]
+        .to_str()
+        .expect("x-request-id")
+        .to_owned()
+}
+
 /// A stored code no variant knows (a hand-edited or corrupt row) fails the
 /// read with the French 500 page, never a default value or a panic; the
 /// other projects keep working.
@@ -899,14 +908,26 @@ async fn a_corrupt_stored_code_fails_the_read_not_the_others(backend: Backend) {
             .expect("corrupt the row");
         let res = post(&http, &app, "projects/get", &vec![("id", bad.to_string())]).await;
         assert_eq!(res.status(), 500, "{column}");
+        // The error names the request, as its log line does, for support.
+        let id = request_id(&res);
+        let err: AppError = res.json().await.expect("an AppError");
+        assert_eq!(
+            err,
+            AppError::Internal {
+                reference: Some(id.clone())
+            }
+        );
+        assert!(err.message().ends_with(&id), "{}", err.message());
         let page = http
             .get(app.url(&format!("/projets/{bad}")))
             .send()
             .await
             .expect("page");
         assert_eq!(page.status(), 500, "{column}");
+        let id = request_id(&page);
         let html = page.text().await.expect("html");
         assert!(html.contains("lang=\"fr\""), "{html}");
+        assert!(html.contains(&format!("support : {id}")), "{id}: {html}");
         assert!(
             !html.contains(value),
             "the stored value is not shown: {html}"
@@ -926,18 +947,11 @@ async fn a_corrupt_stored_code_fails_the_read_not_the_others(backend: Backend) {
     }
     assert_eq!(get(&http, &app, bad, None).await.stage, Stage::Emergence);
     // An organisation's kind read to be shown « Autre » when unknown.
-    let res = post(
-        &http,
-        &app,
-        "directory/organisations/create",
-        &vec![
-            ("form[name]", "Les Amis du Viaduc".to_owned()),
-            ("form[kind]", "association".to_owned()),
-        ],
-    )
-    .await;
-    assert_eq!(res.status(), 200);
-    let org: i64 = res.json().await.expect("id");
+    let fields = [
+        ("form[name]", "Les Amis du Viaduc"),
+        ("form[kind]", "association"),
+    ];
+    let org = ok_id(create_org(&http, &app, &fields).await).await;
     app.db
         .execute_unprepared(&format!(
             "UPDATE organisations SET kind = 'club' WHERE id = {org}"

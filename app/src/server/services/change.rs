@@ -170,7 +170,7 @@ impl Change {
                 projects = touched.len(),
                 "a one-project change touched several projects"
             );
-            return Err(AppError::Internal);
+            return Err(AppError::internal_here());
         }
         for (&id, &has_event) in &touched {
             if has_event {
