@@ -53,3 +53,80 @@ async fn up_down_up(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(up_down_up);
+
+/// The schema the migrations build, as text: every table, column, key and
+/// index, in a stable order. SQLite gives its stored DDL; PostgreSQL its
+/// catalogue, read so that the dump does not depend on the server's version.
+async fn schema_dump(db: &DatabaseConnection) -> String {
+    let backend = db.get_database_backend();
+    let queries: &[&str] = match backend {
+        sea_orm::DatabaseBackend::Postgres => &[
+            "SELECT table_name || '.' || column_name, data_type \
+               || COALESCE('(' || character_maximum_length::text || ')', '') \
+               || CASE is_nullable WHEN 'NO' THEN ' NOT NULL' ELSE '' END \
+               || COALESCE(' DEFAULT ' || column_default, '') \
+             FROM information_schema.columns WHERE table_schema = 'public' \
+               AND table_name <> 'seaql_migrations' \
+             ORDER BY table_name, ordinal_position",
+            "SELECT conrelid::regclass::text || ' ' || conname, pg_get_constraintdef(oid) \
+             FROM pg_constraint WHERE connamespace = 'public'::regnamespace \
+               AND conrelid::regclass::text <> 'seaql_migrations' \
+             ORDER BY 1",
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' \
+               AND tablename <> 'seaql_migrations' ORDER BY 1",
+        ],
+        _ => &[
+            "SELECT type || ' ' || name, COALESCE(sql, '') FROM sqlite_master \
+             WHERE name NOT LIKE 'sqlite_%' AND tbl_name <> 'seaql_migrations' \
+             ORDER BY type, name",
+        ],
+    };
+    let mut dump = String::new();
+    for sql in queries {
+        let rows = db
+            .query_all_raw(Statement::from_string(backend, *sql))
+            .await
+            .expect("schema query");
+        for row in rows {
+            let name: String = row.try_get_by_index(0).expect("name");
+            let definition: String = row.try_get_by_index(1).expect("definition");
+            dump.push_str(&format!("{name}: {definition}\n"));
+        }
+    }
+    dump
+}
+
+/// The migrations build exactly the schema recorded in
+/// `migrations/schema/<backend>.txt`: a refactoring of the migrations (or of
+/// the helpers they share) cannot change a table unseen. A deliberate change
+/// of schema comes with a new migration and the recorded file rewritten by
+/// `MAILLAGE_RECORD_SCHEMA=1` (then reviewed in the diff).
+async fn schema_is_the_recorded_one(backend: Backend) {
+    let test_db = TestDb::empty(backend).await;
+    let db = test_db.connect().await;
+    Migrator::up(&db, None).await.expect("up");
+    let dump = schema_dump(&db).await;
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../migrations/schema")
+        .join(match backend {
+            Backend::Postgres => "postgres.txt",
+            Backend::Sqlite => "sqlite.txt",
+        });
+    if std::env::var_os("MAILLAGE_RECORD_SCHEMA").is_some() {
+        std::fs::create_dir_all(file.parent().expect("folder")).expect("folder");
+        std::fs::write(&file, &dump).expect("record the schema");
+    }
+    let recorded = std::fs::read_to_string(&file).expect("the recorded schema");
+    assert!(dump.lines().count() > 50, "{dump}");
+    for (got, want) in dump.lines().zip(recorded.lines()) {
+        assert_eq!(got, want, "the schema differs from {}", file.display());
+    }
+    assert_eq!(dump, recorded, "the schema differs from {}", file.display());
+    // Down then up again gives the same schema.
+    Migrator::down(&db, None).await.expect("down");
+    Migrator::up(&db, None).await.expect("up again");
+    assert_eq!(schema_dump(&db).await, dump);
+    db.close().await.ok();
+    test_db.drop().await;
+}
+both_backends!(schema_is_the_recorded_one);
