@@ -342,19 +342,8 @@ pub struct FunderInput {
 impl FunderForm {
     pub fn validate(&self) -> Result<FunderInput, AppError> {
         let mut errors = FieldErrors::new();
-        let code = self.code.trim().to_owned();
-        if code.is_empty()
-            || code.len() > 40
-            || !code
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
-            errors.add("code", rust_i18n::t!("reference.code_invalid"));
-        }
-        let name = self.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 120 {
-            errors.add("name", rust_i18n::t!("reference.label_invalid"));
-        }
+        let code = super::reference::entry_code(&self.code, &mut errors);
+        let name = super::reference::entry_label("name", &self.name, &mut errors);
         let category = self
             .category
             .parse::<FunderCategory>()

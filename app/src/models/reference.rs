@@ -64,22 +64,36 @@ pub struct ReferenceForm {
     pub active: Option<String>,
 }
 
+/// The code of a list entry (a reference list's or a funder's), trimmed:
+/// 1–40 lower-case letters, digits or `_`; else an error on `code`.
+pub(crate) fn entry_code(raw: &str, errors: &mut FieldErrors) -> String {
+    let code = raw.trim().to_owned();
+    if code.is_empty()
+        || code.len() > 40
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        errors.add("code", rust_i18n::t!("reference.code_invalid"));
+    }
+    code
+}
+
+/// The label of a list entry, trimmed: 1–120 characters; else an error on
+/// `field`.
+pub(crate) fn entry_label(field: &str, raw: &str, errors: &mut FieldErrors) -> String {
+    let label = raw.trim().to_owned();
+    if label.is_empty() || label.chars().count() > 120 {
+        errors.add(field, rust_i18n::t!("reference.label_invalid"));
+    }
+    label
+}
+
 impl ReferenceForm {
     pub fn validate(&self) -> Result<ReferenceEntry, AppError> {
         let mut errors = FieldErrors::new();
-        let code = self.code.trim().to_owned();
-        if code.is_empty()
-            || code.len() > 40
-            || !code
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
-            errors.add("code", rust_i18n::t!("reference.code_invalid"));
-        }
-        let label = self.label.trim().to_owned();
-        if label.is_empty() || label.chars().count() > 120 {
-            errors.add("label", rust_i18n::t!("reference.label_invalid"));
-        }
+        let code = entry_code(&self.code, &mut errors);
+        let label = entry_label("label", &self.label, &mut errors);
         errors.into_result()?;
         Ok(ReferenceEntry {
             code,

@@ -13,7 +13,10 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::both_backends;
-use crate::support::api::{Form, create, post, signed_in};
+use crate::support::api::{
+    Form, add_line, add_milestone, change_stage, create, funder, move_status, ok, plan, post,
+    set_health, signed_in,
+};
 use crate::support::{Backend, PASSWORD, client, create_user, login};
 
 /// The filter as the server function's form fields (`filter[stage]=…`).
@@ -121,49 +124,9 @@ async fn every_number_matches_its_list(
     }
 }
 
-async fn ok(http: &reqwest::Client, app: &crate::support::TestApp, endpoint: &str, form: Form<'_>) {
-    let res = post(http, app, endpoint, &form).await;
-    let status = res.status();
-    assert_eq!(
-        status,
-        200,
-        "{endpoint}: {}",
-        res.text().await.unwrap_or_default()
-    );
-}
-
-async fn add_line(
-    http: &reqwest::Client,
-    app: &crate::support::TestApp,
-    project: i64,
-    funder: i64,
-    amount: &str,
-    deadline: Option<String>,
-) -> i64 {
-    let mut form: Form = vec![
-        ("project_id", project.to_string()),
-        ("form[funder_id]", funder.to_string()),
-        ("form[amount_requested]", amount.to_owned()),
-    ];
-    if let Some(d) = deadline {
-        form.push(("form[application_deadline]", d));
-    }
-    let res = post(http, app, "funding/lines/add", &form).await;
-    assert_eq!(res.status(), 200);
-    res.json().await.expect("line id")
-}
-
 async fn the_dashboard_adds_up(backend: Backend) {
     let (test_db, app, http, officer) = signed_in(backend).await;
     let today = Utc::now().date_naive();
-    let stage = |id: i64, version: i32, to: &str, reason: &str| -> Form {
-        vec![
-            ("id", id.to_string()),
-            ("version", version.to_string()),
-            ("stage", to.to_owned()),
-            ("reason", reason.to_owned()),
-        ]
-    };
 
     // A: study, PVD, tourism, Saint-Flour; a milestone in 10 days and a
     // Région application due in 45 days.
@@ -179,7 +142,7 @@ async fn the_dashboard_adds_up(backend: Backend) {
         ],
     )
     .await;
-    ok(&http, &app, "projects/stage", stage(a, 1, "study", "")).await;
+    ok(change_stage(&http, &app, a, 1, "study", None).await).await;
     // B: funding, CRTE, tourism, Saint-Étienne; a commune's plan breaking
     // the 20 % rule, with a DETR grant whose works-start date is 20 days off.
     let b = create(
@@ -196,8 +159,8 @@ async fn the_dashboard_adds_up(backend: Backend) {
         ],
     )
     .await;
-    ok(&http, &app, "projects/stage", stage(b, 1, "study", "")).await;
-    ok(&http, &app, "projects/stage", stage(b, 2, "funding", "")).await;
+    ok(change_stage(&http, &app, b, 1, "study", None).await).await;
+    ok(change_stage(&http, &app, b, 2, "funding", None).await).await;
     // C: abandoned, with a DETR request (leaves the active figures).
     let c = create(
         &http,
@@ -222,124 +185,45 @@ async fn the_dashboard_adds_up(backend: Backend) {
     )
     .await;
 
-    let plan: app::models::FundingPlan = post(
-        &http,
-        &app,
-        "funding/plan",
-        &vec![("project_id", b.to_string())],
-    )
-    .await
-    .json()
-    .await
-    .expect("plan");
-    let funder = |code: &str| {
-        plan.funders
-            .iter()
-            .find(|f| f.code == code)
-            .expect("funder")
-            .id
-    };
-    let (detr, region, own) = (funder("detr"), funder("region"), funder("autofinancement"));
+    let plan = plan(&http, &app, b).await;
+    let (detr, region, own) = (
+        funder(&plan, "detr"),
+        funder(&plan, "region"),
+        funder(&plan, "autofinancement"),
+    );
 
-    let b_detr = add_line(&http, &app, b, detr, "80 000", None).await;
-    let b_region = add_line(&http, &app, b, region, "50 000", None).await;
-    add_line(&http, &app, b, own, "10 000", None).await;
-    add_line(
-        &http,
-        &app,
-        a,
-        region,
-        "30 000",
-        Some((today + Duration::days(45)).to_string()),
-    )
-    .await;
-    let c_detr = add_line(&http, &app, c, detr, "10 000", None).await;
+    let b_detr = add_line(&http, &app, b, &detr, "80 000", &[]).await;
+    let b_region = add_line(&http, &app, b, &region, "50 000", &[]).await;
+    add_line(&http, &app, b, &own, "10 000", &[]).await;
+    let in_45_days = (today + Duration::days(45)).to_string();
+    let deadline = [("form[application_deadline]", in_45_days.as_str())];
+    add_line(&http, &app, a, &region, "30 000", &deadline).await;
+    let c_detr = add_line(&http, &app, c, &detr, "10 000", &[]).await;
     // Notified so that the works must start 20 days from now (two years on).
     let notified = (today + Duration::days(20))
         .checked_sub_months(chrono::Months::new(24))
         .expect("date");
-    let status = |line: i64, version: i32, to: &str, date: String| -> Form {
-        vec![
-            ("line_id", line.to_string()),
-            ("version", version.to_string()),
-            ("form[status]", to.to_owned()),
-            ("form[date]", date),
-        ]
-    };
     let filed = (notified - Duration::days(30)).to_string();
-    ok(
-        &http,
-        &app,
-        "funding/lines/status",
-        status(b_detr, 1, "requested", filed.clone()),
-    )
-    .await;
-    ok(
-        &http,
-        &app,
-        "funding/lines/status",
-        status(b_detr, 2, "granted", notified.to_string()),
-    )
-    .await;
-    ok(
-        &http,
-        &app,
-        "funding/lines/status",
-        status(b_region, 1, "requested", filed.clone()),
-    )
-    .await;
-    ok(
-        &http,
-        &app,
-        "funding/lines/status",
-        status(c_detr, 1, "requested", filed),
-    )
-    .await;
-    ok(
-        &http,
-        &app,
-        "projects/stage",
-        stage(c, 1, "abandoned", "Pas de maîtrise foncière"),
-    )
-    .await;
+    let notified = notified.to_string();
+    for (line, version, to, date) in [
+        (b_detr, 1, "requested", &filed),
+        (b_detr, 2, "granted", &notified),
+        (b_region, 1, "requested", &filed),
+        (c_detr, 1, "requested", &filed),
+    ] {
+        ok(move_status(&http, &app, line, version, to, &[("form[date]", date)]).await).await;
+    }
+    let reason = Some("Pas de maîtrise foncière");
+    ok(change_stage(&http, &app, c, 1, "abandoned", reason).await).await;
 
-    let health: Form = vec![
-        ("id", d_id.to_string()),
-        ("version", "1".into()),
-        ("form[status]", "blocked".into()),
-        ("form[reason]", "Recours contre le permis".into()),
-    ];
-    ok(&http, &app, "projects/health", health).await;
-    let milestone = |project: i64, title: &str, due: String| -> Form {
-        vec![
-            ("project_id", project.to_string()),
-            ("form[kind]", "steering_committee".to_owned()),
-            ("form[title]", title.to_owned()),
-            ("form[due_date]", due),
-        ]
-    };
-    ok(
-        &http,
-        &app,
-        "milestones/add",
-        milestone(
-            d_id,
-            "COPIL de relance",
-            (today - Duration::days(1)).to_string(),
-        ),
-    )
-    .await;
-    ok(
-        &http,
-        &app,
-        "milestones/add",
-        milestone(
-            a,
-            "Comité technique",
-            (today + Duration::days(10)).to_string(),
-        ),
-    )
-    .await;
+    ok(set_health(&http, &app, d_id, 1, "blocked", "Recours contre le permis").await).await;
+    for (project, title, due) in [
+        (d_id, "COPIL de relance", today - Duration::days(1)),
+        (a, "Comité technique", today + Duration::days(10)),
+    ] {
+        let due = due.to_string();
+        ok(add_milestone(&http, &app, project, "steering_committee", title, &due).await).await;
+    }
     // E was created 100 days ago and nothing happened since.
     let long_ago = Utc::now() - Duration::days(100);
     project::Entity::update_many()
@@ -692,7 +576,7 @@ async fn the_dashboard_adds_up(backend: Backend) {
         ("form[category]", "own_funds".into()),
         ("form[active]", "on".into()),
     ];
-    ok(&admin, &app, "funders/save", form).await;
+    ok(post(&admin, &app, "funders/save", &form).await).await;
     let after = dashboard(&http, &app, &[]).await;
     let breach = after
         .attention
@@ -843,87 +727,30 @@ async fn summaries_give_the_live_figures(backend: Backend) {
         }
     };
     let p = first("study").await;
-    ok(
-        &http,
-        &app,
-        "projects/stage",
-        vec![
-            ("id", p.id.to_string()),
-            ("version", p.version.to_string()),
-            ("stage", "funding".into()),
-            ("reason", String::new()),
-        ],
-    )
-    .await;
+    ok(change_stage(&http, &app, p.id, p.version, "funding", None).await).await;
     let p = first("delivery").await;
-    ok(
-        &http,
-        &app,
-        "projects/stage",
-        vec![
-            ("id", p.id.to_string()),
-            ("version", p.version.to_string()),
-            ("stage", "abandoned".into()),
-            ("reason", "Projet retiré par la commune".into()),
-        ],
-    )
-    .await;
+    let reason = Some("Projet retiré par la commune");
+    ok(change_stage(&http, &app, p.id, p.version, "abandoned", reason).await).await;
     let p = first("emergence").await;
-    ok(
-        &http,
-        &app,
-        "projects/health",
-        vec![
-            ("id", p.id.to_string()),
-            ("version", p.version.to_string()),
-            ("form[status]", "blocked".into()),
-            ("form[reason]", "Recours".into()),
-        ],
-    )
-    .await;
-    ok(
-        &http,
-        &app,
-        "milestones/add",
-        vec![
-            ("project_id", p.id.to_string()),
-            ("form[kind]", "steering_committee".to_owned()),
-            ("form[title]", "COPIL".to_owned()),
-            ("form[due_date]", (today + Duration::days(12)).to_string()),
-        ],
-    )
-    .await;
-    let detr = app::server::entities::funding::funder::Entity::find()
+    ok(set_health(&http, &app, p.id, p.version, "blocked", "Recours").await).await;
+    let due = (today + Duration::days(12)).to_string();
+    let copil = add_milestone(&http, &app, p.id, "steering_committee", "COPIL", &due);
+    ok(copil.await).await;
+    let region = app::server::entities::funding::funder::Entity::find()
         .filter(app::server::entities::funding::funder::Column::Code.eq("region"))
         .one(&app.db)
         .await
         .expect("funders")
         .expect("region");
-    add_line(
-        &http,
-        &app,
-        p.id,
-        detr.id,
-        "25 000",
-        Some((today + Duration::days(40)).to_string()),
-    )
-    .await;
+    let in_40_days = (today + Duration::days(40)).to_string();
+    let deadline = [("form[application_deadline]", in_40_days.as_str())];
+    add_line(&http, &app, p.id, region.id, "25 000", &deadline).await;
     // A grant won and one refused (the digest's decisions).
+    let date = today.to_string();
     for (amount, decision) in [("30 000", "granted"), ("12 000", "refused")] {
-        let line = add_line(&http, &app, p.id, detr.id, amount, None).await;
+        let line = add_line(&http, &app, p.id, region.id, amount, &[]).await;
         for (version, to) in [(1, "requested"), (2, decision)] {
-            ok(
-                &http,
-                &app,
-                "funding/lines/status",
-                vec![
-                    ("line_id", line.to_string()),
-                    ("version", version.to_string()),
-                    ("form[status]", to.to_owned()),
-                    ("form[date]", today.to_string()),
-                ],
-            )
-            .await;
+            ok(move_status(&http, &app, line, version, to, &[("form[date]", &date)]).await).await;
         }
     }
     assert_summaries_match(&app.db).await;

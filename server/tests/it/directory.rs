@@ -11,7 +11,10 @@ use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::both_backends;
-use crate::support::api::{Form, create, get, ok_json, post, signed_in};
+use crate::support::api::{
+    Form, create, create_org, form_of, get, link, new_person, ok_id, ok_json, post, refused,
+    signed_in,
+};
 use crate::support::{Backend, PASSWORD, TestApp, client, create_user, login};
 
 fn today() -> NaiveDate {
@@ -20,36 +23,6 @@ fn today() -> NaiveDate {
 
 fn day(offset: i64) -> String {
     (today() + Duration::days(offset)).to_string()
-}
-
-async fn ok_id(res: reqwest::Response) -> i64 {
-    let status = res.status();
-    let body = res.text().await.unwrap_or_default();
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).expect("id")
-}
-
-async fn refused(res: reqwest::Response, status: u16) -> AppError {
-    assert_eq!(res.status(), status);
-    res.json().await.expect("error json")
-}
-
-fn org_form<'a>(fields: &[(&'a str, &str)]) -> Form<'a> {
-    fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
-}
-
-async fn create_org(
-    http: &reqwest::Client,
-    app: &TestApp,
-    fields: &[(&'static str, &str)],
-) -> reqwest::Response {
-    post(
-        http,
-        app,
-        "directory/organisations/create",
-        &org_form(fields),
-    )
-    .await
 }
 
 async fn organisation(http: &reqwest::Client, app: &TestApp, id: i64) -> OrganisationDetail {
@@ -74,7 +47,7 @@ async fn directory(
     app: &TestApp,
     filter: &[(&'static str, &str)],
 ) -> DirectoryList {
-    let res = post(http, app, "directory/list", &org_form(filter)).await;
+    let res = post(http, app, "directory/list", &form_of(filter)).await;
     assert_eq!(res.status(), 200);
     res.json().await.expect("list")
 }
@@ -89,21 +62,6 @@ async fn partners(http: &reqwest::Client, app: &TestApp, project: i64) -> Projec
     .await;
     assert_eq!(res.status(), 200);
     res.json().await.expect("partners")
-}
-
-async fn new_person(
-    http: &reqwest::Client,
-    app: &TestApp,
-    first: &str,
-    last: &str,
-    extra: &[(&'static str, &str)],
-) -> i64 {
-    let mut form: Form = vec![
-        ("form[first_name]", first.to_owned()),
-        ("form[last_name]", last.to_owned()),
-    ];
-    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
-    ok_id(post(http, app, "directory/people/create", &form).await).await
 }
 
 async fn add_mandate(
@@ -125,36 +83,6 @@ async fn add_mandate(
             ("form[organisation_id]", org.to_string()),
             ("form[start_on]", start.to_owned()),
             ("form[end_on]", end.to_owned()),
-        ],
-    )
-    .await
-}
-
-async fn link(
-    http: &reqwest::Client,
-    app: &TestApp,
-    project: i64,
-    role: &str,
-    org: Option<i64>,
-    person: Option<i64>,
-    note: &str,
-) -> reqwest::Response {
-    post(
-        http,
-        app,
-        "partners/add",
-        &vec![
-            ("project_id", project.to_string()),
-            ("form[role]", role.to_owned()),
-            (
-                "form[organisation_id]",
-                org.map(|o| o.to_string()).unwrap_or_default(),
-            ),
-            (
-                "form[person_id]",
-                person.map(|p| p.to_string()).unwrap_or_default(),
-            ),
-            ("form[note]", note.to_owned()),
         ],
     )
     .await

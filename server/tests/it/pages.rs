@@ -20,14 +20,10 @@ use app::models::UserSummary;
 use app::server::services::territories::import_from_dir;
 
 use crate::both_backends;
+use crate::support::api::{
+    Form, create, create_org, created, new_person, ok, ok_id, ok_json, post, share,
+};
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login};
-
-async fn ok_json<T: serde::de::DeserializeOwned>(res: reqwest::Response) -> T {
-    let status = res.status();
-    let body = res.text().await.unwrap_or_default();
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).expect("json")
-}
 
 /// Pages anyone may open.
 const PUBLIC_PAGES: &[&str] = &["/connexion"];
@@ -101,19 +97,7 @@ async fn pages_by_role_over_http(backend: Backend) {
     }
     let officer = client();
     login(&officer, &app, "officer@cc-exemple.fr", PASSWORD).await;
-    let project: i64 = ok_json(
-        call(
-            &officer,
-            &app,
-            "projects/create",
-            &[
-                ("form[title]", "Projet partagé"),
-                ("form[communes][0]", "15187"),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let project = create(&officer, &app, "Projet partagé", &["15187"], &[]).await;
     let users: Vec<UserSummary> = ok_json(call(&officer, &app, "users/list", &[]).await).await;
     let partner = users
         .iter()
@@ -121,48 +105,21 @@ async fn pages_by_role_over_http(backend: Backend) {
         .expect("partner")
         .id
         .to_string();
-    let project_id = project.to_string();
-    let _: serde_json::Value = ok_json(
-        call(
-            &officer,
-            &app,
-            "shares/create",
-            &[
-                ("project_id", project_id.as_str()),
-                ("form[target]", "account"),
-                ("form[user_id]", partner.as_str()),
-                ("form[milestones]", "on"),
-                ("form[notes]", "on"),
-                ("form[funding]", "on"),
-                ("form[partners]", "on"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let organisation: i64 = ok_json(
-        call(
-            &officer,
-            &app,
-            "directory/organisations/create",
-            &[
-                ("form[name]", "Association test"),
-                ("form[kind]", "association"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let person: i64 = ok_json(
-        call(
-            &officer,
-            &app,
-            "directory/people/create",
-            &[("form[first_name]", "Léa"), ("form[last_name]", "Roux")],
-        )
-        .await,
-    )
-    .await;
+    let sections = [
+        ("form[target]", "account"),
+        ("form[user_id]", partner.as_str()),
+        ("form[milestones]", "on"),
+        ("form[notes]", "on"),
+        ("form[funding]", "on"),
+        ("form[partners]", "on"),
+    ];
+    created(share(&officer, &app, project, &sections).await).await;
+    let fields = [
+        ("form[name]", "Association test"),
+        ("form[kind]", "association"),
+    ];
+    let organisation = ok_id(create_org(&officer, &app, &fields).await).await;
+    let person = new_person(&officer, &app, "Léa", "Roux", &[]).await;
 
     // Anonymous: the login page (with a failed login's message too), and a
     // redirect to it from every other page, unknown ones included.
@@ -249,65 +206,23 @@ async fn stored_markup_stays_text(backend: Backend) {
     login(&officer, &app, "officer@cc-exemple.fr", PASSWORD).await;
     const TITLE: &str = "</title><script>alert('t')</script>";
     const AREA: &str = "</textarea><svg onload=alert('a')>";
-    let project: i64 = ok_json(
-        call(
-            &officer,
-            &app,
-            "projects/create",
-            &[
-                ("form[title]", TITLE),
-                ("form[summary]", AREA),
-                ("form[description]", AREA),
-                ("form[communes][0]", "15187"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let _: serde_json::Value = ok_json(
-        call(
-            &officer,
-            &app,
-            "funding/derogation",
-            &[
-                ("project_id", &project.to_string()),
-                ("version", "1"),
-                ("form[kind]", "listed_monument"),
-                ("form[reason]", AREA),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let organisation: i64 = ok_json(
-        call(
-            &officer,
-            &app,
-            "directory/organisations/create",
-            &[
-                ("form[name]", TITLE),
-                ("form[kind]", "association"),
-                ("form[address]", AREA),
-                ("form[notes]", AREA),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let person: i64 = ok_json(
-        call(
-            &officer,
-            &app,
-            "directory/people/create",
-            &[
-                ("form[first_name]", TITLE),
-                ("form[last_name]", "Roux"),
-                ("form[notes]", AREA),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let texts = [("form[summary]", AREA), ("form[description]", AREA)];
+    let project = create(&officer, &app, TITLE, &["15187"], &texts).await;
+    let derogation: Form = vec![
+        ("project_id", project.to_string()),
+        ("version", "1".into()),
+        ("form[kind]", "listed_monument".into()),
+        ("form[reason]", AREA.into()),
+    ];
+    ok(post(&officer, &app, "funding/derogation", &derogation).await).await;
+    let fields = [
+        ("form[name]", TITLE),
+        ("form[kind]", "association"),
+        ("form[address]", AREA),
+        ("form[notes]", AREA),
+    ];
+    let organisation = ok_id(create_org(&officer, &app, &fields).await).await;
+    let person = new_person(&officer, &app, TITLE, "Roux", &[("form[notes]", AREA)]).await;
     let escaped_title = "&lt;/title&gt;&lt;script&gt;alert('t')&lt;/script&gt;";
     let escaped_area = "&lt;/textarea&gt;&lt;svg onload=alert('a')&gt;";
     for (path, title, areas) in [

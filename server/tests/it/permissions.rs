@@ -7,6 +7,7 @@ use app::policy::Actor;
 
 use crate::both_backends;
 use crate::forms::{form_for, new_user_form};
+use crate::support::api::{created, share};
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login};
 
 /// Server functions anyone may call, signed in or not.
@@ -371,7 +372,7 @@ async fn shared_world(
         ("form[user_id]", partner_id.as_str()),
     ];
     form.extend_from_slice(sections);
-    crate::shares::created(crate::shares::share(&officer, &app, project, &form).await).await;
+    created(share(&officer, &app, project, &form).await).await;
     (test_db, app, officer, project)
 }
 
@@ -418,16 +419,11 @@ fn expected_route(path: &str, actor: Actor, shared: bool, project: i64) -> (u16,
 async fn routes_by_actor_over_http(backend: Backend) {
     let (test_db, app, officer, shared) = shared_world(backend, &[]).await;
     let other = crate::support::api::create(&officer, &app, "Autre projet", &["15187"], &[]).await;
-    let link = crate::shares::created(
-        crate::shares::share(&officer, &app, shared, &[("form[target]", "link")]).await,
-    )
-    .await
-    .token
-    .expect("token");
-    let revoked = crate::shares::created(
-        crate::shares::share(&officer, &app, other, &[("form[target]", "link")]).await,
-    )
-    .await;
+    let link = created(share(&officer, &app, shared, &[("form[target]", "link")]).await)
+        .await
+        .token
+        .expect("token");
+    let revoked = created(share(&officer, &app, other, &[("form[target]", "link")]).await).await;
     let res = officer
         .post(app.url("/api/shares/revoke"))
         .form(&[("share_id", revoked.share_id.to_string())])

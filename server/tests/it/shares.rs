@@ -5,29 +5,21 @@
 //! counts, and token guessing throttled.
 use app::domain::Role;
 use app::error::AppError;
-use app::models::{CreatedShare, ProjectShares, SharedProjectSummary, UserSummary};
+use app::models::{ProjectShares, SharedProjectSummary, UserSummary};
 use app::server::config::Config;
 use app::server::entities::share;
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
 use crate::both_backends;
-use crate::support::api::{Form, add_line, create, funder, get, ok_json, plan, post, signed_in};
+use crate::support::api::{
+    Form, add_line, create, create_org, created, funder, get, link, ok, ok_id, ok_json, plan, post,
+    refused, share, signed_in,
+};
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
 
 fn day(offset: i64) -> String {
     (Utc::now().date_naive() + Duration::days(offset)).to_string()
-}
-
-pub(crate) async fn share(
-    http: &reqwest::Client,
-    app: &TestApp,
-    project: i64,
-    fields: &[(&'static str, &str)],
-) -> reqwest::Response {
-    let mut form: Form = vec![("project_id", project.to_string())];
-    form.extend(fields.iter().map(|(k, v)| (*k, (*v).to_owned())));
-    post(http, app, "shares/create", &form).await
 }
 
 async fn shared_with_me(http: &reqwest::Client, app: &TestApp) -> Vec<SharedProjectSummary> {
@@ -46,18 +38,6 @@ async fn expire_yesterday(app: &TestApp, share_id: i64) {
         .into();
     row.expires_on = Set(Some(Utc::now().date_naive() - Duration::days(1)));
     row.update(&app.db).await.expect("expire");
-}
-
-/// A 200 answer's JSON; any other status fails with the body.
-async fn ok<T: serde::de::DeserializeOwned>(res: reqwest::Response) -> T {
-    let status = res.status();
-    let body = res.text().await.unwrap_or_default();
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).expect("json answer")
-}
-
-pub(crate) async fn created(res: reqwest::Response) -> CreatedShare {
-    ok(res).await
 }
 
 async fn shares_of(http: &reqwest::Client, app: &TestApp, project: i64) -> ProjectShares {
@@ -89,11 +69,6 @@ async fn page(http: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String
         assert_eq!(res.headers()["x-robots-tag"], "noindex, nofollow", "{path}");
     }
     (status, res.text().await.expect("body"))
-}
-
-async fn refused(res: reqwest::Response, status: u16) -> AppError {
-    assert_eq!(res.status(), status);
-    res.json().await.expect("error json")
 }
 
 /// A project with one item of each kind, shareable or not, and a second
@@ -147,18 +122,12 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
     let admin = client();
     login(&admin, &app, "admin@cc-exemple.fr", PASSWORD).await;
-    let res = post(
-        &admin,
-        &app,
-        "directory/organisations/create",
-        &vec![
-            ("form[name]", "Commune de Saint-Flour".into()),
-            ("form[kind]", "commune".into()),
-            ("form[commune]", "15187".into()),
-        ],
-    )
-    .await;
-    let organisation: i64 = ok(res).await;
+    let fields = [
+        ("form[name]", "Commune de Saint-Flour"),
+        ("form[kind]", "commune"),
+        ("form[commune]", "15187"),
+    ];
+    let organisation = ok_id(create_org(&admin, &app, &fields).await).await;
     let mut account: Form = vec![
         ("form[display_name]", "Christine Durand".into()),
         ("form[email]", "c.durand@mairie-exemple.fr".into()),
@@ -177,25 +146,15 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     account.pop();
     account.push(("form[organisation_id]", organisation.to_string()));
     let res = post(&admin, &app, "users/create", &account).await;
-    let partner: UserSummary = ok(res).await;
+    let partner: UserSummary = ok_json(res).await;
     assert_eq!(
         partner.organisation.as_deref(),
         Some("Commune de Saint-Flour")
     );
     // The commune is a partner of the project, with an internal note.
-    let res = post(
-        &http,
-        &app,
-        "partners/add",
-        &vec![
-            ("project_id", project.to_string()),
-            ("form[role]", "technical_partner".into()),
-            ("form[organisation_id]", organisation.to_string()),
-            ("form[note]", "Note de lien confidentielle".into()),
-        ],
-    )
-    .await;
-    let _: serde_json::Value = ok(res).await;
+    let role = "technical_partner";
+    let note = "Note de lien confidentielle";
+    ok(link(&http, &app, project, role, Some(organisation), None, note).await).await;
 
     // The officer sees the account in the form and shares with it.
     let listed = shares_of(&http, &app, project).await;
@@ -443,7 +402,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         ],
     )
     .await;
-    let _: serde_json::Value = ok(res).await;
+    let _: serde_json::Value = ok_json(res).await;
     let (_, html) = page(&anonymous, &app, &format!("/partage/{token}")).await;
     assert!(html.contains("Réunion publique de lancement"));
     assert!(!html.contains("Le permis de construire"));
@@ -526,7 +485,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         ],
     )
     .await;
-    let _: serde_json::Value = ok(res).await;
+    let _: serde_json::Value = ok_json(res).await;
     let err = refused(
         post(
             &http,

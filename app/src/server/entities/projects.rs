@@ -103,44 +103,6 @@ pub mod project_programme {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod theme {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "themes")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub code: String,
-        pub label: String,
-        pub active: bool,
-        pub position: i32,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
-pub mod programme {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "programmes")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub code: String,
-        pub label: String,
-        pub active: bool,
-        pub position: i32,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
 pub mod milestone {
     use sea_orm::entity::prelude::*;
 

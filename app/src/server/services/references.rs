@@ -13,6 +13,15 @@ struct Row {
     active: bool,
 }
 
+impl Row {
+    fn labelled(self) -> Labelled {
+        Labelled {
+            code: self.code,
+            label: self.label,
+        }
+    }
+}
+
 async fn rows(
     db: &impl ConnectionTrait,
     list: ReferenceList,
@@ -47,10 +56,7 @@ pub async fn offered(
     Ok(rows(db, list, true, None)
         .await?
         .into_iter()
-        .map(|r| Labelled {
-            code: r.code,
-            label: r.label,
-        })
+        .map(Row::labelled)
         .collect())
 }
 
@@ -67,10 +73,7 @@ pub async fn labels(
     Ok(rows(db, list, false, Some(codes))
         .await?
         .into_iter()
-        .map(|r| Labelled {
-            code: r.code,
-            label: r.label,
-        })
+        .map(Row::labelled)
         .collect())
 }
 

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, UpdateMany,
 };
 use serde_json::{Value, json};
 
@@ -225,6 +225,25 @@ fn already_revoked() -> AppError {
     AppError::Conflict(rust_i18n::t!("share.error.already_revoked").into_owned())
 }
 
+/// Runs `update` on share `share_id` only if it is not revoked: a
+/// compare-and-set, so that of two writers at once the one that commits
+/// second finds the share revoked and is refused.
+async fn update_live(
+    txn: &DatabaseTransaction,
+    share_id: i64,
+    update: UpdateMany<share::Entity>,
+) -> Result<(), AppError> {
+    let done = update
+        .filter(share::Column::Id.eq(share_id))
+        .filter(share::Column::RevokedAt.is_null())
+        .exec(txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(already_revoked());
+    }
+    Ok(())
+}
+
 fn already_shared() -> AppError {
     AppError::validation("user_id", rust_i18n::t!("share.error.already_shared"))
 }
@@ -276,7 +295,7 @@ pub async fn change(
     }
     // Compare-and-set on "not revoked": a revocation that commits first wins.
     let sections = settings.sections;
-    let done = share::Entity::update_many()
+    let update = share::Entity::update_many()
         .col_expr(share::Column::Label, Expr::value(settings.label.clone()))
         .col_expr(share::Column::ExpiresOn, Expr::value(settings.expires_on))
         .col_expr(
@@ -286,14 +305,8 @@ pub async fn change(
         .col_expr(share::Column::ShowNotes, Expr::value(sections.notes))
         .col_expr(share::Column::ShowFunding, Expr::value(sections.funding))
         .col_expr(share::Column::ShowPartners, Expr::value(sections.partners))
-        .col_expr(share::Column::UpdatedAt, Expr::value(now))
-        .filter(share::Column::Id.eq(share_id))
-        .filter(share::Column::RevokedAt.is_null())
-        .exec(txn)
-        .await?;
-    if done.rows_affected != 1 {
-        return Err(already_revoked());
-    }
+        .col_expr(share::Column::UpdatedAt, Expr::value(now));
+    update_live(txn, share_id, update).await?;
     change.record(
         project_id,
         EventKind::ShareChanged,
@@ -321,16 +334,10 @@ pub async fn revoke(
     let txn = change.txn();
     let (row, account) = live_share(txn, share_id, now.date_naive()).await?;
     // Compare-and-set: two revocations at once write one event.
-    let done = share::Entity::update_many()
+    let update = share::Entity::update_many()
         .col_expr(share::Column::RevokedAt, Expr::value(now))
-        .col_expr(share::Column::UpdatedAt, Expr::value(now))
-        .filter(share::Column::Id.eq(share_id))
-        .filter(share::Column::RevokedAt.is_null())
-        .exec(txn)
-        .await?;
-    if done.rows_affected != 1 {
-        return Err(already_revoked());
-    }
+        .col_expr(share::Column::UpdatedAt, Expr::value(now));
+    update_live(txn, share_id, update).await?;
     change.record(
         row.project_id,
         EventKind::ShareRevoked,

@@ -15,3 +15,17 @@ pub mod project_shares;
 pub mod projects;
 pub mod reference_lists;
 pub mod team;
+
+/// The `:id` of the record a page shows (`/projets/:id`…), read from the
+/// route as it changes; 0 when it is not a number (no record has it).
+fn record_id() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    use leptos::prelude::Read;
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or_default()
+    }
+}

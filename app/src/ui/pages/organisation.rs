@@ -1,6 +1,5 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use rust_i18n::t;
 
 use crate::api::directory::{
@@ -9,7 +8,8 @@ use crate::api::directory::{
 use crate::domain::{OrganisationKind, format_company_id};
 use crate::error::AppError;
 use crate::models::{
-    DirectoryChoices, Involvement, MandateView, MembershipView, OrganisationDetail, PickHit,
+    DirectoryChoices, EntryRef, Involvement, MandateView, MembershipView, OrganisationDetail,
+    PickHit,
 };
 use crate::ui::actions::field_of;
 use crate::ui::components::error::ErrorNotice;
@@ -152,14 +152,7 @@ pub fn NewOrganisationPage() -> impl IntoView {
 /// projects and, for a commune, the network around it.
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = super::record_id();
     let update = ServerAction::<UpdateOrganisation>::new();
     let reload = crate::ui::actions::reloads(update);
     let org = Resource::new(move || (id(), reload.get()), |(id, _)| get_organisation(id));
@@ -281,6 +274,17 @@ pub fn period(start: Option<chrono::NaiveDate>, end: Option<chrono::NaiveDate>) 
     }
 }
 
+/// The link to the other side of a tie: the person on an organisation's
+/// page, the organisation on a person's.
+fn other_side(show_person: bool, person: &EntryRef, organisation: &EntryRef) -> AnyView {
+    let (folder, entry) = if show_person {
+        ("personnes", person)
+    } else {
+        ("organisations", organisation)
+    };
+    view! { <a href=format!("/annuaire/{folder}/{}", entry.id)>{entry.name.clone()}</a> }.into_any()
+}
+
 #[component]
 pub fn MandateList(items: Vec<MandateView>, show_person: bool) -> impl IntoView {
     if items.is_empty() {
@@ -289,14 +293,10 @@ pub fn MandateList(items: Vec<MandateView>, show_person: bool) -> impl IntoView 
     view! {
         <ul class="plain-list">
             {items.into_iter().map(|m| {
-                let who = if show_person {
-                    view! { <a href=format!("/annuaire/personnes/{}", m.person.id)>{m.person.name.clone()}</a>", " }.into_any()
-                } else {
-                    view! { <a href=format!("/annuaire/organisations/{}", m.organisation.id)>{m.organisation.name.clone()}</a>", " }.into_any()
-                };
+                let who = other_side(show_person, &m.person, &m.organisation);
                 view! {
                     <li data-testid="mandate">
-                        {who}{m.office.label()}" — "{period(Some(m.start_on), m.end_on)}
+                        {who}", "{m.office.label()}" — "{period(Some(m.start_on), m.end_on)}
                         {m.current.then(|| view! { " " <span class="badge">{t!("directory.current")}</span> })}
                     </li>
                 }
@@ -314,11 +314,7 @@ pub fn MembershipList(items: Vec<MembershipView>, show_person: bool) -> impl Int
     view! {
         <ul class="plain-list">
             {items.into_iter().map(|m| {
-                let who = if show_person {
-                    view! { <a href=format!("/annuaire/personnes/{}", m.person.id)>{m.person.name.clone()}</a> }.into_any()
-                } else {
-                    view! { <a href=format!("/annuaire/organisations/{}", m.organisation.id)>{m.organisation.name.clone()}</a> }.into_any()
-                };
+                let who = other_side(show_person, &m.person, &m.organisation);
                 let title = (!m.job_title.is_empty()).then(|| format!(", {}", m.job_title));
                 view! {
                     <li>

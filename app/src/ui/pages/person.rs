@@ -1,6 +1,5 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use rust_i18n::t;
 
 use crate::api::directory::{
@@ -90,14 +89,7 @@ struct PersonActions {
 /// mandates (now and history), projects, and the RGPD operations.
 #[component]
 pub fn PersonPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = super::record_id();
     let actions = PersonActions {
         update: ServerAction::new(),
         add_membership: ServerAction::new(),

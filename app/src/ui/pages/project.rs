@@ -1,7 +1,7 @@
 use crate::ui::components::text::PageTitle;
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use rust_i18n::t;
 
 use crate::api::funding::get_funding_plan;
@@ -25,15 +25,8 @@ use crate::ui::pages::project_shares::{ShareActions, SharesSection};
 /// journal and timeline (`?depuis=AAAA-MM-JJ` narrows the timeline).
 #[component]
 pub fn ProjectPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = super::record_id();
     let since = move || {
         query
             .read()

@@ -1,6 +1,5 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use rust_i18n::t;
 
 use crate::api::projects::{
@@ -49,14 +48,7 @@ pub fn NewProjectPage() -> impl IntoView {
 /// `/projets/:id/modifier`
 #[component]
 pub fn EditProjectPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = super::record_id();
     let action = ServerAction::<UpdateProject>::new();
     // A conflict reloads the current values into the form (the message stays).
     let project = Resource::new(

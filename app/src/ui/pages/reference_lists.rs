@@ -4,6 +4,7 @@ use rust_i18n::t;
 
 use crate::api::references::{SaveReference, list_reference};
 use crate::models::{ReferenceEntry, ReferenceList};
+use crate::ui::actions::field_error;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
 
@@ -28,14 +29,7 @@ fn ReferenceListPage(list: ReferenceList) -> impl IntoView {
         move |_| list_reference(key.to_owned()),
     );
     let value = save.value();
-    let field = move |name: &'static str| {
-        Signal::derive(move || {
-            value
-                .get()
-                .and_then(Result::err)
-                .and_then(|e| e.field(name))
-        })
-    };
+    let field = move |name: &'static str| field_error(save, name);
     let general = move || match value.get() {
         Some(Err(err)) if err.field("code").is_none() && err.field("label").is_none() => {
             Some(err.message())

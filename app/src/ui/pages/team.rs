@@ -6,6 +6,7 @@ use crate::api::users::{CreateUser, list_users};
 use crate::domain::Role;
 use crate::models::UserSummary;
 use crate::policy::{Action, allows};
+use crate::ui::actions::field_error;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
 use crate::ui::components::picker::{Picker, organisations};
@@ -83,14 +84,7 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
 #[component]
 fn CreateUserForm(action: ServerAction<CreateUser>) -> impl IntoView {
     let value = action.value();
-    let error = move |name: &'static str| {
-        Signal::derive(move || {
-            value
-                .get()
-                .and_then(Result::err)
-                .and_then(|e| e.field(name))
-        })
-    };
+    let error = move |name: &'static str| field_error(action, name);
     let general = move || match value.get() {
         Some(Err(err)) => Some(err.message()),
         _ => None,

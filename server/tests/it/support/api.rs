@@ -3,7 +3,7 @@
 //! call the tests make often, and the checks of their answers.
 use app::domain::Role;
 use app::error::AppError;
-use app::models::{FundingPlan, ProjectDetail};
+use app::models::{CreatedShare, FundingPlan, ProjectDetail};
 
 use crate::support::import_fixture;
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
@@ -27,6 +27,17 @@ pub async fn ok_json<T: serde::de::DeserializeOwned>(res: reqwest::Response) -> 
     let body = res.text().await.unwrap_or_default();
     assert_eq!(status, 200, "{body}");
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+/// A 200 answer, whatever it holds; any other status fails the test with
+/// the answer's body.
+pub async fn ok(res: reqwest::Response) {
+    let _: serde_json::Value = ok_json(res).await;
+}
+
+/// The id a creation answered (200); any other status fails the test.
+pub async fn ok_id(res: reqwest::Response) -> i64 {
+    ok_json(res).await
 }
 
 pub async fn get(
@@ -60,7 +71,7 @@ pub async fn create(
     for (key, code) in keys.iter().zip(communes) {
         form.push((key, (*code).to_owned()));
     }
-    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    form.extend(form_of(extra));
     ok_json(post(http, app, "projects/create", &form).await).await
 }
 
@@ -97,16 +108,16 @@ pub async fn add_line(
     http: &reqwest::Client,
     app: &TestApp,
     project: i64,
-    funder_id: &str,
+    funder_id: impl ToString,
     amount: &str,
     extra: &[(&'static str, &str)],
 ) -> i64 {
     let mut form: Form = vec![
         ("project_id", project.to_string()),
-        ("form[funder_id]", funder_id.to_owned()),
+        ("form[funder_id]", funder_id.to_string()),
         ("form[amount_requested]", amount.to_owned()),
     ];
-    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    form.extend(form_of(extra));
     ok_json(post(http, app, "funding/lines/add", &form).await).await
 }
 
@@ -123,7 +134,7 @@ pub async fn move_status(
         ("version", version.to_string()),
         ("form[status]", status.to_owned()),
     ];
-    form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    form.extend(form_of(extra));
     post(http, app, "funding/lines/status", &form).await
 }
 
@@ -196,4 +207,113 @@ pub async fn add_note(
         ("form[body]", body.to_owned()),
     ];
     post(http, app, "notes/add", &form).await
+}
+
+/// `projects/health`: project `id`, seen at `version`, is `status` because
+/// of `reason`.
+pub async fn set_health(
+    http: &reqwest::Client,
+    app: &TestApp,
+    id: i64,
+    version: impl ToString,
+    status: &str,
+    reason: &str,
+) -> reqwest::Response {
+    let form: Form = vec![
+        ("id", id.to_string()),
+        ("version", version.to_string()),
+        ("form[status]", status.to_owned()),
+        ("form[reason]", reason.to_owned()),
+    ];
+    post(http, app, "projects/health", &form).await
+}
+
+/// The fields as a form.
+pub fn form_of<'a>(fields: &[(&'a str, &str)]) -> Form<'a> {
+    fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
+}
+
+/// The `AppError` of an answer that must be `status`.
+pub async fn refused(res: reqwest::Response, status: u16) -> AppError {
+    assert_eq!(res.status(), status);
+    res.json().await.expect("error json")
+}
+
+/// `directory/organisations/create` with `fields` (`form[name]`, `form[kind]`…).
+pub async fn create_org(
+    http: &reqwest::Client,
+    app: &TestApp,
+    fields: &[(&'static str, &str)],
+) -> reqwest::Response {
+    post(
+        http,
+        app,
+        "directory/organisations/create",
+        &form_of(fields),
+    )
+    .await
+}
+
+/// `directory/people/create`: the new person's id.
+pub async fn new_person(
+    http: &reqwest::Client,
+    app: &TestApp,
+    first: &str,
+    last: &str,
+    extra: &[(&'static str, &str)],
+) -> i64 {
+    let mut form: Form = vec![
+        ("form[first_name]", first.to_owned()),
+        ("form[last_name]", last.to_owned()),
+    ];
+    form.extend(form_of(extra));
+    ok_json(post(http, app, "directory/people/create", &form).await).await
+}
+
+/// `partners/add`: `org` or `person` is a partner of `project` in `role`.
+pub async fn link(
+    http: &reqwest::Client,
+    app: &TestApp,
+    project: i64,
+    role: &str,
+    org: Option<i64>,
+    person: Option<i64>,
+    note: &str,
+) -> reqwest::Response {
+    post(
+        http,
+        app,
+        "partners/add",
+        &vec![
+            ("project_id", project.to_string()),
+            ("form[role]", role.to_owned()),
+            (
+                "form[organisation_id]",
+                org.map(|o| o.to_string()).unwrap_or_default(),
+            ),
+            (
+                "form[person_id]",
+                person.map(|p| p.to_string()).unwrap_or_default(),
+            ),
+            ("form[note]", note.to_owned()),
+        ],
+    )
+    .await
+}
+
+/// `shares/create` on `project` with `fields` (`form[target]`…).
+pub async fn share(
+    http: &reqwest::Client,
+    app: &TestApp,
+    project: i64,
+    fields: &[(&'static str, &str)],
+) -> reqwest::Response {
+    let mut form: Form = vec![("project_id", project.to_string())];
+    form.extend(form_of(fields));
+    post(http, app, "shares/create", &form).await
+}
+
+/// The share a `shares/create` answered.
+pub async fn created(res: reqwest::Response) -> CreatedShare {
+    ok_json(res).await
 }
