@@ -4,6 +4,8 @@
 //! server applies pending ones at start (`maillage migrate` does it alone).
 pub use sea_orm_migration::prelude::*;
 
+mod keys;
+
 mod m20261128_000001_create_users;
 mod m20261128_000002_create_sessions;
 mod m20261128_000003_create_territories;

@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::keys::{drop_tables, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -25,21 +27,11 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_users_role")
-                    .table(Users::Table)
-                    .col(Users::Role)
-                    .to_owned(),
-            )
-            .await
+        index(manager, "idx_users_role", Users::Table, [Users::Role]).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Users::Table).to_owned())
-            .await
+        drop_tables(manager, [Users::Table]).await
     }
 }
 

@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::keys::{drop_tables, index};
+
 /// Server-side sessions (tower-sessions records), so that a restart or a
 /// second instance behind a load balancer keeps users logged in.
 #[derive(DeriveMigrationName)]
@@ -18,21 +20,17 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_sessions_expires_at")
-                    .table(Sessions::Table)
-                    .col(Sessions::ExpiresAt)
-                    .to_owned(),
-            )
-            .await
+        index(
+            manager,
+            "idx_sessions_expires_at",
+            Sessions::Table,
+            [Sessions::ExpiresAt],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Sessions::Table).to_owned())
-            .await
+        drop_tables(manager, [Sessions::Table]).await
     }
 }
 

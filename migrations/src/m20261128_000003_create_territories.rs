@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::keys::{drop_tables, index};
+
 /// Reference territories (régions, départements, EPCI, communes), imported
 /// from `@etalab/decoupage-administratif` by `maillage ref import`.
 /// Codes are strings: INSEE codes keep Corsica's 2A/2B and leading zeros.
@@ -58,31 +60,22 @@ impl MigrationTrait for Migration {
             ("idx_communes_epci", Communes::EpciSiren),
             ("idx_communes_departement", Communes::DepartementCode),
         ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(Communes::Table)
-                        .col(col)
-                        .to_owned(),
-                )
-                .await?;
+            index(manager, name, Communes::Table, [col]).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Communes::Table.into_iden(),
-            Epcis::Table.into_iden(),
-            Departements::Table.into_iden(),
-            Regions::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            [
+                Communes::Table.into_iden(),
+                Epcis::Table.into_iden(),
+                Departements::Table.into_iden(),
+                Regions::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 

@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::keys::{cascade, drop_tables, index, set_null};
+
 /// Projects and what hangs off them: reference lists (themes, programmes),
 /// communes, milestones, journal notes and the timeline of events.
 #[derive(DeriveMigrationName)]
@@ -113,12 +115,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(Projects::CreatedAt))
                     .col(timestamp_with_time_zone(Projects::UpdatedAt))
                     .col(timestamp_with_time_zone(Projects::LastEventAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Projects::Table, Projects::LeadOfficerId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::SetNull),
-                    )
+                    .foreign_key(&mut set_null(Projects::LeadOfficerId, Users::Table))
                     .to_owned(),
             )
             .await?;
@@ -128,15 +125,7 @@ impl MigrationTrait for Migration {
             ("idx_projects_lead_officer", Projects::LeadOfficerId),
             ("idx_projects_last_event_at", Projects::LastEventAt),
         ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(Projects::Table)
-                        .col(col)
-                        .to_owned(),
-                )
-                .await?;
+            index(manager, name, Projects::Table, [col]).await?;
         }
 
         // Link tables: (project, code) pairs.
@@ -171,24 +160,11 @@ impl MigrationTrait for Migration {
                                 .col(ProjectCommunes::ProjectId)
                                 .col(other.clone()),
                         )
-                        .foreign_key(
-                            ForeignKey::create()
-                                .from(table.clone(), ProjectCommunes::ProjectId)
-                                .to(Projects::Table, Projects::Id)
-                                .on_delete(ForeignKeyAction::Cascade),
-                        )
+                        .foreign_key(&mut cascade(ProjectCommunes::ProjectId, Projects::Table))
                         .to_owned(),
                 )
                 .await?;
-            manager
-                .create_index(
-                    Index::create()
-                        .name(format!("idx_{name}_code"))
-                        .table(table)
-                        .col(other)
-                        .to_owned(),
-                )
-                .await?;
+            index(manager, format!("idx_{name}_code"), table, [other]).await?;
         }
 
         manager
@@ -205,35 +181,24 @@ impl MigrationTrait for Migration {
                     .col(boolean(Milestones::Shareable).default(false))
                     .col(timestamp_with_time_zone(Milestones::CreatedAt))
                     .col(timestamp_with_time_zone(Milestones::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Milestones::Table, Milestones::ProjectId)
-                            .to(Projects::Table, Projects::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut cascade(Milestones::ProjectId, Projects::Table))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_milestones_project")
-                    .table(Milestones::Table)
-                    .col(Milestones::ProjectId)
-                    .col(Milestones::DueDate)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_milestones_open_due")
-                    .table(Milestones::Table)
-                    .col(Milestones::DoneDate)
-                    .col(Milestones::DueDate)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "idx_milestones_project",
+            Milestones::Table,
+            [Milestones::ProjectId, Milestones::DueDate],
+        )
+        .await?;
+        index(
+            manager,
+            "idx_milestones_open_due",
+            Milestones::Table,
+            [Milestones::DoneDate, Milestones::DueDate],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -246,31 +211,18 @@ impl MigrationTrait for Migration {
                     .col(text(Notes::Body))
                     .col(boolean(Notes::Shareable).default(false))
                     .col(timestamp_with_time_zone(Notes::CreatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Notes::Table, Notes::ProjectId)
-                            .to(Projects::Table, Projects::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Notes::Table, Notes::AuthorId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::SetNull),
-                    )
+                    .foreign_key(&mut cascade(Notes::ProjectId, Projects::Table))
+                    .foreign_key(&mut set_null(Notes::AuthorId, Users::Table))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_notes_project")
-                    .table(Notes::Table)
-                    .col(Notes::ProjectId)
-                    .col(Notes::NoteDate)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "idx_notes_project",
+            Notes::Table,
+            [Notes::ProjectId, Notes::NoteDate],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -282,66 +234,49 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(ProjectEvents::At))
                     .col(string_len(ProjectEvents::Kind, 40))
                     .col(text(ProjectEvents::Data))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(ProjectEvents::Table, ProjectEvents::ProjectId)
-                            .to(Projects::Table, Projects::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(ProjectEvents::Table, ProjectEvents::ActorId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::SetNull),
-                    )
+                    .foreign_key(&mut cascade(ProjectEvents::ProjectId, Projects::Table))
+                    .foreign_key(&mut set_null(ProjectEvents::ActorId, Users::Table))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_project_events_project_at")
-                    .table(ProjectEvents::Table)
-                    .col(ProjectEvents::ProjectId)
-                    .col(ProjectEvents::At)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_project_events_at")
-                    .table(ProjectEvents::Table)
-                    .col(ProjectEvents::At)
-                    .to_owned(),
-            )
-            .await
+        index(
+            manager,
+            "idx_project_events_project_at",
+            ProjectEvents::Table,
+            [ProjectEvents::ProjectId, ProjectEvents::At],
+        )
+        .await?;
+        index(
+            manager,
+            "idx_project_events_at",
+            ProjectEvents::Table,
+            [ProjectEvents::At],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            ProjectEvents::Table.into_iden(),
-            Notes::Table.into_iden(),
-            Milestones::Table.into_iden(),
-            ProjectProgrammes::Table.into_iden(),
-            ProjectThemes::Table.into_iden(),
-            ProjectCommunes::Table.into_iden(),
-            Projects::Table.into_iden(),
-            Programmes::Table.into_iden(),
-            Themes::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            [
+                ProjectEvents::Table.into_iden(),
+                Notes::Table.into_iden(),
+                Milestones::Table.into_iden(),
+                ProjectProgrammes::Table.into_iden(),
+                ProjectThemes::Table.into_iden(),
+                ProjectCommunes::Table.into_iden(),
+                Projects::Table.into_iden(),
+                Programmes::Table.into_iden(),
+                Themes::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 
 #[derive(DeriveIden)]
 enum Users {
     Table,
-    Id,
 }
 
 #[derive(DeriveIden)]

@@ -2,6 +2,8 @@
 //! the project its owner (for the self-funding rule) and any derogation.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::keys::{cascade, drop_tables, index, restrict};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -109,18 +111,8 @@ impl MigrationTrait for Migration {
                     .col(integer(FundingLines::Version).default(1))
                     .col(timestamp_with_time_zone(FundingLines::CreatedAt))
                     .col(timestamp_with_time_zone(FundingLines::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(FundingLines::Table, FundingLines::ProjectId)
-                            .to(Projects::Table, Projects::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(FundingLines::Table, FundingLines::FunderId)
-                            .to(Funders::Table, Funders::Id)
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
+                    .foreign_key(&mut cascade(FundingLines::ProjectId, Projects::Table))
+                    .foreign_key(&mut restrict(FundingLines::FunderId, Funders::Table))
                     .to_owned(),
             )
             .await?;
@@ -128,23 +120,13 @@ impl MigrationTrait for Migration {
             ("idx_funding_lines_project", FundingLines::ProjectId),
             ("idx_funding_lines_funder", FundingLines::FunderId),
         ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(FundingLines::Table)
-                        .col(col)
-                        .to_owned(),
-                )
-                .await?;
+            index(manager, name, FundingLines::Table, [col]).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(FundingLines::Table).to_owned())
-            .await?;
+        drop_tables(manager, [FundingLines::Table]).await?;
         for column in [
             Projects::DerogationReason,
             Projects::DerogationKind,
@@ -160,9 +142,7 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
-        manager
-            .drop_table(Table::drop().table(Funders::Table).to_owned())
-            .await
+        drop_tables(manager, [Funders::Table]).await
     }
 }
 
@@ -180,7 +160,6 @@ enum Funders {
 #[derive(DeriveIden)]
 enum Projects {
     Table,
-    Id,
     OwnerName,
     OwnerKind,
     DerogationKind,

@@ -9,6 +9,8 @@
 //! is an indexed query rather than a parse of every event's JSON.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::keys::index;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -47,15 +49,7 @@ impl MigrationTrait for Migration {
             ("idx_projects_detr_due", Projects::DetrDue),
             ("idx_projects_figures_version", Projects::FiguresVersion),
         ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(Projects::Table)
-                        .col(col)
-                        .to_owned(),
-                )
-                .await?;
+            index(manager, name, Projects::Table, [col]).await?;
         }
         for column in [ProjectEvents::StateFrom, ProjectEvents::StateTo] {
             manager
@@ -92,25 +86,20 @@ impl MigrationTrait for Migration {
             }
         };
         manager.get_connection().execute_unprepared(created).await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_project_events_kind_at")
-                    .table(ProjectEvents::Table)
-                    .col(ProjectEvents::Kind)
-                    .col(ProjectEvents::At)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_funding_lines_deadline")
-                    .table(FundingLines::Table)
-                    .col(FundingLines::ApplicationDeadline)
-                    .to_owned(),
-            )
-            .await
+        index(
+            manager,
+            "idx_project_events_kind_at",
+            ProjectEvents::Table,
+            [ProjectEvents::Kind, ProjectEvents::At],
+        )
+        .await?;
+        index(
+            manager,
+            "idx_funding_lines_deadline",
+            FundingLines::Table,
+            [FundingLines::ApplicationDeadline],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -3,6 +3,8 @@
 //! personal-data operations (RGPD exports and erasures).
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::keys::{cascade, drop_tables, index, restrict, set_null};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -28,12 +30,7 @@ impl MigrationTrait for Migration {
                     .col(integer(Organisations::Version).default(1))
                     .col(timestamp_with_time_zone(Organisations::CreatedAt))
                     .col(timestamp_with_time_zone(Organisations::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Organisations::Table, Organisations::FunderId)
-                            .to(Funders::Table, Funders::Id)
-                            .on_delete(ForeignKeyAction::SetNull),
-                    )
+                    .foreign_key(&mut set_null(Organisations::FunderId, Funders::Table))
                     .to_owned(),
             )
             .await?;
@@ -44,15 +41,7 @@ impl MigrationTrait for Migration {
             ("idx_organisations_commune", Organisations::CommuneCode),
             ("idx_organisations_epci", Organisations::EpciSiren),
         ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(Organisations::Table)
-                        .col(col)
-                        .to_owned(),
-                )
-                .await?;
+            index(manager, name, Organisations::Table, [col]).await?;
         }
 
         manager
@@ -74,15 +63,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_people_search_key")
-                    .table(People::Table)
-                    .col(People::SearchKey)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "idx_people_search_key",
+            People::Table,
+            [People::SearchKey],
+        )
+        .await?;
 
         manager
             .create_table(
@@ -94,18 +81,11 @@ impl MigrationTrait for Migration {
                     .col(string_len(Memberships::JobTitle, 200))
                     .col(date_null(Memberships::StartOn))
                     .col(date_null(Memberships::EndOn))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Memberships::Table, Memberships::PersonId)
-                            .to(People::Table, People::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Memberships::Table, Memberships::OrganisationId)
-                            .to(Organisations::Table, Organisations::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut cascade(Memberships::PersonId, People::Table))
+                    .foreign_key(&mut cascade(
+                        Memberships::OrganisationId,
+                        Organisations::Table,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -120,18 +100,8 @@ impl MigrationTrait for Migration {
                     .col(string_len(Mandates::Office, 32))
                     .col(date(Mandates::StartOn))
                     .col(date_null(Mandates::EndOn))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Mandates::Table, Mandates::PersonId)
-                            .to(People::Table, People::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Mandates::Table, Mandates::OrganisationId)
-                            .to(Organisations::Table, Organisations::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut cascade(Mandates::PersonId, People::Table))
+                    .foreign_key(&mut cascade(Mandates::OrganisationId, Organisations::Table))
                     .to_owned(),
             )
             .await?;
@@ -147,24 +117,12 @@ impl MigrationTrait for Migration {
                     .col(string_len(ProjectPartners::Role, 24))
                     .col(text(ProjectPartners::Note))
                     .col(timestamp_with_time_zone(ProjectPartners::CreatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(ProjectPartners::Table, ProjectPartners::ProjectId)
-                            .to(Projects::Table, Projects::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(ProjectPartners::Table, ProjectPartners::OrganisationId)
-                            .to(Organisations::Table, Organisations::Id)
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(ProjectPartners::Table, ProjectPartners::PersonId)
-                            .to(People::Table, People::Id)
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
+                    .foreign_key(&mut cascade(ProjectPartners::ProjectId, Projects::Table))
+                    .foreign_key(&mut restrict(
+                        ProjectPartners::OrganisationId,
+                        Organisations::Table,
+                    ))
+                    .foreign_key(&mut restrict(ProjectPartners::PersonId, People::Table))
                     .to_owned(),
             )
             .await?;
@@ -225,9 +183,7 @@ impl MigrationTrait for Migration {
                 DirectoryAudit::PersonId.into_iden(),
             ),
         ] {
-            manager
-                .create_index(Index::create().name(name).table(table).col(col).to_owned())
-                .await?;
+            index(manager, name, table, [col]).await?;
         }
         // One owner per project, whatever the service does: a partial unique
         // index, same syntax on PostgreSQL and SQLite.
@@ -242,32 +198,29 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            DirectoryAudit::Table.into_iden(),
-            ProjectPartners::Table.into_iden(),
-            Mandates::Table.into_iden(),
-            Memberships::Table.into_iden(),
-            People::Table.into_iden(),
-            Organisations::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            [
+                DirectoryAudit::Table.into_iden(),
+                ProjectPartners::Table.into_iden(),
+                Mandates::Table.into_iden(),
+                Memberships::Table.into_iden(),
+                People::Table.into_iden(),
+                Organisations::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 
 #[derive(DeriveIden)]
 enum Funders {
     Table,
-    Id,
 }
 
 #[derive(DeriveIden)]
 enum Projects {
     Table,
-    Id,
 }
 
 #[derive(DeriveIden)]

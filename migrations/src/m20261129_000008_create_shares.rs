@@ -3,6 +3,8 @@
 //! with a partner account or as a link whose token is stored hashed.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::keys::{cascade, drop_tables, index, restrict};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -43,18 +45,8 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null(ProjectShares::CreatedBy))
                     .col(timestamp_with_time_zone(ProjectShares::CreatedAt))
                     .col(timestamp_with_time_zone(ProjectShares::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(ProjectShares::Table, ProjectShares::ProjectId)
-                            .to(Projects::Table, Projects::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(ProjectShares::Table, ProjectShares::UserId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
+                    .foreign_key(&mut cascade(ProjectShares::ProjectId, Projects::Table))
+                    .foreign_key(&mut restrict(ProjectShares::UserId, Users::Table))
                     .to_owned(),
             )
             .await?;
@@ -62,15 +54,7 @@ impl MigrationTrait for Migration {
             ("idx_project_shares_project", ProjectShares::ProjectId),
             ("idx_project_shares_user", ProjectShares::UserId),
         ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(ProjectShares::Table)
-                        .col(col)
-                        .to_owned(),
-                )
-                .await?;
+            index(manager, name, ProjectShares::Table, [col]).await?;
         }
         // One live share per partner account and project, whatever the
         // service does: a partial unique index, same syntax on both backends.
@@ -86,9 +70,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(ProjectShares::Table).to_owned())
-            .await?;
+        drop_tables(manager, [ProjectShares::Table]).await?;
         manager
             .alter_table(
                 Table::alter()
@@ -103,14 +85,12 @@ impl MigrationTrait for Migration {
 #[derive(DeriveIden)]
 enum Users {
     Table,
-    Id,
     OrganisationId,
 }
 
 #[derive(DeriveIden)]
 enum Projects {
     Table,
-    Id,
 }
 
 #[derive(DeriveIden)]

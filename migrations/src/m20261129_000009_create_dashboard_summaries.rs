@@ -10,6 +10,8 @@
 //! indexes, written in SQL both backends read the same way.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::keys::drop_tables;
+
 /// (name, table, definition after `ON`).
 const LIST_INDEXES: [(&str, &str); 4] = [
     (
@@ -101,16 +103,15 @@ impl MigrationTrait for Migration {
         for (name, _) in LIST_INDEXES {
             db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
         }
-        for table in [
-            DashboardDays::Table.into_iden(),
-            DashboardTotals::Table.into_iden(),
-            ProjectRollups::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            [
+                DashboardDays::Table.into_iden(),
+                DashboardTotals::Table.into_iden(),
+                ProjectRollups::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 
