@@ -59,3 +59,22 @@ where
         })
     })
 }
+
+/// Once `action` succeeds, opens `page(answer)` in a full page load (the
+/// record just created or saved); returns the action's last error, for
+/// the form.
+pub fn open_on_success<S>(
+    action: ServerAction<S>,
+    page: impl Fn(&S::Output) -> String + 'static,
+) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(answer)) = action.value().get() {
+            let _ = window().location().set_href(&page(&answer));
+        }
+    });
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}

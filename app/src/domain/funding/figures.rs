@@ -48,21 +48,12 @@ impl PlanFigures {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::funding::plan::{Derogation, DerogationKind, FunderCategory, PlanLine};
+    use crate::domain::funding::plan::tests::line;
+    use crate::domain::funding::plan::{Derogation, DerogationKind, FunderCategory};
     use crate::domain::funding::{FundingStatus as S, check_self_funding, totals};
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
-    }
-
-    fn line(category: FunderCategory, status: S, requested: i64, granted: i64) -> PlanLine {
-        PlanLine {
-            category,
-            status,
-            requested: Some(requested),
-            granted: (granted > 0).then_some(granted),
-            paid: 0,
-        }
     }
 
     #[test]

@@ -338,12 +338,13 @@ pub fn check_self_funding(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use FunderCategory::{OwnFunds, Private, Public};
     use FundingStatus as S;
 
-    fn line(
+    /// A line of the plan: `granted` 0 is none yet, nothing paid.
+    pub(crate) fn line(
         category: FunderCategory,
         status: FundingStatus,
         requested: i64,

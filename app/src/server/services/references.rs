@@ -13,13 +13,14 @@ struct Row {
     active: bool,
 }
 
-impl Row {
-    fn labelled(self) -> Labelled {
-        Labelled {
-            code: self.code,
-            label: self.label,
-        }
-    }
+/// The rows' codes and labels.
+fn labelled(rows: Vec<Row>) -> Vec<Labelled> {
+    rows.into_iter()
+        .map(|r| Labelled {
+            code: r.code,
+            label: r.label,
+        })
+        .collect()
 }
 
 async fn rows(
@@ -53,11 +54,7 @@ pub async fn offered(
     db: &impl ConnectionTrait,
     list: ReferenceList,
 ) -> Result<Vec<Labelled>, AppError> {
-    Ok(rows(db, list, true, None)
-        .await?
-        .into_iter()
-        .map(Row::labelled)
-        .collect())
+    Ok(labelled(rows(db, list, true, None).await?))
 }
 
 /// The labels of the given codes, in display order (inactive ones included:
@@ -70,11 +67,7 @@ pub async fn labels(
     if codes.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(rows(db, list, false, Some(codes))
-        .await?
-        .into_iter()
-        .map(Row::labelled)
-        .collect())
+    Ok(labelled(rows(db, list, false, Some(codes)).await?))
 }
 
 /// Every entry, active or not, for the admin screen.

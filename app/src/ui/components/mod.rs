@@ -6,4 +6,5 @@ pub mod guard;
 pub mod layout;
 pub mod picker;
 pub mod select_filter;
+pub mod stacked_bar;
 pub mod text;

@@ -289,17 +289,7 @@ fn MoneySection(money: MoneyRow) -> impl IntoView {
         ),
     ];
     let total: i64 = segments.iter().map(|(_, v)| *v).sum::<i64>().max(1);
-    let mut x = 0_i64;
-    let rects: Vec<_> = segments
-        .iter()
-        .filter(|(_, v)| *v > 0)
-        .map(|(name, v)| {
-            let start = x * 1000 / total;
-            x += v;
-            let end = x * 1000 / total;
-            view! { <rect class=format!("seg-{name}") x=start y="0" width=end - start height="24" /> }
-        })
-        .collect();
+    let rects = crate::ui::components::stacked_bar::rects(&segments, total);
     view! {
         <section class="card" aria-labelledby="money-title">
             <h2 id="money-title">{t!("dashboard.money")}</h2>

@@ -11,7 +11,7 @@ use crate::models::{
     DirectoryChoices, EntryRef, Involvement, MandateView, MembershipView, OrganisationDetail,
     PickHit,
 };
-use crate::ui::actions::field_of;
+use crate::ui::actions::{field_of, open_on_success};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::picker::{Picker, communes};
@@ -118,14 +118,7 @@ fn OrganisationFields(
 pub fn NewOrganisationPage() -> impl IntoView {
     let choices = Resource::new(|| (), |_| get_directory_choices());
     let action = ServerAction::<CreateOrganisation>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = action.value().get() {
-            let _ = window()
-                .location()
-                .set_href(&format!("/annuaire/organisations/{id}"));
-        }
-    });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = open_on_success(action, |id| format!("/annuaire/organisations/{id}"));
     view! {
         <PageTitle text=t!("directory.new_organisation").into_owned() />
         <p><a href="/annuaire">{t!("directory.title")}</a></p>
@@ -287,45 +280,39 @@ fn other_side(show_person: bool, person: &EntryRef, organisation: &EntryRef) -> 
 
 #[component]
 pub fn MandateList(items: Vec<MandateView>, show_person: bool) -> impl IntoView {
+    plain_list(items, |m| {
+        let who = other_side(show_person, &m.person, &m.organisation);
+        view! {
+            <li data-testid="mandate">
+                {who}", "{m.office.label()}" — "{period(Some(m.start_on), m.end_on)}
+                {m.current.then(|| view! { " " <span class="badge">{t!("directory.current")}</span> })}
+            </li>
+        }
+        .into_any()
+    })
+}
+
+/// A plain list of `items`, each drawn by `item`; « Aucun » when empty.
+fn plain_list<T>(items: Vec<T>, item: impl FnMut(T) -> AnyView) -> AnyView {
     if items.is_empty() {
         return view! { <p class="muted">{t!("directory.none")}</p> }.into_any();
     }
-    view! {
-        <ul class="plain-list">
-            {items.into_iter().map(|m| {
-                let who = other_side(show_person, &m.person, &m.organisation);
-                view! {
-                    <li data-testid="mandate">
-                        {who}", "{m.office.label()}" — "{period(Some(m.start_on), m.end_on)}
-                        {m.current.then(|| view! { " " <span class="badge">{t!("directory.current")}</span> })}
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    }
-    .into_any()
+    view! { <ul class="plain-list">{items.into_iter().map(item).collect_view()}</ul> }.into_any()
 }
 
 #[component]
 pub fn MembershipList(items: Vec<MembershipView>, show_person: bool) -> impl IntoView {
-    if items.is_empty() {
-        return view! { <p class="muted">{t!("directory.none")}</p> }.into_any();
-    }
-    view! {
-        <ul class="plain-list">
-            {items.into_iter().map(|m| {
-                let who = other_side(show_person, &m.person, &m.organisation);
-                let title = (!m.job_title.is_empty()).then(|| format!(", {}", m.job_title));
-                view! {
-                    <li>
-                        {who}{title}" "<span class="muted">{period(m.start_on, m.end_on)}</span>
-                        {(!m.current).then(|| view! { " " <span class="badge">{t!("directory.ended")}</span> })}
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    }
-    .into_any()
+    plain_list(items, |m| {
+        let who = other_side(show_person, &m.person, &m.organisation);
+        let title = (!m.job_title.is_empty()).then(|| format!(", {}", m.job_title));
+        view! {
+            <li>
+                {who}{title}" "<span class="muted">{period(m.start_on, m.end_on)}</span>
+                {(!m.current).then(|| view! { " " <span class="badge">{t!("directory.ended")}</span> })}
+            </li>
+        }
+        .into_any()
+    })
 }
 
 #[component]

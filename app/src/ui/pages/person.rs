@@ -10,7 +10,7 @@ use crate::domain::Office;
 use crate::error::AppError;
 use crate::models::{MandateView, MembershipView, PersonDetail};
 use crate::policy::{Action, allows};
-use crate::ui::actions::{field_error, field_of, general_error, reloads};
+use crate::ui::actions::{field_error, field_of, general_error, open_on_success, reloads};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::guard::Guarded;
@@ -47,14 +47,7 @@ fn PersonFields(p: Option<PersonDetail>, error: Signal<Option<AppError>>) -> imp
 #[component]
 pub fn NewPersonPage() -> impl IntoView {
     let action = ServerAction::<CreatePerson>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = action.value().get() {
-            let _ = window()
-                .location()
-                .set_href(&format!("/annuaire/personnes/{id}"));
-        }
-    });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = open_on_success(action, |id| format!("/annuaire/personnes/{id}"));
     view! {
         <PageTitle text=t!("directory.new_person").into_owned() />
         <p><a href="/annuaire">{t!("directory.title")}</a></p>

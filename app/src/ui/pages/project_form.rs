@@ -8,7 +8,7 @@ use crate::api::projects::{
 use crate::domain::{OwnerKind, euros_input};
 use crate::error::AppError;
 use crate::models::ProjectDetail;
-use crate::ui::actions::field_of;
+use crate::ui::actions::{field_of, open_on_success};
 use crate::ui::components::commune_picker::CommunePicker;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
@@ -18,12 +18,7 @@ use crate::ui::components::field::{Field, TextAreaField};
 pub fn NewProjectPage() -> impl IntoView {
     let refs = Resource::new(|| (), |_| get_project_references());
     let action = ServerAction::<CreateProject>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = action.value().get() {
-            let _ = window().location().set_href(&format!("/projets/{id}"));
-        }
-    });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = open_on_success(action, |id| format!("/projets/{id}"));
     view! {
         <PageTitle text=t!("projects.new").into_owned() />
         <h1>{t!("projects.new")}</h1>
@@ -56,12 +51,7 @@ pub fn EditProjectPage() -> impl IntoView {
         |(id, _)| get_project(id, None, None),
     );
     let refs = Resource::new(|| (), |_| get_project_references());
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            let _ = window().location().set_href(&format!("/projets/{}", id()));
-        }
-    });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = open_on_success(action, move |_| format!("/projets/{}", id()));
     view! {
         <PageTitle text=t!("projects.edit").into_owned() />
         <h1>{t!("projects.edit")}</h1>

@@ -211,17 +211,7 @@ fn FundingBar(totals: Totals) -> impl IntoView {
         ("to_find", bar.to_find),
     ];
     let total = bar.total().max(totals.cost.unwrap_or(0));
-    let mut x = 0_i64;
-    let rects: Vec<_> = segments
-        .iter()
-        .filter(|(_, v)| *v > 0 && total > 0)
-        .map(|(name, v)| {
-            let start = x * 1000 / total;
-            x += v;
-            let end = x * 1000 / total;
-            view! { <rect class=format!("seg-{name}") x=start y="0" width=end - start height="24" /> }
-        })
-        .collect();
+    let rects = crate::ui::components::stacked_bar::rects(&segments, total);
     let base = totals.cost.filter(|c| *c > 0);
     view! {
         <figure class="funding-bar">
