@@ -12,6 +12,7 @@ use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::{
     LatencyUnit,
     catch_panic::CatchPanicLayer,
+    classify::{ServerErrorsAsFailures, SharedClassifier},
     compression::CompressionLayer,
     timeout::TimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
@@ -67,7 +68,27 @@ pub fn ops_router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
+        .layer(trace_layer())
+        .layer(from_fn(request_id))
         .with_state(state)
+}
+
+/// What makes the span of a request.
+type MakeSpan = fn(&axum::extract::Request) -> tracing::Span;
+/// The trace layer of both routers.
+type Trace = TraceLayer<SharedClassifier<ServerErrorsAsFailures>, MakeSpan, (), DefaultOnResponse>;
+
+/// One log line per answer, in the request's span, with its status and
+/// latency.
+fn trace_layer() -> Trace {
+    TraceLayer::new_for_http()
+        .make_span_with(request_span as MakeSpan)
+        .on_request(())
+        .on_response(
+            DefaultOnResponse::new()
+                .level(tracing::Level::INFO)
+                .latency_unit(LatencyUnit::Micros),
+        )
 }
 
 pub fn extra_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
@@ -152,16 +173,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(security_headers))
         .layer(from_fn(french_errors))
         .layer(CompressionLayer::new())
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(request_span)
-                .on_request(())
-                .on_response(
-                    DefaultOnResponse::new()
-                        .level(tracing::Level::INFO)
-                        .latency_unit(LatencyUnit::Micros),
-                ),
-        )
+        .layer(trace_layer())
         .layer(from_fn(crate::metrics::track))
         .layer(from_fn(request_id))
         .with_state(state)

@@ -106,6 +106,19 @@ fn addresses(name: &'static str, raw: Option<&str>) -> Result<Vec<IpAddr>, Confi
         .collect()
 }
 
+/// An `address:port` setting, spaces around it ignored.
+fn socket_address(
+    name: &'static str,
+    raw: Option<String>,
+) -> Result<Option<SocketAddr>, ConfigError> {
+    raw.map(|raw| {
+        raw.trim()
+            .parse()
+            .map_err(|_| ConfigError::NotASocketAddress { name, value: raw })
+    })
+    .transpose()
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
@@ -128,16 +141,7 @@ impl Config {
             idle_timeout: Duration::from_secs(
                 number("IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT.as_secs())?.max(1),
             ),
-            ops_addr: var("OPS_ADDR")
-                .map(|raw| {
-                    raw.trim()
-                        .parse()
-                        .map_err(|_| ConfigError::NotASocketAddress {
-                            name: "OPS_ADDR",
-                            value: raw,
-                        })
-                })
-                .transpose()?,
+            ops_addr: socket_address("OPS_ADDR", var("OPS_ADDR"))?,
         })
     }
 
@@ -198,5 +202,19 @@ mod tests {
             "METRICS_ALLOW : « 10.0.0.0/8 » n’est pas une adresse IP"
         );
         assert_eq!(addresses("METRICS_ALLOW", None), Ok(vec![]));
+    }
+
+    #[test]
+    fn the_operations_address_is_checked() {
+        assert_eq!(socket_address("OPS_ADDR", None), Ok(None));
+        assert_eq!(
+            socket_address("OPS_ADDR", Some(" 127.0.0.1:9090 ".into())),
+            Ok(Some(SocketAddr::from(([127, 0, 0, 1], 9090))))
+        );
+        for bad in ["127.0.0.1", "localhost:9090", ":9090", "127.0.0.1:99999"] {
+            let err = socket_address("OPS_ADDR", Some(bad.into())).unwrap_err();
+            assert!(err.to_string().starts_with("OPS_ADDR : "), "{bad}: {err}");
+            assert!(err.to_string().contains(bad), "{bad}: {err}");
+        }
     }
 }

@@ -166,9 +166,18 @@ async fn request_id_on_the_error_page_and_in_the_log() {
     let dir = tempfile::tempdir().expect("dir");
     let log_path = dir.path().join("server.log");
     let log = std::fs::File::create(&log_path).expect("log file");
+    let ops = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("addr")
+        .to_string();
     let server = crate::shutdown::start_with(
         &test_db.url,
-        &[("LOG_FORMAT", "json"), ("RUST_LOG", "info")],
+        &[
+            ("LOG_FORMAT", "json"),
+            ("RUST_LOG", "info"),
+            ("OPS_ADDR", &ops),
+        ],
         Stdio::from(log),
     )
     .await;
@@ -205,27 +214,40 @@ async fn request_id_on_the_error_page_and_in_the_log() {
     assert_ne!(res.headers()["x-request-id"], "<b>x</b>");
     assert!(!res.text().await.expect("page").contains("<b>x</b>"));
 
-    // The log line of each answer carries its id, status and latency.
-    let mut found = None;
-    for _ in 0..50 {
-        let text = std::fs::read_to_string(&log_path).expect("log");
-        found = text
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .find(|l| l["span"]["id"] == "proxy-4242" && l["fields"]["status"] == 200);
-        if found.is_some() {
-            break;
+    // The operations address answers with an id too.
+    let res = http
+        .get(format!("http://{ops}/healthz"))
+        .header("x-request-id", "ops-4242")
+        .send()
+        .await
+        .expect("get on OPS_ADDR");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["x-request-id"], "ops-4242");
+
+    // The log line of each answer carries its id, status and latency, on
+    // either address.
+    for wanted in ["proxy-4242", "ops-4242"] {
+        let mut found = None;
+        for _ in 0..50 {
+            let text = std::fs::read_to_string(&log_path).expect("log");
+            found = text
+                .lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .find(|l| l["span"]["id"] == wanted && l["fields"]["status"] == 200);
+            if found.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        let line = found.unwrap_or_else(|| {
+            panic!(
+                "a JSON log line for the request {wanted} in:\n{}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            )
+        });
+        assert_eq!(line["span"]["uri"], "/healthz");
+        assert!(line["fields"]["latency"].is_string());
     }
-    let line = found.unwrap_or_else(|| {
-        panic!(
-            "a JSON log line for the request proxy-4242 in:\n{}",
-            std::fs::read_to_string(&log_path).unwrap_or_default()
-        )
-    });
-    assert_eq!(line["span"]["uri"], "/healthz");
-    assert!(line["fields"]["latency"].is_string());
     let text = std::fs::read_to_string(&log_path).expect("log");
     assert!(
         text.contains(&format!("\"id\":\"{id}\"")),
