@@ -69,10 +69,9 @@ fn refuse(err: AppError) -> Response {
 }
 
 /// A 500 whose body is a `BadRequest` (arguments Leptos could not decode)
-/// becomes a 400 naming the field; an internal error without the request's
-/// reference gets it; any other answer is left as it is.
+/// becomes a 400 naming the field; any other answer is left as it is.
 async fn explain(res: Response, path: &str, body: &Bytes) -> Response {
-    let (mut parts, res_body) = res.into_parts();
+    let (parts, res_body) = res.into_parts();
     let Ok(bytes) = axum::body::to_bytes(res_body, MAX_ERROR_BODY).await else {
         return error_response(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -82,11 +81,6 @@ async fn explain(res: Response, path: &str, body: &Bytes) -> Response {
     };
     match serde_json::from_slice::<AppError>(&bytes) {
         Ok(err @ AppError::BadRequest { .. }) => refuse(diagnose(path, body).unwrap_or(err)),
-        Ok(err @ AppError::Internal { reference: None }) => {
-            let body = serde_json::to_vec(&err.with_reference()).unwrap_or_default();
-            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-            Response::from_parts(parts, Body::from(body))
-        }
         _ => Response::from_parts(parts, Body::from(bytes)),
     }
 }
