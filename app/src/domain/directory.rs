@@ -1,46 +1,9 @@
 //! The partner directory's vocabulary: kinds of organisation, elected
 //! offices, roles on a project, and when a mandate is current.
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::domain::OwnerKind;
-use crate::domain::stored::stored_enum;
-
-macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident, $prefix:literal, [$($variant:ident => $code:literal),+ $(,)?]) => {
-        stored_enum! {
-            $(#[$meta])*
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-            #[serde(rename_all = "snake_case")]
-            pub enum $name {
-                // The code is given: it overrides the snake_case name.
-                $(#[cfg_attr(feature = "ssr", sea_orm(string_value = $code))] $variant),+
-            }
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code),+
-                }
-            }
-
-            pub fn parse(code: &str) -> Option<Self> {
-                match code {
-                    $($code => Some($name::$variant),)+
-                    _ => None,
-                }
-            }
-
-            /// The French label.
-            pub fn label(self) -> String {
-                rust_i18n::t!(format!("{}.{}", $prefix, self.as_str())).into_owned()
-            }
-        }
-    };
-}
+use crate::domain::stored::code_enum;
 
 code_enum!(
     /// What an organisation of the directory is.

@@ -35,7 +35,7 @@ pub use role::Role;
 pub use share::{Section, ShareSections, ShareState, share_state};
 pub use siret::{CompanyId, CompanyIdError, format_company_id};
 pub use stage::{Stage, StageMove, StageMoveError, check_stage_move};
-pub use territory::{InseeCode, search_key};
+pub use territory::{EpciKind, InseeCode, search_key};
 
 /// Every enum stored in a column is stored as its `as_str()` code, and
 /// every code reads back as its value.
@@ -70,5 +70,9 @@ mod stored_codes {
         check(&funding::FunderCategory::ALL, |v| v.as_str());
         check(OrganisationKind::ALL, |v| v.as_str());
         check(PartnerRole::ALL, |v| v.as_str());
+        check(&OwnerKind::ALL, |v| v.as_str());
+        check(&funding::DerogationKind::ALL, |v| v.as_str());
+        check(&funding::DetrDue::ALL, |v| v.as_str());
+        check(EpciKind::ALL, |v| v.as_str());
     }
 }

@@ -4,18 +4,22 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OwnerKind {
-    Commune,
-    Epci,
-    Syndicat,
-    Departement,
-    Region,
-    Association,
-    Business,
-    State,
-    Other,
+use crate::domain::stored::stored_enum;
+
+stored_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum OwnerKind {
+        Commune,
+        Epci,
+        Syndicat,
+        Departement,
+        Region,
+        Association,
+        Business,
+        State,
+        Other,
+    }
 }
 
 impl OwnerKind {

@@ -21,4 +21,46 @@ macro_rules! stored_enum {
     };
 }
 
-pub(crate) use stored_enum;
+/// `code_enum!`: a `stored_enum!` whose codes are given one by one (they
+/// override the snake_case names), with `ALL`, `as_str`, `parse` and a French
+/// `label` read from the locale under `$prefix`.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident, $prefix:literal, [$($variant:ident => $code:literal),+ $(,)?]) => {
+        $crate::domain::stored::stored_enum! {
+            $(#[$meta])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+            pub enum $name {
+                // The code is given: it overrides the snake_case name.
+                $(
+                    #[cfg_attr(feature = "ssr", sea_orm(string_value = $code))]
+                    #[serde(rename = $code)]
+                    $variant
+                ),+
+            }
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code),+
+                }
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                match code {
+                    $($code => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// The French label.
+            pub fn label(self) -> String {
+                rust_i18n::t!(format!("{}.{}", $prefix, self.as_str())).into_owned()
+            }
+        }
+    };
+}
+
+pub(crate) use {code_enum, stored_enum};

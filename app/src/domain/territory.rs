@@ -3,6 +3,20 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::stored::code_enum;
+
+code_enum!(
+    /// The legal form of an EPCI, as the official list (`epci.json` of
+    /// `@etalab/decoupage-administratif`) gives it in its `type`.
+    EpciKind, "epci_kind", [
+        Cc => "CC",
+        Ca => "CA",
+        Cu => "CU",
+        Metro => "METRO",
+        Met69 => "MET69",
+    ]
+);
+
 /// A commune's INSEE code (COG): five characters, digits except Corsica's
 /// `2A`/`2B` département prefix. Never a postal code, never a number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

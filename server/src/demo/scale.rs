@@ -20,7 +20,7 @@ use app::domain::funding::{
     DetrDue, FunderCategory, FundingStatus, PlanFigures, PlanLine, check_self_funding,
     detr_completion_deadline, detr_next_due, detr_start_deadline, totals,
 };
-use app::domain::{EventKind, HealthStatus, MilestoneKind, Role, Stage};
+use app::domain::{EventKind, HealthStatus, MilestoneKind, OwnerKind, Role, Stage};
 use app::error::AppError;
 use app::server::entities::funding::{funder, funding_line};
 use app::server::entities::projects::{
@@ -376,14 +376,11 @@ pub async fn generate(
                 updated_at: Set(at(last)),
                 last_event_at: Set(at(last)),
                 owner_name: Set("Commune".into()),
-                owner_kind: Set(Some(
-                    if owner_local {
-                        "commune"
-                    } else {
-                        "association"
-                    }
-                    .into(),
-                )),
+                owner_kind: Set(Some(if owner_local {
+                    OwnerKind::Commune
+                } else {
+                    OwnerKind::Association
+                })),
                 derogation_kind: Set(None),
                 derogation_reason: Set(None),
                 plan_requested_cents: Set(figures.requested),
@@ -393,7 +390,7 @@ pub async fn generate(
                 plan_to_find_cents: Set(figures.to_find),
                 rule_breach: Set(figures.breach),
                 detr_due: Set(figures.detr_due.map(|(_, d)| d)),
-                detr_due_kind: Set(figures.detr_due.map(|(k, _)| k.as_str().to_owned())),
+                detr_due_kind: Set(figures.detr_due.map(|(k, _)| k)),
                 figures_version: Set(FIGURES_VERSION),
             });
             let c1 = pick(&mut rng, &communes).clone();

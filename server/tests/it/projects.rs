@@ -899,7 +899,13 @@ async fn a_corrupt_stored_code_fails_the_read_not_the_others(backend: Backend) {
     let (test_db, app, http, _) = signed_in(backend).await;
     let bad = create(&http, &app, "Projet abîmé", &["15187"], &[]).await;
     let good = create(&http, &app, "Projet sain", &["15187"], &[]).await;
-    for (column, value) in [("stage", "etude"), ("health", "so_so")] {
+    for (column, value, sound) in [
+        ("stage", "etude", "emergence"),
+        ("health", "so_so", "on_track"),
+        ("owner_kind", "mairie", "commune"),
+        ("derogation_kind", "zone_blanche", "overseas"),
+        ("detr_due_kind", "detr_fin", "detr_start"),
+    ] {
         app.db
             .execute_unprepared(&format!(
                 "UPDATE projects SET {column} = '{value}' WHERE id = {bad}"
@@ -935,12 +941,7 @@ async fn a_corrupt_stored_code_fails_the_read_not_the_others(backend: Backend) {
         assert_eq!(get(&http, &app, good, None).await.title, "Projet sain");
         app.db
             .execute_unprepared(&format!(
-                "UPDATE projects SET {column} = '{}' WHERE id = {bad}",
-                if column == "stage" {
-                    "emergence"
-                } else {
-                    "on_track"
-                }
+                "UPDATE projects SET {column} = '{sound}' WHERE id = {bad}"
             ))
             .await
             .expect("repair the row");

@@ -1,4 +1,5 @@
-use app::server::entities::territory::commune;
+use app::domain::EpciKind;
+use app::server::entities::territory::{commune, epci};
 use app::server::services::territories::{commune_count, import_from_dir, search_communes};
 use sea_orm::EntityTrait;
 
@@ -30,6 +31,21 @@ async fn import_is_idempotent_and_search_ignores_accents(backend: Backend) {
     assert_eq!(saint_flour.name, "Saint-Flour");
     assert_eq!(saint_flour.epci_siren.as_deref(), Some("200066660"));
     assert_eq!(saint_flour.departement_code, "15");
+    let kinds: Vec<(String, EpciKind)> = epci::Entity::find()
+        .all(&db)
+        .await
+        .expect("epcis")
+        .into_iter()
+        .map(|e| (e.siren, e.kind))
+        .collect();
+    assert!(
+        kinds.contains(&("200066660".into(), EpciKind::Cc)),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&("244200770".into(), EpciKind::Metro)),
+        "{kinds:?}"
+    );
     let ajaccio = commune::Entity::find_by_id("2A004".to_owned())
         .one(&db)
         .await
@@ -81,3 +97,34 @@ async fn import_is_idempotent_and_search_ignores_accents(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(import_is_idempotent_and_search_ignores_accents);
+
+/// An EPCI of a type the code does not know stops the import before it
+/// writes anything, with a French message naming the EPCI and the type.
+async fn an_unknown_epci_kind_stops_the_import(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let db = test_db.connect().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    for file in ["regions.json", "departements.json", "communes.json"] {
+        std::fs::copy(fixture_dir().join(file), dir.path().join(file)).expect("copy");
+    }
+    let epcis = std::fs::read_to_string(fixture_dir().join("epci.json")).expect("epci.json");
+    let renamed = epcis.replacen("\"METRO\"", "\"PETR\"", 1);
+    assert_ne!(renamed, epcis, "the fixture has a METRO");
+    std::fs::write(dir.path().join("epci.json"), renamed).expect("write");
+
+    let err = import_from_dir(&db, dir.path())
+        .await
+        .expect_err("an unknown EPCI type is refused");
+    assert_eq!(
+        err.to_string(),
+        "EPCI 244200770 : type « PETR » inconnu (attendu : CC, CA, CU, METRO ou MET69)"
+    );
+    assert_eq!(
+        commune_count(&db).await.expect("count"),
+        0,
+        "nothing written"
+    );
+    db.close().await.ok();
+    test_db.drop().await;
+}
+both_backends!(an_unknown_epci_kind_stops_the_import);

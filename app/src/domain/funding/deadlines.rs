@@ -1,8 +1,11 @@
 //! Grant deadlines (docs/DOMAIN.md, "Funding plans"): DETR lapses unless
 //! works start within two years of the notification (one one-year extension
-//! possible) and end within four years of their start (two-year extension
-//! possible); a LEADER application must be filed before works start.
+//! possible, CGCT art. R2334-28) and end within four years of their start
+//! (two-year extension possible, art. R2334-29); a LEADER application must be
+//! filed before works start.
 use chrono::{Months, NaiveDate};
+
+use crate::domain::stored::stored_enum;
 
 /// Adds whole years; the 29th of February becomes the 28th in a common
 /// year (the earlier date: a deadline is never pushed past its anniversary).
@@ -21,28 +24,26 @@ pub fn detr_completion_deadline(works_start: NaiveDate, extended: bool) -> Naive
     plus_years(works_start, if extended { 6 } else { 4 })
 }
 
-/// The DETR date that comes next on a granted line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum DetrDue {
-    /// Works must start by then or the grant lapses.
-    Start,
-    /// Works must be completed by then.
-    Completion,
+stored_enum! {
+    /// The DETR date that comes next on a granted line.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+    pub enum DetrDue {
+        /// Works must start by then or the grant lapses.
+        #[cfg_attr(feature = "ssr", sea_orm(string_value = "detr_start"))]
+        Start,
+        /// Works must be completed by then.
+        #[cfg_attr(feature = "ssr", sea_orm(string_value = "detr_completion"))]
+        Completion,
+    }
 }
 
 impl DetrDue {
+    pub const ALL: [DetrDue; 2] = [DetrDue::Start, DetrDue::Completion];
+
     pub fn as_str(self) -> &'static str {
         match self {
             DetrDue::Start => "detr_start",
             DetrDue::Completion => "detr_completion",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        match code {
-            "detr_start" => Some(DetrDue::Start),
-            "detr_completion" => Some(DetrDue::Completion),
-            _ => None,
         }
     }
 }
@@ -93,9 +94,6 @@ mod tests {
             Some((DetrDue::Completion, end))
         );
         assert_eq!(detr_next_due(start, Some(end), true), None);
-        for due in [DetrDue::Start, DetrDue::Completion] {
-            assert_eq!(DetrDue::parse(due.as_str()), Some(due));
-        }
     }
 
     #[test]

@@ -212,14 +212,16 @@ pub fn totals(cost: Option<i64>, lines: &[PlanLine]) -> Totals {
     }
 }
 
-/// The cases where the prefect may waive the minimum self-funding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DerogationKind {
-    UrbanRenewal,
-    ListedMonument,
-    DisasterRepair,
-    Overseas,
+stored_enum! {
+    /// The cases where the prefect may waive the minimum self-funding.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum DerogationKind {
+        UrbanRenewal,
+        ListedMonument,
+        DisasterRepair,
+        Overseas,
+    }
 }
 
 impl DerogationKind {

@@ -26,9 +26,9 @@ pub mod project {
         pub last_event_at: DateTimeUtc,
         /// The porteur / maître d'ouvrage (m…0005).
         pub owner_name: String,
-        pub owner_kind: Option<String>,
+        pub owner_kind: Option<crate::domain::OwnerKind>,
         /// A derogation to the 20 % self-funding rule: kind and reason.
-        pub derogation_kind: Option<String>,
+        pub derogation_kind: Option<crate::domain::funding::DerogationKind>,
         pub derogation_reason: Option<String>,
         /// The plan's figures for the dashboard (m…0006), rewritten with
         /// every change that moves them (`services::plan_figures`).
@@ -39,7 +39,7 @@ pub mod project {
         pub plan_to_find_cents: i64,
         pub rule_breach: bool,
         pub detr_due: Option<Date>,
-        pub detr_due_kind: Option<String>,
+        pub detr_due_kind: Option<crate::domain::funding::DetrDue>,
         pub figures_version: i32,
     }
 

@@ -43,7 +43,7 @@ pub mod epci {
         #[sea_orm(primary_key, auto_increment = false)]
         pub siren: String,
         pub name: String,
-        pub kind: String,
+        pub kind: crate::domain::EpciKind,
         pub population: Option<i32>,
     }
 

@@ -600,7 +600,7 @@ pub async fn set_derogation(
     project::Entity::update_many()
         .col_expr(
             project::Column::DerogationKind,
-            Expr::value(derogation.as_ref().map(|d| d.kind.as_str().to_owned())),
+            Expr::value(derogation.as_ref().map(|d| d.kind)),
         )
         .col_expr(
             project::Column::DerogationReason,

@@ -46,7 +46,7 @@ pub async fn store(
         )
         .col_expr(
             project::Column::DetrDueKind,
-            Expr::value(figures.detr_due.map(|(kind, _)| kind.as_str().to_owned())),
+            Expr::value(figures.detr_due.map(|(kind, _)| kind)),
         )
         .col_expr(
             project::Column::FiguresVersion,
@@ -74,11 +74,7 @@ pub async fn stored(
         .await?
         .into_iter()
         .map(|p| {
-            let detr_due = p
-                .detr_due_kind
-                .as_deref()
-                .and_then(crate::domain::funding::DetrDue::parse)
-                .zip(p.detr_due);
+            let detr_due = p.detr_due_kind.zip(p.detr_due);
             let figures = PlanFigures {
                 requested: p.plan_requested_cents,
                 pending: p.plan_pending_cents,

@@ -9,9 +9,8 @@ use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::funding::{
-    Derogation, DerogationKind, FunderCategory, FundingStatus, PlanFigures, PlanLine,
-    SelfFundingCheck, Totals, check_self_funding, detr_completion_deadline, detr_next_due,
-    detr_start_deadline, totals,
+    Derogation, FunderCategory, FundingStatus, PlanFigures, PlanLine, SelfFundingCheck, Totals,
+    check_self_funding, detr_completion_deadline, detr_next_due, detr_start_deadline, totals,
 };
 use crate::domain::{MilestoneKind, OwnerKind};
 use crate::error::AppError;
@@ -133,10 +132,7 @@ impl PlanRows {
     }
 
     pub(crate) fn owner_kind(&self) -> Option<OwnerKind> {
-        self.project
-            .owner_kind
-            .as_deref()
-            .and_then(|k| k.parse().ok())
+        self.project.owner_kind
     }
 
     pub(crate) fn totals(&self, rule_lines: &[PlanLine]) -> Totals {
@@ -182,9 +178,8 @@ impl PlanRows {
 }
 
 pub(crate) fn derogation_of(project: &project::Model) -> Option<Derogation> {
-    let kind: DerogationKind = project.derogation_kind.as_deref()?.parse().ok()?;
     Some(Derogation {
-        kind,
+        kind: project.derogation_kind?,
         reason: project.derogation_reason.clone().unwrap_or_default(),
     })
 }

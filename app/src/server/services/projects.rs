@@ -179,7 +179,7 @@ pub async fn create(
         start_date: Set(input.start_date),
         end_date: Set(input.end_date),
         owner_name: Set(input.owner_name.clone()),
-        owner_kind: Set(input.owner_kind.map(|k| k.as_str().to_owned())),
+        owner_kind: Set(input.owner_kind),
         derogation_kind: Set(None),
         derogation_reason: Set(None),
         version: Set(1),
@@ -332,7 +332,7 @@ pub async fn update(
     active.start_date = Set(input.start_date);
     active.end_date = Set(input.end_date);
     active.owner_name = Set(input.owner_name.clone());
-    active.owner_kind = Set(input.owner_kind.map(|k| k.as_str().to_owned()));
+    active.owner_kind = Set(input.owner_kind);
     active.search_key = Set(project_search_key(&input));
     active.version = Set(version + 1);
     active.updated_at = Set(now);
@@ -565,7 +565,7 @@ pub async fn detail(
         estimated_cost_cents: row.estimated_cost_cents,
         start_date: row.start_date,
         end_date: row.end_date,
-        owner_kind: row.owner_kind.as_deref().and_then(|k| k.parse().ok()),
+        owner_kind: row.owner_kind,
         owner_name: row.owner_name,
         communes,
         themes,

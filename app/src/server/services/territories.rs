@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use crate::domain::{InseeCode, search_key};
+use crate::domain::{EpciKind, InseeCode, search_key};
 use crate::error::AppError;
 use crate::models::CommuneHit;
 use crate::server::entities::territory::{commune, departement, epci, region};
@@ -80,6 +80,8 @@ pub enum ImportError {
     },
     #[error("code INSEE invalide : {0}")]
     Insee(String),
+    #[error("EPCI {siren} : type « {kind} » inconnu (attendu : CC, CA, CU, METRO ou MET69)")]
+    EpciKind { siren: String, kind: String },
     #[error("base de données : {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("synthèses du tableau de bord : {}", .0.message())]
@@ -135,6 +137,16 @@ pub async fn import_from_dir(
         })
         .collect::<Result<_, ImportError>>()?;
 
+    let epcis: Vec<(&RawEpci, EpciKind)> = epcis
+        .iter()
+        .map(|e| match EpciKind::parse(&e.kind) {
+            Some(kind) => Ok((e, kind)),
+            None => Err(ImportError::EpciKind {
+                siren: e.code.clone(),
+                kind: e.kind.clone(),
+            }),
+        })
+        .collect::<Result<_, _>>()?;
     let report = ImportReport {
         regions: regions.len(),
         departements: departements.len(),
@@ -170,10 +182,10 @@ pub async fn import_from_dir(
         .await?;
     }
     for chunk in epcis.chunks(CHUNK) {
-        epci::Entity::insert_many(chunk.iter().map(|e| epci::ActiveModel {
+        epci::Entity::insert_many(chunk.iter().map(|(e, kind)| epci::ActiveModel {
             siren: Set(e.code.clone()),
             name: Set(e.nom.clone()),
-            kind: Set(e.kind.clone()),
+            kind: Set(*kind),
             population: Set(e.population_totale.and_then(|p| i32::try_from(p).ok())),
         }))
         .on_conflict(

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use crate::domain::funding::DetrDue;
 use crate::domain::rollup::{self, tag};
 use crate::error::AppError;
 use crate::models::{AttentionGroup, AttentionItem, AttentionKind, LIST_LIMIT, ProjectFilter};
@@ -86,7 +87,7 @@ pub(super) async fn attention(
             .await?
             .iter()
             .map(|p| {
-                let kind = p.detr_due_kind.clone().unwrap_or_default();
+                let kind = p.detr_due_kind.map_or("", DetrDue::as_str);
                 item(p, t(&format!("dashboard.deadline_{kind}")), p.detr_due)
             })
             .collect(),

@@ -8,7 +8,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use crate::domain::funding::FundingStatus;
+use crate::domain::funding::{DetrDue, FundingStatus};
 use crate::domain::rollup::{self};
 use crate::error::AppError;
 use crate::models::{DEADLINE_WINDOWS, DeadlineItem, DeadlineWindow, LIST_LIMIT, ProjectFilter};
@@ -191,7 +191,7 @@ pub(super) async fn deadline_items(
         if let Some(date) = p.detr_due {
             items.push(DeadlineItem {
                 date,
-                kind: p.detr_due_kind.clone().unwrap_or_default(),
+                kind: p.detr_due_kind.map_or("", DetrDue::as_str).to_owned(),
                 label: funders
                     .values()
                     .find(|n| n.contains("DETR"))

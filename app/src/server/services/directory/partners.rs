@@ -212,7 +212,7 @@ async fn follow_owner(
     if row.owner_name != org.name {
         changes.push(json!({ "field": "owner_name", "before": row.owner_name, "after": org.name }));
     }
-    if row.owner_kind.as_deref() != Some(kind.as_str()) {
+    if row.owner_kind != Some(kind) {
         changes.push(
             json!({ "field": "owner_kind", "before": row.owner_kind, "after": kind.as_str() }),
         );
@@ -223,7 +223,7 @@ async fn follow_owner(
     change.bump_version(project_id, row.version).await?;
     project::Entity::update_many()
         .col_expr(project::Column::OwnerName, Expr::value(org.name.clone()))
-        .col_expr(project::Column::OwnerKind, Expr::value(kind.as_str()))
+        .col_expr(project::Column::OwnerKind, Expr::value(kind))
         .filter(project::Column::Id.eq(project_id))
         .exec(txn)
         .await?;
