@@ -4,7 +4,7 @@
 //! may see it.
 use std::io::Cursor;
 
-use app::domain::{Role, Stage};
+use app::domain::{OwnerKind, Role, Stage};
 use app::models::{Dashboard, ProjectFilter, ProjectPage};
 use app::server::entities::projects::{event, project};
 use calamine::{Data, Reader, Xlsx};
@@ -17,25 +17,8 @@ use crate::support::api::{
     Form, add_line, add_milestone, change_stage, create, funder, move_status, ok, plan, post,
     set_health, signed_in,
 };
+use crate::support::builders::{ProjectBuilder, fields};
 use crate::support::{Backend, PASSWORD, client, create_user, login};
-
-/// The filter as the server function's form fields (`filter[stage]=…`).
-fn filter_form(f: &ProjectFilter) -> Vec<(String, String)> {
-    let value = serde_json::to_value(f).expect("json");
-    value
-        .as_object()
-        .expect("object")
-        .iter()
-        .filter_map(|(k, v)| {
-            let v = match v {
-                serde_json::Value::Null => return None,
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            Some((format!("filter[{k}]"), v))
-        })
-        .collect()
-}
 
 async fn list_total(
     http: &reqwest::Client,
@@ -44,7 +27,7 @@ async fn list_total(
 ) -> i64 {
     let res = http
         .post(app.url("/api/projects/list"))
-        .form(&filter_form(f))
+        .form(&fields("filter", f))
         .send()
         .await
         .expect("list");
@@ -124,131 +107,146 @@ async fn every_number_matches_its_list(
     }
 }
 
-async fn the_dashboard_adds_up(backend: Backend) {
-    let (test_db, app, http, officer) = signed_in(backend).await;
-    let today = Utc::now().date_naive();
+/// Five projects with known figures (A–E), as a head would find them, and
+/// the dashboard they give.
+struct Portfolio {
+    test_db: crate::support::TestDb,
+    app: crate::support::TestApp,
+    http: reqwest::Client,
+    officer: i64,
+    today: chrono::NaiveDate,
+    d: Dashboard,
+}
 
-    // A: study, PVD, tourism, Saint-Flour; a milestone in 10 days and a
-    // Région application due in 45 days.
-    let a = create(
-        &http,
-        &app,
-        "A – Halle gourmande",
-        &["15187"],
-        &[
-            ("form[estimated_cost]", "100 000"),
-            ("form[programmes][0]", "pvd"),
-            ("form[themes][0]", "tourisme"),
-        ],
-    )
-    .await;
-    ok(change_stage(&http, &app, a, 1, "study", None).await).await;
-    // B: funding, CRTE, tourism, Saint-Étienne; a commune's plan breaking
-    // the 20 % rule, with a DETR grant whose works-start date is 20 days off.
-    let b = create(
-        &http,
-        &app,
-        "B – Voie verte",
-        &["42218"],
-        &[
-            ("form[estimated_cost]", "200 000"),
-            ("form[programmes][0]", "crte"),
-            ("form[themes][0]", "tourisme"),
-            ("form[owner_name]", "Commune de Saint-Étienne"),
-            ("form[owner_kind]", "commune"),
-        ],
-    )
-    .await;
-    ok(change_stage(&http, &app, b, 1, "study", None).await).await;
-    ok(change_stage(&http, &app, b, 2, "funding", None).await).await;
-    // C: abandoned, with a DETR request (leaves the active figures).
-    let c = create(
-        &http,
-        &app,
-        "C – Piscine",
-        &["15187"],
-        &[("form[estimated_cost]", "50 000")],
-    )
-    .await;
-    // D: blocked, a milestone late since yesterday.
-    let d_id = create(&http, &app, "D – Tiers-lieu", &["15187"], &[]).await;
-    // E: stale (no event for 100 days), two communes of the same EPCI.
-    let e = create(
-        &http,
-        &app,
-        "E – Maison des services",
-        &["15187", "15142"],
-        &[
-            ("form[estimated_cost]", "30 000"),
-            ("form[programmes][0]", "pvd"),
-        ],
-    )
-    .await;
+impl Portfolio {
+    async fn new(backend: Backend) -> Self {
+        let (test_db, app, http, officer) = signed_in(backend).await;
+        let today = Utc::now().date_naive();
 
-    let plan = plan(&http, &app, b).await;
-    let (detr, region, own) = (
-        funder(&plan, "detr"),
-        funder(&plan, "region"),
-        funder(&plan, "autofinancement"),
-    );
+        // A: study, PVD, tourism, Saint-Flour; a milestone in 10 days and a
+        // Région application due in 45 days.
+        let a = ProjectBuilder::new("A – Halle gourmande")
+            .commune("15187")
+            .cost("100 000")
+            .programme("pvd")
+            .theme("tourisme")
+            .at_stage(Stage::Study, None)
+            .create(&http, &app)
+            .await;
+        // B: funding, CRTE, tourism, Saint-Étienne; a commune's plan breaking
+        // the 20 % rule, with a DETR grant whose works-start date is 20 days off.
+        let b = ProjectBuilder::new("B – Voie verte")
+            .commune("42218")
+            .cost("200 000")
+            .programme("crte")
+            .theme("tourisme")
+            .owner("Commune de Saint-Étienne", OwnerKind::Commune)
+            .at_stage(Stage::Funding, None)
+            .create(&http, &app)
+            .await;
+        // C: abandoned, with a DETR request (leaves the active figures).
+        let c = ProjectBuilder::new("C – Piscine")
+            .commune("15187")
+            .cost("50 000")
+            .create(&http, &app)
+            .await;
+        // D: blocked, a milestone late since yesterday.
+        let d_id = ProjectBuilder::new("D – Tiers-lieu")
+            .commune("15187")
+            .create(&http, &app)
+            .await;
+        // E: stale (no event for 100 days), two communes of the same EPCI.
+        let e = ProjectBuilder::new("E – Maison des services")
+            .commune("15187")
+            .commune("15142")
+            .cost("30 000")
+            .programme("pvd")
+            .create(&http, &app)
+            .await;
 
-    let b_detr = add_line(&http, &app, b, &detr, "80 000", &[]).await;
-    let b_region = add_line(&http, &app, b, &region, "50 000", &[]).await;
-    add_line(&http, &app, b, &own, "10 000", &[]).await;
-    let in_45_days = (today + Duration::days(45)).to_string();
-    let deadline = [("form[application_deadline]", in_45_days.as_str())];
-    add_line(&http, &app, a, &region, "30 000", &deadline).await;
-    let c_detr = add_line(&http, &app, c, &detr, "10 000", &[]).await;
-    // Notified so that the works must start 20 days from now (two years on).
-    let notified = (today + Duration::days(20))
-        .checked_sub_months(chrono::Months::new(24))
-        .expect("date");
-    let filed = (notified - Duration::days(30)).to_string();
-    let notified = notified.to_string();
-    for (line, version, to, date) in [
-        (b_detr, 1, "requested", &filed),
-        (b_detr, 2, "granted", &notified),
-        (b_region, 1, "requested", &filed),
-        (c_detr, 1, "requested", &filed),
-    ] {
-        ok(move_status(&http, &app, line, version, to, &[("form[date]", date)]).await).await;
+        let plan = plan(&http, &app, b).await;
+        let (detr, region, own) = (
+            funder(&plan, "detr"),
+            funder(&plan, "region"),
+            funder(&plan, "autofinancement"),
+        );
+
+        let b_detr = add_line(&http, &app, b, &detr, "80 000", &[]).await;
+        let b_region = add_line(&http, &app, b, &region, "50 000", &[]).await;
+        add_line(&http, &app, b, &own, "10 000", &[]).await;
+        let in_45_days = (today + Duration::days(45)).to_string();
+        let deadline = [("form[application_deadline]", in_45_days.as_str())];
+        add_line(&http, &app, a, &region, "30 000", &deadline).await;
+        let c_detr = add_line(&http, &app, c, &detr, "10 000", &[]).await;
+        // Notified so that the works must start 20 days from now (two years on).
+        let notified = (today + Duration::days(20))
+            .checked_sub_months(chrono::Months::new(24))
+            .expect("date");
+        let filed = (notified - Duration::days(30)).to_string();
+        let notified = notified.to_string();
+        for (line, version, to, date) in [
+            (b_detr, 1, "requested", &filed),
+            (b_detr, 2, "granted", &notified),
+            (b_region, 1, "requested", &filed),
+            (c_detr, 1, "requested", &filed),
+        ] {
+            ok(move_status(&http, &app, line, version, to, &[("form[date]", date)]).await).await;
+        }
+        let reason = Some("Pas de maîtrise foncière");
+        ok(change_stage(&http, &app, c, 1, "abandoned", reason).await).await;
+
+        ok(set_health(&http, &app, d_id, 1, "blocked", "Recours contre le permis").await).await;
+        for (project, title, due) in [
+            (d_id, "COPIL de relance", today - Duration::days(1)),
+            (a, "Comité technique", today + Duration::days(10)),
+        ] {
+            let due = due.to_string();
+            ok(add_milestone(&http, &app, project, "steering_committee", title, &due).await).await;
+        }
+        // E was created 100 days ago and nothing happened since.
+        let long_ago = Utc::now() - Duration::days(100);
+        project::Entity::update_many()
+            .col_expr(project::Column::LastEventAt, Expr::value(long_ago))
+            .col_expr(project::Column::CreatedAt, Expr::value(long_ago))
+            .filter(project::Column::Id.eq(e))
+            .exec(&app.db)
+            .await
+            .expect("age E");
+        event::Entity::update_many()
+            .col_expr(event::Column::At, Expr::value(long_ago))
+            .filter(event::Column::ProjectId.eq(e))
+            .exec(&app.db)
+            .await
+            .expect("age E's events");
+        // Written behind the services' back: the summaries are recomputed.
+        app::server::services::rollup::rebuild(&app.db)
+            .await
+            .expect("rebuild summaries");
+
+        let d = dashboard(&http, &app, &[]).await;
+        Self {
+            test_db,
+            app,
+            http,
+            officer,
+            today,
+            d,
+        }
     }
-    let reason = Some("Pas de maîtrise foncière");
-    ok(change_stage(&http, &app, c, 1, "abandoned", reason).await).await;
 
-    ok(set_health(&http, &app, d_id, 1, "blocked", "Recours contre le permis").await).await;
-    for (project, title, due) in [
-        (d_id, "COPIL de relance", today - Duration::days(1)),
-        (a, "Comité technique", today + Duration::days(10)),
-    ] {
-        let due = due.to_string();
-        ok(add_milestone(&http, &app, project, "steering_committee", title, &due).await).await;
+    async fn end(self) {
+        assert_summaries_match(&self.app.db).await;
+        self.app.stop().await;
+        self.test_db.drop().await;
     }
-    // E was created 100 days ago and nothing happened since.
-    let long_ago = Utc::now() - Duration::days(100);
-    project::Entity::update_many()
-        .col_expr(project::Column::LastEventAt, Expr::value(long_ago))
-        .col_expr(project::Column::CreatedAt, Expr::value(long_ago))
-        .filter(project::Column::Id.eq(e))
-        .exec(&app.db)
-        .await
-        .expect("age E");
-    event::Entity::update_many()
-        .col_expr(event::Column::At, Expr::value(long_ago))
-        .filter(event::Column::ProjectId.eq(e))
-        .exec(&app.db)
-        .await
-        .expect("age E's events");
-    // Written behind the services' back: the summaries are recomputed.
-    app::server::services::rollup::rebuild(&app.db)
-        .await
-        .expect("rebuild summaries");
+}
 
-    let d = dashboard(&http, &app, &[]).await;
+/// Funnel: count, cost, entered and left since D.
+async fn the_funnel_counts_each_stage(backend: Backend) {
+    let p = Portfolio::new(backend).await;
+    let (d, today) = (&p.d, p.today);
     assert_eq!(d.as_of, today);
     assert_eq!(d.since, today - Duration::days(30));
-
-    // Funnel: count, cost, entered and left since D.
     let funnel: Vec<(Stage, i64, i64, i64, i64)> = d
         .funnel
         .iter()
@@ -265,8 +263,14 @@ async fn the_dashboard_adds_up(backend: Backend) {
             (Stage::Abandoned, 1, 50_000_00, 1, 0),
         ]
     );
+    p.end().await;
+}
+both_backends!(the_funnel_counts_each_stage);
 
-    // Money of active projects (A, B, D, E).
+/// Money of active projects (A, B, D, E), by funder and by programme.
+async fn the_money_adds_up_by_funder_and_programme(backend: Backend) {
+    let p = Portfolio::new(backend).await;
+    let d = &p.d;
     let m = &d.money;
     assert_eq!(
         (m.projects, m.cost_cents, m.requested_cents, m.pending_cents),
@@ -317,8 +321,14 @@ async fn the_dashboard_adds_up(backend: Backend) {
             ("crte", 1, 200_000_00, 80_000_00, 120_000_00),
         ]
     );
+    p.end().await;
+}
+both_backends!(the_money_adds_up_by_funder_and_programme);
 
-    // Attention.
+/// Attention: blocked, late, stale, the 20 % rule and DETR lapse.
+async fn attention_names_the_projects_at_risk(backend: Backend) {
+    let p = Portfolio::new(backend).await;
+    let (d, today) = (&p.d, p.today);
     let attention: Vec<(&str, i64, Vec<&str>)> = d
         .attention
         .iter()
@@ -352,9 +362,15 @@ async fn the_dashboard_adds_up(backend: Backend) {
         d.attention[5].items[0].date,
         Some(today + Duration::days(20))
     );
+    p.end().await;
+}
+both_backends!(attention_names_the_projects_at_risk);
 
-    // Deadlines: A's milestone (10 days), B's DETR start (20), A's Région
-    // application (45).
+/// Deadlines: A's milestone (10 days), B's DETR start (20), A's Région
+/// application (45).
+async fn deadlines_come_by_window_soonest_first(backend: Backend) {
+    let p = Portfolio::new(backend).await;
+    let (d, today) = (&p.d, p.today);
     let windows: Vec<(i64, i64, i64)> = d
         .deadline_windows
         .iter()
@@ -380,8 +396,14 @@ async fn the_dashboard_adds_up(backend: Backend) {
             (45, "application", "A – Halle gourmande"),
         ]
     );
+    p.end().await;
+}
+both_backends!(deadlines_come_by_window_soonest_first);
 
-    // Breakdowns of active projects.
+/// Breakdowns of active projects; communes only within a chosen EPCI.
+async fn breakdowns_count_the_active_projects(backend: Backend) {
+    let p = Portfolio::new(backend).await;
+    let (d, http, app) = (&p.d, &p.http, &p.app);
     let rows = |rows: &[app::models::BreakdownRow]| -> Vec<(String, i64, i64)> {
         rows.iter()
             .map(|r| (r.key.clone(), r.projects, r.cost_cents))
@@ -396,10 +418,12 @@ async fn the_dashboard_adds_up(backend: Backend) {
         ]
     );
     assert_eq!(d.by_epci[0].label, "CC de Saint-Flour");
-    assert_eq!(rows(&d.by_officer), [(officer.to_string(), 4, 330_000_00)]);
-    // Communes only within a chosen EPCI.
+    assert_eq!(
+        rows(&d.by_officer),
+        [(p.officer.to_string(), 4, 330_000_00)]
+    );
     assert!(d.by_commune.is_empty());
-    let sf = dashboard(&http, &app, &[("epci", "200066660")]).await;
+    let sf = dashboard(http, app, &[("epci", "200066660")]).await;
     assert_eq!(
         rows(&sf.by_commune),
         [
@@ -408,9 +432,15 @@ async fn the_dashboard_adds_up(backend: Backend) {
         ]
     );
     assert_eq!(sf.by_commune[0].label, "Saint-Flour");
-    every_number_matches_its_list(&http, &app, &sf).await;
+    every_number_matches_its_list(http, app, &sf).await;
+    p.end().await;
+}
+both_backends!(breakdowns_count_the_active_projects);
 
-    // Since D: what the committee hears about.
+/// Since D: what the committee hears about; a later D sees no movement.
+async fn the_digest_tells_what_changed_since_a_day(backend: Backend) {
+    let p = Portfolio::new(backend).await;
+    let (d, http, app, today) = (&p.d, &p.http, &p.app, p.today);
     let digest: Vec<(&str, i64)> = d
         .digest_counts
         .iter()
@@ -454,11 +484,23 @@ async fn the_dashboard_adds_up(backend: Backend) {
     );
     assert_eq!(d.digest[0].project_title, "C – Piscine");
     assert_eq!(d.digest[0].from.as_deref(), Some("emergence"));
+    let tomorrow = (today + Duration::days(1)).to_string();
+    let later = dashboard(http, app, &[("since", &tomorrow)]).await;
+    assert!(later.funnel.iter().all(|r| r.entered == 0 && r.left == 0));
+    assert!(later.digest.is_empty());
+    every_number_matches_its_list(http, app, &later).await;
+    p.end().await;
+}
+both_backends!(the_digest_tells_what_changed_since_a_day);
 
-    every_number_matches_its_list(&http, &app, &d).await;
+/// Every number leads to the list of its projects, filtered or not.
+async fn every_number_leads_to_its_projects(backend: Backend) {
+    let p = Portfolio::new(backend).await;
+    let (http, app) = (&p.http, &p.app);
+    every_number_matches_its_list(http, app, &p.d).await;
 
     // Filtered by programme: only A and E.
-    let pvd = dashboard(&http, &app, &[("programme", "pvd")]).await;
+    let pvd = dashboard(http, app, &[("programme", "pvd")]).await;
     let counts: Vec<i64> = pvd.funnel.iter().map(|r| r.projects).collect();
     assert_eq!(counts, [1, 1, 0, 0, 0, 0]);
     assert_eq!(pvd.money.projects, 2);
@@ -466,15 +508,25 @@ async fn the_dashboard_adds_up(backend: Backend) {
     assert_eq!(pvd.by_programme.len(), 1, "only the filter's programme");
     assert_eq!(pvd.by_funder.len(), 1, "A's Région line");
     assert_eq!(pvd.attention[3].projects, 1, "E is stale");
-    every_number_matches_its_list(&http, &app, &pvd).await;
-    // A later "since D" sees no movement.
-    let tomorrow = (today + Duration::days(1)).to_string();
-    let later = dashboard(&http, &app, &[("since", &tomorrow)]).await;
-    assert!(later.funnel.iter().all(|r| r.entered == 0 && r.left == 0));
-    assert!(later.digest.is_empty());
-    every_number_matches_its_list(&http, &app, &later).await;
+    every_number_matches_its_list(http, app, &pvd).await;
 
-    // Exports: the Excel file reopened, cells of the right types.
+    // Filtered by stage: the funnel is that stage's row.
+    let funding = dashboard(http, app, &[("stage", "funding")]).await;
+    let rows: Vec<(Stage, i64)> = funding
+        .funnel
+        .iter()
+        .map(|r| (r.stage, r.projects))
+        .collect();
+    assert_eq!(rows, [(Stage::Funding, 1)]);
+    every_number_matches_its_list(http, app, &funding).await;
+    p.end().await;
+}
+both_backends!(every_number_leads_to_its_projects);
+
+/// Exports: the Excel file reopened, cells of the right types; the CSV.
+async fn the_exports_hold_the_figures(backend: Backend) {
+    let p = Portfolio::new(backend).await;
+    let (http, app, today) = (&p.http, &p.app, p.today);
     let res = http
         .get(app.url("/tableau-de-bord/export.xlsx?programme=crte"))
         .send()
@@ -548,24 +600,20 @@ async fn the_dashboard_adds_up(backend: Backend) {
         text.lines().any(|l| l == "Synthèse;Études;Projets;1"),
         "{text}"
     );
+    p.end().await;
+}
+both_backends!(the_exports_hold_the_figures);
 
-    // Filtered by stage: the funnel is that stage's row.
-    let funding = dashboard(&http, &app, &[("stage", "funding")]).await;
-    let rows: Vec<(Stage, i64)> = funding
-        .funnel
-        .iter()
-        .map(|r| (r.stage, r.projects))
-        .collect();
-    assert_eq!(rows, [(Stage::Funding, 1)]);
-    every_number_matches_its_list(&http, &app, &funding).await;
-
-    // An admin reclassifies the Région as the owner's own funds: B's
-    // owner share becomes 60 000 of 140 000, the rule is met, and the
-    // figures kept on the rows follow.
+/// An admin reclassifies the Région as the owner's own funds: B's owner
+/// share becomes 60 000 of 140 000, the rule is met, and the figures kept
+/// on the rows follow.
+async fn a_funder_reclassified_moves_the_figures(backend: Backend) {
+    let p = Portfolio::new(backend).await;
+    let (http, app) = (&p.http, &p.app);
     create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
     let admin = client();
     assert_eq!(
-        login(&admin, &app, "admin@cc-exemple.fr", PASSWORD)
+        login(&admin, app, "admin@cc-exemple.fr", PASSWORD)
             .await
             .status(),
         200
@@ -576,30 +624,36 @@ async fn the_dashboard_adds_up(backend: Backend) {
         ("form[category]", "own_funds".into()),
         ("form[active]", "on".into()),
     ];
-    ok(post(&admin, &app, "funders/save", &form).await).await;
-    let after = dashboard(&http, &app, &[]).await;
+    ok(post(&admin, app, "funders/save", &form).await).await;
+    let after = dashboard(http, app, &[]).await;
     let breach = after
         .attention
         .iter()
         .find(|g| g.kind.as_str() == "rule_breach")
         .expect("group");
     assert_eq!(breach.projects, 0);
-    every_number_matches_its_list(&http, &app, &after).await;
+    every_number_matches_its_list(http, app, &after).await;
+    p.end().await;
+}
+both_backends!(a_funder_reclassified_moves_the_figures);
 
-    // Heads see the same; partners never; anonymous visitors sign in first.
+/// Heads see the same; partners never; anonymous visitors sign in first.
+async fn only_staff_see_the_dashboard(backend: Backend) {
+    let p = Portfolio::new(backend).await;
+    let app = &p.app;
     create_user(&app.db, "cheffe@cc-exemple.fr", Role::Head).await;
     let head = client();
     assert_eq!(
-        login(&head, &app, "cheffe@cc-exemple.fr", PASSWORD)
+        login(&head, app, "cheffe@cc-exemple.fr", PASSWORD)
             .await
             .status(),
         200
     );
-    assert_eq!(dashboard(&head, &app, &[]).await.money, after.money);
+    assert_eq!(dashboard(&head, app, &[]).await.money, p.d.money);
     create_user(&app.db, "partenaire@region.fr", Role::Partner).await;
     let partner = client();
     assert_eq!(
-        login(&partner, &app, "partenaire@region.fr", PASSWORD)
+        login(&partner, app, "partenaire@region.fr", PASSWORD)
             .await
             .status(),
         200
@@ -624,12 +678,9 @@ async fn the_dashboard_adds_up(backend: Backend) {
         let res = client().get(app.url(path)).send().await.expect("anonymous");
         assert_eq!(res.status(), 303, "{path}");
     }
-
-    assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    p.end().await;
 }
-both_backends!(the_dashboard_adds_up);
+both_backends!(only_staff_see_the_dashboard);
 
 /// Figures kept on project rows are recomputed when a migration or a rule
 /// change leaves them stale (`figures_version` below the code's).

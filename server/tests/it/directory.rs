@@ -3,7 +3,7 @@
 //! phones, mandates now and in history, the partners of projects (one
 //! owner), the pages that list a partner's projects, RGPD export and
 //! erasure, and who may do what.
-use app::domain::{PartnerRole, Role};
+use app::domain::{OrganisationKind, PartnerRole, Role};
 use app::error::AppError;
 use app::models::{DirectoryList, OrganisationDetail, PersonDetail, PersonExport, ProjectPartners};
 use app::server::entities::directory::audit;
@@ -12,9 +12,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::both_backends;
 use crate::support::api::{
-    Form, create, create_org, form_of, get, link, new_person, ok_id, ok_json, post, refused,
-    signed_in,
+    Form, create, form_of, get, link, new_person, ok_id, ok_json, post, refused, signed_in,
 };
+use crate::support::builders::OrgBuilder;
 use crate::support::{Backend, PASSWORD, TestApp, client, create_user, login};
 
 fn today() -> NaiveDate {
@@ -93,17 +93,11 @@ async fn organisations_are_checked_and_duplicates_caught(backend: Backend) {
 
     // Field errors, in French, on the field at fault.
     let err = refused(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Les Amis du Viaduc"),
-                ("form[kind]", "association"),
-                ("form[company_id]", "120 027 016 00358"),
-                ("form[website]", "amis-viaduc.fr"),
-            ],
-        )
-        .await,
+        OrgBuilder::new("Les Amis du Viaduc", OrganisationKind::Association)
+            .company_id("120 027 016 00358")
+            .website("amis-viaduc.fr")
+            .send(&http, &app)
+            .await,
         422,
     )
     .await;
@@ -120,27 +114,18 @@ async fn organisations_are_checked_and_duplicates_caught(backend: Backend) {
     );
     assert!(err.field("website").is_some());
     let err = refused(
-        create_org(
-            &http,
-            &app,
-            &[("form[name]", "Commune"), ("form[kind]", "commune")],
-        )
-        .await,
+        OrgBuilder::new("Commune", OrganisationKind::Commune)
+            .send(&http, &app)
+            .await,
         422,
     )
     .await;
     assert!(err.field("commune").is_some());
     let err = refused(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Commune de Nulle-Part"),
-                ("form[kind]", "commune"),
-                ("form[commune]", "99999"),
-            ],
-        )
-        .await,
+        OrgBuilder::new("Commune de Nulle-Part", OrganisationKind::Commune)
+            .commune("99999")
+            .send(&http, &app)
+            .await,
         422,
     )
     .await;
@@ -149,21 +134,12 @@ async fn organisations_are_checked_and_duplicates_caught(backend: Backend) {
         Some("Cette commune n’existe pas dans le référentiel.")
     );
 
-    let amis = ok_id(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Les Amis du Viaduc"),
-                ("form[kind]", "association"),
-                ("form[company_id]", "120 027 016 00357"),
-                ("form[commune]", "15187"),
-                ("form[website]", "https://amis-viaduc.fr"),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let amis = OrgBuilder::new("Les Amis du Viaduc", OrganisationKind::Association)
+        .company_id("120 027 016 00357")
+        .commune("15187")
+        .website("https://amis-viaduc.fr")
+        .create(&http, &app)
+        .await;
     let o = organisation(&http, &app, amis).await;
     assert_eq!(
         (o.siren.as_deref(), o.siret.as_deref()),
@@ -176,17 +152,11 @@ async fn organisations_are_checked_and_duplicates_caught(backend: Backend) {
 
     // Same SIRET under another name: always refused, with the record to open.
     match refused(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Association du Viaduc"),
-                ("form[kind]", "association"),
-                ("form[company_id]", "12002701600357"),
-                ("form[confirm_duplicate]", "on"),
-            ],
-        )
-        .await,
+        OrgBuilder::new("Association du Viaduc", OrganisationKind::Association)
+            .company_id("12002701600357")
+            .confirmed()
+            .send(&http, &app)
+            .await,
         409,
     )
     .await
@@ -204,12 +174,9 @@ async fn organisations_are_checked_and_duplicates_caught(backend: Backend) {
         other => panic!("{other:?}"),
     }
     // A near-identical name in the same commune prompts; confirmed, it passes.
-    let homonym: &[(&'static str, &str)] = &[
-        ("form[name]", "LES AMIS DU VIADUC !"),
-        ("form[kind]", "association"),
-        ("form[commune]", "15187"),
-    ];
-    match refused(create_org(&http, &app, homonym).await, 409).await {
+    let homonym =
+        OrgBuilder::new("LES AMIS DU VIADUC !", OrganisationKind::Association).commune("15187");
+    match refused(homonym.send(&http, &app).await, 409).await {
         AppError::Duplicate {
             href, confirmable, ..
         } => {
@@ -218,36 +185,19 @@ async fn organisations_are_checked_and_duplicates_caught(backend: Backend) {
         }
         other => panic!("{other:?}"),
     }
-    let mut confirmed = homonym.to_vec();
-    confirmed.push(("form[confirm_duplicate]", "on"));
-    ok_id(create_org(&http, &app, &confirmed).await).await;
+    homonym.confirmed().create(&http, &app).await;
     // Elsewhere, the same name is another organisation.
-    ok_id(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Les Amis du Viaduc"),
-                ("form[kind]", "association"),
-                ("form[commune]", "15142"),
-            ],
-        )
-        .await,
-    )
-    .await;
+    OrgBuilder::new("Les Amis du Viaduc", OrganisationKind::Association)
+        .commune("15142")
+        .create(&http, &app)
+        .await;
     // La Poste: its SIRETs are checked by their digit sum.
-    ok_id(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "La Poste – bureau de Saint-Flour"),
-                ("form[kind]", "business"),
-                ("form[company_id]", "356 000 000 43301"),
-            ],
-        )
-        .await,
+    OrgBuilder::new(
+        "La Poste – bureau de Saint-Flour",
+        OrganisationKind::Business,
     )
+    .company_id("356 000 000 43301")
+    .create(&http, &app)
     .await;
 
     // Editing: a stale version is a conflict; keeping one's name is fine.
@@ -304,32 +254,14 @@ both_backends!(organisations_are_checked_and_duplicates_caught);
 
 async fn people_hold_mandates_now_and_in_history(backend: Backend) {
     let (test_db, app, http, _) = signed_in(backend).await;
-    let commune = ok_id(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Commune de Saint-Flour"),
-                ("form[kind]", "commune"),
-                ("form[commune]", "15187"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let epci = ok_id(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Saint-Flour Communauté"),
-                ("form[kind]", "epci"),
-                ("form[epci]", "200066660"),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let commune = OrgBuilder::new("Commune de Saint-Flour", OrganisationKind::Commune)
+        .commune("15187")
+        .create(&http, &app)
+        .await;
+    let epci = OrgBuilder::new("Saint-Flour Communauté", OrganisationKind::Epci)
+        .epci("200066660")
+        .create(&http, &app)
+        .await;
 
     // Contact details are checked, the phone is normalised.
     let bad: Form = vec![
@@ -472,18 +404,9 @@ async fn people_hold_mandates_now_and_in_history(backend: Backend) {
 
     // The former mayor now sits at the département: "a current mandate in
     // Saint-Flour" still means an office held in Saint-Flour today.
-    let departement = ok_id(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Département du Cantal"),
-                ("form[kind]", "departement"),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let departement = OrgBuilder::new("Département du Cantal", OrganisationKind::Departement)
+        .create(&http, &app)
+        .await;
     ok_id(
         add_mandate(
             &http,
@@ -518,43 +441,91 @@ async fn people_hold_mandates_now_and_in_history(backend: Backend) {
 }
 both_backends!(people_hold_mandates_now_and_in_history);
 
-async fn projects_have_partners_and_one_owner(backend: Backend) {
-    let (test_db, app, http, _) = signed_in(backend).await;
-    let project = create(&http, &app, "Tiers-lieu de la gare", &["15187"], &[]).await;
-    let other_project = create(&http, &app, "Voie verte", &["15142"], &[]).await;
-    let commune = ok_id(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Commune de Saint-Flour"),
-                ("form[kind]", "commune"),
-                ("form[commune]", "15187"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let asso = ok_id(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Association Margeride Initiatives"),
-                ("form[kind]", "association"),
-                ("form[company_id]", "12002701600357"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let mayor = new_person(&http, &app, "Hélène", "Vidal", &[]).await;
+/// Two projects, the Commune de Saint-Flour, an association and a mayor,
+/// not yet linked.
+struct Partners {
+    test_db: crate::support::TestDb,
+    app: TestApp,
+    http: reqwest::Client,
+    project: i64,
+    other_project: i64,
+    commune: i64,
+    asso: i64,
+    mayor: i64,
+}
 
+impl Partners {
+    async fn new(backend: Backend) -> Self {
+        let (test_db, app, http, _) = signed_in(backend).await;
+        let project = create(&http, &app, "Tiers-lieu de la gare", &["15187"], &[]).await;
+        let other_project = create(&http, &app, "Voie verte", &["15142"], &[]).await;
+        let commune = OrgBuilder::new("Commune de Saint-Flour", OrganisationKind::Commune)
+            .commune("15187")
+            .create(&http, &app)
+            .await;
+        let asso = OrgBuilder::new(
+            "Association Margeride Initiatives",
+            OrganisationKind::Association,
+        )
+        .company_id("12002701600357")
+        .create(&http, &app)
+        .await;
+        let mayor = new_person(&http, &app, "Hélène", "Vidal", &[]).await;
+        Self {
+            test_db,
+            app,
+            http,
+            project,
+            other_project,
+            commune,
+            asso,
+            mayor,
+        }
+    }
+
+    /// The links the tests below start from: the commune owns the project,
+    /// the association is its technical partner (and owns the other one),
+    /// the mayor is its referent elected official.
+    async fn linked(self) -> Self {
+        let (http, app, project) = (&self.http, &self.app, self.project);
+        let links = [
+            (project, "owner", Some(self.commune), None, ""),
+            (
+                project,
+                "technical_partner",
+                Some(self.asso),
+                None,
+                "Animation du lieu",
+            ),
+            (project, "referent_elected", None, Some(self.mayor), ""),
+            (self.other_project, "owner", Some(self.asso), None, ""),
+        ];
+        for (on, role, org, person, note) in links {
+            ok_id(link(http, app, on, role, org, person, note).await).await;
+        }
+        self
+    }
+
+    async fn end(self) {
+        crate::dashboard::assert_summaries_match(&self.app.db).await;
+        self.app.stop().await;
+        self.test_db.drop().await;
+    }
+}
+
+/// The owner link makes the commune the project's porteur; one owner only;
+/// a link to nobody, to an unknown organisation or project, or twice in
+/// one role is refused on its field.
+async fn a_project_has_one_owner_and_checked_links(backend: Backend) {
+    let s = Partners::new(backend).await;
+    let (http, app) = (&s.http, &s.app);
+    let (project, other_project, commune, asso, mayor) =
+        (s.project, s.other_project, s.commune, s.asso, s.mayor);
     // The owner link makes the commune the project's porteur (the 20 %
     // rule reads it), with an event; the project's version moves on.
-    let before = get(&http, &app, project, None).await;
-    ok_id(link(&http, &app, project, "owner", Some(commune), None, "").await).await;
-    let after = get(&http, &app, project, None).await;
+    let before = get(http, app, project, None).await;
+    ok_id(link(http, app, project, "owner", Some(commune), None, "").await).await;
+    let after = get(http, app, project, None).await;
     assert_eq!(after.owner_name, "Commune de Saint-Flour");
     assert_eq!(after.owner_kind, Some(app::domain::OwnerKind::Commune));
     assert_eq!(after.version, before.version + 1);
@@ -568,7 +539,7 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
         "Commune de Saint-Flour"
     );
     let err = refused(
-        link(&http, &app, project, "owner", Some(asso), None, "").await,
+        link(http, app, project, "owner", Some(asso), None, "").await,
         422,
     )
     .await;
@@ -580,8 +551,8 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     );
     ok_id(
         link(
-            &http,
-            &app,
+            http,
+            app,
             project,
             "technical_partner",
             Some(asso),
@@ -593,8 +564,8 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     .await;
     let err = refused(
         link(
-            &http,
-            &app,
+            http,
+            app,
             project,
             "technical_partner",
             Some(asso),
@@ -606,28 +577,24 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     )
     .await;
     assert!(err.field("role").is_some());
-    let err = refused(
-        link(&http, &app, project, "other", None, None, "").await,
-        422,
-    )
-    .await;
+    let err = refused(link(http, app, project, "other", None, None, "").await, 422).await;
     assert!(err.field("organisation_id").is_some());
     let err = refused(
-        link(&http, &app, project, "other", Some(999_999), None, "").await,
+        link(http, app, project, "other", Some(999_999), None, "").await,
         422,
     )
     .await;
     assert!(err.field("organisation_id").is_some());
     assert_eq!(
-        link(&http, &app, 999_999, "other", Some(asso), None, "")
+        link(http, app, 999_999, "other", Some(asso), None, "")
             .await
             .status(),
         404
     );
     ok_id(
         link(
-            &http,
-            &app,
+            http,
+            app,
             project,
             "referent_elected",
             None,
@@ -637,8 +604,19 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
         .await,
     )
     .await;
-    ok_id(link(&http, &app, other_project, "owner", Some(asso), None, "").await).await;
+    ok_id(link(http, app, other_project, "owner", Some(asso), None, "").await).await;
 
+    s.end().await;
+}
+both_backends!(a_project_has_one_owner_and_checked_links);
+
+/// A funder of the catalogue stands for one directory organisation, which
+/// appears on the plans that use it; partner pages list every project they
+/// take part in, and a commune shows the network around it.
+async fn partners_and_funders_list_their_projects(backend: Backend) {
+    let s = Partners::new(backend).await.linked().await;
+    let (http, app) = (&s.http, &s.app);
+    let (project, commune, asso, mayor) = (s.project, s.commune, s.asso, s.mayor);
     // The plan's funders appear with their directory organisation.
     let region_funder: i64 = {
         use app::server::entities::funding::funder;
@@ -650,31 +628,16 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
             .expect("expected in this test")
             .id
     };
-    let region = ok_id(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Région Auvergne-Rhône-Alpes"),
-                ("form[kind]", "region"),
-                ("form[funder_id]", &region_funder.to_string()),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let region = OrgBuilder::new("Région Auvergne-Rhône-Alpes", OrganisationKind::Region)
+        .funder(&region_funder.to_string())
+        .create(http, app)
+        .await;
     // One funder stands for one organisation only.
     let err = refused(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Conseil régional"),
-                ("form[kind]", "region"),
-                ("form[funder_id]", &region_funder.to_string()),
-            ],
-        )
-        .await,
+        OrgBuilder::new("Conseil régional", OrganisationKind::Region)
+            .funder(&region_funder.to_string())
+            .send(http, app)
+            .await,
         422,
     )
     .await;
@@ -685,8 +648,8 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     );
     ok_id(
         post(
-            &http,
-            &app,
+            http,
+            app,
             "funding/lines/add",
             &vec![
                 ("project_id", project.to_string()),
@@ -698,7 +661,7 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     )
     .await;
 
-    let p = partners(&http, &app, project).await;
+    let p = partners(http, app, project).await;
     let roles: Vec<(PartnerRole, Option<&str>, Option<&str>)> = p
         .links
         .iter()
@@ -729,7 +692,7 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     );
 
     // A partner's page lists every project it takes part in.
-    let a = organisation(&http, &app, asso).await;
+    let a = organisation(http, app, asso).await;
     let involved: Vec<(&str, PartnerRole)> = a
         .projects
         .iter()
@@ -744,17 +707,17 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     );
     assert_eq!(a.projects[0].note, "Animation du lieu");
     assert_eq!(a.projects[0].health, app::domain::HealthStatus::OnTrack);
-    let r = organisation(&http, &app, region).await;
+    let r = organisation(http, app, region).await;
     assert_eq!(r.projects.len(), 1);
     assert_eq!(
         (r.projects[0].project_id, r.projects[0].role),
         (project, PartnerRole::Funder)
     );
-    let h = person(&http, &app, mayor).await;
+    let h = person(http, app, mayor).await;
     assert_eq!(h.projects.len(), 1);
     assert_eq!(h.projects[0].role, PartnerRole::ReferentElected);
     // Around the commune: its projects and the organisations working on them.
-    let c = organisation(&http, &app, commune).await;
+    let c = organisation(http, app, commune).await;
     let network = c.network.expect("expected in this test");
     assert_eq!(
         network.projects.iter().map(|p| p.id).collect::<Vec<_>>(),
@@ -765,12 +728,22 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
         [asso]
     );
 
+    s.end().await;
+}
+both_backends!(partners_and_funders_list_their_projects);
+
+/// Each change is on the project's timeline; removing works once.
+async fn partner_changes_are_on_the_timeline(backend: Backend) {
+    let s = Partners::new(backend).await.linked().await;
+    let (http, app) = (&s.http, &s.app);
+    let (project, asso) = (s.project, s.asso);
+    let p = partners(http, app, project).await;
     // Each change is on the project's timeline; removing works once.
     let link_id = p.links[1].id;
     assert_eq!(
         post(
-            &http,
-            &app,
+            http,
+            app,
             "partners/remove",
             &vec![("link_id", link_id.to_string())]
         )
@@ -780,8 +753,8 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
     );
     assert_eq!(
         post(
-            &http,
-            &app,
+            http,
+            app,
             "partners/remove",
             &vec![("link_id", link_id.to_string())]
         )
@@ -789,7 +762,7 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
         .status(),
         404
     );
-    let detail = get(&http, &app, project, None).await;
+    let detail = get(http, app, project, None).await;
     let kinds: Vec<&str> = detail.events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "partner_added").count(), 3);
     let removed = detail
@@ -802,136 +775,151 @@ async fn projects_have_partners_and_one_owner(backend: Backend) {
         "Association Margeride Initiatives"
     );
     assert_eq!(removed.data["role"], "technical_partner");
-    let a = organisation(&http, &app, asso).await;
+    let a = organisation(http, app, asso).await;
     assert_eq!(a.projects.len(), 1);
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    s.end().await;
 }
-both_backends!(projects_have_partners_and_one_owner);
+both_backends!(partner_changes_are_on_the_timeline);
 
-async fn a_person_is_exported_then_erased(backend: Backend) {
-    let (test_db, app, http, _) = signed_in(backend).await;
-    create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
-    create_user(&app.db, "maire@commune.fr", Role::Partner).await;
-    let project = create(&http, &app, "Maison de santé", &["15187"], &[]).await;
-    let org = ok_id(
-        create_org(
+/// Hélène Vidal, maire of Saint-Flour, a partner of a project, named in a
+/// note, a milestone, a funding line, another organisation's link note and
+/// her commune's notes; Pierre Delmas beside her.
+struct Helene {
+    test_db: crate::support::TestDb,
+    app: TestApp,
+    http: reqwest::Client,
+    project: i64,
+    org: i64,
+    helene: i64,
+    other: i64,
+    export_url: String,
+}
+
+impl Helene {
+    async fn new(backend: Backend) -> Self {
+        let (test_db, app, http, _) = signed_in(backend).await;
+        create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
+        create_user(&app.db, "maire@commune.fr", Role::Partner).await;
+        let project = create(&http, &app, "Maison de santé", &["15187"], &[]).await;
+        let org = OrgBuilder::new("Commune de Saint-Flour", OrganisationKind::Commune)
+            .commune("15187")
+            .notes("Interlocutrice : Hélène VIDAL, très disponible.")
+            .create(&http, &app)
+            .await;
+        let helene = new_person(
             &http,
             &app,
+            "Hélène",
+            "Vidal",
             &[
-                ("form[name]", "Commune de Saint-Flour"),
-                ("form[kind]", "commune"),
-                ("form[commune]", "15187"),
-                (
-                    "form[notes]",
-                    "Interlocutrice : Hélène VIDAL, très disponible.",
-                ),
+                ("form[email]", "helene.vidal@saint-flour.fr"),
+                ("form[phone]", "04 71 60 22 50"),
+                ("form[job_title]", "Maire"),
+                ("form[notes]", "Préfère être appelée le matin."),
+                ("form[organisation_id]", &org.to_string()),
             ],
         )
-        .await,
-    )
-    .await;
-    let helene = new_person(
-        &http,
-        &app,
-        "Hélène",
-        "Vidal",
-        &[
-            ("form[email]", "helene.vidal@saint-flour.fr"),
-            ("form[phone]", "04 71 60 22 50"),
-            ("form[job_title]", "Maire"),
-            ("form[notes]", "Préfère être appelée le matin."),
-            ("form[organisation_id]", &org.to_string()),
-        ],
-    )
-    .await;
-    let other = new_person(&http, &app, "Pierre", "Delmas", &[]).await;
-    ok_id(add_mandate(&http, &app, helene, "maire", org, &day(-200), "").await).await;
-    ok_id(
-        link(
-            &http,
-            &app,
+        .await;
+        let other = new_person(&http, &app, "Pierre", "Delmas", &[]).await;
+        ok_id(add_mandate(&http, &app, helene, "maire", org, &day(-200), "").await).await;
+        ok_id(
+            link(
+                &http,
+                &app,
+                project,
+                "referent_elected",
+                Some(org),
+                Some(helene),
+                "",
+            )
+            .await,
+        )
+        .await;
+        let note: Form = vec![
+            ("project_id", project.to_string()),
+            (
+                "form[body]",
+                "Réunion avec helene vidal sur le terrain.".into(),
+            ),
+        ];
+        assert_eq!(post(&http, &app, "notes/add", &note).await.status(), 200);
+        // Her name in other texts: a milestone, a funding line, another
+        // organisation's link, a long note whose timeline excerpt cuts her name.
+        let milestone: Form = vec![
+            ("project_id", project.to_string()),
+            ("form[kind]", "public_meeting".into()),
+            (
+                "form[title]",
+                "Visite de chantier avec Hélène\nVidal".into(),
+            ),
+            ("form[due_date]", day(10)),
+        ];
+        assert_eq!(
+            post(&http, &app, "milestones/add", &milestone)
+                .await
+                .status(),
+            200
+        );
+        let line: Form = vec![
+            ("project_id", project.to_string()),
+            ("form[funder_id]", "1".into()),
+            ("form[amount_requested]", "1000".into()),
+            ("form[notes]", "Dossier suivi par VIDAL Hélène".into()),
+        ];
+        assert_eq!(
+            post(&http, &app, "funding/lines/add", &line).await.status(),
+            200
+        );
+        let asso = OrgBuilder::new("Association des parents", OrganisationKind::Association)
+            .create(&http, &app)
+            .await;
+        ok_id(
+            link(
+                &http,
+                &app,
+                project,
+                "other",
+                Some(asso),
+                None,
+                "contact : Hélène  Vidal",
+            )
+            .await,
+        )
+        .await;
+        let long = format!(
+            "{:.<136} Hélène Vidal viendra.",
+            "Compte rendu de la réunion de quartier"
+        );
+        assert!(
+            long.chars().count() > 140
+                && long.chars().take(140).collect::<String>().ends_with("Hél")
+        );
+        let note: Form = vec![("project_id", project.to_string()), ("form[body]", long)];
+        assert_eq!(post(&http, &app, "notes/add", &note).await.status(), 200);
+        let export_url = app.url(&format!("/annuaire/personnes/{helene}/export.json"));
+        Self {
+            test_db,
+            app,
+            http,
             project,
-            "referent_elected",
-            Some(org),
-            Some(helene),
-            "",
-        )
-        .await,
-    )
-    .await;
-    let note: Form = vec![
-        ("project_id", project.to_string()),
-        (
-            "form[body]",
-            "Réunion avec helene vidal sur le terrain.".into(),
-        ),
-    ];
-    assert_eq!(post(&http, &app, "notes/add", &note).await.status(), 200);
-    // Her name in other texts: a milestone, a funding line, another
-    // organisation's link, a long note whose timeline excerpt cuts her name.
-    let milestone: Form = vec![
-        ("project_id", project.to_string()),
-        ("form[kind]", "public_meeting".into()),
-        (
-            "form[title]",
-            "Visite de chantier avec Hélène\nVidal".into(),
-        ),
-        ("form[due_date]", day(10)),
-    ];
-    assert_eq!(
-        post(&http, &app, "milestones/add", &milestone)
-            .await
-            .status(),
-        200
-    );
-    let line: Form = vec![
-        ("project_id", project.to_string()),
-        ("form[funder_id]", "1".into()),
-        ("form[amount_requested]", "1000".into()),
-        ("form[notes]", "Dossier suivi par VIDAL Hélène".into()),
-    ];
-    assert_eq!(
-        post(&http, &app, "funding/lines/add", &line).await.status(),
-        200
-    );
-    let asso = ok_id(
-        create_org(
-            &http,
-            &app,
-            &[
-                ("form[name]", "Association des parents"),
-                ("form[kind]", "association"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    ok_id(
-        link(
-            &http,
-            &app,
-            project,
-            "other",
-            Some(asso),
-            None,
-            "contact : Hélène  Vidal",
-        )
-        .await,
-    )
-    .await;
-    let long = format!(
-        "{:.<136} Hélène Vidal viendra.",
-        "Compte rendu de la réunion de quartier"
-    );
-    assert!(
-        long.chars().count() > 140 && long.chars().take(140).collect::<String>().ends_with("Hél")
-    );
-    let note: Form = vec![("project_id", project.to_string()), ("form[body]", long)];
-    assert_eq!(post(&http, &app, "notes/add", &note).await.status(), 200);
+            org,
+            helene,
+            other,
+            export_url,
+        }
+    }
 
-    // Export: every piece held about her, as JSON; audited.
+    async fn end(self) {
+        crate::dashboard::assert_summaries_match(&self.app.db).await;
+        self.app.stop().await;
+        self.test_db.drop().await;
+    }
+}
+
+/// Export: every piece held about her, as JSON; audited.
+async fn a_person_export_holds_all_about_them(backend: Backend) {
+    let h = Helene::new(backend).await;
+    let (http, app, helene) = (&h.http, &h.app, h.helene);
     let res = http
         .get(app.url(&format!("/annuaire/personnes/{helene}/export.json")))
         .send()
@@ -978,20 +966,26 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
     assert_eq!(exported.len(), 1);
     assert_eq!(exported[0].person_id, Some(helene));
 
-    // Officers cannot erase; partners reach nothing; anonymous goes to login.
+    h.end().await;
+}
+both_backends!(a_person_export_holds_all_about_them);
+
+/// Officers cannot erase; partners reach nothing; anonymous goes to login.
+async fn only_admins_erase_a_person(backend: Backend) {
+    let h = Helene::new(backend).await;
+    let (http, app, helene, export_url) = (&h.http, &h.app, h.helene, &h.export_url);
     let erase: Form = vec![("person_id", helene.to_string())];
     assert_eq!(
-        post(&http, &app, "directory/people/erase", &erase)
+        post(http, app, "directory/people/erase", &erase)
             .await
             .status(),
         403
     );
     let partner = client();
-    login(&partner, &app, "maire@commune.fr", PASSWORD).await;
-    let export_url = app.url(&format!("/annuaire/personnes/{helene}/export.json"));
+    login(&partner, app, "maire@commune.fr", PASSWORD).await;
     assert_eq!(
         partner
-            .get(&export_url)
+            .get(export_url)
             .send()
             .await
             .expect("expected in this test")
@@ -1001,7 +995,7 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
     assert_eq!(
         post(
             &partner,
-            &app,
+            app,
             "directory/person",
             &vec![("id", helene.to_string())]
         )
@@ -1011,7 +1005,7 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
     );
     assert_eq!(
         client()
-            .get(&export_url)
+            .get(export_url)
             .send()
             .await
             .expect("expected in this test")
@@ -1019,17 +1013,29 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         303
     );
 
+    h.end().await;
+}
+both_backends!(only_admins_erase_a_person);
+
+/// Erased: her record is empty, her links stay as « personne supprimée »,
+/// her name is gone from every text and the timeline, she cannot be found
+/// or written again, and the audit keeps what was done without her name.
+async fn an_erased_person_is_gone_from_every_text(backend: Backend) {
+    let h = Helene::new(backend).await;
+    let (http, app, helene, export_url) = (&h.http, &h.app, h.helene, &h.export_url);
+    let (project, org, other) = (h.project, h.org, h.other);
+    let erase: Form = vec![("person_id", helene.to_string())];
     let admin = client();
-    login(&admin, &app, "admin@cc-exemple.fr", PASSWORD).await;
+    login(&admin, app, "admin@cc-exemple.fr", PASSWORD).await;
     assert_eq!(
-        post(&admin, &app, "directory/people/erase", &erase)
+        post(&admin, app, "directory/people/erase", &erase)
             .await
             .status(),
         200
     );
     assert!(matches!(
         refused(
-            post(&admin, &app, "directory/people/erase", &erase).await,
+            post(&admin, app, "directory/people/erase", &erase).await,
             409
         )
         .await,
@@ -1037,7 +1043,7 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
     ));
 
     // Her record is empty, her links stay as "personne supprimée".
-    let p = person(&http, &app, helene).await;
+    let p = person(http, app, helene).await;
     assert!(p.erased_at.is_some());
     assert_eq!(
         (
@@ -1051,7 +1057,7 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
     );
     assert_eq!(p.display_name(), "personne supprimée");
     assert_eq!(p.mandates.len(), 1, "the office held stays in the history");
-    let links = partners(&http, &app, project).await;
+    let links = partners(http, app, project).await;
     assert_eq!(
         links.links[0]
             .person
@@ -1068,14 +1074,14 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
             .name,
         "Commune de Saint-Flour"
     );
-    let c = organisation(&http, &app, org).await;
+    let c = organisation(http, app, org).await;
     assert_eq!(c.mandates[0].person.name, "personne supprimée");
     assert_eq!(
         c.notes,
         "Interlocutrice : [personne supprimée], très disponible."
     );
     // Her name is gone from notes and from the timeline.
-    let detail = get(&http, &app, project, None).await;
+    let detail = get(http, app, project, None).await;
     assert!(
         detail
             .notes
@@ -1095,8 +1101,8 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         .expect("expected in this test");
     assert!(!noted.data.to_string().to_lowercase().contains("vidal"));
     let plan = post(
-        &http,
-        &app,
+        http,
+        app,
         "funding/plan",
         &vec![("project_id", project.to_string())],
     )
@@ -1107,8 +1113,7 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
     let whole = format!(
         "{}{}{}",
         serde_json::to_string(&detail).expect("expected in this test"),
-        serde_json::to_string(&partners(&http, &app, project).await)
-            .expect("expected in this test"),
+        serde_json::to_string(&partners(http, app, project).await).expect("expected in this test"),
         plan
     )
     .to_lowercase();
@@ -1117,7 +1122,7 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         "{whole}"
     );
     // Not findable any more, and not writable.
-    let list = directory(&http, &app, &[("filter[q]", "vidal")]).await;
+    let list = directory(http, app, &[("filter[q]", "vidal")]).await;
     assert_eq!(list.people_total, 0);
     let update: Form = vec![
         ("id", helene.to_string()),
@@ -1126,12 +1131,12 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         ("form[last_name]", "Vidal".into()),
     ];
     assert_eq!(
-        post(&http, &app, "directory/people/update", &update)
+        post(http, app, "directory/people/update", &update)
             .await
             .status(),
         409
     );
-    assert_eq!(person(&http, &app, other).await.first_name, "Pierre");
+    assert_eq!(person(http, app, other).await.first_name, "Pierre");
     let erased = audit::Entity::find()
         .filter(audit::Column::Action.eq("person_erased"))
         .one(&app.db)
@@ -1147,7 +1152,7 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
     assert!(!erased.details.to_lowercase().contains("vidal"));
     // The export now holds nothing personal.
     let export: PersonExport = http
-        .get(&export_url)
+        .get(export_url)
         .send()
         .await
         .expect("expected in this test")
@@ -1158,8 +1163,6 @@ async fn a_person_is_exported_then_erased(backend: Backend) {
         (export.person.last_name.as_str(), export.person.email),
         ("", None)
     );
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    h.end().await;
 }
-both_backends!(a_person_is_exported_then_erased);
+both_backends!(an_erased_person_is_gone_from_every_text);

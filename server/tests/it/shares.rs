@@ -3,9 +3,9 @@
 //! chosen sections (a hidden section's data is absent from the HTML),
 //! changes and revocation on the timeline, expiry, 404/410 pages, use
 //! counts, and token guessing throttled.
-use app::domain::Role;
+use app::domain::{OrganisationKind, Role};
 use app::error::AppError;
-use app::models::{ProjectShares, SharedProjectSummary, UserSummary};
+use app::models::{CreatedShare, ProjectShares, SharedProjectSummary, UserSummary};
 use app::server::config::Config;
 use app::server::entities::share;
 use chrono::{Duration, Utc};
@@ -13,9 +13,10 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
 use crate::both_backends;
 use crate::support::api::{
-    Form, add_line, create, create_org, created, funder, get, link, ok, ok_id, ok_json, plan, post,
-    refused, share, signed_in,
+    Form, add_line, create, created, funder, get, link, ok, ok_json, plan, post, refused, share,
+    signed_in,
 };
+use crate::support::builders::OrgBuilder;
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
 
 fn day(offset: i64) -> String {
@@ -114,175 +115,174 @@ async fn portfolio(http: &reqwest::Client, app: &TestApp) -> (i64, i64) {
     (id, other)
 }
 
-async fn sharing_with_accounts_and_links(backend: Backend) {
-    let (test_db, app, http, _officer) = signed_in(backend).await;
-    let (project, other) = portfolio(&http, &app).await;
+/// The portfolio, an admin, the Commune de Saint-Flour (a partner of the
+/// project, with an internal note on the link) and its partner account,
+/// signed in; nothing shared yet.
+struct Sharing {
+    test_db: TestDb,
+    app: TestApp,
+    /// The officer.
+    http: reqwest::Client,
+    project: i64,
+    other: i64,
+    partner: UserSummary,
+    partner_http: reqwest::Client,
+}
 
-    // The admin creates the partner account, tied to an organisation.
+impl Sharing {
+    async fn new(backend: Backend) -> Self {
+        let (test_db, app, http, _officer) = signed_in(backend).await;
+        let (project, other) = portfolio(&http, &app).await;
+        let admin = admin(&app).await;
+        let organisation = commune_of_saint_flour(&admin, &app).await;
+        let account = partner_account(Some(organisation));
+        let partner: UserSummary =
+            ok_json(post(&admin, &app, "users/create", &account).await).await;
+        let role = "technical_partner";
+        let note = "Note de lien confidentielle";
+        ok(link(&http, &app, project, role, Some(organisation), None, note).await).await;
+        let partner_http = client();
+        login(&partner_http, &app, "c.durand@mairie-exemple.fr", PASSWORD).await;
+        Self {
+            test_db,
+            app,
+            http,
+            project,
+            other,
+            partner,
+            partner_http,
+        }
+    }
+
+    /// Shares the project with the partner account: milestones and funding.
+    async fn with_partner(&self) -> CreatedShare {
+        let user = self.partner.id.to_string();
+        let fields = [
+            ("form[target]", "account"),
+            ("form[user_id]", user.as_str()),
+            ("form[milestones]", "on"),
+            ("form[funding]", "on"),
+        ];
+        created(share(&self.http, &self.app, self.project, &fields).await).await
+    }
+
+    /// A link for the steering committee, 30 days, with the notes.
+    async fn link(&self) -> CreatedShare {
+        let last_day = day(30);
+        let fields = [
+            ("form[target]", "link"),
+            ("form[label]", "Comité de pilotage"),
+            ("form[expires_on]", last_day.as_str()),
+            ("form[notes]", "on"),
+        ];
+        created(share(&self.http, &self.app, self.project, &fields).await).await
+    }
+
+    async fn update(&self, share_id: i64, fields: &[(&'static str, String)]) -> reqwest::Response {
+        let mut form: Form = vec![("share_id", share_id.to_string())];
+        form.extend(fields.iter().cloned());
+        post(&self.http, &self.app, "shares/update", &form).await
+    }
+
+    async fn revoke(&self, share_id: i64) -> reqwest::Response {
+        let form: Form = vec![("share_id", share_id.to_string())];
+        post(&self.http, &self.app, "shares/revoke", &form).await
+    }
+
+    /// The partner's own project page: its status and HTML.
+    async fn partner_page(&self) -> (u16, String) {
+        let path = format!("/espace-partenaire/projets/{}", self.project);
+        page(&self.partner_http, &self.app, &path).await
+    }
+
+    async fn end(self) {
+        crate::dashboard::assert_summaries_match(&self.app.db).await;
+        self.app.stop().await;
+        self.test_db.drop().await;
+    }
+}
+
+async fn admin(app: &TestApp) -> reqwest::Client {
     create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
     let admin = client();
-    login(&admin, &app, "admin@cc-exemple.fr", PASSWORD).await;
-    let fields = [
-        ("form[name]", "Commune de Saint-Flour"),
-        ("form[kind]", "commune"),
-        ("form[commune]", "15187"),
-    ];
-    let organisation = ok_id(create_org(&admin, &app, &fields).await).await;
+    login(&admin, app, "admin@cc-exemple.fr", PASSWORD).await;
+    admin
+}
+
+async fn commune_of_saint_flour(http: &reqwest::Client, app: &TestApp) -> i64 {
+    OrgBuilder::new("Commune de Saint-Flour", OrganisationKind::Commune)
+        .commune("15187")
+        .create(http, app)
+        .await
+}
+
+/// Christine Durand's partner account, tied to `organisation`.
+fn partner_account(organisation: Option<i64>) -> Form<'static> {
     let mut account: Form = vec![
         ("form[display_name]", "Christine Durand".into()),
         ("form[email]", "c.durand@mairie-exemple.fr".into()),
         ("form[role]", "partner".into()),
         ("form[password]", PASSWORD.into()),
     ];
+    if let Some(id) = organisation {
+        account.push(("form[organisation_id]", id.to_string()));
+    }
+    account
+}
+
+/// The admin creates the partner account, tied to an organisation of the
+/// directory (required, and it must exist).
+async fn a_partner_account_belongs_to_an_organisation(backend: Backend) {
+    let (test_db, app, _http, _officer) = signed_in(backend).await;
+    let admin = admin(&app).await;
+    let organisation = commune_of_saint_flour(&admin, &app).await;
+    let account = partner_account(None);
     let err = refused(post(&admin, &app, "users/create", &account).await, 422).await;
     assert!(
         err.field("organisation_id")
             .expect("organisation error")
             .contains("organisation de l’annuaire")
     );
-    account.push(("form[organisation_id]", "999999".into()));
+    let account = partner_account(Some(999999));
     let err = refused(post(&admin, &app, "users/create", &account).await, 422).await;
     assert!(err.field("organisation_id").is_some());
-    account.pop();
-    account.push(("form[organisation_id]", organisation.to_string()));
+    let account = partner_account(Some(organisation));
     let res = post(&admin, &app, "users/create", &account).await;
     let partner: UserSummary = ok_json(res).await;
     assert_eq!(
         partner.organisation.as_deref(),
         Some("Commune de Saint-Flour")
     );
-    // The commune is a partner of the project, with an internal note.
-    let role = "technical_partner";
-    let note = "Note de lien confidentielle";
-    ok(link(&http, &app, project, role, Some(organisation), None, note).await).await;
+    crate::dashboard::assert_summaries_match(&app.db).await;
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(a_partner_account_belongs_to_an_organisation);
 
+/// The partner sees exactly the shared project, and only its chosen
+/// sections; sharing grants reading one page, nothing else.
+async fn a_partner_sees_only_the_sections_shared(backend: Backend) {
+    let s = Sharing::new(backend).await;
+    let (http, app, project) = (&s.http, &s.app, s.project);
     // The officer sees the account in the form and shares with it.
-    let listed = shares_of(&http, &app, project).await;
+    let listed = shares_of(http, app, project).await;
     assert!(listed.shares.is_empty());
     assert_eq!(listed.partner_accounts.len(), 1);
     assert_eq!(
         listed.partner_accounts[0].organisation.as_deref(),
         Some("Commune de Saint-Flour")
     );
-    let account_share = created(
-        share(
-            &http,
-            &app,
-            project,
-            &[
-                ("form[target]", "account"),
-                ("form[user_id]", &partner.id.to_string()),
-                ("form[milestones]", "on"),
-                ("form[funding]", "on"),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let account_share = s.with_partner().await;
     assert_eq!(account_share.token, None);
-    // Once is enough: a second live share for the same account is refused.
-    let err = refused(
-        share(
-            &http,
-            &app,
-            project,
-            &[
-                ("form[target]", "account"),
-                ("form[user_id]", &partner.id.to_string()),
-            ],
-        )
-        .await,
-        422,
-    )
-    .await;
-    assert!(
-        err.field("user_id")
-            .expect("user error")
-            .contains("déjà partagé")
-    );
-    // A staff account is not a partner.
-    let err = refused(
-        share(
-            &http,
-            &app,
-            project,
-            &[("form[target]", "account"), ("form[user_id]", "1")],
-        )
-        .await,
-        422,
-    )
-    .await;
-    assert!(err.field("user_id").is_some());
-    // An expiry in the past is refused on its field; nothing is written.
-    let err = refused(
-        share(
-            &http,
-            &app,
-            project,
-            &[("form[target]", "link"), ("form[expires_on]", &day(-1))],
-        )
-        .await,
-        422,
-    )
-    .await;
-    assert_eq!(
-        err.field("expires_on").as_deref(),
-        Some("Le dernier jour d’accès ne peut pas être déjà passé.")
-    );
-    let link = created(
-        share(
-            &http,
-            &app,
-            project,
-            &[
-                ("form[target]", "link"),
-                ("form[label]", "Comité de pilotage"),
-                ("form[expires_on]", &day(30)),
-                ("form[notes]", "on"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let token = link.token.clone().expect("a link has a token");
-    assert!(token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()));
-    let url = link.url.clone().expect("url");
-    assert!(url.ends_with(&format!("/partage/{token}")), "{url}");
-    // Only the digest is stored.
-    let row = share::Entity::find_by_id(link.share_id)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("row");
-    assert_ne!(row.token_digest.as_deref(), Some(token.as_str()));
-    assert_eq!(row.token_digest.as_deref().map(str::len), Some(64));
 
-    let listed = shares_of(&http, &app, project).await;
-    assert_eq!(listed.shares.len(), 2);
-    let kinds: Vec<String> = get(&http, &app, project, None)
-        .await
-        .events
-        .into_iter()
-        .map(|e| e.kind.as_str().to_owned())
-        .filter(|k| k.starts_with("share_"))
-        .collect();
-    assert_eq!(kinds, ["share_created", "share_created"]);
-
-    // The partner sees exactly that project, and only its chosen sections.
-    let partner_http = client();
-    login(&partner_http, &app, "c.durand@mairie-exemple.fr", PASSWORD).await;
-    let mine = shared_with_me(&partner_http, &app).await;
+    let partner_http = &s.partner_http;
+    let mine = shared_with_me(partner_http, app).await;
     assert_eq!(
         mine.iter().map(|p| p.project_id).collect::<Vec<_>>(),
         [project]
     );
     assert_eq!(mine[0].communes, ["Saint-Flour"]);
-    let (status, html) = page(
-        &partner_http,
-        &app,
-        &format!("/espace-partenaire/projets/{project}"),
-    )
-    .await;
+    let (status, html) = s.partner_page().await;
     assert_eq!(status, 200);
     assert!(html.contains("Tiers-lieu de la gare"));
     assert!(html.contains("Réunion publique de lancement"));
@@ -310,18 +310,17 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     assert!(!html.contains("Dans les temps") && !html.contains("Projet créé"));
     assert!(!html.contains("version"), "no version numbers");
     let (status, html) = page(
-        &partner_http,
-        &app,
-        &format!("/espace-partenaire/projets/{other}"),
+        partner_http,
+        app,
+        &format!("/espace-partenaire/projets/{}", s.other),
     )
     .await;
     assert_eq!(status, 404);
     assert!(html.contains("non partagé") && !html.contains("Réseau de chaleur"));
-    // Sharing grants reading one page, nothing else.
     refused(
         post(
-            &partner_http,
-            &app,
+            partner_http,
+            app,
             "projects/get",
             &vec![("id", project.to_string())],
         )
@@ -331,8 +330,8 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     .await;
     refused(
         post(
-            &partner_http,
-            &app,
+            partner_http,
+            app,
             "shares/create",
             &vec![
                 ("project_id", project.to_string()),
@@ -343,10 +342,109 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         403,
     )
     .await;
+    // Staff opening the partner address go to the project's own page.
+    let res = http
+        .get(app.url(&format!("/espace-partenaire/projets/{project}")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], format!("/projets/{project}"));
+    s.end().await;
+}
+both_backends!(a_partner_sees_only_the_sections_shared);
 
-    // Anyone with the link sees the page with its own sections.
+/// A second live share for one account, a staff account, an expiry in the
+/// past: each refused on its field, nothing written.
+async fn a_bad_share_is_refused_on_its_field(backend: Backend) {
+    let s = Sharing::new(backend).await;
+    let (http, app, project) = (&s.http, &s.app, s.project);
+    s.with_partner().await;
+    let err = refused(
+        share(
+            http,
+            app,
+            project,
+            &[
+                ("form[target]", "account"),
+                ("form[user_id]", &s.partner.id.to_string()),
+            ],
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(
+        err.field("user_id")
+            .expect("user error")
+            .contains("déjà partagé")
+    );
+    let err = refused(
+        share(
+            http,
+            app,
+            project,
+            &[("form[target]", "account"), ("form[user_id]", "1")],
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(err.field("user_id").is_some());
+    let err = refused(
+        share(
+            http,
+            app,
+            project,
+            &[("form[target]", "link"), ("form[expires_on]", &day(-1))],
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(
+        err.field("expires_on").as_deref(),
+        Some("Le dernier jour d’accès ne peut pas être déjà passé.")
+    );
+    assert_eq!(shares_of(http, app, project).await.shares.len(), 1);
+    s.end().await;
+}
+both_backends!(a_bad_share_is_refused_on_its_field);
+
+/// Anyone with the link sees the page with its own sections; the token is
+/// stored as a digest, opens no door to the API, counts its uses, and a
+/// change of sections changes the page.
+async fn a_link_shows_its_sections_to_anyone(backend: Backend) {
+    let s = Sharing::new(backend).await;
+    let (http, app, project) = (&s.http, &s.app, s.project);
+    s.with_partner().await;
+    let link = s.link().await;
+    let token = link.token.clone().expect("a link has a token");
+    assert!(token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()));
+    let url = link.url.clone().expect("url");
+    assert!(url.ends_with(&format!("/partage/{token}")), "{url}");
+    // Only the digest is stored.
+    let row = share::Entity::find_by_id(link.share_id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("row");
+    assert_ne!(row.token_digest.as_deref(), Some(token.as_str()));
+    assert_eq!(row.token_digest.as_deref().map(str::len), Some(64));
+
+    let listed = shares_of(http, app, project).await;
+    assert_eq!(listed.shares.len(), 2);
+    let kinds: Vec<String> = get(http, app, project, None)
+        .await
+        .events
+        .into_iter()
+        .map(|e| e.kind.as_str().to_owned())
+        .filter(|k| k.starts_with("share_"))
+        .collect();
+    assert_eq!(kinds, ["share_created", "share_created"]);
+
     let anonymous = client();
-    let (status, html) = page(&anonymous, &app, &format!("/partage/{token}")).await;
+    let (status, html) = page(&anonymous, app, &format!("/partage/{token}")).await;
     assert_eq!(status, 200);
     assert!(html.contains("Tiers-lieu de la gare"));
     assert!(html.contains("Le permis de construire est déposé."));
@@ -359,7 +457,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     let err = refused(
         post(
             &anonymous,
-            &app,
+            app,
             "projects/get",
             &vec![("id", project.to_string())],
         )
@@ -368,7 +466,7 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     )
     .await;
     assert_eq!(err, AppError::Unauthenticated);
-    let listed = shares_of(&http, &app, project).await;
+    let listed = shares_of(http, app, project).await;
     let used = listed
         .shares
         .iter()
@@ -384,78 +482,55 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         format!("{token}0"),
         token.to_uppercase().replace('A', "B"),
     ] {
-        let (status, html) = page(&anonymous, &app, &format!("/partage/{bad}")).await;
+        let (status, html) = page(&anonymous, app, &format!("/partage/{bad}")).await;
         assert_eq!(status, 404, "{bad}");
         assert!(html.contains("introuvable") && !html.contains("Tiers-lieu"));
     }
 
-    // Changing the link's sections changes its page, and is on the timeline.
-    let res = post(
-        &http,
-        &app,
-        "shares/update",
-        &vec![
-            ("share_id", link.share_id.to_string()),
-            ("form[label]", "Comité de pilotage".into()),
-            ("form[milestones]", "on".into()),
-            ("form[partners]", "on".into()),
-        ],
-    )
-    .await;
-    let _: serde_json::Value = ok_json(res).await;
-    let (_, html) = page(&anonymous, &app, &format!("/partage/{token}")).await;
+    // Changing the link's sections changes its page.
+    let sections = [
+        ("form[label]", "Comité de pilotage".into()),
+        ("form[milestones]", "on".into()),
+        ("form[partners]", "on".into()),
+    ];
+    ok(s.update(link.share_id, &sections).await).await;
+    let (_, html) = page(&anonymous, app, &format!("/partage/{token}")).await;
     assert!(html.contains("Réunion publique de lancement"));
     assert!(!html.contains("Le permis de construire"));
     // Partners: the organisation and its role, never the link's note.
     assert!(html.contains("Commune de Saint-Flour"));
     assert!(html.contains("Partenaire technique"));
     assert!(!html.contains("Note de lien confidentielle"));
+    s.end().await;
+}
+both_backends!(a_link_shows_its_sections_to_anyone);
 
-    // Revoked: 410 and a French page, never the content.
-    let res = post(
-        &http,
-        &app,
-        "shares/revoke",
-        &vec![("share_id", link.share_id.to_string())],
-    )
-    .await;
-    assert_eq!(res.status(), 200);
-    let (status, html) = page(&anonymous, &app, &format!("/partage/{token}")).await;
+/// Revoked: 410 and a French page, never the content; expired: works
+/// through its last day, then 410; neither can be changed back to life.
+async fn a_revoked_or_expired_link_is_gone(backend: Backend) {
+    let s = Sharing::new(backend).await;
+    let (http, app, project) = (&s.http, &s.app, s.project);
+    let link = s.link().await;
+    let token = link.token.clone().expect("token");
+    let anonymous = client();
+    assert_eq!(s.revoke(link.share_id).await.status(), 200);
+    let (status, html) = page(&anonymous, app, &format!("/partage/{token}")).await;
     assert_eq!(status, 410);
     assert!(html.contains("n’est plus valable") && html.contains("révoqué"));
     assert!(!html.contains("Tiers-lieu"));
-    let err = refused(
-        post(
-            &http,
-            &app,
-            "shares/revoke",
-            &vec![("share_id", link.share_id.to_string())],
-        )
-        .await,
-        409,
-    )
-    .await;
+    let err = refused(s.revoke(link.share_id).await, 409).await;
     assert!(err.message().contains("déjà révoqué"));
     refused(
-        post(
-            &http,
-            &app,
-            "shares/update",
-            &vec![
-                ("share_id", link.share_id.to_string()),
-                ("form[label]", "x".into()),
-            ],
-        )
-        .await,
+        s.update(link.share_id, &[("form[label]", "x".into())])
+            .await,
         409,
     )
     .await;
 
-    // Expired: works through its last day, then 410.
     let expiring = created(
         share(
-            &http,
-            &app,
+            http,
+            app,
             project,
             &[("form[target]", "link"), ("form[expires_on]", &day(0))],
         )
@@ -464,99 +539,90 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
     .await;
     let expiring_token = expiring.token.expect("token");
     assert_eq!(
-        page(&anonymous, &app, &format!("/partage/{expiring_token}"))
+        page(&anonymous, app, &format!("/partage/{expiring_token}"))
             .await
             .0,
         200
     );
-    expire_yesterday(&app, expiring.share_id).await;
-    let (status, html) = page(&anonymous, &app, &format!("/partage/{expiring_token}")).await;
+    expire_yesterday(app, expiring.share_id).await;
+    let (status, html) = page(&anonymous, app, &format!("/partage/{expiring_token}")).await;
     assert_eq!(status, 410);
     assert!(html.contains("date de validité est passée"));
     // An expired share's label changes; its past last day may stay, not move.
-    let res = post(
-        &http,
-        &app,
-        "shares/update",
-        &vec![
-            ("share_id", expiring.share_id.to_string()),
-            ("form[label]", "Ancien lien".into()),
-            ("form[expires_on]", day(-1)),
-        ],
-    )
-    .await;
-    let _: serde_json::Value = ok_json(res).await;
+    let kept = [
+        ("form[label]", "Ancien lien".into()),
+        ("form[expires_on]", day(-1)),
+    ];
+    ok(s.update(expiring.share_id, &kept).await).await;
     let err = refused(
-        post(
-            &http,
-            &app,
-            "shares/update",
-            &vec![
-                ("share_id", expiring.share_id.to_string()),
-                ("form[expires_on]", day(-2)),
-            ],
-        )
-        .await,
+        s.update(expiring.share_id, &[("form[expires_on]", day(-2))])
+            .await,
         422,
     )
     .await;
     assert!(err.field("expires_on").is_some());
+    s.end().await;
+}
+both_backends!(a_revoked_or_expired_link_is_gone);
 
-    // Staff opening the partner address go to the project's own page.
-    let res = http
-        .get(app.url(&format!("/espace-partenaire/projets/{project}")))
-        .send()
-        .await
-        .expect("get");
-    assert_eq!(res.status(), 303);
-    assert_eq!(res.headers()["location"], format!("/projets/{project}"));
-
-    // Revoking the account share takes the project off the partner's home.
-    let res = post(
-        &http,
-        &app,
-        "shares/revoke",
-        &vec![("share_id", account_share.share_id.to_string())],
-    )
-    .await;
-    assert_eq!(res.status(), 200);
-    let mine = shared_with_me(&partner_http, &app).await;
+/// Revoking the account share takes the project off the partner's home; it
+/// can be shared again; an expired account share is off the home too.
+async fn an_account_share_ends_when_revoked_or_expired(backend: Backend) {
+    let s = Sharing::new(backend).await;
+    let (app, partner_http) = (&s.app, &s.partner_http);
+    let account_share = s.with_partner().await;
+    assert_eq!(s.partner_page().await.0, 200);
+    assert_eq!(s.revoke(account_share.share_id).await.status(), 200);
+    let mine = shared_with_me(partner_http, app).await;
     assert!(mine.is_empty());
-    let (status, _) = page(
-        &partner_http,
-        &app,
-        &format!("/espace-partenaire/projets/{project}"),
-    )
-    .await;
-    assert_eq!(status, 404);
-    // … and it can be shared again afterwards.
-    let again = created(
+    assert_eq!(s.partner_page().await.0, 404);
+    let again = s.with_partner().await;
+    assert_eq!(s.partner_page().await.0, 200);
+    expire_yesterday(app, again.share_id).await;
+    let mine = shared_with_me(partner_http, app).await;
+    assert!(mine.is_empty());
+    assert_eq!(s.partner_page().await.0, 404);
+    s.end().await;
+}
+both_backends!(an_account_share_ends_when_revoked_or_expired);
+
+/// Every share created, changed and revoked is on the project's timeline,
+/// newest first, and a token is never written anywhere but in the
+/// officer's answer.
+async fn the_timeline_keeps_every_share_change_but_no_token(backend: Backend) {
+    let s = Sharing::new(backend).await;
+    let (http, app, project) = (&s.http, &s.app, s.project);
+    let account_share = s.with_partner().await;
+    let link = s.link().await;
+    let token = link.token.clone().expect("token");
+    let sections = [
+        ("form[label]", "Comité de pilotage".into()),
+        ("form[milestones]", "on".into()),
+        ("form[partners]", "on".into()),
+    ];
+    ok(s.update(link.share_id, &sections).await).await;
+    ok(s.revoke(link.share_id).await).await;
+    let expiring = created(
         share(
-            &http,
-            &app,
+            http,
+            app,
             project,
-            &[
-                ("form[target]", "account"),
-                ("form[user_id]", &partner.id.to_string()),
-            ],
+            &[("form[target]", "link"), ("form[expires_on]", &day(0))],
         )
         .await,
     )
     .await;
+    let expiring_token = expiring.token.clone().expect("token");
+    expire_yesterday(app, expiring.share_id).await;
+    let kept = [
+        ("form[label]", "Ancien lien".into()),
+        ("form[expires_on]", day(-1)),
+    ];
+    ok(s.update(expiring.share_id, &kept).await).await;
+    ok(s.revoke(account_share.share_id).await).await;
+    s.with_partner().await;
 
-    // An expired account share: off the home, and 404.
-    expire_yesterday(&app, again.share_id).await;
-    let mine = shared_with_me(&partner_http, &app).await;
-    assert!(mine.is_empty());
-    let (status, _) = page(
-        &partner_http,
-        &app,
-        &format!("/espace-partenaire/projets/{project}"),
-    )
-    .await;
-    assert_eq!(status, 404);
-
-    let events = get(&http, &app, project, None).await.events;
+    let events = get(http, app, project, None).await.events;
     let kinds: Vec<&str> = events
         .iter()
         .map(|e| e.kind.as_str())
@@ -576,7 +642,6 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
         ],
         "newest first"
     );
-    // A token is never written anywhere but in the officer's answer.
     for e in &events {
         let data = e.data.to_string();
         assert!(
@@ -584,11 +649,9 @@ async fn sharing_with_accounts_and_links(backend: Backend) {
             "{data}"
         );
     }
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    s.end().await;
 }
-both_backends!(sharing_with_accounts_and_links);
+both_backends!(the_timeline_keeps_every_share_change_but_no_token);
 
 /// Guessing tokens is throttled per IP, before any lookup.
 async fn guessing_tokens_is_throttled(backend: Backend) {

@@ -20,6 +20,7 @@ pub enum Backend {
 }
 
 pub mod api;
+pub mod builders;
 
 /// The few reference territories the tests use (`tests/fixtures/decoupage`).
 pub fn fixture_dir() -> std::path::PathBuf {
