@@ -36,6 +36,15 @@ code_enum!(
 );
 
 code_enum!(
+    /// What the directory's audit trail records (RGPD: who exported or
+    /// erased a person's data, and when).
+    AuditAction, "audit_action", [
+        PersonExported => "person_exported",
+        PersonErased => "person_erased",
+    ]
+);
+
+code_enum!(
     /// How a partner takes part in a project.
     PartnerRole, "partner_role", [
         Owner => "owner",

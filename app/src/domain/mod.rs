@@ -20,7 +20,7 @@ pub mod stage;
 pub(crate) mod stored;
 pub mod territory;
 
-pub use directory::{Office, OrganisationKind, PartnerRole};
+pub use directory::{AuditAction, Office, OrganisationKind, PartnerRole};
 pub use email::Email;
 pub use event::EventKind;
 pub use health::{Health, HealthError, HealthStatus};
@@ -74,5 +74,7 @@ mod stored_codes {
         check(&funding::DerogationKind::ALL, |v| v.as_str());
         check(&funding::DetrDue::ALL, |v| v.as_str());
         check(EpciKind::ALL, |v| v.as_str());
+        check(Office::ALL, |v| v.as_str());
+        check(AuditAction::ALL, |v| v.as_str());
     }
 }

@@ -3,7 +3,7 @@
 //! phones, mandates now and in history, the partners of projects (one
 //! owner), the pages that list a partner's projects, RGPD export and
 //! erasure, and who may do what.
-use app::domain::{OrganisationKind, PartnerRole, Role};
+use app::domain::{AuditAction, OrganisationKind, PartnerRole, Role};
 use app::error::AppError;
 use app::models::{DirectoryList, OrganisationDetail, PersonDetail, PersonExport, ProjectPartners};
 use app::server::entities::directory::audit;
@@ -246,9 +246,7 @@ async fn organisations_are_checked_and_duplicates_caught(backend: Backend) {
         list.organisations[0].company_id.as_deref(),
         Some("356 000 000 43301")
     );
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(organisations_are_checked_and_duplicates_caught);
 
@@ -435,9 +433,7 @@ async fn people_hold_mandates_now_and_in_history(backend: Backend) {
     );
     let list = directory(&http, &app, &[("filter[mandate]", "true")]).await;
     assert_eq!(list.people_total, 2);
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(people_hold_mandates_now_and_in_history);
 
@@ -507,9 +503,7 @@ impl Partners {
     }
 
     async fn end(self) {
-        crate::dashboard::assert_summaries_match(&self.app.db).await;
-        self.app.stop().await;
-        self.test_db.drop().await;
+        crate::support::finish(self.app, self.test_db).await;
     }
 }
 
@@ -740,28 +734,11 @@ async fn partner_changes_are_on_the_timeline(backend: Backend) {
     let p = partners(http, app, project).await;
     // Each change is on the project's timeline; removing works once.
     let link_id = p.links[1].id;
-    assert_eq!(
-        post(
-            http,
-            app,
-            "partners/remove",
-            &vec![("link_id", link_id.to_string())]
-        )
-        .await
-        .status(),
-        200
-    );
-    assert_eq!(
-        post(
-            http,
-            app,
-            "partners/remove",
-            &vec![("link_id", link_id.to_string())]
-        )
-        .await
-        .status(),
-        404
-    );
+    let remove: Form = vec![("link_id", link_id.to_string())];
+    for status in [200, 404] {
+        let res = post(http, app, "partners/remove", &remove).await;
+        assert_eq!(res.status(), status);
+    }
     let detail = get(http, app, project, None).await;
     let kinds: Vec<&str> = detail.events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "partner_added").count(), 3);
@@ -910,9 +887,7 @@ impl Helene {
     }
 
     async fn end(self) {
-        crate::dashboard::assert_summaries_match(&self.app.db).await;
-        self.app.stop().await;
-        self.test_db.drop().await;
+        crate::support::finish(self.app, self.test_db).await;
     }
 }
 
@@ -959,7 +934,7 @@ async fn a_person_export_holds_all_about_them(backend: Backend) {
         ]
     );
     let exported = audit::Entity::find()
-        .filter(audit::Column::Action.eq("person_exported"))
+        .filter(audit::Column::Action.eq(AuditAction::PersonExported))
         .all(&app.db)
         .await
         .expect("expected in this test");
@@ -1138,7 +1113,7 @@ async fn an_erased_person_is_gone_from_every_text(backend: Backend) {
     );
     assert_eq!(person(http, app, other).await.first_name, "Pierre");
     let erased = audit::Entity::find()
-        .filter(audit::Column::Action.eq("person_erased"))
+        .filter(audit::Column::Action.eq(AuditAction::PersonErased))
         .one(&app.db)
         .await
         .expect("expected in this test")

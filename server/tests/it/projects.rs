@@ -6,8 +6,8 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::both_backends;
 use crate::support::api::{
-    Form, add_milestone, add_note, change_stage, create, create_org, get, ok_id, post, refused_on,
-    signed_in,
+    Form, add_milestone, add_note, change_stage, create, create_org, get, new_person, ok, ok_id,
+    post, refused_on, signed_in,
 };
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
 
@@ -227,9 +227,7 @@ async fn a_project_lives_through_its_stages(backend: Backend) {
         .expect("q")
         .expect("row");
     assert_eq!(stored.version, 5);
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(a_project_lives_through_its_stages);
 
@@ -280,9 +278,7 @@ async fn a_stale_save_is_refused_and_loses_nothing(backend: Backend) {
     // A stale stage change is refused too.
     let res = change_stage(&http, &app, id, 1, "study", None).await;
     assert_eq!(res.status(), 409);
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(a_stale_save_is_refused_and_loses_nothing);
 
@@ -347,9 +343,7 @@ async fn failing_writes_leave_no_event(backend: Backend) {
         project::Entity::find().count(&app.db).await.expect("count"),
         1
     );
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(failing_writes_leave_no_event);
 
@@ -447,9 +441,7 @@ async fn filters_and_search_find_exactly_the_right_projects(backend: Backend) {
         .await,
         Vec::<i64>::new()
     );
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(filters_and_search_find_exactly_the_right_projects);
 
@@ -557,9 +549,7 @@ async fn admins_edit_the_reference_lists(backend: Backend) {
         offered.contains(&"energie") && !offered.contains(&"culture"),
         "{offered:?}"
     );
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(admins_edit_the_reference_lists);
 
@@ -719,9 +709,7 @@ async fn milestones_are_edited_and_deleted_with_their_history(backend: Backend) 
     let p = get(&http, &app, id, None).await;
     assert_eq!(p.notes.len(), 1);
     assert_eq!(p.notes[0].note_date.to_string(), "2026-10-02");
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(milestones_are_edited_and_deleted_with_their_history);
 
@@ -947,12 +935,35 @@ async fn a_corrupt_stored_code_fails_the_read_not_the_others(backend: Backend) {
             .expect("repair the row");
     }
     assert_eq!(get(&http, &app, bad, None).await.stage, Stage::Emergence);
-    // An organisation's kind read to be shown « Autre » when unknown.
+    // An organisation's kind read to be shown « Autre » when unknown, a
+    // mandate's office read to be shown « Maire »: both fail the read now.
     let fields = [
         ("form[name]", "Les Amis du Viaduc"),
         ("form[kind]", "association"),
     ];
     let org = ok_id(create_org(&http, &app, &fields).await).await;
+    let person = new_person(&http, &app, "Hélène", "Vidal", &[]).await;
+    let mandate: Form = vec![
+        ("person_id", person.to_string()),
+        ("form[office]", "adjoint".into()),
+        ("form[organisation_id]", org.to_string()),
+        ("form[start_on]", "2020-07-04".into()),
+    ];
+    ok(post(&http, &app, "directory/mandates/add", &mandate).await).await;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE mandates SET office = 'chef' WHERE person_id = {person}"
+        ))
+        .await
+        .expect("corrupt the row");
+    let res = post(
+        &http,
+        &app,
+        "directory/person",
+        &vec![("id", person.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 500, "a corrupt office");
     app.db
         .execute_unprepared(&format!(
             "UPDATE organisations SET kind = 'club' WHERE id = {org}"

@@ -96,8 +96,7 @@ pub mod mandate {
         pub id: i64,
         pub person_id: i64,
         pub organisation_id: i64,
-        /// An `Office` code.
-        pub office: String,
+        pub office: crate::domain::Office,
         pub start_on: Date,
         pub end_on: Option<Date>,
     }
@@ -143,8 +142,7 @@ pub mod audit {
         pub id: i64,
         pub at: DateTimeUtc,
         pub actor_id: Option<i64>,
-        /// `person_exported` or `person_erased`.
-        pub action: String,
+        pub action: crate::domain::AuditAction,
         pub person_id: Option<i64>,
         /// JSON: counts, never the erased values.
         pub details: String,

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::domain::Office;
 use crate::error::AppError;
 use crate::models::{ProjectRef, erased_name};
 use crate::server::entities::directory::{mandate, membership, organisation, person};
@@ -149,9 +148,7 @@ pub(crate) async fn current_roles(
     }
     let mut held: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     for m in offices {
-        let office = Office::parse(&m.office)
-            .map(Office::label)
-            .unwrap_or(m.office);
+        let office = m.office.label();
         held.entry(m.person_id)
             .or_default()
             .push(format!("{office} — {}", name(m.organisation_id)));

@@ -7,7 +7,6 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
-use crate::domain::Office;
 use crate::domain::directory::is_current;
 use crate::error::AppError;
 use crate::models::{
@@ -81,7 +80,7 @@ pub(crate) async fn mandates(
                 id: m.person_id,
                 name: people.get(&m.person_id).cloned().unwrap_or_default(),
             },
-            office: Office::parse(&m.office).unwrap_or(Office::Maire),
+            office: m.office,
             organisation: EntryRef {
                 id: m.organisation_id,
                 name: orgs.get(&m.organisation_id).cloned().unwrap_or_default(),
@@ -303,7 +302,7 @@ pub async fn add_mandate(
     mandate::ActiveModel {
         person_id: Set(person_id),
         organisation_id: Set(input.organisation_id),
-        office: Set(input.office.as_str().to_owned()),
+        office: Set(input.office),
         start_on: Set(input.start_on),
         end_on: Set(input.end_on),
         ..Default::default()
@@ -329,7 +328,7 @@ pub async fn update_mandate(
     organisation_exists(&*txn, input.organisation_id).await?;
     let person_id = row.person_id;
     let mut active = row.into_active_model();
-    active.office = Set(input.office.as_str().to_owned());
+    active.office = Set(input.office);
     active.organisation_id = Set(input.organisation_id);
     active.start_on = Set(input.start_on);
     active.end_on = Set(input.end_on);

@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
+use crate::domain::AuditAction;
 use crate::domain::directory::{names_person, redact_person};
 use crate::error::AppError;
 use crate::models::{CurrentUser, NamingNote, PersonExport, PersonExportRecord, erased_name};
@@ -26,7 +27,7 @@ fn t(key: &str) -> String {
 async fn audit(
     db: &impl ConnectionTrait,
     actor: &CurrentUser,
-    action: &str,
+    action: AuditAction,
     person_id: i64,
     details: Value,
     now: DateTime<Utc>,
@@ -34,7 +35,7 @@ async fn audit(
     audit::ActiveModel {
         at: Set(now),
         actor_id: Set(Some(actor.id)),
-        action: Set(action.to_owned()),
+        action: Set(action),
         person_id: Set(Some(person_id)),
         details: Set(details.to_string()),
         ..Default::default()
@@ -172,7 +173,7 @@ pub async fn export(
     audit(
         db,
         actor,
-        "person_exported",
+        AuditAction::PersonExported,
         person_id,
         json!({
             "memberships": export.memberships.len(),
@@ -342,7 +343,7 @@ pub async fn erase(
     audit(
         &*txn,
         actor,
-        "person_erased",
+        AuditAction::PersonErased,
         person_id,
         json!({
             "project_links": links,
