@@ -14,25 +14,19 @@ use crate::{policy::Action, server::auth, server::services::dashboard};
 pub async fn get_dashboard(
     #[server(default)] filter: DashboardFilter,
 ) -> Result<Dashboard, AppError> {
-    auth::respond(
-        async {
-            auth::require(Action::ViewDashboard)?;
-            let filter = filter.validated()?;
-            dashboard::dashboard(&auth::state()?.db, &filter, crate::api::today()).await
-        }
-        .await,
-    )
+    auth::run(Action::ViewDashboard, |cx| async move {
+        let filter = filter.validated()?;
+        dashboard::dashboard(&cx.db, &filter, cx.today()).await
+    })
+    .await
 }
 
 #[server(endpoint = "dashboard/choices")]
 pub async fn get_dashboard_choices() -> Result<DashboardChoices, AppError> {
-    auth::respond(
-        async {
-            auth::require(Action::ViewDashboard)?;
-            dashboard::choices(&auth::state()?.db).await
-        }
-        .await,
-    )
+    auth::run(Action::ViewDashboard, |cx| async move {
+        dashboard::choices(&cx.db).await
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]

@@ -11,38 +11,22 @@ use crate::{
     domain::funding::FundingStatus, policy::Action, server::auth, server::services::funding,
 };
 
-#[cfg(feature = "ssr")]
-use super::today;
 #[server(endpoint = "funding/plan")]
 pub async fn get_funding_plan(project_id: i64) -> Result<FundingPlan, AppError> {
-    auth::respond(
-        async {
-            auth::require(Action::ViewProjects)?;
-            funding::plan(&auth::state()?.db, project_id, today()).await
-        }
-        .await,
-    )
+    auth::run(Action::ViewProjects, |cx| async move {
+        funding::plan(&cx.db, project_id, cx.today()).await
+    })
+    .await
 }
 
 /// Adds a line (identified) to a project's plan; returns its id.
 #[server(endpoint = "funding/lines/add")]
 pub async fn add_funding_line(project_id: i64, form: FundingLineForm) -> Result<i64, AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            let input = form.validate(FundingStatus::Identified)?;
-            funding::add_line(
-                &auth::state()?.db,
-                &actor,
-                project_id,
-                input,
-                today(),
-                chrono::Utc::now(),
-            )
-            .await
-        }
-        .await,
-    )
+    auth::run(Action::EditProjects, |cx| async move {
+        let input = form.validate(FundingStatus::Identified)?;
+        funding::add_line(&cx.db, &cx.actor, project_id, input, cx.today(), cx.now).await
+    })
+    .await
 }
 
 /// Rewrites a line's details; returns its project's id.
@@ -52,39 +36,18 @@ pub async fn update_funding_line(
     version: i32,
     form: FundingLineForm,
 ) -> Result<i64, AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            funding::update_line(
-                &auth::state()?.db,
-                &actor,
-                line_id,
-                version,
-                form,
-                chrono::Utc::now(),
-            )
-            .await
-        }
-        .await,
-    )
+    auth::run(Action::EditProjects, |cx| async move {
+        funding::update_line(&cx.db, &cx.actor, line_id, version, form, cx.now).await
+    })
+    .await
 }
 
 #[server(endpoint = "funding/lines/delete")]
 pub async fn delete_funding_line(line_id: i64, version: i32) -> Result<i64, AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            funding::delete_line(
-                &auth::state()?.db,
-                &actor,
-                line_id,
-                version,
-                chrono::Utc::now(),
-            )
-            .await
-        }
-        .await,
-    )
+    auth::run(Action::EditProjects, |cx| async move {
+        funding::delete_line(&cx.db, &cx.actor, line_id, version, cx.now).await
+    })
+    .await
 }
 
 /// Moves a line through its lifecycle; returns its project's id.
@@ -94,23 +57,20 @@ pub async fn move_funding_status(
     version: i32,
     form: FundingStatusForm,
 ) -> Result<i64, AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            let input = form.validate()?;
-            funding::move_status(
-                &auth::state()?.db,
-                &actor,
-                line_id,
-                version,
-                input,
-                today(),
-                chrono::Utc::now(),
-            )
-            .await
-        }
-        .await,
-    )
+    auth::run(Action::EditProjects, |cx| async move {
+        let input = form.validate()?;
+        funding::move_status(
+            &cx.db,
+            &cx.actor,
+            line_id,
+            version,
+            input,
+            cx.today(),
+            cx.now,
+        )
+        .await
+    })
+    .await
 }
 
 /// Records (or, with an empty kind, clears) the derogation to the
@@ -121,48 +81,31 @@ pub async fn set_derogation(
     version: i32,
     form: DerogationForm,
 ) -> Result<(), AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            let derogation = form.validate()?;
-            funding::set_derogation(
-                &auth::state()?.db,
-                &actor,
-                project_id,
-                version,
-                derogation,
-                chrono::Utc::now(),
-            )
-            .await
-        }
-        .await,
-    )
+    auth::run(Action::EditProjects, |cx| async move {
+        let derogation = form.validate()?;
+        funding::set_derogation(&cx.db, &cx.actor, project_id, version, derogation, cx.now).await
+    })
+    .await
 }
 
 /// The whole funder catalogue (admins).
 #[server(endpoint = "funders/list")]
 pub async fn list_funders() -> Result<Vec<FunderView>, AppError> {
-    auth::respond(
-        async {
-            auth::require(Action::ManageReferenceLists)?;
-            funding::all_funders(&auth::state()?.db).await
-        }
-        .await,
-    )
+    auth::run(Action::ManageReferenceLists, |cx| async move {
+        funding::all_funders(&cx.db).await
+    })
+    .await
 }
 
 /// Adds or updates a funder (admins).
 #[server(endpoint = "funders/save")]
 pub async fn save_funder(form: FunderForm) -> Result<(), AppError> {
-    auth::respond(
-        async {
-            let admin = auth::require(Action::ManageReferenceLists)?;
-            let input = form.validate()?;
-            tracing::info!(by = admin.id, code = %input.code, "funder saved");
-            funding::save_funder(&auth::state()?.db, input).await
-        }
-        .await,
-    )
+    auth::run(Action::ManageReferenceLists, |cx| async move {
+        let input = form.validate()?;
+        tracing::info!(by = cx.actor.id, code = %input.code, "funder saved");
+        funding::save_funder(&cx.db, input).await
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]

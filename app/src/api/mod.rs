@@ -1,6 +1,8 @@
 //! Server functions: the only doors from the UI to the server. Each one is
-//! thin — session → policy → service → DTO — and has a fixed endpoint under
-//! `/api/` so permissions can be tested by URL.
+//! thin — `auth::run(action, |cx| …)`: session → policy, then the input's
+//! `validate()`, a service called with `cx.db`, `cx.actor` and `cx.now` (the
+//! call's one reading of the clock; `cx.today()` for date rules), a DTO —
+//! and has a fixed endpoint under `/api/` so permissions can be tested by URL.
 #[cfg(feature = "ssr")]
 pub mod args;
 pub mod auth;
@@ -11,13 +13,6 @@ pub mod projects;
 pub mod references;
 pub mod shares;
 pub mod users;
-
-/// The server's today (UTC): the date rules are checked against. The
-/// browser never reads its own clock for a rule.
-#[cfg(feature = "ssr")]
-pub(crate) fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
 
 /// Every API module's listed server functions (see `args`).
 #[cfg(feature = "ssr")]

@@ -19,21 +19,16 @@ use crate::{
     server::services::{journal, projects, references, territories},
 };
 
-#[cfg(feature = "ssr")]
-use super::today;
 /// The filtered project list.
 #[server(endpoint = "projects/list")]
 pub async fn list_projects(
     #[server(default)] filter: ProjectFilter,
 ) -> Result<ProjectPage, AppError> {
-    auth::respond(
-        async {
-            auth::require(Action::ViewProjects)?;
-            let filter = filter.validated()?;
-            projects::list(&auth::state()?.db, &filter, crate::api::today()).await
-        }
-        .await,
-    )
+    auth::run(Action::ViewProjects, |cx| async move {
+        let filter = filter.validated()?;
+        projects::list(&cx.db, &filter, cx.today()).await
+    })
+    .await
 }
 
 /// The project page; the timeline from `since` when given; each list in
@@ -44,19 +39,15 @@ pub async fn get_project(
     since: Option<NaiveDate>,
     show_all: Option<crate::models::ShowAll>,
 ) -> Result<ProjectDetail, AppError> {
-    auth::respond(
-        async {
-            auth::require(Action::ViewProjects)?;
-            if let Some(Err(message)) =
-                since.map(|d| crate::domain::input::DateKind::Planning.check(d))
-            {
-                return Err(AppError::validation("since", message));
-            }
-            let show_all = show_all.unwrap_or_default();
-            projects::detail(&auth::state()?.db, id, since, show_all, today()).await
+    auth::run(Action::ViewProjects, |cx| async move {
+        if let Some(Err(message)) = since.map(|d| crate::domain::input::DateKind::Planning.check(d))
+        {
+            return Err(AppError::validation("since", message));
         }
-        .await,
-    )
+        let show_all = show_all.unwrap_or_default();
+        projects::detail(&cx.db, id, since, show_all, cx.today()).await
+    })
+    .await
 }
 
 /// Themes, programmes and staff, for forms and filters.
@@ -69,57 +60,40 @@ pub struct ProjectReferences {
 
 #[server(endpoint = "projects/references")]
 pub async fn get_project_references() -> Result<ProjectReferences, AppError> {
-    auth::respond(
-        async {
-            auth::require(Action::ViewProjects)?;
-            let db = &auth::state()?.db;
-            let themes = references::offered(db, ReferenceList::Themes).await?;
-            let programmes = references::offered(db, ReferenceList::Programmes).await?;
-            let officers = crate::server::services::users::list(db)
-                .await?
-                .into_iter()
-                .filter(|u| u.active && u.role.is_staff())
-                .collect();
-            Ok(ProjectReferences {
-                themes,
-                programmes,
-                officers,
-            })
-        }
-        .await,
-    )
+    auth::run(Action::ViewProjects, |cx| async move {
+        let db = &cx.db;
+        let themes = references::offered(db, ReferenceList::Themes).await?;
+        let programmes = references::offered(db, ReferenceList::Programmes).await?;
+        let officers = crate::server::services::users::list(db)
+            .await?
+            .into_iter()
+            .filter(|u| u.active && u.role.is_staff())
+            .collect();
+        Ok(ProjectReferences {
+            themes,
+            programmes,
+            officers,
+        })
+    })
+    .await
 }
 
 #[server(endpoint = "projects/create")]
 pub async fn create_project(form: ProjectForm) -> Result<i64, AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            let input = form.validate()?;
-            projects::create(&auth::state()?.db, &actor, input, chrono::Utc::now()).await
-        }
-        .await,
-    )
+    auth::run(Action::EditProjects, |cx| async move {
+        let input = form.validate()?;
+        projects::create(&cx.db, &cx.actor, input, cx.now).await
+    })
+    .await
 }
 
 #[server(endpoint = "projects/update")]
 pub async fn update_project(id: i64, version: i32, form: ProjectForm) -> Result<(), AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            let input = form.validate()?;
-            projects::update(
-                &auth::state()?.db,
-                &actor,
-                id,
-                version,
-                input,
-                chrono::Utc::now(),
-            )
-            .await
-        }
-        .await,
-    )
+    auth::run(Action::EditProjects, |cx| async move {
+        let input = form.validate()?;
+        projects::update(&cx.db, &cx.actor, id, version, input, cx.now).await
+    })
+    .await
 }
 
 #[server(endpoint = "projects/stage")]
@@ -129,71 +103,35 @@ pub async fn change_stage(
     stage: String,
     reason: Option<String>,
 ) -> Result<(), AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            let to: Stage = stage
-                .parse()
-                .map_err(|e: String| AppError::validation("stage", e))?;
-            if let Some(reason) = &reason {
-                crate::domain::input::check_length(
-                    reason.trim(),
-                    crate::domain::input::max::REASON,
-                )
+    auth::run(Action::EditProjects, |cx| async move {
+        let to: Stage = stage
+            .parse()
+            .map_err(|e: String| AppError::validation("stage", e))?;
+        if let Some(reason) = &reason {
+            crate::domain::input::check_length(reason.trim(), crate::domain::input::max::REASON)
                 .map_err(|message| AppError::validation("reason", message))?;
-            }
-            projects::change_stage(
-                &auth::state()?.db,
-                &actor,
-                id,
-                version,
-                to,
-                reason,
-                chrono::Utc::now(),
-            )
-            .await
         }
-        .await,
-    )
+        projects::change_stage(&cx.db, &cx.actor, id, version, to, reason, cx.now).await
+    })
+    .await
 }
 
 #[server(endpoint = "projects/health")]
 pub async fn change_health(id: i64, version: i32, form: HealthForm) -> Result<(), AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            let health = form.validate()?;
-            projects::change_health(
-                &auth::state()?.db,
-                &actor,
-                id,
-                version,
-                health,
-                chrono::Utc::now(),
-            )
-            .await
-        }
-        .await,
-    )
+    auth::run(Action::EditProjects, |cx| async move {
+        let health = form.validate()?;
+        projects::change_health(&cx.db, &cx.actor, id, version, health, cx.now).await
+    })
+    .await
 }
 
 #[server(endpoint = "milestones/add")]
 pub async fn add_milestone(project_id: i64, form: MilestoneForm) -> Result<i64, AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            let input = form.validate()?;
-            journal::add_milestone(
-                &auth::state()?.db,
-                &actor,
-                project_id,
-                input,
-                chrono::Utc::now(),
-            )
-            .await
-        }
-        .await,
-    )
+    auth::run(Action::EditProjects, |cx| async move {
+        let input = form.validate()?;
+        journal::add_milestone(&cx.db, &cx.actor, project_id, input, cx.now).await
+    })
+    .await
 }
 
 /// Marks a milestone done today, or on `done_date` (JJ/MM/AAAA or ISO);
@@ -204,138 +142,96 @@ pub async fn set_milestone_done(
     done_date: Option<String>,
     undo: Option<bool>,
 ) -> Result<i64, AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            let done = if undo.unwrap_or(false) {
-                None
-            } else {
-                match done_date
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|d| !d.is_empty())
-                {
-                    None => Some(today()),
-                    Some(text) => Some(
-                        crate::domain::input::parse_date(
-                            text,
-                            crate::domain::input::DateKind::Planning,
-                        )
-                        .map_err(|message| AppError::validation("done_date", message))?,
-                    ),
-                }
-            };
-            journal::set_milestone_done(
-                &auth::state()?.db,
-                &actor,
-                milestone_id,
-                done,
-                chrono::Utc::now(),
-            )
-            .await
-        }
-        .await,
-    )
+    auth::run(Action::EditProjects, |cx| async move {
+        let done = if undo.unwrap_or(false) {
+            None
+        } else {
+            match done_date
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+            {
+                None => Some(cx.today()),
+                Some(text) => Some(
+                    crate::domain::input::parse_date(
+                        text,
+                        crate::domain::input::DateKind::Planning,
+                    )
+                    .map_err(|message| AppError::validation("done_date", message))?,
+                ),
+            }
+        };
+        journal::set_milestone_done(&cx.db, &cx.actor, milestone_id, done, cx.now).await
+    })
+    .await
 }
 
 /// Rewrites a milestone; returns its project's id.
 #[server(endpoint = "milestones/update")]
 pub async fn update_milestone(milestone_id: i64, form: MilestoneForm) -> Result<i64, AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            let input = form.validate()?;
-            journal::update_milestone(
-                &auth::state()?.db,
-                &actor,
-                milestone_id,
-                input,
-                chrono::Utc::now(),
-            )
-            .await
-        }
-        .await,
-    )
+    auth::run(Action::EditProjects, |cx| async move {
+        let input = form.validate()?;
+        journal::update_milestone(&cx.db, &cx.actor, milestone_id, input, cx.now).await
+    })
+    .await
 }
 
 /// Deletes a milestone (the timeline keeps what it was); returns its
 /// project's id.
 #[server(endpoint = "milestones/delete")]
 pub async fn delete_milestone(milestone_id: i64) -> Result<i64, AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            journal::delete_milestone(&auth::state()?.db, &actor, milestone_id, chrono::Utc::now())
-                .await
-        }
-        .await,
-    )
+    auth::run(Action::EditProjects, |cx| async move {
+        journal::delete_milestone(&cx.db, &cx.actor, milestone_id, cx.now).await
+    })
+    .await
 }
 
 #[server(endpoint = "notes/add")]
 pub async fn add_note(project_id: i64, form: NoteForm) -> Result<i64, AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::EditProjects)?;
-            let body = form.body.trim().to_owned();
-            if body.is_empty() {
-                return Err(AppError::validation(
-                    "body",
-                    rust_i18n::t!("project.note_required"),
-                ));
-            }
-            if body.chars().count() > crate::models::NOTE_MAX {
-                return Err(AppError::validation(
-                    "body",
-                    rust_i18n::t!("project.note_too_long", max = crate::models::NOTE_MAX),
-                ));
-            }
-            let date = match form.note_date.trim() {
-                "" => today(),
-                text => {
-                    crate::domain::input::parse_date(text, crate::domain::input::DateKind::Planning)
-                        .map_err(|message| AppError::validation("note_date", message))?
-                }
-            };
-            let shareable = crate::models::checkbox(&form.shareable);
-            journal::add_note(
-                &auth::state()?.db,
-                &actor,
-                project_id,
-                body,
-                date,
-                shareable,
-                chrono::Utc::now(),
-            )
-            .await
+    auth::run(Action::EditProjects, |cx| async move {
+        let body = form.body.trim().to_owned();
+        if body.is_empty() {
+            return Err(AppError::validation(
+                "body",
+                rust_i18n::t!("project.note_required"),
+            ));
         }
-        .await,
-    )
+        if body.chars().count() > crate::models::NOTE_MAX {
+            return Err(AppError::validation(
+                "body",
+                rust_i18n::t!("project.note_too_long", max = crate::models::NOTE_MAX),
+            ));
+        }
+        let date = match form.note_date.trim() {
+            "" => cx.today(),
+            text => {
+                crate::domain::input::parse_date(text, crate::domain::input::DateKind::Planning)
+                    .map_err(|message| AppError::validation("note_date", message))?
+            }
+        };
+        let shareable = crate::models::checkbox(&form.shareable);
+        journal::add_note(&cx.db, &cx.actor, project_id, body, date, shareable, cx.now).await
+    })
+    .await
 }
 
 /// The signed-in officer's home.
 #[server(endpoint = "projects/home")]
 pub async fn get_officer_home() -> Result<OfficerHome, AppError> {
-    auth::respond(
-        async {
-            let me = auth::require(Action::ViewProjects)?;
-            projects::officer_home(&auth::state()?.db, me.id, today()).await
-        }
-        .await,
-    )
+    auth::run(Action::ViewProjects, |cx| async move {
+        projects::officer_home(&cx.db, cx.actor.id, cx.today()).await
+    })
+    .await
 }
 
 /// Commune type-ahead.
 #[server(endpoint = "territories/communes")]
 pub async fn search_communes(q: String) -> Result<Vec<CommuneHit>, AppError> {
-    auth::respond(
-        async {
-            auth::require(Action::ViewProjects)?;
-            let q = crate::domain::input::search_text(&q);
-            territories::search_communes(&auth::state()?.db, &q, 12).await
-        }
-        .await,
-    )
+    auth::run(Action::ViewProjects, |cx| async move {
+        let q = crate::domain::input::search_text(&q);
+        territories::search_communes(&cx.db, &q, 12).await
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]

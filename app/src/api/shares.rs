@@ -9,113 +9,81 @@ use crate::models::{CreatedShare, ProjectShares, ShareForm, SharedProjectSummary
 #[cfg(feature = "ssr")]
 use crate::{policy::Action, server::auth, server::services::shares};
 
-#[cfg(feature = "ssr")]
-use super::today;
-
 /// The project's shares and the partner accounts one may share with.
 #[server(endpoint = "shares/list")]
 pub async fn list_shares(project_id: i64) -> Result<ProjectShares, AppError> {
-    auth::respond(
-        async {
-            auth::require(Action::ShareProjects)?;
-            shares::list(&auth::state()?.db, project_id, today()).await
-        }
-        .await,
-    )
+    auth::run(Action::ShareProjects, |cx| async move {
+        shares::list(&cx.db, project_id, cx.today()).await
+    })
+    .await
 }
 
 /// Shares the project with a partner account or by a new link; a link's
 /// token comes back once.
 #[server(endpoint = "shares/create")]
 pub async fn create_share(project_id: i64, form: ShareForm) -> Result<CreatedShare, AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::ShareProjects)?;
-            let (target, settings) = form.validate(today())?;
-            let state = auth::state()?;
-            let mut created = shares::create(
-                &state.db,
-                &actor,
-                project_id,
-                target,
-                settings,
-                chrono::Utc::now(),
-            )
-            .await?;
-            created.url = created.token.as_deref().map(|token| {
-                // The configured public address; else the one the officer
-                // reached (as the trusted proxy saw it, when there is one).
-                let base = state.config.public_url.clone().unwrap_or_else(|| {
-                    let parts = auth::request_parts();
-                    let header = |name: &str| {
-                        parts
-                            .headers
-                            .get(name)
-                            .and_then(|h| h.to_str().ok())
-                            .map(|v| v.split(',').next().unwrap_or_default().trim().to_owned())
-                            .filter(|v| !v.is_empty())
-                    };
-                    let trusted = |name: &str| header(name).filter(|_| state.config.trust_proxy);
-                    let scheme = trusted("x-forwarded-proto").unwrap_or_else(|| "http".to_owned());
-                    let host = trusted("x-forwarded-host")
-                        .or_else(|| header("host"))
-                        .unwrap_or_else(|| "localhost".to_owned());
-                    format!("{scheme}://{host}")
-                });
-                format!(
-                    "{}{}",
-                    base.trim_end_matches('/'),
-                    crate::models::share_path(token)
-                )
+    auth::run(Action::ShareProjects, |cx| async move {
+        let (target, settings) = form.validate(cx.today())?;
+        let state = auth::state()?;
+        let mut created =
+            shares::create(&state.db, &cx.actor, project_id, target, settings, cx.now).await?;
+        created.url = created.token.as_deref().map(|token| {
+            // The configured public address; else the one the officer
+            // reached (as the trusted proxy saw it, when there is one).
+            let base = state.config.public_url.clone().unwrap_or_else(|| {
+                let parts = auth::request_parts();
+                let header = |name: &str| {
+                    parts
+                        .headers
+                        .get(name)
+                        .and_then(|h| h.to_str().ok())
+                        .map(|v| v.split(',').next().unwrap_or_default().trim().to_owned())
+                        .filter(|v| !v.is_empty())
+                };
+                let trusted = |name: &str| header(name).filter(|_| state.config.trust_proxy);
+                let scheme = trusted("x-forwarded-proto").unwrap_or_else(|| "http".to_owned());
+                let host = trusted("x-forwarded-host")
+                    .or_else(|| header("host"))
+                    .unwrap_or_else(|| "localhost".to_owned());
+                format!("{scheme}://{host}")
             });
-            Ok(created)
-        }
-        .await,
-    )
+            format!(
+                "{}{}",
+                base.trim_end_matches('/'),
+                crate::models::share_path(token)
+            )
+        });
+        Ok(created)
+    })
+    .await
 }
 
 /// Changes a share's label, expiry and sections.
 #[server(endpoint = "shares/update")]
 pub async fn update_share(share_id: i64, form: ShareForm) -> Result<(), AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::ShareProjects)?;
-            let settings = form.validate_change(super::today())?;
-            shares::change(
-                &auth::state()?.db,
-                &actor,
-                share_id,
-                settings,
-                chrono::Utc::now(),
-            )
-            .await
-        }
-        .await,
-    )
+    auth::run(Action::ShareProjects, |cx| async move {
+        let settings = form.validate_change(cx.today())?;
+        shares::change(&cx.db, &cx.actor, share_id, settings, cx.now).await
+    })
+    .await
 }
 
 /// Revokes a share at once.
 #[server(endpoint = "shares/revoke")]
 pub async fn revoke_share(share_id: i64) -> Result<(), AppError> {
-    auth::respond(
-        async {
-            let actor = auth::require(Action::ShareProjects)?;
-            shares::revoke(&auth::state()?.db, &actor, share_id, chrono::Utc::now()).await
-        }
-        .await,
-    )
+    auth::run(Action::ShareProjects, |cx| async move {
+        shares::revoke(&cx.db, &cx.actor, share_id, cx.now).await
+    })
+    .await
 }
 
 /// The projects shared with the signed-in partner account.
 #[server(endpoint = "shares/mine")]
 pub async fn shared_with_me() -> Result<Vec<SharedProjectSummary>, AppError> {
-    auth::respond(
-        async {
-            let me = auth::require(Action::ViewSharedWithMe)?;
-            shares::shared_with(&auth::state()?.db, me.id, today()).await
-        }
-        .await,
-    )
+    auth::run(Action::ViewSharedWithMe, |cx| async move {
+        shares::shared_with(&cx.db, cx.actor.id, cx.today()).await
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]

@@ -2,10 +2,11 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::ConnectInfo;
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
 use http::request::Parts;
 use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;
+use sea_orm::DatabaseConnection;
 use tower_sessions::Session;
 
 use super::services::users;
@@ -89,6 +90,44 @@ pub fn require(action: Action) -> Result<CurrentUser, AppError> {
     let user = current_user();
     policy::authorize(user.as_ref().map(|u| u.role), action)?;
     user.ok_or(AppError::Unauthenticated)
+}
+
+/// What a server function runs with once its action is allowed: who asks,
+/// the database, and the moment of the call (read once, so that a write and
+/// the checks made for it agree on the time).
+pub struct Call {
+    pub actor: CurrentUser,
+    pub db: DatabaseConnection,
+    pub now: DateTime<Utc>,
+}
+
+impl Call {
+    /// The day the rules are checked against.
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+}
+
+/// A server function's body: the current user must be allowed `action`
+/// (policy first, before any input is read), then `body` runs with the
+/// [`Call`]; an error sets the answer's HTTP status.
+pub async fn run<T, F, Fut>(action: Action, body: F) -> Result<T, AppError>
+where
+    F: FnOnce(Call) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let result = async {
+        let actor = require(action)?;
+        let db = state()?.db;
+        body(Call {
+            actor,
+            db,
+            now: Utc::now(),
+        })
+        .await
+    }
+    .await;
+    respond(result)
 }
 
 /// Ends a server function: on error, the HTTP status says what happened.

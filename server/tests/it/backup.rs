@@ -168,7 +168,7 @@ async fn sqlite_backup_under_writes_restores_whole() {
         .try_get_by_index::<i64>(0)
         .expect("n");
     assert_eq!(events as usize, milestones);
-    crate::dashboard::assert_summaries_match(&restored).await;
+    crate::support::assert_summaries_match(&restored).await;
 
     // Refusals: an existing file, a file that is no database.
     let out = Command::new(env!("CARGO_BIN_EXE_maillage"))

@@ -6,7 +6,7 @@ use app::domain::Role;
 use sea_orm::{ConnectionTrait, Statement};
 
 use crate::both_backends;
-use crate::dashboard::assert_summaries_match;
+use crate::support::assert_summaries_match;
 use crate::support::{
     Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login, milestone_form,
 };
@@ -121,9 +121,7 @@ async fn concurrent_writers_all_succeed(backend: Backend) {
         statuses.iter().all(|s| [200, 409].contains(s)),
         "{statuses:?}"
     );
-    assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(concurrent_writers_all_succeed);
 
@@ -255,8 +253,6 @@ async fn a_change_across_projects_runs_beside_writers(backend: Backend) {
     assert_eq!(breaches().await, 5);
     save("private").await;
     assert_eq!(breaches().await, 0);
-    assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(a_change_across_projects_runs_beside_writers);

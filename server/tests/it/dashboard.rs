@@ -235,9 +235,7 @@ impl Portfolio {
     }
 
     async fn end(self) {
-        assert_summaries_match(&self.app.db).await;
-        self.app.stop().await;
-        self.test_db.drop().await;
+        crate::support::finish(self.app, self.test_db).await;
     }
 }
 
@@ -726,27 +724,6 @@ async fn stale_figures_are_recomputed(backend: Backend) {
 }
 both_backends!(stale_figures_are_recomputed);
 
-/// The summaries, as stored, equal the summaries recomputed from the
-/// projects (every write kept them up to date).
-pub(crate) async fn assert_summaries_match(db: &sea_orm::DatabaseConnection) {
-    use app::server::services::rollup;
-    let stored = rollup::stored(db).await.expect("stored summaries");
-    let expected = rollup::expected(db).await.expect("expected summaries");
-    assert_eq!(stored.0, expected.0, "dashboard_totals");
-    assert_eq!(stored.1, expected.1, "dashboard_days");
-    use app::server::services::plan_figures;
-    let stored = plan_figures::stored(db).await.expect("stored figures");
-    let expected = plan_figures::expected(db).await.expect("expected figures");
-    for (id, figures) in &expected {
-        assert_eq!(
-            stored.get(id),
-            Some(figures),
-            "plan figures of project {id}"
-        );
-    }
-    assert_eq!(stored.len(), expected.len(), "projects with figures");
-}
-
 /// The dashboard read from the summaries equals the dashboard computed by
 /// the live queries: on a generated portfolio, after writes of each kind
 /// through the API, for every one-dimension filter (with and without a
@@ -763,7 +740,7 @@ async fn summaries_give_the_live_figures(backend: Backend) {
     server::demo::scale::generate(&app.db, 150, today)
         .await
         .expect("generate");
-    assert_summaries_match(&app.db).await;
+    crate::support::assert_summaries_match(&app.db).await;
 
     let first = |stage: &'static str| {
         let db = app.db.clone();
@@ -804,7 +781,7 @@ async fn summaries_give_the_live_figures(backend: Backend) {
             ok(move_status(&http, &app, line, version, to, &[("form[date]", &date)]).await).await;
         }
     }
-    assert_summaries_match(&app.db).await;
+    crate::support::assert_summaries_match(&app.db).await;
 
     // One value of each dimension, as the dashboard's filter form sends it.
     let epci: String = {

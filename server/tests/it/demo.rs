@@ -195,7 +195,7 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
         None
     );
     // Seeded through the services: the dashboard's summaries follow.
-    crate::dashboard::assert_summaries_match(&db).await;
+    crate::support::assert_summaries_match(&db).await;
     db.close().await.ok();
     test_db.drop().await;
 }

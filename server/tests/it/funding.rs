@@ -93,9 +93,7 @@ impl Halle {
     }
 
     async fn end(self) {
-        crate::dashboard::assert_summaries_match(&self.app.db).await;
-        self.app.stop().await;
-        self.test_db.drop().await;
+        crate::support::finish(self.app, self.test_db).await;
     }
 }
 
@@ -484,7 +482,7 @@ async fn funding_deadlines_reach_the_officer_home(backend: Backend) {
     .await;
     assert_eq!(res.status(), 200);
     // The milestone alone moved the stored DETR date (the dashboard's).
-    crate::dashboard::assert_summaries_match(&app.db).await;
+    crate::support::assert_summaries_match(&app.db).await;
     let leader_line = add_line(&http, &app, id, &leader, "30 000", &[]).await;
     // Works started and LEADER not filed: already too late.
     let p = plan(&http, &app, id).await;
@@ -531,9 +529,7 @@ async fn funding_deadlines_reach_the_officer_home(backend: Backend) {
         .expect("home");
     assert_eq!(home.deadlines.len(), 1);
     assert_eq!(home.deadlines[0].kind, "application");
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(funding_deadlines_reach_the_officer_home);
 
@@ -589,9 +585,7 @@ async fn bad_lines_are_refused_field_by_field(backend: Backend) {
             .expect("count"),
         0
     );
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(bad_lines_are_refused_field_by_field);
 
@@ -632,22 +626,25 @@ async fn admins_keep_the_funder_catalogue(backend: Backend) {
         }
         form
     };
-    let res = post(
-        &admin,
-        &app,
-        "funders/save",
-        &save("region_ara", "Région Auvergne-Rhône-Alpes", "public", true),
-    )
-    .await;
-    assert_eq!(res.status(), 200);
-    let res = post(
-        &admin,
-        &app,
-        "funders/save",
-        &save("mecenat", "Mécénat", "private", false),
-    )
-    .await;
-    assert_eq!(res.status(), 200);
+    for (code, name, category, active, status) in [
+        (
+            "region_ara",
+            "Région Auvergne-Rhône-Alpes",
+            "public",
+            true,
+            200,
+        ),
+        ("mecenat", "Mécénat", "private", false, 200),
+    ] {
+        let res = post(
+            &admin,
+            &app,
+            "funders/save",
+            &save(code, name, category, active),
+        )
+        .await;
+        assert_eq!(res.status(), status, "{code}");
+    }
     let res = post(
         &admin,
         &app,
@@ -699,8 +696,6 @@ async fn admins_keep_the_funder_catalogue(backend: Backend) {
     let region = funder(&p, "region_ara");
     add_line(&http, &app, id, &region, "80 000", &[]).await;
     assert!(!plan(&http, &app, id).await.unfunded_delivery);
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(admins_keep_the_funder_catalogue);

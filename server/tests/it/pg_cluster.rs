@@ -302,7 +302,7 @@ async fn postgres_restart_during_requests() {
     );
     let writes_tried = statuses.len() as i64 / 2 + 11;
     assert!(committed <= writes_tried);
-    crate::dashboard::assert_summaries_match(&app.db).await;
+    crate::support::assert_summaries_match(&app.db).await;
     eprintln!(
         "healthz answered in {health_took:?} while down; healed {healed:?} after the restart"
     );
@@ -514,7 +514,7 @@ async fn pg_dump_and_restore_round_trip() {
         add_milestone(&again, &restored_app, project, "après restauration").await,
         200
     );
-    crate::dashboard::assert_summaries_match(&restored_app.db).await;
+    crate::support::assert_summaries_match(&restored_app.db).await;
     restored_app.stop().await;
     app.stop().await;
     target.drop().await;

@@ -196,9 +196,7 @@ impl Sharing {
     }
 
     async fn end(self) {
-        crate::dashboard::assert_summaries_match(&self.app.db).await;
-        self.app.stop().await;
-        self.test_db.drop().await;
+        crate::support::finish(self.app, self.test_db).await;
     }
 }
 
@@ -253,9 +251,7 @@ async fn a_partner_account_belongs_to_an_organisation(backend: Backend) {
         partner.organisation.as_deref(),
         Some("Commune de Saint-Flour")
     );
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(a_partner_account_belongs_to_an_organisation);
 
@@ -675,9 +671,7 @@ async fn guessing_tokens_is_throttled(backend: Backend) {
         .expect("get");
     assert_eq!(res.status(), 429);
     assert!(res.text().await.expect("body").contains("Trop de demandes"));
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(guessing_tokens_is_throttled);
 
@@ -709,8 +703,6 @@ async fn spoofed_forwarded_for_is_still_throttled(backend: Backend) {
         .await
         .expect("get");
     assert_eq!(res.status(), 404);
-    crate::dashboard::assert_summaries_match(&app.db).await;
-    app.stop().await;
-    test_db.drop().await;
+    crate::support::finish(app, test_db).await;
 }
 both_backends!(spoofed_forwarded_for_is_still_throttled);

@@ -336,6 +336,35 @@ impl TestApp {
     }
 }
 
+/// The summaries, as stored, equal the summaries recomputed from the
+/// projects (every write kept them up to date).
+pub async fn assert_summaries_match(db: &sea_orm::DatabaseConnection) {
+    use app::server::services::rollup;
+    let stored = rollup::stored(db).await.expect("stored summaries");
+    let expected = rollup::expected(db).await.expect("expected summaries");
+    assert_eq!(stored.0, expected.0, "dashboard_totals");
+    assert_eq!(stored.1, expected.1, "dashboard_days");
+    use app::server::services::plan_figures;
+    let stored = plan_figures::stored(db).await.expect("stored figures");
+    let expected = plan_figures::expected(db).await.expect("expected figures");
+    for (id, figures) in &expected {
+        assert_eq!(
+            stored.get(id),
+            Some(figures),
+            "plan figures of project {id}"
+        );
+    }
+    assert_eq!(stored.len(), expected.len(), "projects with figures");
+}
+
+/// The end of a test: the dashboard summaries and the plan figures kept on
+/// the rows equal a rebuild, the app stops, its database goes.
+pub async fn finish(app: TestApp, test_db: TestDb) {
+    assert_summaries_match(&app.db).await;
+    app.stop().await;
+    test_db.drop().await;
+}
+
 /// A browser-like client: keeps cookies, does not follow redirects.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
