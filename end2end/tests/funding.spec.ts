@@ -59,7 +59,8 @@ test('an officer builds a plan, meets the 20 % rule, records a derogation and fo
   const rule = page.getByTestId('self-funding');
   await expect(rule).toHaveAttribute('data-verdict', 'met');
   await expect(rule).toContainText('22,2');
-  await expect(page.getByTestId('bar-legend')).toContainText('Identifié, non déposé : 900\u202f000,00\u00a0€');
+  await expect(page.getByTestId('bar-legend')).toContainText('Aides prévues, dossier non déposé : 700\u202f000,00\u00a0€');
+  await expect(page.getByTestId('bar-legend')).toContainText('Autofinancement du maître d’ouvrage : 200\u202f000,00\u00a0€');
   await expect(page.getByTestId('bar-legend')).toContainText('Non couvert par le plan : 300\u202f000,00\u00a0€');
 
   // Raising the DETR request to 550 000 breaks the rule: the warning names it.
@@ -95,9 +96,11 @@ test('an officer builds a plan, meets the 20 % rule, records a derogation and fo
   await expect(detr.getByTestId('line-status')).toHaveText('Dossier déposé');
   await moveStatus(page, 'detr', 'granted', isoDate(notified), '500 000');
   await expect(detr.getByTestId('line-status')).toHaveText('Accordé');
-  await expect(page.getByTestId('total-granted')).toHaveText('500\u202f000,00\u00a0€');
-  await expect(page.getByTestId('bar-legend')).toContainText('Accordé, non versé : 500\u202f000,00\u00a0€');
-  await expect(page.getByTestId('still-to-find')).toHaveText('700\u202f000,00\u00a0€');
+  const figure = (name: string) => page.getByTestId('funding-totals').locator(`[data-figure="${name}"] dd`);
+  await expect(figure('granted')).toHaveText('500\u202f000,00\u00a0€');
+  await expect(page.getByTestId('bar-legend')).toContainText('Aides accordées, non versées : 500\u202f000,00\u00a0€');
+  // 1 200 000 − 500 000 granted − the commune's own 200 000.
+  await expect(figure('still_to_find')).toHaveText('500\u202f000,00\u00a0€');
   // The table: DETR granted at 500 000 is 41,7 % of the cost.
   const detrRow = page.getByTestId('plan-table').getByRole('row').filter({ hasText: 'État – DETR' });
   await expect(detrRow).toContainText('Accordé');

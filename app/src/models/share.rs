@@ -200,14 +200,12 @@ pub struct SharedFunder {
     pub amount_cents: i64,
 }
 
-/// The funding summary of a shared page.
+/// The funding summary of a shared page: the plan's own totals (the same
+/// figures as the staff plan), of which the page shows
+/// `PlanFigure::SHARED`, and the funders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SharedFunding {
-    pub cost_cents: Option<i64>,
-    pub granted_cents: i64,
-    pub requested_cents: i64,
-    pub paid_cents: i64,
-    pub still_to_find_cents: Option<i64>,
+    pub totals: crate::domain::funding::Totals,
     pub funders: Vec<SharedFunder>,
 }
 

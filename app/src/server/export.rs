@@ -63,13 +63,16 @@ pub fn tables(d: &Dashboard) -> Vec<Table> {
         ("dashboard.active_projects", Cell::Count(d.money.projects)),
         ("dashboard.active_cost", Cell::Euros(d.money.cost_cents)),
         (
-            "funding.total_requested",
+            "plan_figure.requested",
             Cell::Euros(d.money.requested_cents),
         ),
-        ("dashboard.pending", Cell::Euros(d.money.pending_cents)),
-        ("funding.total_granted", Cell::Euros(d.money.granted_cents)),
-        ("funding.total_paid", Cell::Euros(d.money.paid_cents)),
-        ("funding.still_to_find", Cell::Euros(d.money.to_find_cents)),
+        ("plan_figure.pending", Cell::Euros(d.money.pending_cents)),
+        ("plan_figure.granted", Cell::Euros(d.money.granted_cents)),
+        ("plan_figure.paid", Cell::Euros(d.money.paid_cents)),
+        (
+            "plan_figure.still_to_find",
+            Cell::Euros(d.money.to_find_cents),
+        ),
     ] {
         summary.rows.push(vec![text(t!(label)), value]);
     }
@@ -87,11 +90,11 @@ pub fn tables(d: &Dashboard) -> Vec<Table> {
         "dashboard.name",
         "dashboard.projects",
         "dashboard.cost",
-        "funding.total_requested",
-        "dashboard.pending",
-        "funding.total_granted",
-        "funding.total_paid",
-        "funding.still_to_find",
+        "plan_figure.requested",
+        "plan_figure.pending",
+        "plan_figure.granted",
+        "plan_figure.paid",
+        "plan_figure.still_to_find",
     ]);
     let money_rows = |rows: &[crate::models::MoneyRow]| -> Vec<Vec<Cell>> {
         rows.iter()

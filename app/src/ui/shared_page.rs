@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use rust_i18n::t;
 
+use crate::domain::funding::PlanFigure;
 use crate::domain::{Stage, format_euros};
 use crate::models::{SharedFunding, SharedMilestone, SharedProject};
 use crate::ui::format;
@@ -301,11 +302,11 @@ fn Milestones(upcoming: Vec<SharedMilestone>, past: Vec<SharedMilestone>) -> imp
 
 #[component]
 fn Funding(funding: SharedFunding) -> impl IntoView {
-    let total = |label: String, cents: Option<i64>| {
+    let total = |figure: PlanFigure, cents: Option<i64>| {
         cents.map(|c| {
             view! {
-                <div>
-                    <dt>{label}</dt>
+                <div data-figure=figure.as_str()>
+                    <dt>{figure.label()}</dt>
                     <dd>{format_euros(c)}</dd>
                 </div>
             }
@@ -315,11 +316,7 @@ fn Funding(funding: SharedFunding) -> impl IntoView {
         <section aria-labelledby="funding-title" data-section="funding">
             <h2 id="funding-title">{t!("shared.funding")}</h2>
             <dl class="totals">
-                {total(t!("shared.cost").into_owned(), funding.cost_cents)}
-                {total(t!("shared.granted").into_owned(), Some(funding.granted_cents))}
-                {total(t!("shared.requested").into_owned(), Some(funding.requested_cents))}
-                {total(t!("shared.paid").into_owned(), Some(funding.paid_cents))}
-                {total(t!("shared.still_to_find").into_owned(), funding.still_to_find_cents)}
+                {PlanFigure::SHARED.into_iter().map(|f| total(f, f.of(&funding.totals))).collect_view()}
             </dl>
             {if funding.funders.is_empty() {
                 view! { <p class="empty">{t!("shared.no_funding")}</p> }.into_any()

@@ -110,12 +110,15 @@ async fn a_plan_is_checked_against_the_rules(backend: Backend) {
     let p = plan(http, app, id).await;
     assert_eq!(p.lines.len(), 3);
     assert_eq!(p.totals.planned, 900_000_00);
+    // No aid granted yet: the cost less the commune's own 200 000.
     assert_eq!(
         p.totals.still_to_find,
-        Some(1_200_000_00),
+        Some(1_000_000_00),
         "nothing secured yet"
     );
-    assert_eq!(p.totals.bar.identified, 900_000_00);
+    assert_eq!(p.totals.own_funds, 200_000_00);
+    assert_eq!(p.totals.bar.identified, 700_000_00, "the aids foreseen");
+    assert_eq!(p.totals.bar.own_funds, 200_000_00);
     assert_eq!(p.totals.bar.to_find, 300_000_00);
     // 200 000 of 900 000 public = 22,2 %: met.
     assert_eq!(p.self_funding.public_total, 900_000_00);
@@ -287,7 +290,8 @@ async fn funding_status_moves_are_checked(backend: Backend) {
         Some("2026-06-30")
     );
     assert_eq!(p.totals.granted, 500_000_00);
-    assert_eq!(p.totals.still_to_find, Some(700_000_00));
+    // 1 200 000 − 500 000 granted − 200 000 of the commune's own.
+    assert_eq!(p.totals.still_to_find, Some(500_000_00));
     assert_eq!(p.totals.bar.granted, 500_000_00);
     // DETR: works to start within two years of the notification.
     let detr_deadlines = l.detr.expect("detr deadlines");

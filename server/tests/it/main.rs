@@ -8,6 +8,7 @@ mod concurrency;
 mod dashboard;
 mod demo;
 mod directory;
+mod figures;
 mod forms;
 mod funding;
 mod health;

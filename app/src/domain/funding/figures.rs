@@ -33,10 +33,10 @@ impl PlanFigures {
     ) -> Self {
         PlanFigures {
             requested: totals.requested,
-            pending: totals.bar.requested,
+            pending: totals.pending,
             granted: totals.granted,
             paid: totals.paid,
-            to_find: totals.still_to_find.unwrap_or(0).max(0),
+            to_find: totals.still_to_find.unwrap_or(0),
             breach: *verdict == Verdict::Breached,
             detr_due: detr
                 .into_iter()
@@ -86,7 +86,8 @@ mod tests {
         assert_eq!(f.pending, 150_000_00);
         assert_eq!(f.granted, 300_000_00);
         assert_eq!(f.paid, 100_000_00);
-        assert_eq!(f.to_find, 200_000_00);
+        // 500 000 − 300 000 granted − 50 000 of the owner's own.
+        assert_eq!(f.to_find, 150_000_00);
         // Owner 50 000 of a public total of 500 000: 10 %, below 20 %.
         assert!(f.breach);
         assert_eq!(f.detr_due, Some((DetrDue::Start, d("2028-06-01"))));

@@ -10,7 +10,7 @@ pub use deadlines::{
 };
 pub use figures::PlanFigures;
 pub use plan::{
-    Bar, Derogation, DerogationKind, FunderCategory, PlanLine, Ratio, SelfFundingCheck, Totals,
-    Verdict, check_self_funding, totals,
+    Bar, Derogation, DerogationKind, FunderCategory, LineSums, PlanFigure, PlanLine, Ratio,
+    SelfFundingCheck, Totals, Verdict, check_self_funding, line_sums, totals,
 };
 pub use status::{FundingStatus, LineAmounts, StatusMoveError, check_amounts, check_status_move};

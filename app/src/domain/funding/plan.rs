@@ -123,33 +123,52 @@ impl fmt::Display for Ratio {
     }
 }
 
-/// The plan's sums, and the segments of its bar (which add up to the cost
-/// when the plan does not exceed it).
+/// What a plan adds up to. Every page, export and summary reads its
+/// figures from here (by [`PlanFigure`], which gives each one its French
+/// label), so that a figure means the same wherever it is shown.
+///
+/// « Aides » are the lines of funders other than the owner; the owner's own
+/// lines (autofinancement, its loans) are its contribution, counted apart:
+/// it is decided by the owner, not awaited from a funder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     pub cost: Option<i64>,
-    /// Sum of the planned amounts (refused lines count for nothing).
+    /// Sum of what every line counts on (refused lines count for nothing).
     pub planned: i64,
-    /// Sum of the amounts requested on filed, not refused, lines.
+    /// The owner's contribution: what its own lines count on.
+    pub own_funds: i64,
+    /// Aids foreseen, not yet filed.
+    pub identified: i64,
+    /// Aids asked for: the amounts requested on filed, not refused, lines.
     pub requested: i64,
-    /// Sum of the amounts granted (secured).
+    /// Aids filed and awaiting a decision (what they count on).
+    pub pending: i64,
+    /// Aids granted (secured).
     pub granted: i64,
+    /// Aids paid.
     pub paid: i64,
-    /// Cost minus secured money: what the officer still has to obtain.
+    /// Cost minus the aids granted and the owner's contribution: what is
+    /// still to obtain, never below zero (money above the cost is
+    /// `over_funding`).
     pub still_to_find: Option<i64>,
     /// Planned above the cost (an error on the plan), if any.
     pub over_funding: Option<i64>,
     pub bar: Bar,
 }
 
+/// The segments of the plan's bar, which add up to the cost when the plan
+/// does not exceed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Bar {
+    /// Aids paid.
     pub paid: i64,
-    /// Granted, not yet paid.
+    /// Aids granted, not yet paid.
     pub granted: i64,
-    /// Filed, awaiting a decision.
-    pub requested: i64,
-    /// Foreseen, not yet filed.
+    /// The owner's contribution.
+    pub own_funds: i64,
+    /// Aids filed, awaiting a decision.
+    pub pending: i64,
+    /// Aids foreseen, not yet filed.
     pub identified: i64,
     /// Cost not covered by any line.
     pub to_find: i64,
@@ -157,58 +176,150 @@ pub struct Bar {
 
 impl Bar {
     pub fn total(&self) -> i64 {
-        self.paid + self.granted + self.requested + self.identified + self.to_find
+        self.paid + self.granted + self.own_funds + self.pending + self.identified + self.to_find
     }
 }
 
-/// Adds the lines up. Inputs are bounded by `money::MAX_CENTS` per amount,
-/// so sums of realistic plans cannot overflow; sums saturate regardless.
-pub fn totals(cost: Option<i64>, lines: &[PlanLine]) -> Totals {
-    let sum = |f: &dyn Fn(&PlanLine) -> i64| {
-        lines
-            .iter()
-            .fold(0_i64, |acc, line| acc.saturating_add(f(line)))
-    };
-    let planned = sum(&PlanLine::planned);
-    let granted = sum(&PlanLine::secured);
-    let paid = sum(&|l| if l.status.is_secured() { l.paid } else { 0 });
-    let requested = sum(&|l| {
+/// The sums of some lines, whoever their funder: what a funder's row of the
+/// dashboard shows, and the parts [`totals`] is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LineSums {
+    pub planned: i64,
+    pub identified: i64,
+    pub requested: i64,
+    pub pending: i64,
+    pub granted: i64,
+    pub paid: i64,
+}
+
+/// Adds lines up. Inputs are bounded by `money::MAX_CENTS` per amount, so
+/// sums of realistic plans cannot overflow; sums saturate regardless.
+pub fn line_sums<'a>(lines: impl IntoIterator<Item = &'a PlanLine>) -> LineSums {
+    let mut s = LineSums::default();
+    for l in lines {
+        let add = |acc: &mut i64, v: i64| *acc = acc.saturating_add(v);
+        add(&mut s.planned, l.planned());
+        add(&mut s.granted, l.secured());
+        if l.status.is_secured() {
+            add(&mut s.paid, l.paid);
+        }
         if l.status.is_filed() && l.status != FundingStatus::Refused {
-            l.requested.unwrap_or(0)
-        } else {
-            0
+            add(&mut s.requested, l.requested.unwrap_or(0));
         }
-    });
-    let pending = sum(&|l| {
-        if l.status == FundingStatus::Requested {
-            l.planned()
-        } else {
-            0
+        match l.status {
+            FundingStatus::Identified => add(&mut s.identified, l.planned()),
+            FundingStatus::Requested => add(&mut s.pending, l.planned()),
+            _ => {}
         }
-    });
-    let identified = sum(&|l| {
-        if l.status == FundingStatus::Identified {
-            l.planned()
-        } else {
-            0
-        }
-    });
+    }
+    s
+}
+
+/// The plan's figures: the aids and the owner's contribution apart.
+pub fn totals(cost: Option<i64>, lines: &[PlanLine]) -> Totals {
+    let is_own = |l: &&PlanLine| l.category == FunderCategory::OwnFunds;
+    let aids = line_sums(lines.iter().filter(|l| !is_own(l)));
+    let own_funds = line_sums(lines.iter().filter(is_own)).planned;
+    let planned = aids.planned.saturating_add(own_funds);
     let bar = Bar {
-        paid,
-        granted: granted.saturating_sub(paid),
-        requested: pending,
-        identified,
+        paid: aids.paid,
+        granted: aids.granted.saturating_sub(aids.paid),
+        own_funds,
+        pending: aids.pending,
+        identified: aids.identified,
         to_find: cost.map_or(0, |c| c.saturating_sub(planned).max(0)),
     };
     Totals {
         cost,
         planned,
-        requested,
-        granted,
-        paid,
-        still_to_find: cost.map(|c| c.saturating_sub(granted)),
+        own_funds,
+        identified: aids.identified,
+        requested: aids.requested,
+        pending: aids.pending,
+        granted: aids.granted,
+        paid: aids.paid,
+        still_to_find: cost.map(|c| {
+            c.saturating_sub(aids.granted)
+                .saturating_sub(own_funds)
+                .max(0)
+        }),
         over_funding: cost.and_then(|c| (planned > c).then(|| planned - c)),
         bar,
+    }
+}
+
+/// The figures of a plan, each defined once (in [`Totals`]) with its one
+/// French label. Pages list the ones they show from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanFigure {
+    Cost,
+    Planned,
+    OwnFunds,
+    Identified,
+    Requested,
+    Pending,
+    Granted,
+    Paid,
+    StillToFind,
+}
+
+impl PlanFigure {
+    /// Every figure, in the order the staff plan shows them.
+    pub const ALL: [PlanFigure; 9] = [
+        PlanFigure::Cost,
+        PlanFigure::Planned,
+        PlanFigure::OwnFunds,
+        PlanFigure::Identified,
+        PlanFigure::Requested,
+        PlanFigure::Pending,
+        PlanFigure::Granted,
+        PlanFigure::Paid,
+        PlanFigure::StillToFind,
+    ];
+    /// What partners are told: the cost, how it is covered, what is left.
+    pub const SHARED: [PlanFigure; 6] = [
+        PlanFigure::Cost,
+        PlanFigure::OwnFunds,
+        PlanFigure::Granted,
+        PlanFigure::Pending,
+        PlanFigure::Paid,
+        PlanFigure::StillToFind,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanFigure::Cost => "cost",
+            PlanFigure::Planned => "planned",
+            PlanFigure::OwnFunds => "own_funds",
+            PlanFigure::Identified => "identified",
+            PlanFigure::Requested => "requested",
+            PlanFigure::Pending => "pending",
+            PlanFigure::Granted => "granted",
+            PlanFigure::Paid => "paid",
+            PlanFigure::StillToFind => "still_to_find",
+        }
+    }
+
+    /// The French label, the same on every page and in every export.
+    pub fn label(self) -> String {
+        rust_i18n::t!(format!("plan_figure.{}", self.as_str())).into_owned()
+    }
+
+    /// The figure's value in `t`, `None` when the plan has no cost to
+    /// measure it against.
+    pub fn of(self, t: &Totals) -> Option<i64> {
+        match self {
+            PlanFigure::Cost => t.cost,
+            PlanFigure::Planned => Some(t.planned),
+            PlanFigure::OwnFunds => Some(t.own_funds),
+            PlanFigure::Identified => Some(t.identified),
+            PlanFigure::Requested => Some(t.requested),
+            PlanFigure::Pending => Some(t.pending),
+            PlanFigure::Granted => Some(t.granted),
+            PlanFigure::Paid => Some(t.paid),
+            PlanFigure::StillToFind => t.still_to_find,
+        }
     }
 }
 
@@ -494,31 +605,59 @@ pub(crate) mod tests {
             paid,
             line(Public, S::Requested, 150_000_00, 0),
             line(Public, S::Refused, 70_000_00, 0),
+            line(Public, S::Identified, 40_000_00, 0),
             line(OwnFunds, S::Identified, 100_000_00, 0),
         ];
         let t = totals(Some(600_000_00), &lines);
-        assert_eq!(t.planned, 430_000_00);
+        assert_eq!(t.planned, 470_000_00);
+        assert_eq!(t.own_funds, 100_000_00);
+        assert_eq!(t.identified, 40_000_00, "the owner's line is no aid");
         assert_eq!(t.requested, 350_000_00);
+        assert_eq!(t.pending, 150_000_00);
         assert_eq!(t.granted, 180_000_00);
         assert_eq!(t.paid, 54_000_00);
-        assert_eq!(t.still_to_find, Some(420_000_00));
+        // 600 000 − 180 000 granted − 100 000 of the owner's own.
+        assert_eq!(t.still_to_find, Some(320_000_00));
         assert_eq!(t.over_funding, None);
         assert_eq!(
             t.bar,
             Bar {
                 paid: 54_000_00,
                 granted: 126_000_00,
-                requested: 150_000_00,
-                identified: 100_000_00,
-                to_find: 170_000_00
+                own_funds: 100_000_00,
+                pending: 150_000_00,
+                identified: 40_000_00,
+                to_find: 130_000_00
             }
         );
         assert_eq!(t.bar.total(), 600_000_00);
 
         let over = totals(Some(400_000_00), &lines);
-        assert_eq!(over.over_funding, Some(30_000_00));
+        assert_eq!(over.over_funding, Some(70_000_00));
         assert_eq!(over.bar.to_find, 0);
         assert_eq!(totals(None, &lines).still_to_find, None);
+    }
+
+    /// The partner's « reste à financer » of a fully planned project is
+    /// zero: the owner's own money is not a hole (issue 17, item 6).
+    #[test]
+    fn a_fully_planned_plan_has_nothing_left_to_find() {
+        let lines = [
+            line(Public, S::Granted, 480_000_00, 480_000_00),
+            line(Public, S::Requested, 480_000_00, 0),
+            line(Public, S::Requested, 240_000_00, 0),
+            line(OwnFunds, S::Identified, 1_200_000_00, 0),
+        ];
+        let t = totals(Some(2_400_000_00), &lines);
+        assert_eq!(t.pending, 720_000_00);
+        assert_eq!(t.requested, 1_200_000_00);
+        assert_eq!(t.still_to_find, Some(720_000_00));
+        assert_eq!(t.bar.to_find, 0);
+        for f in PlanFigure::ALL {
+            assert!(!f.label().starts_with("plan_figure."), "{f:?} has a label");
+        }
+        assert_eq!(PlanFigure::StillToFind.of(&t), t.still_to_find);
+        assert_eq!(PlanFigure::Pending.of(&t), Some(t.pending));
     }
 
     #[test]
@@ -585,17 +724,18 @@ mod properties {
             let t = totals(cost, &lines);
             // No saturation happened: the i64 sums equal the exact sums.
             prop_assert_eq!(i128::from(t.planned), exact(&PlanLine::planned));
-            prop_assert_eq!(i128::from(t.granted), exact(&PlanLine::secured));
+            let granted_aid = |l: &PlanLine| if l.category == FunderCategory::OwnFunds { 0 } else { l.secured() };
+            prop_assert_eq!(i128::from(t.granted), exact(&granted_aid));
             prop_assert!(t.paid <= t.granted);
             prop_assert!(t.granted <= t.requested);
-            prop_assert!(t.bar.paid + t.bar.granted + t.bar.requested + t.bar.identified == t.planned);
+            prop_assert!(t.bar.paid + t.bar.granted + t.bar.own_funds + t.bar.pending + t.bar.identified == t.planned);
             if let Some(c) = cost {
                 if t.over_funding.is_none() {
                     prop_assert_eq!(t.bar.total(), c);
                 } else {
                     prop_assert_eq!(t.bar.to_find, 0);
                 }
-                prop_assert_eq!(t.still_to_find, Some(c - t.granted));
+                prop_assert_eq!(t.still_to_find, Some((c - t.granted - t.own_funds).max(0)));
             }
         }
 

@@ -13,7 +13,7 @@ use crate::server::services::plan_rows::PlanRows;
 
 /// Bumped when the rules behind the figures change: rows below it are
 /// recomputed at server start (`change::refresh_outdated`).
-pub const FIGURES_VERSION: i32 = 1;
+pub const FIGURES_VERSION: i32 = 2;
 
 /// Writes the figures of `figures` on the project row.
 pub async fn store(

@@ -15,7 +15,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
-use crate::domain::funding::{FunderCategory, FundingStatus, PlanLine, totals};
+use crate::domain::funding::{FunderCategory, FundingStatus, PlanLine, line_sums};
 use crate::domain::rollup::{
     DayKey, FunderFigures, Measures, ProjectFacts, SummaryKey, day_delta, delta, event_counters,
     sum_all, sum_days,
@@ -249,12 +249,12 @@ pub async fn load_facts(
             });
     }
     for ((id, funder_id), lines) in per_funder {
-        let t = totals(None, &lines);
+        let t = line_sums(&lines);
         if let Some(f) = facts.get_mut(&id) {
             f.funders.push(FunderFigures {
                 funder_id,
                 requested: t.requested,
-                pending: t.bar.requested,
+                pending: t.pending,
                 granted: t.granted,
                 paid: t.paid,
             });

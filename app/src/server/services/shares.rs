@@ -563,11 +563,7 @@ pub async fn shared_project(
     let funding = if shows(Section::Funding) {
         let plan = funding::plan(db, project_id, today).await?;
         Some(SharedFunding {
-            cost_cents: plan.totals.cost,
-            granted_cents: plan.totals.granted,
-            requested_cents: plan.totals.requested,
-            paid_cents: plan.totals.paid,
-            still_to_find_cents: plan.totals.still_to_find,
+            totals: plan.totals,
             funders: plan
                 .lines
                 .into_iter()

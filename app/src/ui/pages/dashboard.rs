@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use rust_i18n::t;
 
 use crate::api::dashboard::{get_dashboard, get_dashboard_choices};
+use crate::domain::funding::PlanFigure;
 use crate::domain::{Stage, format_euros};
 use crate::models::{
     AttentionGroup, BreakdownRow, Dashboard, DashboardChoices, DashboardFilter, DigestItem,
@@ -279,7 +280,7 @@ fn MoneySection(money: MoneyRow) -> impl IntoView {
     let segments = [
         ("paid", money.paid_cents),
         ("granted", secured_unpaid),
-        ("requested", money.pending_cents),
+        ("pending", money.pending_cents),
         (
             "to_find",
             money
@@ -301,20 +302,26 @@ fn MoneySection(money: MoneyRow) -> impl IntoView {
                 </svg>
             </figure>
             <dl class="facts" data-testid="portfolio-money">
-                <dt>{t!("dashboard.active_projects")}</dt>
-                <dd>{count_link(money.projects, &money.link)}</dd>
-                <dt>{t!("dashboard.active_cost")}</dt>
-                <dd data-figure="cost">{format_euros(money.cost_cents)}</dd>
-                <dt>{t!("funding.total_requested")}</dt>
-                <dd data-figure="requested">{format_euros(money.requested_cents)}</dd>
-                <dt>{t!("dashboard.pending")}</dt>
-                <dd data-figure="pending">{format_euros(money.pending_cents)}</dd>
-                <dt>{t!("funding.total_granted")}</dt>
-                <dd data-figure="granted">{format_euros(money.granted_cents)}</dd>
-                <dt>{t!("funding.total_paid")}</dt>
-                <dd data-figure="paid">{format_euros(money.paid_cents)}</dd>
-                <dt>{t!("funding.still_to_find")}</dt>
-                <dd data-figure="to_find">{format_euros(money.to_find_cents)}</dd>
+                <div>
+                    <dt>{t!("dashboard.active_projects")}</dt>
+                    <dd>{count_link(money.projects, &money.link)}</dd>
+                </div>
+                <div>
+                    <dt>{t!("dashboard.active_cost")}</dt>
+                    <dd>{format_euros(money.cost_cents)}</dd>
+                </div>
+                {[
+                    (PlanFigure::Requested, money.requested_cents),
+                    (PlanFigure::Pending, money.pending_cents),
+                    (PlanFigure::Granted, money.granted_cents),
+                    (PlanFigure::Paid, money.paid_cents),
+                    (PlanFigure::StillToFind, money.to_find_cents),
+                ].into_iter().map(|(f, cents)| view! {
+                    <div data-figure=f.as_str()>
+                        <dt>{f.label()}</dt>
+                        <dd>{format_euros(cents)}</dd>
+                    </div>
+                }).collect_view()}
             </dl>
         </section>
     }
@@ -343,11 +350,11 @@ fn MoneyTable(id: &'static str, title: String, rows: Vec<MoneyRow>, funder: bool
                                     <th scope="col">{if funder { t!("dashboard.funder") } else { t!("projects.programme") }}</th>
                                     <th scope="col" class="num">{t!("dashboard.projects")}</th>
                                     {(!funder).then(|| view! { <th scope="col" class="num">{t!("dashboard.cost")}</th> })}
-                                    <th scope="col" class="num">{t!("funding.total_requested")}</th>
-                                    <th scope="col" class="num">{t!("dashboard.pending")}</th>
-                                    <th scope="col" class="num">{t!("funding.total_granted")}</th>
-                                    <th scope="col" class="num">{t!("funding.total_paid")}</th>
-                                    {(!funder).then(|| view! { <th scope="col" class="num">{t!("funding.still_to_find")}</th> })}
+                                    <th scope="col" class="num">{PlanFigure::Requested.label()}</th>
+                                    <th scope="col" class="num">{PlanFigure::Pending.label()}</th>
+                                    <th scope="col" class="num">{PlanFigure::Granted.label()}</th>
+                                    <th scope="col" class="num">{PlanFigure::Paid.label()}</th>
+                                    {(!funder).then(|| view! { <th scope="col" class="num">{PlanFigure::StillToFind.label()}</th> })}
                                 </tr>
                             </thead>
                             <tbody>

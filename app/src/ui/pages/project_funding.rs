@@ -7,7 +7,9 @@ use rust_i18n::t;
 use crate::api::funding::{
     AddFundingLine, DeleteFundingLine, MoveFundingStatus, SetDerogation, UpdateFundingLine,
 };
-use crate::domain::funding::{DerogationKind, FundingStatus, SelfFundingCheck, Totals, Verdict};
+use crate::domain::funding::{
+    DerogationKind, FundingStatus, PlanFigure, SelfFundingCheck, Totals, Verdict,
+};
 use crate::domain::{OwnerKind, Stage, euros_input, format_euros, format_percent};
 use crate::error::AppError;
 use crate::models::{FunderView, FundingLineView, FundingPlan};
@@ -206,7 +208,8 @@ fn FundingBar(totals: Totals) -> impl IntoView {
     let segments = [
         ("paid", bar.paid),
         ("granted", bar.granted),
-        ("requested", bar.requested),
+        ("own_funds", bar.own_funds),
+        ("pending", bar.pending),
         ("identified", bar.identified),
         ("to_find", bar.to_find),
     ];
@@ -241,22 +244,17 @@ fn FundingBar(totals: Totals) -> impl IntoView {
     }
 }
 
+/// Every figure of the plan, with the labels every other page uses.
 #[component]
 fn TotalsList(totals: Totals) -> impl IntoView {
     view! {
         <dl class="facts" data-testid="funding-totals">
-            <dt>{t!("funding.cost")}</dt>
-            <dd>{euros(totals.cost)}</dd>
-            <dt>{t!("funding.total_planned")}</dt>
-            <dd>{format_euros(totals.planned)}</dd>
-            <dt>{t!("funding.total_requested")}</dt>
-            <dd>{format_euros(totals.requested)}</dd>
-            <dt>{t!("funding.total_granted")}</dt>
-            <dd data-testid="total-granted">{format_euros(totals.granted)}</dd>
-            <dt>{t!("funding.total_paid")}</dt>
-            <dd>{format_euros(totals.paid)}</dd>
-            <dt>{t!("funding.still_to_find")}</dt>
-            <dd data-testid="still-to-find">{euros(totals.still_to_find)}</dd>
+            {PlanFigure::ALL.into_iter().map(|f| view! {
+                <div data-figure=f.as_str()>
+                    <dt>{f.label()}</dt>
+                    <dd>{euros(f.of(&totals))}</dd>
+                </div>
+            }).collect_view()}
         </dl>
     }
 }
@@ -449,6 +447,12 @@ fn LineItem(
         euros(line.amount_granted_cents),
         format_euros(line.amount_paid_cents),
     );
+    // Before filing, the amount is what the line plans on, not a request.
+    let requested_label = if current == FundingStatus::Identified {
+        t!("funding.planned")
+    } else {
+        t!("funding.requested")
+    };
     let edit_line = Some(line);
     view! {
         <li class=format!("funding-line status-{}", current.as_str()) data-testid="funding-line" data-funder=funder_code>
@@ -459,7 +463,7 @@ fn LineItem(
                 <span class=format!("badge funding-{}", current.as_str()) data-testid="line-status">{current.label()}</span>
             </div>
             <dl class="line-figures">
-                <dt>{t!("funding.requested")}</dt><dd>{figures.0}</dd>
+                <dt>{requested_label}</dt><dd>{figures.0}</dd>
                 <dt>{t!("funding.granted")}</dt><dd>{figures.1}</dd>
                 <dt>{t!("funding.paid")}</dt><dd>{figures.2}</dd>
                 {rate.map(|r| view! { <dt>{t!("funding.rate")}</dt><dd>{r}</dd> })}

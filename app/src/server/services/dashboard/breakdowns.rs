@@ -7,7 +7,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
 };
 
-use crate::domain::funding::{FunderCategory, FundingStatus, PlanLine, totals};
+use crate::domain::funding::{FunderCategory, FundingStatus, PlanLine, line_sums};
 use crate::domain::rollup::Measures;
 use crate::error::AppError;
 use crate::models::{BreakdownRow, MoneyRow, ProjectFilter, ReferenceList};
@@ -145,13 +145,13 @@ pub(super) async fn funder_figures(
         .into_iter()
         .filter_map(|r| {
             let id = r.id?;
-            let tot = totals(None, lines.get(&id).map_or(&[][..], Vec::as_slice));
+            let tot = line_sums(lines.get(&id).map_or(&[][..], Vec::as_slice));
             Some((
                 id,
                 Measures {
                     projects: r.n,
                     requested: tot.requested,
-                    pending: tot.bar.requested,
+                    pending: tot.pending,
                     granted: tot.granted,
                     paid: tot.paid,
                     ..Measures::default()
