@@ -12,7 +12,7 @@ use app::models::{CurrentUser, Dashboard, DashboardFilter};
 use app::policy::{Action, authorize};
 use app::server::AppState;
 use app::server::export::{csv, xlsx};
-use app::server::services::dashboard;
+use app::server::services::dashboard::{self, ProjectSheet};
 
 /// An error as the plain-text answer of a download handler.
 pub(crate) fn error(err: &AppError) -> Response {
@@ -20,14 +20,32 @@ pub(crate) fn error(err: &AppError) -> Response {
     (status, err.to_string()).into_response()
 }
 
+/// What an export is built from: the dashboard of the filter, and for the
+/// workbook its « Projets » sheet.
+struct Loaded {
+    dashboard: Dashboard,
+    projects: Option<ProjectSheet>,
+}
+
 async fn load(
     state: &AppState,
     user: Option<Extension<CurrentUser>>,
     params: &HashMap<String, String>,
-) -> Result<Dashboard, AppError> {
+    with_projects: bool,
+) -> Result<Loaded, AppError> {
     authorize(user.map(|Extension(u)| u.role), Action::ViewDashboard)?;
     let filter = DashboardFilter::from_params(|k| params.get(k).cloned());
-    dashboard::dashboard(&state.db, &filter, chrono::Utc::now().date_naive()).await
+    let today = chrono::Utc::now().date_naive();
+    let dashboard = dashboard::dashboard(&state.db, &filter, today).await?;
+    let projects = if with_projects {
+        Some(dashboard::project_sheet(&state.db, &filter, today).await?)
+    } else {
+        None
+    };
+    Ok(Loaded {
+        dashboard,
+        projects,
+    })
 }
 
 fn attachment(name: &str, d: &Dashboard) -> String {
@@ -44,17 +62,20 @@ async fn export<E: std::fmt::Display>(
     params: &HashMap<String, String>,
     ext: &str,
     content_type: &'static str,
-    build: impl FnOnce(&Dashboard) -> Result<Vec<u8>, E>,
+    build: impl FnOnce(&Loaded) -> Result<Vec<u8>, E>,
 ) -> Response {
-    let d = match load(state, user, params).await {
-        Ok(d) => d,
+    let loaded = match load(state, user, params, ext == "xlsx").await {
+        Ok(loaded) => loaded,
         Err(err) => return error(&err),
     };
-    match build(&d) {
+    match build(&loaded) {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, content_type.to_owned()),
-                (header::CONTENT_DISPOSITION, attachment(ext, &d)),
+                (
+                    header::CONTENT_DISPOSITION,
+                    attachment(ext, &loaded.dashboard),
+                ),
             ],
             bytes,
         )
@@ -77,7 +98,13 @@ pub async fn export_xlsx(
         &params,
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        xlsx,
+        |l| {
+            let empty = ProjectSheet {
+                rows: Vec::new(),
+                total: 0,
+            };
+            xlsx(&l.dashboard, l.projects.as_ref().unwrap_or(&empty))
+        },
     )
     .await
 }
@@ -87,5 +114,13 @@ pub async fn export_csv(
     user: Option<Extension<CurrentUser>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    export(&state, user, &params, "csv", "text/csv; charset=utf-8", csv).await
+    export(
+        &state,
+        user,
+        &params,
+        "csv",
+        "text/csv; charset=utf-8",
+        |l| csv(&l.dashboard),
+    )
+    .await
 }

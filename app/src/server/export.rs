@@ -1,12 +1,15 @@
-//! The dashboard as files: Excel (one sheet per section, amounts as euro
-//! numbers and dates as date cells, never text) and CSV (the same figures in
-//! long form: section, row, measure, value).
+//! The dashboard as files: Excel (one sheet per section and « Projets », one
+//! row per project; amounts as euro numbers and dates as date cells, never
+//! text) and CSV for French Excel (the sections' figures in long form:
+//! section, row, measure, value).
 use chrono::{Datelike, NaiveDate};
 use rust_i18n::t;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
+use crate::domain::funding::PlanFigure;
 use crate::domain::input::EXCEL_CELL_MAX;
 use crate::models::Dashboard;
+use crate::server::services::dashboard::ProjectSheet;
 
 /// One exported table: a title, its headers, its rows.
 pub struct Table {
@@ -318,10 +321,82 @@ fn write_sheet(sheet: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// The workbook's bytes.
-pub fn xlsx(d: &Dashboard) -> Result<Vec<u8>, XlsxError> {
+/// The « Projets » sheet: one row per project behind the filter.
+pub fn projects_table(sheet: &ProjectSheet) -> Table {
+    let label = |f: PlanFigure| f.label();
+    let mut rows: Vec<Vec<Cell>> = sheet
+        .rows
+        .iter()
+        .map(|p| {
+            vec![
+                text(p.reference.clone()),
+                text(p.title.clone()),
+                text(p.communes.clone()),
+                text(p.epcis.clone()),
+                text(p.stage.label()),
+                text(p.health.label()),
+                text(p.officer.clone()),
+                text(p.owner.clone()),
+                p.cost_cents.map_or(Cell::Empty, Cell::Euros),
+                Cell::Euros(p.requested_cents),
+                Cell::Euros(p.granted_cents),
+                Cell::Euros(p.paid_cents),
+                Cell::Euros(p.to_find_cents),
+                text(p.programmes.clone()),
+                text(p.themes.clone()),
+                p.next_deadline.map_or(Cell::Empty, Cell::Date),
+                Cell::Date(p.last_change.date_naive()),
+            ]
+        })
+        .collect();
+    let shown = sheet.rows.len() as u64;
+    if sheet.total > shown {
+        rows.push(vec![text(t!(
+            "dashboard.export_projects_cut",
+            shown = shown,
+            total = sheet.total
+        ))]);
+    }
+    let mut headers = h(&[
+        "dashboard.export_reference",
+        "dashboard.export_title",
+        "dashboard.export_communes",
+        "dashboard.export_epci",
+        "dashboard.stage",
+        "dashboard.export_health",
+        "dashboard.export_officer",
+        "dashboard.export_owner",
+    ]);
+    headers.extend([
+        label(PlanFigure::Cost),
+        label(PlanFigure::Requested),
+        label(PlanFigure::Granted),
+        label(PlanFigure::Paid),
+        label(PlanFigure::StillToFind),
+    ]);
+    headers.extend(h(&[
+        "dashboard.export_programmes",
+        "dashboard.export_themes",
+        "dashboard.export_next_deadline",
+        "dashboard.export_last_change",
+    ]));
+    Table {
+        sheet: t!("dashboard.export_sheet_projects").into_owned(),
+        headers,
+        rows,
+    }
+}
+
+/// The workbook's bytes: the summary, then the projects, then the other
+/// sections.
+pub fn xlsx(d: &Dashboard, projects: &ProjectSheet) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    for table in tables(d) {
+    let mut tables = tables(d).into_iter();
+    if let Some(summary) = tables.next() {
+        write_sheet(book.add_worksheet(), &summary)?;
+    }
+    write_sheet(book.add_worksheet(), &projects_table(projects))?;
+    for table in tables {
         write_sheet(book.add_worksheet(), &table)?;
     }
     book.save_to_buffer()
@@ -338,12 +413,32 @@ fn inert(text: &str) -> String {
     }
 }
 
-/// The figures in long form, one value per line (amounts in euros with a
-/// dot, dates ISO): `section;row;measure;value`.
+/// A cell as French Excel reads it in a CSV file: amounts with a decimal
+/// comma and no grouping (« 80000,00 »), dates « jj/mm/aaaa », texts that
+/// cannot start a formula.
+fn csv_value(cell: &Cell) -> Option<String> {
+    Some(match cell {
+        Cell::Text(s) => inert(s),
+        Cell::Count(n) => n.to_string(),
+        Cell::Euros(c) => {
+            let sign = if *c < 0 { "-" } else { "" };
+            format!("{sign}{},{:02}", (c / 100).abs(), (c % 100).abs())
+        }
+        Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
+        Cell::Empty => return None,
+    })
+}
+
+/// The figures in long form, one value per line — `section;row;measure;value`
+/// — as French Excel opens it: `;` between fields, decimal commas, dates
+/// `jj/mm/aaaa`, UTF-8 with a byte-order mark (without it Excel reads the
+/// accents as Windows-1252). A row is named by its first cell, whatever it
+/// holds (a date for the deadlines and the changes).
 pub fn csv(d: &Dashboard) -> Result<Vec<u8>, csv::Error> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
     let mut out = csv::WriterBuilder::new()
         .delimiter(b';')
-        .from_writer(Vec::new());
+        .from_writer(BOM.to_vec());
     out.write_record([
         t!("dashboard.export_section").as_ref(),
         t!("dashboard.export_row").as_ref(),
@@ -352,17 +447,17 @@ pub fn csv(d: &Dashboard) -> Result<Vec<u8>, csv::Error> {
     ])?;
     for table in tables(d) {
         for row in &table.rows {
-            let Some(Cell::Text(label)) = row.first() else {
+            // The first cell that holds something names the row.
+            let Some((first, label)) = row
+                .iter()
+                .enumerate()
+                .find_map(|(i, c)| csv_value(c).map(|v| (i, v)))
+            else {
                 continue;
             };
-            let label = inert(label);
-            for (header, cell) in table.headers.iter().zip(row.iter()).skip(1) {
-                let value = match cell {
-                    Cell::Text(s) => inert(s),
-                    Cell::Count(n) => n.to_string(),
-                    Cell::Euros(c) => format!("{}.{:02}", c / 100, (c % 100).abs()),
-                    Cell::Date(d) => d.to_string(),
-                    Cell::Empty => continue,
+            for (header, cell) in table.headers.iter().zip(row.iter()).skip(first + 1) {
+                let Some(value) = csv_value(cell) else {
+                    continue;
                 };
                 out.write_record([table.sheet.as_str(), &label, header, &value])?;
             }

@@ -543,6 +543,7 @@ async fn the_exports_hold_the_figures(backend: Backend) {
         book.sheet_names(),
         [
             "Synthèse",
+            "Projets",
             "Financeurs",
             "Programmes",
             "Vigilance",
@@ -573,6 +574,67 @@ async fn the_exports_hold_the_figures(backend: Backend) {
         }
         other => panic!("expected a date cell, got {other:?}"),
     }
+    // One row per project behind the filter (CRTE: B only), what a head
+    // pastes into the committee's deck.
+    let projects = book.worksheet_range("Projets").expect("projects");
+    let header: Vec<String> = projects
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "Référence",
+            "Intitulé",
+            "Communes",
+            "EPCI",
+            "Étape",
+            "Santé",
+            "Chargé·e de mission",
+            "Porteur",
+            "Coût total du projet",
+            "Aides sollicitées (dossiers déposés)",
+            "Aides accordées",
+            "Aides versées",
+            "Reste à financer (coût − aides accordées − autofinancement)",
+            "Programmes",
+            "Thématiques",
+            "Prochaine échéance",
+            "Dernier changement",
+        ]
+    );
+    assert_eq!(projects.height(), 2, "B alone");
+    let b = projects.rows().nth(1).expect("B");
+    assert_eq!(b[1], Data::String("B – Voie verte".into()));
+    assert_eq!(b[2], Data::String("Saint-Étienne".into()));
+    assert_eq!(b[3], Data::String("Saint-Étienne Métropole".into()));
+    assert_eq!(b[4], Data::String("Montage financier".into()));
+    assert_eq!(b[7], Data::String("Commune de Saint-Étienne".into()));
+    let euros: Vec<&Data> = b[8..13].iter().collect();
+    assert_eq!(
+        euros,
+        [
+            &Data::Float(200_000.0),
+            &Data::Float(130_000.0),
+            &Data::Float(80_000.0),
+            &Data::Float(0.0),
+            &Data::Float(110_000.0)
+        ]
+    );
+    assert_eq!(b[13], Data::String("CRTE".into()));
+    assert_eq!(b[14], Data::String("Tourisme".into()));
+    // Its next date: the DETR works start, in 20 days.
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("epoch");
+    match &b[15] {
+        Data::DateTime(dt) => assert_eq!(
+            dt.as_f64(),
+            (today + Duration::days(20) - epoch).num_days() as f64
+        ),
+        other => panic!("a date cell: {other:?}"),
+    }
     let funders = book.worksheet_range("Financeurs").expect("funders");
     let detr_row = funders
         .rows()
@@ -587,13 +649,28 @@ async fn the_exports_hold_the_figures(backend: Backend) {
         .await
         .expect("csv");
     assert_eq!(res.status(), 200);
-    let text = res.text().await.expect("csv text");
+    let bytes = res.bytes().await.expect("csv bytes");
+    // French Excel: a byte-order mark, `;`, decimal commas, jj/mm/aaaa.
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with its BOM");
+    let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
     assert!(text.starts_with("Section;Ligne;Mesure;Valeur"), "{text}");
     assert!(
         text.lines()
-            .any(|l| l == "Financeurs;État – DETR;Aides accordées;80000.00"),
+            .any(|l| l == "Financeurs;État – DETR;Aides accordées;80000,00"),
         "{text}"
     );
+    // Rows that start with a date are kept: the deadlines and the changes.
+    let in_10_days = (today + Duration::days(10)).format("%d/%m/%Y").to_string();
+    assert!(
+        text.lines()
+            .any(|l| l == format!("Échéances;{in_10_days};Projet;A – Halle gourmande")),
+        "{text}"
+    );
+    let changes = text
+        .lines()
+        .filter(|l| l.starts_with(&format!("Changements;{}", today.format("%d/%m/%Y"))))
+        .count();
+    assert!(changes >= 9, "every change of the digest: {text}");
     assert!(
         text.lines().any(|l| l == "Synthèse;Études;Projets;1"),
         "{text}"

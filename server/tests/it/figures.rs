@@ -6,7 +6,7 @@
 use std::io::Cursor;
 
 use app::domain::funding::{PlanFigure, Totals};
-use app::domain::{Email, OrganisationKind, OwnerKind, Role, format_euros};
+use app::domain::{Email, OrganisationKind, OwnerKind, Role, Stage, format_euros};
 use app::models::{Dashboard, NewUser};
 use calamine::{Data, Reader, Xlsx};
 use scraper::{Html, Selector};
@@ -83,6 +83,14 @@ async fn a_plan_shows_the_same_figures_on_every_page(backend: Backend) {
     let granted = [("form[date]", "2026-07-15")];
     ok(move_status(&http, &app, detr, 2, "granted", &granted).await).await;
     ok(move_status(&http, &app, region, 1, "requested", &filed).await).await;
+    // Another project, at another stage, that the dashboard's filter leaves out.
+    let other = ProjectBuilder::new("Voie verte")
+        .commune("15142")
+        .cost("300 000")
+        .at_stage(Stage::Study, None)
+        .create(&http, &app)
+        .await;
+    add_line(&http, &app, other, funder(&p, "region"), "90 000", &[]).await;
 
     // The staff plan: the definitions, in figures.
     let totals = plan(&http, &app, id).await.totals;
@@ -144,10 +152,11 @@ async fn a_plan_shows_the_same_figures_on_every_page(backend: Backend) {
     .await;
     assert_shows("partner page", &theirs, &totals, &PlanFigure::SHARED);
 
-    // The dashboard, narrowed to this project, adds up the same figures.
+    // The dashboard narrowed to this project's stage adds up the same
+    // figures.
     let res = http
         .post(app.url("/api/dashboard/view"))
-        .form(&[("filter[q]", "Pôle culturel")])
+        .form(&[("filter[stage]", "emergence")])
         .send()
         .await
         .expect("dashboard");
@@ -172,7 +181,7 @@ async fn a_plan_shows_the_same_figures_on_every_page(backend: Backend) {
             totals.still_to_find.expect("a cost")
         )
     );
-    let board = html(&http, &app, "/tableau-de-bord?q=P%C3%B4le+culturel").await;
+    let board = html(&http, &app, "/tableau-de-bord?etape=emergence").await;
     let figures = [
         PlanFigure::Requested,
         PlanFigure::Pending,
@@ -184,7 +193,7 @@ async fn a_plan_shows_the_same_figures_on_every_page(backend: Backend) {
 
     // The Excel summary: the same labels, the same amounts in euros.
     let res = http
-        .get(app.url("/tableau-de-bord/export.xlsx?q=P%C3%B4le+culturel"))
+        .get(app.url("/tableau-de-bord/export.xlsx?etape=emergence"))
         .send()
         .await
         .expect("xlsx");

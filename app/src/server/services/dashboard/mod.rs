@@ -28,10 +28,12 @@ mod deadlines;
 mod digest;
 mod funnel;
 mod live;
+mod projects_sheet;
 mod query;
 
 pub use choices::choices;
 pub use live::dashboard_live;
+pub use projects_sheet::{ProjectSheet, ProjectSheetRow, SHEET_MAX_ROWS, project_sheet};
 
 use attention::attention;
 use breakdowns::{by_code, by_commune, by_epci, by_funder, by_officer};
