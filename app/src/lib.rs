@@ -14,3 +14,7 @@ pub mod server;
 pub mod ui;
 
 pub use ui::app::{App, shell};
+
+/// Named by the browser crate so that this crate, and with it the islands'
+/// entry points, is linked into the wasm.
+pub const ISLANDS: () = ();

@@ -5,12 +5,28 @@ test.beforeEach(async ({ page }) => failOnConsoleErrors(page));
 
 for (const [role, account] of Object.entries(ACCOUNTS)) {
   test(`${role}: logs in, sees their home, logs out`, async ({ page }) => {
+    const wasm: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('.wasm')) wasm.push(r.url());
+    });
     await login(page, account.email);
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByTestId('home-title')).toHaveText(account.home);
     await expect(page.getByTestId('user-name')).toHaveText(account.name);
     await expect(page.getByTestId('user-role')).toHaveText(account.role);
-    await hydrated(page);
+    if (role === 'partner') {
+      // A partner's pages work with no script: no module is sent, no wasm
+      // loaded, no resource's data written into the page.
+      await expect(page.locator('script[type=module]')).toHaveCount(0);
+      expect(await page.content()).not.toContain('__RESOLVED_RESOURCES[');
+      await page.waitForLoadState('networkidle');
+      const before = wasm.length;
+      await page.reload();
+      await page.waitForLoadState('networkidle');
+      expect(wasm.length, 'no wasm on the partner home').toBe(before);
+    } else {
+      await hydrated(page);
+    }
 
     // Team page is in the navigation for staff only.
     const teamLink = page.getByRole('navigation').getByRole('link', { name: 'Équipe', exact: true });

@@ -358,7 +358,8 @@ const pages = {
   programmes: { values: ['programme'] },
   themes: { values: ['theme'] },
   funders: { values: ['funder'] },
-  partnerHome: { text: ['partnerName', 'title'], same: { 'user-name': 'partnerName' } },
+  // A partner's pages carry no script at all.
+  partnerHome: { hydrate: false, text: ['partnerName', 'title'], same: { 'user-name': 'partnerName' } },
   ownHome: { text: ['officerName'], same: { 'user-name': 'officerName' } },
   // Partner account and link holder: the summary and the shared sections.
   shared: {

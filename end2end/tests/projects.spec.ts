@@ -60,6 +60,12 @@ test('an officer creates a project on a real commune and follows it through the 
   await page.getByRole('button', { name: 'Ajouter un jalon' }).click();
   const duplicate = page.getByTestId('milestone').filter({ hasText: 'Réunion en double' });
   await duplicate.getByText('Modifier').click();
+  // A destructive action asks first, in French.
+  page.once('dialog', async (dialog) => {
+    expect(dialog.type()).toBe('confirm');
+    expect(dialog.message()).toContain('Supprimer ce jalon ?');
+    await dialog.accept();
+  });
   await duplicate.getByRole('button', { name: 'Supprimer ce jalon' }).click();
   await expect(duplicate).toHaveCount(0);
   await expect(page.getByTestId('milestone')).toHaveCount(1);

@@ -104,6 +104,10 @@ test('an officer shares a project with a partner account and by link, then revok
   await hydrated(officer);
   const linkItem = shares.getByTestId('share').filter({ hasText: 'Réunion publique' });
   await expect(linkItem).toContainText('2 fois');
+  officer.once('dialog', async (dialog) => {
+    expect(dialog.message()).toContain('Révoquer ce partage ?');
+    await dialog.accept();
+  });
   await linkItem.getByTestId('revoke').click();
   await expect(shares.getByTestId('share').filter({ hasText: 'Réunion publique' })).toHaveAttribute('data-state', 'revoked');
   await expect(officer.getByTestId('event').first()).toContainText('Partage révoqué');

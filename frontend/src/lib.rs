@@ -1,7 +1,10 @@
-//! The browser side: hydrates the server-rendered HTML with the same `App`.
+//! The browser side: the pages are rendered by the server; only their
+//! islands (`#[island]` components of `app`) come alive here.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // The islands live in `app`: naming it keeps their entry points linked.
+    let () = app::ISLANDS;
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -3,6 +3,7 @@ pub mod actions;
 pub mod app;
 pub mod components;
 pub mod format;
+pub mod islands;
 pub mod pages;
 pub mod session;
 #[cfg(feature = "ssr")]

@@ -14,3 +14,16 @@ pub fn provide() {
     let me: MeResource = Resource::new(|| (), |_| me());
     provide_context(me);
 }
+
+/// Whether the page carries the islands' script: not for partner accounts,
+/// whose pages are read-only and work without any (they download no wasm).
+pub fn with_islands() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        crate::server::auth::current_user().is_none_or(|u| u.role != crate::domain::Role::Partner)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        true
+    }
+}

@@ -11,9 +11,6 @@ use crate::ui::session::MeResource;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let me = expect_context::<MeResource>();
-    // Set only in the browser, once the page is interactive (tests wait for it).
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
 
     view! {
         <a class="skip-link" href="#contenu">{t!("app.skip_link")}</a>
@@ -28,9 +25,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                 })}
             </Suspense>
         </header>
-        <main id="contenu" tabindex="-1" data-hydrated=move || hydrated.get().to_string()>
+        <main id="contenu" tabindex="-1" data-hydrated="false">
             {children()}
         </main>
+        {crate::ui::session::with_islands().then(|| view! { <crate::ui::islands::live::Live /> })}
     }
 }
 
@@ -60,7 +58,7 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
             <span class="visually-hidden">{t!("nav.connected_as")}" "</span>
             <span class="user-name" data-testid="user-name">{user.display_name.clone()}</span>
             <span class="role-badge" data-testid="user-role">{user.role.label()}</span>
-            <ActionForm action=logout attr:class="logout-form">
+            <ActionForm action=logout attr:class="logout-form" attr:data-then="open" attr:data-open="/connexion?deconnecte=1">
                 <button type="submit" class="button-link">{t!("nav.logout")}</button>
             </ActionForm>
         </div>

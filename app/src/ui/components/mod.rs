@@ -1,10 +1,8 @@
 //! Reusable pieces of UI.
-pub mod commune_picker;
 pub mod error;
 pub mod field;
 pub mod guard;
 pub mod layout;
-pub mod picker;
 pub mod select_filter;
 pub mod stacked_bar;
 pub mod text;

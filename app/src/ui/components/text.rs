@@ -71,6 +71,7 @@ pub fn TextArea(
             aria-invalid=move || invalid.get().unwrap_or(false).then_some("true")
             inner_html=html
             prop:value=value
+            data-counter="true"
             on:input=move |ev| {
                 if let Some(cb) = on_length {
                     cb.run(event_target_value(&ev).chars().count());

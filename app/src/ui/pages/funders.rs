@@ -14,16 +14,10 @@ use crate::ui::components::field::Field;
 pub fn FundersPage() -> impl IntoView {
     let save = ServerAction::<SaveFunder>::new();
     let funders = Resource::new(move || save.version().get(), |_| list_funders());
-    let saved = move || {
-        save.value()
-            .with(|v| matches!(v, Some(Ok(()))))
-            .then(|| t!("funders.saved").into_owned())
-    };
     view! {
         <PageTitle text=t!("funders.title").into_owned() />
         <h1>{t!("funders.title")}</h1>
         <p>{t!("funders.intro")}</p>
-        <p class="notice" role="status">{saved}</p>
         <p class="form-error" role="alert">{general_error(save)}</p>
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
@@ -35,7 +29,7 @@ pub fn FundersPage() -> impl IntoView {
         </Suspense>
         <section class="card" aria-labelledby="add-funder">
             <h2 id="add-funder">{t!("funders.add")}</h2>
-            <ActionForm action=save attr:class="form" attr:novalidate="true">
+            <ActionForm action=save attr:class="form" attr:novalidate="true" attr:data-anchor="contenu" attr:data-done=t!("funders.saved").into_owned()>
                 <Field name="form[code]" id="funder-code" label=t!("funders.code").into_owned() required=true error=field_error(save, "code") />
                 <Field max=120 name="form[name]" id="funder-name" label=t!("funders.name").into_owned() required=true error=field_error(save, "name") />
                 <div class="field">
@@ -88,7 +82,7 @@ fn FunderTable(items: Vec<FunderView>, save: ServerAction<SaveFunder>) -> impl I
                                         aria-label=format!("{} {}", t!("funders.active"), f.code) />
                                 </td>
                                 <td>
-                                    <ActionForm action=save attr:id=form_id.clone() attr:class="inline-form">
+                                    <ActionForm action=save attr:id=form_id.clone() attr:class="inline-form" attr:data-anchor="contenu" attr:data-done=t!("funders.saved").into_owned()>
                                         <input type="hidden" name="form[code]" value=f.code.clone() />
                                         <button type="submit" class="button small">{t!("funders.save")}</button>
                                     </ActionForm>

@@ -53,8 +53,8 @@ pub fn LoginPage() -> impl IntoView {
             <h1 id="login-title">{t!("login.title")}</h1>
             <p>{t!("login.intro")}</p>
             {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
-            <ActionForm action=login attr:class="form" attr:novalidate="true">
-                <input type="hidden" name="next" prop:value=next />
+            <ActionForm action=login attr:class="form" attr:novalidate="true" attr:data-then="open" attr:data-open="{}">
+                <input type="hidden" name="next" value=next />
                 <Field
                     name="email"
                     id="email"

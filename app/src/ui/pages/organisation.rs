@@ -14,8 +14,8 @@ use crate::models::{
 use crate::ui::actions::{field_of, open_on_success};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
-use crate::ui::components::picker::{Picker, communes};
 use crate::ui::format;
+use crate::ui::islands::picker::{Picker, PickerKind};
 
 /// The fields of the organisation form (creation and edition).
 #[component]
@@ -72,14 +72,14 @@ fn OrganisationFields(
             hint=t!("directory.company_id_hint").into_owned() value=company_id error=field_of(error, "company_id") />
         {match commune {
             Some(initial) => view! {
-                <Picker name="form[commune]" id="org-commune" label=t!("directory.commune").into_owned()
-                    hint=t!("directory.organisation_hint").into_owned() initial search=communes
-                    error=field_of(error, "commune") />
+                <Picker name="form[commune]".to_owned() id="org-commune".to_owned() label=t!("directory.commune").into_owned()
+                    hint=t!("directory.organisation_hint").into_owned() initial kind=PickerKind::Communes
+                    error=field_of(error, "commune").get_untracked() />
             }.into_any(),
             None => view! {
-                <Picker name="form[commune]" id="org-commune" label=t!("directory.commune").into_owned()
-                    hint=t!("directory.organisation_hint").into_owned() search=communes
-                    error=field_of(error, "commune") />
+                <Picker name="form[commune]".to_owned() id="org-commune".to_owned() label=t!("directory.commune").into_owned()
+                    hint=t!("directory.organisation_hint").into_owned() kind=PickerKind::Communes
+                    error=field_of(error, "commune").get_untracked() />
             }.into_any(),
         }}
         <Field name="form[epci]" id="org-epci" label=t!("directory.epci").into_owned()
@@ -127,7 +127,7 @@ pub fn NewOrganisationPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match choices.await {
                     Ok(choices) => view! {
-                        <ActionForm action attr:class="form card" attr:novalidate="true">
+                        <ActionForm action attr:class="form card" attr:novalidate="true" attr:data-then="open" attr:data-open="/annuaire/organisations/{}">
                             <OrganisationFields org=None choices error />
                             <button type="submit" class="button primary" disabled=move || action.pending().get()>
                                 {t!("directory.create")}
@@ -163,7 +163,7 @@ pub fn OrganisationPage() -> impl IntoView {
                         <p class="notice" role="status">{saved}</p>
                         <details class="card" open=move || error.get().is_some()>
                             <summary>{t!("directory.edit")}</summary>
-                            <ActionForm action=update attr:class="form" attr:novalidate="true">
+                            <ActionForm action=update attr:class="form" attr:novalidate="true" attr:data-anchor="contenu" attr:data-done=t!("directory.saved").into_owned()>
                                 <input type="hidden" name="id" value=o.id.to_string() />
                                 <input type="hidden" name="version" value=o.version.to_string() />
                                 <OrganisationFields org=Some(o) choices error />

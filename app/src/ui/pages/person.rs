@@ -14,8 +14,8 @@ use crate::ui::actions::{field_error, field_of, general_error, open_on_success, 
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::guard::Guarded;
-use crate::ui::components::picker::{Picker, organisations};
 use crate::ui::format;
+use crate::ui::islands::picker::{Picker, PickerKind};
 use crate::ui::pages::organisation::{InvolvementTable, period};
 use crate::ui::session::MeResource;
 
@@ -53,11 +53,11 @@ pub fn NewPersonPage() -> impl IntoView {
         <p><a href="/annuaire">{t!("directory.title")}</a></p>
         <h1>{t!("directory.new_person")}</h1>
         <Guarded action=Action::EditDirectory>
-            <ActionForm action attr:class="form card" attr:novalidate="true">
+            <ActionForm action attr:class="form card" attr:novalidate="true" attr:data-then="open" attr:data-open="/annuaire/personnes/{}">
                 <PersonFields p=None error />
-                <Picker name="form[organisation_id]" id="person-org" label=t!("directory.organisation").into_owned()
-                    hint=t!("directory.organisation_hint").into_owned() search=organisations
-                    error=field_of(error, "organisation_id") />
+                <Picker name="form[organisation_id]".to_owned() id="person-org".to_owned() label=t!("directory.organisation").into_owned()
+                    hint=t!("directory.organisation_hint").into_owned() kind=PickerKind::Organisations
+                    error=field_of(error, "organisation_id").get_untracked() />
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>
                     {t!("directory.create")}
                 </button>
@@ -138,7 +138,7 @@ fn PersonView(p: PersonDetail, actions: PersonActions) -> impl IntoView {
                 {(!p.notes.is_empty()).then(|| view! { <p class="pre">{p.notes.clone()}</p> })}
                 <details open=move || update_error.get().is_some()>
                     <summary>{t!("directory.edit")}</summary>
-                    <ActionForm action=actions.update attr:class="form" attr:novalidate="true">
+                    <ActionForm action=actions.update attr:class="form" attr:novalidate="true" attr:data-anchor="contenu" attr:data-done=t!("directory.saved").into_owned()>
                         <input type="hidden" name="id" value=p.id.to_string() />
                         <input type="hidden" name="version" value=p.version.to_string() />
                         <PersonFields p=Some(p.clone()) error=update_error />
@@ -161,12 +161,12 @@ fn PersonView(p: PersonDetail, actions: PersonActions) -> impl IntoView {
             <h2 id="person-projects">{t!("directory.projects")}</h2>
             <InvolvementTable items=p.projects.clone() />
         </section>
-        <section class="card" aria-labelledby="person-orgs">
+        <section class="card" id="memberships" aria-labelledby="person-orgs">
             <h2 id="person-orgs">{t!("directory.memberships")}</h2>
             <Memberships items=p.memberships.clone() actions live />
             {live.then(|| view! { <AddMembershipForm person_id=pid action=actions.add_membership /> })}
         </section>
-        <section class="card" aria-labelledby="person-mandates">
+        <section class="card" id="mandates" aria-labelledby="person-mandates">
             <h2 id="person-mandates">{t!("directory.mandates_now")}</h2>
             <Mandates items=now actions live />
             <h3>{t!("directory.mandate_history")}</h3>
@@ -181,7 +181,7 @@ fn PersonView(p: PersonDetail, actions: PersonActions) -> impl IntoView {
                 {move || Suspend::new(async move {
                     let admin = me.await.ok().flatten().is_some_and(|u| allows(u.role, Action::ErasePersonalData));
                     (admin && live).then(|| view! {
-                        <ActionForm action=actions.erase attr:class="form">
+                        <ActionForm action=actions.erase attr:class="form" attr:data-anchor="contenu" attr:data-done=t!("done.person_erased").into_owned() attr:data-confirm=t!("confirm.erase_person").into_owned()>
                             <input type="hidden" name="person_id" value=pid.to_string() />
                             <div class="field checkbox">
                                 <input id="erase-confirm" type="checkbox" required=true />
@@ -212,7 +212,7 @@ fn Memberships(items: Vec<MembershipView>, actions: PersonActions, live: bool) -
                         {title}" "<span class="muted">{period(m.start_on, m.end_on)}</span>
                         {(!m.current).then(|| view! { " " <span class="badge">{t!("directory.ended")}</span> })}
                         {(live && m.current).then(|| view! {
-                            <ActionForm action=actions.update_membership attr:class="inline-form">
+                            <ActionForm action=actions.update_membership attr:class="inline-form" attr:data-anchor="memberships" attr:data-done=t!("done.membership_saved").into_owned()>
                                 <input type="hidden" name="membership_id" value=m.id.to_string() />
                                 <input type="hidden" name="form[organisation_id]" value=m.organisation.id.to_string() />
                                 <input type="hidden" name="form[job_title]" value=m.job_title.clone() />
@@ -223,7 +223,7 @@ fn Memberships(items: Vec<MembershipView>, actions: PersonActions, live: bool) -
                             </ActionForm>
                         })}
                         {live.then(|| view! {
-                            <ActionForm action=actions.delete_membership attr:class="inline-form">
+                            <ActionForm action=actions.delete_membership attr:class="inline-form" attr:data-anchor="memberships" attr:data-done=t!("done.membership_deleted").into_owned() attr:data-confirm=t!("confirm.delete_membership").into_owned()>
                                 <input type="hidden" name="membership_id" value=m.id.to_string() />
                                 <button type="submit" class="button-link">{t!("directory.delete")}</button>
                             </ActionForm>
@@ -250,7 +250,7 @@ fn Mandates(items: Vec<MandateView>, actions: PersonActions, live: bool) -> impl
                     <a href=format!("/annuaire/organisations/{}", m.organisation.id)>{m.organisation.name.clone()}</a>
                     " "<span class="muted">{period(Some(m.start_on), m.end_on)}</span>
                     {(live && m.current).then(|| view! {
-                        <ActionForm action=actions.update_mandate attr:class="inline-form">
+                        <ActionForm action=actions.update_mandate attr:class="inline-form" attr:data-anchor="mandates" attr:data-done=t!("done.mandate_saved").into_owned()>
                             <input type="hidden" name="mandate_id" value=m.id.to_string() />
                             <input type="hidden" name="form[office]" value=m.office.as_str() />
                             <input type="hidden" name="form[organisation_id]" value=m.organisation.id.to_string() />
@@ -261,7 +261,7 @@ fn Mandates(items: Vec<MandateView>, actions: PersonActions, live: bool) -> impl
                         </ActionForm>
                     })}
                     {live.then(|| view! {
-                        <ActionForm action=actions.delete_mandate attr:class="inline-form">
+                        <ActionForm action=actions.delete_mandate attr:class="inline-form" attr:data-anchor="mandates" attr:data-done=t!("done.mandate_deleted").into_owned() attr:data-confirm=t!("confirm.delete_mandate").into_owned()>
                             <input type="hidden" name="mandate_id" value=m.id.to_string() />
                             <button type="submit" class="button-link">{t!("directory.delete")}</button>
                         </ActionForm>
@@ -279,11 +279,11 @@ fn AddMembershipForm(person_id: i64, action: ServerAction<AddMembership>) -> imp
     view! {
         <details>
             <summary>{t!("directory.membership_add")}</summary>
-            <ActionForm action attr:class="form" attr:novalidate="true">
+            <ActionForm action attr:class="form" attr:novalidate="true" attr:data-anchor="memberships" attr:data-done=t!("done.membership_saved").into_owned()>
                 <input type="hidden" name="person_id" value=person_id.to_string() />
-                <Picker name="form[organisation_id]" id="membership-org" label=t!("directory.organisation").into_owned()
-                    hint=t!("directory.organisation_hint").into_owned() search=organisations
-                    error=field_error(action, "organisation_id") />
+                <Picker name="form[organisation_id]".to_owned() id="membership-org".to_owned() label=t!("directory.organisation").into_owned()
+                    hint=t!("directory.organisation_hint").into_owned() kind=PickerKind::Organisations
+                    error=field_error(action, "organisation_id").get_untracked() />
                 <Field max=crate::domain::input::max::TITLE name="form[job_title]" id="membership-job" label=t!("directory.job_title").into_owned() error=field_error(action, "job_title") />
                 <Field name="form[start_on]" id="membership-start" kind="date" label=t!("directory.start_on").into_owned() error=field_error(action, "start_on") />
                 <Field name="form[end_on]" id="membership-end" kind="date" label=t!("directory.end_on").into_owned() error=field_error(action, "end_on") />
@@ -300,7 +300,7 @@ fn AddMandateForm(person_id: i64, action: ServerAction<AddMandate>) -> impl Into
     view! {
         <details>
             <summary>{t!("directory.mandate_add")}</summary>
-            <ActionForm action attr:class="form" attr:novalidate="true">
+            <ActionForm action attr:class="form" attr:novalidate="true" attr:data-anchor="mandates" attr:data-done=t!("done.mandate_saved").into_owned()>
                 <input type="hidden" name="person_id" value=person_id.to_string() />
                 <div class="field" class:has-error=move || office_error.get().is_some()>
                     <label for="mandate-office">{t!("directory.office")}" *"</label>
@@ -310,9 +310,9 @@ fn AddMandateForm(person_id: i64, action: ServerAction<AddMandate>) -> impl Into
                     </select>
                     <p class="field-error" id="mandate-office-erreur" role="alert">{move || office_error.get()}</p>
                 </div>
-                <Picker name="form[organisation_id]" id="mandate-org" label=t!("directory.territory").into_owned()
-                    hint=t!("directory.organisation_hint").into_owned() search=organisations
-                    error=field_error(action, "organisation_id") />
+                <Picker name="form[organisation_id]".to_owned() id="mandate-org".to_owned() label=t!("directory.territory").into_owned()
+                    hint=t!("directory.organisation_hint").into_owned() kind=PickerKind::Organisations
+                    error=field_error(action, "organisation_id").get_untracked() />
                 <Field name="form[start_on]" id="mandate-start" kind="date" label=t!("directory.start_on").into_owned() required=true error=field_error(action, "start_on") />
                 <Field name="form[end_on]" id="mandate-end" kind="date" label=t!("directory.end_on").into_owned() error=field_error(action, "end_on") />
                 <p class="form-error" role="alert">{general_error(action)}</p>

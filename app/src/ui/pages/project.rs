@@ -169,9 +169,9 @@ fn ProjectView(
         </section>
 
         <div class="two-cols">
-            <section class="card" aria-labelledby="stage-title">
+            <section class="card" id="etape" aria-labelledby="stage-title">
                 <h2 id="stage-title">{t!("projects.move_stage")}</h2>
-                <ActionForm action=stage attr:class="form" attr:novalidate="true">
+                <ActionForm action=stage attr:class="form" attr:novalidate="true" attr:data-anchor="etape" attr:data-done=t!("done.stage").into_owned()>
                     <input type="hidden" name="id" value=p.id.to_string() />
                     <input type="hidden" name="version" value=p.version.to_string() />
                     <div class="field">
@@ -187,9 +187,9 @@ fn ProjectView(
                     <button type="submit" class="button">{t!("projects.move")}</button>
                 </ActionForm>
             </section>
-            <section class="card" aria-labelledby="health-title">
+            <section class="card" id="sante" aria-labelledby="health-title">
                 <h2 id="health-title">{t!("projects.change_health")}</h2>
-                <ActionForm action=health attr:class="form" attr:novalidate="true">
+                <ActionForm action=health attr:class="form" attr:novalidate="true" attr:data-anchor="sante" attr:data-done=t!("done.health").into_owned()>
                     <input type="hidden" name="id" value=p.id.to_string() />
                     <input type="hidden" name="version" value=p.version.to_string() />
                     <div class="field">
@@ -212,7 +212,7 @@ fn ProjectView(
         <PartnersSection project_id=p.id actions=partners />
         <SharesSection project_id=p.id actions=shares />
 
-        <section class="card" aria-labelledby="milestones-title">
+        <section class="card" id="jalons" aria-labelledby="milestones-title">
             <h2 id="milestones-title">{t!("projects.milestones")}</h2>
             {if p.milestones.is_empty() {
                 view! { <p class="empty">{t!("projects.no_milestones")}</p> }.into_any()
@@ -225,7 +225,7 @@ fn ProjectView(
             }}
             <SeeAll total=p.more.milestones shown=p.milestones.len() key="jalons" value="tous" anchor="milestones-title" />
             <h3>{t!("projects.add_milestone")}</h3>
-            <ActionForm action=milestone attr:class="form" attr:novalidate="true">
+            <ActionForm action=milestone attr:class="form" attr:novalidate="true" attr:data-anchor="jalons" attr:data-done=t!("done.milestone_added").into_owned()>
                 <input type="hidden" name="project_id" value=p.id.to_string() />
                 <div class="field">
                     <label for="milestone-kind">{t!("projects.milestone_kind")}</label>
@@ -242,9 +242,9 @@ fn ProjectView(
             </ActionForm>
         </section>
 
-        <section class="card" aria-labelledby="journal-title">
+        <section class="card" id="journal" aria-labelledby="journal-title">
             <h2 id="journal-title">{t!("projects.journal")}</h2>
-            <ActionForm action=note attr:class="form" attr:novalidate="true">
+            <ActionForm action=note attr:class="form" attr:novalidate="true" attr:data-anchor="journal" attr:data-done=t!("done.note_added").into_owned()>
                 <input type="hidden" name="project_id" value=p.id.to_string() />
                 <TextAreaField name="form[body]" id="note-body" label=t!("projects.note_body").into_owned() rows=3
                     max=crate::models::NOTE_MAX error=field_error(note, "body") />
@@ -274,7 +274,7 @@ fn ProjectView(
             <SeeAll total=p.more.notes shown=p.notes.len() key="notes" value="toutes" anchor="journal-title" />
         </section>
 
-        <section class="card" aria-labelledby="timeline-title">
+        <section class="card" id="historique" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{t!("projects.timeline")}</h2>
             <form method="get" class="inline-form">
                 <label for="depuis">{t!("projects.since_filter")}</label>
@@ -382,7 +382,7 @@ fn MilestoneItem(
             {badge.map(|b| view! { <span class="badge">{b}</span> })}
             {m.shareable.then(|| view! { <span class="badge shared">{t!("projects.shared")}</span> })}
             {(!m.note.is_empty()).then(|| view! { <span class="muted">" — "{m.note.clone()}</span> })}
-            <ActionForm action=done attr:class="inline-form">
+            <ActionForm action=done attr:class="inline-form" attr:data-anchor="jalons" attr:data-done=t!("done.milestone_done").into_owned()>
                 <input type="hidden" name="milestone_id" value=id.to_string() />
                 {is_done.then(|| view! { <input type="hidden" name="undo" value="true" /> })}
                 <button type="submit" class="button small">
@@ -391,7 +391,7 @@ fn MilestoneItem(
             </ActionForm>
             <details class="milestone-edit" open=move || update.value().get().is_some_and(|r| r.is_err())>
                 <summary>{t!("projects.edit_milestone")}</summary>
-                <ActionForm action=update attr:class="form" attr:novalidate="true">
+                <ActionForm action=update attr:class="form" attr:novalidate="true" attr:data-anchor="jalons" attr:data-done=t!("done.milestone_saved").into_owned()>
                     <input type="hidden" name="milestone_id" value=id.to_string() />
                     <div class="field">
                         <label for=format!("{prefix}-kind")>{t!("projects.milestone_kind")}</label>
@@ -415,7 +415,7 @@ fn MilestoneItem(
                     </label>
                     <button type="submit" class="button">{t!("projects.save_milestone")}</button>
                 </ActionForm>
-                <ActionForm action=delete attr:class="inline-form">
+                <ActionForm action=delete attr:class="inline-form" attr:data-anchor="jalons" attr:data-done=t!("done.milestone_deleted").into_owned() attr:data-confirm=t!("confirm.delete_milestone").into_owned()>
                     <input type="hidden" name="milestone_id" value=id.to_string() />
                     <button type="submit" class="button small danger">{t!("projects.delete_milestone")}</button>
                 </ActionForm>

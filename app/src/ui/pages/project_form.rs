@@ -9,9 +9,9 @@ use crate::domain::{OwnerKind, euros_input};
 use crate::error::AppError;
 use crate::models::ProjectDetail;
 use crate::ui::actions::{field_of, open_on_success};
-use crate::ui::components::commune_picker::CommunePicker;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
+use crate::ui::islands::picker::CommunePicker;
 
 /// `/projets/nouveau`
 #[component]
@@ -26,7 +26,7 @@ pub fn NewProjectPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match refs.await {
                     Ok(refs) => view! {
-                        <ActionForm action attr:class="form card" attr:novalidate="true">
+                        <ActionForm action attr:class="form card" attr:novalidate="true" attr:data-then="open" attr:data-open="/projets/{}">
                             <ProjectFields refs project=None error />
                             <button type="submit" class="button primary" disabled=move || action.pending().get()>
                                 {t!("projects.create")}
@@ -59,7 +59,7 @@ pub fn EditProjectPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match (project.await, refs.await) {
                     (Ok(p), Ok(refs)) => view! {
-                        <ActionForm action attr:class="form card" attr:novalidate="true">
+                        <ActionForm action attr:class="form card" attr:novalidate="true" attr:data-then="open" attr:data-open="/projets/{}">
                             <input type="hidden" name="id" value=p.id.to_string() />
                             <input type="hidden" name="version" value=p.version.to_string() />
                             <ProjectFields refs project=Some(p) error />
@@ -108,7 +108,7 @@ fn ProjectFields(
             value=value(|p| p.title.clone()) error=field("title") />
         <Field max=crate::domain::input::max::REFERENCE name="form[reference]" id="reference" label=t!("projects.field_reference").into_owned()
             value=value(|p| p.reference.clone().unwrap_or_default()) error=field("reference") />
-        <CommunePicker initial=communes error=field("communes") />
+        <CommunePicker initial=communes error=field("communes").get_untracked() />
         <TextAreaField name="form[summary]" id="summary" label=t!("projects.field_summary").into_owned() rows=2
             value=value(|p| p.summary.clone()) max=crate::domain::input::max::SUMMARY error=field("summary") />
         <TextAreaField name="form[description]" id="description" label=t!("projects.field_description").into_owned() rows=5

@@ -95,7 +95,7 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
         }
     });
     view! {
-        <section class="card" aria-labelledby="funding-title" data-testid="funding">
+        <section class="card" id="financements" aria-labelledby="funding-title" data-testid="funding">
             <h2 id="funding-title">{t!("funding.title")}</h2>
             <p class="form-error" role="alert" data-testid="funding-notice">{move || notice.get()}</p>
             {unfunded}
@@ -124,7 +124,7 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
                 }.into_any()
             }}
             <h3>{t!("funding.add_line")}</h3>
-            <ActionForm action=add attr:class="form" attr:novalidate="true">
+            <ActionForm action=add attr:class="form" attr:novalidate="true" attr:data-anchor="financements" attr:data-done=t!("done.line_added").into_owned()>
                 <input type="hidden" name="project_id" value=plan.project_id.to_string() />
                 <LineFields prefix="new-line".to_owned() funders=plan.funders.clone() line=None
                     error=move |name| field_error(add, name) />
@@ -316,7 +316,7 @@ fn SelfFunding(
             <p class="verdict" role=if breached { "alert" } else { "status" }>{verdict}</p>
             <details class="derogation-edit" open=move || action.value().with(|v| matches!(v, Some(Err(_))))>
                 <summary>{t!("funding.derogation_edit")}</summary>
-                <ActionForm action attr:class="form" attr:novalidate="true">
+                <ActionForm action attr:class="form" attr:novalidate="true" attr:data-anchor="financements" attr:data-done=t!("done.derogation").into_owned()>
                     <input type="hidden" name="project_id" value=project_id.to_string() />
                     <input type="hidden" name="version" value=project_version.to_string() />
                     <div class="field" class:has-error=move || field_error(action, "kind").get().is_some()>
@@ -475,7 +475,7 @@ fn LineItem(
             {(!notes.is_empty()).then(|| view! { <p class="pre muted">{notes}</p> })}
             <details class="line-status" open=move || status.value().with(|v| matches!(v, Some(Err(_))))>
                 <summary>{t!("funding.change_status")}</summary>
-                <ActionForm action=status attr:class="form" attr:novalidate="true">
+                <ActionForm action=status attr:class="form" attr:novalidate="true" attr:data-anchor="financements" attr:data-done=t!("done.line_status").into_owned()>
                     <input type="hidden" name="line_id" value=id.to_string() />
                     <input type="hidden" name="version" value=version.to_string() />
                     <div class="field" class:has-error=move || field_error(status, "status").get().is_some()>
@@ -498,14 +498,14 @@ fn LineItem(
             </details>
             <details class="line-edit" open=move || update.value().with(|v| matches!(v, Some(Err(_))))>
                 <summary>{t!("funding.edit_line")}</summary>
-                <ActionForm action=update attr:class="form" attr:novalidate="true">
+                <ActionForm action=update attr:class="form" attr:novalidate="true" attr:data-anchor="financements" attr:data-done=t!("done.line_saved").into_owned()>
                     <input type="hidden" name="line_id" value=id.to_string() />
                     <input type="hidden" name="version" value=version.to_string() />
                     <LineFields prefix=prefix.clone() funders=funders.clone() line=edit_line.clone()
                         error=move |name| field_error(update, name) />
                     <button type="submit" class="button">{t!("funding.save_line")}</button>
                 </ActionForm>
-                <ActionForm action=delete attr:class="inline-form">
+                <ActionForm action=delete attr:class="inline-form" attr:data-anchor="financements" attr:data-done=t!("done.line_deleted").into_owned() attr:data-confirm=t!("confirm.delete_line").into_owned()>
                     <input type="hidden" name="line_id" value=id.to_string() />
                     <input type="hidden" name="version" value=version.to_string() />
                     <button type="submit" class="button small danger">{t!("funding.delete_line")}</button>
@@ -564,7 +564,7 @@ where
                     <option value=f.id.to_string() selected=selected == Some(f.id)>{f.name}</option>
                 }).collect_view()}
             </select>
-            <p class="field-error" role="alert">{move || error("funder_id").get()}</p>
+            <p class="field-error" role="alert" id=id("funder-erreur")>{move || error("funder_id").get()}</p>
         </div>
         <Field max=200 name="form[programme]" id=id("programme") label=t!("funding.programme").into_owned()
             hint=t!("funding.programme_hint").into_owned()

@@ -7,7 +7,7 @@ use crate::models::ProjectPartners;
 use crate::ui::actions::{field_error, general_error, reloads};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
-use crate::ui::components::picker::{Picker, organisations, people};
+use crate::ui::islands::picker::{Picker, PickerKind};
 
 /// The partner writes of a project page (they reload the timeline too).
 #[derive(Clone, Copy)]
@@ -45,7 +45,7 @@ pub fn PartnersSection(project_id: i64, actions: PartnerActions) -> impl IntoVie
     // one awaited by a view already disposed.
     let partners = Resource::new(|| (), move |_| get_project_partners(project_id));
     view! {
-        <section class="card" aria-labelledby="partners-title" data-testid="partners">
+        <section class="card" id="partenaires" aria-labelledby="partners-title" data-testid="partners">
             <h2 id="partners-title">{t!("directory.partners")}</h2>
             <p class="muted">{t!("directory.partners_intro")}</p>
             <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
@@ -58,7 +58,7 @@ pub fn PartnersSection(project_id: i64, actions: PartnerActions) -> impl IntoVie
             </Suspense>
             <details open=move || actions.add.value().with(|v| matches!(v, Some(Err(_))))>
                 <summary>{t!("directory.add_partner")}</summary>
-                <ActionForm action=actions.add attr:class="form" attr:novalidate="true">
+                <ActionForm action=actions.add attr:class="form" attr:novalidate="true" attr:data-anchor="partenaires" attr:data-done=t!("done.partner_added").into_owned()>
                     <input type="hidden" name="project_id" value=project_id.to_string() />
                     <div class="field" class:has-error=move || field_error(actions.add, "role").get().is_some()>
                         <label for="partner-role">{t!("directory.role")}" *"</label>
@@ -68,12 +68,12 @@ pub fn PartnersSection(project_id: i64, actions: PartnerActions) -> impl IntoVie
                         </select>
                         <p class="field-error" id="partner-role-erreur" role="alert">{move || field_error(actions.add, "role").get()}</p>
                     </div>
-                    <Picker name="form[organisation_id]" id="partner-org" label=t!("directory.organisation").into_owned()
-                        hint=t!("directory.organisation_hint").into_owned() search=organisations
-                        error=field_error(actions.add, "organisation_id") />
-                    <Picker name="form[person_id]" id="partner-person" label=t!("directory.person").into_owned()
-                        hint=t!("directory.person_hint").into_owned() search=people
-                        error=field_error(actions.add, "person_id") />
+                    <Picker name="form[organisation_id]".to_owned() id="partner-org".to_owned() label=t!("directory.organisation").into_owned()
+                        hint=t!("directory.organisation_hint").into_owned() kind=PickerKind::Organisations
+                        error=field_error(actions.add, "organisation_id").get_untracked() />
+                    <Picker name="form[person_id]".to_owned() id="partner-person".to_owned() label=t!("directory.person").into_owned()
+                        hint=t!("directory.person_hint").into_owned() kind=PickerKind::People
+                        error=field_error(actions.add, "person_id").get_untracked() />
                     <Field max=1000 name="form[note]" id="partner-note" label=t!("directory.note").into_owned() error=field_error(actions.add, "note") />
                     <p class="form-error" role="alert">{general_error(actions.add)}</p>
                     <button type="submit" class="button">{t!("directory.add_partner")}</button>
@@ -100,7 +100,7 @@ fn PartnerList(p: ProjectPartners, actions: PartnerActions) -> impl IntoView {
                         <li data-testid="partner">
                             <strong>{l.role.label()}</strong>" : "{org}{both.then_some(", ")}{person}
                             {(!l.note.is_empty()).then(|| view! { <span class="muted">" — "{l.note.clone()}</span> })}
-                            <ActionForm action=actions.remove attr:class="inline-form">
+                            <ActionForm action=actions.remove attr:class="inline-form" attr:data-anchor="partenaires" attr:data-done=t!("done.partner_removed").into_owned() attr:data-confirm=t!("confirm.remove_partner").into_owned()>
                                 <input type="hidden" name="link_id" value=l.id.to_string() />
                                 <button type="submit" class="button-link">{t!("directory.remove")}</button>
                             </ActionForm>

@@ -96,7 +96,7 @@ pub fn SharesSection(project_id: i64, actions: ShareActions) -> impl IntoView {
     // one awaited by a view already disposed.
     let shares = Resource::new(|| (), move |_| list_shares(project_id));
     view! {
-        <section class="card" aria-labelledby="shares-title" data-testid="shares">
+        <section class="card" id="partages" aria-labelledby="shares-title" data-testid="shares">
             <h2 id="shares-title">{t!("share.title")}</h2>
             <p class="muted">{t!("share.intro")}</p>
             <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
@@ -120,26 +120,14 @@ fn ShareList(s: ProjectShares, actions: ShareActions) -> impl IntoView {
         ..
     } = s;
     let no_accounts = partner_accounts.is_empty();
-    let created = move || {
-        actions.create.value().with(|v| match v {
-            Some(Ok(created)) => Some(match created.url.clone() {
-                Some(url) => view! {
-                    <div class="notice success" role="status" data-testid="new-link">
-                        <p>{t!("share.created_link")}</p>
-                        <label for="new-link-url">{t!("share.link_label")}</label>
-                        <input id="new-link-url" type="text" readonly value=url.clone() class="copy-field" />
-                        <p><a href=url rel="external" target="_blank">{t!("share.link_label")}" ↗"</a></p>
-                    </div>
-                }
-                .into_any(),
-                None => view! { <p class="notice success" role="status">{t!("share.created_account")}</p> }
-                    .into_any(),
-            }),
-            _ => None,
-        })
-    };
     view! {
-        {created}
+        // A new link's address, shown once (filled by the `Live` island).
+        <div class="notice success" role="status" data-testid="new-link" id="new-link" hidden>
+            <p>{t!("share.created_link")}</p>
+            <label for="new-link-url">{t!("share.link_label")}</label>
+            <input id="new-link-url" type="text" readonly data-result="url" class="copy-field" />
+            <p><a href=format!("/projets/{project_id}?partages=liste#partages")>{t!("share.link_done")}</a></p>
+        </div>
         {if shares.is_empty() {
             view! { <p class="empty">{t!("share.none")}</p> }.into_any()
         } else {
@@ -152,7 +140,7 @@ fn ShareList(s: ProjectShares, actions: ShareActions) -> impl IntoView {
         <p class="form-error" role="alert">{general_error(actions.revoke)}</p>
         <details open=move || actions.create.value().with(|v| matches!(v, Some(Err(_))))>
             <summary>{t!("share.new_title")}</summary>
-            <ActionForm action=actions.create attr:class="form" attr:novalidate="true">
+            <ActionForm action=actions.create attr:class="form" attr:novalidate="true" attr:data-anchor="partages" attr:data-done=t!("share.created_account").into_owned() attr:data-then="show" attr:data-result-box="new-link">
                 <input type="hidden" name="project_id" value=project_id.to_string() />
                 <fieldset class="checks" class:has-error=move || field_error(actions.create, "target").get().is_some()>
                     <legend>{t!("share.target")}" *"</legend>
@@ -238,7 +226,7 @@ fn ShareItem(share: ShareView, actions: ShareActions) -> impl IntoView {
         view! {
             <details open=editing>
                 <summary>{t!("share.change")}</summary>
-                <ActionForm action=update attr:class="form" attr:novalidate="true">
+                <ActionForm action=update attr:class="form" attr:novalidate="true" attr:data-anchor="partages" attr:data-done=t!("done.share_changed").into_owned()>
                     <input type="hidden" name="share_id" value=id.to_string() />
                     <Field max=crate::models::SHARE_LABEL_MAX name="form[label]" id=format!("{prefix}-label") label=t!("share.label").into_owned()
                         value=share.label.clone() error=error("label") />
@@ -249,7 +237,7 @@ fn ShareItem(share: ShareView, actions: ShareActions) -> impl IntoView {
                     <button type="submit" class="button">{t!("share.save")}</button>
                 </ActionForm>
             </details>
-            <ActionForm action=actions.revoke attr:class="inline-form">
+            <ActionForm action=actions.revoke attr:class="inline-form" attr:data-anchor="partages" attr:data-done=t!("done.share_revoked").into_owned() attr:data-confirm=t!("confirm.revoke_share").into_owned()>
                 <input type="hidden" name="share_id" value=id.to_string() />
                 <button type="submit" class="button danger" data-testid="revoke">{t!("share.revoke")}</button>
             </ActionForm>

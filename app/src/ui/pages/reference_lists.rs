@@ -36,10 +36,6 @@ fn ReferenceListPage(list: ReferenceList) -> impl IntoView {
         }
         _ => None,
     };
-    let saved = move || {
-        matches!(value.get(), Some(Ok(())))
-            .then(|| t!(format!("reference.{key}.saved")).into_owned())
-    };
     let title = t!(format!("reference.{key}.title")).into_owned();
     view! {
         <PageTitle text=title.clone() />
@@ -51,7 +47,6 @@ fn ReferenceListPage(list: ReferenceList) -> impl IntoView {
             <a href="/admin/financeurs">{t!("funders.title")}</a>
         </nav>
         <p>{t!(format!("reference.{key}.intro"))}</p>
-        <p class="notice" role="status">{saved}</p>
         <p class="form-error" role="alert">{general}</p>
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
@@ -63,7 +58,7 @@ fn ReferenceListPage(list: ReferenceList) -> impl IntoView {
         </Suspense>
         <section class="card" aria-labelledby="add-entry">
             <h2 id="add-entry">{t!(format!("reference.{key}.add"))}</h2>
-            <ActionForm action=save attr:class="form" attr:novalidate="true">
+            <ActionForm action=save attr:class="form" attr:novalidate="true" attr:data-anchor="contenu" attr:data-done=t!(format!("reference.{key}.saved")).into_owned()>
                 <input type="hidden" name="list" value=key />
                 <Field name="form[code]" id="entry-code" label=t!("reference.code").into_owned() required=true error=field("code") />
                 <Field max=120 name="form[label]" id="entry-label" label=t!("reference.label").into_owned() required=true error=field("label") />
@@ -106,7 +101,7 @@ fn ReferenceTable(
                                         aria-label=format!("{} {}", t!("reference.active"), p.code) />
                                 </td>
                                 <td>
-                                    <ActionForm action=save attr:id=form_id.clone() attr:class="inline-form">
+                                    <ActionForm action=save attr:id=form_id.clone() attr:class="inline-form" attr:data-anchor="contenu" attr:data-done=t!(format!("reference.{}.saved", list.as_str())).into_owned()>
                                         <input type="hidden" name="list" value=list.as_str() />
                                         <input type="hidden" name="form[code]" value=p.code.clone() />
                                         <button type="submit" class="button small">{t!("reference.save")}</button>

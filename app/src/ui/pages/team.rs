@@ -9,7 +9,7 @@ use crate::policy::{Action, allows};
 use crate::ui::actions::field_error;
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
-use crate::ui::components::picker::{Picker, organisations};
+use crate::ui::islands::picker::{Picker, PickerKind};
 use crate::ui::session::MeResource;
 
 /// The structure's accounts; admins can create new ones.
@@ -89,15 +89,10 @@ fn CreateUserForm(action: ServerAction<CreateUser>) -> impl IntoView {
         Some(Err(err)) => Some(err.message()),
         _ => None,
     };
-    let created = move || match value.get() {
-        Some(Ok(user)) => Some(t!("team.created", email = user.email).into_owned()),
-        _ => None,
-    };
     view! {
-        <section class="card" aria-labelledby="create-user-title">
+        <section class="card" id="create-user" aria-labelledby="create-user-title">
             <h2 id="create-user-title">{t!("team.create_title")}</h2>
-            <p class="notice" role="status">{created}</p>
-            <ActionForm action attr:class="form" attr:novalidate="true">
+            <ActionForm action attr:class="form" attr:novalidate="true" attr:data-anchor="create-user" attr:data-done=t!("team.created_template").into_owned()>
                 <Field max=crate::models::DISPLAY_NAME_MAX name="form[display_name]" id="display_name" label=t!("team.name").into_owned()
                     autocomplete="off" required=true error=error("display_name") />
                 <Field max=254 name="form[email]" id="new_email" label=t!("team.email").into_owned() kind="email"
@@ -112,9 +107,9 @@ fn CreateUserForm(action: ServerAction<CreateUser>) -> impl IntoView {
                     </select>
                     <p class="field-error" role="alert">{move || error("role").get()}</p>
                 </div>
-                <Picker name="form[organisation_id]" id="new-organisation" label=t!("team.organisation").into_owned()
-                    hint=t!("team.organisation_hint").into_owned() search=organisations
-                    error=error("organisation_id") />
+                <Picker name="form[organisation_id]".to_owned() id="new-organisation".to_owned() label=t!("team.organisation").into_owned()
+                    hint=t!("team.organisation_hint").into_owned() kind=PickerKind::Organisations
+                    error=error("organisation_id").get_untracked() />
                 <Field name="form[password]" id="new_password" label=t!("team.password").into_owned()
                     kind="password" autocomplete="new-password" hint=t!("team.password_hint").into_owned()
                     required=true error=error("password") />
