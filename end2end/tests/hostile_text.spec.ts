@@ -399,9 +399,10 @@ test('texts typed into the real forms are kept and shown as typed', async ({ bro
   });
 
   // A milestone typed on the project page: rendered by the browser, then by the server.
+  await page.getByRole('link', { name: 'Ajouter un jalon' }).click();
   await page.locator('#milestone-title').fill(P.uiMilestone);
   await page.locator('#milestone-due').fill(day(15));
-  await page.getByRole('button', { name: 'Ajouter un jalon' }).click();
+  await page.locator('#nouveau-jalon form').getByRole('button', { name: 'Ajouter un jalon' }).click();
   await expect(page.getByTestId('milestone')).toHaveCount(1);
   await inspect(officer, `officer ${path} after adding a milestone`, { text: ['uiMilestone'], values: ['uiMilestone'] });
   await visit(officer, path, {

@@ -30,15 +30,24 @@ test('an officer creates a project on a real commune and follows it through the 
   await hydrated(page);
   await expect(page.locator('.stage-bar li[aria-current="step"]')).toContainText('Émergence');
 
-  // Move to study.
+  // Move to study (the form opens on demand).
+  await page.locator('#changer-etape > summary').click();
   await page.getByLabel('Nouvelle étape').selectOption('study');
-  await page.getByRole('button', { name: 'Changer d’étape' }).click();
+  await page.locator('#changer-etape form').getByRole('button', { name: 'Changer d’étape' }).click();
   await expect(page.locator('.stage-bar li[aria-current="step"]')).toContainText('Études');
 
-  // Add a milestone, then mark it done.
+  // Add a milestone from the action at the top: it opens the form, the
+  // cursor in its first field; after the save the page stays there and
+  // says so.
+  await page.getByRole('link', { name: 'Ajouter un jalon' }).click();
+  await expect(page.locator('#milestone-title')).toBeFocused();
   await page.locator('#milestone-title').fill('Comité de pilotage n°1');
   await page.locator('#milestone-due').fill('2026-12-15');
-  await page.getByRole('button', { name: 'Ajouter un jalon' }).click();
+  await page.locator('#nouveau-jalon form').getByRole('button', { name: 'Ajouter un jalon' }).click();
+  const added = page.locator('#jalons').getByRole('status');
+  await expect(added).toHaveText('Jalon ajouté : « Comité de pilotage n°1 ».');
+  await expect(added).toBeFocused();
+  await expect(page.locator('#milestone-title')).toHaveValue('');
   const milestone = page.getByTestId('milestone').filter({ hasText: 'Comité de pilotage n°1' });
   await expect(milestone).toBeVisible();
   await milestone.getByRole('button', { name: 'Marquer comme fait' }).click();
@@ -55,9 +64,10 @@ test('an officer creates a project on a real commune and follows it through the 
   await expect(renamed).toBeVisible();
 
   // A second milestone, added by mistake, is deleted.
+  await page.locator('#nouveau-jalon > summary').click();
   await page.locator('#milestone-title').fill('Réunion en double');
   await page.locator('#milestone-due').fill('2027-01-20');
-  await page.getByRole('button', { name: 'Ajouter un jalon' }).click();
+  await page.locator('#nouveau-jalon form').getByRole('button', { name: 'Ajouter un jalon' }).click();
   const duplicate = page.getByTestId('milestone').filter({ hasText: 'Réunion en double' });
   await duplicate.getByText('Modifier').click();
   // A destructive action asks first, in French.
@@ -71,9 +81,10 @@ test('an officer creates a project on a real commune and follows it through the 
   await expect(page.getByTestId('milestone')).toHaveCount(1);
 
   // Write a note dated on the day of the visit.
+  await page.locator('#nouvelle-note > summary').click();
   await page.locator('#note-body').fill('Visite du site avec le maire : accord sur l’emprise.');
   await page.locator('#note-date').fill('2026-11-02');
-  await page.getByRole('button', { name: 'Ajouter une note' }).click();
+  await page.locator('#nouvelle-note form').getByRole('button', { name: 'Ajouter une note' }).click();
   await expect(page.getByTestId('note')).toContainText('Visite du site avec le maire');
   await expect(page.getByTestId('note')).toContainText('02/11/2026');
 
@@ -91,8 +102,9 @@ test('an officer creates a project on a real commune and follows it through the 
   await expect(events.nth(7)).toContainText('par Julien Moreau');
 
   // Going back a stage without a reason is refused next to the reason field.
+  await page.locator('#changer-etape > summary').click();
   await page.getByLabel('Nouvelle étape').selectOption('emergence');
-  await page.getByRole('button', { name: 'Changer d’étape' }).click();
+  await page.locator('#changer-etape form').getByRole('button', { name: 'Changer d’étape' }).click();
   await expect(page.locator('#stage-reason-erreur')).toContainText('Indiquez un motif');
 });
 
@@ -124,3 +136,40 @@ test('a partner cannot open the project list', async ({ page }) => {
   await expect(page.getByRole('alert').filter({ hasText: 'Vous n’avez pas les droits nécessaires' }).first()).toBeVisible();
   await expect(page.locator('table')).toHaveCount(0);
 });
+
+test('keyboard only: from the top of a project page, a milestone is added in at most 10 key presses', async ({ page }) => {
+  await login(page, ACCOUNTS.officer.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Mes projets');
+  await page.goto('/projets?q=maison%20de%20sante');
+  const href = await page.getByRole('link', { name: /Maison de santé/ }).first().getAttribute('href');
+  await page.goto(href!);
+  await hydrated(page);
+  let presses = 0;
+  const press = async (key: string) => {
+    presses += 1;
+    await page.keyboard.press(key);
+  };
+  // Skip link, then the first action of the project: « Ajouter un jalon ».
+  await press('Tab');
+  await expect(page.getByRole('link', { name: 'Aller au contenu principal' })).toBeFocused();
+  await press('Enter');
+  await press('Tab');
+  await expect(page.getByRole('link', { name: 'Ajouter un jalon' })).toBeFocused();
+  await press('Enter');
+  await expect(page.locator('#milestone-title')).toBeFocused();
+  await page.keyboard.type('Réunion publique au clavier');
+  await press('Tab');
+  await expect(page.locator('#milestone-due')).toBeFocused();
+  // Typed in the order the browser's date field shows (its own locale).
+  await page.keyboard.type('15032027');
+  const due = await page.locator('#milestone-due').inputValue();
+  expect(due).toMatch(/^2027-\d\d-\d\d$/);
+  await press('Enter');
+  const status = page.locator('#jalons').getByRole('status');
+  await expect(status).toHaveText('Jalon ajouté : « Réunion publique au clavier ».');
+  await expect(status).toBeFocused();
+  const [y, m, d] = due.split('-');
+  await expect(page.getByTestId('milestone').filter({ hasText: 'Réunion publique au clavier' })).toContainText(`${d}/${m}/${y}`);
+  expect(presses, 'key presses besides the typed text').toBeLessThanOrEqual(10);
+});
+

@@ -19,6 +19,7 @@ use super::pages::{
     person::{NewPersonPage, PersonPage},
     project::ProjectPage,
     project_form::{EditProjectPage, NewProjectPage},
+    project_sheet::ProjectSheetPage,
     projects::ProjectListPage,
     reference_lists::{ProgrammesPage, ThemesPage},
     team::TeamPage,
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projets/nouveau") view=NewProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/:id") view=ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/:id/modifier") view=EditProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/projets/:id/fiche") view=ProjectSheetPage ssr=SsrMode::Async />
                     <Route path=path!("/annuaire") view=DirectoryPage ssr=SsrMode::Async />
                     <Route path=path!("/annuaire/organisations/nouvelle") view=NewOrganisationPage ssr=SsrMode::Async />
                     <Route path=path!("/annuaire/organisations/:id") view=OrganisationPage ssr=SsrMode::Async />

@@ -71,6 +71,7 @@ fn expected_page(route: &str, role: Role) -> u16 {
         | "/projets/nouveau"
         | "/projets/{id}"
         | "/projets/{id}/modifier"
+        | "/projets/{id}/fiche"
         | "/tableau-de-bord"
         | "/annuaire"
         | "/annuaire/organisations/nouvelle"

@@ -841,7 +841,7 @@ async fn long_lists_are_cut_and_shown_whole_on_demand(backend: Backend) {
         page.contains(&format!("{shown} affichés sur {}.", open + done)),
         "{page}"
     );
-    assert!(page.contains("href=\"?notes=toutes&amp;jalons=tous#milestones-title\""));
+    assert!(page.contains("href=\"?notes=toutes&amp;jalons=tous#jalons\""));
     assert!(page.contains(&format!("Note {}", 0)), "notes shown whole");
     assert!(!page.contains(&format!("affichés sur {notes}.")));
     assert_eq!(
@@ -860,9 +860,7 @@ async fn long_lists_are_cut_and_shown_whole_on_demand(backend: Backend) {
         .await
         .expect("html");
     assert!(
-        page.contains(
-            "href=\"?%3Cb+x%22=%3C%2Fa%3E&amp;notes=toutes&amp;jalons=tous#milestones-title\""
-        ),
+        page.contains("href=\"?%3Cb+x%22=%3C%2Fa%3E&amp;notes=toutes&amp;jalons=tous#jalons\""),
         "{page}"
     );
     assert!(!page.contains("<b x"));

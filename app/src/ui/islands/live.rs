@@ -17,7 +17,10 @@
 //!   form's `data-result-box` with the answer's fields and reveals it (a
 //!   share link's address, shown once);
 //! - `data-confirm` asks before a destructive action;
-//! - a `<textarea data-counter>` keeps its `#<id>-compteur` up to date.
+//! - a `<textarea data-counter>` keeps its `#<id>-compteur` up to date;
+//! - a link `data-opens="<id>"` (« Ajouter un jalon ») opens that
+//!   `<details>` and puts the cursor in its first field (without a script
+//!   it jumps to it, closed).
 //!
 //! It also marks `<main data-hydrated="true">`, which the browser tests
 //! wait for.
@@ -65,6 +68,29 @@ mod browser {
                 .filter(|a| a.has_attribute("data-counter"))
             {
                 count(&area);
+            }
+        });
+        listen("click", |ev: web_sys::Event| {
+            let Some(link) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|e| e.closest("a[data-opens]").ok().flatten())
+            else {
+                return;
+            };
+            let id = link.get_attribute("data-opens").unwrap_or_default();
+            if let Some(details) = document().get_element_by_id(&id) {
+                ev.prevent_default();
+                let _ = details.set_attribute("open", "");
+                details.scroll_into_view();
+                let first = details
+                    .query_selector("input:not([type=hidden]), select, textarea")
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+                if let Some(first) = first {
+                    let _ = first.focus();
+                }
             }
         });
         show_flash();

@@ -12,6 +12,7 @@ pub mod project_form;
 pub mod project_funding;
 pub mod project_partners;
 pub mod project_shares;
+pub mod project_sheet;
 pub mod projects;
 pub mod reference_lists;
 pub mod team;

@@ -9,11 +9,12 @@ use crate::api::projects::{
     AddMilestone, AddNote, ChangeHealth, ChangeStage, DeleteMilestone, SetMilestoneDone,
     UpdateMilestone, get_project,
 };
+use crate::domain::funding::PlanFigure;
 use crate::domain::{
     Health, MilestoneKind, MilestoneStatus, Stage, format_euros, milestone_status,
 };
 use crate::models::{FundingPlan, MilestoneView, ProjectDetail, ShowAll};
-use crate::ui::actions::{field_error, general_error, reloads};
+use crate::ui::actions::{field_error, general_error};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::format;
@@ -21,8 +22,11 @@ use crate::ui::pages::project_funding::{FundingActions, FundingSection};
 use crate::ui::pages::project_partners::{PartnerActions, PartnersSection};
 use crate::ui::pages::project_shares::{ShareActions, SharesSection};
 
-/// `/projets/:id`: header with the stage bar, then overview, milestones,
-/// journal and timeline (`?depuis=AAAA-MM-JJ` narrows the timeline).
+/// `/projets/:id`, laid out for the officer's work: the project's state and
+/// its next dates at the top with the everyday actions, a section
+/// navigation, then milestones, journal, funding, partners, sharing,
+/// presentation and timeline (`?depuis=AAAA-MM-JJ` narrows the timeline).
+/// The forms open on demand (`<details>`).
 #[component]
 pub fn ProjectPage() -> impl IntoView {
     let query = use_query_map();
@@ -43,27 +47,6 @@ pub fn ProjectPage() -> impl IntoView {
     let funding = FundingActions::new();
     let partners = PartnerActions::new();
     let shares = ShareActions::new();
-    // Bumped by the per-milestone edit and delete forms once they succeed.
-    let refresh = RwSignal::new(0_u32);
-    // Every write that should reload the page (the plan depends on the
-    // project and the timeline on the plan, so both reload together).
-    let reload_counts = [
-        reloads(stage),
-        reloads(health),
-        reloads(milestone),
-        reloads(done),
-        reloads(note),
-    ];
-    let funding_reloads = funding.reloads();
-    let partner_reloads = partners.reloads();
-    let share_reloads = shares.reloads();
-    let writes = Memo::new(move |_| {
-        reload_counts.iter().map(|m| m.get()).sum::<usize>()
-            + funding_reloads.iter().map(|m| m.get()).sum::<usize>()
-            + partner_reloads.iter().map(|m| m.get()).sum::<usize>()
-            + share_reloads.iter().map(|m| m.get()).sum::<usize>()
-            + refresh.get() as usize
-    });
     // « Voir tout » on a list: `?jalons=tous`, `?notes=toutes`, `?historique=tout`.
     let show_all = move || {
         let q = query.read();
@@ -73,18 +56,18 @@ pub fn ProjectPage() -> impl IntoView {
             events: q.get("historique").as_deref() == Some("tout"),
         }
     };
+    // Rendered once on the server: a write reloads the page.
     let project = Resource::new(
-        move || (id(), since(), show_all(), writes.get()),
-        |(id, since, all, _)| get_project(id, since, Some(all)),
+        move || (id(), since(), show_all()),
+        |(id, since, all)| get_project(id, since, Some(all)),
     );
-    let plan = Resource::new(move || (id(), writes.get()), |(id, _)| get_funding_plan(id));
+    let plan = Resource::new(id, get_funding_plan);
     let actions = Actions {
         stage,
         health,
         milestone,
         done,
         note,
-        refresh,
     };
 
     view! {
@@ -106,7 +89,57 @@ struct Actions {
     milestone: ServerAction<AddMilestone>,
     done: ServerAction<SetMilestoneDone>,
     note: ServerAction<AddNote>,
-    refresh: RwSignal<u32>,
+}
+
+/// One date ahead of the project, for the « Prochaines échéances » box.
+struct Upcoming {
+    date: NaiveDate,
+    what: String,
+    late: bool,
+    href: &'static str,
+}
+
+/// The project's next dates: its open milestones (late ones first, then by
+/// date), the filing deadlines of aids still to file, the DETR dates.
+fn upcoming(p: &ProjectDetail, plan: &FundingPlan, today: NaiveDate) -> Vec<Upcoming> {
+    let mut items: Vec<Upcoming> = p
+        .milestones
+        .iter()
+        .filter(|m| m.done_date.is_none())
+        .map(|m| Upcoming {
+            date: m.due_date,
+            what: m.title.clone(),
+            late: m.due_date < today,
+            href: "#jalons",
+        })
+        .collect();
+    for l in &plan.lines {
+        if l.status == crate::domain::funding::FundingStatus::Identified
+            && let Some(d) = l.application_deadline
+        {
+            items.push(Upcoming {
+                date: d,
+                what: t!("projects.upcoming_filing", funder = l.funder_name).into_owned(),
+                late: d < today,
+                href: "#financements",
+            });
+        }
+        if let Some(detr) = &l.detr {
+            let (date, key) = match detr.complete_by {
+                Some(end) => (end, "projects.upcoming_detr_end"),
+                None => (detr.start_by, "projects.upcoming_detr_start"),
+            };
+            items.push(Upcoming {
+                date,
+                what: t!(key).into_owned(),
+                late: date < today,
+                href: "#financements",
+            });
+        }
+    }
+    items.sort_by_key(|u| (!u.late, u.date));
+    items.truncate(5);
+    items
 }
 
 #[component]
@@ -126,134 +159,168 @@ fn ProjectView(
         milestone,
         done,
         note,
-        refresh,
     } = actions;
     let current = p.stage;
+    let next = upcoming(&p, &plan, today);
+    let facts = p.clone();
+    let figures = [
+        PlanFigure::Cost,
+        PlanFigure::Granted,
+        PlanFigure::StillToFind,
+    ];
+    let key_figures = figures
+        .into_iter()
+        .filter_map(|f| f.of(&plan.totals).map(|v| (f, v)))
+        .collect::<Vec<_>>();
     view! {
         <PageTitle text=p.title.clone() />
-        <header class="project-head">
+        <header class="project-head" id="entete">
             <p class="muted">{p.reference.clone().unwrap_or_default()}</p>
             <h1 data-testid="project-title">{p.title.clone()}</h1>
-            <p>
+            <p class="project-state">
                 <span class=format!("badge health-{}", p.health.code()) data-testid="health-badge">{p.health.label()}</span>
                 {p.health.reason().map(|r| view! { <span class="muted">" — "{r.to_owned()}</span> })}
-                " "
-                <a href=format!("/projets/{}/modifier", p.id)>{t!("projects.edit")}</a>
+                <span class="muted">
+                    " · "{p.lead_officer.clone().unwrap_or_else(|| t!("projects.none").into_owned())}
+                    " · "{p.communes.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", ")}
+                </span>
             </p>
             <StageBar current />
+            <ul class="project-actions" aria-label=t!("projects.actions").into_owned()>
+                <li><a class="button primary" href="#nouveau-jalon" data-opens="nouveau-jalon">{t!("projects.add_milestone")}</a></li>
+                <li><a class="button" href="#nouvelle-note" data-opens="nouvelle-note">{t!("projects.add_note")}</a></li>
+                <li><a class="button" href=format!("/projets/{}/modifier", p.id)>{t!("projects.edit")}</a></li>
+                <li><a class="button" href=format!("/projets/{}/fiche", p.id)>{t!("projects.sheet")}</a></li>
+            </ul>
+            <div class="head-forms">
+                <details id="changer-etape" open=move || stage.value().with(|v| matches!(v, Some(Err(_))))>
+                    <summary>{t!("projects.move_stage")}</summary>
+                    <ActionForm action=stage attr:class="form" attr:novalidate="true" attr:data-anchor="entete" attr:data-done=t!("done.stage").into_owned()>
+                        <input type="hidden" name="id" value=p.id.to_string() />
+                        <input type="hidden" name="version" value=p.version.to_string() />
+                        <div class="field">
+                            <label for="stage">{t!("projects.new_stage")}</label>
+                            <select id="stage" name="stage">
+                                {Stage::ALL.into_iter().filter(|s| *s != current).map(|s| view! {
+                                    <option value=s.as_str()>{s.label()}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <Field max=crate::domain::input::max::REASON name="reason" id="stage-reason" label=t!("projects.reason").into_owned() error=field_error(stage, "reason") />
+                        <p class="form-error" role="alert">{general_error(stage)}</p>
+                        <button type="submit" class="button">{t!("projects.move")}</button>
+                    </ActionForm>
+                </details>
+                <details id="changer-sante" open=move || health.value().with(|v| matches!(v, Some(Err(_))))>
+                    <summary>{t!("projects.change_health")}</summary>
+                    <ActionForm action=health attr:class="form" attr:novalidate="true" attr:data-anchor="entete" attr:data-done=t!("done.health").into_owned()>
+                        <input type="hidden" name="id" value=p.id.to_string() />
+                        <input type="hidden" name="version" value=p.version.to_string() />
+                        <div class="field">
+                            <label for="health-status">{t!("projects.health_status")}</label>
+                            <select id="health-status" name="form[status]">
+                                {Health::CODES.into_iter().map(|c| view! {
+                                    <option value=c selected=c == p.health.code()>{Health::label_of(c)}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <Field max=crate::domain::input::max::REASON name="form[reason]" id="health-reason" label=t!("projects.health_reason").into_owned() error=field_error(health, "reason") />
+                        <Field name="form[since]" id="health-since" kind="date" label=t!("projects.health_since").into_owned() error=field_error(health, "since") />
+                        <p class="form-error" role="alert">{general_error(health)}</p>
+                        <button type="submit" class="button">{t!("projects.update_health")}</button>
+                    </ActionForm>
+                </details>
+            </div>
         </header>
 
-        <section class="card" aria-labelledby="overview-title">
-            <h2 id="overview-title">{t!("projects.overview")}</h2>
-            <p>{p.summary.clone()}</p>
-            <p class="pre">{p.description.clone()}</p>
-            <dl class="facts">
-                <dt>{t!("projects.communes")}</dt>
-                <dd>{p.communes.iter().map(|c| format!("{} ({})", c.name, c.insee)).collect::<Vec<_>>().join(", ")}</dd>
-                <dt>{t!("projects.officer")}</dt>
-                <dd>{p.lead_officer.clone().unwrap_or_else(|| t!("projects.none").into_owned())}</dd>
-                <dt>{t!("projects.field_owner_name")}</dt>
-                <dd data-testid="project-owner">
-                    {if p.owner_name.is_empty() { t!("projects.none").into_owned() } else { p.owner_name.clone() }}
-                    {p.owner_kind.map(|k| format!(" ({})", k.label()))}
-                </dd>
-                <dt>{t!("projects.field_cost")}</dt>
-                <dd>{p.estimated_cost_cents.map(format_euros).unwrap_or_else(|| t!("projects.none").into_owned())}</dd>
-                <dt>{t!("projects.field_start")}" / "{t!("projects.field_end")}</dt>
-                <dd>{p.start_date.map(format::date).unwrap_or_default()}" – "{p.end_date.map(format::date).unwrap_or_default()}</dd>
-                <dt>{t!("projects.field_themes")}</dt>
-                <dd>{p.themes.iter().map(|t| t.label.clone()).collect::<Vec<_>>().join(", ")}</dd>
-                <dt>{t!("projects.field_programmes")}</dt>
-                <dd>{p.programmes.iter().map(|t| t.label.clone()).collect::<Vec<_>>().join(", ")}</dd>
-            </dl>
+        <section class="card next-dates" id="echeances" aria-labelledby="next-title">
+            <h2 id="next-title">{t!("projects.upcoming")}</h2>
+            <div class="next-grid">
+                {if next.is_empty() {
+                    view! { <p class="empty">{t!("projects.upcoming_none")}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="upcoming" data-testid="upcoming">
+                            {next.into_iter().map(|u| view! {
+                                <li class:late=u.late>
+                                    <span class="when">{format::date(u.date)}</span>
+                                    " "<a href=u.href>{u.what}</a>
+                                    {u.late.then(|| view! { " "<span class="badge late">{t!("projects.milestone_late")}</span> })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                <dl class="facts key-figures">
+                    {key_figures.into_iter().map(|(f, v)| view! {
+                        <div data-key-figure=f.as_str()>
+                            <dt>{f.label()}</dt>
+                            <dd class="num">{format_euros(v)}</dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
+            </div>
         </section>
 
-        <div class="two-cols">
-            <section class="card" id="etape" aria-labelledby="stage-title">
-                <h2 id="stage-title">{t!("projects.move_stage")}</h2>
-                <ActionForm action=stage attr:class="form" attr:novalidate="true" attr:data-anchor="etape" attr:data-done=t!("done.stage").into_owned()>
-                    <input type="hidden" name="id" value=p.id.to_string() />
-                    <input type="hidden" name="version" value=p.version.to_string() />
-                    <div class="field">
-                        <label for="stage">{t!("projects.new_stage")}</label>
-                        <select id="stage" name="stage">
-                            {Stage::ALL.into_iter().filter(|s| *s != current).map(|s| view! {
-                                <option value=s.as_str()>{s.label()}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <Field max=crate::domain::input::max::REASON name="reason" id="stage-reason" label=t!("projects.reason").into_owned() error=field_error(stage, "reason") />
-                    <p class="form-error" role="alert">{general_error(stage)}</p>
-                    <button type="submit" class="button">{t!("projects.move")}</button>
-                </ActionForm>
-            </section>
-            <section class="card" id="sante" aria-labelledby="health-title">
-                <h2 id="health-title">{t!("projects.change_health")}</h2>
-                <ActionForm action=health attr:class="form" attr:novalidate="true" attr:data-anchor="sante" attr:data-done=t!("done.health").into_owned()>
-                    <input type="hidden" name="id" value=p.id.to_string() />
-                    <input type="hidden" name="version" value=p.version.to_string() />
-                    <div class="field">
-                        <label for="health-status">{t!("projects.health_status")}</label>
-                        <select id="health-status" name="form[status]">
-                            {Health::CODES.into_iter().map(|c| view! {
-                                <option value=c selected=c == p.health.code()>{Health::label_of(c)}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <Field max=crate::domain::input::max::REASON name="form[reason]" id="health-reason" label=t!("projects.health_reason").into_owned() error=field_error(health, "reason") />
-                    <Field name="form[since]" id="health-since" kind="date" label=t!("projects.health_since").into_owned() error=field_error(health, "since") />
-                    <p class="form-error" role="alert">{general_error(health)}</p>
-                    <button type="submit" class="button">{t!("projects.update_health")}</button>
-                </ActionForm>
-            </section>
-        </div>
-
-        <FundingSection plan stage=current actions=funding />
-        <PartnersSection project_id=p.id actions=partners />
-        <SharesSection project_id=p.id actions=shares />
+        <nav class="section-nav" aria-label=t!("projects.sections").into_owned()>
+            <ul>
+                <li><a href="#jalons">{t!("projects.milestones")}</a></li>
+                <li><a href="#journal">{t!("projects.journal")}</a></li>
+                <li><a href="#financements">{t!("funding.title")}</a></li>
+                <li><a href="#partenaires">{t!("directory.partners")}</a></li>
+                <li><a href="#partages">{t!("share.title")}</a></li>
+                <li><a href="#presentation">{t!("projects.overview")}</a></li>
+                <li><a href="#historique">{t!("projects.timeline")}</a></li>
+            </ul>
+        </nav>
 
         <section class="card" id="jalons" aria-labelledby="milestones-title">
             <h2 id="milestones-title">{t!("projects.milestones")}</h2>
+            <details class="add-form" id="nouveau-jalon" open=move || milestone.value().with(|v| matches!(v, Some(Err(_))))>
+                <summary>{t!("projects.add_milestone")}</summary>
+                <ActionForm action=milestone attr:class="form" attr:novalidate="true" attr:data-anchor="jalons" attr:data-done=t!("done.milestone_added").into_owned()>
+                    <input type="hidden" name="project_id" value=p.id.to_string() />
+                    <Field max=crate::domain::input::max::TITLE name="form[title]" id="milestone-title" label=t!("projects.milestone_title").into_owned() required=true error=field_error(milestone, "title") />
+                    <Field name="form[due_date]" id="milestone-due" kind="date" label=t!("projects.milestone_due").into_owned() required=true error=field_error(milestone, "due_date") />
+                    <div class="field">
+                        <label for="milestone-kind">{t!("projects.milestone_kind")}</label>
+                        <select id="milestone-kind" name="form[kind]">
+                            {MilestoneKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <Field max=crate::domain::input::max::NOTE name="form[note]" id="milestone-note" label=t!("projects.milestone_note").into_owned() error=field_error(milestone, "note") />
+                    <label class="check"><input type="checkbox" name="form[shareable]" />{t!("projects.milestone_shareable")}</label>
+                    <p class="form-error" role="alert">{general_error(milestone)}</p>
+                    <button type="submit" class="button primary">{t!("projects.add_milestone")}</button>
+                </ActionForm>
+            </details>
             {if p.milestones.is_empty() {
                 view! { <p class="empty">{t!("projects.no_milestones")}</p> }.into_any()
             } else {
                 view! {
                     <ul class="milestones">
-                        {p.milestones.iter().cloned().map(|m| view! { <MilestoneItem m today done refresh /> }).collect_view()}
+                        {p.milestones.iter().cloned().map(|m| view! { <MilestoneItem m today done /> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
-            <SeeAll total=p.more.milestones shown=p.milestones.len() key="jalons" value="tous" anchor="milestones-title" />
-            <h3>{t!("projects.add_milestone")}</h3>
-            <ActionForm action=milestone attr:class="form" attr:novalidate="true" attr:data-anchor="jalons" attr:data-done=t!("done.milestone_added").into_owned()>
-                <input type="hidden" name="project_id" value=p.id.to_string() />
-                <div class="field">
-                    <label for="milestone-kind">{t!("projects.milestone_kind")}</label>
-                    <select id="milestone-kind" name="form[kind]">
-                        {MilestoneKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <Field max=crate::domain::input::max::TITLE name="form[title]" id="milestone-title" label=t!("projects.milestone_title").into_owned() required=true error=field_error(milestone, "title") />
-                <Field name="form[due_date]" id="milestone-due" kind="date" label=t!("projects.milestone_due").into_owned() required=true error=field_error(milestone, "due_date") />
-                <Field max=crate::domain::input::max::NOTE name="form[note]" id="milestone-note" label=t!("projects.milestone_note").into_owned() error=field_error(milestone, "note") />
-                <label class="check"><input type="checkbox" name="form[shareable]" />{t!("projects.milestone_shareable")}</label>
-                <p class="form-error" role="alert">{general_error(milestone)}</p>
-                <button type="submit" class="button">{t!("projects.add_milestone")}</button>
-            </ActionForm>
+            <SeeAll total=p.more.milestones shown=p.milestones.len() key="jalons" value="tous" anchor="jalons" />
         </section>
 
         <section class="card" id="journal" aria-labelledby="journal-title">
             <h2 id="journal-title">{t!("projects.journal")}</h2>
-            <ActionForm action=note attr:class="form" attr:novalidate="true" attr:data-anchor="journal" attr:data-done=t!("done.note_added").into_owned()>
-                <input type="hidden" name="project_id" value=p.id.to_string() />
-                <TextAreaField name="form[body]" id="note-body" label=t!("projects.note_body").into_owned() rows=3
-                    max=crate::models::NOTE_MAX error=field_error(note, "body") />
-                <Field name="form[note_date]" id="note-date" kind="date" label=t!("projects.note_date").into_owned()
-                    hint=t!("projects.note_date_hint").into_owned() value=today.to_string() error=field_error(note, "note_date") />
-                <label class="check"><input type="checkbox" name="form[shareable]" />{t!("projects.note_shareable")}</label>
-                <p class="form-error" role="alert">{general_error(note)}</p>
-                <button type="submit" class="button">{t!("projects.add_note")}</button>
-            </ActionForm>
+            <details class="add-form" id="nouvelle-note" open=move || note.value().with(|v| matches!(v, Some(Err(_))))>
+                <summary>{t!("projects.add_note")}</summary>
+                <ActionForm action=note attr:class="form" attr:novalidate="true" attr:data-anchor="journal" attr:data-done=t!("done.note_added").into_owned()>
+                    <input type="hidden" name="project_id" value=p.id.to_string() />
+                    <TextAreaField name="form[body]" id="note-body" label=t!("projects.note_body").into_owned() rows=3
+                        max=crate::models::NOTE_MAX error=field_error(note, "body") />
+                    <Field name="form[note_date]" id="note-date" kind="date" label=t!("projects.note_date").into_owned()
+                        hint=t!("projects.note_date_hint").into_owned() value=today.to_string() error=field_error(note, "note_date") />
+                    <label class="check"><input type="checkbox" name="form[shareable]" />{t!("projects.note_shareable")}</label>
+                    <p class="form-error" role="alert">{general_error(note)}</p>
+                    <button type="submit" class="button primary">{t!("projects.add_note")}</button>
+                </ActionForm>
+            </details>
             {if p.notes.is_empty() {
                 view! { <p class="empty">{t!("projects.no_notes")}</p> }.into_any()
             } else {
@@ -271,12 +338,23 @@ fn ProjectView(
                     </ul>
                 }.into_any()
             }}
-            <SeeAll total=p.more.notes shown=p.notes.len() key="notes" value="toutes" anchor="journal-title" />
+            <SeeAll total=p.more.notes shown=p.notes.len() key="notes" value="toutes" anchor="journal" />
+        </section>
+
+        <FundingSection plan stage=current actions=funding />
+        <PartnersSection project_id=p.id actions=partners />
+        <SharesSection project_id=p.id actions=shares />
+
+        <section class="card" id="presentation" aria-labelledby="overview-title">
+            <h2 id="overview-title">{t!("projects.overview")}</h2>
+            <p>{p.summary.clone()}</p>
+            <p class="pre">{p.description.clone()}</p>
+            <ProjectFacts p=facts />
         </section>
 
         <section class="card" id="historique" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{t!("projects.timeline")}</h2>
-            <form method="get" class="inline-form">
+            <form method="get" class="inline-form" action="#historique">
                 <label for="depuis">{t!("projects.since_filter")}</label>
                 " "
                 <input id="depuis" name="depuis" type="date" value=since.map(|d| d.to_string()).unwrap_or_default() />
@@ -299,8 +377,36 @@ fn ProjectView(
                     </ol>
                 }.into_any()
             }}
-            <SeeAll total=p.more.events shown=p.events.len() key="historique" value="tout" anchor="timeline-title" />
+            <SeeAll total=p.more.events shown=p.events.len() key="historique" value="tout" anchor="historique" />
         </section>
+    }
+}
+
+/// The project's facts as a definition list (the page's « Présentation »
+/// and the printable sheet).
+#[component]
+pub fn ProjectFacts(p: ProjectDetail) -> impl IntoView {
+    let none = || t!("projects.none").into_owned();
+    view! {
+        <dl class="facts">
+            <dt>{t!("projects.communes")}</dt>
+            <dd>{p.communes.iter().map(|c| format!("{} ({})", c.name, c.insee)).collect::<Vec<_>>().join(", ")}</dd>
+            <dt>{t!("projects.officer")}</dt>
+            <dd>{p.lead_officer.clone().unwrap_or_else(none)}</dd>
+            <dt>{t!("projects.field_owner_name")}</dt>
+            <dd data-testid="project-owner">
+                {if p.owner_name.is_empty() { none() } else { p.owner_name.clone() }}
+                {p.owner_kind.map(|k| format!(" ({})", k.label()))}
+            </dd>
+            <dt>{t!("projects.field_cost")}</dt>
+            <dd>{p.estimated_cost_cents.map(format_euros).unwrap_or_else(none)}</dd>
+            <dt>{t!("projects.field_start")}" / "{t!("projects.field_end")}</dt>
+            <dd>{p.start_date.map(format::date).unwrap_or_default()}" – "{p.end_date.map(format::date).unwrap_or_default()}</dd>
+            <dt>{t!("projects.field_themes")}</dt>
+            <dd>{p.themes.iter().map(|t| t.label.clone()).collect::<Vec<_>>().join(", ")}</dd>
+            <dt>{t!("projects.field_programmes")}</dt>
+            <dd>{p.programmes.iter().map(|t| t.label.clone()).collect::<Vec<_>>().join(", ")}</dd>
+        </dl>
     }
 }
 
@@ -346,17 +452,9 @@ fn MilestoneItem(
     m: MilestoneView,
     today: NaiveDate,
     done: ServerAction<SetMilestoneDone>,
-    refresh: RwSignal<u32>,
 ) -> impl IntoView {
     let update = ServerAction::<UpdateMilestone>::new();
     let delete = ServerAction::<DeleteMilestone>::new();
-    Effect::new(move || {
-        if matches!(update.value().get(), Some(Ok(_)))
-            || matches!(delete.value().get(), Some(Ok(_)))
-        {
-            refresh.update(|n| *n += 1);
-        }
-    });
     let status = milestone_status(m.due_date, m.done_date, today);
     let badge = match status {
         MilestoneStatus::Done => m
