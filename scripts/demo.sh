@@ -6,10 +6,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-ensure_build_tools
 ensure_reference_data
-say "Compilation (release)"
-cargo leptos build --release
+"$ROOT/scripts/build.sh"
 
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/maillage.db?mode=rwc}"
 export LEPTOS_SITE_ROOT="$ROOT/target/site"

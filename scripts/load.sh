@@ -37,8 +37,8 @@ ensure_reference_data
 command -v wrk >/dev/null || { say "Installation de wrk (Debian)"; apt_install wrk; }
 command -v curl >/dev/null || apt_install curl
 if [ -z "${LOAD_NO_BUILD:-}" ]; then
-  say "Compilation release (cargo leptos)"
-  cargo leptos build --release 2>&1 | tail -n 3
+  say "Compilation release (scripts/build.sh)"
+  "$ROOT/scripts/build.sh" 2>&1 | tail -n 8
 fi
 BIN="$(server_binary)"
 LUA="$ROOT/scripts/load/report.lua"
@@ -103,7 +103,7 @@ run_backend() {
       list) path="/projets" ;;
       dashboard) path="/tableau-de-bord"; who="$head_cookie" ;;
       shared) path="$share" ;;
-      static) path="/pkg/maillage.css" ;;
+      static) path="$(stylesheet_path)" ;;
       write) path="/api/milestones/add"; method=POST
         body="$(milestone_body "$project")" ;;
       writes) path="/api/milestones/add"; method=POST; bodies=""
@@ -141,7 +141,7 @@ soak() {
   echo "|---|---|---|---|---|---|"
   echo "| 0 | | | | | $idle |"
   for minute in $(seq "$SOAK_MINUTES"); do
-    line="$(LOAD_PATHS="/projets/$project /projets /tableau-de-bord $share /pkg/maillage.css" \
+    line="$(LOAD_PATHS="/projets/$project /projets /tableau-de-bord $share $(stylesheet_path)" \
       wrk -t2 -c32 -d60s --timeout 5s -s "$LUA" \
         -H "Cookie: $cookie" -H "Accept-Encoding: gzip" "$base/" | grep '^FIGURES' || true)"
     IFS=$'\t' read -r _ rps _ _ p99 bad timeouts _ _ <<<"$line"

@@ -49,8 +49,8 @@ cargo machete
 say "Tests unitaires et d'intégration (PostgreSQL : ${PG_ADMIN_URL%%@*}@…, SQLite)"
 cargo test -p app -p migrations -p server --features app/ssr 2>&1 | tee "$LOGS/cargo-test.log"
 
-say "Compilation release (cargo leptos)"
-cargo leptos build --release 2>&1 | tail -n 5
+say "Compilation release (scripts/build.sh)"
+"$ROOT/scripts/build.sh" 2>&1 | tail -n 12
 
 say "Tests navigateur (Playwright, Chromium Debian)"
 (cd end2end && MAILLAGE_BIN="$(server_binary)" npx playwright test 2>&1) | tee "$LOGS/playwright.log"

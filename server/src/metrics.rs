@@ -46,8 +46,8 @@ pub fn handle() -> &'static PrometheusHandle {
 /// (`/projets/{id}`), never the path itself, so the series stay few.
 pub async fn track(req: Request, next: Next) -> Response {
     let route = match req.extensions().get::<MatchedPath>() {
+        _ if req.uri().path().starts_with("/pkg/") => "/pkg/*".to_owned(),
         Some(path) => path.as_str().to_owned(),
-        None if req.uri().path().starts_with("/pkg/") => "/pkg/*".to_owned(),
         None => "other".to_owned(),
     };
     let method = req.method().as_str().to_owned();

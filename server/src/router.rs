@@ -131,7 +131,7 @@ pub fn redact_token(path: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Builds the whole application for `state`. Layers, outermost first:
-/// request id → metrics → trace → compression → French errors → security headers → panics →
+/// request id → metrics → trace → compression → caching → French errors → security headers → panics →
 /// timeout → body limit → origin guard → sessions → auth gate → routes.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
@@ -146,8 +146,10 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(idle));
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
+    app::ui::app::use_stylesheet(crate::site::stylesheet_href());
 
-    let mut router = Router::new();
+    let mut router =
+        Router::new().nest_service("/pkg", crate::site::pkg_service(&state.leptos_options));
     for (path, handler) in extra_routes() {
         router = router.route(path, handler);
     }
@@ -172,6 +174,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn(security_headers))
         .layer(from_fn(french_errors))
+        .layer(from_fn(crate::middleware::cache_control::cache_control))
         .layer(CompressionLayer::new())
         .layer(trace_layer())
         .layer(from_fn(crate::metrics::track))

@@ -56,13 +56,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The stylesheet's URL, set once by the server from its build's hashes.
+static STYLESHEET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Names the built stylesheet (`/pkg/maillage.<hash>.css`); the first call wins.
+pub fn use_stylesheet(href: String) {
+    let _ = STYLESHEET.set(href);
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     session::provide();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/maillage.css" />
+        <Stylesheet
+            id="leptos"
+            href=STYLESHEET.get().cloned().unwrap_or_else(|| "/pkg/maillage.css".to_owned())
+        />
         <Link rel="icon" href="/favicon.ico" />
         <Title formatter=|page: String| {
             if page.is_empty() { "Maillage".to_owned() } else { format!("{page} · Maillage") }

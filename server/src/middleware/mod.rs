@@ -2,6 +2,7 @@
 pub mod api_requests;
 pub mod auth_gate;
 pub mod body_limit;
+pub mod cache_control;
 pub mod error_pages;
 pub mod origin_guard;
 pub mod request_id;

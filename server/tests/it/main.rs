@@ -2,6 +2,7 @@
 //! One test binary so everything links once.
 mod support;
 
+mod assets;
 mod auth;
 mod backup;
 mod concurrency;
