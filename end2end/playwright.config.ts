@@ -15,6 +15,8 @@ export default defineConfig({
   use: {
     baseURL,
     locale: 'fr-FR',
+    // The structure's zone: the server reads "today" in it too.
+    timezoneId: 'Europe/Paris',
     trace: 'retain-on-failure',
     launchOptions: {
       // Debian's Chromium: test tools must never download a browser here.

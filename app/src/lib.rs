@@ -8,6 +8,7 @@ pub mod api;
 pub mod domain;
 pub mod error;
 pub mod models;
+pub mod plural;
 pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { ACCOUNTS, failOnConsoleErrors, hydrated, login } from './helpers';
+import { ACCOUNTS, failOnConsoleErrors, hydrated, login, projects } from './helpers';
 
 test('a head filters the dashboard, follows a number to its list and exports it', async ({ page }) => {
   failOnConsoleErrors(page);
@@ -23,7 +23,7 @@ test('a head filters the dashboard, follows a number to its list and exports it'
   const total = counts.reduce((a, b) => a + b, 0);
   expect(total).toBeGreaterThan(0);
   await page.goto('/projets?programme=pvd');
-  await expect(page.getByTestId('project-count')).toHaveText(`${total} projet(s)`);
+  await expect(page.getByTestId('project-count')).toHaveText(projects(total));
   await page.goBack();
   await hydrated(page);
 
@@ -32,7 +32,7 @@ test('a head filters the dashboard, follows a number to its list and exports it'
   const link = cells.nth(index);
   await link.click();
   await expect(page).toHaveURL(/\/projets\?etape=\w+&programme=pvd$/);
-  await expect(page.getByTestId('project-count')).toHaveText(`${counts[index]} projet(s)`);
+  await expect(page.getByTestId('project-count')).toHaveText(projects(counts[index]));
 
   // The Excel export of the filtered view.
   await page.goto('/tableau-de-bord?programme=pvd');
@@ -55,7 +55,7 @@ test('the attention list links to the projects needing it', async ({ page }) => 
   const n = Number((await blocked.textContent())?.trim());
   await blocked.click();
   await expect(page).toHaveURL(/vigilance=blocked/);
-  await expect(page.getByTestId('project-count')).toHaveText(`${n} projet(s)`);
+  await expect(page.getByTestId('project-count')).toHaveText(projects(n));
   await expect(page.getByTestId('dashboard-criteria')).toContainText('Bloqués');
 });
 
@@ -81,7 +81,7 @@ test('a head narrows the dashboard to an EPCI and reads it commune by commune', 
   expect(n).toBeGreaterThan(0);
   await link.click();
   await expect(page).toHaveURL(/commune=15187/);
-  await expect(page.getByTestId('project-count')).toHaveText(`${n} projet(s)`);
+  await expect(page.getByTestId('project-count')).toHaveText(projects(n));
 });
 
 test('a partner cannot open the dashboard nor its exports', async ({ page }) => {

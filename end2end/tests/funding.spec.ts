@@ -3,8 +3,9 @@ import { ACCOUNTS, failOnConsoleErrors, hydrated, login } from './helpers';
 
 test.beforeEach(async ({ page }) => failOnConsoleErrors(page));
 
+/** The day of `d` in Paris (the server's "today" is read there), YYYY-MM-DD. */
 function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
+  return d.toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
 }
 
 /** The plan's line for a funder code. */
@@ -12,7 +13,14 @@ function lineOf(page: Page, code: string) {
   return page.locator(`[data-testid="funding-line"][data-funder="${code}"]`);
 }
 
+/** Opens the folded « Ajouter un financement » form unless it is open. */
+async function openAddLine(page: Page) {
+  const details = page.locator('#nouveau-financement');
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
+}
+
 async function addLine(page: Page, funder: string, code: string, amount: string) {
+  await openAddLine(page);
   await page.locator('#new-line-funder').selectOption({ label: funder });
   await page.locator('#new-line-requested').fill(amount);
   await page.getByRole('button', { name: 'Ajouter un financement' }).click();
@@ -49,6 +57,7 @@ test('an officer builds a plan, meets the 20 % rule, records a derogation and fo
   await expect(page.getByTestId('project-owner')).toContainText('Commune de Saint-Flour (Commune)');
 
   // An empty line is refused on its fields.
+  await openAddLine(page);
   await page.getByRole('button', { name: 'Ajouter un financement' }).click();
   await expect(page.locator('#new-line-funder-erreur, #new-line-funder ~ .field-error').first()).toContainText('Choisissez un financeur');
 

@@ -33,3 +33,9 @@ export function failOnConsoleErrors(page: Page) {
     throw err;
   });
 }
+
+/** « 0 projet », « 1 projet », « 2 projets »: French plurals, 0 and 1 singular. */
+export function projects(n: number | string): string {
+  const count = Number(n);
+  return `${count} projet${count > 1 ? 's' : ''}`;
+}

@@ -109,7 +109,7 @@ const emails = {
 
 /** A day from today, as the date inputs and the server read it. */
 function day(offset: number): string {
-  return new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  return new Date(Date.now() + offset * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
 }
 
 // ---------------------------------------------------------------------------
@@ -307,6 +307,17 @@ async function inspect(v: Visitor, where: string, look: Look) {
   expect.soft(problems, `${where}: no dialog, console error or refused script`).toEqual([]);
 }
 
+/** The project page, then each record's edit form its « Modifier » links open. */
+async function visitProject(v: Visitor, project: number | string) {
+  await visit(v, `/projets/${project}`, pages.project);
+  const forms: [string, Look][] = [['jalon-', pages.milestoneEdit], ['ligne-', pages.lineEdit], ['partage-', pages.shareEdit]];
+  for (const [key, look] of forms) {
+    const href = await v.page.locator(`a.edit-link[href*="modifier=${key}"]`).first().getAttribute('href');
+    expect.soft(href, `${v.who}: a « Modifier » link for ${key}`).toBeTruthy();
+    if (href) await visit(v, new URL(href, v.page.url()).pathname + new URL(href, v.page.url()).search, look);
+  }
+}
+
 async function visit(v: Visitor, path: string, look: Look) {
   const where = `${v.who} ${path.length > 60 ? `${path.slice(0, 60)}…` : path}`;
   await test.step(where, async () => {
@@ -325,11 +336,15 @@ const pages = {
     text: ['title', 'reference', 'summary', 'description', 'owner', 'theme', 'programme', 'milestoneTitle',
       'milestoneNote', 'note', 'lineProgramme', 'lineNotes', 'funder', 'derogation', 'stageReason', 'healthReason',
       'orgName', 'personName', 'partnerNote', 'shareLabel', 'partnerName'],
-    // The folded edit forms of the milestone, the line, the share; the derogation's textarea.
-    values: ['milestoneTitle', 'milestoneNote', 'lineProgramme', 'lineNotes', 'derogation', 'shareLabel'],
+    // The derogation's textarea; the records' edit forms open on demand (below).
+    values: ['derogation'],
     same: { 'project-title': 'title' },
     title: `${P.title} · Maillage`,
   },
+  // A record's edit form, opened by its « Modifier » link (`?modifier=…`).
+  milestoneEdit: { text: ['milestoneTitle'], values: ['milestoneTitle', 'milestoneNote'] },
+  lineEdit: { text: ['funder'], values: ['lineProgramme', 'lineNotes'] },
+  shareEdit: { text: ['shareLabel'], values: ['shareLabel'] },
   projectEdit: {
     values: ['title', 'reference', 'summary', 'description', 'owner'],
     text: ['theme', 'programme', 'officerName'],
@@ -404,13 +419,15 @@ test('texts typed into the real forms are kept and shown as typed', async ({ bro
   await page.locator('#milestone-due').fill(day(15));
   await page.locator('#nouveau-jalon form').getByRole('button', { name: 'Ajouter un jalon' }).click();
   await expect(page.getByTestId('milestone')).toHaveCount(1);
-  await inspect(officer, `officer ${path} after adding a milestone`, { text: ['uiMilestone'], values: ['uiMilestone'] });
+  await inspect(officer, `officer ${path} after adding a milestone`, { text: ['uiMilestone'] });
   await visit(officer, path, {
     text: ['uiTitle', 'uiDescription', 'uiMilestone'],
-    values: ['uiMilestone'],
     same: { 'project-title': 'uiTitle' },
     title: `${P.uiTitle} · Maillage`,
   });
+  // Its edit form, opened on demand, holds it as typed.
+  const edit = await page.locator('a.edit-link[href*="modifier=jalon-"]').first().getAttribute('href');
+  await visit(officer, `${path}${new URL(edit!, page.url()).search}`, { text: ['uiMilestone'], values: ['uiMilestone'] });
   await visit(officer, `${path}/modifier`, { values: ['uiTitle', 'uiDescription'] });
   await officer.context.close();
 });
@@ -546,7 +563,7 @@ test.describe('hostile text in every field', () => {
     const { project, organisation, person } = stored;
     const officer = await open(browser, base, 'officer', ACCOUNTS.officer.email);
     await visit(officer, '/', pages.officerHome);
-    await visit(officer, `/projets/${project}`, pages.project);
+    await visitProject(officer, project);
     await visit(officer, `/projets/${project}/modifier`, pages.projectEdit);
     await visit(officer, `/projets?q=${q(P.title)}`, pages.projectList);
     await visit(officer, '/projets/nouveau', pages.newProject);
@@ -569,7 +586,7 @@ test.describe('hostile text in every field', () => {
     const head = await open(browser, originOf(testInfo), 'head', ACCOUNTS.head.email);
     // The head's home is the dashboard.
     await visit(head, '/', pages.dashboard);
-    await visit(head, `/projets/${project}`, pages.project);
+    await visitProject(head, project);
     await visit(head, `/projets?q=${q(P.title)}`, pages.projectList);
     await visit(head, `/annuaire/organisations/${organisation}`, pages.organisation);
     await visit(head, `/annuaire/personnes/${person}`, pages.person);
@@ -583,7 +600,7 @@ test.describe('hostile text in every field', () => {
     await visit(admin, '/admin/thematiques', pages.themes);
     await visit(admin, '/admin/financeurs', pages.funders);
     await visit(admin, '/equipe', pages.team);
-    await visit(admin, `/projets/${stored.project}`, pages.project);
+    await visitProject(admin, stored.project);
     await admin.context.close();
   });
 

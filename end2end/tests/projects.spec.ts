@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ACCOUNTS, failOnConsoleErrors, hydrated, login } from './helpers';
+import { ACCOUNTS, failOnConsoleErrors, hydrated, login, projects } from './helpers';
 
 test.describe('staff', () => {
 test.beforeEach(async ({ page }) => failOnConsoleErrors(page));
@@ -118,12 +118,12 @@ test('the project list filters from the URL and searches without accents', async
   expect(Number(count)).toBeGreaterThan(0);
   await link.click();
   await expect(page).toHaveURL(/\/projets\?etape=funding/);
-  await expect(page.getByTestId('project-count')).toHaveText(`${count} projet(s)`);
+  await expect(page.getByTestId('project-count')).toHaveText(projects(count));
   await page.goto('/projets?q=epicerie');
-  await expect(page.getByTestId('project-count')).toHaveText('1 projet(s)');
+  await expect(page.getByTestId('project-count')).toHaveText(projects(1));
   await expect(page.getByRole('link', { name: 'Épicerie multiservice' })).toBeVisible();
   await page.goto('/projets?etape=abandoned&tri=title');
-  await expect(page.getByTestId('project-count')).toHaveText('2 projet(s)');
+  await expect(page.getByTestId('project-count')).toHaveText(projects(2));
 });
 
 });
@@ -135,6 +135,42 @@ test('a partner cannot open the project list', async ({ page }) => {
   expect(response?.status()).toBe(403);
   await expect(page.getByRole('alert').filter({ hasText: 'Vous n’avez pas les droits nécessaires' }).first()).toBeVisible();
   await expect(page.locator('table')).toHaveCount(0);
+  // Only the refusal: no staff filters, no « Nouveau projet ».
+  await expect(page.getByRole('search')).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Nouveau projet' })).toHaveCount(0);
+  for (const path of ['/tableau-de-bord', '/annuaire']) {
+    expect((await page.goto(path))?.status()).toBe(403);
+    await expect(page.getByRole('search')).toHaveCount(0);
+  }
+});
+
+test('the list is filtered by commune, EPCI and département picked by name', async ({ page }) => {
+  await login(page, ACCOUNTS.officer.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Mes projets');
+  await page.goto('/projets');
+  await hydrated(page);
+  // Typed, accents and case aside; Enter picks the first hit without sending the form.
+  await page.locator('#f-commune').fill('saint-flo');
+  await expect(page.locator('#f-commune-suggestions .suggestion').first()).toContainText('Saint-Flour (15187, 15)');
+  await page.locator('#f-commune').press('Enter');
+  await expect(page).toHaveURL(/\/projets$/);
+  await expect(page.getByTestId('picked')).toContainText('Saint-Flour');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await expect(page).toHaveURL(/commune=15187/);
+  const inCommune = Number((await page.getByTestId('project-count').textContent())!.split(' ')[0]);
+  expect(inCommune).toBeGreaterThan(0);
+  // The chosen commune stays shown by name after the reload.
+  await expect(page.getByTestId('picked')).toContainText('Saint-Flour');
+  await page.goto('/projets');
+  // The EPCI and the département are chosen by name among those of the portfolio.
+  await expect(page.locator('#f-epci option[value="200066660"]')).toContainText('Saint-Flour');
+  await page.locator('#f-epci').selectOption('200066660');
+  await page.locator('#f-dep').selectOption({ label: '15 – Cantal' });
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await expect(page).toHaveURL(/epci=200066660/);
+  await expect(page).toHaveURL(/departement=15/);
+  const inEpci = Number((await page.getByTestId('project-count').textContent())!.split(' ')[0]);
+  expect(inEpci).toBeGreaterThanOrEqual(inCommune);
 });
 
 test('keyboard only: from the top of a project page, a milestone is added in at most 10 key presses', async ({ page }) => {

@@ -35,7 +35,7 @@ async fn load(
 ) -> Result<Loaded, AppError> {
     authorize(user.map(|Extension(u)| u.role), Action::ViewDashboard)?;
     let filter = DashboardFilter::from_params(|k| params.get(k).cloned());
-    let today = chrono::Utc::now().date_naive();
+    let today = app::server::clock::local_date(chrono::Utc::now());
     let dashboard = dashboard::dashboard(&state.db, &filter, today).await?;
     let projects = if with_projects {
         Some(dashboard::project_sheet(&state.db, &filter, today).await?)

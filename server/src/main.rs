@@ -122,6 +122,7 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env().map_err(|e| e.to_string())?;
+    app::server::clock::use_zone(config.time_zone);
     // A restore replaces the file before anything opens it.
     if let Some(Command::Restore { file }) = &cli.command {
         let target = db::sqlite_file(&config.database_url)
@@ -238,9 +239,13 @@ async fn run(cli: Cli) -> Result<(), String> {
                     .map_err(|e| e.to_string())?;
                 println!("Référentiel importé : {} communes.", report.communes);
             }
-            let report = demo::run(&conn, chrono::Utc::now().date_naive(), scale)
-                .await
-                .map_err(describe)?;
+            let report = demo::run(
+                &conn,
+                app::server::clock::local_date(chrono::Utc::now()),
+                scale,
+            )
+            .await
+            .map_err(describe)?;
             println!(
                 "Données de démonstration chargées ({} compte(s), {} projet(s), {} organisation(s) créés).",
                 report.accounts, report.projects, report.organisations

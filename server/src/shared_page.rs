@@ -118,7 +118,7 @@ async fn render(
         project_id,
         access,
         expires_on,
-        Utc::now().date_naive(),
+        app::server::clock::local_date(Utc::now()),
     )
     .await
     {

@@ -56,6 +56,9 @@ pub struct ProjectReferences {
     pub themes: Vec<Labelled>,
     pub programmes: Vec<Labelled>,
     pub officers: Vec<UserSummary>,
+    /// The EPCIs and départements the projects are in (the list's filters).
+    pub epcis: Vec<Labelled>,
+    pub departements: Vec<Labelled>,
 }
 
 #[server(endpoint = "projects/references")]
@@ -73,6 +76,8 @@ pub async fn get_project_references() -> Result<ProjectReferences, AppError> {
             themes,
             programmes,
             officers,
+            epcis: territories::territory_epcis(db).await?,
+            departements: territories::territory_departements(db).await?,
         })
     })
     .await

@@ -26,7 +26,8 @@ pub use event::EventKind;
 pub use health::{Health, HealthError, HealthStatus};
 pub use milestone::{DUE_SOON_DAYS, MilestoneKind, MilestoneStatus, milestone_status};
 pub use money::{
-    MoneyError, euros_input, format_euros, format_percent, parse_euros, parse_percent,
+    MoneyError, euros_input, format_count, format_euros, format_percent, format_whole_euros,
+    parse_euros, parse_percent,
 };
 pub use owner::OwnerKind;
 pub use password::{PasswordIssue, check_password};

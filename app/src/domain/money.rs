@@ -70,20 +70,49 @@ pub fn parse_euros(input: &str) -> Result<i64, MoneyError> {
 pub fn format_euros(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let abs = cents.unsigned_abs();
-    let units = (abs / 100).to_string();
+    format!(
+        "{sign}{},{:02}\u{a0}€",
+        group_thousands(abs / 100),
+        abs % 100
+    )
+}
+
+/// "2 544 920 €": rounded to the euro, for charts and summaries.
+pub fn format_whole_euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let euros = (cents.unsigned_abs() + 50) / 100;
+    format!("{sign}{}\u{a0}€", group_thousands(euros))
+}
+
+/// "12 345": a count grouped by thousands, as amounts are.
+pub fn format_count(n: i64) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", group_thousands(n.unsigned_abs()))
+}
+
+/// Digits grouped by three with a narrow no-break space.
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
     let mut grouped = String::new();
-    for (i, ch) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i).is_multiple_of(3) {
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('\u{202f}');
         }
         grouped.push(ch);
     }
-    format!("{sign}{grouped},{:02}\u{a0}€", abs % 100)
+    grouped
 }
 
-/// The amount as typed in a form field: "1234567,89" (no grouping).
+/// The amount as shown in a form field, the way it is typed: "2 400 000"
+/// (plain spaces, which `parse_euros` reads back), "1 234 567,89".
 pub fn euros_input(cents: i64) -> String {
-    format!("{},{:02}", cents / 100, (cents % 100).abs())
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let units = group_thousands(abs / 100).replace('\u{202f}', " ");
+    match abs % 100 {
+        0 => format!("{sign}{units}"),
+        rest => format!("{sign}{units},{rest:02}"),
+    }
 }
 
 /// A rate typed as a percentage ("35", "33,33 %") in hundredths of a
@@ -139,7 +168,14 @@ mod tests {
         );
         assert_eq!(format_euros(5), "0,05\u{a0}€");
         assert_eq!(format_euros(100_000), "1\u{202f}000,00\u{a0}€");
-        assert_eq!(euros_input(123_456_789), "1234567,89");
+        assert_eq!(euros_input(123_456_789), "1 234 567,89");
+        assert_eq!(euros_input(240_000_000), "2 400 000");
+        assert_eq!(euros_input(1_250), "12,50");
+        assert_eq!(
+            format_whole_euros(254_492_049),
+            "2\u{202f}544\u{202f}920\u{a0}€"
+        );
+        assert_eq!(format_count(12_345), "12\u{202f}345");
     }
 
     #[test]

@@ -275,6 +275,11 @@ impl DigestKind {
     pub fn label(self) -> String {
         rust_i18n::t!(format!("dashboard.event_{}", self.as_str())).into_owned()
     }
+
+    /// The name of one such change (« Nouveau projet »).
+    pub fn item_label(self) -> String {
+        rust_i18n::t!(format!("dashboard.item_{}", self.as_str())).into_owned()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -134,6 +134,8 @@ pub struct DirectoryList {
     /// The names of the commune and EPCI filtered on, for the filter form.
     pub commune_name: Option<String>,
     pub epci_name: Option<String>,
+    /// The EPCIs of the structure's territory, for the filter form.
+    pub epci_choices: Vec<crate::models::Labelled>,
 }
 
 /// A mandate as listed on a person's or an organisation's page.

@@ -104,7 +104,7 @@ pub struct Call {
 impl Call {
     /// The day the rules are checked against.
     pub fn today(&self) -> NaiveDate {
-        self.now.date_naive()
+        crate::server::clock::local_date(self.now)
     }
 }
 

@@ -41,6 +41,9 @@ pub struct Config {
     /// connection limit: a probe still gets its answer while every slot
     /// of the public listener is held (keep it off the public proxy).
     pub ops_addr: Option<SocketAddr>,
+    /// The structure's time zone (`TIME_ZONE`, an IANA name): times shown
+    /// and "today" are read in it.
+    pub time_zone: chrono_tz::Tz,
 }
 
 /// The shortest `METRICS_TOKEN` accepted.
@@ -66,6 +69,10 @@ pub enum ConfigError {
         "{name} : « {value} » n’est pas une adresse suivie d’un port (par exemple 127.0.0.1:9090)"
     )]
     NotASocketAddress { name: &'static str, value: String },
+    #[error(
+        "TIME_ZONE : « {0} » n’est pas un fuseau horaire connu (un nom IANA, par exemple Europe/Paris, America/Cayenne, Indian/Reunion)"
+    )]
+    NotATimeZone(String),
 }
 
 fn var(name: &str) -> Option<String> {
@@ -119,6 +126,16 @@ fn socket_address(
     .transpose()
 }
 
+/// `TIME_ZONE`, Europe/Paris when unset.
+fn time_zone(raw: Option<String>) -> Result<chrono_tz::Tz, ConfigError> {
+    match raw {
+        None => Ok(crate::server::clock::DEFAULT_ZONE),
+        Some(name) => {
+            crate::server::clock::parse_zone(&name).ok_or(ConfigError::NotATimeZone(name))
+        }
+    }
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
@@ -142,6 +159,7 @@ impl Config {
                 number("IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT.as_secs())?.max(1),
             ),
             ops_addr: socket_address("OPS_ADDR", var("OPS_ADDR"))?,
+            time_zone: time_zone(var("TIME_ZONE"))?,
         })
     }
 
@@ -163,6 +181,7 @@ impl Config {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             ops_addr: None,
+            time_zone: crate::server::clock::DEFAULT_ZONE,
         }
     }
 
@@ -176,6 +195,19 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_time_zone_is_an_iana_name() {
+        assert_eq!(time_zone(None), Ok(chrono_tz::Europe::Paris));
+        assert_eq!(
+            time_zone(Some("Indian/Reunion".into())),
+            Ok(chrono_tz::Indian::Reunion)
+        );
+        assert_eq!(
+            time_zone(Some("Paris".into())).unwrap_err().to_string(),
+            "TIME_ZONE : « Paris » n’est pas un fuseau horaire connu (un nom IANA, par exemple Europe/Paris, America/Cayenne, Indian/Reunion)"
+        );
+    }
 
     #[test]
     fn metrics_settings_are_checked() {

@@ -129,7 +129,7 @@ pub fn tables(d: &Dashboard) -> Vec<Table> {
     for g in &d.attention {
         attention.rows.push(vec![
             text(g.kind.label()),
-            text(t!("dashboard.export_projects_count", count = g.projects)),
+            text(crate::plural::plural("plural.projects", g.projects)),
             Cell::Empty,
             Cell::Empty,
         ]);
@@ -158,7 +158,7 @@ pub fn tables(d: &Dashboard) -> Vec<Table> {
                 vec![
                     text(t!("dashboard.window", days = w.days)),
                     Cell::Count(w.items),
-                    text(t!("dashboard.export_projects_count", count = w.projects)),
+                    text(crate::plural::plural("plural.projects", w.projects)),
                     Cell::Empty,
                 ]
             })
@@ -214,7 +214,7 @@ pub fn tables(d: &Dashboard) -> Vec<Table> {
                 vec![
                     Cell::Empty,
                     text(c.kind.label()),
-                    text(t!("dashboard.export_projects_count", count = c.projects)),
+                    text(crate::plural::plural("plural.projects", c.projects)),
                     Cell::Empty,
                 ]
             })
@@ -222,8 +222,8 @@ pub fn tables(d: &Dashboard) -> Vec<Table> {
     };
     for i in &d.digest {
         digest.rows.push(vec![
-            Cell::Date(i.at.date_naive()),
-            text(i.kind.label()),
+            Cell::Date(crate::server::clock::local_date(i.at)),
+            text(i.kind.item_label()),
             text(i.project_title.clone()),
             text(match (&i.from, &i.to) {
                 (Some(from), Some(to)) => format!("{from} → {to}"),
@@ -345,7 +345,7 @@ pub fn projects_table(sheet: &ProjectSheet) -> Table {
                 text(p.programmes.clone()),
                 text(p.themes.clone()),
                 p.next_deadline.map_or(Cell::Empty, Cell::Date),
-                Cell::Date(p.last_change.date_naive()),
+                Cell::Date(crate::server::clock::local_date(p.last_change)),
             ]
         })
         .collect();

@@ -2,6 +2,7 @@
 //! Nothing here is compiled into the wasm; the UI only sees `crate::models`.
 pub mod auth;
 pub mod backup;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod entities;

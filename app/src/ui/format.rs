@@ -11,7 +11,11 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// Day and time in the structure's zone (pages render on the server).
 pub fn datetime(at: DateTime<Utc>) -> String {
+    #[cfg(feature = "ssr")]
+    return crate::server::clock::datetime(at);
+    #[cfg(not(feature = "ssr"))]
     at.format("%d/%m/%Y %H:%M UTC").to_string()
 }
 

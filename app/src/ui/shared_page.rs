@@ -322,7 +322,7 @@ fn Funding(funding: SharedFunding) -> impl IntoView {
                 view! { <p class="empty">{t!("shared.no_funding")}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
                         <table>
                             <thead>
                                 <tr>

@@ -195,7 +195,8 @@ async fn link(
         person_id: person.map(|p| p.to_string()).unwrap_or_default(),
         note: note.to_owned(),
     };
-    partners::add_link(db, actor, project_id, form.validate()?, Utc::now()).await?;
+    let at = super::after_last(db, project_id, 3).await?;
+    partners::add_link(db, actor, project_id, form.validate()?, at).await?;
     Ok(())
 }
 

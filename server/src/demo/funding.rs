@@ -21,6 +21,8 @@ struct Plan<'a> {
     actor: &'a CurrentUser,
     project_id: i64,
     today: NaiveDate,
+    /// When the plan was drawn up (its lines created).
+    start: DateTime<Utc>,
     now: DateTime<Utc>,
     /// The catalogue, read once per plan.
     funders: Vec<app::models::FunderView>,
@@ -54,7 +56,7 @@ impl Plan<'_> {
             self.project_id,
             input,
             self.today,
-            self.now,
+            self.start,
         )
         .await?;
         Ok((id, 1))
@@ -66,17 +68,17 @@ impl Plan<'_> {
         (id, mut version): (i64, i32),
         steps: &[(FundingStatus, i64, Option<i64>)],
     ) -> Result<(), AppError> {
-        for (status, days, amount) in steps {
+        for (k, (status, days, amount)) in steps.iter().enumerate() {
+            let date = self.today + chrono::Duration::days(*days);
             let input = FundingStatusInput {
                 status: *status,
-                date: Some(self.today + chrono::Duration::days(*days)),
+                date: Some(date),
                 amount: *amount,
                 reason: None,
             };
-            funding::move_status(
-                self.db, self.actor, id, version, input, self.today, self.now,
-            )
-            .await?;
+            // Recorded on the day it happened, after the line was written.
+            let at = super::at_office(date, 10 + k as u32, 15, self.now).max(self.start);
+            funding::move_status(self.db, self.actor, id, version, input, self.today, at).await?;
             version += 1;
         }
         Ok(())
@@ -94,7 +96,7 @@ pub async fn seed_plan(
     stage: Stage,
     cost: i64,
     today: NaiveDate,
-    now: DateTime<Utc>,
+    (start, now): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<(), AppError> {
     use FundingStatus::{AdvancePaid, AgreementSigned, BalancePaid, Granted, Requested};
     if matches!(stage, Stage::Emergence | Stage::Abandoned) {
@@ -105,6 +107,7 @@ pub async fn seed_plan(
         actor,
         project_id,
         today,
+        start,
         now,
         funders: funding::all_funders(db).await?,
     };

@@ -15,6 +15,37 @@ pub mod shares;
 
 pub use accounts::{DEMO_PASSWORD, DEMO_USERS};
 
+/// `hour:minute` on `day` in the structure's zone, never after `now`: the
+/// demo writes its history at believable office hours, over two years.
+pub(crate) fn at_office(
+    day: NaiveDate,
+    hour: u32,
+    minute: u32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> chrono::DateTime<chrono::Utc> {
+    let at = app::server::clock::day_start(day)
+        + chrono::Duration::hours(i64::from(hour))
+        + chrono::Duration::minutes(i64::from(minute));
+    at.min(now)
+}
+
+/// A while after project `id`'s latest activity (`hours` later, never after
+/// now): the demo's later writes keep each project's history in order.
+pub(crate) async fn after_last(
+    db: &DatabaseConnection,
+    id: i64,
+    hours: i64,
+) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+    use app::server::entities::projects::project;
+    use sea_orm::EntityTrait;
+    let now = chrono::Utc::now();
+    let last = project::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map_or(now, |p| p.last_event_at);
+    Ok((last + chrono::Duration::hours(hours)).min(now))
+}
+
 /// What `run` created (zero everywhere on a second run).
 #[derive(Debug)]
 pub struct DemoReport {

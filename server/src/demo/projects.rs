@@ -415,7 +415,28 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, Ap
     }
     let now = Utc::now();
     let days = |n: i64| today + chrono::Duration::days(n);
+    let count = DEMO_PROJECTS.len() as i64;
     for (i, demo) in DEMO_PROJECTS.iter().enumerate() {
+        // The portfolio was built over two years: the first project is 730
+        // days old, the last about two months; each moves at its own pace,
+        // at office hours.
+        let age = 60 + (count - i as i64) * 670 / count;
+        // Each write a little after the one before (a project's last
+        // activity is its latest write), never after now.
+        let cursor = std::cell::Cell::new(chrono::DateTime::<Utc>::MIN_UTC);
+        let clock = |day: i64, k: usize| {
+            let wanted = super::at_office(
+                days(day),
+                8 + ((i + 3 * k) % 10) as u32,
+                ((i * 17 + k * 23) % 60) as u32,
+                now,
+            );
+            let at = wanted
+                .max(cursor.get() + chrono::Duration::minutes(7))
+                .min(now);
+            cursor.set(at);
+            at
+        };
         let DemoProject {
             title,
             summary,
@@ -441,23 +462,8 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, Ap
             owner_name: owner_name(db, i, communes[0]).await?,
             owner_kind: owner_kind(i).as_str().to_owned(),
         };
-        let id = projects::create(db, actor, form.validate()?, now).await?;
+        let id = projects::create(db, actor, form.validate()?, clock(-age, 0)).await?;
         let mut version = 1;
-        // Walk the stages forward to the target, as an officer would have.
-        let path: Vec<Stage> = match target {
-            Stage::Abandoned => vec![Stage::Study, Stage::Abandoned],
-            target => Stage::PATH
-                .into_iter()
-                .skip(1)
-                .take_while(|s| s <= target)
-                .collect(),
-        };
-        for stage in path {
-            let reason = (stage == Stage::Abandoned)
-                .then(|| "Plan de financement non bouclé, projet reporté sine die".to_owned());
-            projects::change_stage(db, actor, id, version, stage, reason, now).await?;
-            version += 1;
-        }
         // Milestones: one done, one late or due soon, one later.
         let offset = (i as i64 % 5) * 7;
         let input = |kind: MilestoneKind,
@@ -479,13 +485,51 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, Ap
             input(
                 STEERING,
                 "Comité de pilotage de lancement",
-                days(-120 + offset),
-                Some(days(-118 + offset)),
+                days(-age + 14 + offset / 7),
+                Some(days(-age + 15 + offset / 7)),
                 true,
             ),
-            now,
+            clock(-age + 15, 7),
         )
         .await?;
+        journal::add_note(
+            db,
+            actor,
+            id,
+            format!("Rencontre avec le porteur de projet : {summary}"),
+            days(-age + 5),
+            false,
+            clock(-age + 5, 10),
+        )
+        .await?;
+        // Walk the stages forward to the target, as an officer would have.
+        let path: Vec<Stage> = match target {
+            Stage::Abandoned => vec![Stage::Study, Stage::Abandoned],
+            target => Stage::PATH
+                .into_iter()
+                .skip(1)
+                .take_while(|s| s <= target)
+                .collect(),
+        };
+        // Stages spread over the project's life, the last a month or more ago.
+        let gap = (age - 30) / (path.len() as i64 + 1);
+        let mut last_move = -age;
+        for (k, stage) in path.into_iter().enumerate() {
+            let reason = (stage == Stage::Abandoned)
+                .then(|| ABANDON_REASONS[i % ABANDON_REASONS.len()].to_owned());
+            last_move = -age + gap * (k as i64 + 1) + (i as i64 % 5);
+            projects::change_stage(
+                db,
+                actor,
+                id,
+                version,
+                stage,
+                reason,
+                clock(last_move, k + 1),
+            )
+            .await?;
+            version += 1;
+        }
         if target.is_active() {
             let (title, due) = if i % 3 == 0 {
                 ("Dépôt du dossier DETR", days(-5 - offset))
@@ -497,8 +541,14 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, Ap
             } else {
                 MilestoneKind::TechnicalCommittee
             };
-            journal::add_milestone(db, actor, id, input(kind, title, due, None, false), now)
-                .await?;
+            journal::add_milestone(
+                db,
+                actor,
+                id,
+                input(kind, title, due, None, false),
+                clock(last_move, 8),
+            )
+            .await?;
             journal::add_milestone(
                 db,
                 actor,
@@ -510,32 +560,24 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, Ap
                     None,
                     true,
                 ),
-                now,
+                clock(last_move + 1, 9),
             )
             .await?;
         }
-        journal::add_note(
-            db,
-            actor,
-            id,
-            format!("Rencontre avec le porteur de projet : {summary}"),
-            days(-100 + offset),
-            false,
-            now,
-        )
-        .await?;
         if i % 7 == 3 && target.is_active() {
             let health = Health::Blocked {
-                reason: "En attente de l’avis de l’Architecte des Bâtiments de France".to_owned(),
+                reason: BLOCK_REASONS[(i / 7) % BLOCK_REASONS.len()].to_owned(),
             };
-            projects::change_health(db, actor, id, version, health, now).await?;
+            let when = -(5 + (i as i64 * 13) % 50);
+            projects::change_health(db, actor, id, version, health, clock(when, 11)).await?;
             version += 1;
         } else if i % 7 == 5 && target.is_active() {
+            let since = -(15 + (i as i64 * 11) % 120);
             let health = Health::Paused {
-                reason: "Report après les élections municipales".to_owned(),
-                since: days(-40),
+                reason: PAUSE_REASONS[(i / 7) % PAUSE_REASONS.len()].to_owned(),
+                since: days(since),
             };
-            projects::change_health(db, actor, id, version, health, now).await?;
+            projects::change_health(db, actor, id, version, health, clock(since, 12)).await?;
             version += 1;
         }
         if matches!(target, Stage::Delivery | Stage::Completed) {
@@ -550,15 +592,45 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, Ap
                     Some(days(-150)),
                     true,
                 ),
-                now,
+                clock(-150, 13),
             )
             .await?;
         }
-        demo_funding::seed_plan(db, actor, id, version, i, *target, euros * 100, today, now)
-            .await?;
+        demo_funding::seed_plan(
+            db,
+            actor,
+            id,
+            version,
+            i,
+            *target,
+            euros * 100,
+            today,
+            (clock(last_move, 14), now),
+        )
+        .await?;
     }
     Ok(DEMO_PROJECTS.len())
 }
+
+/// Why a demo project was abandoned, blocked or paused: as varied as a
+/// real portfolio's.
+const ABANDON_REASONS: [&str; 3] = [
+    "Plan de financement non bouclé, projet reporté sine die",
+    "La commune a retenu un autre site, hors du périmètre du projet",
+    "Porteur associatif dissous en assemblée générale",
+];
+const BLOCK_REASONS: [&str; 4] = [
+    "En attente de l’avis de l’Architecte des Bâtiments de France",
+    "Foncier non maîtrisé : acquisition de la parcelle en négociation",
+    "Recours d’un riverain contre le permis de construire",
+    "Étude de sol défavorable : fondations à reprendre",
+];
+const PAUSE_REASONS: [&str; 4] = [
+    "Report après les élections municipales",
+    "Attente de l’arbitrage budgétaire du conseil départemental",
+    "Changement de maître d’œuvre en cours",
+    "Le porteur attend le résultat de l’appel à projets régional",
+];
 
 /// Who carries demo project `i`: mostly communes, some the EPCI, a few
 /// associations (for which the 20 % rule does not apply).

@@ -10,7 +10,7 @@ use app::server::entities::directory::organisation;
 use app::server::entities::projects::{project, project_commune};
 use app::server::entities::{share, user};
 use app::server::services::{shares, users};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -82,7 +82,6 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<St
         display_name: officer.display_name,
         role: Role::Officer,
     };
-    let now = Utc::now();
     let settings =
         |label: &str, expires_on: Option<NaiveDate>, sections: ShareSections| ShareSettings {
             label: label.to_owned(),
@@ -116,7 +115,7 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<St
                     notes: false,
                 },
             ),
-            now,
+            super::after_last(db, *id, 26).await?,
         )
         .await?;
     }
@@ -146,7 +145,7 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<St
                 ..ShareSections::default()
             },
         ),
-        now,
+        super::after_last(db, first, 26).await?,
     )
     .await?;
     // A link for the steering committee, valid 60 days.
@@ -164,7 +163,7 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<St
                 ..ShareSections::default()
             },
         ),
-        now,
+        super::after_last(db, first, 2).await?,
     )
     .await?;
     Ok(link.token.as_deref().map(share_path))

@@ -121,7 +121,7 @@ struct Portfolio {
 impl Portfolio {
     async fn new(backend: Backend) -> Self {
         let (test_db, app, http, officer) = signed_in(backend).await;
-        let today = Utc::now().date_naive();
+        let today = app::server::clock::local_date(Utc::now());
 
         // A: study, PVD, tourism, Saint-Flour; a milestone in 10 days and a
         // Région application due in 45 days.
@@ -813,7 +813,7 @@ async fn summaries_give_the_live_figures(backend: Backend) {
     use sea_orm::{PaginatorTrait, QueryOrder};
 
     let (test_db, app, http, officer) = signed_in(backend).await;
-    let today = Utc::now().date_naive();
+    let today = app::server::clock::local_date(Utc::now());
     server::demo::scale::generate(&app.db, 150, today)
         .await
         .expect("generate");

@@ -13,7 +13,7 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
     let test_db = TestDb::new(backend).await;
     let db = test_db.connect().await;
     import_fixture(&db).await;
-    let today = chrono::Utc::now().date_naive();
+    let today = app::server::clock::local_date(chrono::Utc::now());
     assert_eq!(
         server::demo::accounts::seed(&db).await.expect("accounts"),
         server::demo::DEMO_USERS.len()

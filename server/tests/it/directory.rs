@@ -18,7 +18,7 @@ use crate::support::builders::OrgBuilder;
 use crate::support::{Backend, PASSWORD, TestApp, client, create_user, login};
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    app::server::clock::local_date(Utc::now())
 }
 
 fn day(offset: i64) -> String {

@@ -382,7 +382,7 @@ both_backends!(funding_status_moves_are_checked);
 
 async fn funding_deadlines_reach_the_officer_home(backend: Backend) {
     let (test_db, app, http, _) = signed_in(backend).await;
-    let today = Utc::now().date_naive();
+    let today = app::server::clock::local_date(Utc::now());
     let id = create(
         &http,
         &app,

@@ -447,7 +447,8 @@ async fn absurd_dates_are_refused_on_their_field(backend: Backend) {
         }
     }
     // A share may run two years at most.
-    let far = (chrono::Utc::now().date_naive() + chrono::Duration::days(800)).to_string();
+    let far = (app::server::clock::local_date(chrono::Utc::now()) + chrono::Duration::days(800))
+        .to_string();
     refused_on(
         s.post(
             "shares/create",

@@ -84,7 +84,7 @@ async fn a_project_lives_through_its_stages(backend: Backend) {
             ("form[shareable]", "on".to_owned()),
         ]
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = app::server::clock::local_date(chrono::Utc::now());
     let past = (today - chrono::Duration::days(3)).to_string();
     let soon = (today + chrono::Duration::days(10)).to_string();
     let res = post(
@@ -431,7 +431,7 @@ async fn filters_and_search_find_exactly_the_right_projects(backend: Backend) {
         find(vec![("filter[since]", "2099-01-01".into())]).await,
         Vec::<i64>::new()
     );
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = app::server::clock::local_date(chrono::Utc::now()).to_string();
     assert_eq!(find(vec![("filter[since]", today)]).await, [c, b, a]);
     assert_eq!(
         find(vec![

@@ -20,7 +20,7 @@ use crate::support::builders::OrgBuilder;
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
 
 fn day(offset: i64) -> String {
-    (Utc::now().date_naive() + Duration::days(offset)).to_string()
+    (app::server::clock::local_date(Utc::now()) + Duration::days(offset)).to_string()
 }
 
 async fn shared_with_me(http: &reqwest::Client, app: &TestApp) -> Vec<SharedProjectSummary> {
@@ -37,7 +37,9 @@ async fn expire_yesterday(app: &TestApp, share_id: i64) {
         .expect("query")
         .expect("row")
         .into();
-    row.expires_on = Set(Some(Utc::now().date_naive() - Duration::days(1)));
+    row.expires_on = Set(Some(
+        app::server::clock::local_date(Utc::now()) - Duration::days(1),
+    ));
     row.update(&app.db).await.expect("expire");
 }
 

@@ -128,3 +128,30 @@ async fn an_unknown_epci_kind_stops_the_import(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(an_unknown_epci_kind_stops_the_import);
+
+/// The commune type-ahead puts the structure's own territory (the EPCIs its
+/// projects are in) before larger communes elsewhere; an exact name still
+/// comes first.
+async fn the_structure_territory_comes_first(backend: Backend) {
+    let (test_db, app, http, _) = crate::support::api::signed_in(backend).await;
+    let names =
+        |hits: Vec<app::models::CommuneHit>| hits.into_iter().map(|h| h.name).collect::<Vec<_>>();
+    let before = names(search_communes(&app.db, "saint", 5).await.expect("search"));
+    assert_eq!(before[0], "Saint-Étienne", "{before:?}");
+
+    crate::support::builders::ProjectBuilder::new("Halle")
+        .commune("15187")
+        .create(&http, &app)
+        .await;
+    let after = names(search_communes(&app.db, "saint", 5).await.expect("search"));
+    assert_eq!(after[0], "Saint-Flour", "{after:?}");
+    assert!(!after.contains(&"Saint-Étienne".to_owned()), "{after:?}");
+    let exact = names(
+        search_communes(&app.db, "saint-etienne", 5)
+            .await
+            .expect("search"),
+    );
+    assert_eq!(exact[0], "Saint-Étienne", "{exact:?}");
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(the_structure_territory_comes_first);

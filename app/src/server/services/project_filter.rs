@@ -20,9 +20,10 @@ pub use crate::domain::rollup::{DETR_WARNING_DAYS, STALE_DAYS};
 
 pub const INACTIVE: [Stage; 2] = [Stage::Completed, Stage::Abandoned];
 
-/// Midnight UTC of `day`: events and activity are compared from it.
+/// Midnight of `day` in the structure's zone: events and activity are
+/// compared from it.
 pub fn day_start(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+    crate::server::clock::day_start(day)
 }
 
 fn ids_from(select: SelectStatement) -> Condition {

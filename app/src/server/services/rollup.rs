@@ -123,7 +123,7 @@ pub async fn load_facts(
                     to_find: r.plan_to_find_cents,
                 },
                 detr_due: r.detr_due,
-                last_event_on: Some(r.last_event_at.date_naive()),
+                last_event_on: Some(crate::server::clock::local_date(r.last_event_at)),
                 steps: r.detr_due.into_iter().collect::<Vec<_>>().into(),
                 ..ProjectFacts::default()
             };
@@ -293,8 +293,11 @@ pub async fn load_facts(
         let at: chrono::DateTime<chrono::Utc> = row.try_get_by_index(4)?;
         if let Some(f) = facts.get_mut(&id) {
             for counter in event_counters(kind, from.as_deref(), to.as_deref()) {
-                let day = f.last_events.entry(counter).or_insert(at.date_naive());
-                *day = Ord::max(*day, at.date_naive());
+                let day = f
+                    .last_events
+                    .entry(counter)
+                    .or_insert(crate::server::clock::local_date(at));
+                *day = Ord::max(*day, crate::server::clock::local_date(at));
             }
         }
     }

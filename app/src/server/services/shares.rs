@@ -279,14 +279,16 @@ pub async fn change(
 ) -> Result<(), AppError> {
     let mut change = Change::begin(db, actor, now).await?;
     let txn = change.txn();
-    let (row, account) = live_share(txn, share_id, now.date_naive()).await?;
+    let (row, account) = live_share(txn, share_id, crate::server::clock::local_date(now)).await?;
     let project_id = row.project_id;
     let before = row.sections();
     let before_expiry = row.expires_on;
     // A new last day cannot be past; an expired share keeps its own while
     // its label or sections change.
     if settings.expires_on != before_expiry
-        && settings.expires_on.is_some_and(|d| d < now.date_naive())
+        && settings
+            .expires_on
+            .is_some_and(|d| d < crate::server::clock::local_date(now))
     {
         return Err(AppError::validation(
             "expires_on",
@@ -332,7 +334,7 @@ pub async fn revoke(
 ) -> Result<(), AppError> {
     let mut change = Change::begin(db, actor, now).await?;
     let txn = change.txn();
-    let (row, account) = live_share(txn, share_id, now.date_naive()).await?;
+    let (row, account) = live_share(txn, share_id, crate::server::clock::local_date(now)).await?;
     // Compare-and-set: two revocations at once write one event.
     let update = share::Entity::update_many()
         .col_expr(share::Column::RevokedAt, Expr::value(now))
@@ -390,7 +392,9 @@ pub async fn open_link(
         let state = share::Entity::find_by_id(row.id)
             .one(db)
             .await?
-            .map_or(ShareState::Revoked, |r| r.state(now.date_naive()));
+            .map_or(ShareState::Revoked, |r| {
+                r.state(crate::server::clock::local_date(now))
+            });
         Ok(Err(LinkRefusal::Gone(match state {
             ShareState::Active => ShareState::Revoked,
             gone => gone,
@@ -433,7 +437,7 @@ pub async fn count_live_use(
         .filter(
             share::Column::ExpiresOn
                 .is_null()
-                .or(share::Column::ExpiresOn.gte(now.date_naive())),
+                .or(share::Column::ExpiresOn.gte(crate::server::clock::local_date(now))),
         )
         .exec(db)
         .await?;
@@ -473,7 +477,7 @@ pub async fn shared_with(
             title: p.title.clone(),
             stage: p.stage,
             communes: communes.remove(&p.id).unwrap_or_default(),
-            shared_on: s.created_at.date_naive(),
+            shared_on: crate::server::clock::local_date(s.created_at),
             expires_on: s.expires_on,
         });
     }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::domain::{EpciKind, InseeCode, search_key};
 use crate::error::AppError;
-use crate::models::CommuneHit;
+use crate::models::{CommuneHit, Labelled};
 use crate::server::entities::territory::{commune, departement, epci, region};
 
 #[derive(Deserialize)]
@@ -225,13 +225,65 @@ pub async fn import_from_dir(
     Ok(report)
 }
 
+/// The communes the structure's projects are in (a sub-query).
+fn project_communes() -> sea_orm::sea_query::SelectStatement {
+    use crate::server::entities::projects::project_commune;
+    sea_orm::sea_query::Query::select()
+        .column(project_commune::Column::Insee)
+        .from(project_commune::Entity)
+        .to_owned()
+}
+
+/// The structure's territory: the EPCIs its projects are in, by name.
+pub async fn territory_epcis(db: &impl ConnectionTrait) -> Result<Vec<Labelled>, AppError> {
+    let sirens = sea_orm::sea_query::Query::select()
+        .distinct()
+        .column(commune::Column::EpciSiren)
+        .from(commune::Entity)
+        .and_where(commune::Column::Insee.in_subquery(project_communes()))
+        .to_owned();
+    Ok(epci::Entity::find()
+        .filter(epci::Column::Siren.in_subquery(sirens))
+        .order_by_asc(epci::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| Labelled {
+            code: e.siren,
+            label: e.name,
+        })
+        .collect())
+}
+
+/// The départements the structure's projects are in, by code.
+pub async fn territory_departements(db: &impl ConnectionTrait) -> Result<Vec<Labelled>, AppError> {
+    let codes = sea_orm::sea_query::Query::select()
+        .distinct()
+        .column(commune::Column::DepartementCode)
+        .from(commune::Entity)
+        .and_where(commune::Column::Insee.in_subquery(project_communes()))
+        .to_owned();
+    Ok(departement::Entity::find()
+        .filter(departement::Column::Code.in_subquery(codes))
+        .order_by_asc(departement::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| Labelled {
+            label: format!("{} – {}", d.code, d.name),
+            code: d.code,
+        })
+        .collect())
+}
+
 pub async fn commune_count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
     Ok(commune::Entity::find().count(db).await?)
 }
 
-/// Communes whose name contains the query, accent- and case-insensitive;
-/// names that start with it first, then the most populated. An INSEE code
-/// finds its commune too.
+/// Communes whose name contains the query, accent- and case-insensitive:
+/// the exact name first, then the structure's territory (the EPCIs its
+/// projects are in), then names that start with the query, then the most
+/// populated. An INSEE code finds its commune too.
 pub async fn search_communes(
     db: &impl ConnectionTrait,
     query: &str,
@@ -252,6 +304,16 @@ pub async fn search_communes(
         .all(db)
         .await?;
     let mut rows: Vec<_> = rows.into_iter().collect();
+    let territory: std::collections::HashSet<String> = territory_epcis(db)
+        .await?
+        .into_iter()
+        .map(|e| e.code)
+        .collect();
+    let outside = |c: &commune::Model| {
+        !c.epci_siren
+            .as_ref()
+            .is_some_and(|siren| territory.contains(siren))
+    };
     // Exact, then prefix, then word-start, then anywhere; population within.
     let rank = |c: &commune::Model| {
         if c.search_key == key || c.insee == query.trim().to_ascii_uppercase() {
@@ -264,7 +326,15 @@ pub async fn search_communes(
             3
         }
     };
-    rows.sort_by_key(|c| (rank(c), std::cmp::Reverse(c.population.unwrap_or(0))));
+    rows.sort_by_key(|c| {
+        let rank = rank(c);
+        (
+            rank > 0,
+            outside(c),
+            rank,
+            std::cmp::Reverse(c.population.unwrap_or(0)),
+        )
+    });
     rows.truncate(usize::try_from(limit).unwrap_or(20));
     Ok(rows
         .into_iter()

@@ -132,7 +132,13 @@ fn refused() -> AppError {
 
 fn locked(until: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
     let minutes = (Ord::max((until - now).num_seconds(), 1) + 59) / 60;
-    AppError::LoginRefused(rust_i18n::t!("login.locked", minutes = minutes).into_owned())
+    AppError::LoginRefused(
+        rust_i18n::t!(
+            "login.locked",
+            minutes = crate::plural::plural("plural.minutes", minutes)
+        )
+        .into_owned(),
+    )
 }
 
 /// Checks credentials. Unknown e-mails cost the same hash as known ones;

@@ -216,9 +216,30 @@ mod browser {
             Some("show") if answer["url"].is_string() => show_result(form, answer),
             _ => {
                 remember(form, form.get_attribute("data-done"));
-                let _ = window().location().reload();
+                back(form);
             }
         }
+    }
+
+    /// Reloads the page where it was; a page opened on one record's edit
+    /// form (`?modifier=…`) goes back to the page without it, at the
+    /// section the form names.
+    fn back(form: &HtmlFormElement) {
+        let location = window().location();
+        let search = location.search().unwrap_or_default();
+        let Ok(params) = UrlSearchParams::new_with_str(&search) else {
+            let _ = location.reload();
+            return;
+        };
+        if params.get("modifier").is_none() {
+            let _ = location.reload();
+            return;
+        }
+        params.delete("modifier");
+        let query: String = params.to_string().into();
+        let anchor = form.get_attribute("data-anchor").unwrap_or_default();
+        let path = location.pathname().unwrap_or_default();
+        let _ = location.set_href(&format!("{path}?{query}#{anchor}"));
     }
 
     /// Keeps the form's message (its `{field}` parts filled from the form)
@@ -336,7 +357,7 @@ mod browser {
                 // and say why.
                 let _ = form.set_attribute("data-done", message);
                 remember(form, Some(message.clone()));
-                let _ = window().location().reload();
+                back(form);
                 return;
             }
             _ => {}

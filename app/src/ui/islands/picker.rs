@@ -36,7 +36,7 @@ impl PickerKind {
     }
 }
 
-fn commune_label(c: &CommuneHit) -> String {
+pub fn commune_label(c: &CommuneHit) -> String {
     format!("{} ({}, {})", c.name, c.insee, c.departement_code)
 }
 
@@ -123,7 +123,7 @@ pub fn Picker(
     label: String,
     #[prop(optional)] hint: Option<String>,
     /// Already chosen (edit forms).
-    #[prop(optional)]
+    #[prop(optional_no_strip)]
     initial: Option<PickHit>,
     kind: PickerKind,
     /// The refusal the server rendered the page with, if any.

@@ -3,15 +3,18 @@
 //! an SVG with its data table.
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
+
+use crate::policy::Action;
+use crate::ui::components::guard::Guarded;
 use leptos_router::hooks::use_query_map;
 use rust_i18n::t;
 
 use crate::api::dashboard::{get_dashboard, get_dashboard_choices};
 use crate::domain::funding::PlanFigure;
-use crate::domain::{Stage, format_euros};
+use crate::domain::{Stage, format_euros, format_whole_euros};
 use crate::models::{
-    AttentionGroup, BreakdownRow, Dashboard, DashboardChoices, DashboardFilter, DigestItem,
-    FunnelRow, MoneyRow, ProjectFilter,
+    AttentionGroup, BreakdownRow, Dashboard, DashboardChoices, DashboardFilter, DigestCount,
+    DigestItem, FunnelRow, MoneyRow, ProjectFilter,
 };
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::select_filter::SelectFilter;
@@ -21,8 +24,10 @@ use crate::ui::format;
 pub fn DashboardPage() -> impl IntoView {
     view! {
         <PageTitle text=t!("dashboard.title").into_owned() />
-        <h1>{t!("dashboard.title")}</h1>
-        <DashboardView />
+        <Guarded action=Action::ViewDashboard>
+            <h1>{t!("dashboard.title")}</h1>
+            <DashboardView />
+        </Guarded>
     }
 }
 
@@ -135,8 +140,8 @@ fn Sections(d: Dashboard) -> impl IntoView {
                 {d.deadline_windows.into_iter().map(|w| view! {
                     <li data-days=w.days>
                         {t!("dashboard.window", days = w.days)}" : "
-                        {t!("dashboard.window_items", count = w.items)}" · "
-                        {count_link(w.projects, &w.link)}" "{t!("dashboard.projects_word")}
+                        {crate::plural::plural("plural.deadlines", w.items)}" · "
+                        <a href=w.link.href() class="count-link">{crate::plural::plural("plural.projects", w.projects)}</a>
                     </li>
                 }).collect_view()}
             </ul>
@@ -171,22 +176,52 @@ fn Sections(d: Dashboard) -> impl IntoView {
         <section class="card" aria-labelledby="digest-title" data-testid="digest">
             <h2 id="digest-title">{t!("dashboard.digest", since = since)}</h2>
             <ul class="windows">
-                {d.digest_counts.into_iter().map(|c| view! {
-                    <li data-kind=c.kind.as_str()>{c.kind.label()}" : "{count_link(c.projects, &c.link)}</li>
+                {d.digest_counts.iter().map(|c| view! {
+                    <li data-kind=c.kind.as_str()>
+                        <a href=c.link.href() class="count-link">
+                            {crate::plural::plural(&format!("plural.digest_{}", c.kind.as_str()), c.projects)}
+                        </a>
+                    </li>
                 }).collect_view()}
             </ul>
             {if d.digest.is_empty() {
                 view! { <p class="empty">{t!("dashboard.no_change")}</p> }.into_any()
             } else {
-                view! {
-                    <ul class="plain-list">
-                        {d.digest.into_iter().map(|i| view! { <DigestLine i /> }).collect_view()}
-                    </ul>
-                }.into_any()
+                digest_groups(&d.digest_counts, d.digest).into_any()
             }}
         </section>
     }
 }
+
+/// The latest changes of each kind, `DIGEST_PER_KIND` at most, with a link
+/// to the list of all the projects concerned.
+fn digest_groups(counts: &[DigestCount], items: Vec<DigestItem>) -> impl IntoView + use<> {
+    counts
+        .iter()
+        .filter(|c| c.projects > 0)
+        .map(|c| {
+            let of_kind: Vec<DigestItem> = items.iter().filter(|i| i.kind == c.kind).cloned().collect();
+            let shown = of_kind.len().min(DIGEST_PER_KIND);
+            let more = usize::try_from(c.projects).unwrap_or(0) > shown || of_kind.len() > shown;
+            let id = format!("digest-{}", c.kind.as_str());
+            let heading_id = id.clone();
+            view! {
+                <section class="digest-group" aria-labelledby=id data-kind=c.kind.as_str()>
+                    <h3 id=heading_id>{c.kind.label()}</h3>
+                    <ul class="plain-list">
+                        {of_kind.into_iter().take(DIGEST_PER_KIND).map(|i| view! { <DigestLine i /> }).collect_view()}
+                    </ul>
+                    {more.then(|| view! {
+                        <p class="more"><a href=c.link.href()>{crate::plural::plural("plural.digest_more", c.projects)}</a></p>
+                    })}
+                </section>
+            }
+        })
+        .collect_view()
+}
+
+/// Lines of one kind shown in the digest; the rest is one link away.
+const DIGEST_PER_KIND: usize = 5;
 
 #[component]
 fn DigestLine(i: DigestItem) -> impl IntoView {
@@ -203,7 +238,7 @@ fn DigestLine(i: DigestItem) -> impl IntoView {
     view! {
         <li data-kind=i.kind.as_str()>
             <span class="when">{format::datetime(i.at)}</span>" "
-            <strong>{i.kind.label()}</strong>" "
+            <strong>{i.kind.item_label()}</strong>" "
             {(!detail.is_empty()).then(|| view! { <span>{detail}" "</span> })}
             "· "<a href=format!("/projets/{}", i.project_id)>{i.project_title}</a>
             {i.actor.map(|a| view! { <span class="muted">" · "{a}</span> })}
@@ -211,65 +246,79 @@ fn DigestLine(i: DigestItem) -> impl IntoView {
     }
 }
 
-/// Horizontal bars, one per row, with the value at the end.
-fn bars(title_id: &str, title: String, rows: &[(String, i64)]) -> impl IntoView + use<> {
-    let max = rows.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
-    let height = rows.len() * 26 + 4;
+/// Horizontal bars, one row each: the label, the bar (its length to scale,
+/// drawn in SVG: the pages' CSP allows no inline style) and the value in
+/// words. A grid of HTML text, so labels wrap instead of running over.
+fn bars(title_id: &str, title: String, rows: &[(String, i64, String)]) -> impl IntoView + use<> {
+    let max = rows.iter().map(|(_, v, _)| *v).max().unwrap_or(0).max(1);
     let items: Vec<_> = rows
         .iter()
-        .enumerate()
-        .map(|(i, (label, v))| {
-            let y = i * 26 + 2;
-            let w = (*v * 600 / max).max(if *v > 0 { 2 } else { 0 });
+        .map(|(label, v, shown)| {
+            // Per mille of the largest value; a non-zero value stays visible.
+            let width = (*v * 1000 / max).max(if *v > 0 { 4 } else { 0 });
             view! {
-                <g>
-                    <text x="0" y=y + 16 class="bar-label">{label.clone()}</text>
-                    <rect x="200" y=y width=w height="20" class="bar" />
-                    <text x=205 + w y=y + 16 class="bar-value">{v.to_string()}</text>
-                </g>
+                <li class="bar-row">
+                    <span class="bar-label">{label.clone()}</span>
+                    <svg class="bar-track" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+                        <rect class="bar" x="0" y="0" width=width height="10" />
+                    </svg>
+                    <span class="bar-value">{shown.clone()}</span>
+                </li>
             }
         })
         .collect();
     let title_id = title_id.to_owned();
     let labelled_by = title_id.clone();
     view! {
-        <svg class="chart" viewBox=format!("0 0 900 {height}") role="img" aria-labelledby=labelled_by>
-            <title id=title_id>{title}</title>
-            {items}
-        </svg>
+        <figure class="chart" aria-labelledby=labelled_by>
+            <figcaption id=title_id class="chart-title">{title}</figcaption>
+            <ul class="bars">{items}</ul>
+        </figure>
     }
 }
 
 #[component]
 fn FunnelSection(rows: Vec<FunnelRow>, since: String) -> impl IntoView {
-    let chart: Vec<(String, i64)> = rows.iter().map(|r| (r.stage.label(), r.projects)).collect();
+    let chart: Vec<(String, i64, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.stage.label(),
+                r.projects,
+                crate::plural::plural("plural.projects", r.projects),
+            )
+        })
+        .collect();
     view! {
         <section class="card" aria-labelledby="funnel-title">
             <h2 id="funnel-title">{t!("dashboard.funnel")}</h2>
             {bars("funnel-chart-title", t!("dashboard.funnel_chart").into_owned(), &chart)}
-            <table class="data-table" data-testid="funnel">
-                <caption class="sr-only">{t!("dashboard.funnel")}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t!("dashboard.stage")}</th>
-                        <th scope="col" class="num">{t!("dashboard.projects")}</th>
-                        <th scope="col" class="num">{t!("dashboard.cost")}</th>
-                        <th scope="col" class="num">{t!("dashboard.entered", since = since.clone())}</th>
-                        <th scope="col" class="num">{t!("dashboard.left", since = since)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|r| view! {
-                        <tr data-stage=r.stage.as_str()>
-                            <th scope="row">{r.stage.label()}</th>
-                            <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
-                            <td class="num">{format_euros(r.cost_cents)}</td>
-                            <td class="num" data-col="entered">{count_link(r.entered, &r.entered_link)}</td>
-                            <td class="num" data-col="left">{count_link(r.left, &r.left_link)}</td>
+            <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                <table class="data-table" data-testid="funnel">
+                    <caption class="sr-only">{t!("dashboard.funnel")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!("dashboard.stage")}</th>
+                            <th scope="col" class="num">{t!("dashboard.projects")}</th>
+                            <th scope="col" class="num">{t!("dashboard.cost")}</th>
+                            <th scope="col" class="num">{t!("dashboard.entered")}</th>
+                            <th scope="col" class="num">{t!("dashboard.left")}</th>
                         </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+                    </thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| view! {
+                            <tr data-stage=r.stage.as_str()>
+                                <th scope="row">{r.stage.label()}</th>
+                                <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
+                                <td class="num">{format_whole_euros(r.cost_cents)}</td>
+                                <td class="num" data-col="entered">{count_link(r.entered, &r.entered_link)}</td>
+                                <td class="num" data-col="left">{count_link(r.left, &r.left_link)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p class="hint">{t!("dashboard.moves_since", since = since)}</p>
         </section>
     }
 }
@@ -300,8 +349,25 @@ fn MoneySection(money: MoneyRow) -> impl IntoView {
                     <rect class="seg-empty" x="0" y="0" width="1000" height="24" />
                     {rects}
                 </svg>
+                <figcaption>
+                    <ul class="bar-legend" data-testid="money-legend">
+                        {segments.into_iter().map(|(name, v)| {
+                            let label = if name == "to_find" {
+                                t!("dashboard.bar_to_find")
+                            } else {
+                                t!(format!("funding.bar_{name}"))
+                            };
+                            view! {
+                                <li class="legend-item" data-segment=name>
+                                    <span class=format!("swatch seg-{name}") aria-hidden="true"></span>
+                                    {label}" : "{format_whole_euros(v)}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </figcaption>
             </figure>
-            <dl class="facts" data-testid="portfolio-money">
+            <dl class="facts figures" data-testid="portfolio-money">
                 <div>
                     <dt>{t!("dashboard.active_projects")}</dt>
                     <dd>{count_link(money.projects, &money.link)}</dd>
@@ -331,9 +397,15 @@ fn MoneySection(money: MoneyRow) -> impl IntoView {
 fn MoneyTable(id: &'static str, title: String, rows: Vec<MoneyRow>, funder: bool) -> impl IntoView {
     let title_id = format!("{id}-title");
     let labelled_by = title_id.clone();
-    let chart: Vec<(String, i64)> = rows
+    let chart: Vec<(String, i64, String)> = rows
         .iter()
-        .map(|r| (r.label.clone(), r.granted_cents / 100))
+        .map(|r| {
+            (
+                r.label.clone(),
+                r.granted_cents,
+                format_whole_euros(r.granted_cents),
+            )
+        })
         .collect();
     view! {
         <section class="card" aria-labelledby=labelled_by data-testid=id>
@@ -343,8 +415,8 @@ fn MoneyTable(id: &'static str, title: String, rows: Vec<MoneyRow>, funder: bool
             } else {
                 view! {
                     {bars(&format!("{id}-chart"), t!("dashboard.granted_chart", what = title).into_owned(), &chart)}
-                    <div class="table-wrap">
-                        <table class="data-table">
+                    <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                        <table class="data-table compact">
                             <thead>
                                 <tr>
                                     <th scope="col">{if funder { t!("dashboard.funder") } else { t!("projects.programme") }}</th>
@@ -362,12 +434,12 @@ fn MoneyTable(id: &'static str, title: String, rows: Vec<MoneyRow>, funder: bool
                                     <tr data-key=r.key.clone()>
                                         <th scope="row">{r.label.clone()}</th>
                                         <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
-                                        {(!funder).then(|| view! { <td class="num">{format_euros(r.cost_cents)}</td> })}
-                                        <td class="num">{format_euros(r.requested_cents)}</td>
-                                        <td class="num">{format_euros(r.pending_cents)}</td>
-                                        <td class="num">{format_euros(r.granted_cents)}</td>
-                                        <td class="num">{format_euros(r.paid_cents)}</td>
-                                        {(!funder).then(|| view! { <td class="num">{format_euros(r.to_find_cents)}</td> })}
+                                        {(!funder).then(|| view! { <td class="num">{format_whole_euros(r.cost_cents)}</td> })}
+                                        <td class="num">{format_whole_euros(r.requested_cents)}</td>
+                                        <td class="num">{format_whole_euros(r.pending_cents)}</td>
+                                        <td class="num">{format_whole_euros(r.granted_cents)}</td>
+                                        <td class="num">{format_whole_euros(r.paid_cents)}</td>
+                                        {(!funder).then(|| view! { <td class="num">{format_whole_euros(r.to_find_cents)}</td> })}
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -390,24 +462,26 @@ fn Breakdown(id: &'static str, title: String, rows: Vec<BreakdownRow>) -> impl I
                 view! { <p class="empty">{t!("home.empty")}</p> }.into_any()
             } else {
                 view! {
-                    <table class="data-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">{t!("dashboard.name")}</th>
-                                <th scope="col" class="num">{t!("dashboard.active_projects")}</th>
-                                <th scope="col" class="num">{t!("dashboard.cost")}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rows.into_iter().map(|r| view! {
-                                <tr data-key=r.key.clone()>
-                                    <th scope="row">{r.label.clone()}</th>
-                                    <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
-                                    <td class="num">{format_euros(r.cost_cents)}</td>
+                    <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                        <table class="data-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!("dashboard.name")}</th>
+                                    <th scope="col" class="num">{t!("dashboard.active_projects")}</th>
+                                    <th scope="col" class="num">{t!("dashboard.cost")}</th>
                                 </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().map(|r| view! {
+                                    <tr data-key=r.key.clone()>
+                                        <th scope="row">{r.label.clone()}</th>
+                                        <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
+                                        <td class="num">{format_whole_euros(r.cost_cents)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 }.into_any()
             }}
         </section>

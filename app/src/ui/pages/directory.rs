@@ -1,5 +1,10 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
+
+use crate::policy::Action;
+use crate::ui::components::guard::Guarded;
+use crate::ui::components::select_filter::SelectFilter;
+use crate::ui::islands::picker::{Picker, PickerKind};
 use leptos_router::hooks::use_query_map;
 use rust_i18n::t;
 
@@ -12,11 +17,20 @@ use crate::ui::components::error::ErrorNotice;
 /// (`q`, `type`, `commune`, `epci`, `mandat`).
 #[component]
 pub fn DirectoryPage() -> impl IntoView {
+    view! {
+        <PageTitle text=t!("directory.title").into_owned() />
+        <Guarded action=Action::ViewDirectory>
+            <Directory />
+        </Guarded>
+    }
+}
+
+#[component]
+fn Directory() -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| DirectoryFilter::from_params(|k| query.read().get(k)));
     let list = Resource::new(move || filter.get(), list_directory);
     view! {
-        <PageTitle text=t!("directory.title").into_owned() />
         <div class="page-head">
             <h1>{t!("directory.title")}</h1>
             <p class="actions">
@@ -26,11 +40,13 @@ pub fn DirectoryPage() -> impl IntoView {
             </p>
         </div>
         <p>{t!("directory.intro")}</p>
-        {move || view! { <DirectoryFilters filter=filter.get() /> }}
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Ok(list) => view! { <DirectoryTables list /> }.into_any(),
+                    Ok(list) => view! {
+                        <DirectoryFilters filter=filter.get() list=list.clone() />
+                        <DirectoryTables list />
+                    }.into_any(),
                     Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
                 }
             })}
@@ -39,7 +55,26 @@ pub fn DirectoryPage() -> impl IntoView {
 }
 
 #[component]
-fn DirectoryFilters(filter: DirectoryFilter) -> impl IntoView {
+fn DirectoryFilters(filter: DirectoryFilter, list: DirectoryList) -> impl IntoView {
+    let commune = filter
+        .commune
+        .clone()
+        .zip(list.commune_name.clone())
+        .map(|(id, name)| crate::models::PickHit {
+            label: format!("{name} ({id})"),
+            id,
+        });
+    let mut epcis: Vec<(String, String)> = list
+        .epci_choices
+        .iter()
+        .map(|e| (e.code.clone(), e.label.clone()))
+        .collect();
+    if let Some(current) = filter.epci.clone()
+        && !epcis.iter().any(|(code, _)| *code == current)
+    {
+        let name = list.epci_name.clone().unwrap_or_else(|| current.clone());
+        epcis.push((current, name));
+    }
     let kind = filter.kind.clone();
     view! {
         <form class="card filters" method="get" action="/annuaire" role="search" aria-label=t!("directory.filter").into_owned()>
@@ -59,18 +94,17 @@ fn DirectoryFilters(filter: DirectoryFilter) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="d-commune">{t!("directory.commune")}</label>
-                    <input id="d-commune" name="commune" inputmode="numeric" value=filter.commune.clone().unwrap_or_default()
-                        aria-describedby="d-commune-aide" />
-                    <p class="hint" id="d-commune-aide">{t!("directory.commune_hint")}</p>
-                </div>
-                <div class="field">
-                    <label for="d-epci">{t!("directory.epci")}</label>
-                    <input id="d-epci" name="epci" inputmode="numeric" value=filter.epci.clone().unwrap_or_default()
-                        aria-describedby="d-epci-aide" />
-                    <p class="hint" id="d-epci-aide">{t!("directory.epci_hint")}</p>
-                </div>
+                <Picker
+                    name="commune".to_owned()
+                    id="d-commune".to_owned()
+                    label=t!("directory.commune").into_owned()
+                    initial=commune
+                    kind=PickerKind::Communes
+                    error=None
+                />
+                <SelectFilter id="d-epci" name="epci" label=t!("directory.epci").into_owned()
+                    options=epcis
+                    current=filter.epci.clone() />
                 <div class="field checkbox">
                     <input id="d-mandate" name="mandat" type="checkbox" value="1" checked=filter.mandate />
                     <label for="d-mandate">{t!("directory.has_mandate")}</label>
@@ -99,7 +133,7 @@ fn DirectoryTables(list: DirectoryList) -> impl IntoView {
                 view! { <p>{t!("directory.none")}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
                         <table class="data-table">
                             <thead><tr>
                                 <th scope="col">{t!("directory.name")}</th>
@@ -131,7 +165,7 @@ fn DirectoryTables(list: DirectoryList) -> impl IntoView {
                 view! { <p>{t!("directory.none")}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
                         <table class="data-table">
                             <thead><tr>
                                 <th scope="col">{t!("directory.name")}</th>

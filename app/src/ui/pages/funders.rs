@@ -48,7 +48,7 @@ pub fn FundersPage() -> impl IntoView {
 #[component]
 fn FunderTable(items: Vec<FunderView>, save: ServerAction<SaveFunder>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
             <table class="data-table">
                 <thead>
                     <tr>

@@ -70,18 +70,9 @@ fn OrganisationFields(
         </div>
         <Field name="form[company_id]" id="org-siret" label=t!("directory.company_id").into_owned()
             hint=t!("directory.company_id_hint").into_owned() value=company_id error=field_of(error, "company_id") />
-        {match commune {
-            Some(initial) => view! {
-                <Picker name="form[commune]".to_owned() id="org-commune".to_owned() label=t!("directory.commune").into_owned()
-                    hint=t!("directory.organisation_hint").into_owned() initial kind=PickerKind::Communes
-                    error=field_of(error, "commune").get_untracked() />
-            }.into_any(),
-            None => view! {
-                <Picker name="form[commune]".to_owned() id="org-commune".to_owned() label=t!("directory.commune").into_owned()
-                    hint=t!("directory.organisation_hint").into_owned() kind=PickerKind::Communes
-                    error=field_of(error, "commune").get_untracked() />
-            }.into_any(),
-        }}
+        <Picker name="form[commune]".to_owned() id="org-commune".to_owned() label=t!("directory.commune").into_owned()
+            hint=t!("directory.organisation_hint").into_owned() initial=commune kind=PickerKind::Communes
+            error=field_of(error, "commune").get_untracked() />
         <Field name="form[epci]" id="org-epci" label=t!("directory.epci").into_owned()
             hint=t!("directory.epci_hint").into_owned()
             value=org.as_ref().and_then(|o| o.epci_siren.clone()).unwrap_or_default() error=field_of(error, "epci") />
@@ -321,7 +312,7 @@ pub fn InvolvementTable(items: Vec<Involvement>) -> impl IntoView {
         return view! { <p>{t!("directory.no_projects")}</p> }.into_any();
     }
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
             <table class="data-table" data-testid="involvements">
                 <thead><tr>
                     <th scope="col">{t!("directory.projects")}</th>

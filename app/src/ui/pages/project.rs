@@ -17,6 +17,7 @@ use crate::models::{FundingPlan, MilestoneView, ProjectDetail, ShowAll};
 use crate::ui::actions::{field_error, general_error};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
+use crate::ui::components::on_demand::{CloseLink, EditLink, editing};
 use crate::ui::format;
 use crate::ui::pages::project_funding::{FundingActions, FundingSection};
 use crate::ui::pages::project_partners::{PartnerActions, PartnersSection};
@@ -467,13 +468,14 @@ fn MilestoneItem(
     let is_done = m.done_date.is_some();
     let id = m.id;
     let prefix = format!("milestone-{id}");
+    let key = format!("jalon-{id}");
     let general = move || {
         general_error(update)
             .get()
             .or_else(|| general_error(delete).get())
     };
     view! {
-        <li class=format!("milestone status-{status:?}").to_lowercase() data-testid="milestone">
+        <li class=format!("milestone status-{status:?}").to_lowercase() data-testid="milestone" id=key.clone()>
             <span class="when">{format::date(m.due_date)}</span>
             <span class="kind">{m.kind.label()}</span>
             <strong>{m.title.clone()}</strong>
@@ -487,8 +489,8 @@ fn MilestoneItem(
                     {if is_done { t!("projects.reopen") } else { t!("projects.mark_done") }}
                 </button>
             </ActionForm>
-            <details class="milestone-edit" open=move || update.value().get().is_some_and(|r| r.is_err())>
-                <summary>{t!("projects.edit_milestone")}</summary>
+            {if editing(&key) { view! {
+            <div class="milestone-edit">
                 <ActionForm action=update attr:class="form" attr:novalidate="true" attr:data-anchor="jalons" attr:data-done=t!("done.milestone_saved").into_owned()>
                     <input type="hidden" name="milestone_id" value=id.to_string() />
                     <div class="field">
@@ -518,7 +520,11 @@ fn MilestoneItem(
                     <button type="submit" class="button small danger">{t!("projects.delete_milestone")}</button>
                 </ActionForm>
                 <p class="form-error" role="alert">{general}</p>
-            </details>
+                <CloseLink anchor=key.clone() label=t!("projects.close_edit").into_owned() />
+            </div>
+            }.into_any() } else { view! {
+                <EditLink key=key.clone() label=t!("projects.edit_milestone").into_owned() />
+            }.into_any() }}
         </li>
     }
 }

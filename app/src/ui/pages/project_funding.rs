@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::models::{FunderView, FundingLineView, FundingPlan};
 use crate::ui::actions::{field_error, general_error, reloads};
 use crate::ui::components::field::{Field, TextAreaField};
+use crate::ui::components::on_demand::{CloseLink, EditLink, editing};
 use crate::ui::format;
 
 /// The section's page-level actions, and a counter the per-line forms bump
@@ -111,6 +112,16 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
                 action=derogation
             />
             <PlanTable plan=plan.clone() />
+            <details class="add-form" id="nouveau-financement" open=move || add.value().with(|v| matches!(v, Some(Err(_))))>
+                <summary>{t!("funding.add_line")}</summary>
+                <ActionForm action=add attr:class="form" attr:novalidate="true" attr:data-anchor="financements" attr:data-done=t!("done.line_added").into_owned()>
+                    <input type="hidden" name="project_id" value=plan.project_id.to_string() />
+                    <LineFields prefix="new-line".to_owned() funders=plan.funders.clone() line=None
+                        error=move |name| field_error(add, name) />
+                    <p class="form-error" role="alert">{general_error(add)}</p>
+                    <button type="submit" class="button">{t!("funding.add_line")}</button>
+                </ActionForm>
+            </details>
             <h3>{t!("funding.lines")}</h3>
             {if plan.lines.is_empty() {
                 view! { <p class="empty">{t!("funding.no_lines")}</p> }.into_any()
@@ -123,14 +134,6 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
                     </ul>
                 }.into_any()
             }}
-            <h3>{t!("funding.add_line")}</h3>
-            <ActionForm action=add attr:class="form" attr:novalidate="true" attr:data-anchor="financements" attr:data-done=t!("done.line_added").into_owned()>
-                <input type="hidden" name="project_id" value=plan.project_id.to_string() />
-                <LineFields prefix="new-line".to_owned() funders=plan.funders.clone() line=None
-                    error=move |name| field_error(add, name) />
-                <p class="form-error" role="alert">{general_error(add)}</p>
-                <button type="submit" class="button">{t!("funding.add_line")}</button>
-            </ActionForm>
         </section>
     }
 }
@@ -156,8 +159,8 @@ fn PlanTable(plan: FundingPlan) -> impl IntoView {
             .unwrap_or_else(|| "—".to_owned())
     };
     view! {
-        <div class="table-wrap">
-            <table class="data-table plan-table" data-testid="plan-table">
+        <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+            <table class="data-table plan-table stack-on-phone" data-testid="plan-table">
                 <caption class="visually-hidden">{t!("funding.table_caption")}</caption>
                 <thead>
                     <tr>
@@ -176,22 +179,22 @@ fn PlanTable(plan: FundingPlan) -> impl IntoView {
                                 {l.funder_name.clone()}
                                 {(!l.programme.is_empty()).then(|| view! { <span class="muted">" — "{l.programme.clone()}</span> })}
                             </th>
-                            <td>{l.status.label()}</td>
-                            <td class="num">{euros(l.amount_requested_cents)}</td>
-                            <td class="num">{euros(l.amount_granted_cents)}</td>
-                            <td class="num">{format_euros(l.amount_paid_cents)}</td>
-                            <td class="num">{share(l.planned_cents)}</td>
+                            <td data-label=t!("funding.status").into_owned()>{l.status.label()}</td>
+                            <td class="num" data-label=t!("funding.requested_or_planned").into_owned()>{euros(l.amount_requested_cents)}</td>
+                            <td class="num" data-label=t!("funding.granted").into_owned()>{euros(l.amount_granted_cents)}</td>
+                            <td class="num" data-label=t!("funding.paid").into_owned()>{format_euros(l.amount_paid_cents)}</td>
+                            <td class="num" data-label=t!("funding.share_of_cost").into_owned()>{share(l.planned_cents)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
                 <tfoot>
                     <tr>
                         <th scope="row">{t!("funding.total")}</th>
-                        <td></td>
-                        <td class="num">{format_euros(requested_total)}</td>
-                        <td class="num">{format_euros(plan.totals.granted)}</td>
-                        <td class="num">{format_euros(plan.totals.paid)}</td>
-                        <td class="num">{share(plan.totals.planned)}</td>
+                        <td class="empty-cell"></td>
+                        <td class="num" data-label=t!("funding.requested_or_planned").into_owned()>{format_euros(requested_total)}</td>
+                        <td class="num" data-label=t!("funding.granted").into_owned()>{format_euros(plan.totals.granted)}</td>
+                        <td class="num" data-label=t!("funding.paid").into_owned()>{format_euros(plan.totals.paid)}</td>
+                        <td class="num" data-label=t!("funding.share_of_cost").into_owned()>{share(plan.totals.planned)}</td>
                     </tr>
                 </tfoot>
             </table>
@@ -454,8 +457,9 @@ fn LineItem(
         t!("funding.requested")
     };
     let edit_line = Some(line);
+    let key = format!("ligne-{id}");
     view! {
-        <li class=format!("funding-line status-{}", current.as_str()) data-testid="funding-line" data-funder=funder_code>
+        <li class=format!("funding-line status-{}", current.as_str()) data-testid="funding-line" data-funder=funder_code id=key.clone()>
             <div class="line-head">
                 <strong>{funder_name}</strong>
                 {(!programme.is_empty()).then(|| view! { <span class="muted">" — "{programme}</span> })}
@@ -496,8 +500,8 @@ fn LineItem(
                     <button type="submit" class="button">{t!("funding.save_status")}</button>
                 </ActionForm>
             </details>
-            <details class="line-edit" open=move || update.value().with(|v| matches!(v, Some(Err(_))))>
-                <summary>{t!("funding.edit_line")}</summary>
+            {if editing(&key) { view! {
+            <div class="line-edit">
                 <ActionForm action=update attr:class="form" attr:novalidate="true" attr:data-anchor="financements" attr:data-done=t!("done.line_saved").into_owned()>
                     <input type="hidden" name="line_id" value=id.to_string() />
                     <input type="hidden" name="version" value=version.to_string() />
@@ -510,7 +514,11 @@ fn LineItem(
                     <input type="hidden" name="version" value=version.to_string() />
                     <button type="submit" class="button small danger">{t!("funding.delete_line")}</button>
                 </ActionForm>
-            </details>
+                <CloseLink anchor=key.clone() label=t!("projects.close_edit").into_owned() />
+            </div>
+            }.into_any() } else { view! {
+                <EditLink key=key.clone() label=t!("funding.edit_line").into_owned() />
+            }.into_any() }}
             <p class="form-error" role="alert">{general}</p>
         </li>
     }

@@ -4,45 +4,27 @@ use rust_i18n::t;
 use crate::api::shares::{CreateShare, RevokeShare, UpdateShare, list_shares};
 use crate::domain::{Section, ShareSections, ShareState};
 use crate::models::{ProjectShares, ShareView};
-use crate::ui::actions::{field_error, general_error, reloads};
+use crate::ui::actions::{field_error, general_error};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
+use crate::ui::components::on_demand::{self, CloseLink, EditLink};
 use crate::ui::format;
 
-/// The share writes of a project page (they reload the timeline too).
+/// The share writes of a project page.
 #[derive(Clone, Copy)]
 pub struct ShareActions {
     pub create: ServerAction<CreateShare>,
     pub update: ServerAction<UpdateShare>,
     pub revoke: ServerAction<RevokeShare>,
-    /// The share whose change form was last submitted (its errors show there).
-    pub editing: RwSignal<Option<i64>>,
 }
 
 impl ShareActions {
     pub fn new() -> Self {
-        let update = ServerAction::<UpdateShare>::new();
-        let editing = RwSignal::new(None);
-        // The action forgets its input once answered: remember which form sent it.
-        Effect::new(move |_| {
-            if let Some(input) = update.input().get() {
-                editing.set(Some(input.share_id));
-            }
-        });
         Self {
             create: ServerAction::new(),
-            update,
+            update: ServerAction::new(),
             revoke: ServerAction::new(),
-            editing,
         }
-    }
-
-    pub fn reloads(self) -> [Memo<usize>; 3] {
-        [
-            reloads(self.create),
-            reloads(self.update),
-            reloads(self.revoke),
-        ]
     }
 }
 
@@ -215,17 +197,17 @@ fn ShareItem(share: ShareView, actions: ShareActions) -> impl IntoView {
         .into_owned()
     });
     let prefix = format!("share-{id}");
+    let key = format!("partage-{id}");
+    let anchor = key.clone();
     let edit = live.then(|| {
         let update = actions.update;
-        let mine = move || actions.editing.get() == Some(id);
-        let editing = move || mine() && update.value().with(|v| matches!(v, Some(Err(_))));
         let error = move |name: &'static str| {
-            Signal::derive(move || if mine() { field_error(update, name).get() } else { None })
+            field_error(update, name)
         };
-        let general = Signal::derive(move || if mine() { general_error(update).get() } else { None });
+        let general = general_error(update);
         view! {
-            <details open=editing>
-                <summary>{t!("share.change")}</summary>
+            {if on_demand::editing(&key) { view! {
+            <div class="share-edit">
                 <ActionForm action=update attr:class="form" attr:novalidate="true" attr:data-anchor="partages" attr:data-done=t!("done.share_changed").into_owned()>
                     <input type="hidden" name="share_id" value=id.to_string() />
                     <Field max=crate::models::SHARE_LABEL_MAX name="form[label]" id=format!("{prefix}-label") label=t!("share.label").into_owned()
@@ -236,7 +218,11 @@ fn ShareItem(share: ShareView, actions: ShareActions) -> impl IntoView {
                     <p class="form-error" role="alert">{general}</p>
                     <button type="submit" class="button">{t!("share.save")}</button>
                 </ActionForm>
-            </details>
+                <CloseLink anchor=key.clone() label=t!("projects.close_edit").into_owned() />
+            </div>
+            }.into_any() } else { view! {
+                <EditLink key=key.clone() label=t!("share.change").into_owned() />
+            }.into_any() }}
             <ActionForm action=actions.revoke attr:class="inline-form" attr:data-anchor="partages" attr:data-done=t!("done.share_revoked").into_owned() attr:data-confirm=t!("confirm.revoke_share").into_owned()>
                 <input type="hidden" name="share_id" value=id.to_string() />
                 <button type="submit" class="button danger" data-testid="revoke">{t!("share.revoke")}</button>
@@ -244,7 +230,7 @@ fn ShareItem(share: ShareView, actions: ShareActions) -> impl IntoView {
         }
     });
     view! {
-        <li data-testid="share" data-state=share.state.as_str()>
+        <li data-testid="share" data-state=share.state.as_str() id=anchor>
             <strong>{who}</strong>" "
             <span class=format!("badge share-{}", share.state.as_str())>{share.state.label()}</span>
             <br />

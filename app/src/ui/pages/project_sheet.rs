@@ -69,22 +69,24 @@ fn Sheet(p: ProjectDetail, plan: FundingPlan, partners: ProjectPartners) -> impl
                     view! { <p class="empty">{t!("projects.upcoming_none")}</p> }.into_any()
                 } else {
                     view! {
-                        <table class="data-table">
-                            <thead><tr>
-                                <th scope="col">{t!("projects.milestone_due")}</th>
-                                <th scope="col">{t!("projects.milestone_title")}</th>
-                                <th scope="col">{t!("projects.milestone_kind")}</th>
-                            </tr></thead>
-                            <tbody>
-                                {open.into_iter().map(|m| view! {
-                                    <tr>
-                                        <td>{format::date(m.due_date)}</td>
-                                        <td>{m.title}</td>
-                                        <td>{m.kind.label()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                            <table class="data-table">
+                                <thead><tr>
+                                    <th scope="col">{t!("projects.milestone_due")}</th>
+                                    <th scope="col">{t!("projects.milestone_title")}</th>
+                                    <th scope="col">{t!("projects.milestone_kind")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {open.into_iter().map(|m| view! {
+                                        <tr>
+                                            <td>{format::date(m.due_date)}</td>
+                                            <td>{m.title}</td>
+                                            <td>{m.kind.label()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }.into_any()
                 }}
             </section>
@@ -99,24 +101,26 @@ fn Sheet(p: ProjectDetail, plan: FundingPlan, partners: ProjectPartners) -> impl
                     }).collect_view()}
                 </dl>
                 {(!plan.lines.is_empty()).then(|| view! {
-                    <table class="data-table">
-                        <thead><tr>
-                            <th scope="col">{t!("funding.funder")}</th>
-                            <th scope="col">{t!("funding.status")}</th>
-                            <th scope="col" class="num">{t!("funding.requested_or_planned")}</th>
-                            <th scope="col" class="num">{t!("funding.granted")}</th>
-                        </tr></thead>
-                        <tbody>
-                            {plan.lines.iter().map(|l| view! {
-                                <tr>
-                                    <th scope="row">{l.funder_name.clone()}</th>
-                                    <td>{l.status.label()}</td>
-                                    <td class="num">{l.amount_requested_cents.map(format_euros).unwrap_or_default()}</td>
-                                    <td class="num">{l.amount_granted_cents.map(format_euros).unwrap_or_default()}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                        <table class="data-table">
+                            <thead><tr>
+                                <th scope="col">{t!("funding.funder")}</th>
+                                <th scope="col">{t!("funding.status")}</th>
+                                <th scope="col" class="num">{t!("funding.requested_or_planned")}</th>
+                                <th scope="col" class="num">{t!("funding.granted")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {plan.lines.iter().map(|l| view! {
+                                    <tr>
+                                        <th scope="row">{l.funder_name.clone()}</th>
+                                        <td>{l.status.label()}</td>
+                                        <td class="num">{l.amount_requested_cents.map(format_euros).unwrap_or_default()}</td>
+                                        <td class="num">{l.amount_granted_cents.map(format_euros).unwrap_or_default()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 })}
             </section>
             <section aria-labelledby="sheet-partners">

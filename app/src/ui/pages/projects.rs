@@ -1,14 +1,20 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
+
+use crate::policy::Action;
+use crate::ui::components::guard::Guarded;
 use leptos_router::hooks::use_query_map;
 use rust_i18n::t;
 
-use crate::api::projects::{ProjectReferences, get_project_references, list_projects};
+use crate::api::projects::{
+    ProjectReferences, get_project_references, list_projects, search_communes,
+};
 use crate::domain::{Health, Stage, format_euros};
 use crate::models::{ProjectFilter, ProjectPage};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::select_filter::SelectFilter;
 use crate::ui::format;
+use crate::ui::islands::picker::{Picker, PickerKind};
 
 /// The filter as read from the URL (`?q=…&etape=…`): a link reproduces the view.
 fn filter_from_query(q: &leptos_router::params::ParamsMap) -> ProjectFilter {
@@ -25,13 +31,34 @@ fn page_link(filter: &ProjectFilter, page: u64) -> String {
 
 #[component]
 pub fn ProjectListPage() -> impl IntoView {
+    // A partner sees the refusal alone, not the staff's filters above it.
+    view! {
+        <PageTitle text=t!("projects.title").into_owned() />
+        <Guarded action=Action::ViewProjects>
+            <ProjectList />
+        </Guarded>
+    }
+}
+
+#[component]
+fn ProjectList() -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| filter_from_query(&query.read()));
     let page = Resource::new(move || filter.get(), list_projects);
     let refs = Resource::new(|| (), |_| get_project_references());
+    let commune = Resource::new(
+        move || filter.get().commune,
+        |insee| async move {
+            let insee = insee.filter(|c| !c.trim().is_empty())?;
+            let hit = search_communes(insee).await.ok()?.into_iter().next()?;
+            Some(crate::models::PickHit {
+                label: crate::ui::islands::picker::commune_label(&hit),
+                id: hit.insee,
+            })
+        },
+    );
 
     view! {
-        <PageTitle text=t!("projects.title").into_owned() />
         <div class="page-head">
             <h1>{t!("projects.title")}</h1>
             <a class="button primary" href="/projets/nouveau">{t!("projects.new")}</a>
@@ -39,8 +66,9 @@ pub fn ProjectListPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let refs = refs.await.ok();
+                let commune = commune.await;
                 let f = filter.get();
-                view! { <FilterForm filter=f refs /> }
+                view! { <FilterForm filter=f refs commune /> }
             })}
         </Suspense>
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
@@ -54,12 +82,35 @@ pub fn ProjectListPage() -> impl IntoView {
     }
 }
 
+/// The choices of a select, keeping the value in the URL even when no
+/// project is there any more (a link from elsewhere).
+fn with_current(
+    choices: Vec<crate::models::Labelled>,
+    current: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> =
+        choices.into_iter().map(|c| (c.code, c.label)).collect();
+    if let Some(current) = current.filter(|c| !c.is_empty())
+        && !options.iter().any(|(code, _)| code == current)
+    {
+        options.push((current.to_owned(), current.to_owned()));
+    }
+    options
+}
+
 #[component]
-fn FilterForm(filter: ProjectFilter, refs: Option<ProjectReferences>) -> impl IntoView {
+fn FilterForm(
+    filter: ProjectFilter,
+    refs: Option<ProjectReferences>,
+    /// The commune of the filter, named.
+    commune: Option<crate::models::PickHit>,
+) -> impl IntoView {
     let refs = refs.unwrap_or(ProjectReferences {
         themes: vec![],
         programmes: vec![],
         officers: vec![],
+        epcis: vec![],
+        departements: vec![],
     });
     // The dashboard's criteria have no field here: kept as hidden inputs,
     // and said in words.
@@ -111,18 +162,20 @@ fn FilterForm(filter: ProjectFilter, refs: Option<ProjectReferences>) -> impl In
                 <SelectFilter id="f-theme" name="theme" label=t!("projects.theme").into_owned()
                     options=refs.themes.into_iter().map(|p| (p.code, p.label)).collect()
                     current=filter.theme.clone() />
-                <div class="field">
-                    <label for="f-commune">{t!("projects.commune")}</label>
-                    <input id="f-commune" name="commune" value=filter.commune.clone().unwrap_or_default() />
-                </div>
-                <div class="field">
-                    <label for="f-epci">{t!("projects.epci")}</label>
-                    <input id="f-epci" name="epci" value=filter.epci.clone().unwrap_or_default() />
-                </div>
-                <div class="field">
-                    <label for="f-dep">{t!("projects.departement")}</label>
-                    <input id="f-dep" name="departement" value=filter.departement.clone().unwrap_or_default() />
-                </div>
+                <Picker
+                    name="commune".to_owned()
+                    id="f-commune".to_owned()
+                    label=t!("projects.commune").into_owned()
+                    initial=commune
+                    kind=PickerKind::Communes
+                    error=None
+                />
+                <SelectFilter id="f-epci" name="epci" label=t!("projects.epci").into_owned()
+                    options=with_current(refs.epcis, filter.epci.as_deref())
+                    current=filter.epci.clone() />
+                <SelectFilter id="f-dep" name="departement" label=t!("projects.departement").into_owned()
+                    options=with_current(refs.departements, filter.departement.as_deref())
+                    current=filter.departement.clone() />
                 <div class="field">
                     <label for="f-since">{t!("projects.since")}</label>
                     <input id="f-since" name="depuis" type="date" value=filter.since.map(|d| d.to_string()).unwrap_or_default() />
@@ -180,13 +233,13 @@ fn ProjectTable(page: ProjectPage, filter: ProjectFilter) -> impl IntoView {
     let prev = (page.page > 1).then(|| page_link(&filter, page.page - 1));
     let next = (page.page < pages).then(|| page_link(&filter, page.page + 1));
     view! {
-        <p class="count" data-testid="project-count">{t!("projects.count", count = page.total)}</p>
+        <p class="count" data-testid="project-count">{crate::plural::plural("plural.projects", i64::try_from(page.total).unwrap_or(i64::MAX))}</p>
         {if page.items.is_empty() {
             view! { <p class="empty">{t!("projects.empty")}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
-                    <table class="data-table">
+                <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                    <table class="data-table stack-on-phone">
                         <thead>
                             <tr>
                                 <th scope="col">{t!("projects.col_title")}</th>
@@ -194,7 +247,7 @@ fn ProjectTable(page: ProjectPage, filter: ProjectFilter) -> impl IntoView {
                                 <th scope="col">{t!("projects.health")}</th>
                                 <th scope="col">{t!("projects.col_communes")}</th>
                                 <th scope="col">{t!("projects.officer")}</th>
-                                <th scope="col">{t!("projects.col_cost")}</th>
+                                <th scope="col" class="num">{t!("projects.col_cost")}</th>
                                 <th scope="col">{t!("projects.col_activity")}</th>
                             </tr>
                         </thead>
@@ -205,12 +258,12 @@ fn ProjectTable(page: ProjectPage, filter: ProjectFilter) -> impl IntoView {
                                         <a href=format!("/projets/{}", p.id)>{p.title}</a>
                                         {p.reference.map(|r| view! { <span class="muted">" · "{r}</span> })}
                                     </td>
-                                    <td>{p.stage.label()}</td>
-                                    <td><span class=format!("badge health-{}", p.health)>{p.health.label()}</span></td>
-                                    <td>{p.communes.join(", ")}</td>
-                                    <td>{p.lead_officer.unwrap_or_default()}</td>
-                                    <td class="num">{p.estimated_cost_cents.map(format_euros).unwrap_or_default()}</td>
-                                    <td>{format::datetime(p.last_event_at)}</td>
+                                    <td data-label=t!("projects.stage").into_owned()>{p.stage.label()}</td>
+                                    <td data-label=t!("projects.health").into_owned()><span class=format!("badge health-{}", p.health)>{p.health.label()}</span></td>
+                                    <td data-label=t!("projects.col_communes").into_owned()>{p.communes.join(", ")}</td>
+                                    <td data-label=t!("projects.officer").into_owned()>{p.lead_officer.unwrap_or_default()}</td>
+                                    <td class="num" data-label=t!("projects.col_cost").into_owned()>{p.estimated_cost_cents.map(format_euros).unwrap_or_default()}</td>
+                                    <td class="when" data-label=t!("projects.col_activity").into_owned()>{format::datetime(p.last_event_at)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -76,7 +76,7 @@ fn ReferenceTable(
     save: ServerAction<SaveReference>,
 ) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
             <table class="data-table">
                 <thead>
                     <tr>

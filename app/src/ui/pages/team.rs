@@ -43,7 +43,7 @@ pub fn TeamPage() -> impl IntoView {
 #[component]
 fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
             <table class="data-table">
                 <thead>
                     <tr>

@@ -68,7 +68,7 @@ pub(super) async fn attention(
                 item(
                     p,
                     t("dashboard.last_event"),
-                    Some(p.last_event_at.date_naive()),
+                    Some(crate::server::clock::local_date(p.last_event_at)),
                 )
             })
             .collect(),

@@ -437,6 +437,7 @@ pub async fn list(
         people_total,
         commune_name,
         epci_name,
+        epci_choices: crate::server::services::territories::territory_epcis(db).await?,
     })
 }
 

@@ -146,7 +146,7 @@ pub async fn export(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let today = now.date_naive();
+    let today = crate::server::clock::local_date(now);
     let export = PersonExport {
         exported_at: now,
         memberships: memberships(db, membership::Column::PersonId.eq(person_id), today).await?,
