@@ -72,6 +72,10 @@ async function check(page: Page, path: string, width: number, role: Role, info: 
   const violations = axe.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
   expect.soft(violations, `${role} ${path} à ${width} px`).toEqual([]);
   expect.soft(errors, `${role} ${path} à ${width} px`).toEqual([]);
+  if (role === 'partner') {
+    // A partner's pages work with no script at all: no module, no wasm.
+    expect.soft(await page.locator('script').count(), `${path}: no script for a partner`).toBe(0);
+  }
 
   const shot = info.outputPath(`${role}${path.replaceAll('/', '_')}-${width}.png`);
   await page.screenshot({ path: shot, fullPage: true });
