@@ -25,12 +25,27 @@ async function pagesFor(page: Page, role: Role): Promise<string[]> {
   const common = ['/', '/projets', project!, `${project}/fiche`, '/annuaire', organisation!, person!, '/tableau-de-bord'];
   switch (role) {
     case 'officer':
-      return [...common, '/projets/nouveau', `${project}/modifier`, '/annuaire/organisations/nouvelle', '/annuaire/personnes/nouvelle', '/equipe'];
+      return [...common, '/projets/nouveau', `${project}/modifier`, '/annuaire/organisations/nouvelle', '/annuaire/personnes/nouvelle', '/equipe',
+        await shareLink(page, project!)];
     case 'head':
       return [...common, '/admin/programmes'];
     case 'admin':
       return [...common, '/equipe', '/admin/programmes', '/admin/thematiques', '/admin/financeurs'];
   }
+}
+
+/** A link share of `project` (milestones and funding), made as the site's
+ * own form would: the page a link holder opens, with no account. */
+async function shareLink(page: Page, project: string): Promise<string> {
+  const origin = new URL(page.url()).origin;
+  const fields = { project_id: project.split('/').pop()!, 'form[target]': 'link', 'form[label]': 'Mise en page', 'form[milestones]': 'on', 'form[funding]': 'on' };
+  const response = await page.request.post(`${origin}/api/shares/create`, {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
+    data: Object.entries(fields).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'),
+  });
+  expect(response.status()).toBe(200);
+  const { token } = (await response.json()) as { token: string };
+  return `/partage/${token}`;
 }
 
 /** Pairs of chart texts whose boxes intersect (a label printed over a value, say). */
@@ -72,7 +87,7 @@ async function check(page: Page, path: string, width: number, role: Role, info: 
   const violations = axe.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
   expect.soft(violations, `${role} ${path} à ${width} px`).toEqual([]);
   expect.soft(errors, `${role} ${path} à ${width} px`).toEqual([]);
-  if (role === 'partner') {
+  if (role === 'partner' || path.startsWith('/partage/')) {
     // A partner's pages work with no script at all: no module, no wasm.
     expect.soft(await page.locator('script').count(), `${path}: no script for a partner`).toBe(0);
   }
