@@ -116,6 +116,10 @@ where
     F: FnOnce(Call) -> Fut,
     Fut: Future<Output = Result<T, AppError>>,
 {
+    // Calls per action: a page that starts its resources more than once
+    // shows here (`server/tests/render_once.rs`).
+    metrics::counter!("maillage_server_function_calls_total", "action" => format!("{action:?}"))
+        .increment(1);
     let result = async {
         let actor = require(action)?;
         let db = state()?.db;

@@ -15,6 +15,20 @@ pub fn provide() {
     provide_context(me);
 }
 
+/// The signed-in user of the request being rendered, at once: pages render
+/// on the server only, where the auth gate has put it in the request. (The
+/// browser renders no page, so there it is `None`.)
+pub fn user() -> Option<CurrentUser> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::server::auth::current_user()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
 /// Whether the page carries the islands' script: not for partner accounts,
 /// whose pages are read-only and work without any (they download no wasm).
 pub fn with_islands() -> bool {

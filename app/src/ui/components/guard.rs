@@ -1,33 +1,24 @@
 use leptos::prelude::*;
-use rust_i18n::t;
 
 use crate::error::AppError;
 use crate::policy::{Action, allows};
 use crate::ui::components::error::ErrorNotice;
-use crate::ui::session::MeResource;
 
 /// Shows `children` only to a user the policy lets do `action`; anyone else
-/// gets the French refusal and, on the server, a 403. For pages that load
-/// nothing (a blank form) and so have no server function to refuse them.
+/// gets the French refusal alone and a 403. Pages render on the server only
+/// (islands), where the request already carries its user: decided at once,
+/// with no Suspense. Inside a `Suspend`, `children` would be built again by
+/// every `dry_resolve` of the Suspense, each time starting its resources
+/// anew: the dashboard and the project list ran their server functions two
+/// and three times per page.
 #[component]
-pub fn Guarded(action: Action, children: ChildrenFn) -> impl IntoView {
-    let me = expect_context::<MeResource>();
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(user)) if allows(user.role, action) => {
-                        children.with_value(|children| children()).into_any()
-                    }
-                    Ok(_) => {
-                        refused_status(&AppError::Forbidden);
-                        view! { <ErrorNotice error=AppError::Forbidden /> }.into_any()
-                    }
-                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
-                }
-            })}
-        </Suspense>
+pub fn Guarded(action: Action, children: Children) -> impl IntoView {
+    match crate::ui::session::user().map(|u| u.role) {
+        Some(role) if allows(role, action) => children().into_any(),
+        _ => {
+            refused_status(&AppError::Forbidden);
+            view! { <ErrorNotice error=AppError::Forbidden /> }.into_any()
+        }
     }
 }
 

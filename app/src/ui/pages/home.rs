@@ -10,23 +10,14 @@ use crate::models::{FundingDeadline, MilestoneDue};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::format;
 use crate::ui::pages::dashboard::DashboardView;
-use crate::ui::session::MeResource;
 
-/// The landing page: each role has its own.
+/// The landing page: each role has its own. Decided from the request's
+/// user at once (pages render on the server only), not under a `Suspend`,
+/// whose `dry_resolve` would start the role's resources again (the head's
+/// dashboard ran its server functions several times per page).
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let me = expect_context::<MeResource>();
-    view! {
-        <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(user)) => view! { <RoleHome user /> }.into_any(),
-                    Ok(None) => ().into_any(),
-                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    crate::ui::session::user().map(|user| view! { <RoleHome user /> })
 }
 
 #[component]

@@ -63,6 +63,10 @@ pub fn ProjectPage() -> impl IntoView {
         |(id, since, all)| get_project(id, since, Some(all)),
     );
     let plan = Resource::new(id, get_funding_plan);
+    // Made here, once per page, not in the sections under the `Suspend`
+    // below, whose `dry_resolve` would start them again.
+    let partner_list = Resource::new(id, crate::api::directory::get_project_partners);
+    let share_list = Resource::new(id, crate::api::shares::list_shares);
     let actions = Actions {
         stage,
         health,
@@ -75,7 +79,7 @@ pub fn ProjectPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
                 match (project.await, plan.await) {
-                    (Ok(p), Ok(plan)) => view! { <ProjectView p plan actions funding partners shares since=since() /> }.into_any(),
+                    (Ok(p), Ok(plan)) => view! { <ProjectView p plan actions funding partners shares partner_list share_list since=since() /> }.into_any(),
                     (Err(err), _) | (_, Err(err)) => view! { <ErrorNotice error=err /> }.into_any(),
                 }
             })}
@@ -151,6 +155,8 @@ fn ProjectView(
     funding: FundingActions,
     partners: PartnerActions,
     shares: ShareActions,
+    partner_list: Resource<Result<crate::models::ProjectPartners, crate::error::AppError>>,
+    share_list: Resource<Result<crate::models::ProjectShares, crate::error::AppError>>,
     since: Option<NaiveDate>,
 ) -> impl IntoView {
     let today = p.as_of;
@@ -343,8 +349,8 @@ fn ProjectView(
         </section>
 
         <FundingSection plan stage=current actions=funding />
-        <PartnersSection project_id=p.id actions=partners />
-        <SharesSection project_id=p.id actions=shares />
+        <PartnersSection project_id=p.id actions=partners partners=partner_list />
+        <SharesSection actions=shares shares=share_list />
 
         <section class="card" id="presentation" aria-labelledby="overview-title">
             <h2 id="overview-title">{t!("projects.overview")}</h2>

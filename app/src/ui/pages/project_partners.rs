@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use rust_i18n::t;
 
-use crate::api::directory::{AddPartner, RemovePartner, get_project_partners};
+use crate::api::directory::{AddPartner, RemovePartner};
 use crate::domain::PartnerRole;
 use crate::models::ProjectPartners;
 use crate::ui::actions::{field_error, general_error, reloads};
@@ -38,12 +38,13 @@ impl Default for PartnerActions {
 /// The partners section: links with their role, the plan's funders, and
 /// the form that adds a partner.
 #[component]
-pub fn PartnersSection(project_id: i64, actions: PartnerActions) -> impl IntoView {
-    // Loaded once per rendering: each write reloads the whole project page
-    // (its timeline changes too), which renders this section anew. Keying
-    // this resource on the writes as well made two reloads race, the older
-    // one awaited by a view already disposed.
-    let partners = Resource::new(|| (), move |_| get_project_partners(project_id));
+pub fn PartnersSection(
+    project_id: i64,
+    actions: PartnerActions,
+    /// Started by the page, once: a resource made here, inside the page's
+    /// `Suspend`, would start again at every `dry_resolve`.
+    partners: Resource<Result<ProjectPartners, crate::error::AppError>>,
+) -> impl IntoView {
     view! {
         <section class="card" id="partenaires" aria-labelledby="partners-title" data-testid="partners">
             <h2 id="partners-title">{t!("directory.partners")}</h2>

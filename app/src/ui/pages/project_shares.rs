@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use rust_i18n::t;
 
-use crate::api::shares::{CreateShare, RevokeShare, UpdateShare, list_shares};
+use crate::api::shares::{CreateShare, RevokeShare, UpdateShare};
 use crate::domain::{Section, ShareSections, ShareState};
 use crate::models::{ProjectShares, ShareView};
 use crate::ui::actions::{field_error, general_error};
@@ -71,12 +71,11 @@ fn SectionBoxes(sections: ShareSections, prefix: String) -> impl IntoView {
 /// The "Partage" section: who sees the project outside the staff, and the
 /// form that shares it with a partner account or by link.
 #[component]
-pub fn SharesSection(project_id: i64, actions: ShareActions) -> impl IntoView {
-    // Loaded once per rendering: each write reloads the whole project page
-    // (its timeline changes too), which renders this section anew. Keying
-    // this resource on the writes as well made two reloads race, the older
-    // one awaited by a view already disposed.
-    let shares = Resource::new(|| (), move |_| list_shares(project_id));
+pub fn SharesSection(
+    actions: ShareActions,
+    /// Started by the page, once (see `PartnersSection`).
+    shares: Resource<Result<ProjectShares, crate::error::AppError>>,
+) -> impl IntoView {
     view! {
         <section class="card" id="partages" aria-labelledby="shares-title" data-testid="shares">
             <h2 id="shares-title">{t!("share.title")}</h2>
