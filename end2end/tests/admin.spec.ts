@@ -25,6 +25,8 @@ test('an admin adds a theme and retires another; officers are offered the result
   await row.getByRole('checkbox').uncheck();
   await row.getByRole('button', { name: 'Enregistrer' }).click();
   await expect(page.getByRole('status')).toHaveText('Thématique enregistrée.');
+  // The save reloaded the page: let that load end before loading it again.
+  await hydrated(page);
   await page.reload();
   await expect(page.getByTestId('reference-row').filter({ hasText: 'jeunesse' }).getByRole('checkbox')).not.toBeChecked();
 

@@ -87,9 +87,13 @@ async function check(page: Page, path: string, width: number, role: Role, info: 
   const violations = axe.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
   expect.soft(violations, `${role} ${path} à ${width} px`).toEqual([]);
   expect.soft(errors, `${role} ${path} à ${width} px`).toEqual([]);
-  if (role === 'partner' || path.startsWith('/partage/')) {
-    // A partner's pages work with no script at all: no module, no wasm.
-    expect.soft(await page.locator('script').count(), `${path}: no script for a partner`).toBe(0);
+  if (path.startsWith('/partage/') || path.startsWith('/espace-partenaire/')) {
+    // The shared pages carry no script at all.
+    expect.soft(await page.locator('script').count(), `${path}: no script on a shared page`).toBe(0);
+  } else if (role === 'partner') {
+    // A partner's other pages load no module and no wasm (only Leptos'
+    // inline resource markers remain).
+    expect.soft(await page.locator('script[type=module], link[rel=modulepreload]').count(), `${path}: no module for a partner`).toBe(0);
   }
 
   const shot = info.outputPath(`${role}${path.replaceAll('/', '_')}-${width}.png`);

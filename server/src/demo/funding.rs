@@ -23,6 +23,11 @@ struct Plan<'a> {
     today: NaiveDate,
     /// When the plan was drawn up (its lines created).
     start: DateTime<Utc>,
+    /// The latest write so far: each comes after it (a project's last
+    /// activity is its latest event).
+    cursor: std::cell::Cell<DateTime<Utc>>,
+    /// The demo project's rank: each gets its own office hours.
+    index: usize,
     now: DateTime<Utc>,
     /// The catalogue, read once per plan.
     funders: Vec<app::models::FunderView>,
@@ -50,14 +55,11 @@ impl Plan<'_> {
             ..Default::default()
         };
         let input = form.validate(FundingStatus::Identified)?;
-        let id = funding::add_line(
-            self.db,
-            self.actor,
-            self.project_id,
-            input,
-            self.today,
-            self.start,
-        )
+        let id = funding::add_line(self.db, self.actor, self.project_id, input, self.today, {
+            let at = (self.cursor.get() + chrono::Duration::minutes(2)).min(self.now);
+            self.cursor.set(at);
+            at
+        })
         .await?;
         Ok((id, 1))
     }
@@ -76,8 +78,17 @@ impl Plan<'_> {
                 amount: *amount,
                 reason: None,
             };
-            // Recorded on the day it happened, after the line was written.
-            let at = super::at_office(date, 10 + k as u32, 15, self.now).max(self.start);
+            // Recorded on the day it happened, after the write before it.
+            let wanted = super::at_office(
+                date,
+                8 + ((self.index + 2 * k) % 10) as u32,
+                ((self.index * 13 + k * 7) % 60) as u32,
+                self.now,
+            );
+            let at = wanted
+                .max(self.cursor.get() + chrono::Duration::minutes(3))
+                .min(self.now);
+            self.cursor.set(at);
             funding::move_status(self.db, self.actor, id, version, input, self.today, at).await?;
             version += 1;
         }
@@ -108,7 +119,14 @@ pub async fn seed_plan(
         project_id,
         today,
         start,
-        now,
+        cursor: std::cell::Cell::new(start),
+        index,
+        // A step dated today or later is recorded a few hours before the
+        // seeding, at a time of this project's own, not all at one instant.
+        now: (now
+            - chrono::Duration::hours(1 + index as i64 % 20)
+            - chrono::Duration::minutes((index as i64 * 7) % 60))
+        .max(start),
         funders: funding::all_funders(db).await?,
     };
     let pct = |p: i64| cost * p / 100;
@@ -217,7 +235,7 @@ pub async fn seed_plan(
                     "Église inscrite aux monuments historiques : dérogation accordée par le préfet."
                         .to_owned(),
             }),
-            now,
+            (plan.cursor.get() + chrono::Duration::minutes(5)).min(now),
         )
         .await?;
     }

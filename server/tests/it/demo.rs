@@ -36,6 +36,46 @@ async fn demo_seed_is_realistic_and_idempotent(backend: Backend) {
         .await
         .expect("list");
     assert_eq!(all.total, 40);
+
+    // A believable history: spread over two years, not one timestamp; each
+    // project's latest activity its own; varied reasons.
+    use app::server::entities::projects::{event, project};
+    let events = event::Entity::find().all(&db).await.expect("events");
+    let days: std::collections::BTreeSet<_> = events.iter().map(|e| e.at.date_naive()).collect();
+    assert!(days.len() >= 60, "events on {} days only", days.len());
+    let (first, last) = (days.first().expect("a day"), days.last().expect("a day"));
+    assert!(
+        (*last - *first).num_days() >= 600,
+        "history from {first} to {last}"
+    );
+    let rows = project::Entity::find().all(&db).await.expect("projects");
+    let latest: std::collections::BTreeSet<_> = rows.iter().map(|p| p.last_event_at).collect();
+    assert!(
+        latest.len() >= 30,
+        "{} distinct last activities for 40 projects: {:?}",
+        latest.len(),
+        rows.iter()
+            .map(|p| (p.id, p.stage, p.last_event_at))
+            .collect::<Vec<_>>()
+    );
+    for p in &rows {
+        let newest = events
+            .iter()
+            .filter(|e| e.project_id == p.id)
+            .map(|e| e.at)
+            .max();
+        assert_eq!(
+            newest,
+            Some(p.last_event_at),
+            "project {}: its latest event is its last activity",
+            p.id
+        );
+    }
+    let reasons: std::collections::BTreeSet<_> = rows
+        .iter()
+        .filter_map(|p| p.health_reason.clone())
+        .collect();
+    assert!(reasons.len() >= 3, "{reasons:?}");
     for stage in [
         "emergence",
         "study",
