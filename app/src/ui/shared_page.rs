@@ -4,6 +4,8 @@
 //! inlined and no script at all: nothing to hydrate, readable with
 //! JavaScript off, one request on a poor connection.
 use leptos::prelude::*;
+
+use crate::ui::components::table_wrap::TableWrap;
 use rust_i18n::t;
 
 use crate::domain::funding::PlanFigure;
@@ -322,7 +324,7 @@ fn Funding(funding: SharedFunding) -> impl IntoView {
                 view! { <p class="empty">{t!("shared.no_funding")}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                    <TableWrap>
                         <table>
                             <thead>
                                 <tr>
@@ -341,7 +343,7 @@ fn Funding(funding: SharedFunding) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 }.into_any()
             }}
         </section>

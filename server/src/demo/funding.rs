@@ -21,9 +21,7 @@ struct Plan<'a> {
     actor: &'a CurrentUser,
     project_id: i64,
     today: NaiveDate,
-    /// When the plan was drawn up (its lines created).
-    start: DateTime<Utc>,
-    /// The latest write so far: each comes after it (a project's last
+    /// The latest write so far (at first, when the plan was drawn up): each comes after it (a project's last
     /// activity is its latest event).
     cursor: std::cell::Cell<DateTime<Utc>>,
     /// The demo project's rank: each gets its own office hours.
@@ -118,7 +116,6 @@ pub async fn seed_plan(
         actor,
         project_id,
         today,
-        start,
         cursor: std::cell::Cell::new(start),
         index,
         // A step dated today or later is recorded a few hours before the

@@ -6,4 +6,5 @@ pub mod layout;
 pub mod on_demand;
 pub mod select_filter;
 pub mod stacked_bar;
+pub mod table_wrap;
 pub mod text;

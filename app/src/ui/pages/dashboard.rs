@@ -4,6 +4,8 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
 
+use crate::ui::components::table_wrap::TableWrap;
+
 use crate::policy::Action;
 use crate::ui::components::guard::Guarded;
 use leptos_router::hooks::use_query_map;
@@ -293,7 +295,7 @@ fn FunnelSection(rows: Vec<FunnelRow>, since: String) -> impl IntoView {
         <section class="card" aria-labelledby="funnel-title">
             <h2 id="funnel-title">{t!("dashboard.funnel")}</h2>
             {bars("funnel-chart-title", t!("dashboard.funnel_chart").into_owned(), &chart)}
-            <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+            <TableWrap>
                 <table class="data-table" data-testid="funnel">
                     <caption class="sr-only">{t!("dashboard.funnel")}</caption>
                     <thead>
@@ -317,7 +319,7 @@ fn FunnelSection(rows: Vec<FunnelRow>, since: String) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableWrap>
             <p class="hint">{t!("dashboard.moves_since", since = since)}</p>
         </section>
     }
@@ -415,7 +417,7 @@ fn MoneyTable(id: &'static str, title: String, rows: Vec<MoneyRow>, funder: bool
             } else {
                 view! {
                     {bars(&format!("{id}-chart"), t!("dashboard.granted_chart", what = title).into_owned(), &chart)}
-                    <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                    <TableWrap>
                         <table class="data-table compact">
                             <thead>
                                 <tr>
@@ -444,7 +446,7 @@ fn MoneyTable(id: &'static str, title: String, rows: Vec<MoneyRow>, funder: bool
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 }.into_any()
             }}
         </section>
@@ -462,7 +464,7 @@ fn Breakdown(id: &'static str, title: String, rows: Vec<BreakdownRow>) -> impl I
                 view! { <p class="empty">{t!("home.empty")}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                    <TableWrap>
                         <table class="data-table">
                             <thead>
                                 <tr>
@@ -481,7 +483,7 @@ fn Breakdown(id: &'static str, title: String, rows: Vec<BreakdownRow>) -> impl I
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 }.into_any()
             }}
         </section>

@@ -1,6 +1,8 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
 
+use crate::ui::components::table_wrap::TableWrap;
+
 use crate::policy::Action;
 use crate::ui::components::guard::Guarded;
 use crate::ui::components::select_filter::SelectFilter;
@@ -133,7 +135,7 @@ fn DirectoryTables(list: DirectoryList) -> impl IntoView {
                 view! { <p>{t!("directory.none")}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                    <TableWrap>
                         <table class="data-table">
                             <thead><tr>
                                 <th scope="col">{t!("directory.name")}</th>
@@ -152,7 +154,7 @@ fn DirectoryTables(list: DirectoryList) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 }.into_any()
             }}
         </section>
@@ -165,7 +167,7 @@ fn DirectoryTables(list: DirectoryList) -> impl IntoView {
                 view! { <p>{t!("directory.none")}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                    <TableWrap>
                         <table class="data-table">
                             <thead><tr>
                                 <th scope="col">{t!("directory.name")}</th>
@@ -184,7 +186,7 @@ fn DirectoryTables(list: DirectoryList) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 }.into_any()
             }}
         </section>

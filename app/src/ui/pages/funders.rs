@@ -1,5 +1,7 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
+
+use crate::ui::components::table_wrap::TableWrap;
 use rust_i18n::t;
 
 use crate::api::funding::{SaveFunder, list_funders};
@@ -48,7 +50,7 @@ pub fn FundersPage() -> impl IntoView {
 #[component]
 fn FunderTable(items: Vec<FunderView>, save: ServerAction<SaveFunder>) -> impl IntoView {
     view! {
-        <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+        <TableWrap>
             <table class="data-table">
                 <thead>
                     <tr>
@@ -92,6 +94,6 @@ fn FunderTable(items: Vec<FunderView>, save: ServerAction<SaveFunder>) -> impl I
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
 }

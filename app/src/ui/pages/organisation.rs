@@ -1,5 +1,7 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
+
+use crate::ui::components::table_wrap::TableWrap;
 use rust_i18n::t;
 
 use crate::api::directory::{
@@ -312,7 +314,7 @@ pub fn InvolvementTable(items: Vec<Involvement>) -> impl IntoView {
         return view! { <p>{t!("directory.no_projects")}</p> }.into_any();
     }
     view! {
-        <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+        <TableWrap>
             <table class="data-table" data-testid="involvements">
                 <thead><tr>
                     <th scope="col">{t!("directory.projects")}</th>
@@ -335,7 +337,7 @@ pub fn InvolvementTable(items: Vec<Involvement>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
     .into_any()
 }

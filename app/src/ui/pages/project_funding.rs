@@ -2,6 +2,8 @@
 //! status moves, the stacked bar (SVG with a text equivalent), the totals and
 //! the rule checks with their verdicts.
 use leptos::prelude::*;
+
+use crate::ui::components::table_wrap::TableWrap;
 use rust_i18n::t;
 
 use crate::api::funding::{
@@ -159,7 +161,7 @@ fn PlanTable(plan: FundingPlan) -> impl IntoView {
             .unwrap_or_else(|| "—".to_owned())
     };
     view! {
-        <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+        <TableWrap>
             <table class="data-table plan-table stack-on-phone" data-testid="plan-table">
                 <caption class="visually-hidden">{t!("funding.table_caption")}</caption>
                 <thead>
@@ -198,7 +200,7 @@ fn PlanTable(plan: FundingPlan) -> impl IntoView {
                     </tr>
                 </tfoot>
             </table>
-        </div>
+        </TableWrap>
     }
     .into_any()
 }

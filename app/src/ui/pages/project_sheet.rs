@@ -3,6 +3,8 @@
 //! milestones, its funding plan and its partners. No form; when printed,
 //! no menu either (`@media print`).
 use leptos::prelude::*;
+
+use crate::ui::components::table_wrap::TableWrap;
 use rust_i18n::t;
 
 use crate::api::directory::get_project_partners;
@@ -69,7 +71,7 @@ fn Sheet(p: ProjectDetail, plan: FundingPlan, partners: ProjectPartners) -> impl
                     view! { <p class="empty">{t!("projects.upcoming_none")}</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                        <TableWrap>
                             <table class="data-table">
                                 <thead><tr>
                                     <th scope="col">{t!("projects.milestone_due")}</th>
@@ -86,7 +88,7 @@ fn Sheet(p: ProjectDetail, plan: FundingPlan, partners: ProjectPartners) -> impl
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableWrap>
                     }.into_any()
                 }}
             </section>
@@ -101,7 +103,7 @@ fn Sheet(p: ProjectDetail, plan: FundingPlan, partners: ProjectPartners) -> impl
                     }).collect_view()}
                 </dl>
                 {(!plan.lines.is_empty()).then(|| view! {
-                    <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                    <TableWrap>
                         <table class="data-table">
                             <thead><tr>
                                 <th scope="col">{t!("funding.funder")}</th>
@@ -120,7 +122,7 @@ fn Sheet(p: ProjectDetail, plan: FundingPlan, partners: ProjectPartners) -> impl
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 })}
             </section>
             <section aria-labelledby="sheet-partners">

@@ -1,6 +1,8 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
 
+use crate::ui::components::table_wrap::TableWrap;
+
 use crate::policy::Action;
 use crate::ui::components::guard::Guarded;
 use leptos_router::hooks::use_query_map;
@@ -238,7 +240,7 @@ fn ProjectTable(page: ProjectPage, filter: ProjectFilter) -> impl IntoView {
             view! { <p class="empty">{t!("projects.empty")}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+                <TableWrap>
                     <table class="data-table stack-on-phone">
                         <thead>
                             <tr>
@@ -268,7 +270,7 @@ fn ProjectTable(page: ProjectPage, filter: ProjectFilter) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableWrap>
             }.into_any()
         }}
         <nav class="pagination" aria-label="Pagination">

@@ -1,5 +1,7 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
+
+use crate::ui::components::table_wrap::TableWrap;
 use rust_i18n::t;
 
 use crate::api::references::{SaveReference, list_reference};
@@ -76,7 +78,7 @@ fn ReferenceTable(
     save: ServerAction<SaveReference>,
 ) -> impl IntoView {
     view! {
-        <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+        <TableWrap>
             <table class="data-table">
                 <thead>
                     <tr>
@@ -112,6 +114,6 @@ fn ReferenceTable(
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
 }

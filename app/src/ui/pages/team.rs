@@ -1,5 +1,7 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
+
+use crate::ui::components::table_wrap::TableWrap;
 use rust_i18n::t;
 
 use crate::api::users::{CreateUser, list_users};
@@ -43,7 +45,7 @@ pub fn TeamPage() -> impl IntoView {
 #[component]
 fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
     view! {
-        <div class="table-wrap" role="region" tabindex="0" aria-label=t!("app.table_region").into_owned()>
+        <TableWrap>
             <table class="data-table">
                 <thead>
                     <tr>
@@ -77,7 +79,7 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
 }
 
