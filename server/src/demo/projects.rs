@@ -505,6 +505,8 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, Ap
         // Walk the stages forward to the target, as an officer would have.
         let path: Vec<Stage> = match target {
             Stage::Abandoned => vec![Stage::Study, Stage::Abandoned],
+            // A project is created at Emergence (PATH's first stage): the walk
+            // starts at the stage after it.
             target => Stage::PATH
                 .into_iter()
                 .skip(1)
