@@ -12,6 +12,7 @@
 # [[workspace.metadata.leptos]] still describes the same layout (unhashed
 # names, which the server also serves when hash.txt is absent).
 # Sourced helpers install wasm-bindgen-cli (matching Cargo.lock) and wasm-opt.
+# MAILLAGE_TIMINGS=1 adds cargo --timings (reports in target/cargo-timings).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -32,7 +33,7 @@ export LEPTOS_SITE_ROOT="target/site"
 export LEPTOS_SITE_PKG_DIR="pkg"
 
 say "Compilation du navigateur (wasm, profil wasm-release)"
-cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release
+cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release ${MAILLAGE_TIMINGS:+--timings}
 
 wasm-bindgen --target web --no-typescript --out-dir "$STAGE" --out-name maillage "$WASM_OUT"
 # The features rustc enables by default for wasm32-unknown-unknown.
@@ -73,7 +74,7 @@ for (const file of walk(process.argv[2])) {
 EOF
 
 say "Compilation du serveur (profil server-release)"
-cargo build -p server --bin maillage --profile server-release
+cargo build -p server --bin maillage --profile server-release ${MAILLAGE_TIMINGS:+--timings}
 printf 'js: %s\nwasm: %s\ncss: %s\n' "$js_hash" "$wasm_hash" "$css_hash" > "$SERVER_DIR/hash.txt"
 
 ls -l "$PKG" | awk 'NR > 1 { printf "  %9d  %s\n", $5, $9 }'
