@@ -13,7 +13,8 @@ use crate::models::{
 use crate::{
     policy::Action,
     server::auth,
-    server::services::directory::{organisations, partners, people, rgpd},
+    server::entities::directory::{mandate, membership},
+    server::services::directory::{organisations, partners, people, rgpd, ties},
 };
 
 #[server(endpoint = "directory/list")]
@@ -108,7 +109,7 @@ pub async fn update_person(id: i64, version: i32, form: PersonForm) -> Result<i6
 pub async fn add_membership(person_id: i64, form: MembershipForm) -> Result<i64, AppError> {
     auth::run(Action::EditDirectory, |cx| async move {
         let input = form.validate()?;
-        people::add_membership(&cx.db, person_id, input).await
+        ties::add::<membership::Entity>(&cx.db, person_id, input).await
     })
     .await
 }
@@ -117,7 +118,7 @@ pub async fn add_membership(person_id: i64, form: MembershipForm) -> Result<i64,
 pub async fn update_membership(membership_id: i64, form: MembershipForm) -> Result<i64, AppError> {
     auth::run(Action::EditDirectory, |cx| async move {
         let input = form.validate()?;
-        people::update_membership(&cx.db, membership_id, input).await
+        ties::update::<membership::Entity>(&cx.db, membership_id, input).await
     })
     .await
 }
@@ -125,7 +126,7 @@ pub async fn update_membership(membership_id: i64, form: MembershipForm) -> Resu
 #[server(endpoint = "directory/memberships/delete")]
 pub async fn delete_membership(membership_id: i64) -> Result<i64, AppError> {
     auth::run(Action::EditDirectory, |cx| async move {
-        people::delete_membership(&cx.db, membership_id).await
+        ties::delete::<membership::Entity>(&cx.db, membership_id).await
     })
     .await
 }
@@ -135,7 +136,7 @@ pub async fn delete_membership(membership_id: i64) -> Result<i64, AppError> {
 pub async fn add_mandate(person_id: i64, form: MandateForm) -> Result<i64, AppError> {
     auth::run(Action::EditDirectory, |cx| async move {
         let input = form.validate()?;
-        people::add_mandate(&cx.db, person_id, input).await
+        ties::add::<mandate::Entity>(&cx.db, person_id, input).await
     })
     .await
 }
@@ -144,7 +145,7 @@ pub async fn add_mandate(person_id: i64, form: MandateForm) -> Result<i64, AppEr
 pub async fn update_mandate(mandate_id: i64, form: MandateForm) -> Result<i64, AppError> {
     auth::run(Action::EditDirectory, |cx| async move {
         let input = form.validate()?;
-        people::update_mandate(&cx.db, mandate_id, input).await
+        ties::update::<mandate::Entity>(&cx.db, mandate_id, input).await
     })
     .await
 }
@@ -152,7 +153,7 @@ pub async fn update_mandate(mandate_id: i64, form: MandateForm) -> Result<i64, A
 #[server(endpoint = "directory/mandates/delete")]
 pub async fn delete_mandate(mandate_id: i64) -> Result<i64, AppError> {
     auth::run(Action::EditDirectory, |cx| async move {
-        people::delete_mandate(&cx.db, mandate_id).await
+        ties::delete::<mandate::Entity>(&cx.db, mandate_id).await
     })
     .await
 }

@@ -74,24 +74,20 @@ mod tests {
 
     #[test]
     fn times_are_shown_in_the_structure_zone_with_summer_time() {
-        // Winter: UTC+1; summer: UTC+2.
-        assert_eq!(
-            datetime_in(Europe::Paris, utc("2026-12-01T19:46:00Z")),
-            "01/12/2026 20:46"
-        );
-        assert_eq!(
-            datetime_in(Europe::Paris, utc("2026-07-01T19:46:00Z")),
-            "01/07/2026 21:46"
-        );
-        // The night of the spring change: 01:30 UTC is 03:30 in Paris.
-        assert_eq!(
-            datetime_in(Europe::Paris, utc("2026-03-29T01:30:00Z")),
-            "29/03/2026 03:30"
-        );
-        assert_eq!(
-            datetime_in(Indian::Reunion, utc("2026-12-01T19:46:00Z")),
-            "01/12/2026 23:46"
-        );
+        for (zone, instant, shown) in [
+            // Winter: UTC+1; summer: UTC+2.
+            (Europe::Paris, "2026-12-01T19:46:00Z", "01/12/2026 20:46"),
+            (Europe::Paris, "2026-07-01T19:46:00Z", "01/07/2026 21:46"),
+            // The night of the spring change: 01:30 UTC is 03:30 in Paris.
+            (Europe::Paris, "2026-03-29T01:30:00Z", "29/03/2026 03:30"),
+            (Indian::Reunion, "2026-12-01T19:46:00Z", "01/12/2026 23:46"),
+        ] {
+            assert_eq!(
+                datetime_in(zone, utc(instant)),
+                shown,
+                "{instant} in {zone}"
+            );
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! JavaScript off, one request on a poor connection.
 use leptos::prelude::*;
 
-use crate::ui::components::table_wrap::TableWrap;
+use crate::ui::components::data_table::{Col, DataTable};
 use rust_i18n::t;
 
 use crate::domain::funding::PlanFigure;
@@ -324,26 +324,18 @@ fn Funding(funding: SharedFunding) -> impl IntoView {
                 view! { <p class="empty">{t!("shared.no_funding")}</p> }.into_any()
             } else {
                 view! {
-                    <TableWrap>
-                        <table>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t!("shared.funder")}</th>
-                                    <th scope="col">{t!("shared.status")}</th>
-                                    <th scope="col">{t!("shared.amount")}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {funding.funders.into_iter().map(|f| view! {
-                                    <tr>
-                                        <td>{f.funder_name}</td>
-                                        <td>{f.status.label()}</td>
-                                        <td class="num">{format_euros(f.amount_cents)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </TableWrap>
+                    <DataTable cols=vec![
+                        Col::text(t!("shared.funder")), Col::text(t!("shared.status")),
+                        Col::num(t!("shared.amount")),
+                    ]>
+                        {funding.funders.into_iter().map(|f| view! {
+                            <tr>
+                                <td>{f.funder_name}</td>
+                                <td>{f.status.label()}</td>
+                                <td class="num">{format_euros(f.amount_cents)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>

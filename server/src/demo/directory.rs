@@ -8,11 +8,11 @@
 use app::domain::{OwnerKind, PartnerRole, Role, search_key};
 use app::error::AppError;
 use app::models::{CurrentUser, MandateForm, OrganisationForm, PartnerLinkForm, PersonForm};
-use app::server::entities::directory::organisation;
+use app::server::entities::directory::{mandate, organisation};
 use app::server::entities::funding::funder;
 use app::server::entities::projects::project;
 use app::server::entities::territory::commune;
-use app::server::services::directory::{organisations, partners, people};
+use app::server::services::directory::{organisations, partners, people, ties};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -176,7 +176,7 @@ async fn mandate(
         start_on: start.to_owned(),
         end_on: end.unwrap_or_default().to_owned(),
     };
-    people::add_mandate(db, person_id, form.validate()?).await?;
+    ties::add::<mandate::Entity>(db, person_id, form.validate()?).await?;
     Ok(())
 }
 

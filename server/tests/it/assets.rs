@@ -82,21 +82,13 @@ async fn hashed_files_are_immutable_and_served_precompressed() {
 async fn pages_are_never_kept_by_shared_caches() {
     let test_db = TestDb::new(Backend::Sqlite).await;
     let app = TestApp::spawn(&test_db).await;
-    let page = client()
-        .get(app.url("/connexion"))
-        .send()
-        .await
-        .expect("page");
+    let page = app.get("/connexion").await;
     assert_eq!(page.status(), 200);
     assert_eq!(
         page.headers().get("cache-control").expect("policy"),
         "no-cache, private"
     );
-    let missing = client()
-        .get(app.url("/pkg/absent.0123456789abcdef.js"))
-        .send()
-        .await
-        .expect("missing");
+    let missing = app.get("/pkg/absent.0123456789abcdef.js").await;
     assert_eq!(missing.status(), 404);
     // A missing file is never kept: the next build may bring it.
     let policy = missing.headers().get("cache-control").expect("policy");

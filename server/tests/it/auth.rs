@@ -8,6 +8,7 @@ use app::server::entities::user;
 use sea_orm::EntityTrait;
 
 use crate::both_backends;
+use crate::support::api::refused;
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login};
 
 const EMAIL: &str = "claire.martin@cc-exemple.fr";
@@ -170,8 +171,7 @@ async fn logins_are_throttled_per_ip(backend: Backend) {
         assert_eq!(login(&http, &app, &email, "x").await.status(), 401);
     }
     let res = login(&http, &app, "autre@cc-exemple.fr", "x").await;
-    assert_eq!(res.status(), 429);
-    let err: AppError = res.json().await.expect("json");
+    let err = refused(res, 429).await;
     assert!(
         err.message()
             .contains("Trop de tentatives de connexion depuis votre réseau")

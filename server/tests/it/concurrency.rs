@@ -9,6 +9,7 @@ use crate::both_backends;
 use crate::support::assert_summaries_match;
 use crate::support::{
     Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login, milestone_form,
+    signed_in_as,
 };
 
 async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
@@ -136,14 +137,7 @@ async fn a_change_across_projects_runs_beside_writers(backend: Backend) {
     let test_db = TestDb::new(backend).await;
     let app = TestApp::spawn(&test_db).await;
     crate::support::import_fixture(&app.db).await;
-    create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
-    let admin = client();
-    assert_eq!(
-        login(&admin, &app, "admin@cc-exemple.fr", PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    let admin = signed_in_as(&app, "admin@cc-exemple.fr", Role::Admin).await;
     let funder_form = |category: &str| {
         vec![
             ("form[code]", "fonds_essai".to_owned()),

@@ -14,8 +14,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::both_backends;
 use crate::support::api::{
-    Form, add_line, add_milestone, change_stage, create, funder, move_status, ok, plan, post,
-    set_health, signed_in,
+    Form, add_line, add_milestone, change_stage, create, funder, move_status, ok, ok_json, plan,
+    post, set_health, signed_in,
 };
 use crate::support::builders::{ProjectBuilder, fields};
 use crate::support::{Backend, PASSWORD, client, create_user, login};
@@ -52,8 +52,7 @@ async fn dashboard(
         .send()
         .await
         .expect("dashboard");
-    assert_eq!(res.status(), 200);
-    res.json().await.expect("dashboard json")
+    ok_json(res).await
 }
 
 /// Every (number, link) pair of the dashboard.

@@ -48,8 +48,7 @@ async fn directory(
     filter: &[(&'static str, &str)],
 ) -> DirectoryList {
     let res = post(http, app, "directory/list", &form_of(filter)).await;
-    assert_eq!(res.status(), 200);
-    res.json().await.expect("list")
+    ok_json(res).await
 }
 
 async fn partners(http: &reqwest::Client, app: &TestApp, project: i64) -> ProjectPartners {
@@ -60,8 +59,7 @@ async fn partners(http: &reqwest::Client, app: &TestApp, project: i64) -> Projec
         &vec![("project_id", project.to_string())],
     )
     .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.expect("partners")
+    ok_json(res).await
 }
 
 async fn add_mandate(

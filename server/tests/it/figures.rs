@@ -12,7 +12,9 @@ use calamine::{Data, Reader, Xlsx};
 use scraper::{Html, Selector};
 
 use crate::both_backends;
-use crate::support::api::{add_line, created, funder, move_status, ok, plan, share, signed_in};
+use crate::support::api::{
+    add_line, created, funder, move_status, ok, ok_json, plan, share, signed_in,
+};
 use crate::support::builders::{OrgBuilder, ProjectBuilder};
 use crate::support::{Backend, PASSWORD, TestApp, client, login};
 
@@ -160,8 +162,7 @@ async fn a_plan_shows_the_same_figures_on_every_page(backend: Backend) {
         .send()
         .await
         .expect("dashboard");
-    assert_eq!(res.status(), 200);
-    let d: Dashboard = res.json().await.expect("dashboard json");
+    let d: Dashboard = ok_json(res).await;
     let m = &d.money;
     assert_eq!(
         (

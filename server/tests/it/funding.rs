@@ -11,7 +11,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::both_backends;
 use crate::support::api::{
-    Form, add_line, create, funder, get, move_status, plan, post, refused_on, signed_in,
+    Form, add_line, create, funder, get, move_status, plan, post, refused, refused_on, signed_in,
 };
 use crate::support::builders::ProjectBuilder;
 use crate::support::{Backend, TestApp};
@@ -553,8 +553,7 @@ async fn bad_lines_are_refused_field_by_field(backend: Backend) {
         ],
     )
     .await;
-    assert_eq!(res.status(), 422);
-    let err: AppError = res.json().await.expect("json");
+    let err = refused(res, 422).await;
     assert!(err.field("amount_requested").is_some() && err.field("rate").is_some());
     // An unknown funder is named as such once the amounts are fine.
     let res = post(
@@ -656,8 +655,7 @@ async fn admins_keep_the_funder_catalogue(backend: Backend) {
         &save("Région AURA", "", "banque", true),
     )
     .await;
-    assert_eq!(res.status(), 422);
-    let err: AppError = res.json().await.expect("json");
+    let err = refused(res, 422).await;
     for field in ["code", "name", "category"] {
         assert!(err.field(field).is_some(), "{field}");
     }

@@ -2,21 +2,15 @@ use sea_orm::ConnectionTrait;
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::support::{
-    Backend, PASSWORD, TestApp, TestDb, client, create_user, login, pg_admin_url,
-};
+use crate::support::api::ok_json;
+use crate::support::{Backend, TestApp, TestDb, client, pg_admin_url, signed_in_as};
 use app::domain::Role;
 
 async fn healthz_reports_the_database(backend: Backend) {
     let test_db = TestDb::new(backend).await;
     let app = TestApp::spawn(&test_db).await;
-    let res = client()
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(res.status(), 200);
-    let body: Value = res.json().await.expect("json");
+    let res = app.get("/healthz").await;
+    let body: Value = ok_json(res).await;
     assert_eq!(body["status"], "ok");
     assert_eq!(body["database"]["status"], "ok");
     let expected = if backend == Backend::Postgres {
@@ -37,14 +31,7 @@ async fn postgres_connections_killed_then_database_gone() {
     let test_db = TestDb::new(Backend::Postgres).await;
     let app = TestApp::spawn(&test_db).await;
     let http = client();
-    create_user(&app.db, "officer@cc-exemple.fr", Role::Officer).await;
-    let officer = client();
-    assert_eq!(
-        login(&officer, &app, "officer@cc-exemple.fr", PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    let officer = signed_in_as(&app, "officer@cc-exemple.fr", Role::Officer).await;
     assert_eq!(
         http.get(app.url("/healthz"))
             .send()

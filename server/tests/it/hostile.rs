@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::support::api::refused_on;
+use crate::support::api::{refused, refused_on};
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
 
 /// The tables a refused write must leave as they were.
@@ -151,8 +151,7 @@ async fn malformed_requests_name_their_field(backend: Backend) {
             format!("form[title]={}", "a".repeat(3_000_000)).into_bytes(),
         )
         .await;
-    assert_eq!(res.status(), 413);
-    let err: AppError = res.json().await.expect("json");
+    let err = refused(res, 413).await;
     assert_eq!(err, AppError::PayloadTooLarge);
     assert!(err.message().contains("trop volumineux"));
 

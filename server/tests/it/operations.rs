@@ -8,9 +8,7 @@ use std::time::Duration;
 use app::server::config::Config;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::support::{
-    Backend, PASSWORD, TestApp, TestDb, add_milestone, client, create_user, login,
-};
+use crate::support::{Backend, TestApp, TestDb, add_milestone, client, signed_in_as};
 
 const TOKEN: &str = "un-jeton-de-supervision-assez-long";
 
@@ -58,27 +56,12 @@ async fn metrics_for_the_token_only(backend: Backend) {
 
     // Three health checks, a missing file, a signed-in write.
     for _ in 0..3 {
-        client()
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .expect("health");
+        app.get("/healthz").await;
     }
-    let missing = client()
-        .get(app.url("/pkg/pas-de-page-ici.js"))
-        .send()
-        .await
-        .expect("404");
+    let missing = app.get("/pkg/pas-de-page-ici.js").await;
     assert_eq!(missing.status(), 404);
     crate::support::import_fixture(&app.db).await;
-    create_user(&app.db, "officer@cc-exemple.fr", app::domain::Role::Officer).await;
-    let officer = client();
-    assert_eq!(
-        login(&officer, &app, "officer@cc-exemple.fr", PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    let officer = signed_in_as(&app, "officer@cc-exemple.fr", app::domain::Role::Officer).await;
     let project = crate::support::api::create(&officer, &app, "Halle", &["15187"], &[]).await;
     assert_eq!(add_milestone(&officer, &app, project, 1).await, 200);
 
@@ -301,11 +284,7 @@ async fn idle_connections_cannot_hold_the_server() {
         assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
     }
     // …and the next client is served.
-    let res = client()
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("served");
+    let res = app.get("/healthz").await;
     assert_eq!(res.status(), 200);
 
     // A kept-alive connection that keeps working is not cut: four requests

@@ -7,7 +7,7 @@ use app::policy::Actor;
 
 use crate::both_backends;
 use crate::forms::{form_for, new_user_form};
-use crate::support::api::{created, share};
+use crate::support::api::{created, refused, share};
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, call, client, create_user, login};
 
 /// Server functions anyone may call, signed in or not.
@@ -198,8 +198,7 @@ async fn account_creation_reports_each_bad_field(backend: Backend) {
         .send()
         .await
         .expect("req");
-    assert_eq!(res.status(), 422);
-    let err: AppError = res.json().await.expect("json");
+    let err = refused(res, 422).await;
     assert_eq!(
         err.field("display_name").as_deref(),
         Some("Le nom est obligatoire.")
@@ -228,8 +227,7 @@ async fn account_creation_reports_each_bad_field(backend: Backend) {
         .send()
         .await
         .expect("req");
-    assert_eq!(res.status(), 422);
-    let err: AppError = res.json().await.expect("json");
+    let err = refused(res, 422).await;
     assert_eq!(
         err.field("email").as_deref(),
         Some("Un compte existe déjà avec cette adresse e-mail.")

@@ -12,6 +12,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 use crate::support::{
     Backend, PASSWORD, TestApp, TestDb, add_milestone, client, create_user, login, milestone_form,
+    signed_in_as,
 };
 
 /// The PostgreSQL programs: `MAILLAGE_PG_BINDIR`, else the newest
@@ -449,14 +450,7 @@ async fn pg_dump_and_restore_round_trip() {
     let source = TestDb::new(Backend::Postgres).await;
     let app = TestApp::spawn(&source).await;
     crate::support::import_fixture(&app.db).await;
-    create_user(&app.db, "officer@cc-exemple.fr", Role::Officer).await;
-    let officer = client();
-    assert_eq!(
-        login(&officer, &app, "officer@cc-exemple.fr", PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    let officer = signed_in_as(&app, "officer@cc-exemple.fr", Role::Officer).await;
     let project =
         crate::support::api::create(&officer, &app, "Halle « bio » ; 'citée'", &["15187"], &[])
             .await;

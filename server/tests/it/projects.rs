@@ -7,7 +7,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use crate::both_backends;
 use crate::support::api::{
     Form, add_milestone, add_note, change_stage, create, create_org, get, new_person, ok, ok_id,
-    post, refused_on, signed_in,
+    ok_json, post, refused, refused_on, signed_in,
 };
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
 
@@ -57,8 +57,7 @@ async fn a_project_lives_through_its_stages(backend: Backend) {
     );
     // Back without a reason is refused, with the reason field named; nothing is written.
     let res = change_stage(&http, &app, id, 3, "study", None).await;
-    assert_eq!(res.status(), 422);
-    let err: AppError = res.json().await.expect("json");
+    let err = refused(res, 422).await;
     assert!(
         err.field("reason")
             .expect("reason")
@@ -94,8 +93,7 @@ async fn a_project_lives_through_its_stages(backend: Backend) {
         &add("COPIL de lancement", &past),
     )
     .await;
-    assert_eq!(res.status(), 200);
-    let late_id: i64 = res.json().await.expect("id");
+    let late_id: i64 = ok_json(res).await;
     assert_eq!(
         post(&http, &app, "milestones/add", &add("COPIL n°2", &soon))
             .await
@@ -262,8 +260,7 @@ async fn a_stale_save_is_refused_and_loses_nothing(backend: Backend) {
         &edit(1, "Tiers-lieu du bourg"),
     )
     .await;
-    assert_eq!(res.status(), 409);
-    let err: AppError = res.json().await.expect("json");
+    let err = refused(res, 409).await;
     assert!(err.message().contains("modifié par quelqu’un d’autre"));
     let p = get(&http, &app, id, None).await;
     assert_eq!((p.title.as_str(), p.version), ("Tiers-lieu de la gare", 2));
@@ -502,8 +499,7 @@ async fn admins_edit_the_reference_lists(backend: Backend) {
         &save("programmes", "Pas un code", "", true),
     )
     .await;
-    assert_eq!(res.status(), 422);
-    let err: AppError = res.json().await.expect("json");
+    let err = refused(res, 422).await;
     assert!(err.field("code").is_some() && err.field("label").is_some());
     let res = post(
         &http,
@@ -563,8 +559,7 @@ async fn milestones_are_edited_and_deleted_with_their_history(backend: Backend) 
         ("form[due_date]", "2027-02-10".into()),
     ];
     let res = post(&http, &app, "milestones/add", &add).await;
-    assert_eq!(res.status(), 200);
-    let milestone_id: i64 = res.json().await.expect("id");
+    let milestone_id: i64 = ok_json(res).await;
 
     let update = |title: &str, due: &str, done: &str| {
         vec![
@@ -584,8 +579,7 @@ async fn milestones_are_edited_and_deleted_with_their_history(backend: Backend) 
         &update("", "pas une date", ""),
     )
     .await;
-    assert_eq!(res.status(), 422);
-    let err: AppError = res.json().await.expect("json");
+    let err = refused(res, 422).await;
     assert!(err.field("title").is_some() && err.field("due_date").is_some());
     let unchanged = get(&http, &app, id, None).await;
     assert_eq!(
@@ -703,8 +697,7 @@ async fn milestones_are_edited_and_deleted_with_their_history(backend: Backend) 
         ],
     )
     .await;
-    assert_eq!(res.status(), 422);
-    let err: AppError = res.json().await.expect("json");
+    let err = refused(res, 422).await;
     assert!(err.field("note_date").is_some());
     let p = get(&http, &app, id, None).await;
     assert_eq!(p.notes.len(), 1);
@@ -820,8 +813,7 @@ async fn long_lists_are_cut_and_shown_whole_on_demand(backend: Backend) {
         ],
     )
     .await;
-    assert_eq!(whole.status(), 200);
-    let whole: ProjectDetail = whole.json().await.expect("json");
+    let whole: ProjectDetail = ok_json(whole).await;
     assert_eq!(whole.milestones.len() as i64, open + done);
     assert_eq!(whole.notes.len() as i64, notes);
     assert_eq!(whole.events.len() as u64, all_events);

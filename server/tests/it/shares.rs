@@ -25,8 +25,7 @@ fn day(offset: i64) -> String {
 
 async fn shared_with_me(http: &reqwest::Client, app: &TestApp) -> Vec<SharedProjectSummary> {
     let res = post(http, app, "shares/mine", &vec![]).await;
-    assert_eq!(res.status(), 200);
-    res.json().await.expect("mine")
+    ok_json(res).await
 }
 
 /// Moves a share's last day to yesterday, as time would.

@@ -1,7 +1,7 @@
 //! Projects: creation, edits with optimistic locking, stage and health
 //! changes, milestones, journal, and the timeline written in the same
 //! transaction as each change.
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -26,6 +26,7 @@ use crate::server::entities::projects::{
 use crate::server::entities::territory::commune;
 use crate::server::entities::user;
 use crate::server::services::change::Change;
+use crate::server::services::directory::names::{by_keys, commune_names};
 use crate::server::services::{project_filter, references};
 
 pub const PER_PAGE: u64 = 25;
@@ -418,17 +419,8 @@ pub async fn change_health(
 pub(crate) async fn user_names(
     db: &impl ConnectionTrait,
     ids: Vec<i64>,
-) -> Result<HashMap<i64, String>, AppError> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect())
+) -> Result<BTreeMap<i64, String>, AppError> {
+    by_keys::<user::Entity, _, _>(db, user::Column::Id, ids, |u| (u.id, u.display_name)).await
 }
 
 /// The whole project page; the timeline only from `since` when given;
@@ -445,13 +437,7 @@ pub async fn detail(
         .await?
         .ok_or(AppError::NotFound)?;
     let (codes, theme_codes, programme_codes) = codes_of(db, id).await?;
-    let names: HashMap<String, String> = commune::Entity::find()
-        .filter(commune::Column::Insee.is_in(codes.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.insee, c.name))
-        .collect();
+    let names = commune_names(db, codes.clone()).await?;
     let mut communes: Vec<CommuneRef> = codes
         .into_iter()
         .map(|insee| CommuneRef {
@@ -598,7 +584,7 @@ pub async fn detail(
 }
 
 /// The names of each project's communes, sorted (two queries).
-pub(crate) async fn commune_names(
+pub(crate) async fn project_communes(
     db: &impl ConnectionTrait,
     project_ids: Vec<i64>,
 ) -> Result<HashMap<i64, Vec<String>>, AppError> {
@@ -606,15 +592,7 @@ pub(crate) async fn commune_names(
         .filter(project_commune::Column::ProjectId.is_in(project_ids))
         .all(db)
         .await?;
-    let names: HashMap<String, String> = commune::Entity::find()
-        .filter(
-            commune::Column::Insee.is_in(links.iter().map(|l| l.insee.clone()).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.insee, c.name))
-        .collect();
+    let names = commune_names(db, links.iter().map(|l| l.insee.clone())).await?;
     let mut out: HashMap<i64, Vec<String>> = HashMap::new();
     for link in links {
         let name = names.get(&link.insee).cloned().unwrap_or(link.insee);
@@ -633,7 +611,7 @@ async fn summaries(
 ) -> Result<Vec<ProjectSummary>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let officers = user_names(db, rows.iter().filter_map(|r| r.lead_officer_id).collect()).await?;
-    let mut communes_of = commune_names(db, ids).await?;
+    let mut communes_of = project_communes(db, ids).await?;
     rows.into_iter()
         .map(|r| {
             let communes = communes_of.remove(&r.id).unwrap_or_default();

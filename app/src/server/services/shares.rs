@@ -466,7 +466,7 @@ pub async fn shared_with(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let mut communes = projects::commune_names(db, ids).await?;
+    let mut communes = projects::project_communes(db, ids).await?;
     let mut out = Vec::with_capacity(shares.len());
     for s in shares {
         let Some(p) = projects.get(&s.project_id) else {
@@ -506,7 +506,7 @@ pub async fn shared_project(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let communes = projects::commune_names(db, vec![project_id])
+    let communes = projects::project_communes(db, vec![project_id])
         .await?
         .remove(&project_id)
         .unwrap_or_default();

@@ -234,14 +234,20 @@ fn project_communes() -> sea_orm::sea_query::SelectStatement {
         .to_owned()
 }
 
-/// The structure's territory: the EPCIs its projects are in, by name.
-pub async fn territory_epcis(db: &impl ConnectionTrait) -> Result<Vec<Labelled>, AppError> {
-    let sirens = sea_orm::sea_query::Query::select()
+/// The distinct values of `column` over the communes the structure's
+/// projects are in (a sub-query).
+fn of_project_communes(column: commune::Column) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
         .distinct()
-        .column(commune::Column::EpciSiren)
+        .column(column)
         .from(commune::Entity)
         .and_where(commune::Column::Insee.in_subquery(project_communes()))
-        .to_owned();
+        .to_owned()
+}
+
+/// The structure's territory: the EPCIs its projects are in, by name.
+pub async fn territory_epcis(db: &impl ConnectionTrait) -> Result<Vec<Labelled>, AppError> {
+    let sirens = of_project_communes(commune::Column::EpciSiren);
     Ok(epci::Entity::find()
         .filter(epci::Column::Siren.in_subquery(sirens))
         .order_by_asc(epci::Column::Name)
@@ -257,12 +263,7 @@ pub async fn territory_epcis(db: &impl ConnectionTrait) -> Result<Vec<Labelled>,
 
 /// The départements the structure's projects are in, by code.
 pub async fn territory_departements(db: &impl ConnectionTrait) -> Result<Vec<Labelled>, AppError> {
-    let codes = sea_orm::sea_query::Query::select()
-        .distinct()
-        .column(commune::Column::DepartementCode)
-        .from(commune::Entity)
-        .and_where(commune::Column::Insee.in_subquery(project_communes()))
-        .to_owned();
+    let codes = of_project_communes(commune::Column::DepartementCode);
     Ok(departement::Entity::find()
         .filter(departement::Column::Code.in_subquery(codes))
         .order_by_asc(departement::Column::Code)

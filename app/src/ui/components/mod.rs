@@ -1,4 +1,5 @@
 //! Reusable pieces of UI.
+pub mod data_table;
 pub mod error;
 pub mod field;
 pub mod guard;
@@ -6,5 +7,4 @@ pub mod layout;
 pub mod on_demand;
 pub mod select_filter;
 pub mod stacked_bar;
-pub mod table_wrap;
 pub mod text;

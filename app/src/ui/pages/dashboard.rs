@@ -4,7 +4,7 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
 
-use crate::ui::components::table_wrap::TableWrap;
+use crate::ui::components::data_table::{Col, DataTable};
 
 use crate::policy::Action;
 use crate::ui::components::guard::Guarded;
@@ -295,31 +295,21 @@ fn FunnelSection(rows: Vec<FunnelRow>, since: String) -> impl IntoView {
         <section class="card" aria-labelledby="funnel-title">
             <h2 id="funnel-title">{t!("dashboard.funnel")}</h2>
             {bars("funnel-chart-title", t!("dashboard.funnel_chart").into_owned(), &chart)}
-            <TableWrap>
-                <table class="data-table" data-testid="funnel">
-                    <caption class="sr-only">{t!("dashboard.funnel")}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{t!("dashboard.stage")}</th>
-                            <th scope="col" class="num">{t!("dashboard.projects")}</th>
-                            <th scope="col" class="num">{t!("dashboard.cost")}</th>
-                            <th scope="col" class="num">{t!("dashboard.entered")}</th>
-                            <th scope="col" class="num">{t!("dashboard.left")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {rows.into_iter().map(|r| view! {
-                            <tr data-stage=r.stage.as_str()>
-                                <th scope="row">{r.stage.label()}</th>
-                                <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
-                                <td class="num">{format_whole_euros(r.cost_cents)}</td>
-                                <td class="num" data-col="entered">{count_link(r.entered, &r.entered_link)}</td>
-                                <td class="num" data-col="left">{count_link(r.left, &r.left_link)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </TableWrap>
+            <DataTable testid="funnel" caption=t!("dashboard.funnel").into_owned() cols=vec![
+                Col::text(t!("dashboard.stage")), Col::num(t!("dashboard.projects")),
+                Col::num(t!("dashboard.cost")), Col::num(t!("dashboard.entered")),
+                Col::num(t!("dashboard.left")),
+            ]>
+                {rows.into_iter().map(|r| view! {
+                    <tr data-stage=r.stage.as_str()>
+                        <th scope="row">{r.stage.label()}</th>
+                        <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
+                        <td class="num">{format_whole_euros(r.cost_cents)}</td>
+                        <td class="num" data-col="entered">{count_link(r.entered, &r.entered_link)}</td>
+                        <td class="num" data-col="left">{count_link(r.left, &r.left_link)}</td>
+                    </tr>
+                }).collect_view()}
+            </DataTable>
             <p class="hint">{t!("dashboard.moves_since", since = since)}</p>
         </section>
     }
@@ -417,40 +407,53 @@ fn MoneyTable(id: &'static str, title: String, rows: Vec<MoneyRow>, funder: bool
             } else {
                 view! {
                     {bars(&format!("{id}-chart"), t!("dashboard.granted_chart", what = title).into_owned(), &chart)}
-                    <TableWrap>
-                        <table class="data-table compact">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{if funder { t!("dashboard.funder") } else { t!("projects.programme") }}</th>
-                                    <th scope="col" class="num">{t!("dashboard.projects")}</th>
-                                    {(!funder).then(|| view! { <th scope="col" class="num">{t!("dashboard.cost")}</th> })}
-                                    <th scope="col" class="num">{PlanFigure::Requested.label()}</th>
-                                    <th scope="col" class="num">{PlanFigure::Pending.label()}</th>
-                                    <th scope="col" class="num">{PlanFigure::Granted.label()}</th>
-                                    <th scope="col" class="num">{PlanFigure::Paid.label()}</th>
-                                    {(!funder).then(|| view! { <th scope="col" class="num">{PlanFigure::StillToFind.label()}</th> })}
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {rows.into_iter().map(|r| view! {
-                                    <tr data-key=r.key.clone()>
-                                        <th scope="row">{r.label.clone()}</th>
-                                        <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
-                                        {(!funder).then(|| view! { <td class="num">{format_whole_euros(r.cost_cents)}</td> })}
-                                        <td class="num">{format_whole_euros(r.requested_cents)}</td>
-                                        <td class="num">{format_whole_euros(r.pending_cents)}</td>
-                                        <td class="num">{format_whole_euros(r.granted_cents)}</td>
-                                        <td class="num">{format_whole_euros(r.paid_cents)}</td>
-                                        {(!funder).then(|| view! { <td class="num">{format_whole_euros(r.to_find_cents)}</td> })}
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </TableWrap>
+                    <DataTable class="compact" cols=money_cols(funder)>
+                        {rows.into_iter().map(|r| view! {
+                            <tr data-key=r.key.clone()>
+                                <th scope="row">{r.label.clone()}</th>
+                                <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
+                                {(!funder).then(|| view! { <td class="num">{format_whole_euros(r.cost_cents)}</td> })}
+                                <td class="num">{format_whole_euros(r.requested_cents)}</td>
+                                <td class="num">{format_whole_euros(r.pending_cents)}</td>
+                                <td class="num">{format_whole_euros(r.granted_cents)}</td>
+                                <td class="num">{format_whole_euros(r.paid_cents)}</td>
+                                {(!funder).then(|| view! { <td class="num">{format_whole_euros(r.to_find_cents)}</td> })}
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>
     }
+}
+
+/// The money table's columns: a funder's row has no cost and nothing
+/// still to find (those belong to projects, not to one funder).
+fn money_cols(funder: bool) -> Vec<Col> {
+    let mut cols = vec![
+        Col::text(if funder {
+            t!("dashboard.funder")
+        } else {
+            t!("projects.programme")
+        }),
+        Col::num(t!("dashboard.projects")),
+    ];
+    if !funder {
+        cols.push(Col::num(t!("dashboard.cost")));
+    }
+    cols.extend(
+        [
+            PlanFigure::Requested,
+            PlanFigure::Pending,
+            PlanFigure::Granted,
+            PlanFigure::Paid,
+        ]
+        .map(|f| Col::num(f.label())),
+    );
+    if !funder {
+        cols.push(Col::num(PlanFigure::StillToFind.label()));
+    }
+    cols
 }
 
 #[component]
@@ -464,26 +467,18 @@ fn Breakdown(id: &'static str, title: String, rows: Vec<BreakdownRow>) -> impl I
                 view! { <p class="empty">{t!("home.empty")}</p> }.into_any()
             } else {
                 view! {
-                    <TableWrap>
-                        <table class="data-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t!("dashboard.name")}</th>
-                                    <th scope="col" class="num">{t!("dashboard.active_projects")}</th>
-                                    <th scope="col" class="num">{t!("dashboard.cost")}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {rows.into_iter().map(|r| view! {
-                                    <tr data-key=r.key.clone()>
-                                        <th scope="row">{r.label.clone()}</th>
-                                        <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
-                                        <td class="num">{format_whole_euros(r.cost_cents)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </TableWrap>
+                    <DataTable cols=vec![
+                        Col::text(t!("dashboard.name")), Col::num(t!("dashboard.active_projects")),
+                        Col::num(t!("dashboard.cost")),
+                    ]>
+                        {rows.into_iter().map(|r| view! {
+                            <tr data-key=r.key.clone()>
+                                <th scope="row">{r.label.clone()}</th>
+                                <td class="num" data-col="projects">{count_link(r.projects, &r.link)}</td>
+                                <td class="num">{format_whole_euros(r.cost_cents)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>

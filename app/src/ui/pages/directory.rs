@@ -1,7 +1,7 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
 
-use crate::ui::components::table_wrap::TableWrap;
+use crate::ui::components::data_table::{Col, DataTable};
 
 use crate::policy::Action;
 use crate::ui::components::guard::Guarded;
@@ -135,26 +135,19 @@ fn DirectoryTables(list: DirectoryList) -> impl IntoView {
                 view! { <p>{t!("directory.none")}</p> }.into_any()
             } else {
                 view! {
-                    <TableWrap>
-                        <table class="data-table">
-                            <thead><tr>
-                                <th scope="col">{t!("directory.name")}</th>
-                                <th scope="col">{t!("directory.kind")}</th>
-                                <th scope="col">{t!("directory.commune")}</th>
-                                <th scope="col">{t!("directory.siren_siret")}</th>
-                            </tr></thead>
-                            <tbody>
-                                {list.organisations.into_iter().map(|o| view! {
-                                    <tr data-testid="organisation-row">
-                                        <td><a href=format!("/annuaire/organisations/{}", o.id)>{o.name}</a></td>
-                                        <td>{o.kind.label()}</td>
-                                        <td>{o.commune.or(o.epci).unwrap_or_default()}</td>
-                                        <td>{o.company_id.unwrap_or_default()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </TableWrap>
+                    <DataTable cols=vec![
+                        Col::text(t!("directory.name")), Col::text(t!("directory.kind")),
+                        Col::text(t!("directory.commune")), Col::text(t!("directory.siren_siret")),
+                    ]>
+                        {list.organisations.into_iter().map(|o| view! {
+                            <tr data-testid="organisation-row">
+                                <td><a href=format!("/annuaire/organisations/{}", o.id)>{o.name}</a></td>
+                                <td>{o.kind.label()}</td>
+                                <td>{o.commune.or(o.epci).unwrap_or_default()}</td>
+                                <td>{o.company_id.unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>
@@ -167,26 +160,20 @@ fn DirectoryTables(list: DirectoryList) -> impl IntoView {
                 view! { <p>{t!("directory.none")}</p> }.into_any()
             } else {
                 view! {
-                    <TableWrap>
-                        <table class="data-table">
-                            <thead><tr>
-                                <th scope="col">{t!("directory.name")}</th>
-                                <th scope="col">{t!("directory.job_title")}</th>
-                                <th scope="col">{t!("directory.memberships")}</th>
-                                <th scope="col">{t!("directory.mandates_now")}</th>
-                            </tr></thead>
-                            <tbody>
-                                {list.people.into_iter().map(|p| view! {
-                                    <tr data-testid="person-row">
-                                        <td><a href=format!("/annuaire/personnes/{}", p.id)>{p.name}</a></td>
-                                        <td>{p.job_title}</td>
-                                        <td>{p.organisations.join(", ")}</td>
-                                        <td>{p.mandates.join(" ; ")}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </TableWrap>
+                    <DataTable cols=vec![
+                        Col::text(t!("directory.name")), Col::text(t!("directory.job_title")),
+                        Col::text(t!("directory.memberships")),
+                        Col::text(t!("directory.mandates_now")),
+                    ]>
+                        {list.people.into_iter().map(|p| view! {
+                            <tr data-testid="person-row">
+                                <td><a href=format!("/annuaire/personnes/{}", p.id)>{p.name}</a></td>
+                                <td>{p.job_title}</td>
+                                <td>{p.organisations.join(", ")}</td>
+                                <td>{p.mandates.join(" ; ")}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>

@@ -1,7 +1,7 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
 
-use crate::ui::components::table_wrap::TableWrap;
+use crate::ui::components::data_table::{Col, DataTable};
 use rust_i18n::t;
 
 use crate::api::funding::{SaveFunder, list_funders};
@@ -50,50 +50,40 @@ pub fn FundersPage() -> impl IntoView {
 #[component]
 fn FunderTable(items: Vec<FunderView>, save: ServerAction<SaveFunder>) -> impl IntoView {
     view! {
-        <TableWrap>
-            <table class="data-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{t!("funders.code")}</th>
-                        <th scope="col">{t!("funders.name")}</th>
-                        <th scope="col">{t!("funders.category")}</th>
-                        <th scope="col">{t!("funders.active")}</th>
-                        <th scope="col"></th>
+        <DataTable cols=vec![
+            Col::text(t!("funders.code")), Col::text(t!("funders.name")),
+            Col::text(t!("funders.category")), Col::text(t!("funders.active")), Col::blank(),
+        ]>
+            {items.into_iter().map(|f| {
+                let form_id = format!("funder-{}", f.code);
+                view! {
+                    <tr data-testid="funder-row">
+                        <td><code>{f.code.clone()}</code></td>
+                        <td>
+                            <input maxlength=120 form=form_id.clone() name="form[name]" value=f.name.clone()
+                                aria-label=format!("{} {}", t!("funders.name"), f.code) />
+                        </td>
+                        <td>
+                            <select form=form_id.clone() name="form[category]"
+                                aria-label=format!("{} {}", t!("funders.category"), f.code)>
+                                {FunderCategory::ALL.into_iter().map(|c| view! {
+                                    <option value=c.as_str() selected=c == f.category>{c.label()}</option>
+                                }).collect_view()}
+                            </select>
+                        </td>
+                        <td>
+                            <input form=form_id.clone() type="checkbox" name="form[active]" checked=f.active
+                                aria-label=format!("{} {}", t!("funders.active"), f.code) />
+                        </td>
+                        <td>
+                            <ActionForm action=save attr:id=form_id.clone() attr:class="inline-form" attr:data-anchor="contenu" attr:data-done=t!("funders.saved").into_owned()>
+                                <input type="hidden" name="form[code]" value=f.code.clone() />
+                                <button type="submit" class="button small">{t!("funders.save")}</button>
+                            </ActionForm>
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {items.into_iter().map(|f| {
-                        let form_id = format!("funder-{}", f.code);
-                        view! {
-                            <tr data-testid="funder-row">
-                                <td><code>{f.code.clone()}</code></td>
-                                <td>
-                                    <input maxlength=120 form=form_id.clone() name="form[name]" value=f.name.clone()
-                                        aria-label=format!("{} {}", t!("funders.name"), f.code) />
-                                </td>
-                                <td>
-                                    <select form=form_id.clone() name="form[category]"
-                                        aria-label=format!("{} {}", t!("funders.category"), f.code)>
-                                        {FunderCategory::ALL.into_iter().map(|c| view! {
-                                            <option value=c.as_str() selected=c == f.category>{c.label()}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </td>
-                                <td>
-                                    <input form=form_id.clone() type="checkbox" name="form[active]" checked=f.active
-                                        aria-label=format!("{} {}", t!("funders.active"), f.code) />
-                                </td>
-                                <td>
-                                    <ActionForm action=save attr:id=form_id.clone() attr:class="inline-form" attr:data-anchor="contenu" attr:data-done=t!("funders.saved").into_owned()>
-                                        <input type="hidden" name="form[code]" value=f.code.clone() />
-                                        <button type="submit" class="button small">{t!("funders.save")}</button>
-                                    </ActionForm>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </TableWrap>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }

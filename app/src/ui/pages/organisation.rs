@@ -1,7 +1,7 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
 
-use crate::ui::components::table_wrap::TableWrap;
+use crate::ui::components::data_table::{Col, DataTable};
 use rust_i18n::t;
 
 use crate::api::directory::{
@@ -314,30 +314,23 @@ pub fn InvolvementTable(items: Vec<Involvement>) -> impl IntoView {
         return view! { <p>{t!("directory.no_projects")}</p> }.into_any();
     }
     view! {
-        <TableWrap>
-            <table class="data-table" data-testid="involvements">
-                <thead><tr>
-                    <th scope="col">{t!("directory.projects")}</th>
-                    <th scope="col">{t!("directory.role")}</th>
-                    <th scope="col">{t!("directory.stage")}</th>
-                    <th scope="col">{t!("directory.health")}</th>
-                </tr></thead>
-                <tbody>
-                    {items.into_iter().map(|i| {
-                        let detail = [i.with.map(|w| t!("directory.with", name = w).into_owned()), (!i.note.is_empty()).then_some(i.note)]
-                            .into_iter().flatten().collect::<Vec<_>>().join(" — ");
-                        view! {
-                            <tr data-testid="involvement">
-                                <td><a href=format!("/projets/{}", i.project_id)>{i.project_title}</a></td>
-                                <td>{i.role.label()}{(!detail.is_empty()).then(|| view! { <br /><span class="muted">{detail.clone()}</span> })}</td>
-                                <td>{i.stage.label()}</td>
-                                <td><span class=format!("badge health-{}", i.health)>{i.health.label()}</span></td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </TableWrap>
+        <DataTable testid="involvements" cols=vec![
+            Col::text(t!("directory.projects")), Col::text(t!("directory.role")),
+            Col::text(t!("directory.stage")), Col::text(t!("directory.health")),
+        ]>
+            {items.into_iter().map(|i| {
+                let detail = [i.with.map(|w| t!("directory.with", name = w).into_owned()), (!i.note.is_empty()).then_some(i.note)]
+                    .into_iter().flatten().collect::<Vec<_>>().join(" — ");
+                view! {
+                    <tr data-testid="involvement">
+                        <td><a href=format!("/projets/{}", i.project_id)>{i.project_title}</a></td>
+                        <td>{i.role.label()}{(!detail.is_empty()).then(|| view! { <br /><span class="muted">{detail.clone()}</span> })}</td>
+                        <td>{i.stage.label()}</td>
+                        <td><span class=format!("badge health-{}", i.health)>{i.health.label()}</span></td>
+                    </tr>
+                }
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }

@@ -3,7 +3,7 @@
 //! the rule checks with their verdicts.
 use leptos::prelude::*;
 
-use crate::ui::components::table_wrap::TableWrap;
+use crate::ui::components::data_table::{Col, DataTable};
 use rust_i18n::t;
 
 use crate::api::funding::{
@@ -160,47 +160,42 @@ fn PlanTable(plan: FundingPlan) -> impl IntoView {
             .map(|r| r.to_string())
             .unwrap_or_else(|| "—".to_owned())
     };
+    let totals = plan.totals;
     view! {
-        <TableWrap>
-            <table class="data-table plan-table stack-on-phone" data-testid="plan-table">
-                <caption class="visually-hidden">{t!("funding.table_caption")}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t!("funding.funder")}</th>
-                        <th scope="col">{t!("funding.status")}</th>
-                        <th scope="col" class="num">{t!("funding.requested_or_planned")}</th>
-                        <th scope="col" class="num">{t!("funding.granted")}</th>
-                        <th scope="col" class="num">{t!("funding.paid")}</th>
-                        <th scope="col" class="num">{t!("funding.share_of_cost")}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {plan.lines.iter().map(|l| view! {
-                        <tr>
-                            <th scope="row">
-                                {l.funder_name.clone()}
-                                {(!l.programme.is_empty()).then(|| view! { <span class="muted">" — "{l.programme.clone()}</span> })}
-                            </th>
-                            <td data-label=t!("funding.status").into_owned()>{l.status.label()}</td>
-                            <td class="num" data-label=t!("funding.requested_or_planned").into_owned()>{euros(l.amount_requested_cents)}</td>
-                            <td class="num" data-label=t!("funding.granted").into_owned()>{euros(l.amount_granted_cents)}</td>
-                            <td class="num" data-label=t!("funding.paid").into_owned()>{format_euros(l.amount_paid_cents)}</td>
-                            <td class="num" data-label=t!("funding.share_of_cost").into_owned()>{share(l.planned_cents)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-                <tfoot>
-                    <tr>
-                        <th scope="row">{t!("funding.total")}</th>
-                        <td class="empty-cell"></td>
-                        <td class="num" data-label=t!("funding.requested_or_planned").into_owned()>{format_euros(requested_total)}</td>
-                        <td class="num" data-label=t!("funding.granted").into_owned()>{format_euros(plan.totals.granted)}</td>
-                        <td class="num" data-label=t!("funding.paid").into_owned()>{format_euros(plan.totals.paid)}</td>
-                        <td class="num" data-label=t!("funding.share_of_cost").into_owned()>{share(plan.totals.planned)}</td>
-                    </tr>
-                </tfoot>
-            </table>
-        </TableWrap>
+        <DataTable
+            class="plan-table stack-on-phone"
+            testid="plan-table"
+            caption=t!("funding.table_caption").into_owned()
+            cols=vec![
+                Col::text(t!("funding.funder")), Col::text(t!("funding.status")),
+                Col::num(t!("funding.requested_or_planned")), Col::num(t!("funding.granted")),
+                Col::num(t!("funding.paid")), Col::num(t!("funding.share_of_cost")),
+            ]
+            foot=move || view! {
+                <tr>
+                    <th scope="row">{t!("funding.total")}</th>
+                    <td class="empty-cell"></td>
+                    <td class="num" data-label=t!("funding.requested_or_planned").into_owned()>{format_euros(requested_total)}</td>
+                    <td class="num" data-label=t!("funding.granted").into_owned()>{format_euros(totals.granted)}</td>
+                    <td class="num" data-label=t!("funding.paid").into_owned()>{format_euros(totals.paid)}</td>
+                    <td class="num" data-label=t!("funding.share_of_cost").into_owned()>{share(totals.planned)}</td>
+                </tr>
+            }
+        >
+            {plan.lines.iter().map(|l| view! {
+                <tr>
+                    <th scope="row">
+                        {l.funder_name.clone()}
+                        {(!l.programme.is_empty()).then(|| view! { <span class="muted">" — "{l.programme.clone()}</span> })}
+                    </th>
+                    <td data-label=t!("funding.status").into_owned()>{l.status.label()}</td>
+                    <td class="num" data-label=t!("funding.requested_or_planned").into_owned()>{euros(l.amount_requested_cents)}</td>
+                    <td class="num" data-label=t!("funding.granted").into_owned()>{euros(l.amount_granted_cents)}</td>
+                    <td class="num" data-label=t!("funding.paid").into_owned()>{format_euros(l.amount_paid_cents)}</td>
+                    <td class="num" data-label=t!("funding.share_of_cost").into_owned()>{share(l.planned_cents)}</td>
+                </tr>
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }

@@ -4,7 +4,7 @@
 //! no menu either (`@media print`).
 use leptos::prelude::*;
 
-use crate::ui::components::table_wrap::TableWrap;
+use crate::ui::components::data_table::{Col, DataTable};
 use rust_i18n::t;
 
 use crate::api::directory::get_project_partners;
@@ -71,24 +71,19 @@ fn Sheet(p: ProjectDetail, plan: FundingPlan, partners: ProjectPartners) -> impl
                     view! { <p class="empty">{t!("projects.upcoming_none")}</p> }.into_any()
                 } else {
                     view! {
-                        <TableWrap>
-                            <table class="data-table">
-                                <thead><tr>
-                                    <th scope="col">{t!("projects.milestone_due")}</th>
-                                    <th scope="col">{t!("projects.milestone_title")}</th>
-                                    <th scope="col">{t!("projects.milestone_kind")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {open.into_iter().map(|m| view! {
-                                        <tr>
-                                            <td>{format::date(m.due_date)}</td>
-                                            <td>{m.title}</td>
-                                            <td>{m.kind.label()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </TableWrap>
+                        <DataTable cols=vec![
+                            Col::text(t!("projects.milestone_due")),
+                            Col::text(t!("projects.milestone_title")),
+                            Col::text(t!("projects.milestone_kind")),
+                        ]>
+                            {open.into_iter().map(|m| view! {
+                                <tr>
+                                    <td>{format::date(m.due_date)}</td>
+                                    <td>{m.title}</td>
+                                    <td>{m.kind.label()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </DataTable>
                     }.into_any()
                 }}
             </section>
@@ -103,26 +98,20 @@ fn Sheet(p: ProjectDetail, plan: FundingPlan, partners: ProjectPartners) -> impl
                     }).collect_view()}
                 </dl>
                 {(!plan.lines.is_empty()).then(|| view! {
-                    <TableWrap>
-                        <table class="data-table">
-                            <thead><tr>
-                                <th scope="col">{t!("funding.funder")}</th>
-                                <th scope="col">{t!("funding.status")}</th>
-                                <th scope="col" class="num">{t!("funding.requested_or_planned")}</th>
-                                <th scope="col" class="num">{t!("funding.granted")}</th>
-                            </tr></thead>
-                            <tbody>
-                                {plan.lines.iter().map(|l| view! {
-                                    <tr>
-                                        <th scope="row">{l.funder_name.clone()}</th>
-                                        <td>{l.status.label()}</td>
-                                        <td class="num">{l.amount_requested_cents.map(format_euros).unwrap_or_default()}</td>
-                                        <td class="num">{l.amount_granted_cents.map(format_euros).unwrap_or_default()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </TableWrap>
+                    <DataTable cols=vec![
+                        Col::text(t!("funding.funder")), Col::text(t!("funding.status")),
+                        Col::num(t!("funding.requested_or_planned")),
+                        Col::num(t!("funding.granted")),
+                    ]>
+                        {plan.lines.iter().map(|l| view! {
+                            <tr>
+                                <th scope="row">{l.funder_name.clone()}</th>
+                                <td>{l.status.label()}</td>
+                                <td class="num">{l.amount_requested_cents.map(format_euros).unwrap_or_default()}</td>
+                                <td class="num">{l.amount_granted_cents.map(format_euros).unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
                 })}
             </section>
             <section aria-labelledby="sheet-partners">

@@ -1,7 +1,7 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
 
-use crate::ui::components::table_wrap::TableWrap;
+use crate::ui::components::data_table::{Col, DataTable};
 
 use crate::policy::Action;
 use crate::ui::components::guard::Guarded;
@@ -240,37 +240,27 @@ fn ProjectTable(page: ProjectPage, filter: ProjectFilter) -> impl IntoView {
             view! { <p class="empty">{t!("projects.empty")}</p> }.into_any()
         } else {
             view! {
-                <TableWrap>
-                    <table class="data-table stack-on-phone">
-                        <thead>
-                            <tr>
-                                <th scope="col">{t!("projects.col_title")}</th>
-                                <th scope="col">{t!("projects.stage")}</th>
-                                <th scope="col">{t!("projects.health")}</th>
-                                <th scope="col">{t!("projects.col_communes")}</th>
-                                <th scope="col">{t!("projects.officer")}</th>
-                                <th scope="col" class="num">{t!("projects.col_cost")}</th>
-                                <th scope="col">{t!("projects.col_activity")}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {page.items.into_iter().map(|p| view! {
-                                <tr>
-                                    <td>
-                                        <a href=format!("/projets/{}", p.id)>{p.title}</a>
-                                        {p.reference.map(|r| view! { <span class="muted">" · "{r}</span> })}
-                                    </td>
-                                    <td data-label=t!("projects.stage").into_owned()>{p.stage.label()}</td>
-                                    <td data-label=t!("projects.health").into_owned()><span class=format!("badge health-{}", p.health)>{p.health.label()}</span></td>
-                                    <td data-label=t!("projects.col_communes").into_owned()>{p.communes.join(", ")}</td>
-                                    <td data-label=t!("projects.officer").into_owned()>{p.lead_officer.unwrap_or_default()}</td>
-                                    <td class="num" data-label=t!("projects.col_cost").into_owned()>{p.estimated_cost_cents.map(format_euros).unwrap_or_default()}</td>
-                                    <td class="when" data-label=t!("projects.col_activity").into_owned()>{format::datetime(p.last_event_at)}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </TableWrap>
+                <DataTable class="stack-on-phone" cols=vec![
+                    Col::text(t!("projects.col_title")), Col::text(t!("projects.stage")),
+                    Col::text(t!("projects.health")), Col::text(t!("projects.col_communes")),
+                    Col::text(t!("projects.officer")), Col::num(t!("projects.col_cost")),
+                    Col::text(t!("projects.col_activity")),
+                ]>
+                    {page.items.into_iter().map(|p| view! {
+                        <tr>
+                            <td>
+                                <a href=format!("/projets/{}", p.id)>{p.title}</a>
+                                {p.reference.map(|r| view! { <span class="muted">" · "{r}</span> })}
+                            </td>
+                            <td data-label=t!("projects.stage").into_owned()>{p.stage.label()}</td>
+                            <td data-label=t!("projects.health").into_owned()><span class=format!("badge health-{}", p.health)>{p.health.label()}</span></td>
+                            <td data-label=t!("projects.col_communes").into_owned()>{p.communes.join(", ")}</td>
+                            <td data-label=t!("projects.officer").into_owned()>{p.lead_officer.unwrap_or_default()}</td>
+                            <td class="num" data-label=t!("projects.col_cost").into_owned()>{p.estimated_cost_cents.map(format_euros).unwrap_or_default()}</td>
+                            <td class="when" data-label=t!("projects.col_activity").into_owned()>{format::datetime(p.last_event_at)}</td>
+                        </tr>
+                    }).collect_view()}
+                </DataTable>
             }.into_any()
         }}
         <nav class="pagination" aria-label="Pagination">

@@ -1,7 +1,7 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
 
-use crate::ui::components::table_wrap::TableWrap;
+use crate::ui::components::data_table::{Col, DataTable};
 use rust_i18n::t;
 
 use crate::api::references::{SaveReference, list_reference};
@@ -78,42 +78,33 @@ fn ReferenceTable(
     save: ServerAction<SaveReference>,
 ) -> impl IntoView {
     view! {
-        <TableWrap>
-            <table class="data-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{t!("reference.code")}</th>
-                        <th scope="col">{t!("reference.label")}</th>
-                        <th scope="col">{t!("reference.active")}</th>
-                        <th scope="col"></th>
+        <DataTable cols=vec![
+            Col::text(t!("reference.code")), Col::text(t!("reference.label")),
+            Col::text(t!("reference.active")), Col::blank(),
+        ]>
+            {items.into_iter().map(|p| {
+                let form_id = format!("entry-{}", p.code);
+                view! {
+                    <tr data-testid="reference-row">
+                        <td><code>{p.code.clone()}</code></td>
+                        <td>
+                            <input maxlength=120 form=form_id.clone() name="form[label]" value=p.label.clone()
+                                aria-label=format!("{} {}", t!("reference.label"), p.code) />
+                        </td>
+                        <td>
+                            <input form=form_id.clone() type="checkbox" name="form[active]" checked=p.active
+                                aria-label=format!("{} {}", t!("reference.active"), p.code) />
+                        </td>
+                        <td>
+                            <ActionForm action=save attr:id=form_id.clone() attr:class="inline-form" attr:data-anchor="contenu" attr:data-done=t!(format!("reference.{}.saved", list.as_str())).into_owned()>
+                                <input type="hidden" name="list" value=list.as_str() />
+                                <input type="hidden" name="form[code]" value=p.code.clone() />
+                                <button type="submit" class="button small">{t!("reference.save")}</button>
+                            </ActionForm>
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {items.into_iter().map(|p| {
-                        let form_id = format!("entry-{}", p.code);
-                        view! {
-                            <tr data-testid="reference-row">
-                                <td><code>{p.code.clone()}</code></td>
-                                <td>
-                                    <input maxlength=120 form=form_id.clone() name="form[label]" value=p.label.clone()
-                                        aria-label=format!("{} {}", t!("reference.label"), p.code) />
-                                </td>
-                                <td>
-                                    <input form=form_id.clone() type="checkbox" name="form[active]" checked=p.active
-                                        aria-label=format!("{} {}", t!("reference.active"), p.code) />
-                                </td>
-                                <td>
-                                    <ActionForm action=save attr:id=form_id.clone() attr:class="inline-form" attr:data-anchor="contenu" attr:data-done=t!(format!("reference.{}.saved", list.as_str())).into_owned()>
-                                        <input type="hidden" name="list" value=list.as_str() />
-                                        <input type="hidden" name="form[code]" value=p.code.clone() />
-                                        <button type="submit" class="button small">{t!("reference.save")}</button>
-                                    </ActionForm>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </TableWrap>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }

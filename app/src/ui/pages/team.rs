@@ -1,7 +1,7 @@
 use crate::ui::components::text::PageTitle;
 use leptos::prelude::*;
 
-use crate::ui::components::table_wrap::TableWrap;
+use crate::ui::components::data_table::{Col, DataTable};
 use rust_i18n::t;
 
 use crate::api::users::{CreateUser, list_users};
@@ -45,41 +45,31 @@ pub fn TeamPage() -> impl IntoView {
 #[component]
 fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
     view! {
-        <TableWrap>
-            <table class="data-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{t!("team.col_name")}</th>
-                        <th scope="col">{t!("team.col_email")}</th>
-                        <th scope="col">{t!("team.col_role")}</th>
-                        <th scope="col">{t!("team.col_organisation")}</th>
-                        <th scope="col">{t!("team.col_status")}</th>
-                        <th scope="col">{t!("team.col_last_login")}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {users
-                        .into_iter()
-                        .map(|u| {
-                            view! {
-                                <tr>
-                                    <td>{u.display_name}</td>
-                                    <td>{u.email}</td>
-                                    <td>{u.role.label()}</td>
-                                    <td>{u.organisation.unwrap_or_default()}</td>
-                                    <td>{if u.active { t!("team.active") } else { t!("team.inactive") }}</td>
-                                    <td>
-                                        {u.last_login_at
-                                            .map(|at| at.format("%d/%m/%Y %H:%M UTC").to_string())
-                                            .unwrap_or_else(|| t!("team.never").into_owned())}
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </TableWrap>
+        <DataTable cols=vec![
+            Col::text(t!("team.col_name")), Col::text(t!("team.col_email")),
+            Col::text(t!("team.col_role")), Col::text(t!("team.col_organisation")),
+            Col::text(t!("team.col_status")), Col::text(t!("team.col_last_login")),
+        ]>
+            {users
+                .into_iter()
+                .map(|u| {
+                    view! {
+                        <tr>
+                            <td>{u.display_name}</td>
+                            <td>{u.email}</td>
+                            <td>{u.role.label()}</td>
+                            <td>{u.organisation.unwrap_or_default()}</td>
+                            <td>{if u.active { t!("team.active") } else { t!("team.inactive") }}</td>
+                            <td>
+                                {u.last_login_at
+                                    .map(|at| at.format("%d/%m/%Y %H:%M UTC").to_string())
+                                    .unwrap_or_else(|| t!("team.never").into_owned())}
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
 }
 

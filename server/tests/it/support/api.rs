@@ -140,10 +140,7 @@ pub async fn move_status(
 
 /// The answer is `status` with an `AppError` in French naming `field`.
 pub async fn refused_on(res: reqwest::Response, status: u16, field: &str) -> AppError {
-    let got = res.status().as_u16();
-    let body = res.text().await.unwrap_or_default();
-    assert_eq!(got, status, "{body}");
-    let err: AppError = serde_json::from_str(&body).expect("an AppError");
+    let err = refused(res, status).await;
     let named = match &err {
         AppError::Validation(fields) => fields.get(field).is_some(),
         AppError::BadRequest { field: Some(f), .. } => f == field,
@@ -233,10 +230,13 @@ pub fn form_of<'a>(fields: &[(&'a str, &str)]) -> Form<'a> {
     fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
 }
 
-/// The `AppError` of an answer that must be `status`.
+/// The `AppError` of an answer that must be `status`; any other status, or
+/// a body that is not an `AppError`, fails the test with the body.
 pub async fn refused(res: reqwest::Response, status: u16) -> AppError {
-    assert_eq!(res.status(), status);
-    res.json().await.expect("error json")
+    let got = res.status().as_u16();
+    let body = res.text().await.unwrap_or_default();
+    assert_eq!(got, status, "{body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
 }
 
 /// `directory/organisations/create` with `fields` (`form[name]`, `form[kind]`…).

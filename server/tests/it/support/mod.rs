@@ -328,12 +328,26 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// A GET of `path` by a new visitor (no cookie).
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        client().get(self.url(path)).send().await.expect(path)
+    }
+
     /// Stops serving (like a process exit) and closes the pool.
     pub async fn stop(self) {
         self.handle.abort();
         let _ = self.handle.await;
         self.db.close().await.ok();
     }
+}
+
+/// A new account with `role`, and a client signed in as it.
+pub async fn signed_in_as(app: &TestApp, email: &str, role: Role) -> reqwest::Client {
+    create_user(&app.db, email, role).await;
+    let http = client();
+    let res = login(&http, app, email, PASSWORD).await;
+    assert_eq!(res.status(), 200, "login of {email}");
+    http
 }
 
 /// The summaries, as stored, equal the summaries recomputed from the

@@ -17,7 +17,7 @@ use crate::server::entities::projects::{
     milestone, project, project_commune, project_programme, project_theme,
 };
 use crate::server::entities::territory::{commune, epci};
-use crate::server::services::projects::{commune_names, user_names};
+use crate::server::services::projects::{project_communes, user_names};
 use crate::server::services::{project_filter, references};
 
 /// At most this many rows: a structure's portfolio is far below it; a
@@ -102,7 +102,7 @@ pub async fn project_sheet(
         }
     }
     for chunk in ids.chunks(CHUNK) {
-        communes.extend(commune_names(db, chunk.to_vec()).await?);
+        communes.extend(project_communes(db, chunk.to_vec()).await?);
         for (id, name) in epci_names(db, chunk).await? {
             epcis.entry(id).or_default().insert(name, ());
         }

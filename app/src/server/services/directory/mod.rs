@@ -7,3 +7,4 @@ pub mod organisations;
 pub mod partners;
 pub mod people;
 pub mod rgpd;
+pub mod ties;

@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::models::{ProjectRef, erased_name};
 use crate::server::entities::directory::{mandate, membership, organisation, person};
 use crate::server::entities::projects::project;
+use crate::server::entities::territory::commune;
 
 /// Mandates held on `today`: started, not ended.
 pub(crate) fn current_mandate(today: NaiveDate) -> Condition {
@@ -37,22 +38,47 @@ pub(crate) fn current_membership(today: NaiveDate) -> Condition {
         )
 }
 
+/// The rows of `E` whose `key` column is one of `keys`, each made into a
+/// map entry by `entry`: the one query behind every "names by id" look-up,
+/// and none at all when there is no key.
+pub(crate) async fn by_keys<E, K, V>(
+    db: &impl ConnectionTrait,
+    key: E::Column,
+    keys: impl IntoIterator<Item = K>,
+    entry: impl Fn(E::Model) -> (K, V),
+) -> Result<BTreeMap<K, V>, AppError>
+where
+    E: EntityTrait,
+    K: Ord + Into<sea_orm::Value>,
+{
+    let keys: BTreeSet<K> = keys.into_iter().collect();
+    if keys.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    Ok(E::find()
+        .filter(key.is_in(keys))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(entry)
+        .collect())
+}
+
+/// Commune names by INSEE code.
+pub(crate) async fn commune_names(
+    db: &impl ConnectionTrait,
+    codes: impl IntoIterator<Item = String>,
+) -> Result<BTreeMap<String, String>, AppError> {
+    by_keys::<commune::Entity, _, _>(db, commune::Column::Insee, codes, |c| (c.insee, c.name)).await
+}
+
 /// Organisation names by id.
 pub(crate) async fn organisation_names(
     db: &impl ConnectionTrait,
     ids: impl Iterator<Item = i64>,
 ) -> Result<BTreeMap<i64, String>, AppError> {
-    let ids: BTreeSet<i64> = ids.collect();
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect())
+    by_keys::<organisation::Entity, _, _>(db, organisation::Column::Id, ids, |o| (o.id, o.name))
+        .await
 }
 
 /// Title, stage and health of projects by id.
@@ -60,27 +86,18 @@ pub(crate) async fn project_refs(
     db: &impl ConnectionTrait,
     ids: impl Iterator<Item = i64>,
 ) -> Result<BTreeMap<i64, ProjectRef>, AppError> {
-    let ids: BTreeSet<i64> = ids.collect();
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    Ok(project::Entity::find()
-        .filter(project::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| {
-            (
-                p.id,
-                ProjectRef {
-                    id: p.id,
-                    stage: p.stage,
-                    health: p.health,
-                    title: p.title,
-                },
-            )
-        })
-        .collect())
+    by_keys::<project::Entity, _, _>(db, project::Column::Id, ids, |p| {
+        (
+            p.id,
+            ProjectRef {
+                id: p.id,
+                stage: p.stage,
+                health: p.health,
+                title: p.title,
+            },
+        )
+    })
+    .await
 }
 
 /// A person's name as shown, "personne supprimée" once erased.
@@ -97,17 +114,7 @@ pub(crate) async fn person_names(
     db: &impl ConnectionTrait,
     ids: impl Iterator<Item = i64>,
 ) -> Result<BTreeMap<i64, String>, AppError> {
-    let ids: BTreeSet<i64> = ids.collect();
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    Ok(person::Entity::find()
-        .filter(person::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, shown_name(&p)))
-        .collect())
+    by_keys::<person::Entity, _, _>(db, person::Column::Id, ids, |p| (p.id, shown_name(&p))).await
 }
 
 /// For the directory list: each person's organisations and offices today.

@@ -24,7 +24,8 @@ use crate::server::entities::funding::funder;
 use crate::server::entities::projects::project_commune;
 use crate::server::entities::territory::{commune, epci};
 use crate::server::services::directory::names::{
-    current_mandate, current_membership, current_roles, organisation_names, project_refs,
+    by_keys, commune_names, current_mandate, current_membership, current_roles, organisation_names,
+    project_refs,
 };
 use crate::server::services::directory::people;
 
@@ -441,38 +442,11 @@ pub async fn list(
     })
 }
 
-pub(crate) async fn commune_names(
-    db: &impl sea_orm::ConnectionTrait,
-    codes: impl Iterator<Item = String>,
-) -> Result<BTreeMap<String, String>, AppError> {
-    let codes: BTreeSet<String> = codes.collect();
-    if codes.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    Ok(commune::Entity::find()
-        .filter(commune::Column::Insee.is_in(codes))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.insee, c.name))
-        .collect())
-}
-
 async fn epci_names(
     db: &impl sea_orm::ConnectionTrait,
     sirens: impl Iterator<Item = String>,
 ) -> Result<BTreeMap<String, String>, AppError> {
-    let sirens: BTreeSet<String> = sirens.collect();
-    if sirens.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    Ok(epci::Entity::find()
-        .filter(epci::Column::Siren.is_in(sirens))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.siren, e.name))
-        .collect())
+    by_keys::<epci::Entity, _, _>(db, epci::Column::Siren, sirens, |e| (e.siren, e.name)).await
 }
 
 /// Organisations or people whose name contains `q`, for pickers.

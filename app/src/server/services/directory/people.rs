@@ -1,17 +1,14 @@
-//! People of the directory, their memberships of organisations over time
-//! and their elected mandates.
+//! People of the directory, with their memberships of organisations over
+//! time and their elected mandates (written by `ties`).
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
 use crate::domain::directory::is_current;
 use crate::error::AppError;
-use crate::models::{
-    EntryRef, MandateInput, MandateView, MembershipInput, MembershipView, PersonDetail, PersonInput,
-};
+use crate::models::{EntryRef, MandateView, MembershipView, PersonDetail, PersonInput};
 use crate::server::entities::directory::{mandate, membership, organisation, person};
 use crate::server::phone;
 use crate::server::services::directory::names::{organisation_names, person_names};
@@ -99,7 +96,10 @@ fn phone_of(input: &PersonInput) -> Result<Option<String>, AppError> {
     phone::normalise(&input.phone).map_err(|message| AppError::validation("phone", message))
 }
 
-async fn organisation_exists(db: &impl sea_orm::ConnectionTrait, id: i64) -> Result<(), AppError> {
+pub(super) async fn organisation_exists(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i64,
+) -> Result<(), AppError> {
     match organisation::Entity::find_by_id(id).one(db).await? {
         Some(_) => Ok(()),
         None => Err(AppError::validation(
@@ -110,7 +110,7 @@ async fn organisation_exists(db: &impl sea_orm::ConnectionTrait, id: i64) -> Res
 }
 
 /// A person who can still be written to (exists, not erased).
-async fn live_person(
+pub(super) async fn live_person(
     db: &impl sea_orm::ConnectionTrait,
     id: i64,
 ) -> Result<person::Model, AppError> {
@@ -230,121 +230,4 @@ pub async fn person_detail(
         mandates,
         projects,
     })
-}
-
-/// Adds a membership; returns the person's id.
-pub async fn add_membership(
-    db: &DatabaseConnection,
-    person_id: i64,
-    input: MembershipInput,
-) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    live_person(&*txn, person_id).await?;
-    organisation_exists(&*txn, input.organisation_id).await?;
-    membership::ActiveModel {
-        person_id: Set(person_id),
-        organisation_id: Set(input.organisation_id),
-        job_title: Set(input.job_title),
-        start_on: Set(input.start_on),
-        end_on: Set(input.end_on),
-        ..Default::default()
-    }
-    .insert(&*txn)
-    .await?;
-    txn.commit().await?;
-    Ok(person_id)
-}
-
-/// Rewrites a membership (typically to end it); returns the person's id.
-pub async fn update_membership(
-    db: &DatabaseConnection,
-    id: i64,
-    input: MembershipInput,
-) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    let row = membership::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    live_person(&*txn, row.person_id).await?;
-    organisation_exists(&*txn, input.organisation_id).await?;
-    let person_id = row.person_id;
-    let mut active = row.into_active_model();
-    active.organisation_id = Set(input.organisation_id);
-    active.job_title = Set(input.job_title);
-    active.start_on = Set(input.start_on);
-    active.end_on = Set(input.end_on);
-    active.update(&*txn).await?;
-    txn.commit().await?;
-    Ok(person_id)
-}
-
-/// Removes a membership entered by mistake; returns the person's id.
-pub async fn delete_membership(db: &DatabaseConnection, id: i64) -> Result<i64, AppError> {
-    let row = membership::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    live_person(db, row.person_id).await?;
-    membership::Entity::delete_by_id(id).exec(db).await?;
-    Ok(row.person_id)
-}
-
-/// Adds an elected mandate; returns the person's id.
-pub async fn add_mandate(
-    db: &DatabaseConnection,
-    person_id: i64,
-    input: MandateInput,
-) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    live_person(&*txn, person_id).await?;
-    organisation_exists(&*txn, input.organisation_id).await?;
-    mandate::ActiveModel {
-        person_id: Set(person_id),
-        organisation_id: Set(input.organisation_id),
-        office: Set(input.office),
-        start_on: Set(input.start_on),
-        end_on: Set(input.end_on),
-        ..Default::default()
-    }
-    .insert(&*txn)
-    .await?;
-    txn.commit().await?;
-    Ok(person_id)
-}
-
-/// Rewrites a mandate (typically its end date); returns the person's id.
-pub async fn update_mandate(
-    db: &DatabaseConnection,
-    id: i64,
-    input: MandateInput,
-) -> Result<i64, AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    let row = mandate::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    live_person(&*txn, row.person_id).await?;
-    organisation_exists(&*txn, input.organisation_id).await?;
-    let person_id = row.person_id;
-    let mut active = row.into_active_model();
-    active.office = Set(input.office);
-    active.organisation_id = Set(input.organisation_id);
-    active.start_on = Set(input.start_on);
-    active.end_on = Set(input.end_on);
-    active.update(&*txn).await?;
-    txn.commit().await?;
-    Ok(person_id)
-}
-
-/// Removes a mandate entered by mistake (an ended one gets an end date
-/// instead); returns the person's id.
-pub async fn delete_mandate(db: &DatabaseConnection, id: i64) -> Result<i64, AppError> {
-    let row = mandate::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    live_person(db, row.person_id).await?;
-    mandate::Entity::delete_by_id(id).exec(db).await?;
-    Ok(row.person_id)
 }
