@@ -55,8 +55,6 @@ pub fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The routes served by axum handlers rather than Leptos pages: one list,
-/// which builds the router and which the permission tests walk.
 /// The operations routes alone, for the listener of `OPS_ADDR`: outside
 /// the public listener's connection limit, so a probe is answered while
 /// every slot there is held. `/metrics` keeps its token or address rule.
@@ -91,6 +89,8 @@ fn trace_layer() -> Trace {
         )
 }
 
+/// The routes served by axum handlers rather than Leptos pages: one list,
+/// which builds the router and which the permission tests walk.
 pub fn extra_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/healthz", get(healthz)),
@@ -131,8 +131,9 @@ pub fn redact_token(path: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Builds the whole application for `state`. Layers, outermost first:
-/// request id → metrics → trace → compression → caching → French errors → security headers → panics →
-/// timeout → body limit → origin guard → sessions → auth gate → routes.
+/// request id → metrics → trace → compression → caching → page validator → French errors →
+/// security headers → panics → timeout → body limit → origin guard → sessions → auth gate →
+/// `/api/` argument checks → routes.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     crate::metrics::handle();
@@ -174,6 +175,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn(security_headers))
         .layer(from_fn(french_errors))
+        .layer(from_fn(crate::middleware::page_validator::page_validator))
         .layer(from_fn(crate::middleware::cache_control::cache_control))
         .layer(CompressionLayer::new())
         .layer(trace_layer())

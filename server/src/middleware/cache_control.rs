@@ -2,8 +2,8 @@
 //! day; everything else (pages, server functions, errors) is `no-cache,
 //! private` — a browser asks again before reusing it and no shared cache
 //! keeps a signed-in user's page. (`/pkg` sets `immutable` for its hashed
-//! files, the shared pages `no-store`.) Pages carry no validator: each
-//! render has its own CSP nonce, so no two bodies are ever equal.
+//! files, the shared pages `no-store`.) Pages get their validator from
+//! `page_validator`.
 use axum::{
     extract::Request,
     http::{HeaderValue, header},

@@ -5,5 +5,6 @@ pub mod body_limit;
 pub mod cache_control;
 pub mod error_pages;
 pub mod origin_guard;
+pub mod page_validator;
 pub mod request_id;
 pub mod security_headers;

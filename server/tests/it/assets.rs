@@ -3,6 +3,7 @@
 //! time; pages and the icon with their own policy.
 use std::path::Path;
 
+use crate::support::api::{add_milestone, create, ok, signed_in};
 use crate::support::{Backend, TestApp, TestDb, client};
 
 /// `/pkg` of a hashed build (what scripts/build.sh writes), over real HTTP.
@@ -95,6 +96,56 @@ async fn pages_are_never_kept_by_shared_caches() {
     assert!(
         !policy.to_str().expect("ascii").contains("max-age"),
         "{policy:?}"
+    );
+    crate::support::finish(app, test_db).await;
+}
+
+/// A page the browser holds and revalidates comes back as a 304 without
+/// its body while nothing on it changed — though each render has its own
+/// nonce — and with no policy, so the browser keeps the one whose nonce is
+/// in its copy; once the project changed, the page comes back whole.
+#[tokio::test]
+async fn an_unchanged_page_is_revalidated_without_its_body() {
+    let (test_db, app, http, _) = signed_in(Backend::Sqlite).await;
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    let url = app.url(&format!("/projets/{id}"));
+    let first = http.get(&url).send().await.expect("page");
+    assert_eq!(first.status(), 200);
+    let tag = first.headers().get("etag").expect("a validator").clone();
+    let policy = first.headers()["content-security-policy"].clone();
+
+    let again = http
+        .get(&url)
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"], tag);
+    assert_eq!(again.headers()["cache-control"], "no-cache, private");
+    assert!(again.headers().get("content-security-policy").is_none());
+    assert!(again.bytes().await.expect("body").is_empty());
+
+    // Another render: another nonce, the same tag.
+    let third = http.get(&url).send().await.expect("page");
+    assert_ne!(third.headers()["content-security-policy"], policy);
+    assert_eq!(third.headers()["etag"], tag);
+
+    ok(add_milestone(&http, &app, id, "decision", "Visite du site", "2027-03-01").await).await;
+    let changed = http
+        .get(&url)
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(changed.status(), 200);
+    assert_ne!(changed.headers()["etag"], tag);
+    assert!(
+        changed
+            .text()
+            .await
+            .expect("body")
+            .contains("Visite du site")
     );
     crate::support::finish(app, test_db).await;
 }
