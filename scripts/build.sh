@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Release build of Maillage without cargo-leptos (a 13-minute install on a
-# fresh machine): the server and the browser's wasm, compiled side by side,
-# then the site's assets with content-hashed names and their brotli/gzip
-# copies.
+# fresh machine): the browser's wasm, the site's assets with content-hashed
+# names and their brotli/gzip copies, then the server.
 #
 #   target/site/pkg/maillage.<hash>.{js,wasm,css} (+ .br, .gz)
 #   target/site/favicon.ico
@@ -18,17 +17,14 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-ensure_build_tools without_wasm_bindgen
+ensure_build_tools
 
 SITE="$ROOT/target/site"
 PKG="$SITE/pkg"
 WASM_OUT="$ROOT/target/wasm32-unknown-unknown/wasm-release/frontend.wasm"
 SERVER_DIR="$ROOT/target/server-release"
-LOGS="$ROOT/target/build-logs"
-mkdir -p "$LOGS"
 STAGE="$(mktemp -d "$ROOT/target/site-stage.XXXXXX")"
-# A failure stops the compilations still running in the background.
-trap 'jobs -p | xargs -r kill 2>/dev/null; rm -rf "$STAGE"' EXIT
+trap 'rm -rf "$STAGE"' EXIT
 
 # Leptos reads these at compile time (leptos_config's option_env!): the
 # server and the wasm must be built with the same ones.
@@ -36,33 +32,8 @@ export LEPTOS_OUTPUT_NAME="maillage"
 export LEPTOS_SITE_ROOT="target/site"
 export LEPTOS_SITE_PKG_DIR="pkg"
 
-# The long compilations run side by side: cargo builds of different
-# profiles do not lock each other (nor does `cargo install`, in its own
-# directory), and the stretches where one of them uses a single core (the
-# app crate's front end, the wasm's link-time optimisation) leave the other
-# core to the others. A first build on 2 cores: see docs/PERFORMANCE.md.
-wb_pid=""
-if ! wasm_bindgen_ready; then
-  say "Installation de wasm-bindgen-cli, en arrière-plan ($LOGS/wasm-bindgen.log)"
-  install_wasm_bindgen >"$LOGS/wasm-bindgen.log" 2>&1 &
-  wb_pid=$!
-fi
-say "Compilation du navigateur (wasm, profil wasm-release), en arrière-plan ($LOGS/wasm.log)"
-cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release \
-  ${MAILLAGE_TIMINGS:+--timings} >"$LOGS/wasm.log" 2>&1 &
-wasm_pid=$!
-
-say "Compilation du serveur (profil server-release)"
-cargo build -p server --bin maillage --profile server-release ${MAILLAGE_TIMINGS:+--timings}
-
-# Waits for a background step; on failure, shows the end of its log.
-finish() {
-  local pid="$1" log="$2" what="$3"
-  wait "$pid" || { tail -n 40 "$log" >&2; die "$what a échoué (journal : $log)"; }
-}
-say "Attente de la compilation du navigateur"
-finish "$wasm_pid" "$LOGS/wasm.log" "la compilation du navigateur"
-[ -z "$wb_pid" ] || finish "$wb_pid" "$LOGS/wasm-bindgen.log" "l'installation de wasm-bindgen-cli"
+say "Compilation du navigateur (wasm, profil wasm-release)"
+cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release ${MAILLAGE_TIMINGS:+--timings}
 
 wasm-bindgen --target web --no-typescript --out-dir "$STAGE" --out-name maillage "$WASM_OUT"
 # The features rustc enables by default for wasm32-unknown-unknown.
@@ -102,6 +73,8 @@ for (const file of walk(process.argv[2])) {
 }
 EOF
 
+say "Compilation du serveur (profil server-release)"
+cargo build -p server --bin maillage --profile server-release ${MAILLAGE_TIMINGS:+--timings}
 printf 'js: %s\nwasm: %s\ncss: %s\n' "$js_hash" "$wasm_hash" "$css_hash" > "$SERVER_DIR/hash.txt"
 
 ls -l "$PKG" | awk 'NR > 1 { printf "  %9d  %s\n", $5, $9 }'

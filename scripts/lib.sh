@@ -26,21 +26,6 @@ wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
 
-# wasm-bindgen-cli at the version Cargo.lock pins (the CLI must match it).
-wasm_bindgen_ready() {
-  local wbv; wbv="$(wasm_bindgen_version)"
-  [ -n "$wbv" ] || die "version de wasm-bindgen introuvable dans Cargo.lock"
-  wasm-bindgen --version 2>/dev/null | grep -q " $wbv\$"
-}
-install_wasm_bindgen() {
-  local wbv; wbv="$(wasm_bindgen_version)"
-  say "Installation de wasm-bindgen-cli $wbv (même version que Cargo.lock)"
-  # Without --locked: with it, a pinned dependency is missing from the registry.
-  cargo install wasm-bindgen-cli --version "$wbv" --force
-}
-
-# Everything the release build needs; with `without_wasm_bindgen`, all but
-# wasm-bindgen-cli, which scripts/build.sh then installs while it compiles.
 ensure_build_tools() {
   command -v cargo >/dev/null || die "Rust (cargo) est requis : https://rustup.rs"
   command -v npm >/dev/null || { say "Installation de Node.js et npm"; apt_install nodejs npm; }
@@ -50,7 +35,15 @@ ensure_build_tools() {
   # No cargo-leptos: scripts/build.sh does its release build with cargo,
   # wasm-bindgen and wasm-opt, which saves newcomers a 13-minute install.
 
-  [ "${1:-}" = without_wasm_bindgen ] || wasm_bindgen_ready || install_wasm_bindgen
+  local wbv; wbv="$(wasm_bindgen_version)"
+  [ -n "$wbv" ] || die "version de wasm-bindgen introuvable dans Cargo.lock"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbv\$"; then
+    say "Installation de wasm-bindgen-cli $wbv (même version que Cargo.lock)"
+    # Without --locked: with it, a pinned dependency is missing from the registry.
+    # Without default features: they only add TLS (rustls, ring) to the
+    # test runner's downloads, which this build never makes.
+    cargo install wasm-bindgen-cli --version "$wbv" --force --no-default-features
+  fi
 
   # wasm-opt from npm's binaryen: Debian's older binaryen silently breaks hydration.
   if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
