@@ -13,6 +13,7 @@ use tower_http::{
     LatencyUnit,
     catch_panic::CatchPanicLayer,
     classify::{ServerErrorsAsFailures, SharedClassifier},
+    CompressionLevel,
     compression::CompressionLayer,
     timeout::TimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
@@ -177,7 +178,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(french_errors))
         .layer(from_fn(crate::middleware::page_validator::page_validator))
         .layer(from_fn(crate::middleware::cache_control::cache_control))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(trace_layer())
         .layer(from_fn(crate::metrics::track))
         .layer(from_fn(request_id))
