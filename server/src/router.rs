@@ -10,10 +10,9 @@ use axum::{
 use leptos::prelude::provide_context;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::{
-    LatencyUnit,
+    CompressionLevel, LatencyUnit,
     catch_panic::CatchPanicLayer,
     classify::{ServerErrorsAsFailures, SharedClassifier},
-    CompressionLevel,
     compression::CompressionLayer,
     timeout::TimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
