@@ -6,7 +6,8 @@
 # file, a write (milestone add) on one project and writes spread over eight
 # (« writes »). Prints one Markdown row per run:
 # requests/s, p50/p95/p99, answers other than 200, timeouts (> 5 s),
-# socket errors, and the server's RSS idle, at peak and after.
+# socket errors, the server's CPU time per answer, and its RSS idle, at
+# peak and after.
 #
 # Usage: scripts/load.sh                      (both backends)
 #        scripts/load.sh soak                 (memory: LOAD_SOAK_MINUTES, default 30,
@@ -51,6 +52,9 @@ cleanup() {
 trap cleanup EXIT
 
 rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+# The CPU time the process has used (user + system), in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+TICKS_PER_SECOND="$(getconf CLK_TCK)"
 
 # Samples the server's RSS every 0.2 s into $WORK/rss until killed.
 sample_rss() {
@@ -111,14 +115,20 @@ run_backend() {
     esac
     for c in $LEVELS; do
       local threads=2; [ "$c" -lt 2 ] && threads=1
-      local line
+      local line before_cpu
+      before_cpu="$(cpu_ticks "$SERVER_PID")"
       line="$(LOAD_EXPECT=$expect LOAD_METHOD=$method LOAD_BODY=$body LOAD_BODIES=$bodies \
         wrk -t"$threads" -c"$c" -d"${SECONDS_EACH}s" --timeout 5s -s "$LUA" \
           -H "Cookie: $who" -H "Accept-Encoding: gzip" "$base$path" | grep '^FIGURES' || true)"
       [ -n "$line" ] || die "wrk n'a rien rendu pour $target à $c connexions"
       IFS=$'\t' read -r _ rps p50 p95 p99 bad timeouts sockets total <<<"$line"
-      printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
-        "$backend" "$target" "$c" "$rps" "$p50" "$p95" "$p99" "$bad" "$timeouts" "$sockets" | tee -a "$WORK/table"
+      # The server's CPU per answer: steadier than req/s on a machine the
+      # load generator shares.
+      local cpu
+      cpu="$(awk -v t="$(( $(cpu_ticks "$SERVER_PID") - before_cpu ))" -v n="$total" -v hz="$TICKS_PER_SECOND" \
+        'BEGIN { if (n > 0) printf "%.2f", t * 1000 / hz / n; else print "-" }')"
+      printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+        "$backend" "$target" "$c" "$rps" "$p50" "$p95" "$p99" "$bad" "$timeouts" "$sockets" "$cpu" | tee -a "$WORK/table"
     done
   done
   kill "$sampler" 2>/dev/null || true
@@ -165,8 +175,8 @@ demo_password() { grep -o 'mot de passe : [^)]*' "$WORK/demo.out" | head -1 | se
 : >"$WORK/table"
 : >"$WORK/rss-summary"
 if [ "$MODE" != soak ]; then
-  echo "| Base | Cible | Connexions | req/s | p50 ms | p95 ms | p99 ms | ≠ 200 | délais > 5 s | erreurs socket |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| Base | Cible | Connexions | req/s | p50 ms | p95 ms | p99 ms | ≠ 200 | délais > 5 s | erreurs socket | CPU serveur ms/req |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
 fi
 for backend in $BACKENDS; do run_backend "$backend"; done
 if [ "$MODE" != soak ]; then

@@ -132,8 +132,8 @@ pub fn redact_token(path: &str) -> std::borrow::Cow<'_, str> {
 
 /// Builds the whole application for `state`. Layers, outermost first:
 /// request id → metrics → trace → compression → caching → page validator → French errors →
-/// security headers → panics → timeout → body limit → origin guard → sessions → auth gate →
-/// `/api/` argument checks → routes.
+/// security headers → panics → timeout → page slots → body limit → origin guard → sessions →
+/// auth gate → `/api/` argument checks → routes.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     crate::metrics::handle();
@@ -168,6 +168,10 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(origin_guard))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn(crate::middleware::body_limit::refuse_large_bodies))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::middleware::page_slots::page_slots,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,

@@ -86,10 +86,10 @@ async fn each_page_runs_each_server_function_once() {
         calls_of(&officer, &app, "/").await,
         expect(&[("ViewProjects", 1.0)])
     );
-    // The project: the project, its plan and its partners; its shares.
+    // The project: one call reads every section.
     assert_eq!(
         calls_of(&officer, &app, &format!("/projets/{project}")).await,
-        expect(&[("ShareProjects", 1.0), ("ViewProjects", 3.0)])
+        expect(&[("ViewProjects", 1.0)])
     );
     assert_eq!(
         calls_of(&officer, &app, "/annuaire").await,

@@ -9,7 +9,7 @@ use crate::{
     error::AppError,
     models::{
         CommuneHit, HealthForm, Labelled, MilestoneForm, NoteForm, OfficerHome, ProjectDetail,
-        ProjectFilter, ProjectForm, ProjectPage, UserSummary,
+        ProjectFilter, ProjectForm, ProjectPage, ProjectSections, UserSummary,
     },
 };
 #[cfg(feature = "ssr")]
@@ -31,8 +31,9 @@ pub async fn list_projects(
     .await
 }
 
-/// The project page; the timeline from `since` when given; each list in
-/// part unless `show_all` asks for it whole.
+/// The project (its form and its sheet; the page reads it with the rest
+/// through `get_project_sections`); the timeline from `since` when given;
+/// each list in part unless `show_all` asks for it whole.
 #[server(endpoint = "projects/get")]
 pub async fn get_project(
     id: i64,
@@ -40,14 +41,45 @@ pub async fn get_project(
     show_all: Option<crate::models::ShowAll>,
 ) -> Result<ProjectDetail, AppError> {
     auth::run(Action::ViewProjects, |cx| async move {
-        if let Some(Err(message)) = since.map(|d| crate::domain::input::DateKind::Planning.check(d))
-        {
-            return Err(AppError::validation("since", message));
-        }
+        check_since(since)?;
         let show_all = show_all.unwrap_or_default();
         projects::detail(&cx.db, id, since, show_all, cx.today()).await
     })
     .await
+}
+
+/// The whole project page in one call: the project (as `get_project`),
+/// its plan, its partners and, when the role may share, its shares, read
+/// at once, with one policy check and no existence check per section.
+#[server(endpoint = "projects/page")]
+pub async fn get_project_sections(
+    id: i64,
+    since: Option<NaiveDate>,
+    show_all: Option<crate::models::ShowAll>,
+) -> Result<ProjectSections, AppError> {
+    auth::run(Action::ViewProjects, |cx| async move {
+        check_since(since)?;
+        let with_shares = crate::policy::allows(cx.actor.role, Action::ShareProjects);
+        projects::sections(
+            &cx.db,
+            id,
+            since,
+            show_all.unwrap_or_default(),
+            with_shares,
+            cx.today(),
+        )
+        .await
+    })
+    .await
+}
+
+/// The timeline's start, when given, is a plausible planning date.
+#[cfg(feature = "ssr")]
+fn check_since(since: Option<NaiveDate>) -> Result<(), AppError> {
+    match since.map(|d| crate::domain::input::DateKind::Planning.check(d)) {
+        Some(Err(message)) => Err(AppError::validation("since", message)),
+        _ => Ok(()),
+    }
 }
 
 /// Themes, programmes and staff, for forms and filters.

@@ -290,7 +290,17 @@ pub fn take_first<T>(mut rows: Vec<T>, limit: Option<u64>) -> (Vec<T>, bool) {
     }
 }
 
-/// Everything on the project page.
+/// What the project page shows, read in one call: the project, its
+/// funding plan, its partners and, for a role that may share, its shares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectSections {
+    pub project: ProjectDetail,
+    pub plan: crate::models::FundingPlan,
+    pub partners: crate::models::ProjectPartners,
+    pub shares: Option<crate::models::ProjectShares>,
+}
+
+/// The project itself, as its page and its sheet show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProjectDetail {
     pub id: i64,

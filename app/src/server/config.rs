@@ -34,6 +34,10 @@ pub struct Config {
     pub metrics_allow: Vec<IpAddr>,
     /// Connections served at once; more wait in the listen queue.
     pub max_connections: usize,
+    /// Pages (GET and HEAD requests, static files aside) rendered at once;
+    /// more wait their turn. Each render holds its page and its rows in
+    /// memory, and the cores are busy well before this many.
+    pub max_concurrent_pages: usize,
     /// A connection with no byte read or written for this long is closed
     /// (idle keep-alive, or a client too slow to send or read).
     pub idle_timeout: Duration,
@@ -49,6 +53,7 @@ pub struct Config {
 /// The shortest `METRICS_TOKEN` accepted.
 pub const METRICS_TOKEN_MIN: usize = 24;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+pub const DEFAULT_MAX_CONCURRENT_PAGES: usize = 16;
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The structure's name when `STRUCTURE_NAME` is not set.
@@ -155,6 +160,8 @@ impl Config {
             metrics_token: metrics_token(var("METRICS_TOKEN"))?,
             metrics_allow: addresses("METRICS_ALLOW", var("METRICS_ALLOW").as_deref())?,
             max_connections: number("MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)?.max(1),
+            max_concurrent_pages: number("MAX_CONCURRENT_PAGES", DEFAULT_MAX_CONCURRENT_PAGES)?
+                .max(1),
             idle_timeout: Duration::from_secs(
                 number("IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT.as_secs())?.max(1),
             ),
@@ -179,6 +186,7 @@ impl Config {
             metrics_token: None,
             metrics_allow: Vec::new(),
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_concurrent_pages: DEFAULT_MAX_CONCURRENT_PAGES,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             ops_addr: None,
             time_zone: crate::server::clock::DEFAULT_ZONE,

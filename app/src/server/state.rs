@@ -9,6 +9,7 @@ use leptos::prelude::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
 use super::config::Config;
+use super::page_slots::PageSlots;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -20,6 +21,8 @@ pub struct AppState {
     pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Share-link page requests per client IP (guessing tokens).
     pub share_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Pages rendered at once, at most `max_concurrent_pages`.
+    pub pages: Arc<PageSlots>,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
             db,
             login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             share_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(share_per_minute))),
+            pages: Arc::new(PageSlots::new(config.max_concurrent_pages)),
             config: Arc::new(config),
             leptos_options,
         }

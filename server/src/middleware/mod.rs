@@ -5,6 +5,7 @@ pub mod body_limit;
 pub mod cache_control;
 pub mod error_pages;
 pub mod origin_guard;
+pub mod page_slots;
 pub mod page_validator;
 pub mod request_id;
 pub mod security_headers;

@@ -19,7 +19,7 @@ pub fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
         "/api/users/create" => return new_user_form(tag),
         "/api/projects/list" => &[("filter[page]", "1")],
         "/api/dashboard/view" => &[("filter[since]", "2026-01-01")],
-        "/api/projects/get" => &[("id", "1")],
+        "/api/projects/get" | "/api/projects/page" => &[("id", "1")],
         "/api/projects/create" => &[
             ("form[title]", "Projet test"),
             ("form[communes][0]", "15187"),

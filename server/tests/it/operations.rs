@@ -239,6 +239,41 @@ async fn request_id_on_the_error_page_and_in_the_log() {
     drop(server);
 }
 
+/// A burst of readers renders at most `max_concurrent_pages` pages at a
+/// time; the others wait their turn and are all answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_readers_renders_a_few_pages_at_a_time() {
+    let test_db = TestDb::new(Backend::Sqlite).await;
+    let mut config = Config::for_database(&test_db.url);
+    config.max_concurrent_pages = 2;
+    let app = TestApp::spawn_with(&test_db, config).await;
+    crate::support::import_fixture(&app.db).await;
+    let officer = signed_in_as(&app, "officer@cc-exemple.fr", app::domain::Role::Officer).await;
+    let project = crate::support::api::create(&officer, &app, "Halle", &["15187"], &[]).await;
+
+    let mut pages = tokio::task::JoinSet::new();
+    for i in 0..24 {
+        let path = match i % 3 {
+            0 => format!("/projets/{project}"),
+            1 => "/projets".to_owned(),
+            _ => "/tableau-de-bord".to_owned(),
+        };
+        let (officer, url) = (officer.clone(), app.url(&path));
+        pages.spawn(async move {
+            let res = officer.get(url).send().await.expect("get");
+            (path, res.status())
+        });
+    }
+    while let Some(answer) = pages.join_next().await {
+        let (path, status) = answer.expect("a page");
+        assert_eq!(status, 200, "{path}");
+    }
+    // The hashed files and the probe never wait for a slot.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let peak = app.pages.peak();
+    assert!((1..=2).contains(&peak), "{peak} pages rendered at once");
+}
+
 /// At most `max_connections` are served; a silent one is closed after the
 /// idle timeout, which frees its place for the next client.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

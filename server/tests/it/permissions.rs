@@ -35,6 +35,7 @@ fn allowed(function: &str, role: Role) -> bool {
         "/api/shares/mine" => role == Role::Partner,
         "/api/projects/list"
         | "/api/projects/get"
+        | "/api/projects/page"
         | "/api/projects/references"
         | "/api/projects/home"
         | "/api/territories/communes"

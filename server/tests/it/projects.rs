@@ -1,13 +1,16 @@
 use app::domain::{Role, Stage};
 use app::error::AppError;
-use app::models::{OfficerHome, ProjectDetail, ProjectPage};
+use app::models::{
+    FundingPlan, OfficerHome, ProjectDetail, ProjectPage, ProjectPartners, ProjectSections,
+    ProjectShares,
+};
 use app::server::entities::projects::{event, project};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::both_backends;
 use crate::support::api::{
-    Form, add_milestone, add_note, change_stage, create, create_org, get, new_person, ok, ok_id,
-    ok_json, post, refused, refused_on, signed_in,
+    Form, add_line, add_milestone, add_note, change_stage, create, create_org, created, funder,
+    get, link, new_person, ok, ok_id, ok_json, plan, post, refused, refused_on, share, signed_in,
 };
 use crate::support::{Backend, PASSWORD, TestApp, TestDb, client, create_user, login};
 
@@ -972,3 +975,61 @@ async fn a_corrupt_stored_code_fails_the_read_not_the_others(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(a_corrupt_stored_code_fails_the_read_not_the_others);
+
+/// The project page's one call (`projects/page`) gives exactly what the
+/// four calls that read its sections apart give; a missing project is a
+/// 404 and a bad `since` names the field.
+async fn the_page_call_equals_its_sections_read_apart(backend: Backend) {
+    let (test_db, app, http, _officer) = signed_in(backend).await;
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    assert_eq!(
+        add_milestone(&http, &app, id, "decision", "Délibération", "2027-03-01")
+            .await
+            .status(),
+        200
+    );
+    let empty = plan(&http, &app, id).await;
+    add_line(&http, &app, id, funder(&empty, "region"), "300 000", &[]).await;
+    let person = new_person(&http, &app, "Anne", "Roux", &[]).await;
+    ok_id(link(&http, &app, id, "technical_partner", None, Some(person), "").await).await;
+    created(
+        share(
+            &http,
+            &app,
+            id,
+            &[("form[target]", "link"), ("form[label]", "Comité")],
+        )
+        .await,
+    )
+    .await;
+
+    let by_id: Form = vec![("id", id.to_string())];
+    let whole: ProjectSections = ok_json(post(&http, &app, "projects/page", &by_id).await).await;
+    let of_project: Form = vec![("project_id", id.to_string())];
+    let plan_apart: FundingPlan =
+        ok_json(post(&http, &app, "funding/plan", &of_project).await).await;
+    let partners: ProjectPartners =
+        ok_json(post(&http, &app, "partners/list", &of_project).await).await;
+    let shares: ProjectShares = ok_json(post(&http, &app, "shares/list", &of_project).await).await;
+    assert_eq!(whole.project, get(&http, &app, id, None).await);
+    assert_eq!(whole.plan, plan_apart);
+    assert_eq!(whole.partners, partners);
+    assert_eq!(whole.shares, Some(shares));
+    // Not empty sections compared.
+    assert_eq!(whole.project.milestones.len(), 1);
+    assert_eq!(whole.plan.lines.len(), 1);
+    assert_eq!(whole.partners.links.len(), 1);
+    assert_eq!(whole.shares.map(|s| s.shares.len()), Some(1));
+
+    let missing: Form = vec![("id", "999999".to_owned())];
+    refused(post(&http, &app, "projects/page", &missing).await, 404).await;
+    let too_old: Form = vec![("id", id.to_string()), ("since", "1900-01-01".to_owned())];
+    refused_on(
+        post(&http, &app, "projects/page", &too_old).await,
+        422,
+        "since",
+    )
+    .await;
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(the_page_call_equals_its_sections_read_apart);

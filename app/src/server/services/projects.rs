@@ -17,8 +17,8 @@ use crate::domain::{Health, OwnerKind, Stage, check_stage_move, milestone_status
 use crate::error::AppError;
 use crate::models::{
     CommuneRef, CurrentUser, EventView, HiddenRows, MilestoneDue, MilestoneView, NoteView,
-    OfficerHome, ProjectDetail, ProjectFilter, ProjectInput, ProjectPage, ProjectSummary,
-    ReferenceList, ShowAll, list_limits, take_first,
+    OfficerHome, ProjectDetail, ProjectFilter, ProjectInput, ProjectPage, ProjectSections,
+    ProjectSummary, ReferenceList, ShowAll, list_limits, take_first,
 };
 use crate::server::entities::projects::{
     event, milestone, note, project, project_commune, project_programme, project_theme,
@@ -27,7 +27,8 @@ use crate::server::entities::territory::commune;
 use crate::server::entities::user;
 use crate::server::services::change::Change;
 use crate::server::services::directory::names::{by_keys, commune_names};
-use crate::server::services::{project_filter, references};
+use crate::server::services::directory::partners;
+use crate::server::services::{funding, project_filter, references, shares};
 
 pub const PER_PAGE: u64 = 25;
 
@@ -421,6 +422,37 @@ pub(crate) async fn user_names(
     ids: Vec<i64>,
 ) -> Result<BTreeMap<i64, String>, AppError> {
     by_keys::<user::Entity, _, _>(db, user::Column::Id, ids, |u| (u.id, u.display_name)).await
+}
+
+/// The project page's sections, read at once: the project (a missing one
+/// is `NotFound`), its plan, its partners and, `with_shares`, its shares.
+pub async fn sections(
+    db: &DatabaseConnection,
+    id: i64,
+    since: Option<NaiveDate>,
+    show_all: ShowAll,
+    with_shares: bool,
+    today: NaiveDate,
+) -> Result<ProjectSections, AppError> {
+    let shares = async {
+        if with_shares {
+            shares::shares_of(db, id, today).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (project, plan, partners, shares) = tokio::try_join!(
+        detail(db, id, since, show_all, today),
+        funding::plan(db, id, today),
+        partners::partners_of(db, id),
+        shares,
+    )?;
+    Ok(ProjectSections {
+        project,
+        plan,
+        partners,
+        shares,
+    })
 }
 
 /// The whole project page; the timeline only from `since` when given;

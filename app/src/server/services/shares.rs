@@ -89,6 +89,15 @@ pub async fn list(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    shares_of(db, project_id, today).await
+}
+
+/// The shares of a project known to exist.
+pub async fn shares_of(
+    db: &DatabaseConnection,
+    project_id: i64,
+    today: NaiveDate,
+) -> Result<ProjectShares, AppError> {
     let rows = share::Entity::find()
         .filter(share::Column::ProjectId.eq(project_id))
         .order_by_desc(share::Column::CreatedAt)

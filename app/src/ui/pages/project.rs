@@ -4,16 +4,18 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use rust_i18n::t;
 
-use crate::api::funding::get_funding_plan;
 use crate::api::projects::{
     AddMilestone, AddNote, ChangeHealth, ChangeStage, DeleteMilestone, SetMilestoneDone,
-    UpdateMilestone, get_project,
+    UpdateMilestone, get_project_sections,
 };
 use crate::domain::funding::PlanFigure;
 use crate::domain::{
     Health, MilestoneKind, MilestoneStatus, Stage, format_euros, milestone_status,
 };
-use crate::models::{FundingPlan, MilestoneView, ProjectDetail, ShowAll};
+use crate::models::{
+    FundingPlan, MilestoneView, ProjectDetail, ProjectPartners, ProjectSections, ProjectShares,
+    ShowAll,
+};
 use crate::ui::actions::{field_error, general_error};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
@@ -57,16 +59,14 @@ pub fn ProjectPage() -> impl IntoView {
             events: q.get("historique").as_deref() == Some("tout"),
         }
     };
-    // Rendered once on the server: a write reloads the page.
-    let project = Resource::new(
+    // Rendered once on the server: a write reloads the page. One call
+    // reads every section (the project row once); made here, at the top,
+    // not under the `Suspend` below, whose `dry_resolve` would start it
+    // again.
+    let page = Resource::new(
         move || (id(), since(), show_all()),
-        |(id, since, all)| get_project(id, since, Some(all)),
+        |(id, since, all)| get_project_sections(id, since, Some(all)),
     );
-    let plan = Resource::new(id, get_funding_plan);
-    // Made here, once per page, not in the sections under the `Suspend`
-    // below, whose `dry_resolve` would start them again.
-    let partner_list = Resource::new(id, crate::api::directory::get_project_partners);
-    let share_list = Resource::new(id, crate::api::shares::list_shares);
     let actions = Actions {
         stage,
         health,
@@ -78,9 +78,9 @@ pub fn ProjectPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
-                match (project.await, plan.await) {
-                    (Ok(p), Ok(plan)) => view! { <ProjectView p plan actions funding partners shares partner_list share_list since=since() /> }.into_any(),
-                    (Err(err), _) | (_, Err(err)) => view! { <ErrorNotice error=err /> }.into_any(),
+                match page.await {
+                    Ok(ProjectSections { project: p, plan, partners: partner_list, shares: share_list }) => view! { <ProjectView p plan actions funding partners shares partner_list share_list since=since() /> }.into_any(),
+                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -155,8 +155,8 @@ fn ProjectView(
     funding: FundingActions,
     partners: PartnerActions,
     shares: ShareActions,
-    partner_list: Resource<Result<crate::models::ProjectPartners, crate::error::AppError>>,
-    share_list: Resource<Result<crate::models::ProjectShares, crate::error::AppError>>,
+    partner_list: ProjectPartners,
+    share_list: Option<ProjectShares>,
     since: Option<NaiveDate>,
 ) -> impl IntoView {
     let today = p.as_of;
@@ -350,7 +350,7 @@ fn ProjectView(
 
         <FundingSection plan stage=current actions=funding />
         <PartnersSection project_id=p.id actions=partners partners=partner_list />
-        <SharesSection actions=shares shares=share_list />
+        {share_list.map(|s| view! { <SharesSection actions=shares shares=s /> })}
 
         <section class="card" id="presentation" aria-labelledby="overview-title">
             <h2 id="overview-title">{t!("projects.overview")}</h2>

@@ -5,7 +5,6 @@ use crate::api::directory::{AddPartner, RemovePartner};
 use crate::domain::PartnerRole;
 use crate::models::ProjectPartners;
 use crate::ui::actions::{field_error, general_error, reloads};
-use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
 use crate::ui::islands::picker::{Picker, PickerKind};
 
@@ -41,22 +40,14 @@ impl Default for PartnerActions {
 pub fn PartnersSection(
     project_id: i64,
     actions: PartnerActions,
-    /// Started by the page, once: a resource made here, inside the page's
-    /// `Suspend`, would start again at every `dry_resolve`.
-    partners: Resource<Result<ProjectPartners, crate::error::AppError>>,
+    /// Read by the page's one call (`get_project_sections`).
+    partners: ProjectPartners,
 ) -> impl IntoView {
     view! {
         <section class="card" id="partenaires" aria-labelledby="partners-title" data-testid="partners">
             <h2 id="partners-title">{t!("directory.partners")}</h2>
             <p class="muted">{t!("directory.partners_intro")}</p>
-            <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match partners.await {
-                        Ok(p) => view! { <PartnerList p actions /> }.into_any(),
-                        Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <PartnerList p=partners actions />
             <details open=move || actions.add.value().with(|v| matches!(v, Some(Err(_))))>
                 <summary>{t!("directory.add_partner")}</summary>
                 <ActionForm action=actions.add attr:class="form" attr:novalidate="true" attr:data-anchor="partenaires" attr:data-done=t!("done.partner_added").into_owned()>

@@ -5,7 +5,6 @@ use crate::api::shares::{CreateShare, RevokeShare, UpdateShare};
 use crate::domain::{Section, ShareSections, ShareState};
 use crate::models::{ProjectShares, ShareView};
 use crate::ui::actions::{field_error, general_error};
-use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
 use crate::ui::components::on_demand::{self, CloseLink, EditLink};
 use crate::ui::format;
@@ -73,21 +72,14 @@ fn SectionBoxes(sections: ShareSections, prefix: String) -> impl IntoView {
 #[component]
 pub fn SharesSection(
     actions: ShareActions,
-    /// Started by the page, once (see `PartnersSection`).
-    shares: Resource<Result<ProjectShares, crate::error::AppError>>,
+    /// Read by the page's one call (`get_project_sections`).
+    shares: ProjectShares,
 ) -> impl IntoView {
     view! {
         <section class="card" id="partages" aria-labelledby="shares-title" data-testid="shares">
             <h2 id="shares-title">{t!("share.title")}</h2>
             <p class="muted">{t!("share.intro")}</p>
-            <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match shares.await {
-                        Ok(s) => view! { <ShareList s actions /> }.into_any(),
-                        Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <ShareList s=shares actions />
         </section>
     }
 }

@@ -295,6 +295,8 @@ pub async fn create_user(db: &DatabaseConnection, email: &str, role: Role) -> i6
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: DatabaseConnection,
+    /// The app's page slots, to read how many pages rendered at once.
+    pub pages: std::sync::Arc<app::server::page_slots::PageSlots>,
     handle: JoinHandle<()>,
 }
 
@@ -307,6 +309,7 @@ impl TestApp {
         let db = test_db.connect().await;
         let limits = server::listener::Limits::of(&config);
         let state = AppState::new(db.clone(), config, server::site::leptos_options());
+        let pages = state.pages.clone();
         let router = server::router(state);
         let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -321,7 +324,12 @@ impl TestApp {
             .await
             .expect("serve");
         });
-        Self { addr, db, handle }
+        Self {
+            addr,
+            db,
+            pages,
+            handle,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

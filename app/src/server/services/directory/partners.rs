@@ -36,6 +36,14 @@ pub async fn project_partners(
     project_id: i64,
 ) -> Result<ProjectPartners, AppError> {
     project_exists(db, project_id).await?;
+    partners_of(db, project_id).await
+}
+
+/// The partners section of a project known to exist.
+pub async fn partners_of(
+    db: &DatabaseConnection,
+    project_id: i64,
+) -> Result<ProjectPartners, AppError> {
     let links = project_partner::Entity::find()
         .filter(project_partner::Column::ProjectId.eq(project_id))
         .order_by_asc(project_partner::Column::Id)
