@@ -275,6 +275,7 @@ pub async fn search_communes(q: String) -> Result<Vec<CommuneHit>, AppError> {
 crate::server_fn_args!(
     ListProjects,
     GetProject,
+    GetProjectSections,
     GetProjectReferences,
     CreateProject,
     UpdateProject,

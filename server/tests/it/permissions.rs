@@ -500,3 +500,19 @@ async fn list_users(http: &reqwest::Client, app: &TestApp) -> Vec<UserSummary> {
         .await
         .expect("users")
 }
+
+/// Every registered server function lists its argument decoder
+/// (`server_fn_args!`), so that a malformed argument is refused naming
+/// its field rather than with no field at all.
+#[test]
+fn every_server_function_names_its_malformed_fields() {
+    let listed: BTreeSet<&str> = app::api::args::listed_paths().into_iter().collect();
+    let missing: Vec<String> = registered_functions()
+        .into_iter()
+        .filter(|p| !listed.contains(p.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in a server_fn_args! list: {missing:?}"
+    );
+}

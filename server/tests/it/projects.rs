@@ -1030,6 +1030,14 @@ async fn the_page_call_equals_its_sections_read_apart(backend: Backend) {
         "since",
     )
     .await;
+    // Not a date at all: refused before the call, naming the field.
+    let not_a_date: Form = vec![("id", id.to_string()), ("since", "pas-une-date".to_owned())];
+    refused_on(
+        post(&http, &app, "projects/page", &not_a_date).await,
+        400,
+        "since",
+    )
+    .await;
     crate::support::finish(app, test_db).await;
 }
 both_backends!(the_page_call_equals_its_sections_read_apart);
