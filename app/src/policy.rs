@@ -35,10 +35,14 @@ pub enum Action {
     ShareProjects,
     /// List the projects shared with one's own partner account.
     ViewSharedWithMe,
+    /// Import projects from a spreadsheet (upload, mapping, preview, confirm).
+    ImportProjects,
+    /// Undo a whole import.
+    UndoImports,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Action::ViewOwnHome,
         Action::ViewTeam,
         Action::ManageUsers,
@@ -51,6 +55,8 @@ impl Action {
         Action::ErasePersonalData,
         Action::ShareProjects,
         Action::ViewSharedWithMe,
+        Action::ImportProjects,
+        Action::UndoImports,
     ];
 }
 
@@ -77,6 +83,10 @@ pub fn allows(role: Role, action: Action) -> bool {
         // Staff see every project already; the list of shares "with me" is
         // a partner account's home.
         Action::ViewSharedWithMe => role == Role::Partner,
+        // An import writes projects as the forms do.
+        Action::ImportProjects => role.is_staff(),
+        // Undoing deletes the projects a file created: a head's decision.
+        Action::UndoImports => matches!(role, Role::Head | Role::Admin),
     }
 }
 
@@ -213,6 +223,14 @@ mod tests {
             (Head, ShareProjects, true),
             (Officer, ShareProjects, true),
             (Partner, ShareProjects, false),
+            (Admin, ImportProjects, true),
+            (Head, ImportProjects, true),
+            (Officer, ImportProjects, true),
+            (Partner, ImportProjects, false),
+            (Admin, UndoImports, true),
+            (Head, UndoImports, true),
+            (Officer, UndoImports, false),
+            (Partner, UndoImports, false),
             (Admin, ViewSharedWithMe, false),
             (Head, ViewSharedWithMe, false),
             (Officer, ViewSharedWithMe, false),

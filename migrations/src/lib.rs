@@ -15,6 +15,7 @@ mod m20261129_000006_add_plan_figures;
 mod m20261129_000007_create_directory;
 mod m20261129_000008_create_shares;
 mod m20261129_000009_create_dashboard_summaries;
+mod m20261206_000010_create_imports;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_create_directory::Migration),
             Box::new(m20261129_000008_create_shares::Migration),
             Box::new(m20261129_000009_create_dashboard_summaries::Migration),
+            Box::new(m20261206_000010_create_imports::Migration),
         ]
     }
 }

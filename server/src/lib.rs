@@ -3,6 +3,7 @@
 pub mod dashboard_export;
 pub mod demo;
 pub mod health;
+pub mod import_upload;
 pub mod listener;
 pub mod metrics;
 pub mod middleware;

@@ -100,6 +100,12 @@ pub fn extra_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/annuaire/personnes/{id}/export.json", get(export_person)),
         ("/partage/{token}", get(share_link)),
         ("/espace-partenaire/projets/{id}", get(partner_project)),
+        (
+            crate::import_upload::PATH,
+            axum::routing::post(crate::import_upload::upload).layer(DefaultBodyLimit::max(
+                crate::import_upload::MAX_UPLOAD_BYTES,
+            )),
+        ),
     ]
 }
 

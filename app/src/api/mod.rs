@@ -9,6 +9,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod directory;
 pub mod funding;
+pub mod imports;
 pub mod projects;
 pub mod references;
 pub mod shares;
@@ -21,6 +22,7 @@ pub(crate) const ARGS: &[&[args::ArgsDecoder]] = &[
     dashboard::ARGS,
     directory::ARGS,
     funding::ARGS,
+    imports::ARGS,
     projects::ARGS,
     references::ARGS,
     shares::ARGS,

@@ -6,6 +6,7 @@ pub mod email;
 pub mod event;
 pub mod funding;
 pub mod health;
+pub mod import;
 pub mod input;
 pub mod milestone;
 pub mod money;

@@ -3,6 +3,7 @@
 pub mod dashboard;
 pub mod directory;
 pub mod funding;
+pub mod import;
 pub mod project;
 pub mod reference;
 pub mod share;
@@ -33,6 +34,7 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
 }
 
 pub use funding::*;
+pub use import::*;
 pub use project::*;
 pub use reference::*;
 pub use share::*;

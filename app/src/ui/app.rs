@@ -13,6 +13,7 @@ use super::pages::{
     directory::DirectoryPage,
     funders::FundersPage,
     home::HomePage,
+    imports::{ImportPage, ImportsPage},
     login::LoginPage,
     not_found::NotFound,
     organisation::{NewOrganisationPage, OrganisationPage},
@@ -93,6 +94,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projets/:id") view=ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/:id/modifier") view=EditProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/:id/fiche") view=ProjectSheetPage ssr=SsrMode::Async />
+                    <Route path=path!("/importer") view=ImportsPage ssr=SsrMode::Async />
+                    <Route path=path!("/importer/:id") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/annuaire") view=DirectoryPage ssr=SsrMode::Async />
                     <Route path=path!("/annuaire/organisations/nouvelle") view=NewOrganisationPage ssr=SsrMode::Async />
                     <Route path=path!("/annuaire/organisations/:id") view=OrganisationPage ssr=SsrMode::Async />

@@ -70,6 +70,24 @@ fn changed_fields(d: &Value) -> String {
 
 /// One line describing a timeline event, in French.
 pub fn event(e: &EventView) -> String {
+    let mut line = event_only(e);
+    let origin = &e.data["import"];
+    if let Some(file) = origin["file"].as_str() {
+        line.push_str(" — ");
+        if origin["undo"].as_bool() == Some(true) {
+            line.push_str(&t!("import.import_undone", file = file));
+        } else {
+            line.push_str(&t!(
+                "import.imported_from",
+                file = file,
+                line = origin["line"].as_u64().unwrap_or_default()
+            ));
+        }
+    }
+    line
+}
+
+fn event_only(e: &EventView) -> String {
     let d = &e.data;
     let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     match e.kind {

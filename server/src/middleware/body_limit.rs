@@ -31,7 +31,13 @@ pub async fn refuse_large_bodies(req: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+    // A spreadsheet upload has its own, larger, limit.
+    let limit = if req.uri().path() == crate::import_upload::PATH {
+        crate::import_upload::MAX_UPLOAD_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    if announced.is_some_and(|n| n > limit as u64) {
         let is_api = req.uri().path().starts_with("/api/");
         drain(req.into_body()).await;
         return too_large(is_api);

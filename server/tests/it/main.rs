@@ -14,6 +14,7 @@ mod forms;
 mod funding;
 mod health;
 mod hostile;
+mod imports;
 mod migrations;
 mod operations;
 mod pages;

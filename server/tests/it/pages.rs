@@ -77,9 +77,18 @@ fn expected_page(route: &str, role: Role) -> u16 {
         | "/annuaire/organisations/nouvelle"
         | "/annuaire/organisations/{id}"
         | "/annuaire/personnes/nouvelle"
-        | "/annuaire/personnes/{id}" => {
+        | "/annuaire/personnes/{id}"
+        | "/importer" => {
             if staff {
                 200
+            } else {
+                403
+            }
+        }
+        // No import has the id the walk uses.
+        "/importer/{id}" => {
+            if staff {
+                404
             } else {
                 403
             }

@@ -77,7 +77,12 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/shares/list"
         | "/api/shares/create"
         | "/api/shares/update"
-        | "/api/shares/revoke" => role.is_staff(),
+        | "/api/shares/revoke"
+        | "/api/imports/list"
+        | "/api/imports/get"
+        | "/api/imports/mapping"
+        | "/api/imports/commit" => role.is_staff(),
+        "/api/imports/undo" => matches!(role, Role::Head | Role::Admin),
         other => panic!("no policy expectation for server function {other}: add it to this matrix"),
     }
 }
@@ -407,6 +412,10 @@ fn expected_route(path: &str, actor: Actor, shared: bool, project: i64) -> (u16,
         "/espace-partenaire/projets/{id}" if partner => (404, String::new()),
         // Staff read the project on its own page.
         "/espace-partenaire/projets/{id}" => (303, format!("/projets/{project}")),
+        // The upload is a POST (its policy is checked in `imports.rs`);
+        // a GET passes the gate, then finds no such method.
+        "/importer/fichier" if !signed_in => (303, login),
+        "/importer/fichier" => (405, String::new()),
         other => panic!("no policy expectation for route {other}: add it to this matrix"),
     }
 }

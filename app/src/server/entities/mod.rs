@@ -2,6 +2,7 @@
 //! a table created in `migrations/`.
 pub mod directory;
 pub mod funding;
+pub mod import;
 pub mod projects;
 pub mod rollup;
 pub mod session;

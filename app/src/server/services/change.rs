@@ -54,6 +54,8 @@ pub struct Change {
     events: Vec<PendingEvent>,
     /// Projects whose plan figures may have moved.
     figures: BTreeSet<i64>,
+    /// Projects deleted by this change: only their summaries are refreshed.
+    removed: BTreeSet<i64>,
 }
 
 impl Change {
@@ -91,6 +93,7 @@ impl Change {
             now,
             events: Vec::new(),
             figures: BTreeSet::new(),
+            removed: BTreeSet::new(),
         })
     }
 
@@ -138,6 +141,12 @@ impl Change {
         self.figures.insert(project_id);
     }
 
+    /// The project was deleted (an import undone): the commit takes it out
+    /// of the summaries. Only a change that spans projects deletes.
+    pub fn project_removed(&mut self, project_id: i64) {
+        self.removed.insert(project_id);
+    }
+
     /// `NotFound` unless the project exists.
     pub async fn project_exists(&self, project_id: i64) -> Result<(), AppError> {
         project_exists(self.txn(), project_id).await
@@ -153,6 +162,7 @@ impl Change {
             now,
             events,
             figures,
+            removed,
         } = self;
         // Each touched project, and whether it has an event.
         let mut touched: BTreeMap<i64, bool> = BTreeMap::new();
@@ -162,6 +172,13 @@ impl Change {
         }
         for id in &figures {
             touched.entry(*id).or_insert(false);
+        }
+        if scope == Scope::Project && !removed.is_empty() {
+            return Err(AppError::internal_here());
+        }
+        for id in &removed {
+            touched.remove(id);
+            rollup::refresh(&*txn, *id).await?;
         }
         if scope == Scope::Project && touched.len() > 1 {
             // A change opened for one project that reaches others could take

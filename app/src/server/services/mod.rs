@@ -4,6 +4,7 @@ pub mod change;
 pub mod dashboard;
 pub mod directory;
 pub mod funding;
+pub mod imports;
 pub mod journal;
 pub mod plan_figures;
 pub mod plan_rows;

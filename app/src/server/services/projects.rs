@@ -164,13 +164,28 @@ pub async fn create(
 ) -> Result<i64, AppError> {
     check_references(db, &input).await?;
     let mut change = Change::begin(db, actor, now).await?;
+    let id = create_in(&mut change, actor, &input, Stage::Emergence, None).await?;
+    change.commit().await?;
+    Ok(id)
+}
+
+/// Creates a project within `change`, at `stage`, on track; `origin` is
+/// added to its creation event (an import's file and line).
+pub(crate) async fn create_in(
+    change: &mut Change,
+    actor: &CurrentUser,
+    input: &ProjectInput,
+    stage: Stage,
+    origin: Option<Value>,
+) -> Result<i64, AppError> {
+    let now = change.now();
     let txn = change.txn();
     let row = project::ActiveModel {
         reference: Set(input.reference.clone()),
         title: Set(input.title.clone()),
         summary: Set(input.summary.clone()),
         description: Set(input.description.clone()),
-        stage: Set(Stage::Emergence),
+        stage: Set(stage),
         health: Set(crate::domain::HealthStatus::OnTrack),
         health_reason: Set(None),
         health_since: Set(None),
@@ -185,7 +200,7 @@ pub async fn create(
         derogation_kind: Set(None),
         derogation_reason: Set(None),
         version: Set(1),
-        search_key: Set(project_search_key(&input)),
+        search_key: Set(project_search_key(input)),
         created_at: Set(now),
         updated_at: Set(now),
         last_event_at: Set(now),
@@ -194,14 +209,13 @@ pub async fn create(
     .insert(txn)
     .await
     .map_err(map_write_error)?;
-    replace_links(txn, row.id, &input).await?;
-    change.record(
-        row.id,
-        EventKind::Created,
-        json!({ "title": row.title, "stage": row.stage }),
-    );
+    replace_links(txn, row.id, input).await?;
+    let mut data = json!({ "title": row.title, "stage": row.stage });
+    if let Some(origin) = origin {
+        data["import"] = origin;
+    }
+    change.record(row.id, EventKind::Created, data);
     change.plan_moved(row.id);
-    change.commit().await?;
     Ok(row.id)
 }
 
@@ -265,6 +279,22 @@ pub async fn update(
 ) -> Result<(), AppError> {
     check_references(db, &input).await?;
     let mut change = Change::begin(db, actor, now).await?;
+    if update_in(&mut change, id, version, &input, None).await? {
+        change.commit().await?;
+    }
+    Ok(())
+}
+
+/// Saves an edit within `change`; whether anything changed (the version
+/// moves only then). `origin` is added to the event (an import's line).
+pub(crate) async fn update_in(
+    change: &mut Change,
+    id: i64,
+    version: i32,
+    input: &ProjectInput,
+    origin: Option<Value>,
+) -> Result<bool, AppError> {
+    let now = change.now();
     let txn = change.txn();
     let row = load_for_write(txn, id, version).await?;
     let (communes, themes, programmes) = codes_of(txn, id).await?;
@@ -321,7 +351,7 @@ pub async fn update(
         json!(sorted(input.programmes.clone())),
     );
     if changes.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     change.bump_version(id, version).await?;
     let mut active: project::ActiveModel = row.into();
@@ -335,14 +365,42 @@ pub async fn update(
     active.end_date = Set(input.end_date);
     active.owner_name = Set(input.owner_name.clone());
     active.owner_kind = Set(input.owner_kind);
-    active.search_key = Set(project_search_key(&input));
+    active.search_key = Set(project_search_key(input));
     active.version = Set(version + 1);
     active.updated_at = Set(now);
     active.update(txn).await.map_err(map_write_error)?;
-    replace_links(txn, id, &input).await?;
-    change.record(id, EventKind::Updated, json!({ "changes": changes }));
+    replace_links(txn, id, input).await?;
+    let mut data = json!({ "changes": changes });
+    if let Some(origin) = origin {
+        data["import"] = origin;
+    }
+    change.record(id, EventKind::Updated, data);
     change.plan_moved(id);
-    change.commit().await?;
+    Ok(true)
+}
+
+/// Moves a project's stage within `change` (its version already moved by
+/// the caller), through the one stage rule, `reason` given.
+pub(crate) async fn move_stage_in(
+    change: &mut Change,
+    id: i64,
+    from: Stage,
+    to: Stage,
+    reason: &str,
+    origin: Option<Value>,
+) -> Result<(), AppError> {
+    let kind = check_stage_move(from, to, Some(reason))
+        .map_err(|e| AppError::validation(e.field(), e.to_string()))?;
+    project::Entity::update_many()
+        .col_expr(project::Column::Stage, Expr::value(to))
+        .filter(project::Column::Id.eq(id))
+        .exec(change.txn())
+        .await?;
+    let mut data = json!({ "from": from, "to": to, "move": kind, "reason": reason });
+    if let Some(origin) = origin {
+        data["import"] = origin;
+    }
+    change.record(id, EventKind::StageChanged, data);
     Ok(())
 }
 

@@ -3,6 +3,7 @@ pub mod dashboard;
 pub mod directory;
 pub mod funders;
 pub mod home;
+pub mod imports;
 pub mod login;
 pub mod not_found;
 pub mod organisation;

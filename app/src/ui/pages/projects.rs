@@ -64,6 +64,8 @@ fn ProjectList() -> impl IntoView {
         <div class="page-head">
             <h1>{t!("projects.title")}</h1>
             <a class="button primary" href="/projets/nouveau">{t!("projects.new")}</a>
+            " "
+            <a class="button" href="/importer">{t!("import.nav")}</a>
         </div>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

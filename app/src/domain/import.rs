@@ -1,0 +1,738 @@
+//! Reading a spreadsheet of projects the way people type it: which column
+//! holds which field (from its header), amounts, dates, stages and lists as
+//! written in French offices. Pure: the server reads the file and resolves
+//! communes, officers and codes against the database.
+use std::fmt;
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::money::MAX_CENTS;
+use crate::domain::{Stage, search_key};
+
+/// A project field a column can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportField {
+    Reference,
+    Title,
+    Communes,
+    Departement,
+    Owner,
+    Cost,
+    Stage,
+    Officer,
+    Start,
+    End,
+    Themes,
+    Programmes,
+    Summary,
+    Description,
+}
+
+impl ImportField {
+    pub const ALL: [ImportField; 14] = [
+        ImportField::Reference,
+        ImportField::Title,
+        ImportField::Communes,
+        ImportField::Departement,
+        ImportField::Owner,
+        ImportField::Cost,
+        ImportField::Stage,
+        ImportField::Officer,
+        ImportField::Start,
+        ImportField::End,
+        ImportField::Themes,
+        ImportField::Programmes,
+        ImportField::Summary,
+        ImportField::Description,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportField::Reference => "reference",
+            ImportField::Title => "title",
+            ImportField::Communes => "communes",
+            ImportField::Departement => "departement",
+            ImportField::Owner => "owner",
+            ImportField::Cost => "cost",
+            ImportField::Stage => "stage",
+            ImportField::Officer => "officer",
+            ImportField::Start => "start",
+            ImportField::End => "end",
+            ImportField::Themes => "themes",
+            ImportField::Programmes => "programmes",
+            ImportField::Summary => "summary",
+            ImportField::Description => "description",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ImportField> {
+        ImportField::ALL.into_iter().find(|f| f.as_str() == code)
+    }
+
+    pub fn label(self) -> String {
+        rust_i18n::t!(format!("import.field.{}", self.as_str())).into_owned()
+    }
+
+    /// The field a header names, from the usual French wordings (accents,
+    /// case, punctuation and a trailing « (€) » or « HT » ignored).
+    pub fn guess(header: &str) -> Option<ImportField> {
+        let key = search_key(&header.replace(['°', 'º'], " "));
+        let key = key
+            .trim_end_matches(" eur")
+            .trim_end_matches(" ht")
+            .trim_end_matches(" ttc")
+            .trim();
+        if key.is_empty() {
+            return None;
+        }
+        // Whole headers first, then the first words (« coût total du projet »).
+        SYNONYMS
+            .iter()
+            .find(|(_, words)| words.contains(&key))
+            .or_else(|| {
+                SYNONYMS.iter().find(|(_, words)| {
+                    words
+                        .iter()
+                        .any(|w| w.len() > 3 && key.starts_with(&format!("{w} ")))
+                })
+            })
+            .map(|(field, _)| *field)
+    }
+}
+
+/// Headers as offices write them, as `search_key` gives them.
+const SYNONYMS: &[(ImportField, &[&str])] = &[
+    (
+        ImportField::Reference,
+        &[
+            "reference",
+            "ref",
+            "references",
+            "n",
+            "no",
+            "numero",
+            "num",
+            "code projet",
+            "identifiant",
+            "id",
+            "n dossier",
+            "numero de dossier",
+            "reference projet",
+        ],
+    ),
+    (
+        ImportField::Title,
+        &[
+            "intitule",
+            "intitule du projet",
+            "nom du projet",
+            "projet",
+            "titre",
+            "libelle",
+            "nom",
+            "operation",
+            "intitule de l operation",
+        ],
+    ),
+    (
+        ImportField::Communes,
+        &[
+            "commune",
+            "communes",
+            "commune s",
+            "code insee",
+            "insee",
+            "communes concernees",
+            "localisation",
+            "lieu",
+        ],
+    ),
+    (
+        ImportField::Departement,
+        &["departement", "dept", "dep", "dpt", "code departement"],
+    ),
+    (
+        ImportField::Owner,
+        &[
+            "porteur",
+            "porteur de projet",
+            "porteur du projet",
+            "maitre d ouvrage",
+            "maitre d ouvrage mo",
+            "maitrise d ouvrage",
+            "beneficiaire",
+            "mo",
+            "moa",
+        ],
+    ),
+    (
+        ImportField::Cost,
+        &[
+            "cout",
+            "cout total",
+            "cout total du projet",
+            "cout estime",
+            "montant total",
+            "montant",
+            "budget",
+            "budget total",
+            "depense totale",
+            "depenses",
+        ],
+    ),
+    (
+        ImportField::Stage,
+        &[
+            "etape",
+            "phase",
+            "etat d avancement",
+            "avancement",
+            "etat",
+            "stade",
+            "statut",
+        ],
+    ),
+    (
+        ImportField::Officer,
+        &[
+            "charge e de mission",
+            "charge de mission",
+            "chargee de mission",
+            "referent",
+            "referente",
+            "referent e",
+            "suivi par",
+            "chef de projet",
+            "agent",
+        ],
+    ),
+    (
+        ImportField::Start,
+        &[
+            "debut",
+            "date de debut",
+            "date debut",
+            "demarrage",
+            "date de demarrage",
+            "debut des travaux",
+        ],
+    ),
+    (
+        ImportField::End,
+        &[
+            "fin",
+            "date de fin",
+            "date fin",
+            "achevement",
+            "fin des travaux",
+            "date d achevement",
+        ],
+    ),
+    (
+        ImportField::Themes,
+        &["thematique", "thematiques", "theme", "themes", "domaine"],
+    ),
+    (
+        ImportField::Programmes,
+        &[
+            "programme",
+            "programmes",
+            "dispositif",
+            "dispositifs",
+            "programme dispositif",
+            "programmes dispositifs",
+        ],
+    ),
+    (
+        ImportField::Summary,
+        &["resume", "objet", "description courte", "synthese"],
+    ),
+    (
+        ImportField::Description,
+        &[
+            "description",
+            "commentaire",
+            "commentaires",
+            "observations",
+            "remarques",
+        ],
+    ),
+];
+
+/// Why an amount was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AmountError {
+    /// « 1,2 M€ », « 300 k€ »: a rounded figure, not an amount.
+    Abbreviated,
+    Negative,
+    /// « 1,234 »: a separator that reads both ways.
+    Ambiguous,
+    TooManyDecimals,
+    TooLarge,
+    Invalid,
+}
+
+impl fmt::Display for AmountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let key = match self {
+            AmountError::Abbreviated => "import.amount_abbreviated",
+            AmountError::Negative => "import.amount_negative",
+            AmountError::Ambiguous => "import.amount_ambiguous",
+            AmountError::TooManyDecimals => "import.amount_decimals",
+            AmountError::TooLarge => "import.amount_too_large",
+            AmountError::Invalid => "import.amount_invalid",
+        };
+        f.write_str(&rust_i18n::t!(key))
+    }
+}
+
+/// An amount typed as text, in cents: « 1 234 567,89 € », « 1.234.567,89 »,
+/// « 1234567.89 », « 12 000 € HT ». Never through floating point.
+pub fn parse_amount(text: &str) -> Result<i64, AmountError> {
+    let mut s = text.trim().to_lowercase();
+    for suffix in ["ttc", "ht", "euros", "euro", "eur", "€"] {
+        s = s.trim_end().trim_end_matches(suffix).to_owned();
+    }
+    let s: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'' | '’'))
+        .collect();
+    if s.is_empty() {
+        return Err(AmountError::Invalid);
+    }
+    if s.starts_with('-') || (s.starts_with('(') && s.ends_with(')')) {
+        return Err(AmountError::Negative);
+    }
+    let s = s.strip_prefix('+').unwrap_or(&s);
+    if s.ends_with(['m', 'k']) || s.ends_with("md") || s.ends_with("mds") {
+        return Err(AmountError::Abbreviated);
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
+        return Err(AmountError::Invalid);
+    }
+    let (units, decimals) = split_decimal(s)?;
+    to_cents(&units, &decimals)
+}
+
+/// A number cell's value (the shortest text that gives the stored number
+/// back), in cents, rounded half up to the cent.
+pub fn amount_of_number(shortest: &str) -> Result<i64, AmountError> {
+    let s = shortest.trim();
+    if s.starts_with('-') {
+        return Err(AmountError::Negative);
+    }
+    if s.contains(['e', 'E']) {
+        return Err(AmountError::TooLarge);
+    }
+    let (units, decimals) = s.split_once('.').unwrap_or((s, ""));
+    if units.is_empty()
+        || !units
+            .chars()
+            .chain(decimals.chars())
+            .all(|c| c.is_ascii_digit())
+    {
+        return Err(AmountError::Invalid);
+    }
+    let round_up = decimals.as_bytes().get(2).is_some_and(|d| *d >= b'5');
+    let kept: String = decimals.chars().take(2).collect();
+    let cents = to_cents(units, &kept)?;
+    if round_up {
+        cents.checked_add(1).ok_or(AmountError::TooLarge)
+    } else {
+        Ok(cents)
+    }
+}
+
+/// Splits digits and separators into whole units and decimals: the last
+/// of two different separators marks the decimals; one kind repeated
+/// groups thousands; a lone comma is French decimals; a lone dot before
+/// three digits groups thousands (« 1.234 »).
+fn split_decimal(s: &str) -> Result<(String, String), AmountError> {
+    let commas = s.matches(',').count();
+    let dots = s.matches('.').count();
+    let grouped = |whole: &str, sep: char| -> Result<String, AmountError> {
+        let mut parts = whole.split(sep);
+        let first = parts.next().unwrap_or_default();
+        if first.is_empty() || first.len() > 3 {
+            return Err(AmountError::Invalid);
+        }
+        let mut out = first.to_owned();
+        for part in parts {
+            if part.len() != 3 {
+                return Err(AmountError::Invalid);
+            }
+            out.push_str(part);
+        }
+        Ok(out)
+    };
+    match (commas, dots) {
+        (0, 0) => Ok((s.to_owned(), String::new())),
+        (_, _) if commas > 0 && dots > 0 => {
+            let last_comma = s.rfind(',').unwrap_or(0);
+            let last_dot = s.rfind('.').unwrap_or(0);
+            let (decimal, group) = if last_comma > last_dot {
+                (',', '.')
+            } else {
+                ('.', ',')
+            };
+            let (whole, decimals) = s.rsplit_once(decimal).unwrap_or((s, ""));
+            if decimals.contains(group) || s.matches(decimal).count() > 1 {
+                return Err(AmountError::Invalid);
+            }
+            Ok((grouped(whole, group)?, decimals.to_owned()))
+        }
+        (1, 0) => {
+            let (whole, decimals) = s.split_once(',').unwrap_or((s, ""));
+            if decimals.len() == 3 {
+                return Err(AmountError::Ambiguous);
+            }
+            Ok((whole.to_owned(), decimals.to_owned()))
+        }
+        (0, 1) => {
+            let (whole, decimals) = s.split_once('.').unwrap_or((s, ""));
+            if decimals.len() == 3 {
+                Ok((grouped(s, '.')?, String::new()))
+            } else {
+                Ok((whole.to_owned(), decimals.to_owned()))
+            }
+        }
+        (n, 0) if n > 1 => Ok((grouped(s, ',')?, String::new())),
+        _ => Ok((grouped(s, '.')?, String::new())),
+    }
+}
+
+fn to_cents(units: &str, decimals: &str) -> Result<i64, AmountError> {
+    if units.is_empty() && decimals.is_empty()
+        || !units
+            .chars()
+            .chain(decimals.chars())
+            .all(|c| c.is_ascii_digit())
+    {
+        return Err(AmountError::Invalid);
+    }
+    if decimals.len() > 2 {
+        return Err(AmountError::TooManyDecimals);
+    }
+    if units.len() > 15 {
+        return Err(AmountError::TooLarge);
+    }
+    let units: i64 = if units.is_empty() {
+        0
+    } else {
+        units.parse().map_err(|_| AmountError::TooLarge)?
+    };
+    let cents: i64 = match decimals.len() {
+        0 => 0,
+        1 => decimals.parse::<i64>().map_err(|_| AmountError::Invalid)? * 10,
+        _ => decimals.parse().map_err(|_| AmountError::Invalid)?,
+    };
+    let total = units
+        .checked_mul(100)
+        .and_then(|u| u.checked_add(cents))
+        .ok_or(AmountError::TooLarge)?;
+    if total > MAX_CENTS {
+        return Err(AmountError::TooLarge);
+    }
+    Ok(total)
+}
+
+/// A date typed as text: `jj/mm/aaaa` (also with `-` or `.`, or a two-digit
+/// year), `aaaa-mm-jj`, with or without a time after it.
+pub fn parse_date_text(text: &str) -> Option<NaiveDate> {
+    let day = text.trim().split([' ', 'T']).next().unwrap_or_default();
+    // « 05/03/24 »: a two-digit year is this century.
+    let parts: Vec<&str> = day.split(['/', '.', '-']).collect();
+    if let [d, m, y] = parts.as_slice()
+        && y.len() == 2
+        && d.len() <= 2
+    {
+        let (d, m, y): (u32, u32, i32) = (d.parse().ok()?, m.parse().ok()?, y.parse().ok()?);
+        return NaiveDate::from_ymd_opt(2000 + y, m, d);
+    }
+    for format in ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"] {
+        if let Ok(date) = NaiveDate::parse_from_str(day, format) {
+            return Some(date);
+        }
+    }
+    None
+}
+
+/// A spreadsheet's day number (1900 system, as Excel and LibreOffice
+/// store dates) as a date; `None` out of the years a project can have.
+pub fn date_of_serial(serial: f64) -> Option<NaiveDate> {
+    if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.trunc() as i64;
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(Duration::days(days))
+}
+
+/// A stage from its usual French words (« en travaux », « achevé »,
+/// « montage financier »…), its label or its code.
+pub fn parse_stage(text: &str) -> Option<Stage> {
+    let key = search_key(text);
+    if let Ok(stage) = key.parse::<Stage>() {
+        return Some(stage);
+    }
+    let words: &[(Stage, &[&str])] = &[
+        (
+            Stage::Emergence,
+            &[
+                "emergence",
+                "en emergence",
+                "idee",
+                "intention",
+                "pre projet",
+                "avant projet",
+                "reperage",
+            ],
+        ),
+        (
+            Stage::Study,
+            &[
+                "etude",
+                "etudes",
+                "en etude",
+                "en etudes",
+                "faisabilite",
+                "etude de faisabilite",
+                "conception",
+                "programmation",
+            ],
+        ),
+        (
+            Stage::Funding,
+            &[
+                "montage financier",
+                "financement",
+                "plan de financement",
+                "recherche de financements",
+                "recherche de financement",
+                "montage",
+                "instruction",
+                "en instruction",
+                "depot",
+            ],
+        ),
+        (
+            Stage::Delivery,
+            &[
+                "realisation",
+                "en realisation",
+                "travaux",
+                "en travaux",
+                "en cours",
+                "execution",
+                "mise en oeuvre",
+                "chantier",
+            ],
+        ),
+        (
+            Stage::Completed,
+            &[
+                "acheve", "achevee", "termine", "terminee", "fini", "livre", "realise", "clos",
+                "cloture", "solde",
+            ],
+        ),
+        (
+            Stage::Abandoned,
+            &[
+                "abandonne",
+                "abandonnee",
+                "abandon",
+                "annule",
+                "annulee",
+                "arrete",
+                "sans suite",
+            ],
+        ),
+    ];
+    words
+        .iter()
+        .find(|(stage, w)| w.contains(&key.as_str()) || search_key(&stage.label()) == key)
+        .map(|(stage, _)| *stage)
+}
+
+/// The items of a list cell: « Murat, Saint-Flour ; Allanche » → three.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split([',', ';', '\n', '/', '|'])
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// « Saint-Flour (15) » → (« Saint-Flour », Some(« 15 »)).
+pub fn name_and_departement(text: &str) -> (String, Option<String>) {
+    let text = text.trim();
+    if let Some(open) = text.rfind('(')
+        && let Some(inner) = text[open + 1..].strip_suffix(')')
+    {
+        let inner = inner.trim();
+        if (2..=3).contains(&inner.len()) && inner.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return (text[..open].trim().to_owned(), Some(inner.to_uppercase()));
+        }
+    }
+    (text.to_owned(), None)
+}
+
+/// The key a commune's name is matched on: accents, case, hyphens and the
+/// « St »/« Ste » abbreviations ignored.
+pub fn commune_key(name: &str) -> String {
+    search_key(name)
+        .split(' ')
+        .map(|w| match w {
+            "st" => "saint",
+            "ste" => "sainte",
+            w => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether a row is a totals row (« Total », « TOTAL GÉNÉRAL », « Sous-total »).
+pub fn is_totals_label(text: &str) -> bool {
+    let key = search_key(text);
+    key == "total"
+        || key == "totaux"
+        || key.starts_with("total ")
+        || key.starts_with("sous total")
+        || key == "somme"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_recognised_in_their_usual_wordings() {
+        for (header, field) in [
+            ("Intitulé", ImportField::Title),
+            ("Nom du projet", ImportField::Title),
+            ("Commune(s)", ImportField::Communes),
+            ("Code INSEE", ImportField::Communes),
+            ("Porteur", ImportField::Owner),
+            ("Maître d'ouvrage", ImportField::Owner),
+            ("Coût", ImportField::Cost),
+            ("Montant total", ImportField::Cost),
+            ("Budget HT", ImportField::Cost),
+            ("Coût total du projet", ImportField::Cost),
+            ("Étape", ImportField::Stage),
+            ("Phase", ImportField::Stage),
+            ("État d'avancement", ImportField::Stage),
+            ("Chargé·e de mission", ImportField::Officer),
+            ("Référent", ImportField::Officer),
+            ("Début", ImportField::Start),
+            ("Date de fin", ImportField::End),
+            ("Thématique", ImportField::Themes),
+            ("Programme / dispositif", ImportField::Programmes),
+            ("Dispositif", ImportField::Programmes),
+            ("N°", ImportField::Reference),
+            ("Référence", ImportField::Reference),
+            ("Département", ImportField::Departement),
+        ] {
+            assert_eq!(ImportField::guess(header), Some(field), "{header}");
+        }
+        for header in ["", "Santé", "EPCI", "Aides versées", "Colonne 12"] {
+            assert_eq!(ImportField::guess(header), None, "{header}");
+        }
+    }
+
+    #[test]
+    fn amounts_read_as_french_offices_type_them() {
+        for (text, cents) in [
+            ("1 234 567,89 €", 123_456_789),
+            ("1\u{a0}234\u{a0}567,89", 123_456_789),
+            ("1.234.567,89", 123_456_789),
+            ("1,234,567.89", 123_456_789),
+            ("1234567.89", 123_456_789),
+            ("12 000 € HT", 1_200_000),
+            ("12000", 1_200_000),
+            ("1.234", 123_400),
+            ("0,5", 50),
+            ("250 000 euros", 25_000_000),
+        ] {
+            assert_eq!(parse_amount(text), Ok(cents), "{text}");
+        }
+        assert_eq!(parse_amount("1,2 M€"), Err(AmountError::Abbreviated));
+        assert_eq!(parse_amount("300 k€"), Err(AmountError::Abbreviated));
+        assert_eq!(parse_amount("-5 000"), Err(AmountError::Negative));
+        assert_eq!(parse_amount("1,234"), Err(AmountError::Ambiguous));
+        assert_eq!(parse_amount("12,345,6"), Err(AmountError::Invalid));
+        assert_eq!(parse_amount("environ 5000"), Err(AmountError::Invalid));
+        assert_eq!(parse_amount("12,345 €"), Err(AmountError::Ambiguous));
+        assert_eq!(parse_amount("1.5,3"), Err(AmountError::Invalid));
+        assert_eq!(
+            parse_amount("99999999999999999999"),
+            Err(AmountError::TooLarge)
+        );
+    }
+
+    #[test]
+    fn number_cells_become_cents_without_floating_point() {
+        assert_eq!(amount_of_number("1234567.89"), Ok(123_456_789));
+        assert_eq!(amount_of_number("0.30000000000000004"), Ok(30));
+        assert_eq!(amount_of_number("10.005"), Ok(1_001));
+        assert_eq!(amount_of_number("120000"), Ok(12_000_000));
+        assert_eq!(amount_of_number("-3"), Err(AmountError::Negative));
+        assert_eq!(amount_of_number("1e300"), Err(AmountError::TooLarge));
+    }
+
+    #[test]
+    fn dates_read_from_text_and_serials() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(parse_date_text("05/03/2026"), d(2026, 3, 5));
+        assert_eq!(parse_date_text("2026-03-05"), d(2026, 3, 5));
+        assert_eq!(parse_date_text("05.03.2026"), d(2026, 3, 5));
+        assert_eq!(parse_date_text("05/03/26"), d(2026, 3, 5));
+        assert_eq!(parse_date_text("05/03/2026 00:00:00"), d(2026, 3, 5));
+        assert_eq!(parse_date_text("31/02/2026"), None);
+        assert_eq!(parse_date_text("mars 2026"), None);
+        assert_eq!(date_of_serial(46_086.0), d(2026, 3, 5));
+        assert_eq!(date_of_serial(-1.0), None);
+        assert_eq!(date_of_serial(f64::NAN), None);
+    }
+
+    #[test]
+    fn stages_read_from_their_usual_words() {
+        for (text, stage) in [
+            ("Émergence", Stage::Emergence),
+            ("idée", Stage::Emergence),
+            ("Études", Stage::Study),
+            ("montage financier", Stage::Funding),
+            ("EN TRAVAUX", Stage::Delivery),
+            ("Réalisation", Stage::Delivery),
+            ("achevé", Stage::Completed),
+            ("Abandonné", Stage::Abandoned),
+            ("delivery", Stage::Delivery),
+        ] {
+            assert_eq!(parse_stage(text), Some(stage), "{text}");
+        }
+        assert_eq!(parse_stage("peut-être"), None);
+    }
+
+    #[test]
+    fn lists_communes_and_totals() {
+        assert_eq!(
+            split_list("Murat, Saint-Flour ; Allanche"),
+            ["Murat", "Saint-Flour", "Allanche"]
+        );
+        assert_eq!(
+            name_and_departement("Saint-Flour (15)"),
+            ("Saint-Flour".to_owned(), Some("15".to_owned()))
+        );
+        assert_eq!(
+            name_and_departement("Ajaccio (2A)"),
+            ("Ajaccio".to_owned(), Some("2A".to_owned()))
+        );
+        assert_eq!(commune_key("St-Flour"), commune_key("Saint Flour"));
+        assert_eq!(commune_key("Sainte-Anne"), commune_key("STE ANNE"));
+        assert!(is_totals_label("TOTAL GÉNÉRAL"));
+        assert!(is_totals_label("Sous-total"));
+        assert!(!is_totals_label("Totalement neuf"));
+    }
+}

@@ -1,0 +1,621 @@
+//! From a file's cells to a verdict on each row: which row is the header,
+//! which column fills which field, and, row by row, a new project, an
+//! update of an existing one, no change, or a refusal with every problem
+//! in French (line, column, value, how to fix it). Pure: the reference data
+//! (communes, officers, codes, existing projects) comes in as `Refs`. The
+//! preview and the confirmation run this same function on the same bytes,
+//! so what is written is what was shown.
+use std::collections::{BTreeSet, HashMap};
+
+use crate::domain::import::{
+    ImportField, amount_of_number, commune_key, date_of_serial, is_totals_label,
+    name_and_departement, parse_amount, parse_date_text, parse_stage, split_list,
+};
+use crate::domain::{InseeCode, Stage, search_key};
+use crate::error::AppError;
+use crate::models::{ImportKey, Mapping, ProjectForm, ProjectInput, RowAction, RowVerdict};
+use crate::server::import::read::{Cell, Grid};
+
+/// A commune of the reference data.
+#[derive(Debug, Clone)]
+pub struct CommuneEntry {
+    pub insee: String,
+    pub name: String,
+    pub departement: String,
+}
+
+/// A project already in the portfolio, with its values as the form holds them.
+#[derive(Debug, Clone)]
+pub struct Existing {
+    pub id: i64,
+    pub version: i32,
+    pub stage: Stage,
+    pub form: ProjectForm,
+}
+
+/// What rows are checked against.
+#[derive(Debug, Clone, Default)]
+pub struct Refs {
+    pub communes: HashMap<String, CommuneEntry>,
+    /// `commune_key(name)` → INSEE codes.
+    pub commune_names: HashMap<String, Vec<String>>,
+    /// Active staff: id, name, e-mail.
+    pub officers: Vec<(i64, String, String)>,
+    /// Code and label.
+    pub themes: Vec<(String, String)>,
+    pub programmes: Vec<(String, String)>,
+    pub projects: Vec<Existing>,
+}
+
+impl Refs {
+    pub fn add_commune(&mut self, c: CommuneEntry) {
+        self.commune_names
+            .entry(commune_key(&c.name))
+            .or_default()
+            .push(c.insee.clone());
+        self.communes.insert(c.insee.clone(), c);
+    }
+}
+
+/// A row the confirmation writes.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub line: u32,
+    /// The project updated, or `None` for a new one.
+    pub project_id: Option<i64>,
+    pub version: i32,
+    pub input: ProjectInput,
+    pub stage: Stage,
+    /// The stage before, when an update moves it.
+    pub stage_from: Option<Stage>,
+    /// The project's values before an update, for the undo.
+    pub before: Option<(ProjectForm, Stage)>,
+}
+
+/// How many rows are looked at to find the header.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// The header row (the one naming the most known fields among the first
+/// rows, so title rows above it are passed over) and a field per column:
+/// the one this structure chose last time for the same header, else the
+/// usual French wording. Each field goes to one column at most.
+pub fn propose_mapping(grid: &Grid, remembered: &HashMap<String, Option<ImportField>>) -> Mapping {
+    let score = |cells: &[Cell]| {
+        cells
+            .iter()
+            .filter(|c| {
+                let h = c.text();
+                remembered.get(&search_key(&h)).copied().flatten().is_some()
+                    || ImportField::guess(&h).is_some()
+            })
+            .count()
+    };
+    let header = grid
+        .rows
+        .iter()
+        .take(HEADER_SEARCH_ROWS)
+        .enumerate()
+        .map(|(i, (_, cells))| (score(cells), std::cmp::Reverse(i)))
+        .max()
+        .filter(|(s, _)| *s >= 2)
+        .map(|(_, std::cmp::Reverse(i))| i)
+        .unwrap_or(0);
+    let Some((line, cells)) = grid.rows.get(header) else {
+        return Mapping::default();
+    };
+    let width = grid.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    let headers: Vec<String> = (0..width)
+        .map(|i| cells.get(i).map(Cell::text).unwrap_or_default())
+        .collect();
+    let mut taken = BTreeSet::new();
+    let fields = headers
+        .iter()
+        .map(|h| {
+            let field = match remembered.get(&search_key(h)) {
+                Some(chosen) => (*chosen)?,
+                None => ImportField::guess(h)?,
+            };
+            taken.insert(field).then_some(field)
+        })
+        .collect();
+    let key = if headers
+        .iter()
+        .any(|h| ImportField::guess(h) == Some(ImportField::Reference))
+    {
+        ImportKey::Reference
+    } else {
+        ImportKey::Title
+    };
+    Mapping {
+        header_line: *line,
+        headers,
+        fields,
+        key,
+    }
+}
+
+/// The name a column goes by in messages: its header, else its letter.
+pub fn column_name(mapping: &Mapping, index: usize) -> String {
+    match mapping.headers.get(index).map(|h| h.trim()) {
+        Some(h) if !h.is_empty() => h.to_owned(),
+        _ => rust_i18n::t!("import.column_letter", letter = column_letter(index)).into_owned(),
+    }
+}
+
+/// `A`, `B`, … `Z`, `AA`…
+pub fn column_letter(index: usize) -> String {
+    let mut n = index + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Checks a mapping a user sent against the file: one column per field at
+/// most, a title column, and the key's column when the key is the reference.
+pub fn check_mapping(mapping: &Mapping) -> Result<(), AppError> {
+    let mut errors = crate::error::FieldErrors::new();
+    let mut seen = BTreeSet::new();
+    for field in mapping.fields.iter().flatten() {
+        if !seen.insert(*field) {
+            errors.add(
+                "fields",
+                rust_i18n::t!("import.field_twice", field = field.label()),
+            );
+        }
+    }
+    if !seen.contains(&ImportField::Title) {
+        errors.add("fields", rust_i18n::t!("import.title_column_required"));
+    }
+    errors.into_result()
+}
+
+struct Row<'a> {
+    line: u32,
+    cells: &'a [Cell],
+    mapping: &'a Mapping,
+    problems: Vec<String>,
+}
+
+impl Row<'_> {
+    fn column(&self, field: ImportField) -> Option<usize> {
+        self.mapping.fields.iter().position(|f| *f == Some(field))
+    }
+
+    /// The cell of `field`'s column, if mapped and not empty.
+    fn cell(&self, field: ImportField) -> Option<(usize, &Cell)> {
+        let i = self.column(field)?;
+        self.cells.get(i).filter(|c| !c.is_empty()).map(|c| (i, c))
+    }
+
+    fn text(&self, field: ImportField) -> Option<String> {
+        self.cell(field).map(|(_, c)| c.text())
+    }
+
+    fn problem(&mut self, column: usize, value: &str, message: impl AsRef<str>) {
+        self.problems.push(
+            rust_i18n::t!(
+                "import.problem",
+                line = self.line,
+                column = column_name(self.mapping, column),
+                value = value,
+                message = message.as_ref()
+            )
+            .into_owned(),
+        );
+    }
+}
+
+/// The verdict on every row after the header, and the writes of the rows
+/// that pass.
+pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>, Vec<Planned>) {
+    let by_reference: HashMap<String, usize> = refs
+        .projects
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.form.reference.is_empty())
+        .map(|(i, p)| (p.form.reference.to_lowercase(), i))
+        .collect();
+    let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in refs.projects.iter().enumerate() {
+        by_title
+            .entry(search_key(&p.form.title))
+            .or_default()
+            .push(i);
+    }
+    let mut seen_keys: HashMap<String, u32> = HashMap::new();
+    let mut verdicts = Vec::new();
+    let mut planned = Vec::new();
+    for (line, cells) in grid.rows.iter().filter(|(l, _)| *l > mapping.header_line) {
+        let mut row = Row {
+            line: *line,
+            cells,
+            mapping,
+            problems: Vec::new(),
+        };
+        let title = row.text(ImportField::Title).unwrap_or_default();
+        let reference = row.text(ImportField::Reference);
+        let mut verdict = RowVerdict {
+            line: *line,
+            action: RowAction::Refused,
+            title: title.clone(),
+            reference: reference.clone(),
+            project_id: None,
+            version: None,
+            changes: Vec::new(),
+            problems: Vec::new(),
+        };
+        if cells
+            .iter()
+            .any(|c| matches!(c, Cell::Text(t) if is_totals_label(t)))
+            && (title.is_empty() || is_totals_label(&title))
+        {
+            verdict.action = RowAction::Skipped;
+            verdict
+                .problems
+                .push(rust_i18n::t!("import.totals_row", line = line).into_owned());
+            verdicts.push(verdict);
+            continue;
+        }
+        // The key, and the project it names.
+        let key = match mapping.key {
+            ImportKey::Reference => reference.as_ref().map(|r| r.trim().to_lowercase()),
+            ImportKey::Title => Some(search_key(&title)).filter(|k| !k.is_empty()),
+        };
+        let mut existing: Option<&Existing> = None;
+        if let Some(key) = &key {
+            if let Some(first) = seen_keys.get(key) {
+                let column = row
+                    .column(match mapping.key {
+                        ImportKey::Reference => ImportField::Reference,
+                        ImportKey::Title => ImportField::Title,
+                    })
+                    .unwrap_or(0);
+                let value = match mapping.key {
+                    ImportKey::Reference => reference.clone().unwrap_or_default(),
+                    ImportKey::Title => title.clone(),
+                };
+                row.problem(
+                    column,
+                    &value,
+                    rust_i18n::t!("import.duplicate_key", first = first),
+                );
+            } else {
+                seen_keys.insert(key.clone(), *line);
+            }
+            match mapping.key {
+                ImportKey::Reference => {
+                    existing = by_reference.get(key).map(|i| &refs.projects[*i])
+                }
+                ImportKey::Title => match by_title.get(key).map(Vec::as_slice) {
+                    Some([one]) => existing = Some(&refs.projects[*one]),
+                    Some([_, _, ..]) => {
+                        let column = row.column(ImportField::Title).unwrap_or(0);
+                        row.problem(column, &title, rust_i18n::t!("import.title_not_unique"));
+                    }
+                    _ => {}
+                },
+            }
+        }
+        let mut form = existing.map(|e| e.form.clone()).unwrap_or_default();
+        let stage_before = existing.map(|e| e.stage);
+        let mut stage = stage_before.unwrap_or_default();
+        fill(&mut row, refs, &mut form, &mut stage);
+        let input = match form.validate() {
+            Ok(input) => Some(input),
+            Err(AppError::Validation(errors)) => {
+                for (field, message) in &errors.0 {
+                    let import_field = form_field(field);
+                    match import_field.and_then(|f| row.column(f)) {
+                        Some(col) => {
+                            let value = row.cells.get(col).map(Cell::text).unwrap_or_default();
+                            row.problem(col, &value, message);
+                        }
+                        None => row.problems.push(
+                            rust_i18n::t!(
+                                "import.problem_field",
+                                line = line,
+                                field = import_field.map(ImportField::label).unwrap_or_default(),
+                                message = message
+                            )
+                            .into_owned(),
+                        ),
+                    }
+                }
+                None
+            }
+            Err(other) => {
+                row.problems.push(other.message());
+                None
+            }
+        };
+        if let (Some(from), Some(input)) = (stage_before, &input)
+            && from != stage
+            && let Err(e) = crate::domain::check_stage_move(from, stage, Some("import"))
+        {
+            let col = row.column(ImportField::Stage).unwrap_or(0);
+            row.problem(col, &stage.label(), e.to_string());
+            let _ = input;
+        }
+        verdict.problems = std::mem::take(&mut row.problems);
+        let Some(input) = input.filter(|_| verdict.problems.is_empty()) else {
+            verdicts.push(verdict);
+            continue;
+        };
+        match existing {
+            None => {
+                verdict.action = RowAction::Create;
+                planned.push(Planned {
+                    line: *line,
+                    project_id: None,
+                    version: 0,
+                    input,
+                    stage,
+                    stage_from: None,
+                    before: None,
+                });
+            }
+            Some(e) => {
+                verdict.project_id = Some(e.id);
+                verdict.version = Some(e.version);
+                verdict.changes = changed_fields(&e.form, e.stage, &form, stage);
+                if verdict.changes.is_empty() {
+                    verdict.action = RowAction::Unchanged;
+                } else {
+                    verdict.action = RowAction::Update;
+                    planned.push(Planned {
+                        line: *line,
+                        project_id: Some(e.id),
+                        version: e.version,
+                        input,
+                        stage,
+                        stage_from: (e.stage != stage).then_some(e.stage),
+                        before: Some((e.form.clone(), e.stage)),
+                    });
+                }
+            }
+        }
+        verdicts.push(verdict);
+    }
+    (verdicts, planned)
+}
+
+/// The import field behind a form field's error.
+fn form_field(field: &str) -> Option<ImportField> {
+    Some(match field {
+        "title" => ImportField::Title,
+        "reference" => ImportField::Reference,
+        "summary" => ImportField::Summary,
+        "description" => ImportField::Description,
+        "lead_officer_id" => ImportField::Officer,
+        "communes" => ImportField::Communes,
+        "themes" => ImportField::Themes,
+        "programmes" => ImportField::Programmes,
+        "estimated_cost" => ImportField::Cost,
+        "start_date" => ImportField::Start,
+        "end_date" => ImportField::End,
+        "owner_name" => ImportField::Owner,
+        _ => return None,
+    })
+}
+
+fn sorted(v: &[String]) -> Vec<String> {
+    let mut v = v.to_vec();
+    v.sort();
+    v
+}
+
+/// The fields whose value differs between two forms.
+fn changed_fields(
+    a: &ProjectForm,
+    a_stage: Stage,
+    b: &ProjectForm,
+    b_stage: Stage,
+) -> Vec<ImportField> {
+    let mut out = Vec::new();
+    let mut diff = |field, same: bool| {
+        if !same {
+            out.push(field);
+        }
+    };
+    diff(
+        ImportField::Reference,
+        a.reference.trim() == b.reference.trim(),
+    );
+    diff(ImportField::Title, a.title.trim() == b.title.trim());
+    diff(
+        ImportField::Communes,
+        sorted(&a.communes) == sorted(&b.communes),
+    );
+    diff(
+        ImportField::Owner,
+        a.owner_name.trim() == b.owner_name.trim(),
+    );
+    diff(ImportField::Cost, a.estimated_cost == b.estimated_cost);
+    diff(ImportField::Stage, a_stage == b_stage);
+    diff(ImportField::Officer, a.lead_officer_id == b.lead_officer_id);
+    diff(ImportField::Start, a.start_date == b.start_date);
+    diff(ImportField::End, a.end_date == b.end_date);
+    diff(ImportField::Themes, sorted(&a.themes) == sorted(&b.themes));
+    diff(
+        ImportField::Programmes,
+        sorted(&a.programmes) == sorted(&b.programmes),
+    );
+    diff(ImportField::Summary, a.summary.trim() == b.summary.trim());
+    diff(
+        ImportField::Description,
+        a.description.trim() == b.description.trim(),
+    );
+    out
+}
+
+/// Cents as the form takes them (« 1234.5 » → « 1234.50 »).
+pub fn cents_text(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+/// Sets each mapped, non-empty field of `form` from the row; an empty
+/// cell leaves the value as it is (an update never erases by omission).
+fn fill(row: &mut Row<'_>, refs: &Refs, form: &mut ProjectForm, stage: &mut Stage) {
+    if let Some(v) = row.text(ImportField::Title) {
+        form.title = v;
+    }
+    if let Some(v) = row.text(ImportField::Reference) {
+        form.reference = v;
+    }
+    if let Some(v) = row.text(ImportField::Owner) {
+        form.owner_name = v;
+    }
+    if let Some(v) = row.text(ImportField::Summary) {
+        form.summary = v;
+    }
+    if let Some(v) = row.text(ImportField::Description) {
+        form.description = v;
+    }
+    if let Some((col, cell)) = row.cell(ImportField::Cost) {
+        let cell = cell.clone();
+        let parsed = match &cell {
+            Cell::Number(n) => amount_of_number(n),
+            other => parse_amount(&other.text()),
+        };
+        match parsed {
+            Ok(cents) => form.estimated_cost = cents_text(cents),
+            Err(e) => row.problem(col, &cell.text(), e.to_string()),
+        }
+    }
+    for (field, target) in [
+        (ImportField::Start, &mut form.start_date),
+        (ImportField::End, &mut form.end_date),
+    ] {
+        if let Some((col, cell)) = row.cell(field) {
+            let cell = cell.clone();
+            let date = match &cell {
+                Cell::Date(d) => Some(*d),
+                Cell::Number(n) => n.parse::<f64>().ok().and_then(date_of_serial),
+                Cell::Text(t) => parse_date_text(t),
+                Cell::Empty => None,
+            };
+            match date {
+                Some(d) => *target = d.to_string(),
+                None => row.problem(col, &cell.text(), rust_i18n::t!("import.date_invalid")),
+            }
+        }
+    }
+    if let Some((col, cell)) = row.cell(ImportField::Stage) {
+        let text = cell.text();
+        match parse_stage(&text) {
+            Some(s) => *stage = s,
+            None => row.problem(col, &text, rust_i18n::t!("import.stage_unknown")),
+        }
+    }
+    if let Some((col, cell)) = row.cell(ImportField::Officer) {
+        let text = cell.text();
+        let wanted = text.trim().to_lowercase();
+        let key = search_key(&text);
+        let found: Vec<&(i64, String, String)> = refs
+            .officers
+            .iter()
+            .filter(|(_, name, email)| email.to_lowercase() == wanted || search_key(name) == key)
+            .collect();
+        match found.as_slice() {
+            [(id, _, _)] => form.lead_officer_id = id.to_string(),
+            [] => row.problem(col, &text, rust_i18n::t!("import.officer_unknown")),
+            _ => row.problem(col, &text, rust_i18n::t!("import.officer_ambiguous")),
+        }
+    }
+    for (field, list, target) in [
+        (ImportField::Themes, &refs.themes, &mut form.themes),
+        (
+            ImportField::Programmes,
+            &refs.programmes,
+            &mut form.programmes,
+        ),
+    ] {
+        if let Some((col, cell)) = row.cell(field) {
+            let text = cell.text();
+            let mut codes = Vec::new();
+            for item in split_list(&text) {
+                let key = search_key(&item);
+                match list
+                    .iter()
+                    .find(|(code, label)| *code == item || search_key(label) == key)
+                {
+                    Some((code, _)) => codes.push(code.clone()),
+                    None => row.problem(col, &item, rust_i18n::t!("import.code_unknown")),
+                }
+            }
+            *target = codes;
+        }
+    }
+    let departement = row.cell(ImportField::Departement).map(|(_, c)| {
+        let t = c.text().trim().to_uppercase();
+        if t.len() == 1 { format!("0{t}") } else { t }
+    });
+    if let Some((col, cell)) = row.cell(ImportField::Communes) {
+        let text = cell.text();
+        let mut codes = Vec::new();
+        for item in split_list(&text) {
+            match commune_of(refs, &item, departement.as_deref()) {
+                Ok(code) => codes.push(code),
+                Err(message) => row.problem(col, &item, message),
+            }
+        }
+        form.communes = codes;
+    }
+}
+
+/// The INSEE code of a commune written as its code or its name (with its
+/// département in brackets or in the row's département column).
+fn commune_of(refs: &Refs, item: &str, departement: Option<&str>) -> Result<String, String> {
+    let digits = item.trim();
+    let padded = if digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()) {
+        format!("0{digits}")
+    } else {
+        digits.to_owned()
+    };
+    if let Ok(code) = InseeCode::parse(&padded) {
+        return if refs.communes.contains_key(code.as_str()) {
+            Ok(code.as_str().to_owned())
+        } else {
+            Err(rust_i18n::t!("import.commune_code_unknown").into_owned())
+        };
+    }
+    let (name, dept) = name_and_departement(item);
+    let dept = dept.as_deref().or(departement);
+    let candidates: Vec<&CommuneEntry> = refs
+        .commune_names
+        .get(&commune_key(&name))
+        .map(|codes| codes.iter().filter_map(|c| refs.communes.get(c)).collect())
+        .unwrap_or_default();
+    let kept: Vec<&CommuneEntry> = candidates
+        .iter()
+        .copied()
+        .filter(|c| dept.is_none_or(|d| c.departement == d))
+        .collect();
+    match kept.as_slice() {
+        [one] => Ok(one.insee.clone()),
+        [] if candidates.is_empty() => Err(rust_i18n::t!("import.commune_unknown").into_owned()),
+        [] => Err(rust_i18n::t!(
+            "import.commune_not_in_departement",
+            departement = dept.unwrap_or_default()
+        )
+        .into_owned()),
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .take(5)
+                .map(|c| format!("{} ({})", c.name, c.departement))
+                .collect();
+            Err(rust_i18n::t!(
+                "import.commune_ambiguous",
+                count = many.len(),
+                names = names.join(", ")
+            )
+            .into_owned())
+        }
+    }
+}

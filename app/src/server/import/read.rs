@@ -1,0 +1,406 @@
+//! A file's cells, whatever office software wrote it: `.xlsx`, `.xls`,
+//! `.ods` through calamine (formulas give their cached values, never
+//! evaluated), CSV through `csv` after `encoding_rs` decoded it (UTF-8 with
+//! or without BOM, UTF-16 with BOM, else Windows-1252 as French Excel
+//! writes it; `;`, `,` or tab separators). Bounded: file size, unzipped
+//! size, rows, columns; each refusal is a French sentence.
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Reader, Xls, Xlsx};
+use chrono::NaiveDate;
+
+/// The largest file accepted.
+pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
+/// The most a workbook may unzip to (a 8 MB zip of a few repeated bytes
+/// can unzip to gigabytes).
+pub const MAX_UNZIPPED_BYTES: u64 = 200 * 1024 * 1024;
+/// Rows with something in them.
+pub const MAX_ROWS: usize = 20_000;
+/// Columns of one row.
+pub const MAX_COLUMNS: usize = 200;
+
+/// One cell as read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    /// A number cell, as the shortest text giving it back (« 1234.5 »).
+    Number(String),
+    Date(NaiveDate),
+}
+
+impl Cell {
+    /// The cell as a person reads it.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) | Cell::Number(t) => t.clone(),
+            Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// The rows of the file's first sheet that hold something, each with its
+/// line number as the spreadsheet shows it (from 1).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Grid {
+    pub rows: Vec<(u32, Vec<Cell>)>,
+}
+
+fn t(key: &str) -> String {
+    rust_i18n::t!(key).into_owned()
+}
+
+/// Reads `bytes`; the error is a French sentence for the user.
+pub fn read(bytes: &[u8]) -> Result<Grid, String> {
+    if bytes.is_empty() {
+        return Err(t("import.read_empty"));
+    }
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(rust_i18n::t!(
+            "import.read_too_large",
+            max = MAX_FILE_BYTES / (1024 * 1024)
+        )
+        .into_owned());
+    }
+    let grid = if bytes.starts_with(b"PK\x03\x04") {
+        read_zip(bytes)?
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        read_xls(bytes)?
+    } else {
+        read_csv(bytes)?
+    };
+    if grid.rows.is_empty() {
+        return Err(t("import.read_empty"));
+    }
+    Ok(grid)
+}
+
+fn read_zip(bytes: &[u8]) -> Result<Grid, String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| t("import.read_unknown"))?;
+    let mut unzipped: u64 = 0;
+    let mut names = Vec::new();
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|_| t("import.read_unknown"))?;
+        unzipped = unzipped.saturating_add(entry.size());
+        names.push(entry.name().to_owned());
+    }
+    if unzipped > MAX_UNZIPPED_BYTES {
+        return Err(t("import.read_bomb"));
+    }
+    if names.iter().any(|n| n == "xl/workbook.xml") {
+        read_xlsx(bytes)
+    } else if names.iter().any(|n| n == "content.xml") {
+        let mut mimetype = String::new();
+        if let Ok(mut entry) = zip.by_name("mimetype") {
+            let _ = entry.by_ref().take(200).read_to_string(&mut mimetype);
+        }
+        if !mimetype.contains("spreadsheet") {
+            return Err(t("import.read_unknown"));
+        }
+        let mut book: calamine::Ods<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+            .map_err(|e| workbook_error(&calamine::Error::from(e)))?;
+        let range = first_sheet(&mut book)?;
+        grid_of_range(&range)
+    } else {
+        Err(t("import.read_unknown"))
+    }
+}
+
+/// The first sheet of an `.xlsx`, cell by cell: a file naming a cell far
+/// away (`XFD1048576`) is refused before any grid is allocated for it.
+fn read_xlsx(bytes: &[u8]) -> Result<Grid, String> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| workbook_error(&calamine::Error::from(e)))?;
+    let names = book.sheet_names();
+    let name = names
+        .get(sheet_index(&names))
+        .cloned()
+        .ok_or_else(|| t("import.read_empty"))?;
+    let mut cells = book
+        .worksheet_cells_reader(&name)
+        .map_err(|e| workbook_error(&calamine::Error::Xlsx(e)))?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<Cell>> = std::collections::BTreeMap::new();
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| workbook_error(&calamine::Error::Xlsx(e)))?
+    {
+        let (row, col) = cell.get_position();
+        let value = cell_of(&Data::from(cell.get_value().clone()));
+        if value.is_empty() {
+            continue;
+        }
+        if col as usize >= MAX_COLUMNS {
+            return Err(too_many_columns(row + 1));
+        }
+        let line = rows.entry(row + 1).or_default();
+        if line.len() <= col as usize {
+            line.resize(col as usize + 1, Cell::Empty);
+        }
+        line[col as usize] = value;
+        if rows.len() > MAX_ROWS {
+            return Err(too_many_rows());
+        }
+    }
+    Ok(Grid {
+        rows: rows.into_iter().collect(),
+    })
+}
+
+fn read_xls(bytes: &[u8]) -> Result<Grid, String> {
+    let mut book: Xls<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| workbook_error(&calamine::Error::from(e)))?;
+    let range = first_sheet(&mut book)?;
+    grid_of_range(&range)
+}
+
+fn first_sheet<'a, R>(book: &mut R) -> Result<calamine::Range<Data>, String>
+where
+    R: Reader<Cursor<&'a [u8]>>,
+    calamine::Error: From<R::Error>,
+{
+    let index = sheet_index(&book.sheet_names());
+    match book.worksheet_range_at(index) {
+        Some(Ok(range)) => Ok(range),
+        Some(Err(e)) => Err(workbook_error(&calamine::Error::from(e))),
+        None => Err(t("import.read_empty")),
+    }
+}
+
+/// The sheet read: the one named « Projets » (Maillage's own export puts
+/// its summary first), else the first.
+fn sheet_index(names: &[String]) -> usize {
+    names
+        .iter()
+        .position(|n| crate::domain::search_key(n) == "projets")
+        .unwrap_or(0)
+}
+
+fn workbook_error(e: &calamine::Error) -> String {
+    let text = e.to_string().to_lowercase();
+    if text.contains("password") || text.contains("encrypt") {
+        t("import.read_password")
+    } else {
+        t("import.read_unreadable")
+    }
+}
+
+fn too_many_rows() -> String {
+    rust_i18n::t!("import.read_too_many_rows", max = MAX_ROWS).into_owned()
+}
+
+fn too_many_columns(line: u32) -> String {
+    rust_i18n::t!(
+        "import.read_too_many_columns",
+        line = line,
+        max = MAX_COLUMNS
+    )
+    .into_owned()
+}
+
+fn cell_of(data: &Data) -> Cell {
+    match data {
+        Data::Empty | Data::Error(_) => Cell::Empty,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            let s = s.trim();
+            if s.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(s.to_owned())
+            }
+        }
+        Data::Int(i) => Cell::Number(i.to_string()),
+        Data::Float(f) => Cell::Number(f.to_string()),
+        Data::Bool(b) => Cell::Text(if *b { "VRAI" } else { "FAUX" }.to_owned()),
+        Data::DateTime(d) => match d.as_datetime() {
+            Some(at) if d.is_datetime() => Cell::Date(at.date()),
+            _ => Cell::Number(d.as_f64().to_string()),
+        },
+    }
+}
+
+fn grid_of_range(range: &calamine::Range<Data>) -> Result<Grid, String> {
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let mut rows = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        let mut cells: Vec<Cell> = vec![Cell::Empty; first_col as usize];
+        cells.extend(row.iter().map(cell_of));
+        while cells.last().is_some_and(Cell::is_empty) {
+            cells.pop();
+        }
+        if cells.is_empty() {
+            continue;
+        }
+        let line = first_row + i as u32 + 1;
+        if cells.len() > MAX_COLUMNS {
+            return Err(too_many_columns(line));
+        }
+        rows.push((line, cells));
+        if rows.len() > MAX_ROWS {
+            return Err(too_many_rows());
+        }
+    }
+    Ok(Grid { rows })
+}
+
+/// The text of a CSV file: UTF-8 (a BOM dropped), UTF-16 with its BOM,
+/// else Windows-1252. A file with NUL bytes and no UTF-16 BOM is no text.
+fn decode(bytes: &[u8]) -> Result<String, String> {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        if had_errors {
+            return Err(t("import.read_unknown"));
+        }
+        return Ok(text.into_owned());
+    }
+    if bytes.contains(&0) {
+        return Err(t("import.read_unknown"));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(_) => Ok(encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned()),
+    }
+}
+
+/// The separator the first lines use most: `;` (French Excel), `,` or tab.
+fn separator(text: &str) -> u8 {
+    let head: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(10)
+        .collect();
+    let count = |c: char| head.iter().map(|l| l.matches(c).count()).sum::<usize>();
+    let (semicolons, commas, tabs) = (count(';'), count(','), count('\t'));
+    if tabs > semicolons && tabs > commas {
+        b'\t'
+    } else if commas > semicolons {
+        b','
+    } else {
+        b';'
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Grid, String> {
+    let text = decode(bytes)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator(&text))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    // Line numbers counted from the bytes before each record (a quoted
+    // field may hold line breaks; the reader's own count lags a record).
+    let (mut seen_bytes, mut seen_lines) = (0usize, 1u32);
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            rust_i18n::t!("import.read_csv_error", line = line).into_owned()
+        })?;
+        let bytes = text.as_bytes();
+        let mut start = record.position().map_or(seen_bytes, |p| p.byte() as usize);
+        // The reader may place a record at the line break before it.
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if let Some(between) = bytes.get(seen_bytes..start) {
+            seen_lines += between.iter().filter(|b| **b == b'\n').count() as u32;
+            seen_bytes = start;
+        }
+        let line = seen_lines;
+        let mut cells: Vec<Cell> = record
+            .iter()
+            .map(|v| {
+                let v = v.trim();
+                if v.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(v.to_owned())
+                }
+            })
+            .collect();
+        while cells.last().is_some_and(Cell::is_empty) {
+            cells.pop();
+        }
+        if cells.is_empty() {
+            continue;
+        }
+        if cells.len() > MAX_COLUMNS {
+            return Err(too_many_columns(line));
+        }
+        rows.push((line, cells));
+        if rows.len() > MAX_ROWS {
+            return Err(too_many_rows());
+        }
+    }
+    Ok(Grid { rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(grid: &Grid) -> Vec<(u32, Vec<String>)> {
+        grid.rows
+            .iter()
+            .map(|(l, cells)| (*l, cells.iter().map(Cell::text).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn french_excel_csv_reads_right() {
+        // Windows-1252, `;`, a quoted field with the separator in it.
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(b"Intitul\xe9;Commune;Co\xfbt\r\n");
+        bytes.extend_from_slice(
+            b"\"Salle des f\xeates; r\xe9novation\";Murat;\"12 000,50 \x80\"\r\n",
+        );
+        bytes.extend_from_slice(b";;\r\n");
+        let grid = read(&bytes).unwrap();
+        assert_eq!(
+            texts(&grid),
+            [
+                (1, vec!["Intitulé".into(), "Commune".into(), "Coût".into()]),
+                (
+                    2,
+                    vec![
+                        "Salle des fêtes; rénovation".into(),
+                        "Murat".into(),
+                        "12 000,50 €".into()
+                    ]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn utf8_with_bom_and_commas() {
+        let grid = read("\u{feff}Intitulé,Commune\nÉcole,Allanche\n".as_bytes()).unwrap();
+        assert_eq!(texts(&grid)[0].1, ["Intitulé", "Commune"]);
+        assert_eq!(texts(&grid)[1].1, ["École", "Allanche"]);
+    }
+
+    #[test]
+    fn refusals_are_french_sentences() {
+        assert!(read(b"").unwrap_err().contains("vide"));
+        assert!(read(b"\x7fELF\x02\x01\x01\0\0\0").is_err());
+        assert!(read(b"PK\x03\x04garbage").is_err());
+        let wide = format!("{}\n", vec!["x"; 500].join(";"));
+        assert!(
+            read(wide.as_bytes()).unwrap_err().contains("500")
+                || read(wide.as_bytes()).unwrap_err().contains("200")
+        );
+        let tall = "a;b\n".repeat(MAX_ROWS + 2);
+        assert!(read(tall.as_bytes()).is_err());
+    }
+}

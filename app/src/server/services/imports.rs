@@ -1,0 +1,679 @@
+//! Spreadsheet imports: a file is kept with its mapping and its preview;
+//! the confirmation analyses the same bytes again against the portfolio as
+//! it is, refuses if anything differs from the preview, and writes every
+//! passing row in one `Change` (all or nothing, the forms' validation, the
+//! same events and summaries); the undo reverses it as a whole while its
+//! projects are as the import left them.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::domain::import::ImportField;
+use crate::domain::{Role, Stage, search_key};
+use crate::error::AppError;
+use crate::models::{
+    ColumnView, CurrentUser, ImportCounts, ImportKey, ImportStatus, ImportSummary, ImportView,
+    Mapping, ProjectForm, ReferenceList, RowVerdict,
+};
+use crate::server::entities::import;
+use crate::server::entities::projects::{
+    project, project_commune, project_programme, project_theme,
+};
+use crate::server::entities::territory::commune;
+use crate::server::entities::user;
+use crate::server::import::analyse::{
+    CommuneEntry, Existing, Planned, Refs, analyse, cents_text, check_mapping, propose_mapping,
+};
+use crate::server::import::read::{self, Grid};
+use crate::server::services::change::Change;
+use crate::server::services::{projects, references};
+
+/// How many sample values each column shows on the mapping screen.
+const SAMPLES: usize = 3;
+/// How many differing lines a refused confirmation names.
+const NAMED_LINES: usize = 10;
+
+fn t(key: &str) -> String {
+    rust_i18n::t!(key).into_owned()
+}
+
+/// A project's communes, themes and programmes.
+type Links = (Vec<String>, Vec<String>, Vec<String>);
+/// An import as the list reads it: id, file, status, when, by whom, preview.
+type ListRow = (i64, String, String, DateTime<Utc>, Option<i64>, String);
+
+/// What a confirmation wrote, for the undo.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Outcome {
+    created: Vec<Written>,
+    updated: Vec<Written>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Written {
+    project_id: i64,
+    line: u32,
+    /// The version the import left.
+    version: i32,
+    /// The values before an update.
+    before: Option<(ProjectForm, Stage)>,
+}
+
+fn decode<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, AppError> {
+    crate::server::db::decode_stored(what, text)
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(AppError::internal)
+}
+
+/// Reads a file off the async threads (a large workbook takes a moment).
+async fn read_grid(bytes: Vec<u8>) -> Result<Result<Grid, String>, AppError> {
+    tokio::task::spawn_blocking(move || read::read(&bytes))
+        .await
+        .map_err(AppError::internal)
+}
+
+/// The mapping this structure chose last, header by header.
+async fn remembered(
+    db: &impl ConnectionTrait,
+) -> Result<HashMap<String, Option<ImportField>>, AppError> {
+    let last = import::Entity::find()
+        .filter(import::Column::Status.is_in([
+            ImportStatus::Committed.as_str(),
+            ImportStatus::Undone.as_str(),
+        ]))
+        .order_by_desc(import::Column::CommittedAt)
+        .one(db)
+        .await?;
+    let Some(last) = last else {
+        return Ok(HashMap::new());
+    };
+    let mapping: Mapping = decode("imports.mapping", &last.mapping)?;
+    Ok(mapping
+        .headers
+        .iter()
+        .zip(&mapping.fields)
+        .map(|(h, f)| (search_key(h), *f))
+        .filter(|(h, _)| !h.is_empty())
+        .collect())
+}
+
+/// The reference data and the portfolio, as rows are checked against them.
+async fn load_refs(db: &impl ConnectionTrait) -> Result<Refs, AppError> {
+    let mut refs = Refs::default();
+    let communes: Vec<(String, String, String)> = commune::Entity::find()
+        .select_only()
+        .column(commune::Column::Insee)
+        .column(commune::Column::Name)
+        .column(commune::Column::DepartementCode)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (insee, name, departement) in communes {
+        refs.add_commune(CommuneEntry {
+            insee,
+            name,
+            departement,
+        });
+    }
+    refs.officers = user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|u| u.role != Role::Partner)
+        .map(|u| (u.id, u.display_name, u.email))
+        .collect();
+    for (list, target) in [
+        (ReferenceList::Themes, &mut refs.themes),
+        (ReferenceList::Programmes, &mut refs.programmes),
+    ] {
+        *target = references::all(db, list)
+            .await?
+            .into_iter()
+            .filter(|e| e.active)
+            .map(|e| (e.code, e.label))
+            .collect();
+    }
+    let mut links: HashMap<i64, Links> = HashMap::new();
+    for r in project_commune::Entity::find().all(db).await? {
+        links.entry(r.project_id).or_default().0.push(r.insee);
+    }
+    for r in project_theme::Entity::find().all(db).await? {
+        links.entry(r.project_id).or_default().1.push(r.theme_code);
+    }
+    for r in project_programme::Entity::find().all(db).await? {
+        links
+            .entry(r.project_id)
+            .or_default()
+            .2
+            .push(r.programme_code);
+    }
+    for p in project::Entity::find().all(db).await? {
+        let (communes, themes, programmes) = links.remove(&p.id).unwrap_or_default();
+        refs.projects.push(Existing {
+            id: p.id,
+            version: p.version,
+            stage: p.stage,
+            form: form_of(&p, communes, themes, programmes),
+        });
+    }
+    Ok(refs)
+}
+
+/// A project's values as its edit form holds them.
+fn form_of(
+    p: &project::Model,
+    communes: Vec<String>,
+    themes: Vec<String>,
+    programmes: Vec<String>,
+) -> ProjectForm {
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    ProjectForm {
+        title: p.title.clone(),
+        reference: p.reference.clone().unwrap_or_default(),
+        summary: p.summary.clone(),
+        description: p.description.clone(),
+        lead_officer_id: p
+            .lead_officer_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        communes,
+        themes,
+        programmes,
+        estimated_cost: p.estimated_cost_cents.map(cents_text).unwrap_or_default(),
+        start_date: date(p.start_date),
+        end_date: date(p.end_date),
+        owner_name: p.owner_name.clone(),
+        owner_kind: p
+            .owner_kind
+            .map(|k| k.as_str().to_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// The refusal of an upload without a file.
+pub fn no_file() -> AppError {
+    AppError::validation("fichier", t("import.no_file"))
+}
+
+/// Keeps an uploaded file and its first preview; a file that cannot be
+/// read is kept too, with the reason, and shown on its page.
+pub async fn upload(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    file_name: &str,
+    bytes: Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let digest = hex::encode(Sha256::digest(&bytes));
+    let size = bytes.len() as i64;
+    let name: String = file_name.trim().chars().take(255).collect();
+    let name = if name.is_empty() {
+        t("import.unnamed_file")
+    } else {
+        name
+    };
+    let (status, error, mapping, preview) = match read_grid(bytes.clone()).await? {
+        Err(message) => (
+            ImportStatus::Failed,
+            Some(message),
+            Mapping::default(),
+            Vec::new(),
+        ),
+        Ok(grid) => {
+            let mapping = propose_mapping(&grid, &remembered(db).await?);
+            let refs = load_refs(db).await?;
+            let (rows, _) = analyse(&grid, &mapping, &refs);
+            (ImportStatus::Previewed, None, mapping, rows)
+        }
+    };
+    let row = import::ActiveModel {
+        file_name: Set(name),
+        file_size: Set(size),
+        digest: Set(digest),
+        content: Set(bytes),
+        status: Set(status.as_str().to_owned()),
+        error: Set(error),
+        mapping: Set(encode(&mapping)?),
+        preview: Set(encode(&preview)?),
+        outcome: Set(None),
+        created_by: Set(Some(actor.id)),
+        created_at: Set(now),
+        committed_at: Set(None),
+        undone_at: Set(None),
+        ..Default::default()
+    };
+    let txn = crate::server::db::begin_write(db).await?;
+    let row = row.insert(&*txn).await?;
+    txn.commit().await?;
+    tracing::info!(
+        by = actor.id,
+        import = row.id,
+        status = status.as_str(),
+        "import uploaded"
+    );
+    Ok(row.id)
+}
+
+async fn find(db: &impl ConnectionTrait, id: i64) -> Result<import::Model, AppError> {
+    import::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn status_of(row: &import::Model) -> Result<ImportStatus, AppError> {
+    ImportStatus::parse(&row.status)
+        .ok_or_else(|| AppError::internal(format!("imports.status: unknown code {}", row.status)))
+}
+
+/// An import with its columns and the verdict of each row, as last shown.
+pub async fn view(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    id: i64,
+) -> Result<ImportView, AppError> {
+    let row = find(db, id).await?;
+    let status = status_of(&row)?;
+    let mapping: Mapping = decode("imports.mapping", &row.mapping)?;
+    let rows: Vec<RowVerdict> = decode("imports.preview", &row.preview)?;
+    let columns = if status == ImportStatus::Failed {
+        Vec::new()
+    } else {
+        let grid = read_grid(row.content.clone())
+            .await?
+            .map_err(|_| AppError::internal("imports.content: unreadable"))?;
+        columns_of(&grid, &mapping)
+    };
+    let created_by = match row.created_by {
+        Some(uid) => user::Entity::find_by_id(uid)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    };
+    Ok(ImportView {
+        id: row.id,
+        file_name: row.file_name,
+        status,
+        error: row.error,
+        created_at: row.created_at,
+        created_by,
+        committed_at: row.committed_at,
+        undone_at: row.undone_at,
+        header_line: mapping.header_line,
+        key: mapping.key,
+        columns,
+        counts: ImportCounts::of(&rows),
+        rows,
+        may_undo: status == ImportStatus::Committed
+            && crate::policy::allows(actor.role, crate::policy::Action::UndoImports),
+    })
+}
+
+fn columns_of(grid: &Grid, mapping: &Mapping) -> Vec<ColumnView> {
+    (0..mapping.headers.len())
+        .map(|i| ColumnView {
+            index: i,
+            header: crate::server::import::analyse::column_name(mapping, i),
+            field: mapping.fields.get(i).copied().flatten(),
+            samples: grid
+                .rows
+                .iter()
+                .filter(|(l, _)| *l > mapping.header_line)
+                .filter_map(|(_, cells)| cells.get(i).map(|c| c.text()))
+                .filter(|s| !s.trim().is_empty())
+                .take(SAMPLES)
+                .map(|s| s.chars().take(60).collect())
+                .collect(),
+        })
+        .collect()
+}
+
+/// The imports, latest first.
+pub async fn list(db: &DatabaseConnection) -> Result<Vec<ImportSummary>, AppError> {
+    let rows: Vec<ListRow> = import::Entity::find()
+        .select_only()
+        .column(import::Column::Id)
+        .column(import::Column::FileName)
+        .column(import::Column::Status)
+        .column(import::Column::CreatedAt)
+        .column(import::Column::CreatedBy)
+        .column(import::Column::Preview)
+        .order_by_desc(import::Column::Id)
+        .limit(50)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let names: HashMap<i64, String> = user::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    rows.into_iter()
+        .map(|(id, file_name, status, created_at, by, preview)| {
+            let verdicts: Vec<RowVerdict> = decode("imports.preview", &preview)?;
+            Ok(ImportSummary {
+                id,
+                file_name,
+                status: ImportStatus::parse(&status)
+                    .ok_or_else(|| AppError::internal("imports.status: unknown code"))?,
+                created_at,
+                created_by: by.and_then(|b| names.get(&b).cloned()),
+                counts: ImportCounts::of(&verdicts),
+            })
+        })
+        .collect()
+}
+
+/// Changes the mapping (a field code or empty per column, and the key) and
+/// shows the preview again.
+pub async fn remap(
+    db: &DatabaseConnection,
+    id: i64,
+    fields: &[String],
+    key: &str,
+) -> Result<(), AppError> {
+    let row = find(db, id).await?;
+    if status_of(&row)? != ImportStatus::Previewed {
+        return Err(AppError::Conflict(t("import.not_previewed")));
+    }
+    let mut mapping: Mapping = decode("imports.mapping", &row.mapping)?;
+    if fields.len() != mapping.headers.len() {
+        return Err(AppError::validation("fields", t("import.mapping_mismatch")));
+    }
+    mapping.fields = fields
+        .iter()
+        .map(|code| match code.trim() {
+            "" => Ok(None),
+            code => ImportField::parse(code)
+                .map(Some)
+                .ok_or_else(|| AppError::validation("fields", t("import.field_unknown"))),
+        })
+        .collect::<Result<_, _>>()?;
+    mapping.key = ImportKey::parse(key.trim())
+        .ok_or_else(|| AppError::validation("key", t("import.key_unknown")))?;
+    check_mapping(&mapping)?;
+    let grid = read_grid(row.content.clone())
+        .await?
+        .map_err(|_| AppError::internal("imports.content: unreadable"))?;
+    let refs = load_refs(db).await?;
+    let (rows, _) = analyse(&grid, &mapping, &refs);
+    store_preview(db, id, Some(&mapping), &rows).await
+}
+
+async fn store_preview(
+    db: &DatabaseConnection,
+    id: i64,
+    mapping: Option<&Mapping>,
+    rows: &[RowVerdict],
+) -> Result<(), AppError> {
+    let txn = crate::server::db::begin_write(db).await?;
+    let mut active = import::ActiveModel {
+        id: Set(id),
+        preview: Set(encode(&rows)?),
+        ..Default::default()
+    };
+    if let Some(m) = mapping {
+        active.mapping = Set(encode(m)?);
+    }
+    active.update(&*txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Writes the file's passing rows, all or nothing. Refused (and the
+/// preview shown again) when the portfolio moved since the preview: a
+/// project edited meanwhile is reported, never overwritten.
+pub async fn commit(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<ImportCounts, AppError> {
+    let row = find(db, id).await?;
+    if status_of(&row)? != ImportStatus::Previewed {
+        return Err(AppError::Conflict(t("import.not_previewed")));
+    }
+    let mapping: Mapping = decode("imports.mapping", &row.mapping)?;
+    check_mapping(&mapping)?;
+    let shown: Vec<RowVerdict> = decode("imports.preview", &row.preview)?;
+    let grid = read_grid(row.content.clone())
+        .await?
+        .map_err(|_| AppError::internal("imports.content: unreadable"))?;
+    let mut change = Change::begin_wide(db, Some(actor), now).await?;
+    // Checked inside the write transaction: nobody writes in between.
+    let refs = load_refs(change.txn()).await?;
+    let (rows, planned) = analyse(&grid, &mapping, &refs);
+    if rows != shown {
+        drop(change);
+        let lines: Vec<String> = rows
+            .iter()
+            .zip(shown.iter().map(Some).chain(std::iter::repeat(None)))
+            .filter(|(now, before)| Some(*now) != *before)
+            .take(NAMED_LINES)
+            .map(|(r, _)| r.line.to_string())
+            .collect();
+        store_preview(db, id, None, &rows).await?;
+        return Err(AppError::Conflict(
+            rust_i18n::t!("import.preview_outdated", lines = lines.join(", ")).into_owned(),
+        ));
+    }
+    let counts = ImportCounts::of(&rows);
+    let mut outcome = Outcome::default();
+    for p in planned {
+        let origin = json!({ "id": id, "file": row.file_name, "line": p.line });
+        write_row(&mut change, actor, &p, origin, &mut outcome).await?;
+    }
+    import::ActiveModel {
+        id: Set(id),
+        status: Set(ImportStatus::Committed.as_str().to_owned()),
+        outcome: Set(Some(encode(&outcome)?)),
+        committed_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .update(change.txn())
+    .await?;
+    change.commit().await?;
+    tracing::info!(
+        by = actor.id,
+        import = id,
+        created = counts.create,
+        updated = counts.update,
+        "import committed"
+    );
+    Ok(counts)
+}
+
+async fn write_row(
+    change: &mut Change,
+    actor: &CurrentUser,
+    p: &Planned,
+    origin: serde_json::Value,
+    outcome: &mut Outcome,
+) -> Result<(), AppError> {
+    let line_error = |e: AppError| match e {
+        AppError::Validation(errors) => AppError::Conflict(
+            rust_i18n::t!(
+                "import.row_refused_at_write",
+                line = p.line,
+                message = errors.0.values().cloned().collect::<Vec<_>>().join(" ")
+            )
+            .into_owned(),
+        ),
+        other => other,
+    };
+    match p.project_id {
+        None => {
+            let id = projects::create_in(change, actor, &p.input, p.stage, Some(origin))
+                .await
+                .map_err(line_error)?;
+            outcome.created.push(Written {
+                project_id: id,
+                line: p.line,
+                version: 1,
+                before: None,
+            });
+        }
+        Some(id) => {
+            let changed =
+                projects::update_in(change, id, p.version, &p.input, Some(origin.clone()))
+                    .await
+                    .map_err(line_error)?;
+            if let Some(from) = p.stage_from {
+                if !changed {
+                    change.bump_version(id, p.version).await?;
+                }
+                projects::move_stage_in(
+                    change,
+                    id,
+                    from,
+                    p.stage,
+                    &rust_i18n::t!("import.stage_reason"),
+                    Some(origin),
+                )
+                .await
+                .map_err(line_error)?;
+            }
+            outcome.updated.push(Written {
+                project_id: id,
+                line: p.line,
+                version: p.version + 1,
+                before: p.before.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Undoes a confirmed import: deletes the projects it created, puts back
+/// the values it changed. Refused, naming them, if any of its projects
+/// changed since.
+pub async fn undo(
+    db: &DatabaseConnection,
+    actor: &CurrentUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut change = Change::begin_wide(db, Some(actor), now).await?;
+    let row = find(change.txn(), id).await?;
+    if status_of(&row)? != ImportStatus::Committed {
+        return Err(AppError::Conflict(t("import.not_committed")));
+    }
+    let committed_at = row.committed_at.unwrap_or(row.created_at);
+    let outcome: Outcome = decode("imports.outcome", row.outcome.as_deref().unwrap_or("{}"))?;
+    let ids: Vec<i64> = outcome
+        .created
+        .iter()
+        .chain(&outcome.updated)
+        .map(|w| w.project_id)
+        .collect();
+    let mut current: HashMap<i64, project::Model> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for p in project::Entity::find()
+            .filter(project::Column::Id.is_in(chunk.to_vec()))
+            .all(change.txn())
+            .await?
+        {
+            current.insert(p.id, p);
+        }
+    }
+    let mut moved = Vec::new();
+    for w in outcome.created.iter().chain(&outcome.updated) {
+        match current.get(&w.project_id) {
+            Some(p) if p.version == w.version && p.last_event_at <= committed_at => {}
+            Some(p) => moved.push(format!("« {} »", p.title)),
+            None => moved.push(rust_i18n::t!("import.project_deleted", line = w.line).into_owned()),
+        }
+    }
+    if !moved.is_empty() {
+        let count = moved.len();
+        moved.truncate(NAMED_LINES);
+        return Err(AppError::Conflict(
+            rust_i18n::t!(
+                "import.undo_blocked",
+                count = count,
+                projects = moved.join(", ")
+            )
+            .into_owned(),
+        ));
+    }
+    let origin = json!({ "id": id, "file": row.file_name, "undo": true });
+    for w in &outcome.created {
+        delete_project(&mut change, w.project_id).await?;
+    }
+    for w in &outcome.updated {
+        let Some((form, stage)) = &w.before else {
+            continue;
+        };
+        let input = form.validate()?;
+        let changed = projects::update_in(
+            &mut change,
+            w.project_id,
+            w.version,
+            &input,
+            Some(origin.clone()),
+        )
+        .await?;
+        let now_stage = current.get(&w.project_id).map(|p| p.stage);
+        if let Some(from) = now_stage.filter(|s| s != stage) {
+            if !changed {
+                change.bump_version(w.project_id, w.version).await?;
+            }
+            projects::move_stage_in(
+                &mut change,
+                w.project_id,
+                from,
+                *stage,
+                &rust_i18n::t!("import.undo_reason"),
+                Some(origin.clone()),
+            )
+            .await?;
+        }
+    }
+    import::ActiveModel {
+        id: Set(id),
+        status: Set(ImportStatus::Undone.as_str().to_owned()),
+        undone_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .update(change.txn())
+    .await?;
+    change.commit().await?;
+    tracing::info!(by = actor.id, import = id, "import undone");
+    Ok(())
+}
+
+/// Deletes a project the import created, with its links and events.
+async fn delete_project(change: &mut Change, id: i64) -> Result<(), AppError> {
+    let txn = change.txn();
+    project_commune::Entity::delete_many()
+        .filter(project_commune::Column::ProjectId.eq(id))
+        .exec(txn)
+        .await?;
+    project_theme::Entity::delete_many()
+        .filter(project_theme::Column::ProjectId.eq(id))
+        .exec(txn)
+        .await?;
+    project_programme::Entity::delete_many()
+        .filter(project_programme::Column::ProjectId.eq(id))
+        .exec(txn)
+        .await?;
+    crate::server::entities::projects::event::Entity::delete_many()
+        .filter(crate::server::entities::projects::event::Column::ProjectId.eq(id))
+        .exec(txn)
+        .await?;
+    project::Entity::delete_by_id(id).exec(txn).await?;
+    change.project_removed(id);
+    Ok(())
+}

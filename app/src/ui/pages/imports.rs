@@ -1,0 +1,253 @@
+//! `/importer`: drop a spreadsheet of projects; `/importer/:id`: its
+//! columns' mapping, the verdict on each row, the confirmation and the undo.
+use leptos::prelude::*;
+use rust_i18n::t;
+
+use crate::api::imports::{CommitImport, MapImport, UndoImport, get_import, list_imports};
+use crate::domain::import::ImportField;
+use crate::models::{ImportKey, ImportStatus, ImportSummary, ImportView, RowAction, RowVerdict};
+use crate::ui::components::data_table::{Col, DataTable};
+use crate::ui::components::error::ErrorNotice;
+use crate::ui::components::text::PageTitle;
+use crate::ui::format;
+
+/// Rows of the preview shown on the page (refusals first); the counts
+/// above it cover the whole file.
+const SHOWN_ROWS: usize = 500;
+
+/// `/importer`: the upload form and the latest imports.
+#[component]
+pub fn ImportsPage() -> impl IntoView {
+    let imports = Resource::new(|| (), |_| list_imports());
+    view! {
+        <PageTitle text=t!("import.title").into_owned() />
+        <h1>{t!("import.title")}</h1>
+        <p>{t!("import.intro")}</p>
+        <form class="form card" method="post" action="/importer/fichier" enctype="multipart/form-data">
+            <div class="field">
+                <label for="fichier">{t!("import.file_label")}</label>
+                <input id="fichier" name="fichier" type="file" required=true
+                    accept=".xlsx,.xls,.ods,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet,text/csv" />
+            </div>
+            <button type="submit" class="button primary">{t!("import.send")}</button>
+        </form>
+        <h2>{t!("import.history")}</h2>
+        <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match imports.await {
+                    Ok(list) if list.is_empty() => view! { <p>{t!("import.no_history")}</p> }.into_any(),
+                    Ok(list) => view! { <History list /> }.into_any(),
+                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn counts_line(c: &crate::models::ImportCounts) -> String {
+    t!(
+        "import.summary_counts",
+        create = c.create,
+        update = c.update,
+        unchanged = c.unchanged,
+        refused = c.refused
+    )
+    .into_owned()
+}
+
+#[component]
+fn History(list: Vec<ImportSummary>) -> impl IntoView {
+    view! {
+        <DataTable cols=vec![
+            Col::text(t!("import.file")), Col::text(t!("import.when")), Col::text(t!("import.by")),
+            Col::text(t!("import.state")), Col::text(t!("import.details")),
+        ]>
+            {list.into_iter().map(|i| view! {
+                <tr data-testid="import-row">
+                    <td><a href=format!("/importer/{}", i.id)>{i.file_name}</a></td>
+                    <td>{format::datetime(i.created_at)}</td>
+                    <td>{i.created_by.unwrap_or_default()}</td>
+                    <td>{i.status.label()}</td>
+                    <td>{counts_line(&i.counts)}</td>
+                </tr>
+            }).collect_view()}
+        </DataTable>
+    }
+}
+
+/// `/importer/:id`.
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let id = super::record_id();
+    let import = Resource::new(id, get_import);
+    view! {
+        <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match import.await {
+                    Ok(view) => view! { <ImportScreen view /> }.into_any(),
+                    Err(err) => view! {
+                        <PageTitle text=t!("import.title").into_owned() />
+                        <h1>{t!("import.title")}</h1>
+                        <ErrorNotice error=err />
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ImportScreen(view: ImportView) -> impl IntoView {
+    let title = format!("{} — {}", t!("import.title"), view.file_name);
+    let failed = view.status == ImportStatus::Failed;
+    let previewed = view.status == ImportStatus::Previewed;
+    let committed = view.status == ImportStatus::Committed;
+    let writes = view.counts.create + view.counts.update;
+    let id = view.id;
+    view! {
+        <PageTitle text=title.clone() />
+        <p><a href="/importer">{t!("import.title")}</a></p>
+        <h1>{title}</h1>
+        <p data-testid="import-status">
+            <strong>{view.status.label()}</strong>
+            {(!failed).then(|| format!(" — {}", counts_line(&view.counts)))}
+        </p>
+        {view.error.clone().map(|e| view! {
+            <p class="form-error" role="alert" data-testid="import-error">{t!("import.failed")}" : "{e}</p>
+        })}
+        <div id="import-message" role="status"></div>
+        {previewed.then(|| view! { <MappingForm view=view.clone() /> })}
+        {(!failed).then(|| view! { <Preview rows=view.rows.clone() /> })}
+        {previewed.then(|| {
+            let commit = ServerAction::<CommitImport>::new();
+            view! {
+                <section class="card" aria-labelledby="confirm-title">
+                    <h2 id="confirm-title">{t!("import.confirm")}</h2>
+                    <p>{t!("import.commit_hint")}</p>
+                    {if writes == 0 {
+                        view! { <p>{t!("import.nothing_to_write")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ActionForm action=commit attr:class="form" attr:data-anchor="import-message" attr:data-done=t!("import.committed").into_owned() attr:data-confirm=t!("import.confirm_question").into_owned()>
+                                <input type="hidden" name="id" value=id />
+                                <p class="form-error" role="alert"></p>
+                                <button type="submit" class="button primary" data-testid="import-confirm">{t!("import.confirm")}</button>
+                            </ActionForm>
+                        }.into_any()
+                    }}
+                </section>
+            }
+        })}
+        {(committed && view.may_undo).then(|| {
+            let undo = ServerAction::<UndoImport>::new();
+            view! {
+                <ActionForm action=undo attr:class="form" attr:data-anchor="import-message" attr:data-done=t!("import.undone").into_owned() attr:data-confirm=t!("import.undo_question").into_owned()>
+                    <input type="hidden" name="id" value=id />
+                    <p class="form-error" role="alert"></p>
+                    <button type="submit" class="button" data-testid="import-undo">{t!("import.undo")}</button>
+                </ActionForm>
+            }
+        })}
+    }
+}
+
+#[component]
+fn MappingForm(view: ImportView) -> impl IntoView {
+    let map = ServerAction::<MapImport>::new();
+    let id = view.id;
+    view! {
+        <section class="card" aria-labelledby="mapping-title">
+            <h2 id="mapping-title">{t!("import.mapping")}</h2>
+            <p>{t!("import.mapping_intro")}</p>
+            <p>{t!("import.header_line", line = view.header_line)}</p>
+            <ActionForm action=map attr:class="form" attr:novalidate="true" attr:data-anchor="mapping-title" attr:data-done=t!("import.mapping_saved").into_owned()>
+                <input type="hidden" name="id" value=id />
+                <p class="form-error" role="alert" data-error-for="fields"></p>
+                <DataTable cols=vec![
+                    Col::text(t!("import.column")), Col::text(t!("import.samples")), Col::text(t!("import.field_label")),
+                ]>
+                    {view.columns.into_iter().map(|c| {
+                        let select_id = format!("colonne-{}", c.index);
+                        view! {
+                            <tr data-testid="import-column">
+                                <th scope="row"><label for=select_id.clone()>{c.header.clone()}</label></th>
+                                <td>{c.samples.join(" · ")}</td>
+                                <td>
+                                    <select id=select_id name=format!("fields[{}]", c.index)>
+                                        <option value="" selected=c.field.is_none()>{t!("import.ignore")}</option>
+                                        {ImportField::ALL.into_iter().map(|f| view! {
+                                            <option value=f.as_str() selected=c.field == Some(f)>{f.label()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </DataTable>
+                <div class="field">
+                    <label for="import-key">{t!("import.key_label")}</label>
+                    <select id="import-key" name="key">
+                        <option value="reference" selected=view.key == ImportKey::Reference>{t!("import.key_reference")}</option>
+                        <option value="title" selected=view.key == ImportKey::Title>{t!("import.key_title")}</option>
+                    </select>
+                    <p class="field-error" id="import-key-erreur" data-error-for="key"></p>
+                </div>
+                <button type="submit" class="button">{t!("import.apply_mapping")}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+fn order(action: RowAction) -> u8 {
+    match action {
+        RowAction::Refused => 0,
+        RowAction::Update => 1,
+        RowAction::Create => 2,
+        RowAction::Unchanged => 3,
+        RowAction::Skipped => 4,
+    }
+}
+
+#[component]
+fn Preview(rows: Vec<RowVerdict>) -> impl IntoView {
+    let total = rows.len();
+    let mut rows = rows;
+    rows.sort_by_key(|r| (order(r.action), r.line));
+    rows.truncate(SHOWN_ROWS);
+    let shown = rows.len();
+    view! {
+        <section aria-labelledby="preview-title">
+            <h2 id="preview-title">{t!("import.preview")}</h2>
+            <DataTable cols=vec![
+                Col::num(t!("import.line")), Col::text(t!("import.action_label")),
+                Col::text(t!("import.project")), Col::text(t!("import.details")),
+            ]>
+                {rows.into_iter().map(|r| {
+                    let details: Vec<String> = if r.action == RowAction::Update {
+                        let fields: Vec<String> = r.changes.iter().map(|f| f.label()).collect();
+                        vec![t!("import.changes", fields = fields.join(", ")).into_owned()]
+                    } else {
+                        r.problems.clone()
+                    };
+                    let project = match r.project_id {
+                        Some(pid) => view! { <a href=format!("/projets/{pid}")>{r.title.clone()}</a> }.into_any(),
+                        None => view! { <span>{r.title.clone()}</span> }.into_any(),
+                    };
+                    view! {
+                        <tr data-testid="import-verdict" data-line=r.line data-action=r.action.as_str()>
+                            <td class="num">{r.line}</td>
+                            <td>{r.action.label()}</td>
+                            <td>{project}</td>
+                            <td>
+                                <ul class="plain-list">
+                                    {details.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}
+                                </ul>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </DataTable>
+            {(shown < total).then(|| view! { <p>{format!("{shown} / {total}")}</p> })}
+        </section>
+    }
+}

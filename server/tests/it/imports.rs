@@ -1,0 +1,566 @@
+//! Spreadsheet imports over real HTTP on both databases: a messy file of a
+//! French office (title rows, blank lines, amounts as text, typos, a
+//! duplicate, a totals row) in CSV Windows-1252 and as LibreOffice saved it
+//! in `.xlsx` and `.ods`; the confirmation, the re-import, an updated file,
+//! a concurrent edit, the undo, the round trip of Maillage's own export,
+//! bad files and permissions.
+use app::domain::Role;
+use app::domain::import::ImportField;
+use app::models::{ImportCounts, ImportStatus, ImportView, RowAction};
+use app::server::entities::territory::commune;
+use sea_orm::{ActiveModelTrait, Set};
+
+use crate::both_backends;
+use crate::support::api::{Form, create, get, ok, ok_json, post, refused, refused_on, signed_in};
+use crate::support::{PASSWORD, TestApp, client, create_user, finish, login};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Sends a file as the « Importer » form does (multipart), answer as is.
+async fn send(
+    http: &reqwest::Client,
+    app: &TestApp,
+    name: &str,
+    bytes: &[u8],
+) -> reqwest::Response {
+    let boundary = "----maillage-test-boundary-7d91";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    http.post(app.url("/importer/fichier"))
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("Origin", app.url(""))
+        .body(body)
+        .send()
+        .await
+        .expect("upload")
+}
+
+/// Uploads a file and returns its import's id (the redirect's target).
+async fn upload(http: &reqwest::Client, app: &TestApp, name: &str, bytes: &[u8]) -> i64 {
+    let res = send(http, app, name, bytes).await;
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let to = res.headers()["location"]
+        .to_str()
+        .expect("present")
+        .to_owned();
+    to.strip_prefix("/importer/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("redirect to {to}"))
+}
+
+async fn view(http: &reqwest::Client, app: &TestApp, id: i64) -> ImportView {
+    ok_json(post(http, app, "imports/get", &vec![("id", id.to_string())]).await).await
+}
+
+async fn commit(http: &reqwest::Client, app: &TestApp, id: i64) -> reqwest::Response {
+    post(http, app, "imports/commit", &vec![("id", id.to_string())]).await
+}
+
+async fn undo(http: &reqwest::Client, app: &TestApp, id: i64) -> reqwest::Response {
+    post(http, app, "imports/undo", &vec![("id", id.to_string())]).await
+}
+
+/// Each row's line and action, and its problems joined.
+fn verdicts(v: &ImportView) -> Vec<(u32, RowAction, String)> {
+    v.rows
+        .iter()
+        .map(|r| (r.line, r.action, r.problems.join(" | ")))
+        .collect()
+}
+
+/// A second « Saint-Georges », in Lozère: the name is then ambiguous.
+async fn add_homonym(app: &TestApp) {
+    commune::ActiveModel {
+        insee: Set("48150".into()),
+        name: Set("Saint-Georges".into()),
+        search_key: Set("saint georges".into()),
+        departement_code: Set("48".into()),
+        region_code: Set("76".into()),
+        epci_siren: Set(None),
+        population: Set(Some(120)),
+    }
+    .insert(&app.db)
+    .await
+    .expect("homonym");
+}
+
+/// The verdicts the messy sheet must get, whatever software saved it.
+fn check_messy_verdicts(v: &ImportView) {
+    assert_eq!(v.status, ImportStatus::Previewed);
+    assert_eq!(
+        v.header_line, 4,
+        "title rows above the header are passed over"
+    );
+    let rows = verdicts(v);
+    let lines: Vec<(u32, RowAction)> = rows.iter().map(|(l, a, _)| (*l, *a)).collect();
+    assert_eq!(
+        lines,
+        [
+            (5, RowAction::Create),
+            (6, RowAction::Create),
+            (8, RowAction::Refused),
+            (9, RowAction::Refused),
+            (10, RowAction::Refused),
+            (11, RowAction::Refused),
+            (12, RowAction::Create),
+            (13, RowAction::Skipped),
+        ],
+        "{rows:#?}"
+    );
+    let problems = |line: u32| {
+        rows.iter()
+            .find(|r| r.0 == line)
+            .expect("present")
+            .2
+            .clone()
+    };
+    let p8 = problems(8);
+    assert!(
+        p8.contains("Ligne 8, colonne Commune(s) : « St Flor » : commune inconnue"),
+        "{p8}"
+    );
+    assert!(
+        p8.contains("colonne Coût total HT : « 1,2 M€ » : montant abrégé"),
+        "{p8}"
+    );
+    let p9 = problems(9);
+    assert!(
+        p9.contains(
+            "« Saint-Georges » : correspond à 2 communes : Saint-Georges (15), Saint-Georges (48)"
+        ),
+        "{p9}"
+    );
+    assert!(
+        p9.contains("colonne Phase : « peut-être » : étape inconnue"),
+        "{p9}"
+    );
+    assert!(
+        p9.contains("colonne Date de début : « 31/02/2026 » : date illisible"),
+        "{p9}"
+    );
+    assert!(
+        problems(10).contains("déjà présent ligne 5"),
+        "{}",
+        problems(10)
+    );
+    assert!(
+        problems(11).contains("colonne Référent : « Inconnu Personne » : aucun compte"),
+        "{}",
+        problems(11)
+    );
+    assert!(problems(13).contains("ligne de totaux"));
+    assert_eq!(
+        v.counts,
+        ImportCounts {
+            create: 3,
+            update: 0,
+            unchanged: 0,
+            refused: 4,
+            skipped: 1
+        }
+    );
+}
+
+async fn a_messy_sheet_is_checked_row_by_row_in_every_format(backend: crate::support::Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    add_homonym(&app).await;
+    for name in ["messy.csv", "messy.xlsx", "messy.ods"] {
+        let id = upload(&http, &app, name, &fixture(name)).await;
+        let v = view(&http, &app, id).await;
+        check_messy_verdicts(&v);
+        let fields: Vec<Option<ImportField>> = v.columns.iter().map(|c| c.field).collect();
+        assert_eq!(
+            fields,
+            [
+                Some(ImportField::Reference),
+                Some(ImportField::Title),
+                Some(ImportField::Communes),
+                Some(ImportField::Owner),
+                Some(ImportField::Cost),
+                Some(ImportField::Stage),
+                Some(ImportField::Officer),
+                Some(ImportField::Start),
+            ],
+            "{name}"
+        );
+    }
+    finish(app, test_db).await;
+}
+both_backends!(a_messy_sheet_is_checked_row_by_row_in_every_format);
+
+async fn project_id(app: &TestApp, reference: &str) -> Option<i64> {
+    use app::server::entities::projects::project;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    project::Entity::find()
+        .filter(project::Column::Reference.eq(reference))
+        .one(&app.db)
+        .await
+        .expect("present")
+        .map(|p| p.id)
+}
+
+async fn an_import_is_written_reimported_updated_and_undone(backend: crate::support::Backend) {
+    let (test_db, app, http, officer) = signed_in(backend).await;
+    add_homonym(&app).await;
+    create_user(&app.db, "sophie.lambert@cc-exemple.fr", Role::Head).await;
+    let head = client();
+    assert_eq!(
+        login(&head, &app, "sophie.lambert@cc-exemple.fr", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+
+    // Nothing is written before the confirmation.
+    let first = upload(&http, &app, "messy.csv", &fixture("messy.csv")).await;
+    assert_eq!(project_id(&app, "P-001").await, None);
+    let counts: ImportCounts = ok_json(commit(&http, &app, first).await).await;
+    assert_eq!((counts.create, counts.refused), (3, 4));
+    let salle = project_id(&app, "P-001").await.expect("P-001 written");
+    let p = get(&http, &app, salle, None).await;
+    assert_eq!(p.title, "Rénovation de la salle des fêtes");
+    assert_eq!(p.estimated_cost_cents, Some(123_456_789));
+    assert_eq!(p.stage, app::domain::Stage::Study);
+    assert_eq!(p.lead_officer_id, Some(officer));
+    assert_eq!(
+        p.start_date.map(|d| d.to_string()).as_deref(),
+        Some("2026-03-05")
+    );
+    assert_eq!(p.communes[0].insee, "15187");
+    assert_eq!(p.events[0].data["import"]["line"], 5);
+    assert_eq!(p.events[0].data["import"]["file"], "messy.csv");
+    // Refused rows wrote nothing.
+    assert_eq!(project_id(&app, "P-003").await, None);
+    // A confirmed import cannot be confirmed twice.
+    refused(commit(&http, &app, first).await, 409).await;
+
+    // The same file again changes nothing.
+    let again = upload(&http, &app, "messy.csv", &fixture("messy.csv")).await;
+    let v = view(&http, &app, again).await;
+    assert_eq!(
+        (v.counts.create, v.counts.update, v.counts.unchanged),
+        (0, 0, 3)
+    );
+
+    // An updated file updates only what changed.
+    let updated = upload(
+        &http,
+        &app,
+        "messy-updated.csv",
+        &fixture("messy-updated.csv"),
+    )
+    .await;
+    let v = view(&http, &app, updated).await;
+    let maison = project_id(&app, "P-002").await.expect("present");
+    let row = v.rows.iter().find(|r| r.line == 6).expect("present");
+    assert_eq!(
+        (row.action, row.changes.clone()),
+        (RowAction::Update, vec![ImportField::Cost])
+    );
+    assert_eq!((v.counts.update, v.counts.unchanged), (1, 2));
+
+    // Someone edits that project meanwhile: the confirmation is refused,
+    // naming the line, and nothing is written.
+    let before = get(&http, &app, maison, None).await;
+    let edit: Form = vec![
+        ("id", maison.to_string()),
+        ("version", before.version.to_string()),
+        ("form[title]", "Maison de santé".into()),
+        ("form[reference]", "P-002".into()),
+        ("form[summary]", "Trois cabinets médicaux".into()),
+        ("form[communes][0]", "15004".into()),
+        ("form[communes][1]", "15231".into()),
+        ("form[estimated_cost]", "250 000".into()),
+        ("form[owner_name]", "CC Hautes Terres".into()),
+        ("form[lead_officer_id]", officer.to_string()),
+        ("form[start_date]", "2026-01-15".into()),
+    ];
+    ok(post(&http, &app, "projects/update", &edit).await).await;
+    let err = refused(commit(&http, &app, updated).await, 409).await;
+    assert!(err.message().contains("lignes 6"), "{}", err.message());
+    let p = get(&http, &app, maison, None).await;
+    assert_eq!(p.estimated_cost_cents, Some(25_000_000));
+    // The preview now shows the project as it is; confirmed, it writes it.
+    let v = view(&http, &app, updated).await;
+    let row = v.rows.iter().find(|r| r.line == 6).expect("present");
+    assert_eq!(
+        (row.version, row.changes.clone()),
+        (Some(p.version), vec![ImportField::Cost])
+    );
+    ok(commit(&http, &app, updated).await).await;
+    let p = get(&http, &app, maison, None).await;
+    assert_eq!(p.estimated_cost_cents, Some(26_000_000));
+    assert_eq!(
+        p.summary, "Trois cabinets médicaux",
+        "a column the file lacks is kept"
+    );
+
+    // Only heads and admins undo.
+    refused(undo(&http, &app, updated).await, 403).await;
+    ok(undo(&head, &app, updated).await).await;
+    let p = get(&http, &app, maison, None).await;
+    assert_eq!(p.estimated_cost_cents, Some(25_000_000));
+    assert_eq!(
+        view(&head, &app, updated).await.status,
+        ImportStatus::Undone
+    );
+
+    // The first import's projects changed since: its undo names them and
+    // changes nothing.
+    let err = refused(undo(&head, &app, first).await, 409).await;
+    assert!(
+        err.message().contains("« Maison de santé »"),
+        "{}",
+        err.message()
+    );
+    assert!(project_id(&app, "P-001").await.is_some());
+    finish(app, test_db).await;
+}
+both_backends!(an_import_is_written_reimported_updated_and_undone);
+
+async fn an_untouched_import_is_undone_whole(backend: crate::support::Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    add_homonym(&app).await;
+    create_user(&app.db, "admin@cc-exemple.fr", Role::Admin).await;
+    let admin = client();
+    login(&admin, &app, "admin@cc-exemple.fr", PASSWORD).await;
+    let id = upload(&http, &app, "messy.xlsx", &fixture("messy.xlsx")).await;
+    ok(commit(&http, &app, id).await).await;
+    assert!(project_id(&app, "P-006").await.is_some());
+    ok(undo(&admin, &app, id).await).await;
+    for reference in ["P-001", "P-002", "P-006"] {
+        assert_eq!(project_id(&app, reference).await, None, "{reference}");
+    }
+    // The summaries equal a rebuild (checked by `finish`).
+    finish(app, test_db).await;
+}
+both_backends!(an_untouched_import_is_undone_whole);
+
+async fn the_mapping_is_chosen_by_the_user_and_checked(backend: crate::support::Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    add_homonym(&app).await;
+    let id = upload(&http, &app, "messy.csv", &fixture("messy.csv")).await;
+    let mut fields: Form = vec![("id", id.to_string()), ("key", "reference".into())];
+    let codes = [
+        "reference",
+        "title",
+        "communes",
+        "owner",
+        "cost",
+        "stage",
+        "",
+        "start",
+    ];
+    let keys = [
+        "fields[0]",
+        "fields[1]",
+        "fields[2]",
+        "fields[3]",
+        "fields[4]",
+        "fields[5]",
+        "fields[6]",
+        "fields[7]",
+    ];
+    for (k, c) in keys.iter().zip(codes) {
+        fields.push((k, c.to_owned()));
+    }
+    ok(post(&http, &app, "imports/mapping", &fields).await).await;
+    // Without the officer column, line 11 passes.
+    let v = view(&http, &app, id).await;
+    assert_eq!(
+        v.rows
+            .iter()
+            .find(|r| r.line == 11)
+            .expect("present")
+            .action,
+        RowAction::Create
+    );
+    assert_eq!(v.columns[6].field, None);
+    // One field on two columns, or no title: refused on `fields`.
+    fields[2 + 6].1 = "title".into();
+    refused_on(
+        post(&http, &app, "imports/mapping", &fields).await,
+        422,
+        "fields",
+    )
+    .await;
+    fields[2 + 6].1 = String::new();
+    fields[2 + 1].1 = String::new();
+    refused_on(
+        post(&http, &app, "imports/mapping", &fields).await,
+        422,
+        "fields",
+    )
+    .await;
+    fields[2 + 1].1 = "unknown-field".into();
+    refused_on(
+        post(&http, &app, "imports/mapping", &fields).await,
+        422,
+        "fields",
+    )
+    .await;
+    fields[2 + 1].1 = "title".into();
+    fields[1].1 = "siret".into();
+    refused_on(
+        post(&http, &app, "imports/mapping", &fields).await,
+        422,
+        "key",
+    )
+    .await;
+    // The accepted mapping is proposed at the next import of the structure.
+    fields[1].1 = "reference".into();
+    ok(post(&http, &app, "imports/mapping", &fields).await).await;
+    ok(commit(&http, &app, id).await).await;
+    let next = upload(&http, &app, "messy.csv", &fixture("messy.csv")).await;
+    assert_eq!(view(&http, &app, next).await.columns[6].field, None);
+    finish(app, test_db).await;
+}
+both_backends!(the_mapping_is_chosen_by_the_user_and_checked);
+
+async fn maillage_export_reimports_with_no_change(backend: crate::support::Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    create(
+        &http,
+        &app,
+        "Voie verte des gorges",
+        &["15187", "15004"],
+        &[
+            ("form[reference]", "VV-01"),
+            ("form[estimated_cost]", "1 250 000,50"),
+            ("form[themes][0]", "sante"),
+            ("form[programmes][0]", "pvd"),
+            ("form[owner_name]", "Commune de Saint-Flour"),
+        ],
+    )
+    .await;
+    create(
+        &http,
+        &app,
+        "Halle « couverte » ; 2ᵉ tranche",
+        &["2A004"],
+        &[("form[reference]", "H-2")],
+    )
+    .await;
+    let res = http
+        .get(app.url("/tableau-de-bord/export.xlsx"))
+        .send()
+        .await
+        .expect("present");
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.expect("present");
+    let id = upload(&http, &app, "tableau-de-bord.xlsx", &bytes).await;
+    let v = view(&http, &app, id).await;
+    assert_eq!(
+        (
+            v.counts.create,
+            v.counts.update,
+            v.counts.refused,
+            v.counts.unchanged
+        ),
+        (0, 0, 0, 2),
+        "{:#?}",
+        v.rows
+    );
+    finish(app, test_db).await;
+}
+both_backends!(maillage_export_reimports_with_no_change);
+
+async fn bad_files_get_a_french_reason_and_write_nothing(backend: crate::support::Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let reason = |v: ImportView| {
+        assert_eq!(v.status, ImportStatus::Failed);
+        v.error.expect("a reason")
+    };
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let id = upload(&http, &app, "photo.png", &png).await;
+    assert!(reason(view(&http, &app, id).await).contains("pas un tableur"));
+    let mut zip = b"PK\x03\x04".to_vec();
+    zip.extend_from_slice(&[0u8; 64]);
+    let id = upload(&http, &app, "abime.xlsx", &zip).await;
+    assert!(reason(view(&http, &app, id).await).contains("pas un tableur"));
+    let wide = format!("{}\r\n", vec!["Intitulé"; 500].join(";"));
+    let id = upload(&http, &app, "large.csv", wide.as_bytes()).await;
+    assert!(reason(view(&http, &app, id).await).contains("plus de 200 colonnes"));
+    let id = upload(&http, &app, "vide.csv", b"\r\n;;\r\n").await;
+    assert!(reason(view(&http, &app, id).await).contains("vide"));
+    // Bigger than the limit: 413, nothing kept.
+    let res = send(&http, &app, "gros.csv", &vec![b'a'; 9 * 1024 * 1024]).await;
+    assert_eq!(res.status(), 413);
+    // A form without the file.
+    let res = http
+        .post(app.url("/importer/fichier"))
+        .header("Origin", app.url(""))
+        .header("Content-Type", "multipart/form-data; boundary=x")
+        .body("--x--\r\n")
+        .send()
+        .await
+        .expect("present");
+    assert_eq!(res.status(), 422);
+    // A failed import cannot be confirmed.
+    refused(commit(&http, &app, id).await, 409).await;
+    use app::server::entities::projects::project;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    assert_eq!(
+        project::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("present"),
+        0
+    );
+    finish(app, test_db).await;
+}
+both_backends!(bad_files_get_a_french_reason_and_write_nothing);
+
+async fn partners_and_strangers_never_import(backend: crate::support::Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let id = upload(&http, &app, "messy.csv", &fixture("messy.csv")).await;
+    create_user(&app.db, "c.durand@mairie.fr", Role::Partner).await;
+    let partner = client();
+    login(&partner, &app, "c.durand@mairie.fr", PASSWORD).await;
+    assert_eq!(
+        send(&partner, &app, "messy.csv", &fixture("messy.csv"))
+            .await
+            .status(),
+        403
+    );
+    for (endpoint, status) in [
+        ("imports/get", 403),
+        ("imports/commit", 403),
+        ("imports/undo", 403),
+        ("imports/list", 403),
+    ] {
+        let res = post(&partner, &app, endpoint, &vec![("id", id.to_string())]).await;
+        assert_eq!(res.status(), status, "{endpoint}");
+    }
+    let anonymous = client();
+    let res = send(&anonymous, &app, "messy.csv", &fixture("messy.csv")).await;
+    assert_eq!(res.status(), 303);
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .expect("present")
+            .starts_with("/connexion")
+    );
+    finish(app, test_db).await;
+}
+both_backends!(partners_and_strangers_never_import);
