@@ -184,7 +184,7 @@ fn check_messy_verdicts(v: &ImportView) {
 async fn a_messy_sheet_is_checked_row_by_row_in_every_format(backend: crate::support::Backend) {
     let (test_db, app, http, _) = signed_in(backend).await;
     add_homonym(&app).await;
-    for name in ["messy.csv", "messy.xlsx", "messy.ods"] {
+    for name in ["messy.csv", "messy.xlsx", "messy.ods", "messy.xls"] {
         let id = upload(&http, &app, name, &fixture(name)).await;
         let v = view(&http, &app, id).await;
         check_messy_verdicts(&v);
@@ -498,6 +498,10 @@ async fn bad_files_get_a_french_reason_and_write_nothing(backend: crate::support
     zip.extend_from_slice(&[0u8; 64]);
     let id = upload(&http, &app, "abime.xlsx", &zip).await;
     assert!(reason(view(&http, &app, id).await).contains("pas un tableur"));
+    let id = upload(&http, &app, "protege.xlsx", &fixture("encrypted.xlsx")).await;
+    assert!(reason(view(&http, &app, id).await).contains("mot de passe"));
+    let id = upload(&http, &app, "bombe.xlsx", &fixture("bomb.xlsx")).await;
+    assert!(reason(view(&http, &app, id).await).contains("démesurément grand"));
     let wide = format!("{}\r\n", vec!["Intitulé"; 500].join(";"));
     let id = upload(&http, &app, "large.csv", wide.as_bytes()).await;
     assert!(reason(view(&http, &app, id).await).contains("plus de 200 colonnes"));
@@ -564,3 +568,118 @@ async fn partners_and_strangers_never_import(backend: crate::support::Backend) {
     finish(app, test_db).await;
 }
 both_backends!(partners_and_strangers_never_import);
+
+async fn formulas_give_their_cached_values_and_merged_cells_are_read(
+    backend: crate::support::Backend,
+) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let id = upload(&http, &app, "formulas.xlsx", &fixture("formulas.xlsx")).await;
+    let v = view(&http, &app, id).await;
+    assert_eq!(v.header_line, 2, "the merged title row is passed over");
+    let lines: Vec<(u32, RowAction)> = v.rows.iter().map(|r| (r.line, r.action)).collect();
+    assert_eq!(
+        lines,
+        [
+            (3, RowAction::Create),
+            (4, RowAction::Create),
+            (5, RowAction::Skipped)
+        ],
+        "{:#?}",
+        v.rows
+    );
+    // The column under the merged header's second half is left out.
+    assert_eq!(v.columns[3].field, None);
+    assert_eq!(v.columns[3].header, "colonne D");
+    ok(commit(&http, &app, id).await).await;
+    let gym = get(
+        &http,
+        &app,
+        project_id(&app, "F-1").await.expect("F-1"),
+        None,
+    )
+    .await;
+    assert_eq!(gym.estimated_cost_cents, Some(1_250_000));
+    assert_eq!(
+        gym.start_date.map(|d| d.to_string()).as_deref(),
+        Some("2026-04-01")
+    );
+    let piste = get(
+        &http,
+        &app,
+        project_id(&app, "F-2").await.expect("F-2"),
+        None,
+    )
+    .await;
+    assert_eq!(piste.estimated_cost_cents, Some(2_500_001));
+    finish(app, test_db).await;
+}
+both_backends!(formulas_give_their_cached_values_and_merged_cells_are_read);
+
+async fn two_confirmations_at_once_write_the_file_once(backend: crate::support::Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    add_homonym(&app).await;
+    let a = upload(&http, &app, "messy.csv", &fixture("messy.csv")).await;
+    let b = upload(&http, &app, "messy.xlsx", &fixture("messy.xlsx")).await;
+    let (ra, rb) = tokio::join!(commit(&http, &app, a), commit(&http, &app, b));
+    let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [200, 409],
+        "one writes, the other sees the preview moved"
+    );
+    use app::server::entities::projects::project;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    assert_eq!(
+        project::Entity::find().count(&app.db).await.expect("count"),
+        3
+    );
+    finish(app, test_db).await;
+}
+both_backends!(two_confirmations_at_once_write_the_file_once);
+
+async fn hostile_cells_are_refused_or_kept_as_text(backend: crate::support::Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let long = "x".repeat(5_000);
+    let csv = format!(
+        "Référence;Intitulé;Commune\r\nH-1;{long};Saint-Flour\r\nH-2;<script>alert(1)</script>;Saint-Flour\r\nH-3;=HYPERLINK(\"http://x\");Saint-Flour\r\n"
+    );
+    let id = upload(&http, &app, "hostile.csv", csv.as_bytes()).await;
+    let v = view(&http, &app, id).await;
+    let first = &v.rows[0];
+    assert_eq!(first.action, RowAction::Refused);
+    assert!(
+        first.problems[0].starts_with("Ligne 2, colonne Intitulé : « xxx")
+            && first.problems[0].contains("ne doit pas dépasser"),
+        "{:?}",
+        first.problems
+    );
+    assert_eq!(
+        (v.rows[1].action, v.rows[2].action),
+        (RowAction::Create, RowAction::Create)
+    );
+    ok(commit(&http, &app, id).await).await;
+    // Stored as typed, shown escaped.
+    let script = project_id(&app, "H-2").await.expect("H-2");
+    let page = http
+        .get(app.url(&format!("/projets/{script}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!page.contains("<script>alert(1)"));
+    let page = http
+        .get(app.url(&format!("/importer/{id}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(!page.contains("<script>alert(1)"));
+    finish(app, test_db).await;
+}
+both_backends!(hostile_cells_are_refused_or_kept_as_text);

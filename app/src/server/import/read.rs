@@ -74,6 +74,9 @@ pub fn read(bytes: &[u8]) -> Result<Grid, String> {
     let grid = if bytes.starts_with(b"PK\x03\x04") {
         read_zip(bytes)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        if is_encrypted_package(bytes) {
+            return Err(t("import.read_password"));
+        }
         read_xls(bytes)?
     } else {
         read_csv(bytes)?
@@ -82,6 +85,16 @@ pub fn read(bytes: &[u8]) -> Result<Grid, String> {
         return Err(t("import.read_empty"));
     }
     Ok(grid)
+}
+
+/// A password-protected `.xlsx` is an OLE container holding an
+/// `EncryptedPackage` stream (its name is stored in UTF-16).
+fn is_encrypted_package(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    bytes.windows(name.len()).any(|w| w == name.as_slice())
 }
 
 fn read_zip(bytes: &[u8]) -> Result<Grid, String> {
