@@ -10,3 +10,5 @@ say "Recherche de communes (liste officielle complète)"
 cargo bench -p server --bench communes --profile server-release
 say "Tableau de bord, liste et fiche projet à 1 000 et 100 000 projets (BENCH_SIZES pour changer)"
 cargo bench -p server --bench dashboard --profile server-release
+say "Import d'un tableur de 10 000 lignes : aperçu, confirmation, réimport, annulation (BENCH_ROWS pour changer)"
+cargo bench -p server --bench import --profile server-release

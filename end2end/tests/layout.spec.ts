@@ -15,7 +15,7 @@ async function pagesFor(page: Page, role: Role): Promise<string[]> {
   if (role === 'partner') {
     await page.goto('/');
     const first = await page.locator('main a[href^="/espace-partenaire/projets/"]').first().getAttribute('href');
-    return ['/', first!, '/projets', '/tableau-de-bord'];
+    return ['/', first!, '/projets', '/tableau-de-bord', '/importer'];
   }
   await page.goto('/projets');
   const project = await page.locator('main a[href^="/projets/"]:not([href$="nouveau"])').first().getAttribute('href');
@@ -25,7 +25,7 @@ async function pagesFor(page: Page, role: Role): Promise<string[]> {
   const common = ['/', '/projets', project!, `${project}/fiche`, '/annuaire', organisation!, person!, '/tableau-de-bord'];
   switch (role) {
     case 'officer':
-      return [...common, '/projets/nouveau', `${project}/modifier`, '/annuaire/organisations/nouvelle', '/annuaire/personnes/nouvelle', '/equipe',
+      return [...common, '/importer', '/projets/nouveau', `${project}/modifier`, '/annuaire/organisations/nouvelle', '/annuaire/personnes/nouvelle', '/equipe',
         await shareLink(page, project!)];
     case 'head':
       return [...common, '/admin/programmes'];

@@ -93,9 +93,11 @@ impl ImportField {
             .find(|(_, words)| words.contains(&key))
             .or_else(|| {
                 SYNONYMS.iter().find(|(_, words)| {
+                    // Only wordings of two words or more: « montant DETR
+                    // sollicité » is a funder's amount, not the cost.
                     words
                         .iter()
-                        .any(|w| w.len() > 3 && key.starts_with(&format!("{w} ")))
+                        .any(|w| w.contains(' ') && key.starts_with(&format!("{w} ")))
                 })
             })
             .map(|(field, _)| *field)
@@ -621,6 +623,8 @@ mod tests {
             ("Montant total", ImportField::Cost),
             ("Budget HT", ImportField::Cost),
             ("Coût total du projet", ImportField::Cost),
+            ("Coût total du projet (€ HT)", ImportField::Cost),
+            ("Date de début des travaux prévue", ImportField::Start),
             ("Étape", ImportField::Stage),
             ("Phase", ImportField::Stage),
             ("État d'avancement", ImportField::Stage),
@@ -637,7 +641,16 @@ mod tests {
         ] {
             assert_eq!(ImportField::guess(header), Some(field), "{header}");
         }
-        for header in ["", "Santé", "EPCI", "Aides versées", "Colonne 12"] {
+        for header in [
+            "",
+            "Santé",
+            "EPCI",
+            "Aides versées",
+            "Colonne 12",
+            "Montant DETR sollicité",
+            "État de la demande Région",
+            "Personne chargée du suivi",
+        ] {
             assert_eq!(ImportField::guess(header), None, "{header}");
         }
     }

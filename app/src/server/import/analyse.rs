@@ -179,6 +179,9 @@ struct Row<'a> {
     cells: &'a [Cell],
     mapping: &'a Mapping,
     problems: Vec<String>,
+    /// Columns already at fault (the form's own check of the same field
+    /// would only repeat it).
+    faulty: BTreeSet<usize>,
 }
 
 impl Row<'_> {
@@ -197,6 +200,7 @@ impl Row<'_> {
     }
 
     fn problem(&mut self, column: usize, value: &str, message: impl AsRef<str>) {
+        self.faulty.insert(column);
         self.problems.push(
             rust_i18n::t!(
                 "import.problem",
@@ -236,6 +240,7 @@ pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
             cells,
             mapping,
             problems: Vec::new(),
+            faulty: BTreeSet::new(),
         };
         let title = row.text(ImportField::Title).unwrap_or_default();
         let reference = row.text(ImportField::Reference);
@@ -311,6 +316,7 @@ pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
                 for (field, message) in &errors.0 {
                     let import_field = form_field(field);
                     match import_field.and_then(|f| row.column(f)) {
+                        Some(col) if row.faulty.contains(&col) => {}
                         Some(col) => {
                             let value = row.cells.get(col).map(Cell::text).unwrap_or_default();
                             row.problem(col, &value, message);

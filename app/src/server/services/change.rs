@@ -164,6 +164,11 @@ impl Change {
             figures,
             removed,
         } = self;
+        if scope == Scope::Wide {
+            commit_wide(&txn, actor_id, now, events, &figures, &removed).await?;
+            txn.commit().await?;
+            return Ok(());
+        }
         // Each touched project, and whether it has an event.
         let mut touched: BTreeMap<i64, bool> = BTreeMap::new();
         for e in events {
@@ -173,14 +178,11 @@ impl Change {
         for id in &figures {
             touched.entry(*id).or_insert(false);
         }
-        if scope == Scope::Project && !removed.is_empty() {
+        if !removed.is_empty() {
+            // Only a change spanning projects deletes one.
             return Err(AppError::internal_here());
         }
-        for id in &removed {
-            touched.remove(id);
-            rollup::refresh(&*txn, *id).await?;
-        }
-        if scope == Scope::Project && touched.len() > 1 {
+        if touched.len() > 1 {
             // A change opened for one project that reaches others could take
             // summary rows in another order than a neighbour's.
             tracing::error!(
@@ -208,6 +210,68 @@ impl Change {
     }
 }
 
+/// How many rows one statement of a wide commit touches.
+const WIDE_CHUNK: usize = 500;
+
+/// The commit of a change spanning projects (an import, a rule change):
+/// the same work as one project's, batched. Events are inserted many per
+/// statement, the last change moved per chunk, the plan figures computed
+/// from rows read per chunk (`PlanRows::load_many`, the code `compute`
+/// runs), and the summaries refreshed once for all (`refresh_many`).
+async fn commit_wide(
+    txn: &DatabaseTransaction,
+    actor_id: Option<i64>,
+    now: DateTime<Utc>,
+    events: Vec<PendingEvent>,
+    figures: &BTreeSet<i64>,
+    removed: &BTreeSet<i64>,
+) -> Result<(), AppError> {
+    let mut touched: BTreeSet<i64> = figures.clone();
+    let mut with_event: BTreeSet<i64> = BTreeSet::new();
+    let mut events = events.into_iter().peekable();
+    while events.peek().is_some() {
+        let chunk: Vec<event::ActiveModel> = events
+            .by_ref()
+            .take(WIDE_CHUNK)
+            .map(|e| {
+                with_event.insert(e.project_id);
+                event_row(actor_id, now, e.project_id, e.kind, e.data)
+            })
+            .collect();
+        event::Entity::insert_many(chunk)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    touched.extend(with_event.iter().copied());
+    for id in removed {
+        touched.remove(id);
+    }
+    let ids: Vec<i64> = with_event
+        .into_iter()
+        .filter(|id| !removed.contains(id))
+        .collect();
+    for chunk in ids.chunks(WIDE_CHUNK) {
+        project::Entity::update_many()
+            .col_expr(project::Column::LastEventAt, Expr::value(now))
+            .filter(project::Column::Id.is_in(chunk.iter().copied()))
+            .exec(txn)
+            .await?;
+    }
+    let moved: Vec<i64> = figures
+        .iter()
+        .copied()
+        .filter(|id| !removed.contains(id))
+        .collect();
+    for chunk in moved.chunks(WIDE_CHUNK) {
+        let rows = crate::server::services::plan_rows::PlanRows::load_many(txn, chunk).await?;
+        for (id, rows) in rows {
+            plan_figures::store(txn, id, &rows.figures()).await?;
+        }
+    }
+    let all: Vec<i64> = touched.into_iter().chain(removed.iter().copied()).collect();
+    rollup::refresh_many(txn, &all).await
+}
+
 /// `NotFound` unless the project exists.
 pub async fn project_exists(db: &impl ConnectionTrait, id: i64) -> Result<(), AppError> {
     project::Entity::find_by_id(id)
@@ -225,6 +289,20 @@ async fn insert_event(
     kind: EventKind,
     data: Value,
 ) -> Result<(), AppError> {
+    event_row(actor_id, now, project_id, kind, data)
+        .insert(txn)
+        .await?;
+    Ok(())
+}
+
+/// An event's row, with the state columns the dashboard's movements read.
+fn event_row(
+    actor_id: Option<i64>,
+    now: DateTime<Utc>,
+    project_id: i64,
+    kind: EventKind,
+    data: Value,
+) -> event::ActiveModel {
     // State changes keep their codes as columns (the dashboard's movement
     // queries); a creation "enters" the project's first stage.
     let state = |key: &str| data.get(key).and_then(Value::as_str).map(str::to_owned);
@@ -243,9 +321,6 @@ async fn insert_event(
         data: Set(data.to_string()),
         ..Default::default()
     }
-    .insert(txn)
-    .await?;
-    Ok(())
 }
 
 /// Recomputes the projects whose plan figures predate `FIGURES_VERSION` (rows

@@ -124,6 +124,52 @@ impl PlanRows {
         })
     }
 
+    /// `load` for many projects at once (a change spanning projects):
+    /// four statements whatever their number. Projects not found are absent.
+    pub(crate) async fn load_many(
+        db: &impl ConnectionTrait,
+        project_ids: &[i64],
+    ) -> Result<HashMap<i64, Self>, AppError> {
+        let funders = funder_catalogue(db).await?;
+        let mut lines: HashMap<i64, Vec<(funding_line::Model, FunderCategory, FundingStatus)>> =
+            HashMap::new();
+        for row in funding_line::Entity::find()
+            .filter(funding_line::Column::ProjectId.is_in(project_ids.iter().copied()))
+            .order_by_asc(funding_line::Column::Id)
+            .all(db)
+            .await?
+        {
+            let f = funders.get(&row.funder_id).ok_or_else(|| {
+                AppError::internal(format_args!(
+                    "line {}: funder {} missing",
+                    row.id, row.funder_id
+                ))
+            })?;
+            let (category, status) = (f.category, row.status);
+            lines
+                .entry(row.project_id)
+                .or_default()
+                .push((row, category, status));
+        }
+        let starts = works_starts(db, project_ids).await?;
+        Ok(project::Entity::find()
+            .filter(project::Column::Id.is_in(project_ids.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|project| {
+                let id = project.id;
+                let rows = PlanRows {
+                    project,
+                    funders: funders.clone(),
+                    lines: lines.remove(&id).unwrap_or_default(),
+                    works_start: starts.get(&id).copied(),
+                };
+                (id, rows)
+            })
+            .collect())
+    }
+
     pub(crate) fn rule_lines(&self) -> Vec<PlanLine> {
         self.lines
             .iter()

@@ -110,6 +110,15 @@ async fn replace_links(
         .filter(project_programme::Column::ProjectId.eq(id))
         .exec(txn)
         .await?;
+    insert_links(txn, id, input).await
+}
+
+/// Links a project to its communes, themes and programmes.
+async fn insert_links(
+    txn: &DatabaseTransaction,
+    id: i64,
+    input: &ProjectInput,
+) -> Result<(), AppError> {
     if !input.communes.is_empty() {
         project_commune::Entity::insert_many(input.communes.iter().map(|c| {
             project_commune::ActiveModel {
@@ -209,7 +218,7 @@ pub(crate) async fn create_in(
     .insert(txn)
     .await
     .map_err(map_write_error)?;
-    replace_links(txn, row.id, input).await?;
+    insert_links(txn, row.id, input).await?;
     let mut data = json!({ "title": row.title, "stage": row.stage });
     if let Some(origin) = origin {
         data["import"] = origin;

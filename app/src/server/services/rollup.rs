@@ -426,6 +426,69 @@ pub async fn refresh(db: &impl ConnectionTrait, project_id: i64) -> Result<(), A
     result
 }
 
+/// `refresh` for many projects at once, for a change that holds the
+/// summaries alone (`lock_summaries(.., true)`): the deltas of every
+/// project are added up, then written once, in key order.
+pub async fn refresh_many(db: &impl ConnectionTrait, project_ids: &[i64]) -> Result<(), AppError> {
+    let mut totals: BTreeMap<SummaryKey, Measures> = BTreeMap::new();
+    let mut days: BTreeMap<DayKey, i64> = BTreeMap::new();
+    for chunk in project_ids.chunks(500) {
+        let stored: HashMap<i64, ProjectFacts> = project_rollup::Entity::find()
+            .filter(project_rollup::Column::ProjectId.is_in(chunk.iter().copied()))
+            .lock_exclusive()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| {
+                crate::server::db::decode_stored("project_rollups.facts", &row.facts)
+                    .map(|f| (row.project_id, f))
+            })
+            .collect::<Result<_, AppError>>()?;
+        let mut new = load_facts(db, Some(chunk)).await?;
+        let mut gone = Vec::new();
+        let mut rows = Vec::new();
+        for id in chunk {
+            let old = stored.get(id);
+            let now = new.remove(id);
+            if old == now.as_ref() {
+                continue;
+            }
+            for (k, m) in delta(old, now.as_ref()) {
+                let e = totals.entry(k).or_default();
+                *e = e.plus(m);
+            }
+            for (k, n) in day_delta(old, now.as_ref()) {
+                *days.entry(k).or_default() += n;
+            }
+            if old.is_some() {
+                gone.push(*id);
+            }
+            if let Some(f) = now {
+                rows.push(project_rollup::ActiveModel {
+                    project_id: Set(*id),
+                    facts: Set(encode(&f)?),
+                });
+            }
+        }
+        if !gone.is_empty() {
+            project_rollup::Entity::delete_many()
+                .filter(project_rollup::Column::ProjectId.is_in(gone))
+                .exec(db)
+                .await?;
+        }
+        if !rows.is_empty() {
+            project_rollup::Entity::insert_many(rows)
+                .exec_without_returning(db)
+                .await?;
+        }
+    }
+    let totals: Vec<_> = totals.into_iter().filter(|(_, m)| !m.is_zero()).collect();
+    let days: Vec<_> = days.into_iter().filter(|(_, n)| *n != 0).collect();
+    write_totals(db, &totals, true).await?;
+    write_days(db, &days, true).await?;
+    Ok(())
+}
+
 async fn refresh_project(db: &impl ConnectionTrait, project_id: i64) -> Result<(), AppError> {
     // Summary rows are shared by every project: the writer holds the
     // summaries lock (`change`, shared among one-project changes) and takes

@@ -17,6 +17,9 @@
 //!   form's `data-result-box` with the answer's fields and reveals it (a
 //!   share link's address, shown once);
 //! - `data-confirm` asks before a destructive action;
+//! - a form the browser sends itself (the spreadsheet upload) with a
+//!   `data-busy-label` shows that label on its button while it is sent,
+//!   and is not sent twice;
 //! - a `<textarea data-counter>` keeps its `#<id>-compteur` up to date;
 //! - a link `data-opens="<id>"` (« Ajouter un jalon ») opens that
 //!   `<details>` and puts the cursor in its first field (without a script
@@ -111,6 +114,19 @@ mod browser {
             return;
         };
         let path = form.get_attribute("action").unwrap_or_default();
+        if let Some(label) = form.get_attribute("data-busy-label") {
+            // A form the browser sends itself (a file upload): say it is
+            // under way, and keep it from being sent twice.
+            if form.get_attribute("aria-busy").as_deref() == Some("true") {
+                ev.prevent_default();
+                return;
+            }
+            let _ = form.set_attribute("aria-busy", "true");
+            for button in all(&form, "button[type=submit]") {
+                button.set_text_content(Some(&label));
+            }
+            return;
+        }
         if form.method().to_lowercase() != "post" || !path.starts_with("/api/") {
             return;
         }

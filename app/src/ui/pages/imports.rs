@@ -23,7 +23,7 @@ pub fn ImportsPage() -> impl IntoView {
         <PageTitle text=t!("import.title").into_owned() />
         <h1>{t!("import.title")}</h1>
         <p>{t!("import.intro")}</p>
-        <form class="form card" method="post" action="/importer/fichier" enctype="multipart/form-data">
+        <form class="form card" method="post" action="/importer/fichier" enctype="multipart/form-data" data-busy-label=t!("import.sending").into_owned()>
             <div class="field">
                 <label for="fichier">{t!("import.file_label")}</label>
                 <input id="fichier" name="fichier" type="file" required=true
@@ -115,7 +115,7 @@ fn ImportScreen(view: ImportView) -> impl IntoView {
         {view.error.clone().map(|e| view! {
             <p class="form-error" role="alert" data-testid="import-error">{t!("import.failed")}" : "{e}</p>
         })}
-        <div id="import-message" role="status"></div>
+        <div id="import-message"></div>
         {previewed.then(|| view! { <MappingForm view=view.clone() /> })}
         {(!failed).then(|| view! { <Preview rows=view.rows.clone() /> })}
         {previewed.then(|| {
@@ -156,11 +156,11 @@ fn MappingForm(view: ImportView) -> impl IntoView {
     let map = ServerAction::<MapImport>::new();
     let id = view.id;
     view! {
-        <section class="card" aria-labelledby="mapping-title">
+        <section class="card" id="correspondances" aria-labelledby="mapping-title">
             <h2 id="mapping-title">{t!("import.mapping")}</h2>
             <p>{t!("import.mapping_intro")}</p>
             <p>{t!("import.header_line", line = view.header_line)}</p>
-            <ActionForm action=map attr:class="form" attr:novalidate="true" attr:data-anchor="mapping-title" attr:data-done=t!("import.mapping_saved").into_owned()>
+            <ActionForm action=map attr:class="form" attr:novalidate="true" attr:data-anchor="correspondances" attr:data-done=t!("import.mapping_saved").into_owned()>
                 <input type="hidden" name="id" value=id />
                 <p class="form-error" role="alert" data-error-for="fields"></p>
                 <DataTable cols=vec![
