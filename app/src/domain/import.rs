@@ -7,7 +7,6 @@ use std::fmt;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::money::MAX_CENTS;
 use crate::domain::{Stage, search_key};
 
 /// A project field a column can fill.
@@ -420,27 +419,12 @@ fn to_cents(units: &str, decimals: &str) -> Result<i64, AmountError> {
     if decimals.len() > 2 {
         return Err(AmountError::TooManyDecimals);
     }
-    if units.len() > 15 {
-        return Err(AmountError::TooLarge);
-    }
-    let units: i64 = if units.is_empty() {
-        0
-    } else {
-        units.parse().map_err(|_| AmountError::TooLarge)?
-    };
-    let cents: i64 = match decimals.len() {
-        0 => 0,
-        1 => decimals.parse::<i64>().map_err(|_| AmountError::Invalid)? * 10,
-        _ => decimals.parse().map_err(|_| AmountError::Invalid)?,
-    };
-    let total = units
-        .checked_mul(100)
-        .and_then(|u| u.checked_add(cents))
-        .ok_or(AmountError::TooLarge)?;
-    if total > MAX_CENTS {
-        return Err(AmountError::TooLarge);
-    }
-    Ok(total)
+    // The forms' own reading of « units.decimals ».
+    crate::domain::parse_euros(&format!("{units}.{decimals}")).map_err(|e| match e {
+        crate::domain::MoneyError::TooLarge => AmountError::TooLarge,
+        crate::domain::MoneyError::Negative => AmountError::Negative,
+        _ => AmountError::Invalid,
+    })
 }
 
 /// A date typed as text: `jj/mm/aaaa` (also with `-` or `.`, or a two-digit

@@ -240,26 +240,36 @@ fn cell_of(data: &Data) -> Cell {
     }
 }
 
+/// Keeps a row that holds something, its trailing empty cells dropped,
+/// within the bounds on columns and rows.
+fn push_row(
+    rows: &mut Vec<(u32, Vec<Cell>)>,
+    line: u32,
+    mut cells: Vec<Cell>,
+) -> Result<(), String> {
+    while cells.last().is_some_and(Cell::is_empty) {
+        cells.pop();
+    }
+    if cells.is_empty() {
+        return Ok(());
+    }
+    if cells.len() > MAX_COLUMNS {
+        return Err(too_many_columns(line));
+    }
+    rows.push((line, cells));
+    if rows.len() > MAX_ROWS {
+        return Err(too_many_rows());
+    }
+    Ok(())
+}
+
 fn grid_of_range(range: &calamine::Range<Data>) -> Result<Grid, String> {
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     let mut rows = Vec::new();
     for (i, row) in range.rows().enumerate() {
         let mut cells: Vec<Cell> = vec![Cell::Empty; first_col as usize];
         cells.extend(row.iter().map(cell_of));
-        while cells.last().is_some_and(Cell::is_empty) {
-            cells.pop();
-        }
-        if cells.is_empty() {
-            continue;
-        }
-        let line = first_row + i as u32 + 1;
-        if cells.len() > MAX_COLUMNS {
-            return Err(too_many_columns(line));
-        }
-        rows.push((line, cells));
-        if rows.len() > MAX_ROWS {
-            return Err(too_many_rows());
-        }
+        push_row(&mut rows, first_row + i as u32 + 1, cells)?;
     }
     Ok(Grid { rows })
 }
@@ -331,7 +341,7 @@ fn read_csv(bytes: &[u8]) -> Result<Grid, String> {
             seen_bytes = start;
         }
         let line = seen_lines;
-        let mut cells: Vec<Cell> = record
+        let cells: Vec<Cell> = record
             .iter()
             .map(|v| {
                 let v = v.trim();
@@ -342,19 +352,7 @@ fn read_csv(bytes: &[u8]) -> Result<Grid, String> {
                 }
             })
             .collect();
-        while cells.last().is_some_and(Cell::is_empty) {
-            cells.pop();
-        }
-        if cells.is_empty() {
-            continue;
-        }
-        if cells.len() > MAX_COLUMNS {
-            return Err(too_many_columns(line));
-        }
-        rows.push((line, cells));
-        if rows.len() > MAX_ROWS {
-            return Err(too_many_rows());
-        }
+        push_row(&mut rows, line, cells)?;
     }
     Ok(Grid { rows })
 }

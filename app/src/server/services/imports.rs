@@ -657,18 +657,7 @@ pub async fn undo(
 /// Deletes a project the import created, with its links and events.
 async fn delete_project(change: &mut Change, id: i64) -> Result<(), AppError> {
     let txn = change.txn();
-    project_commune::Entity::delete_many()
-        .filter(project_commune::Column::ProjectId.eq(id))
-        .exec(txn)
-        .await?;
-    project_theme::Entity::delete_many()
-        .filter(project_theme::Column::ProjectId.eq(id))
-        .exec(txn)
-        .await?;
-    project_programme::Entity::delete_many()
-        .filter(project_programme::Column::ProjectId.eq(id))
-        .exec(txn)
-        .await?;
+    projects::delete_links(txn, id).await?;
     crate::server::entities::projects::event::Entity::delete_many()
         .filter(crate::server::entities::projects::event::Column::ProjectId.eq(id))
         .exec(txn)

@@ -91,37 +91,10 @@ pub(crate) async fn funder_catalogue(
 
 impl PlanRows {
     pub(crate) async fn load(db: &impl ConnectionTrait, project_id: i64) -> Result<Self, AppError> {
-        let project = project::Entity::find_by_id(project_id)
-            .one(db)
+        Self::load_many(db, &[project_id])
             .await?
-            .ok_or(AppError::NotFound)?;
-        let funders = funder_catalogue(db).await?;
-        let rows = funding_line::Entity::find()
-            .filter(funding_line::Column::ProjectId.eq(project_id))
-            .order_by_asc(funding_line::Column::Id)
-            .all(db)
-            .await?;
-        let mut lines = Vec::with_capacity(rows.len());
-        for row in rows {
-            let f = funders.get(&row.funder_id).ok_or_else(|| {
-                AppError::internal(format_args!(
-                    "line {}: funder {} missing",
-                    row.id, row.funder_id
-                ))
-            })?;
-            let (category, status) = (f.category, row.status);
-            lines.push((row, category, status));
-        }
-        let works_start = works_starts(db, &[project_id])
-            .await?
-            .get(&project_id)
-            .copied();
-        Ok(PlanRows {
-            project,
-            funders,
-            lines,
-            works_start,
-        })
+            .remove(&project_id)
+            .ok_or(AppError::NotFound)
     }
 
     /// `load` for many projects at once (a change spanning projects):

@@ -98,6 +98,12 @@ async fn replace_links(
     id: i64,
     input: &ProjectInput,
 ) -> Result<(), AppError> {
+    delete_links(txn, id).await?;
+    insert_links(txn, id, input).await
+}
+
+/// Unlinks a project from its communes, themes and programmes.
+pub(crate) async fn delete_links(txn: &DatabaseTransaction, id: i64) -> Result<(), AppError> {
     project_commune::Entity::delete_many()
         .filter(project_commune::Column::ProjectId.eq(id))
         .exec(txn)
@@ -110,7 +116,7 @@ async fn replace_links(
         .filter(project_programme::Column::ProjectId.eq(id))
         .exec(txn)
         .await?;
-    insert_links(txn, id, input).await
+    Ok(())
 }
 
 /// Links a project to its communes, themes and programmes.
