@@ -563,9 +563,12 @@ fn fill(row: &mut Row<'_>, refs: &Refs, form: &mut ProjectForm, stage: &mut Stag
     });
     if let Some((col, cell)) = row.cell(ImportField::Communes) {
         let text = cell.text();
+        // The project's communes so far settle a name shared by several
+        // (Maillage's own export writes names only).
+        let known = std::mem::take(&mut form.communes);
         let mut codes = Vec::new();
         for item in split_list(&text) {
-            match commune_of(refs, &item, departement.as_deref()) {
+            match commune_of(refs, &item, departement.as_deref(), &known) {
                 Ok(code) => codes.push(code),
                 Err(message) => row.problem(col, &item, message),
             }
@@ -576,7 +579,12 @@ fn fill(row: &mut Row<'_>, refs: &Refs, form: &mut ProjectForm, stage: &mut Stag
 
 /// The INSEE code of a commune written as its code or its name (with its
 /// département in brackets or in the row's département column).
-fn commune_of(refs: &Refs, item: &str, departement: Option<&str>) -> Result<String, String> {
+fn commune_of(
+    refs: &Refs,
+    item: &str,
+    departement: Option<&str>,
+    known: &[String],
+) -> Result<String, String> {
     let digits = item.trim();
     let padded = if digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()) {
         format!("0{digits}")
@@ -602,6 +610,14 @@ fn commune_of(refs: &Refs, item: &str, departement: Option<&str>) -> Result<Stri
         .copied()
         .filter(|c| dept.is_none_or(|d| c.departement == d))
         .collect();
+    let already: Vec<&CommuneEntry> = kept
+        .iter()
+        .copied()
+        .filter(|c| known.contains(&c.insee))
+        .collect();
+    if let [one] = already.as_slice() {
+        return Ok(one.insee.clone());
+    }
     match kept.as_slice() {
         [one] => Ok(one.insee.clone()),
         [] if candidates.is_empty() => Err(rust_i18n::t!("import.commune_unknown").into_owned()),
