@@ -49,6 +49,29 @@ fn sheet(communes: &[(String, String)], rows: usize, changed_every: Option<usize
     encoding_rs::WINDOWS_1252.encode(&text).0.into_owned()
 }
 
+/// The same rows as an `.xlsx` workbook: amounts as numbers, dates as text.
+fn workbook(csv: &[u8]) -> Vec<u8> {
+    let text = encoding_rs::WINDOWS_1252.decode(csv).0.into_owned();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line.split(';').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            let number = cell
+                .trim_end_matches(" €")
+                .replace(' ', "")
+                .replace(',', ".")
+                .parse::<f64>();
+            match number {
+                Ok(n) if c == 4 && r > 0 => sheet.write_number(r, c, n),
+                _ => sheet.write_string(r, c, cell),
+            }
+            .expect("cell");
+        }
+    }
+    book.save_to_buffer().expect("xlsx")
+}
+
 async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, rows: usize) {
     db::migrate(conn).await.expect("migrate");
     services::territories::import_from_dir(conn, dir)
@@ -110,6 +133,20 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, rows: usize) 
             "{} to create, {} refused",
             view.counts.create, view.counts.refused
         ),
+    );
+    let xlsx = workbook(&file);
+    let t = Instant::now();
+    let as_xlsx = services::imports::upload(conn, &officer, "bench.xlsx", xlsx.clone(), now)
+        .await
+        .expect("upload");
+    let preview = ms(t);
+    let v = services::imports::view(conn, &officer, as_xlsx)
+        .await
+        .expect("view");
+    line(
+        "preview of the same rows as .xlsx",
+        preview,
+        format!("{} KB, {} to create", xlsx.len() / 1024, v.counts.create),
     );
     let t = Instant::now();
     let counts = services::imports::commit(conn, &officer, id, chrono::Utc::now())
