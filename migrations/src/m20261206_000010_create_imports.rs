@@ -29,6 +29,8 @@ impl MigrationTrait for Migration {
                     .col(text(Imports::Mapping))
                     // JSON: the verdict of each row, as last shown.
                     .col(text(Imports::Preview))
+                    // JSON: how many rows of each verdict (the list of imports).
+                    .col(text(Imports::Counts))
                     // JSON: the projects the confirmation created and updated.
                     .col(text_null(Imports::Outcome))
                     .col(big_integer_null(Imports::CreatedBy))
@@ -66,6 +68,7 @@ enum Imports {
     Error,
     Mapping,
     Preview,
+    Counts,
     Outcome,
     CreatedBy,
     CreatedAt,

@@ -686,3 +686,36 @@ async fn hostile_cells_are_refused_or_kept_as_text(backend: crate::support::Back
     finish(app, test_db).await;
 }
 both_backends!(hostile_cells_are_refused_or_kept_as_text);
+
+async fn a_large_file_shows_its_refusals_first_and_counts_every_row(
+    backend: crate::support::Backend,
+) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let mut csv = String::from("Référence;Intitulé;Commune\r\n");
+    for i in 0..1_100 {
+        // The last five rows name a commune that does not exist.
+        let commune = if i >= 1_095 {
+            "Nulle-Part"
+        } else {
+            "Saint-Flour"
+        };
+        csv.push_str(&format!("L-{i};Projet {i};{commune}\r\n"));
+    }
+    let id = upload(&http, &app, "grand.csv", csv.as_bytes()).await;
+    let v = view(&http, &app, id).await;
+    assert_eq!((v.counts.create, v.counts.refused), (1_095, 5));
+    assert_eq!(v.rows.len(), app::server::services::imports::SHOWN_ROWS);
+    let refused: Vec<u32> = v
+        .rows
+        .iter()
+        .filter(|r| r.action == RowAction::Refused)
+        .map(|r| r.line)
+        .collect();
+    assert_eq!(refused, [1_097, 1_098, 1_099, 1_100, 1_101]);
+    // The list of imports reads the counts, not the rows.
+    let list: Vec<app::models::ImportSummary> =
+        ok_json(post(&http, &app, "imports/list", &vec![]).await).await;
+    assert_eq!(list[0].counts, v.counts);
+    finish(app, test_db).await;
+}
+both_backends!(a_large_file_shows_its_refusals_first_and_counts_every_row);

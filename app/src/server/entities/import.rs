@@ -18,6 +18,8 @@ pub struct Model {
     pub mapping: String,
     /// JSON `Vec<RowVerdict>`: the preview as last shown.
     pub preview: String,
+    /// JSON `ImportCounts` of the preview.
+    pub counts: String,
     /// JSON `Outcome`: what the confirmation wrote.
     pub outcome: Option<String>,
     pub created_by: Option<i64>,

@@ -20,7 +20,7 @@ use crate::domain::{Role, Stage, search_key};
 use crate::error::AppError;
 use crate::models::{
     ColumnView, CurrentUser, ImportCounts, ImportKey, ImportStatus, ImportSummary, ImportView,
-    Mapping, ProjectForm, ReferenceList, RowVerdict,
+    Mapping, ProjectForm, ReferenceList, RowAction, RowVerdict,
 };
 use crate::server::entities::import;
 use crate::server::entities::projects::{
@@ -35,6 +35,10 @@ use crate::server::import::read::{self, Grid};
 use crate::server::services::change::Change;
 use crate::server::services::{projects, references};
 
+/// The most rows an import's page receives: refusals first, then updates,
+/// creations, unchanged rows; the counts cover the whole file.
+pub const SHOWN_ROWS: usize = 1_000;
+
 /// How many sample values each column shows on the mapping screen.
 const SAMPLES: usize = 3;
 /// How many differing lines a refused confirmation names.
@@ -46,7 +50,7 @@ fn t(key: &str) -> String {
 
 /// A project's communes, themes and programmes.
 type Links = (Vec<String>, Vec<String>, Vec<String>);
-/// An import as the list reads it: id, file, status, when, by whom, preview.
+/// An import as the list reads it: id, file, status, when, by whom, counts.
 type ListRow = (i64, String, String, DateTime<Utc>, Option<i64>, String);
 
 /// What a confirmation wrote, for the undo.
@@ -245,6 +249,7 @@ pub async fn upload(
         error: Set(error),
         mapping: Set(encode(&mapping)?),
         preview: Set(encode(&preview)?),
+        counts: Set(encode(&ImportCounts::of(&preview))?),
         outcome: Set(None),
         created_by: Set(Some(actor.id)),
         created_at: Set(now),
@@ -285,7 +290,13 @@ pub async fn view(
     let row = find(db, id).await?;
     let status = status_of(&row)?;
     let mapping: Mapping = decode("imports.mapping", &row.mapping)?;
-    let rows: Vec<RowVerdict> = decode("imports.preview", &row.preview)?;
+    let mut rows: Vec<RowVerdict> = decode("imports.preview", &row.preview)?;
+    let counts = ImportCounts::of(&rows);
+    if rows.len() > SHOWN_ROWS {
+        rows.sort_by_key(|r| (shown_first(r.action), r.line));
+        rows.truncate(SHOWN_ROWS);
+        rows.sort_by_key(|r| r.line);
+    }
     let columns = if status == ImportStatus::Failed {
         Vec::new()
     } else {
@@ -313,11 +324,22 @@ pub async fn view(
         header_line: mapping.header_line,
         key: mapping.key,
         columns,
-        counts: ImportCounts::of(&rows),
+        counts,
         rows,
         may_undo: status == ImportStatus::Committed
             && crate::policy::allows(actor.role, crate::policy::Action::UndoImports),
     })
+}
+
+/// Which rows a page shows first: the ones that need the user.
+fn shown_first(action: RowAction) -> u8 {
+    match action {
+        RowAction::Refused => 0,
+        RowAction::Update => 1,
+        RowAction::Create => 2,
+        RowAction::Unchanged => 3,
+        RowAction::Skipped => 4,
+    }
 }
 
 fn columns_of(grid: &Grid, mapping: &Mapping) -> Vec<ColumnView> {
@@ -348,7 +370,7 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<ImportSummary>, AppErro
         .column(import::Column::Status)
         .column(import::Column::CreatedAt)
         .column(import::Column::CreatedBy)
-        .column(import::Column::Preview)
+        .column(import::Column::Counts)
         .order_by_desc(import::Column::Id)
         .limit(50)
         .into_tuple()
@@ -361,8 +383,7 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<ImportSummary>, AppErro
         .map(|u| (u.id, u.display_name))
         .collect();
     rows.into_iter()
-        .map(|(id, file_name, status, created_at, by, preview)| {
-            let verdicts: Vec<RowVerdict> = decode("imports.preview", &preview)?;
+        .map(|(id, file_name, status, created_at, by, counts)| {
             Ok(ImportSummary {
                 id,
                 file_name,
@@ -370,7 +391,7 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<ImportSummary>, AppErro
                     .ok_or_else(|| AppError::internal("imports.status: unknown code"))?,
                 created_at,
                 created_by: by.and_then(|b| names.get(&b).cloned()),
-                counts: ImportCounts::of(&verdicts),
+                counts: decode("imports.counts", &counts)?,
             })
         })
         .collect()
@@ -422,6 +443,7 @@ async fn store_preview(
     let mut active = import::ActiveModel {
         id: Set(id),
         preview: Set(encode(&rows)?),
+        counts: Set(encode(&ImportCounts::of(rows))?),
         ..Default::default()
     };
     if let Some(m) = mapping {

@@ -11,10 +11,6 @@ use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::text::PageTitle;
 use crate::ui::format;
 
-/// Rows of the preview shown on the page (refusals first); the counts
-/// above it cover the whole file.
-const SHOWN_ROWS: usize = 500;
-
 /// `/importer`: the upload form and the latest imports.
 #[component]
 pub fn ImportsPage() -> impl IntoView {
@@ -117,7 +113,11 @@ fn ImportScreen(view: ImportView) -> impl IntoView {
         })}
         <div id="import-message"></div>
         {previewed.then(|| view! { <MappingForm view=view.clone() /> })}
-        {(!failed).then(|| view! { <Preview rows=view.rows.clone() /> })}
+        {(!failed).then(|| {
+            let c = view.counts;
+            let total = c.create + c.update + c.unchanged + c.refused + c.skipped;
+            view! { <Preview rows=view.rows.clone() total /> }
+        })}
         {previewed.then(|| {
             let commit = ServerAction::<CommitImport>::new();
             view! {
@@ -208,13 +208,13 @@ fn order(action: RowAction) -> u8 {
     }
 }
 
+/// The rows the server sent (all of a small file; the ones needing the
+/// user first for a large one), refusals first; `total` is the file's.
 #[component]
-fn Preview(rows: Vec<RowVerdict>) -> impl IntoView {
-    let total = rows.len();
+fn Preview(rows: Vec<RowVerdict>, total: u64) -> impl IntoView {
     let mut rows = rows;
     rows.sort_by_key(|r| (order(r.action), r.line));
-    rows.truncate(SHOWN_ROWS);
-    let shown = rows.len();
+    let shown = rows.len() as u64;
     view! {
         <section aria-labelledby="preview-title">
             <h2 id="preview-title">{t!("import.preview")}</h2>
@@ -247,7 +247,7 @@ fn Preview(rows: Vec<RowVerdict>) -> impl IntoView {
                     }
                 }).collect_view()}
             </DataTable>
-            {(shown < total).then(|| view! { <p>{format!("{shown} / {total}")}</p> })}
+            {(shown < total).then(|| view! { <p>{t!("import.rows_cut", shown = shown, total = total)}</p> })}
         </section>
     }
 }
