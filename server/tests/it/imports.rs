@@ -683,6 +683,29 @@ async fn hostile_cells_are_refused_or_kept_as_text(backend: crate::support::Back
         .await
         .expect("html");
     assert!(!page.contains("<script>alert(1)"));
+    // A file name closing the page's <title>: shown as typed, in the title too.
+    let named = upload(
+        &http,
+        &app,
+        "</title><script>alert(2)</script>.csv",
+        csv.as_bytes(),
+    )
+    .await;
+    for path in [format!("/importer/{named}"), "/importer".to_owned()] {
+        let page = http
+            .get(app.url(&path))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(!page.contains("<script>alert(2)"), "{path}");
+        assert!(
+            page.contains("&lt;/title&gt;&lt;script&gt;alert(2)"),
+            "{path}"
+        );
+    }
     finish(app, test_db).await;
 }
 both_backends!(hostile_cells_are_refused_or_kept_as_text);
