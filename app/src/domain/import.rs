@@ -27,9 +27,62 @@ pub enum ImportField {
     Programmes,
     Summary,
     Description,
+    /// An amount of one funder: a funding line of the project's plan.
+    Funding(FunderColumn),
+}
+
+/// Which of a funder's amounts a column holds, from its header's wording:
+/// « DETR sollicitée » is asked for, « Région accordé » granted, « Montant
+/// Département » foreseen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FunderAmount {
+    Planned,
+    Requested,
+    Granted,
+}
+
+impl FunderAmount {
+    pub const ALL: [FunderAmount; 3] = [
+        FunderAmount::Planned,
+        FunderAmount::Requested,
+        FunderAmount::Granted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FunderAmount::Planned => "planned",
+            FunderAmount::Requested => "requested",
+            FunderAmount::Granted => "granted",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<FunderAmount> {
+        FunderAmount::ALL.into_iter().find(|a| a.as_str() == code)
+    }
+
+    pub fn label(self) -> String {
+        rust_i18n::t!(format!("import.funder_amount.{}", self.as_str())).into_owned()
+    }
+}
+
+/// A column holding one funder's amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FunderColumn {
+    pub funder_id: i64,
+    pub amount: FunderAmount,
+}
+
+/// A funder as header names are matched against it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunderName {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
 }
 
 impl ImportField {
+    /// The project's own fields (funders' amounts come from the funders list).
     pub const ALL: [ImportField; 14] = [
         ImportField::Reference,
         ImportField::Title,
@@ -49,6 +102,7 @@ impl ImportField {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            ImportField::Funding(_) => "funding",
             ImportField::Reference => "reference",
             ImportField::Title => "title",
             ImportField::Communes => "communes",
@@ -66,7 +120,23 @@ impl ImportField {
         }
     }
 
+    /// The code a form sends for this field: its name, or
+    /// `funding:<funder id>:<amount>` for a funder's amount.
+    pub fn code(self) -> String {
+        match self {
+            ImportField::Funding(c) => format!("funding:{}:{}", c.funder_id, c.amount.as_str()),
+            other => other.as_str().to_owned(),
+        }
+    }
+
     pub fn parse(code: &str) -> Option<ImportField> {
+        if let Some(rest) = code.strip_prefix("funding:") {
+            let (id, amount) = rest.split_once(':')?;
+            return Some(ImportField::Funding(FunderColumn {
+                funder_id: id.parse().ok()?,
+                amount: FunderAmount::parse(amount)?,
+            }));
+        }
         ImportField::ALL.into_iter().find(|f| f.as_str() == code)
     }
 
@@ -590,6 +660,215 @@ pub fn is_totals_label(text: &str) -> bool {
         || key == "somme"
 }
 
+/// « État – DETR : montant sollicité ».
+pub fn funding_label<'a>(
+    column: FunderColumn,
+    mut funders: impl Iterator<Item = (i64, &'a str)>,
+) -> String {
+    let name = funders
+        .find(|(id, _)| *id == column.funder_id)
+        .map(|(_, n)| n.to_owned())
+        .unwrap_or_else(|| rust_i18n::t!("import.funder_gone").into_owned());
+    rust_i18n::t!(
+        "import.funding_field",
+        funder = name,
+        amount = column.amount.label()
+    )
+    .into_owned()
+}
+
+/// Wordings that say a column holds what was asked for…
+const REQUESTED_WORDS: &[&str] = &[
+    "sollicite",
+    "sollicitee",
+    "sollicites",
+    "sollicitees",
+    "demande",
+    "demandee",
+    "demandes",
+    "depose",
+    "deposee",
+];
+/// …what was granted…
+const GRANTED_WORDS: &[&str] = &[
+    "accorde",
+    "accordee",
+    "accordes",
+    "obtenu",
+    "obtenue",
+    "attribue",
+    "attribuee",
+    "notifie",
+    "notifiee",
+    "acquis",
+    "acquise",
+    "octroye",
+    "octroyee",
+];
+/// …or what is foreseen.
+const PLANNED_WORDS: &[&str] = &[
+    "prevu",
+    "prevue",
+    "previsionnel",
+    "previsionnelle",
+    "envisage",
+    "envisagee",
+    "estime",
+    "estimee",
+    "attendu",
+    "attendue",
+];
+/// Words that make a header name an amount.
+const MONEY_WORDS: &[&str] = &[
+    "montant",
+    "subvention",
+    "subventions",
+    "aide",
+    "aides",
+    "financement",
+    "part",
+    "participation",
+    "dotation",
+    "contribution",
+    "apport",
+    "eur",
+    "euros",
+];
+/// Words of headers that speak of a funder but hold no amount (a status,
+/// a date, a rate, a file number, a comment).
+const NOT_AMOUNT_WORDS: &[&str] = &[
+    "statut",
+    "date",
+    "dates",
+    "taux",
+    "numero",
+    "n",
+    "no",
+    "dossier",
+    "commentaire",
+    "commentaires",
+    "observation",
+    "observations",
+    "echeance",
+    "pourcentage",
+    "decision",
+    "avis",
+    "versement",
+    "verse",
+    "versee",
+    "paye",
+    "payee",
+];
+/// Other names offices give the usual funders (by funder code).
+const FUNDER_ALIASES: &[(&str, &[&str])] = &[
+    ("region", &["conseil regional", "cr"]),
+    (
+        "departement",
+        &["conseil departemental", "cd", "conseil general", "cg"],
+    ),
+    (
+        "banque_territoires",
+        &["bdt", "banque des territoires", "caisse des depots", "cdc"],
+    ),
+    (
+        "autofinancement",
+        &[
+            "autofinancement",
+            "fonds propres",
+            "part communale",
+            "maitre d ouvrage",
+            "moa",
+        ],
+    ),
+    ("agence_eau", &["agence de l eau"]),
+    ("leader", &["feader", "leader"]),
+    ("emprunt", &["pret", "emprunt"]),
+    ("mecenat", &["mecenat", "fonds prives"]),
+];
+/// Funders whose name alone is also a place (« Région », « Département »
+/// columns usually hold a name, not an amount).
+const PLACE_FUNDERS: &[&str] = &["region", "departement"];
+
+/// The phrases a header may name a funder by, as `search_key` gives them.
+fn funder_phrases(f: &FunderName) -> Vec<String> {
+    let mut out = vec![search_key(&f.code.replace('_', " ")), search_key(&f.name)];
+    // « État – DETR » is written « DETR »; « FEADER / LEADER » either.
+    for dash in [" – ", " - ", " — "] {
+        if let Some((_, tail)) = f.name.split_once(dash) {
+            out.extend(tail.split('/').map(search_key));
+        }
+    }
+    for (code, aliases) in FUNDER_ALIASES {
+        if *code == f.code {
+            out.extend(aliases.iter().map(|a| (*a).to_owned()));
+        }
+    }
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// The funder and the amount a header names: « DETR sollicitée »,
+/// « Montant Région accordé », « Subvention Département », « Fonds vert
+/// (prévisionnel) ». `None` when it names no funder, several, or
+/// something else than an amount (« Date dépôt DETR », « Taux Région »).
+pub fn guess_funder(header: &str, funders: &[FunderName]) -> Option<FunderColumn> {
+    if header.contains('%') {
+        return None;
+    }
+    let key = search_key(header);
+    let words: Vec<&str> = key.split(' ').collect();
+    let padded = format!(" {key} ");
+    if words.iter().any(|w| NOT_AMOUNT_WORDS.contains(w))
+        || [" etat de ", " etat d ", " etat du "]
+            .iter()
+            .any(|w| padded.contains(w))
+    {
+        return None;
+    }
+    // The funder named by the longest phrase; a tie between two is no answer.
+    let mut best: Option<(usize, &FunderName, String)> = None;
+    let mut tie = false;
+    for f in funders {
+        for phrase in funder_phrases(f) {
+            if !padded.contains(&format!(" {phrase} ")) {
+                continue;
+            }
+            match &best {
+                Some((len, _, _)) if *len > phrase.len() => {}
+                Some((len, other, _)) if *len == phrase.len() => tie |= other.id != f.id,
+                _ => {
+                    tie = false;
+                    best = Some((phrase.len(), f, phrase));
+                }
+            }
+        }
+    }
+    let (_, funder, phrase) = best.filter(|_| !tie)?;
+    let said = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    let kinds: Vec<FunderAmount> = [
+        (FunderAmount::Planned, said(PLANNED_WORDS)),
+        (FunderAmount::Requested, said(REQUESTED_WORDS)),
+        (FunderAmount::Granted, said(GRANTED_WORDS)),
+    ]
+    .into_iter()
+    .filter(|(_, yes)| *yes)
+    .map(|(k, _)| k)
+    .collect();
+    let amount = match kinds.as_slice() {
+        [one] => *one,
+        [] if said(MONEY_WORDS) => FunderAmount::Planned,
+        // The funder's name alone: an amount, unless the name is a place.
+        [] if key == phrase && !PLACE_FUNDERS.contains(&funder.code.as_str()) => {
+            FunderAmount::Planned
+        }
+        _ => return None,
+    };
+    Some(FunderColumn {
+        funder_id: funder.id,
+        amount,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -637,6 +916,84 @@ mod tests {
         ] {
             assert_eq!(ImportField::guess(header), None, "{header}");
         }
+    }
+
+    fn funders() -> Vec<FunderName> {
+        [
+            (1, "detr", "État – DETR"),
+            (2, "dsil", "État – DSIL"),
+            (6, "fonds_vert", "État – Fonds vert"),
+            (7, "feder", "Union européenne – FEDER"),
+            (8, "leader", "Union européenne – FEADER / LEADER"),
+            (9, "region", "Région"),
+            (10, "departement", "Département"),
+            (11, "banque_territoires", "Banque des Territoires"),
+            (15, "autofinancement", "Autofinancement du maître d’ouvrage"),
+        ]
+        .into_iter()
+        .map(|(id, code, name)| FunderName {
+            id,
+            code: code.into(),
+            name: name.into(),
+        })
+        .collect()
+    }
+
+    #[test]
+    fn funders_amounts_are_recognised_from_their_headers() {
+        use FunderAmount::*;
+        let f = funders();
+        for (header, id, amount) in [
+            ("DETR sollicitée", 1, Requested),
+            ("Montant DETR sollicité (€)", 1, Requested),
+            ("DETR accordée", 1, Granted),
+            ("Région accordé", 9, Granted),
+            ("Subvention Région obtenue", 9, Granted),
+            ("Conseil départemental - montant demandé", 10, Requested),
+            ("Subvention Département", 10, Planned),
+            ("Fonds vert (prévisionnel)", 6, Planned),
+            ("FEDER", 7, Planned),
+            ("LEADER sollicité", 8, Requested),
+            ("Autofinancement", 15, Planned),
+            ("Part du maître d'ouvrage", 15, Planned),
+            ("BdT", 11, Planned),
+            ("DSIL notifiée", 2, Granted),
+            ("État - DETR accordé", 1, Granted),
+        ] {
+            assert_eq!(
+                guess_funder(header, &f),
+                Some(FunderColumn {
+                    funder_id: id,
+                    amount
+                }),
+                "{header}"
+            );
+        }
+        for header in [
+            "Région",
+            "Département",
+            "État de la demande Région",
+            "Date de dépôt DETR",
+            "Taux DETR",
+            "DETR %",
+            "N° dossier FEDER",
+            "DETR / DSIL sollicitée",
+            "DETR demandée et accordée",
+            "Montant total",
+            "Subventions",
+            "État",
+            "Commentaire Région",
+        ] {
+            assert_eq!(guess_funder(header, &f), None, "{header}");
+        }
+        // Codes round-trip through the mapping form.
+        let field = ImportField::Funding(FunderColumn {
+            funder_id: 9,
+            amount: Granted,
+        });
+        assert_eq!(ImportField::parse(&field.code()), Some(field));
+        assert_eq!(ImportField::parse("funding:x:granted"), None);
+        assert_eq!(ImportField::parse("funding:9:maybe"), None);
     }
 
     #[test]

@@ -86,6 +86,10 @@ pub struct RowVerdict {
     pub changes: Vec<ImportField>,
     /// Each problem, in French, naming the line, the column and the value.
     pub problems: Vec<String>,
+    /// What else the row does or leaves alone, in French (funding lines
+    /// added; a line already in the plan that the file does not match).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// The counts of a preview.
@@ -179,6 +183,8 @@ pub struct ImportView {
     pub rows: Vec<RowVerdict>,
     /// Whether the viewer may undo it (heads and admins, once committed).
     pub may_undo: bool,
+    /// The active funders a column can be mapped to: id and name.
+    pub funders: Vec<(i64, String)>,
 }
 
 /// One import in the list.

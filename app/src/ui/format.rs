@@ -143,6 +143,18 @@ fn event_only(e: &EventView) -> String {
             due = date_label(&d["due_date"])
         )
         .into_owned(),
+        // A line an import brought in at a later status says which.
+        EventKind::FundingLineAdded if d["status"].is_string() => t!(
+            "event.funding_line_added_at",
+            funder = text(&d["funder"]),
+            status = funding_status_label(&d["status"]),
+            amount = money_label(if d["amount_granted"].is_number() {
+                &d["amount_granted"]
+            } else {
+                &d["amount_requested"]
+            })
+        )
+        .into_owned(),
         EventKind::FundingLineAdded => t!(
             "event.funding_line_added",
             funder = text(&d["funder"]),

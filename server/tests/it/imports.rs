@@ -742,3 +742,157 @@ async fn a_large_file_shows_its_refusals_first_and_counts_every_row(
     finish(app, test_db).await;
 }
 both_backends!(a_large_file_shows_its_refusals_first_and_counts_every_row);
+
+/// A sheet with an amount column per funder, as offices keep them.
+const FUNDED: &str = "Référence;Intitulé;Commune;Coût total HT;DETR sollicitée;DETR accordée;Région accordé;Subvention Département;Autofinancement
+F-1;Salle polyvalente;Saint-Flour;500 000;150 000;120 000;;;
+F-2;Halle couverte;Saint-Flour;200 000;;;50 000;;40 000
+F-3;Voirie du bourg;Saint-Flour;100 000;30 000;40 000;;;
+F-4;Crèche;Saint-Flour;300 000;;;;1,2 M€;
+F-5;Gîte d'étape;Saint-Flour;80 000;0;;;;
+";
+
+fn funder_id(v: &ImportView, name: &str) -> i64 {
+    v.funders
+        .iter()
+        .find(|(_, n)| n == name)
+        .unwrap_or_else(|| panic!("funder {name}"))
+        .0
+}
+
+async fn funders_amounts_become_funding_lines(backend: crate::support::Backend) {
+    use app::domain::funding::FundingStatus;
+    use app::domain::import::{FunderAmount, FunderColumn};
+    use app::domain::EventKind;
+    use crate::support::api::plan;
+    let (test_db, app, http, _) = signed_in(backend).await;
+    create_user(&app.db, "sophie.lambert@cc-exemple.fr", Role::Head).await;
+    let head = client();
+    login(&head, &app, "sophie.lambert@cc-exemple.fr", PASSWORD).await;
+
+    // Each funder's column is recognised, with the amount it holds.
+    let id = upload(&http, &app, "financements.csv", FUNDED.as_bytes()).await;
+    let v = view(&http, &app, id).await;
+    let detr = funder_id(&v, "État – DETR");
+    let region = funder_id(&v, "Région");
+    let dept = funder_id(&v, "Département");
+    let own = funder_id(&v, "Autofinancement du maître d’ouvrage");
+    let fields: Vec<Option<ImportField>> = v.columns.iter().map(|c| c.field).collect();
+    let funding = |funder_id, amount| Some(ImportField::Funding(FunderColumn { funder_id, amount }));
+    assert_eq!(
+        fields[4..],
+        [
+            funding(detr, FunderAmount::Requested),
+            funding(detr, FunderAmount::Granted),
+            funding(region, FunderAmount::Granted),
+            funding(dept, FunderAmount::Planned),
+            funding(own, FunderAmount::Planned),
+        ]
+    );
+    // Row by row: the lines each project gets, or why it is refused.
+    let row = |line: u32| v.rows.iter().find(|r| r.line == line).expect("row").clone();
+    let f1 = row(2);
+    assert_eq!(f1.action, RowAction::Create);
+    assert_eq!(f1.notes.len(), 1, "{:?}", f1.notes);
+    assert!(f1.notes[0].contains("État – DETR") && f1.notes[0].contains("Accordé"), "{:?}", f1.notes);
+    assert_eq!(row(3).notes.len(), 2, "{:?}", row(3).notes);
+    let f3 = row(4);
+    assert_eq!(f3.action, RowAction::Refused);
+    assert!(
+        f3.problems.join(" ").contains("colonne DETR accordée") && f3.problems.join(" ").contains("40 000"),
+        "{:?}",
+        f3.problems
+    );
+    assert!(f3.notes.is_empty(), "a refused row announces no line");
+    let f4 = row(5);
+    assert_eq!(f4.action, RowAction::Refused);
+    assert!(
+        f4.problems.join(" ").contains("colonne Subvention Département : « 1,2 M€ »"),
+        "{:?}",
+        f4.problems
+    );
+    let f5 = row(6);
+    assert_eq!((f5.action, f5.notes.len()), (RowAction::Create, 0), "a zero is no line");
+
+    // Confirmed: the lines are in the plans, with their status and amounts,
+    // and the timeline says where they came from.
+    let counts: ImportCounts = ok_json(commit(&http, &app, id).await).await;
+    assert_eq!((counts.create, counts.refused), (3, 2));
+    let salle = project_id(&app, "F-1").await.expect("F-1");
+    let halle = project_id(&app, "F-2").await.expect("F-2");
+    let p = plan(&http, &app, salle).await;
+    let lines: Vec<_> = p
+        .lines
+        .iter()
+        .map(|l| (l.funder_id, l.status, l.amount_requested_cents, l.amount_granted_cents))
+        .collect();
+    assert_eq!(lines, [(detr, FundingStatus::Granted, Some(15_000_000), Some(12_000_000))]);
+    assert!(p.lines[0].notes.contains("financements.csv"), "{}", p.lines[0].notes);
+    assert_eq!(p.lines[0].decided_on, None, "the file gives no date");
+    assert_eq!(p.totals.granted, 12_000_000);
+    let p = plan(&http, &app, halle).await;
+    let mut lines: Vec<_> = p
+        .lines
+        .iter()
+        .map(|l| (l.funder_id, l.status, l.amount_requested_cents, l.amount_granted_cents))
+        .collect();
+    lines.sort();
+    let mut expected = vec![
+        (region, FundingStatus::Granted, Some(5_000_000), Some(5_000_000)),
+        (own, FundingStatus::Identified, Some(4_000_000), None),
+    ];
+    expected.sort();
+    assert_eq!(lines, expected);
+    let d = get(&http, &app, salle, None).await;
+    let added = d
+        .events
+        .iter()
+        .find(|e| e.kind == EventKind::FundingLineAdded)
+        .expect("event");
+    assert_eq!(added.data["import"]["line"], 2);
+    assert_eq!(added.data["status"], "granted");
+
+    // The same file again: nothing to do.
+    let again = upload(&http, &app, "financements.csv", FUNDED.as_bytes()).await;
+    let v = view(&http, &app, again).await;
+    assert_eq!((v.counts.create, v.counts.update, v.counts.unchanged), (0, 0, 3));
+    assert!(v.rows.iter().all(|r| r.notes.is_empty()), "{:?}", v.rows);
+
+    // An updated file: a new funder is added to an existing project; a line
+    // already in the plan that the file contradicts is noted, not touched.
+    let updated = FUNDED
+        .replace("F-1;Salle polyvalente;Saint-Flour;500 000;150 000;120 000", "F-1;Salle polyvalente;Saint-Flour;500 000;150 000;130 000")
+        .replace("F-2;Halle couverte;Saint-Flour;200 000;;", "F-2;Halle couverte;Saint-Flour;200 000;60 000;");
+    let second = upload(&http, &app, "financements-v2.csv", updated.as_bytes()).await;
+    let v = view(&http, &app, second).await;
+    let row = |line: u32| v.rows.iter().find(|r| r.line == line).expect("row").clone();
+    assert_eq!(row(2).action, RowAction::Unchanged);
+    assert!(row(2).notes[0].contains("n’est pas modifiée"), "{:?}", row(2).notes);
+    assert_eq!(row(3).action, RowAction::Update);
+    assert_eq!(row(3).notes.len(), 1, "{:?}", row(3).notes);
+    ok(commit(&http, &app, second).await).await;
+    let p = plan(&http, &app, salle).await;
+    assert_eq!(p.lines[0].amount_granted_cents, Some(12_000_000), "never overwritten");
+    let p = plan(&http, &app, halle).await;
+    assert_eq!(p.lines.len(), 3);
+    let version = get(&http, &app, halle, None).await.version;
+
+    // Its undo takes the added line away and leaves the rest.
+    ok(undo(&head, &app, second).await).await;
+    let p = plan(&http, &app, halle).await;
+    assert_eq!(p.lines.len(), 2);
+    assert!(p.lines.iter().all(|l| l.funder_id != detr));
+    assert_eq!(get(&http, &app, halle, None).await.version, version);
+
+    // A whole import with its lines, undone: projects and lines gone.
+    let sheet = FUNDED.replace("F-", "G-");
+    let third = upload(&http, &app, "g.csv", sheet.as_bytes()).await;
+    ok(commit(&http, &app, third).await).await;
+    let g2 = project_id(&app, "G-2").await.expect("G-2");
+    assert_eq!(plan(&http, &app, g2).await.lines.len(), 2);
+    ok(undo(&head, &app, third).await).await;
+    assert_eq!(project_id(&app, "G-2").await, None);
+    // The summaries equal a rebuild (checked by `finish`).
+    finish(app, test_db).await;
+}
+both_backends!(funders_amounts_become_funding_lines);

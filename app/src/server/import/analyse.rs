@@ -7,13 +7,18 @@
 //! so what is written is what was shown.
 use std::collections::{BTreeSet, HashMap};
 
+use crate::domain::funding::FundingStatus;
 use crate::domain::import::{
-    ImportField, amount_of_number, commune_key, date_of_serial, is_totals_label,
+    FunderAmount, FunderColumn, FunderName, ImportField, amount_of_number, funding_label,
+    guess_funder, commune_key, date_of_serial, is_totals_label,
     name_and_departement, parse_amount, parse_date_text, parse_stage, split_list,
 };
-use crate::domain::{InseeCode, Stage, search_key};
+use crate::domain::{InseeCode, Stage, format_euros, search_key};
 use crate::error::AppError;
-use crate::models::{ImportKey, Mapping, ProjectForm, ProjectInput, RowAction, RowVerdict};
+use crate::models::{
+    FundingLineForm, FundingLineInput, ImportKey, Mapping, ProjectForm, ProjectInput, RowAction,
+    RowVerdict,
+};
 use crate::server::import::read::{Cell, Grid};
 
 /// A commune of the reference data.
@@ -31,6 +36,17 @@ pub struct Existing {
     pub version: i32,
     pub stage: Stage,
     pub form: ProjectForm,
+    /// Its funding lines.
+    pub lines: Vec<ExistingLine>,
+}
+
+/// A funding line already in a project's plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingLine {
+    pub funder_id: i64,
+    pub status: FundingStatus,
+    pub requested: Option<i64>,
+    pub granted: Option<i64>,
 }
 
 /// What rows are checked against.
@@ -45,6 +61,8 @@ pub struct Refs {
     pub themes: Vec<(String, String)>,
     pub programmes: Vec<(String, String)>,
     pub projects: Vec<Existing>,
+    /// Active funders, in the list's order.
+    pub funders: Vec<FunderName>,
 }
 
 impl Refs {
@@ -70,6 +88,15 @@ pub struct Planned {
     pub stage_from: Option<Stage>,
     /// The project's values before an update, for the undo.
     pub before: Option<(ProjectForm, Stage)>,
+    /// Funding lines added to the project's plan.
+    pub lines: Vec<PlannedLine>,
+}
+
+/// A funding line the confirmation adds, at the status its amounts say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedLine {
+    pub status: FundingStatus,
+    pub input: FundingLineInput,
 }
 
 /// How many rows are looked at to find the header.
@@ -78,18 +105,25 @@ const HEADER_SEARCH_ROWS: usize = 30;
 /// The header row (the one naming the most known fields among the first
 /// rows, so title rows above it are passed over) and a field per column:
 /// the one this structure chose last time for the same header, else the
-/// usual French wording. Each field goes to one column at most.
-pub fn propose_mapping(grid: &Grid, remembered: &HashMap<String, Option<ImportField>>) -> Mapping {
-    let score = |cells: &[Cell]| {
-        cells
-            .iter()
-            .filter(|c| {
-                let h = c.text();
-                remembered.get(&search_key(&h)).copied().flatten().is_some()
-                    || ImportField::guess(&h).is_some()
-            })
-            .count()
+/// usual French wording, then a funder's amount (« DETR sollicitée »).
+/// Each field goes to one column at most.
+pub fn propose_mapping(
+    grid: &Grid,
+    remembered: &HashMap<String, Option<ImportField>>,
+    funders: &[FunderName],
+) -> Mapping {
+    let active = |f: ImportField| match f {
+        ImportField::Funding(c) => funders.iter().any(|x| x.id == c.funder_id),
+        _ => true,
     };
+    let guess = |h: &str| -> Option<ImportField> {
+        match remembered.get(&search_key(h)) {
+            Some(chosen) => chosen.filter(|f| active(*f)),
+            None => ImportField::guess(h)
+                .or_else(|| guess_funder(h, funders).map(ImportField::Funding)),
+        }
+    };
+    let score = |cells: &[Cell]| cells.iter().filter(|c| guess(&c.text()).is_some()).count();
     let header = grid
         .rows
         .iter()
@@ -111,10 +145,7 @@ pub fn propose_mapping(grid: &Grid, remembered: &HashMap<String, Option<ImportFi
     let fields = headers
         .iter()
         .map(|h| {
-            let field = match remembered.get(&search_key(h)) {
-                Some(chosen) => (*chosen)?,
-                None => ImportField::guess(h)?,
-            };
+            let field = guess(h)?;
             taken.insert(field).then_some(field)
         })
         .collect();
@@ -155,17 +186,30 @@ pub fn column_letter(index: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// The label of a field, a funder's amount naming the funder.
+pub fn field_label(field: ImportField, funders: &[FunderName]) -> String {
+    match field {
+        ImportField::Funding(c) => funding_label(c, funders.iter().map(|f| (f.id, f.name.as_str()))),
+        other => other.label(),
+    }
+}
+
 /// Checks a mapping a user sent against the file: one column per field at
-/// most, a title column, and the key's column when the key is the reference.
-pub fn check_mapping(mapping: &Mapping) -> Result<(), AppError> {
+/// most, a title column, funders of the list.
+pub fn check_mapping(mapping: &Mapping, funders: &[FunderName]) -> Result<(), AppError> {
     let mut errors = crate::error::FieldErrors::new();
     let mut seen = BTreeSet::new();
     for field in mapping.fields.iter().flatten() {
         if !seen.insert(*field) {
             errors.add(
                 "fields",
-                rust_i18n::t!("import.field_twice", field = field.label()),
+                rust_i18n::t!("import.field_twice", field = field_label(*field, funders)),
             );
+        }
+        if let ImportField::Funding(c) = field
+            && !funders.iter().any(|f| f.id == c.funder_id)
+        {
+            errors.add("fields", rust_i18n::t!("import.funder_unknown"));
         }
     }
     if !seen.contains(&ImportField::Title) {
@@ -253,6 +297,7 @@ pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
             version: None,
             changes: Vec::new(),
             problems: Vec::new(),
+            notes: Vec::new(),
         };
         if cells
             .iter()
@@ -347,8 +392,10 @@ pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
             row.problem(col, &stage.label(), e.to_string());
             let _ = input;
         }
+        let lines = funding_lines(&mut row, refs, existing, &mut verdict.notes);
         verdict.problems = std::mem::take(&mut row.problems);
         let Some(input) = input.filter(|_| verdict.problems.is_empty()) else {
+            verdict.notes.clear();
             verdicts.push(verdict);
             continue;
         };
@@ -363,13 +410,14 @@ pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
                     stage,
                     stage_from: None,
                     before: None,
+                    lines,
                 });
             }
             Some(e) => {
                 verdict.project_id = Some(e.id);
                 verdict.version = Some(e.version);
                 verdict.changes = changed_fields(&e.form, e.stage, &form, stage);
-                if verdict.changes.is_empty() {
+                if verdict.changes.is_empty() && lines.is_empty() {
                     verdict.action = RowAction::Unchanged;
                 } else {
                     verdict.action = RowAction::Update;
@@ -381,6 +429,7 @@ pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
                         stage,
                         stage_from: (e.stage != stage).then_some(e.stage),
                         before: Some((e.form.clone(), e.stage)),
+                        lines,
                     });
                 }
             }
@@ -388,6 +437,130 @@ pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
         verdicts.push(verdict);
     }
     (verdicts, planned)
+}
+
+/// A number cell or an amount typed as text, in cents.
+fn cell_amount(cell: &Cell) -> Result<i64, crate::domain::import::AmountError> {
+    match cell {
+        Cell::Number(n) => amount_of_number(n),
+        other => parse_amount(&other.text()),
+    }
+}
+
+/// The funding lines a row's funder columns describe, each at the status
+/// its amounts say (granted when an amount is granted, else requested when
+/// one is asked for, else identified) and checked as the plan's form checks
+/// it. An empty or zero amount says nothing. For a project already in the
+/// portfolio, only funders its plan does not have yet are added: a line
+/// already there is never overwritten, and a note says when the file
+/// disagrees with it.
+fn funding_lines(
+    row: &mut Row<'_>,
+    refs: &Refs,
+    existing: Option<&Existing>,
+    notes: &mut Vec<String>,
+) -> Vec<PlannedLine> {
+    let mut funders: Vec<i64> = Vec::new();
+    for field in row.mapping.fields.iter().flatten() {
+        if let ImportField::Funding(c) = field
+            && !funders.contains(&c.funder_id)
+        {
+            funders.push(c.funder_id);
+        }
+    }
+    let name = |id: i64| {
+        refs.funders
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.name.clone())
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for funder_id in funders {
+        // Planned, requested, granted: the column, the cents, the text.
+        let mut found: [Option<(usize, i64, String)>; 3] = [None, None, None];
+        for (slot, amount) in found.iter_mut().zip(FunderAmount::ALL) {
+            let field = ImportField::Funding(FunderColumn { funder_id, amount });
+            let Some((col, cell)) = row.cell(field) else {
+                continue;
+            };
+            let text = cell.text();
+            match cell_amount(cell) {
+                Ok(0) => {}
+                Ok(cents) => *slot = Some((col, cents, text)),
+                Err(e) => row.problem(col, &text, e.to_string()),
+            }
+        }
+        let [planned, requested, granted] = found;
+        let (status, asked, given) = match (planned, requested, granted) {
+            (planned, requested, Some(g)) => (
+                FundingStatus::Granted,
+                requested.or(planned).unwrap_or_else(|| g.clone()),
+                Some(g),
+            ),
+            (_, Some(r), None) => (FundingStatus::Requested, r, None),
+            (Some(p), None, None) => (FundingStatus::Identified, p, None),
+            (None, None, None) => continue,
+        };
+        let form = FundingLineForm {
+            funder_id: funder_id.to_string(),
+            amount_requested: cents_text(asked.1),
+            amount_granted: given.as_ref().map(|g| cents_text(g.1)).unwrap_or_default(),
+            ..Default::default()
+        };
+        let input = match form.validate(status) {
+            Ok(input) => input,
+            Err(AppError::Validation(errors)) => {
+                for (field, message) in &errors.0 {
+                    let (col, _, text) = match (field.as_str(), &given) {
+                        ("amount_granted", Some(g)) => g,
+                        _ => &asked,
+                    };
+                    if !row.faulty.contains(col) {
+                        let (col, text) = (*col, text.clone());
+                        row.problem(col, &text, message);
+                    }
+                }
+                continue;
+            }
+            Err(other) => {
+                row.problems.push(other.message());
+                continue;
+            }
+        };
+        let said = given.as_ref().unwrap_or(&asked).1;
+        if let Some(e) = existing {
+            let same: Vec<&ExistingLine> =
+                e.lines.iter().filter(|l| l.funder_id == funder_id).collect();
+            match same.as_slice() {
+                [] => {}
+                [l] if l.requested == Some(asked.1)
+                    && given.as_ref().is_none_or(|g| l.granted == Some(g.1)) => {}
+                _ => notes.push(
+                    rust_i18n::t!(
+                        "import.line_kept",
+                        line = row.line,
+                        funder = name(funder_id)
+                    )
+                    .into_owned(),
+                ),
+            }
+            if !same.is_empty() {
+                continue;
+            }
+        }
+        notes.push(
+            rust_i18n::t!(
+                "import.line_added",
+                funder = name(funder_id),
+                status = status.label(),
+                amount = format_euros(said)
+            )
+            .into_owned(),
+        );
+        out.push(PlannedLine { status, input });
+    }
+    out
 }
 
 /// The import field behind a form field's error.

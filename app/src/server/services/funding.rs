@@ -229,8 +229,43 @@ pub async fn add_line(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let mut change = Change::begin(db, actor, now).await?;
+    project_exists(change.txn(), project_id).await?;
+    let id = insert_line(
+        &mut change,
+        project_id,
+        input,
+        FundingStatus::Identified,
+        Some(today),
+        None,
+    )
+    .await?;
+    change.commit().await?;
+    Ok(id)
+}
+
+/// Adds a line within `change` (an import's), at the status its amounts
+/// were checked for; the dates of its steps are unknown. `origin` is added
+/// to its event (the import's file and line).
+pub(crate) async fn add_line_in(
+    change: &mut Change,
+    project_id: i64,
+    input: FundingLineInput,
+    status: FundingStatus,
+    origin: Option<Value>,
+) -> Result<i64, AppError> {
+    insert_line(change, project_id, input, status, None, origin).await
+}
+
+async fn insert_line(
+    change: &mut Change,
+    project_id: i64,
+    input: FundingLineInput,
+    status: FundingStatus,
+    identified_on: Option<NaiveDate>,
+    origin: Option<Value>,
+) -> Result<i64, AppError> {
+    let now = change.now();
     let txn = change.txn();
-    project_exists(txn, project_id).await?;
     let f = active_funder(txn, input.funder_id).await?;
     let mut data = line_summary(&f, &input);
     let row = funding_line::ActiveModel {
@@ -238,14 +273,14 @@ pub async fn add_line(
         funder_id: Set(input.funder_id),
         programme: Set(input.programme),
         basis: Set(input.basis),
-        status: Set(FundingStatus::Identified),
+        status: Set(status),
         amount_requested_cents: Set(input.amount_requested_cents),
         amount_granted_cents: Set(input.amount_granted_cents),
         amount_paid_cents: Set(input.amount_paid_cents),
         eligible_base_cents: Set(input.eligible_base_cents),
         rate_basis_points: Set(input.rate_basis_points),
         application_deadline: Set(input.application_deadline),
-        identified_on: Set(Some(today)),
+        identified_on: Set(identified_on),
         start_extended: Set(input.start_extended),
         completion_extended: Set(input.completion_extended),
         notes: Set(input.notes),
@@ -257,9 +292,15 @@ pub async fn add_line(
     .insert(txn)
     .await?;
     data["line_id"] = json!(row.id);
+    if status != FundingStatus::Identified {
+        data["status"] = json!(status);
+        data["amount_granted"] = json!(row.amount_granted_cents);
+    }
+    if let Some(origin) = origin {
+        data["import"] = origin;
+    }
     change.record(project_id, EventKind::FundingLineAdded, data);
     change.plan_moved(project_id);
-    change.commit().await?;
     Ok(row.id)
 }
 
@@ -419,6 +460,26 @@ pub async fn delete_line(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let mut change = Change::begin(db, actor, now).await?;
+    let project_id = remove_line(&mut change, line_id, version, None).await?;
+    change.commit().await?;
+    Ok(project_id)
+}
+
+/// Deletes a line an import added (the undo), as the import left it.
+pub(crate) async fn remove_line_in(
+    change: &mut Change,
+    line_id: i64,
+    origin: Option<Value>,
+) -> Result<i64, AppError> {
+    remove_line(change, line_id, 1, origin).await
+}
+
+async fn remove_line(
+    change: &mut Change,
+    line_id: i64,
+    version: i32,
+    origin: Option<Value>,
+) -> Result<i64, AppError> {
     let txn = change.txn();
     let row = line_for_write(txn, line_id, version).await?;
     let f = funder::Entity::find_by_id(row.funder_id)
@@ -431,7 +492,7 @@ pub async fn delete_line(
             ))
         })?;
     let project_id = row.project_id;
-    let data = json!({
+    let mut data = json!({
         "line_id": line_id,
         "funder": f.name,
         "programme": row.programme,
@@ -440,6 +501,9 @@ pub async fn delete_line(
         "amount_granted": row.amount_granted_cents,
         "amount_paid": row.amount_paid_cents,
     });
+    if let Some(origin) = origin {
+        data["import"] = origin;
+    }
     // Deleted only if nobody changed it meanwhile.
     let deleted = funding_line::Entity::delete_many()
         .filter(funding_line::Column::Id.eq(line_id))
@@ -451,7 +515,6 @@ pub async fn delete_line(
     }
     change.record(project_id, EventKind::FundingLineDeleted, data);
     change.plan_moved(project_id);
-    change.commit().await?;
     Ok(project_id)
 }
 

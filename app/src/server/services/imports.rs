@@ -15,13 +15,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::domain::import::ImportField;
+use crate::domain::funding::FundingStatus;
+use crate::domain::import::{FunderName, ImportField};
 use crate::domain::{Role, Stage, search_key};
 use crate::error::AppError;
 use crate::models::{
     ColumnView, CurrentUser, ImportCounts, ImportKey, ImportStatus, ImportSummary, ImportView,
     Mapping, ProjectForm, ReferenceList, RowAction, RowVerdict,
 };
+use crate::server::entities::funding::{funder, funding_line};
 use crate::server::entities::import;
 use crate::server::entities::projects::{
     project, project_commune, project_programme, project_theme,
@@ -29,11 +31,12 @@ use crate::server::entities::projects::{
 use crate::server::entities::territory::commune;
 use crate::server::entities::user;
 use crate::server::import::analyse::{
-    CommuneEntry, Existing, Planned, Refs, analyse, cents_text, check_mapping, propose_mapping,
+    CommuneEntry, Existing, ExistingLine, Planned, Refs, analyse, cents_text, check_mapping,
+    propose_mapping,
 };
 use crate::server::import::read::{self, Grid};
 use crate::server::services::change::Change;
-use crate::server::services::{projects, references};
+use crate::server::services::{funding, projects, references};
 
 /// The most rows an import's page receives: refusals first, then updates,
 /// creations, unchanged rows; the counts cover the whole file.
@@ -58,6 +61,9 @@ type ListRow = (i64, String, String, DateTime<Utc>, Option<i64>, String);
 struct Outcome {
     created: Vec<Written>,
     updated: Vec<Written>,
+    /// Funding lines added to projects the import did not create.
+    #[serde(default)]
+    lines: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -161,6 +167,27 @@ async fn load_refs(db: &impl ConnectionTrait) -> Result<Refs, AppError> {
             .2
             .push(r.programme_code);
     }
+    refs.funders = active_funders(db).await?;
+    let mut lines: HashMap<i64, Vec<ExistingLine>> = HashMap::new();
+    let rows: Vec<(i64, i64, FundingStatus, Option<i64>, Option<i64>)> =
+        funding_line::Entity::find()
+            .select_only()
+            .column(funding_line::Column::ProjectId)
+            .column(funding_line::Column::FunderId)
+            .column(funding_line::Column::Status)
+            .column(funding_line::Column::AmountRequestedCents)
+            .column(funding_line::Column::AmountGrantedCents)
+            .into_tuple()
+            .all(db)
+            .await?;
+    for (project_id, funder_id, status, requested, granted) in rows {
+        lines.entry(project_id).or_default().push(ExistingLine {
+            funder_id,
+            status,
+            requested,
+            granted,
+        });
+    }
     for p in project::Entity::find().all(db).await? {
         let (communes, themes, programmes) = links.remove(&p.id).unwrap_or_default();
         refs.projects.push(Existing {
@@ -168,9 +195,27 @@ async fn load_refs(db: &impl ConnectionTrait) -> Result<Refs, AppError> {
             version: p.version,
             stage: p.stage,
             form: form_of(&p, communes, themes, programmes),
+            lines: lines.remove(&p.id).unwrap_or_default(),
         });
     }
     Ok(refs)
+}
+
+/// The funders a column can be mapped to, in the list's order.
+async fn active_funders(db: &impl ConnectionTrait) -> Result<Vec<FunderName>, AppError> {
+    Ok(funder::Entity::find()
+        .filter(funder::Column::Active.eq(true))
+        .order_by_asc(funder::Column::Position)
+        .order_by_asc(funder::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| FunderName {
+            id: f.id,
+            code: f.code,
+            name: f.name,
+        })
+        .collect())
 }
 
 /// A project's values as its edit form holds them.
@@ -234,8 +279,8 @@ pub async fn upload(
             Vec::new(),
         ),
         Ok(grid) => {
-            let mapping = propose_mapping(&grid, &remembered(db).await?);
             let refs = load_refs(db).await?;
+            let mapping = propose_mapping(&grid, &remembered(db).await?, &refs.funders);
             let (rows, _) = analyse(&grid, &mapping, &refs);
             (ImportStatus::Previewed, None, mapping, rows)
         }
@@ -328,6 +373,11 @@ pub async fn view(
         rows,
         may_undo: status == ImportStatus::Committed
             && crate::policy::allows(actor.role, crate::policy::Action::UndoImports),
+        funders: active_funders(db)
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f.name))
+            .collect(),
     })
 }
 
@@ -424,11 +474,11 @@ pub async fn remap(
         .collect::<Result<_, _>>()?;
     mapping.key = ImportKey::parse(key.trim())
         .ok_or_else(|| AppError::validation("key", t("import.key_unknown")))?;
-    check_mapping(&mapping)?;
+    let refs = load_refs(db).await?;
+    check_mapping(&mapping, &refs.funders)?;
     let grid = read_grid(row.content.clone())
         .await?
         .map_err(|_| AppError::internal("imports.content: unreadable"))?;
-    let refs = load_refs(db).await?;
     let (rows, _) = analyse(&grid, &mapping, &refs);
     store_preview(db, id, Some(&mapping), &rows).await
 }
@@ -468,7 +518,6 @@ pub async fn commit(
         return Err(AppError::Conflict(t("import.not_previewed")));
     }
     let mapping: Mapping = decode("imports.mapping", &row.mapping)?;
-    check_mapping(&mapping)?;
     let shown: Vec<RowVerdict> = decode("imports.preview", &row.preview)?;
     let grid = read_grid(row.content.clone())
         .await?
@@ -476,6 +525,7 @@ pub async fn commit(
     let mut change = Change::begin_wide(db, Some(actor), now).await?;
     // Checked inside the write transaction: nobody writes in between.
     let refs = load_refs(change.txn()).await?;
+    check_mapping(&mapping, &refs.funders)?;
     let (rows, planned) = analyse(&grid, &mapping, &refs);
     if rows != shown {
         drop(change);
@@ -495,7 +545,7 @@ pub async fn commit(
     let mut outcome = Outcome::default();
     for p in planned {
         let origin = json!({ "id": id, "file": row.file_name, "line": p.line });
-        write_row(&mut change, actor, &p, origin, &mut outcome).await?;
+        write_row(&mut change, actor, &p, &row.file_name, origin, &mut outcome).await?;
     }
     import::ActiveModel {
         id: Set(id),
@@ -521,6 +571,7 @@ async fn write_row(
     change: &mut Change,
     actor: &CurrentUser,
     p: &Planned,
+    file: &str,
     origin: serde_json::Value,
     outcome: &mut Outcome,
 ) -> Result<(), AppError> {
@@ -537,9 +588,10 @@ async fn write_row(
     };
     match p.project_id {
         None => {
-            let id = projects::create_in(change, actor, &p.input, p.stage, Some(origin))
+            let id = projects::create_in(change, actor, &p.input, p.stage, Some(origin.clone()))
                 .await
                 .map_err(line_error)?;
+            add_lines(change, id, p, file, &origin).await?;
             outcome.created.push(Written {
                 project_id: id,
                 line: p.line,
@@ -552,6 +604,10 @@ async fn write_row(
                 projects::update_in(change, id, p.version, &p.input, Some(origin.clone()))
                     .await
                     .map_err(line_error)?;
+            let bumped = changed || p.stage_from.is_some();
+            outcome
+                .lines
+                .extend(add_lines(change, id, p, file, &origin).await?);
             if let Some(from) = p.stage_from {
                 if !changed {
                     change.bump_version(id, p.version).await?;
@@ -570,12 +626,30 @@ async fn write_row(
             outcome.updated.push(Written {
                 project_id: id,
                 line: p.line,
-                version: p.version + 1,
+                version: p.version + i32::from(bumped),
                 before: p.before.clone(),
             });
         }
     }
     Ok(())
+}
+
+/// Adds a row's funding lines to project `id`, each noting the file and
+/// line it came from; the ids of the lines added.
+async fn add_lines(
+    change: &mut Change,
+    id: i64,
+    p: &Planned,
+    file: &str,
+    origin: &serde_json::Value,
+) -> Result<Vec<i64>, AppError> {
+    let mut ids = Vec::with_capacity(p.lines.len());
+    for line in &p.lines {
+        let mut input = line.input.clone();
+        input.notes = rust_i18n::t!("import.line_note", file = file, line = p.line).into_owned();
+        ids.push(funding::add_line_in(change, id, input, line.status, Some(origin.clone())).await?);
+    }
+    Ok(ids)
 }
 
 /// Undoes a confirmed import: deletes the projects it created, puts back
@@ -634,6 +708,9 @@ pub async fn undo(
     for w in &outcome.created {
         delete_project(&mut change, w.project_id).await?;
     }
+    for line_id in &outcome.lines {
+        funding::remove_line_in(&mut change, *line_id, Some(origin.clone())).await?;
+    }
     for w in &outcome.updated {
         let Some((form, stage)) = &w.before else {
             continue;
@@ -680,6 +757,10 @@ pub async fn undo(
 async fn delete_project(change: &mut Change, id: i64) -> Result<(), AppError> {
     let txn = change.txn();
     projects::delete_links(txn, id).await?;
+    funding_line::Entity::delete_many()
+        .filter(funding_line::Column::ProjectId.eq(id))
+        .exec(txn)
+        .await?;
     crate::server::entities::projects::event::Entity::delete_many()
         .filter(crate::server::entities::projects::event::Column::ProjectId.eq(id))
         .exec(txn)

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use rust_i18n::t;
 
 use crate::api::imports::{CommitImport, MapImport, UndoImport, get_import, list_imports};
-use crate::domain::import::ImportField;
+use crate::domain::import::{FunderAmount, FunderColumn, ImportField, funding_label};
 use crate::models::{ImportKey, ImportStatus, ImportSummary, ImportView, RowAction, RowVerdict};
 use crate::ui::components::data_table::{Col, DataTable};
 use crate::ui::components::error::ErrorNotice;
@@ -155,6 +155,7 @@ fn ImportScreen(view: ImportView) -> impl IntoView {
 fn MappingForm(view: ImportView) -> impl IntoView {
     let map = ServerAction::<MapImport>::new();
     let id = view.id;
+    let funders = view.funders.clone();
     view! {
         <section class="card" id="correspondances" aria-labelledby="mapping-title">
             <h2 id="mapping-title">{t!("import.mapping")}</h2>
@@ -168,6 +169,12 @@ fn MappingForm(view: ImportView) -> impl IntoView {
                 ]>
                     {view.columns.into_iter().map(|c| {
                         let select_id = format!("colonne-{}", c.index);
+                        let funder_options = funders.iter().flat_map(|(funder_id, _)| {
+                            FunderAmount::ALL.map(|amount| ImportField::Funding(FunderColumn { funder_id: *funder_id, amount }))
+                        }).map(|f| {
+                            let label = match f { ImportField::Funding(col) => funding_label(col, funders.iter().map(|(i, n)| (*i, n.as_str()))), other => other.label() };
+                            view! { <option value=f.code() selected=c.field == Some(f)>{label}</option> }
+                        }).collect_view();
                         view! {
                             <tr data-testid="import-column">
                                 <th scope="row"><label for=select_id.clone()>{c.header.clone()}</label></th>
@@ -176,8 +183,9 @@ fn MappingForm(view: ImportView) -> impl IntoView {
                                     <select id=select_id name=format!("fields[{}]", c.index)>
                                         <option value="" selected=c.field.is_none()>{t!("import.ignore")}</option>
                                         {ImportField::ALL.into_iter().map(|f| view! {
-                                            <option value=f.as_str() selected=c.field == Some(f)>{f.label()}</option>
+                                            <option value=f.code() selected=c.field == Some(f)>{f.label()}</option>
                                         }).collect_view()}
+                                        <optgroup label=t!("import.funders_group").into_owned()>{funder_options}</optgroup>
                                     </select>
                                 </td>
                             </tr>
@@ -223,12 +231,13 @@ fn Preview(rows: Vec<RowVerdict>, total: u64) -> impl IntoView {
                 Col::text(t!("import.project")), Col::text(t!("import.details")),
             ]>
                 {rows.into_iter().map(|r| {
-                    let details: Vec<String> = if r.action == RowAction::Update {
+                    let mut details: Vec<String> = if r.action == RowAction::Update && !r.changes.is_empty() {
                         let fields: Vec<String> = r.changes.iter().map(|f| f.label()).collect();
                         vec![t!("import.changes", fields = fields.join(", ")).into_owned()]
                     } else {
                         r.problems.clone()
                     };
+                    details.extend(r.notes.iter().cloned());
                     let project = match r.project_id {
                         Some(pid) => view! { <a href=format!("/projets/{pid}")>{r.title.clone()}</a> }.into_any(),
                         None => view! { <span>{r.title.clone()}</span> }.into_any(),
