@@ -686,8 +686,10 @@ const REQUESTED_WORDS: &[&str] = &[
     "demande",
     "demandee",
     "demandes",
+    "demandees",
     "depose",
     "deposee",
+    "deposees",
 ];
 /// …what was granted…
 const GRANTED_WORDS: &[&str] = &[
@@ -700,10 +702,17 @@ const GRANTED_WORDS: &[&str] = &[
     "attribuee",
     "notifie",
     "notifiee",
+    "accordees",
+    "obtenus",
+    "obtenues",
+    "attribuees",
+    "notifiees",
     "acquis",
     "acquise",
+    "acquises",
     "octroye",
     "octroyee",
+    "octroyees",
 ];
 /// …or what is foreseen.
 const PLANNED_WORDS: &[&str] = &[
@@ -735,8 +744,15 @@ const MONEY_WORDS: &[&str] = &[
     "euros",
 ];
 /// Words of headers that speak of a funder but hold no amount (a status,
-/// a date, a rate, a file number, a comment).
+/// a date, a rate, a file number, a comment) or a figure over several
+/// (« Reste à financer (coût − aides − autofinancement) »).
 const NOT_AMOUNT_WORDS: &[&str] = &[
+    // Figures computed over several funders.
+    "reste",
+    "total",
+    "totaux",
+    "somme",
+    "cumul",
     "statut",
     "date",
     "dates",
@@ -959,6 +975,7 @@ mod tests {
             ("BdT", 11, Planned),
             ("DSIL notifiée", 2, Granted),
             ("État - DETR accordé", 1, Granted),
+            ("Subventions Région obtenues", 9, Granted),
         ] {
             assert_eq!(
                 guess_funder(header, &f),
@@ -983,6 +1000,8 @@ mod tests {
             "Subventions",
             "État",
             "Commentaire Région",
+            "Reste à financer (coût − aides accordées − autofinancement)",
+            "Total DETR",
         ] {
             assert_eq!(guess_funder(header, &f), None, "{header}");
         }

@@ -761,10 +761,10 @@ fn funder_id(v: &ImportView, name: &str) -> i64 {
 }
 
 async fn funders_amounts_become_funding_lines(backend: crate::support::Backend) {
+    use crate::support::api::plan;
+    use app::domain::EventKind;
     use app::domain::funding::FundingStatus;
     use app::domain::import::{FunderAmount, FunderColumn};
-    use app::domain::EventKind;
-    use crate::support::api::plan;
     let (test_db, app, http, _) = signed_in(backend).await;
     create_user(&app.db, "sophie.lambert@cc-exemple.fr", Role::Head).await;
     let head = client();
@@ -778,7 +778,8 @@ async fn funders_amounts_become_funding_lines(backend: crate::support::Backend) 
     let dept = funder_id(&v, "Département");
     let own = funder_id(&v, "Autofinancement du maître d’ouvrage");
     let fields: Vec<Option<ImportField>> = v.columns.iter().map(|c| c.field).collect();
-    let funding = |funder_id, amount| Some(ImportField::Funding(FunderColumn { funder_id, amount }));
+    let funding =
+        |funder_id, amount| Some(ImportField::Funding(FunderColumn { funder_id, amount }));
     assert_eq!(
         fields[4..],
         [
@@ -794,12 +795,17 @@ async fn funders_amounts_become_funding_lines(backend: crate::support::Backend) 
     let f1 = row(2);
     assert_eq!(f1.action, RowAction::Create);
     assert_eq!(f1.notes.len(), 1, "{:?}", f1.notes);
-    assert!(f1.notes[0].contains("État – DETR") && f1.notes[0].contains("Accordé"), "{:?}", f1.notes);
+    assert!(
+        f1.notes[0].contains("État – DETR") && f1.notes[0].contains("Accordé"),
+        "{:?}",
+        f1.notes
+    );
     assert_eq!(row(3).notes.len(), 2, "{:?}", row(3).notes);
     let f3 = row(4);
     assert_eq!(f3.action, RowAction::Refused);
     assert!(
-        f3.problems.join(" ").contains("colonne DETR accordée") && f3.problems.join(" ").contains("40 000"),
+        f3.problems.join(" ").contains("colonne DETR accordée")
+            && f3.problems.join(" ").contains("40 000"),
         "{:?}",
         f3.problems
     );
@@ -807,12 +813,18 @@ async fn funders_amounts_become_funding_lines(backend: crate::support::Backend) 
     let f4 = row(5);
     assert_eq!(f4.action, RowAction::Refused);
     assert!(
-        f4.problems.join(" ").contains("colonne Subvention Département : « 1,2 M€ »"),
+        f4.problems
+            .join(" ")
+            .contains("colonne Subvention Département : « 1,2 M€ »"),
         "{:?}",
         f4.problems
     );
     let f5 = row(6);
-    assert_eq!((f5.action, f5.notes.len()), (RowAction::Create, 0), "a zero is no line");
+    assert_eq!(
+        (f5.action, f5.notes.len()),
+        (RowAction::Create, 0),
+        "a zero is no line"
+    );
 
     // Confirmed: the lines are in the plans, with their status and amounts,
     // and the timeline says where they came from.
@@ -824,24 +836,55 @@ async fn funders_amounts_become_funding_lines(backend: crate::support::Backend) 
     let lines: Vec<_> = p
         .lines
         .iter()
-        .map(|l| (l.funder_id, l.status, l.amount_requested_cents, l.amount_granted_cents))
+        .map(|l| {
+            (
+                l.funder_id,
+                l.status,
+                l.amount_requested_cents,
+                l.amount_granted_cents,
+            )
+        })
         .collect();
-    assert_eq!(lines, [(detr, FundingStatus::Granted, Some(15_000_000), Some(12_000_000))]);
-    assert!(p.lines[0].notes.contains("financements.csv"), "{}", p.lines[0].notes);
+    assert_eq!(
+        lines,
+        [(
+            detr,
+            FundingStatus::Granted,
+            Some(15_000_000),
+            Some(12_000_000)
+        )]
+    );
+    assert!(
+        p.lines[0].notes.contains("financements.csv"),
+        "{}",
+        p.lines[0].notes
+    );
     assert_eq!(p.lines[0].decided_on, None, "the file gives no date");
     assert_eq!(p.totals.granted, 12_000_000);
     let p = plan(&http, &app, halle).await;
     let mut lines: Vec<_> = p
         .lines
         .iter()
-        .map(|l| (l.funder_id, l.status, l.amount_requested_cents, l.amount_granted_cents))
+        .map(|l| {
+            (
+                l.funder_id,
+                l.status,
+                l.amount_requested_cents,
+                l.amount_granted_cents,
+            )
+        })
         .collect();
-    lines.sort();
+    lines.sort_by_key(|l| l.0);
     let mut expected = vec![
-        (region, FundingStatus::Granted, Some(5_000_000), Some(5_000_000)),
+        (
+            region,
+            FundingStatus::Granted,
+            Some(5_000_000),
+            Some(5_000_000),
+        ),
         (own, FundingStatus::Identified, Some(4_000_000), None),
     ];
-    expected.sort();
+    expected.sort_by_key(|l| l.0);
     assert_eq!(lines, expected);
     let d = get(&http, &app, salle, None).await;
     let added = d
@@ -855,24 +898,41 @@ async fn funders_amounts_become_funding_lines(backend: crate::support::Backend) 
     // The same file again: nothing to do.
     let again = upload(&http, &app, "financements.csv", FUNDED.as_bytes()).await;
     let v = view(&http, &app, again).await;
-    assert_eq!((v.counts.create, v.counts.update, v.counts.unchanged), (0, 0, 3));
+    assert_eq!(
+        (v.counts.create, v.counts.update, v.counts.unchanged),
+        (0, 0, 3)
+    );
     assert!(v.rows.iter().all(|r| r.notes.is_empty()), "{:?}", v.rows);
 
     // An updated file: a new funder is added to an existing project; a line
     // already in the plan that the file contradicts is noted, not touched.
     let updated = FUNDED
-        .replace("F-1;Salle polyvalente;Saint-Flour;500 000;150 000;120 000", "F-1;Salle polyvalente;Saint-Flour;500 000;150 000;130 000")
-        .replace("F-2;Halle couverte;Saint-Flour;200 000;;", "F-2;Halle couverte;Saint-Flour;200 000;60 000;");
+        .replace(
+            "F-1;Salle polyvalente;Saint-Flour;500 000;150 000;120 000",
+            "F-1;Salle polyvalente;Saint-Flour;500 000;150 000;130 000",
+        )
+        .replace(
+            "F-2;Halle couverte;Saint-Flour;200 000;;",
+            "F-2;Halle couverte;Saint-Flour;200 000;60 000;",
+        );
     let second = upload(&http, &app, "financements-v2.csv", updated.as_bytes()).await;
     let v = view(&http, &app, second).await;
     let row = |line: u32| v.rows.iter().find(|r| r.line == line).expect("row").clone();
     assert_eq!(row(2).action, RowAction::Unchanged);
-    assert!(row(2).notes[0].contains("n’est pas modifiée"), "{:?}", row(2).notes);
+    assert!(
+        row(2).notes[0].contains("n’est pas modifiée"),
+        "{:?}",
+        row(2).notes
+    );
     assert_eq!(row(3).action, RowAction::Update);
     assert_eq!(row(3).notes.len(), 1, "{:?}", row(3).notes);
     ok(commit(&http, &app, second).await).await;
     let p = plan(&http, &app, salle).await;
-    assert_eq!(p.lines[0].amount_granted_cents, Some(12_000_000), "never overwritten");
+    assert_eq!(
+        p.lines[0].amount_granted_cents,
+        Some(12_000_000),
+        "never overwritten"
+    );
     let p = plan(&http, &app, halle).await;
     assert_eq!(p.lines.len(), 3);
     let version = get(&http, &app, halle, None).await.version;

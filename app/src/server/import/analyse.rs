@@ -9,9 +9,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::domain::funding::FundingStatus;
 use crate::domain::import::{
-    FunderAmount, FunderColumn, FunderName, ImportField, amount_of_number, funding_label,
-    guess_funder, commune_key, date_of_serial, is_totals_label,
-    name_and_departement, parse_amount, parse_date_text, parse_stage, split_list,
+    FunderAmount, FunderColumn, FunderName, ImportField, amount_of_number, commune_key,
+    date_of_serial, funding_label, guess_funder, is_totals_label, name_and_departement,
+    parse_amount, parse_date_text, parse_stage, split_list,
 };
 use crate::domain::{InseeCode, Stage, format_euros, search_key};
 use crate::error::AppError;
@@ -119,8 +119,9 @@ pub fn propose_mapping(
     let guess = |h: &str| -> Option<ImportField> {
         match remembered.get(&search_key(h)) {
             Some(chosen) => chosen.filter(|f| active(*f)),
-            None => ImportField::guess(h)
-                .or_else(|| guess_funder(h, funders).map(ImportField::Funding)),
+            None => {
+                ImportField::guess(h).or_else(|| guess_funder(h, funders).map(ImportField::Funding))
+            }
         }
     };
     let score = |cells: &[Cell]| cells.iter().filter(|c| guess(&c.text()).is_some()).count();
@@ -189,7 +190,9 @@ pub fn column_letter(index: usize) -> String {
 /// The label of a field, a funder's amount naming the funder.
 pub fn field_label(field: ImportField, funders: &[FunderName]) -> String {
     match field {
-        ImportField::Funding(c) => funding_label(c, funders.iter().map(|f| (f.id, f.name.as_str()))),
+        ImportField::Funding(c) => {
+            funding_label(c, funders.iter().map(|f| (f.id, f.name.as_str())))
+        }
         other => other.label(),
     }
 }
@@ -530,8 +533,11 @@ fn funding_lines(
         };
         let said = given.as_ref().unwrap_or(&asked).1;
         if let Some(e) = existing {
-            let same: Vec<&ExistingLine> =
-                e.lines.iter().filter(|l| l.funder_id == funder_id).collect();
+            let same: Vec<&ExistingLine> = e
+                .lines
+                .iter()
+                .filter(|l| l.funder_id == funder_id)
+                .collect();
             match same.as_slice() {
                 [] => {}
                 [l] if l.requested == Some(asked.1)

@@ -55,6 +55,9 @@ fn t(key: &str) -> String {
 type Links = (Vec<String>, Vec<String>, Vec<String>);
 /// An import as the list reads it: id, file, status, when, by whom, counts.
 type ListRow = (i64, String, String, DateTime<Utc>, Option<i64>, String);
+/// A funding line as rows are checked against it: project, funder,
+/// status, amounts requested and granted.
+type LineRow = (i64, i64, FundingStatus, Option<i64>, Option<i64>);
 
 /// What a confirmation wrote, for the undo.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -169,17 +172,16 @@ async fn load_refs(db: &impl ConnectionTrait) -> Result<Refs, AppError> {
     }
     refs.funders = active_funders(db).await?;
     let mut lines: HashMap<i64, Vec<ExistingLine>> = HashMap::new();
-    let rows: Vec<(i64, i64, FundingStatus, Option<i64>, Option<i64>)> =
-        funding_line::Entity::find()
-            .select_only()
-            .column(funding_line::Column::ProjectId)
-            .column(funding_line::Column::FunderId)
-            .column(funding_line::Column::Status)
-            .column(funding_line::Column::AmountRequestedCents)
-            .column(funding_line::Column::AmountGrantedCents)
-            .into_tuple()
-            .all(db)
-            .await?;
+    let rows: Vec<LineRow> = funding_line::Entity::find()
+        .select_only()
+        .column(funding_line::Column::ProjectId)
+        .column(funding_line::Column::FunderId)
+        .column(funding_line::Column::Status)
+        .column(funding_line::Column::AmountRequestedCents)
+        .column(funding_line::Column::AmountGrantedCents)
+        .into_tuple()
+        .all(db)
+        .await?;
     for (project_id, funder_id, status, requested, granted) in rows {
         lines.entry(project_id).or_default().push(ExistingLine {
             funder_id,
