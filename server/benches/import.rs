@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use app::domain::import::commune_key;
+use app::domain::import::{ImportKind, commune_key};
 use app::models::CurrentUser;
 use app::server::entities::territory::commune;
 use app::server::{db, services};
@@ -119,9 +119,16 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, rows: usize) 
 
     let now = chrono::Utc::now();
     let t = Instant::now();
-    let id = services::imports::upload(conn, &officer, "bench.csv", file.clone(), now)
-        .await
-        .expect("upload");
+    let id = services::imports::upload(
+        conn,
+        &officer,
+        "bench.csv",
+        file.clone(),
+        ImportKind::Projects,
+        now,
+    )
+    .await
+    .expect("upload");
     let preview = ms(t);
     let view = services::imports::view(conn, &officer, id)
         .await
@@ -136,9 +143,16 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, rows: usize) 
     );
     let xlsx = workbook(&file);
     let t = Instant::now();
-    let as_xlsx = services::imports::upload(conn, &officer, "bench.xlsx", xlsx.clone(), now)
-        .await
-        .expect("upload");
+    let as_xlsx = services::imports::upload(
+        conn,
+        &officer,
+        "bench.xlsx",
+        xlsx.clone(),
+        ImportKind::Projects,
+        now,
+    )
+    .await
+    .expect("upload");
     let preview = ms(t);
     let v = services::imports::view(conn, &officer, as_xlsx)
         .await
@@ -159,9 +173,10 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, rows: usize) 
     );
 
     let t = Instant::now();
-    let again = services::imports::upload(conn, &officer, "bench.csv", file, now)
-        .await
-        .expect("upload");
+    let again =
+        services::imports::upload(conn, &officer, "bench.csv", file, ImportKind::Projects, now)
+            .await
+            .expect("upload");
     let preview = ms(t);
     let v = services::imports::view(conn, &officer, again)
         .await
@@ -182,18 +197,31 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, rows: usize) 
         format!("{rows} projects deleted"),
     );
     // The portfolio again, for the update.
-    let id =
-        services::imports::upload(conn, &officer, "bench.csv", sheet(&unique, rows, None), now)
-            .await
-            .expect("upload");
+    let id = services::imports::upload(
+        conn,
+        &officer,
+        "bench.csv",
+        sheet(&unique, rows, None),
+        ImportKind::Projects,
+        now,
+    )
+    .await
+    .expect("upload");
     services::imports::commit(conn, &officer, id, chrono::Utc::now())
         .await
         .expect("commit");
 
     let t = Instant::now();
-    let changed = services::imports::upload(conn, &officer, "bench-2.csv", updated, now)
-        .await
-        .expect("upload");
+    let changed = services::imports::upload(
+        conn,
+        &officer,
+        "bench-2.csv",
+        updated,
+        ImportKind::Projects,
+        now,
+    )
+    .await
+    .expect("upload");
     let preview = ms(t);
     let v = services::imports::view(conn, &officer, changed)
         .await

@@ -7,6 +7,7 @@ use axum::extract::{Extension, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use app::domain::import::ImportKind;
 use app::error::AppError;
 use app::models::CurrentUser;
 use app::policy::{Action, authorize};
@@ -44,6 +45,7 @@ pub async fn upload(
         return refuse(&no_file());
     };
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut kind = ImportKind::Projects;
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) if field.name() == Some("fichier") => {
@@ -54,6 +56,13 @@ pub async fn upload(
                     Err(_) => return refuse(&no_file()),
                 }
             }
+            Ok(Some(field)) if field.name() == Some("type") => match field.text().await {
+                Ok(code) => match ImportKind::parse(code.trim()) {
+                    Some(k) => kind = k,
+                    None => return refuse(&imports::unknown_kind()),
+                },
+                Err(_) => return refuse(&no_file()),
+            },
             Ok(Some(_)) => {}
             Ok(None) => break,
             Err(_) => return refuse(&no_file()),
@@ -62,7 +71,7 @@ pub async fn upload(
     let Some((name, bytes)) = file else {
         return refuse(&no_file());
     };
-    match imports::upload(&state.db, &user, &name, bytes, chrono::Utc::now()).await {
+    match imports::upload(&state.db, &user, &name, bytes, kind, chrono::Utc::now()).await {
         Ok(id) => Redirect::to(&format!("/importer/{id}")).into_response(),
         Err(err) => refuse(&err),
     }

@@ -7,7 +7,61 @@ use std::fmt;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Stage, search_key};
+use crate::domain::{OrganisationKind, Stage, search_key};
+
+/// What a file holds: projects (one per row) or the directory's contacts
+/// (an organisation and, often, one of its people per row).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    #[default]
+    Projects,
+    Contacts,
+}
+
+impl ImportKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Projects => "projects",
+            ImportKind::Contacts => "contacts",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ImportKind> {
+        [ImportKind::Projects, ImportKind::Contacts]
+            .into_iter()
+            .find(|k| k.as_str() == code)
+    }
+
+    pub fn label(self) -> String {
+        rust_i18n::t!(format!("import.kind.{}", self.as_str())).into_owned()
+    }
+
+    /// The fields a column of such a file can fill (besides funders'
+    /// amounts, for projects).
+    pub fn fields(self) -> &'static [ImportField] {
+        match self {
+            ImportKind::Projects => &ImportField::ALL,
+            ImportKind::Contacts => &ImportField::CONTACTS,
+        }
+    }
+
+    /// Whether `field` belongs to such a file.
+    pub fn allows(self, field: ImportField) -> bool {
+        match field {
+            ImportField::Funding(_) => self == ImportKind::Projects,
+            f => self.fields().contains(&f),
+        }
+    }
+
+    /// The field a header names in such a file.
+    pub fn guess(self, header: &str) -> Option<ImportField> {
+        match self {
+            ImportKind::Projects => ImportField::guess(header),
+            ImportKind::Contacts => guess_in(header, CONTACT_SYNONYMS),
+        }
+    }
+}
 
 /// A project field a column can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -29,6 +83,17 @@ pub enum ImportField {
     Description,
     /// An amount of one funder: a funding line of the project's plan.
     Funding(FunderColumn),
+    // A contacts file's fields (the commune is `Communes`).
+    Organisation,
+    OrganisationKind,
+    Siret,
+    Address,
+    Website,
+    FirstName,
+    LastName,
+    JobTitle,
+    Email,
+    Phone,
 }
 
 /// Which of a funder's amounts a column holds, from its header's wording:
@@ -100,9 +165,34 @@ impl ImportField {
         ImportField::Description,
     ];
 
+    /// A contacts file's fields.
+    pub const CONTACTS: [ImportField; 11] = [
+        ImportField::Organisation,
+        ImportField::OrganisationKind,
+        ImportField::Siret,
+        ImportField::Communes,
+        ImportField::Address,
+        ImportField::Website,
+        ImportField::FirstName,
+        ImportField::LastName,
+        ImportField::JobTitle,
+        ImportField::Email,
+        ImportField::Phone,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ImportField::Funding(_) => "funding",
+            ImportField::Organisation => "organisation",
+            ImportField::OrganisationKind => "organisation_kind",
+            ImportField::Siret => "siret",
+            ImportField::Address => "address",
+            ImportField::Website => "website",
+            ImportField::FirstName => "first_name",
+            ImportField::LastName => "last_name",
+            ImportField::JobTitle => "job_title",
+            ImportField::Email => "email",
+            ImportField::Phone => "phone",
             ImportField::Reference => "reference",
             ImportField::Title => "title",
             ImportField::Communes => "communes",
@@ -137,7 +227,10 @@ impl ImportField {
                 amount: FunderAmount::parse(amount)?,
             }));
         }
-        ImportField::ALL.into_iter().find(|f| f.as_str() == code)
+        ImportField::ALL
+            .into_iter()
+            .chain(ImportField::CONTACTS)
+            .find(|f| f.as_str() == code)
     }
 
     pub fn label(self) -> String {
@@ -147,30 +240,185 @@ impl ImportField {
     /// The field a header names, from the usual French wordings (accents,
     /// case, punctuation and a trailing « (€) » or « HT » ignored).
     pub fn guess(header: &str) -> Option<ImportField> {
-        let key = search_key(&header.replace(['°', 'º'], " "));
-        let key = key
-            .trim_end_matches(" eur")
-            .trim_end_matches(" ht")
-            .trim_end_matches(" ttc")
-            .trim();
-        if key.is_empty() {
-            return None;
-        }
-        // Whole headers first, then the first words (« coût total du projet »).
-        SYNONYMS
-            .iter()
-            .find(|(_, words)| words.contains(&key))
-            .or_else(|| {
-                SYNONYMS.iter().find(|(_, words)| {
-                    // Only wordings of two words or more: « montant DETR
-                    // sollicité » is a funder's amount, not the cost.
-                    words
-                        .iter()
-                        .any(|w| w.contains(' ') && key.starts_with(&format!("{w} ")))
-                })
-            })
-            .map(|(field, _)| *field)
+        guess_in(header, SYNONYMS)
     }
+}
+
+/// The field a header names among `synonyms`: whole headers first, then
+/// the first words (« coût total du projet »).
+fn guess_in(header: &str, synonyms: &[(ImportField, &[&str])]) -> Option<ImportField> {
+    let key = search_key(&header.replace(['°', 'º'], " "));
+    let key = key
+        .trim_end_matches(" eur")
+        .trim_end_matches(" ht")
+        .trim_end_matches(" ttc")
+        .trim();
+    if key.is_empty() {
+        return None;
+    }
+    synonyms
+        .iter()
+        .find(|(_, words)| words.contains(&key))
+        .or_else(|| {
+            synonyms.iter().find(|(_, words)| {
+                // Only wordings of two words or more: « montant DETR
+                // sollicité » is a funder's amount, not the cost.
+                words
+                    .iter()
+                    .any(|w| w.contains(' ') && key.starts_with(&format!("{w} ")))
+            })
+        })
+        .map(|(field, _)| *field)
+}
+
+/// A contacts file's headers.
+const CONTACT_SYNONYMS: &[(ImportField, &[&str])] = &[
+    (
+        ImportField::Organisation,
+        &[
+            "organisme",
+            "organisation",
+            "structure",
+            "raison sociale",
+            "nom de l organisme",
+            "nom de la structure",
+            "collectivite",
+            "etablissement",
+            "societe",
+            "entreprise",
+            "partenaire",
+        ],
+    ),
+    (
+        ImportField::OrganisationKind,
+        &[
+            "type",
+            "type de structure",
+            "type d organisme",
+            "categorie",
+            "nature",
+            "statut juridique",
+        ],
+    ),
+    (
+        ImportField::Siret,
+        &["siret", "siren", "n siret", "numero siret", "siret siren"],
+    ),
+    (
+        ImportField::Communes,
+        &["commune", "ville", "localite", "code insee", "insee"],
+    ),
+    (ImportField::Address, &["adresse", "adresse postale", "rue"]),
+    (
+        ImportField::Website,
+        &["site", "site web", "site internet", "url"],
+    ),
+    (ImportField::FirstName, &["prenom", "prenom du contact"]),
+    (
+        ImportField::LastName,
+        &["nom", "nom du contact", "nom de famille", "contact"],
+    ),
+    (
+        ImportField::JobTitle,
+        &["fonction", "poste", "qualite", "titre", "role"],
+    ),
+    (
+        ImportField::Email,
+        &[
+            "e mail",
+            "email",
+            "mail",
+            "courriel",
+            "adresse mail",
+            "adresse e mail",
+            "adresse electronique",
+        ],
+    ),
+    (
+        ImportField::Phone,
+        &[
+            "telephone",
+            "tel",
+            "portable",
+            "mobile",
+            "numero de telephone",
+            "tel portable",
+        ],
+    ),
+];
+
+/// An organisation's kind from its usual French words (« Mairie »,
+/// « Communauté de communes », « Asso », « SARL »…), its label or code.
+pub fn parse_organisation_kind(text: &str) -> Option<OrganisationKind> {
+    let key = search_key(text);
+    if let Some(kind) = OrganisationKind::parse(&key.replace(' ', "_")) {
+        return Some(kind);
+    }
+    let words: &[(OrganisationKind, &[&str])] = &[
+        (
+            OrganisationKind::Commune,
+            &["commune", "mairie", "municipalite"],
+        ),
+        (
+            OrganisationKind::Epci,
+            &[
+                "epci",
+                "intercommunalite",
+                "communaute de communes",
+                "communaute d agglomeration",
+                "cc",
+                "ca",
+                "metropole",
+            ],
+        ),
+        (
+            OrganisationKind::Departement,
+            &["departement", "conseil departemental", "cd"],
+        ),
+        (OrganisationKind::Region, &["region", "conseil regional"]),
+        (
+            OrganisationKind::StateService,
+            &[
+                "etat",
+                "service de l etat",
+                "prefecture",
+                "sous prefecture",
+                "ddt",
+                "ddtm",
+                "dreal",
+            ],
+        ),
+        (OrganisationKind::Association, &["association", "asso"]),
+        (
+            OrganisationKind::Business,
+            &[
+                "entreprise",
+                "societe",
+                "sarl",
+                "sas",
+                "sa",
+                "eurl",
+                "commerce",
+                "artisan",
+            ],
+        ),
+        (
+            OrganisationKind::Chamber,
+            &[
+                "chambre consulaire",
+                "cci",
+                "cma",
+                "chambre d agriculture",
+                "chambre des metiers",
+            ],
+        ),
+        (OrganisationKind::Funder, &["financeur"]),
+        (OrganisationKind::Other, &["autre", "autres"]),
+    ];
+    words
+        .iter()
+        .find(|(kind, w)| w.contains(&key.as_str()) || search_key(&kind.label()) == key)
+        .map(|(kind, _)| *kind)
 }
 
 /// Headers as offices write them, as `search_key` gives them.
@@ -1013,6 +1261,45 @@ mod tests {
         assert_eq!(ImportField::parse(&field.code()), Some(field));
         assert_eq!(ImportField::parse("funding:x:granted"), None);
         assert_eq!(ImportField::parse("funding:9:maybe"), None);
+    }
+
+    #[test]
+    fn contacts_headers_and_kinds_are_recognised() {
+        let k = ImportKind::Contacts;
+        for (header, field) in [
+            ("Structure", ImportField::Organisation),
+            ("Raison sociale", ImportField::Organisation),
+            ("N° SIRET", ImportField::Siret),
+            ("Prénom", ImportField::FirstName),
+            ("Nom", ImportField::LastName),
+            ("Fonction", ImportField::JobTitle),
+            ("E-mail", ImportField::Email),
+            ("Courriel", ImportField::Email),
+            ("Tél.", ImportField::Phone),
+            ("Commune", ImportField::Communes),
+            ("Type de structure", ImportField::OrganisationKind),
+        ] {
+            assert_eq!(k.guess(header), Some(field), "{header}");
+        }
+        assert_eq!(ImportKind::Projects.guess("Nom"), Some(ImportField::Title));
+        assert!(!k.allows(ImportField::Cost));
+        assert!(!ImportKind::Projects.allows(ImportField::Email));
+        for (text, kind) in [
+            ("Mairie", OrganisationKind::Commune),
+            ("Communauté de communes", OrganisationKind::Epci),
+            ("Asso", OrganisationKind::Association),
+            ("SARL", OrganisationKind::Business),
+            ("Service de l'État", OrganisationKind::StateService),
+            ("state_service", OrganisationKind::StateService),
+            ("CCI", OrganisationKind::Chamber),
+        ] {
+            assert_eq!(parse_organisation_kind(text), Some(kind), "{text}");
+        }
+        assert_eq!(parse_organisation_kind("club"), None);
+        assert_eq!(
+            ImportField::parse(ImportField::Email.as_str()),
+            Some(ImportField::Email)
+        );
     }
 
     #[test]

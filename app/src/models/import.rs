@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::import::ImportField;
+use crate::domain::import::{ImportField, ImportKind};
 
 /// How rows find the project they update.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +41,9 @@ pub struct Mapping {
     pub headers: Vec<String>,
     pub fields: Vec<Option<ImportField>>,
     pub key: ImportKey,
+    /// What the file holds (projects when an older import says nothing).
+    #[serde(default)]
+    pub kind: ImportKind,
 }
 
 /// What happens to one row.
@@ -185,6 +188,7 @@ pub struct ImportView {
     pub may_undo: bool,
     /// The active funders a column can be mapped to: id and name.
     pub funders: Vec<(i64, String)>,
+    pub kind: ImportKind,
 }
 
 /// One import in the list.

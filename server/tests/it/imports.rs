@@ -956,3 +956,289 @@ async fn funders_amounts_become_funding_lines(backend: crate::support::Backend) 
     finish(app, test_db).await;
 }
 both_backends!(funders_amounts_become_funding_lines);
+
+/// Sends a file as the « Importer » form does, saying what it holds.
+async fn upload_as(
+    http: &reqwest::Client,
+    app: &TestApp,
+    kind: &str,
+    name: &str,
+    bytes: &[u8],
+) -> reqwest::Response {
+    let boundary = "----maillage-test-boundary-8e02";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n{kind}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    http.post(app.url("/importer/fichier"))
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("Origin", app.url(""))
+        .body(body)
+        .send()
+        .await
+        .expect("upload")
+}
+
+async fn contacts_upload(http: &reqwest::Client, app: &TestApp, bytes: &[u8]) -> i64 {
+    let res = upload_as(http, app, "contacts", "contacts.csv", bytes).await;
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let to = res.headers()["location"]
+        .to_str()
+        .expect("present")
+        .to_owned();
+    to.trim_start_matches("/importer/").parse().expect("id")
+}
+
+/// A contacts file as offices keep them: one person per row, with their
+/// organisation, some already in the directory, some rows wrong.
+const CONTACTS: &str = "Structure;Type;N° SIRET;Commune;Prénom;Nom;Fonction;Courriel;Tél.
+Mairie d'Andelat;Mairie;;Andelat;Claire;Vidal;Secrétaire de mairie;claire.vidal@andelat.fr;04 71 20 00 00
+Mairie d'Andelat;Mairie;;Andelat;Paul;Roux;Maire;paul.roux@andelat.fr;
+INSEE Auvergne;Service de l'État;12002701600357;Saint-Flour;Anne;Roux;Cheffe de service;anne.roux@insee.fr;
+Association Le Lieu;Asso;;Saint-Flour;Léa;Martin;Présidente;;
+Club des aînés;Club;;Talizat;;;;;
+Gîte du Lac;Entreprise;123;Talizat;Jean;Blanc;;jean@gite;
+;;;;Marc;Petit;;claire.vidal@andelat.fr;
+CC de Saint-Flour;Communauté de communes;200066660;;Yves;Durand;Président;;06 12 34 56 78
+Mairie de Talizat;Mairie;;Talizat;Éric;Lenoir;;;06 12 34
+;;;;Louis;Brun;;louis.brun@lelieu.fr;
+";
+
+async fn a_contacts_file_fills_the_directory_without_duplicates(backend: crate::support::Backend) {
+    use crate::support::builders::OrgBuilder;
+    use app::domain::OrganisationKind;
+    use app::server::entities::directory::{organisation, person};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let (test_db, app, http, _) = signed_in(backend).await;
+    create_user(&app.db, "sophie.lambert@cc-exemple.fr", Role::Head).await;
+    let head = client();
+    login(&head, &app, "sophie.lambert@cc-exemple.fr", PASSWORD).await;
+    // Already in the directory: INSEE by its SIRET, an association by its
+    // name and commune, a person by their e-mail.
+    let insee = OrgBuilder::new(
+        "Insee – direction régionale",
+        OrganisationKind::StateService,
+    )
+    .company_id("12002701600357")
+    .create(&http, &app)
+    .await;
+    let lieu = OrgBuilder::new("Association « Le Lieu »", OrganisationKind::Association)
+        .commune("15187")
+        .create(&http, &app)
+        .await;
+    let louis: Form = vec![
+        ("form[first_name]", "Louis".into()),
+        ("form[last_name]", "Brun".into()),
+        ("form[email]", "Louis.Brun@lelieu.fr".into()),
+    ];
+    ok(post(&http, &app, "directory/people/create", &louis).await).await;
+    let orgs = organisation::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count");
+    let people = person::Entity::find().count(&app.db).await.expect("count");
+
+    // A contacts file is never read as projects, nor a projects file's
+    // fields offered for it.
+    let res = upload_as(
+        &http,
+        &app,
+        "personnes",
+        "contacts.csv",
+        CONTACTS.as_bytes(),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let id = contacts_upload(&http, &app, CONTACTS.as_bytes()).await;
+    let v = view(&http, &app, id).await;
+    assert_eq!(v.kind, app::domain::import::ImportKind::Contacts);
+    let fields: Vec<Option<ImportField>> = v.columns.iter().map(|c| c.field).collect();
+    assert_eq!(
+        fields,
+        [
+            Some(ImportField::Organisation),
+            Some(ImportField::OrganisationKind),
+            Some(ImportField::Siret),
+            Some(ImportField::Communes),
+            Some(ImportField::FirstName),
+            Some(ImportField::LastName),
+            Some(ImportField::JobTitle),
+            Some(ImportField::Email),
+            Some(ImportField::Phone),
+        ]
+    );
+    let row = |line: u32| v.rows.iter().find(|r| r.line == line).expect("row").clone();
+    let text = |line: u32| {
+        let r = row(line);
+        format!("{} {}", r.problems.join(" | "), r.notes.join(" | "))
+    };
+    let actions: Vec<(u32, RowAction)> = v.rows.iter().map(|r| (r.line, r.action)).collect();
+    assert_eq!(
+        actions,
+        [
+            (2, RowAction::Create),
+            (3, RowAction::Create),
+            (4, RowAction::Create),
+            (5, RowAction::Create),
+            (6, RowAction::Refused),
+            (7, RowAction::Refused),
+            (8, RowAction::Refused),
+            (9, RowAction::Create),
+            (10, RowAction::Refused),
+            (11, RowAction::Unchanged),
+        ],
+        "{:#?}",
+        v.rows
+    );
+    assert!(
+        text(2).contains("Organisme ajouté à l’annuaire : « Mairie d'Andelat »"),
+        "{}",
+        text(2)
+    );
+    assert!(text(3).contains("créé par la ligne 2"), "{}", text(3));
+    assert!(
+        text(4).contains("même SIRET") && text(4).contains("Insee – direction régionale"),
+        "{}",
+        text(4)
+    );
+    assert!(text(5).contains("même nom, même commune"), "{}", text(5));
+    assert!(text(6).contains("colonne Type : « Club »"), "{}", text(6));
+    assert!(
+        text(7).contains("colonne N° SIRET") && text(7).contains("colonne Courriel"),
+        "{}",
+        text(7)
+    );
+    assert!(text(8).contains("déjà présent ligne 2"), "{}", text(8));
+    assert!(text(10).contains("colonne Tél."), "{}", text(10));
+    assert!(text(11).contains("déjà dans l’annuaire"), "{}", text(11));
+    assert_eq!(
+        (v.counts.create, v.counts.unchanged, v.counts.refused),
+        (5, 1, 4)
+    );
+
+    // Confirmed: two organisations and five people, each where they belong.
+    ok(commit(&http, &app, id).await).await;
+    assert_eq!(
+        organisation::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        orgs + 2
+    );
+    assert_eq!(
+        person::Entity::find().count(&app.db).await.expect("count"),
+        people + 5
+    );
+    let detail: app::models::OrganisationDetail = ok_json(
+        post(
+            &http,
+            &app,
+            "directory/organisation",
+            &vec![("id", insee.to_string())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(detail.members.len(), 1);
+    let detail: app::models::OrganisationDetail = ok_json(
+        post(
+            &http,
+            &app,
+            "directory/organisation",
+            &vec![("id", lieu.to_string())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(detail.members.len(), 1);
+    let epci = organisation::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("all")
+        .into_iter()
+        .find(|o| o.name == "CC de Saint-Flour")
+        .expect("created");
+    assert_eq!(epci.epci_siren.as_deref(), Some("200066660"));
+    let andelat = organisation::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("all")
+        .into_iter()
+        .find(|o| o.name == "Mairie d'Andelat")
+        .expect("created");
+    let detail: app::models::OrganisationDetail = ok_json(
+        post(
+            &http,
+            &app,
+            "directory/organisation",
+            &vec![("id", andelat.id.to_string())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(detail.members.len(), 2);
+    assert_eq!(andelat.commune_code.as_deref(), Some("15004"));
+
+    // The same file again creates nothing.
+    let again = contacts_upload(&http, &app, CONTACTS.as_bytes()).await;
+    let v = view(&http, &app, again).await;
+    assert_eq!(
+        (v.counts.create, v.counts.unchanged),
+        (0, 6),
+        "{:#?}",
+        v.rows
+    );
+
+    // The undo takes away what the import added, and nothing else.
+    ok(undo(&head, &app, id).await).await;
+    assert_eq!(
+        organisation::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        orgs
+    );
+    assert_eq!(
+        person::Entity::find().count(&app.db).await.expect("count"),
+        people
+    );
+
+    // Imported again, then a person edited: the undo is refused, naming them.
+    let third = contacts_upload(&http, &app, CONTACTS.as_bytes()).await;
+    ok(commit(&http, &app, third).await).await;
+    let claire = person::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("all")
+        .into_iter()
+        .find(|p| p.last_name == "Vidal")
+        .expect("created");
+    let mut edit: person::ActiveModel = claire.into();
+    edit.version = Set(2);
+    edit.update(&app.db).await.expect("edit");
+    let err = refused(undo(&head, &app, third).await, 409).await;
+    assert!(
+        err.message().contains("« Claire Vidal »"),
+        "{}",
+        err.message()
+    );
+    assert_eq!(
+        organisation::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        orgs + 2
+    );
+    finish(app, test_db).await;
+}
+both_backends!(a_contacts_file_fills_the_directory_without_duplicates);

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::domain::funding::FundingStatus;
 use crate::domain::import::{
-    FunderAmount, FunderColumn, FunderName, ImportField, amount_of_number, commune_key,
+    FunderAmount, FunderColumn, FunderName, ImportField, ImportKind, amount_of_number, commune_key,
     date_of_serial, funding_label, guess_funder, is_totals_label, name_and_departement,
     parse_amount, parse_date_text, parse_stage, split_list,
 };
@@ -63,6 +63,32 @@ pub struct Refs {
     pub projects: Vec<Existing>,
     /// Active funders, in the list's order.
     pub funders: Vec<FunderName>,
+    /// The directory (loaded for contacts files only).
+    pub organisations: Vec<ExistingOrganisation>,
+    pub people: Vec<ExistingPerson>,
+    /// SIREN of the EPCIs of the reference data (contacts files only).
+    pub epcis: BTreeSet<String>,
+}
+
+/// An organisation of the directory.
+#[derive(Debug, Clone)]
+pub struct ExistingOrganisation {
+    pub id: i64,
+    pub name: String,
+    pub search_key: String,
+    pub siren: Option<String>,
+    pub siret: Option<String>,
+    pub commune: Option<String>,
+}
+
+/// A person of the directory (not erased).
+#[derive(Debug, Clone)]
+pub struct ExistingPerson {
+    pub id: i64,
+    pub name: String,
+    pub search_key: String,
+    pub email: Option<String>,
+    pub organisations: Vec<i64>,
 }
 
 impl Refs {
@@ -109,6 +135,7 @@ const HEADER_SEARCH_ROWS: usize = 30;
 /// Each field goes to one column at most.
 pub fn propose_mapping(
     grid: &Grid,
+    kind: ImportKind,
     remembered: &HashMap<String, Option<ImportField>>,
     funders: &[FunderName],
 ) -> Mapping {
@@ -118,10 +145,12 @@ pub fn propose_mapping(
     };
     let guess = |h: &str| -> Option<ImportField> {
         match remembered.get(&search_key(h)) {
-            Some(chosen) => chosen.filter(|f| active(*f)),
-            None => {
-                ImportField::guess(h).or_else(|| guess_funder(h, funders).map(ImportField::Funding))
-            }
+            Some(chosen) => chosen.filter(|f| active(*f) && kind.allows(*f)),
+            None => kind.guess(h).or_else(|| {
+                (kind == ImportKind::Projects)
+                    .then(|| guess_funder(h, funders).map(ImportField::Funding))
+                    .flatten()
+            }),
         }
     };
     let score = |cells: &[Cell]| cells.iter().filter(|c| guess(&c.text()).is_some()).count();
@@ -152,7 +181,7 @@ pub fn propose_mapping(
         .collect();
     let key = if headers
         .iter()
-        .any(|h| ImportField::guess(h) == Some(ImportField::Reference))
+        .any(|h| kind.guess(h) == Some(ImportField::Reference))
     {
         ImportKey::Reference
     } else {
@@ -163,6 +192,7 @@ pub fn propose_mapping(
         headers,
         fields,
         key,
+        kind,
     }
 }
 
@@ -214,39 +244,62 @@ pub fn check_mapping(mapping: &Mapping, funders: &[FunderName]) -> Result<(), Ap
         {
             errors.add("fields", rust_i18n::t!("import.funder_unknown"));
         }
+        if !mapping.kind.allows(*field) {
+            errors.add("fields", rust_i18n::t!("import.field_unknown"));
+        }
     }
-    if !seen.contains(&ImportField::Title) {
-        errors.add("fields", rust_i18n::t!("import.title_column_required"));
+    match mapping.kind {
+        ImportKind::Projects if !seen.contains(&ImportField::Title) => {
+            errors.add("fields", rust_i18n::t!("import.title_column_required"));
+        }
+        ImportKind::Contacts
+            if !seen.contains(&ImportField::Organisation)
+                && !seen.contains(&ImportField::LastName) =>
+        {
+            errors.add("fields", rust_i18n::t!("import.contact_column_required"));
+        }
+        _ => {}
     }
     errors.into_result()
 }
 
-struct Row<'a> {
-    line: u32,
-    cells: &'a [Cell],
-    mapping: &'a Mapping,
-    problems: Vec<String>,
+/// One row being checked, with its problems so far.
+pub(super) struct Row<'a> {
+    pub(super) line: u32,
+    pub(super) cells: &'a [Cell],
+    pub(super) mapping: &'a Mapping,
+    pub(super) problems: Vec<String>,
     /// Columns already at fault (the form's own check of the same field
     /// would only repeat it).
-    faulty: BTreeSet<usize>,
+    pub(super) faulty: BTreeSet<usize>,
 }
 
-impl Row<'_> {
-    fn column(&self, field: ImportField) -> Option<usize> {
+impl<'a> Row<'a> {
+    pub(super) fn new(line: u32, cells: &'a [Cell], mapping: &'a Mapping) -> Self {
+        Row {
+            line,
+            cells,
+            mapping,
+            problems: Vec::new(),
+            faulty: BTreeSet::new(),
+        }
+    }
+
+    pub(super) fn column(&self, field: ImportField) -> Option<usize> {
         self.mapping.fields.iter().position(|f| *f == Some(field))
     }
 
     /// The cell of `field`'s column, if mapped and not empty.
-    fn cell(&self, field: ImportField) -> Option<(usize, &Cell)> {
+    pub(super) fn cell(&self, field: ImportField) -> Option<(usize, &Cell)> {
         let i = self.column(field)?;
         self.cells.get(i).filter(|c| !c.is_empty()).map(|c| (i, c))
     }
 
-    fn text(&self, field: ImportField) -> Option<String> {
+    pub(super) fn text(&self, field: ImportField) -> Option<String> {
         self.cell(field).map(|(_, c)| c.text())
     }
 
-    fn problem(&mut self, column: usize, value: &str, message: impl AsRef<str>) {
+    pub(super) fn problem(&mut self, column: usize, value: &str, message: impl AsRef<str>) {
         self.faulty.insert(column);
         self.problems.push(
             rust_i18n::t!(
@@ -758,7 +811,7 @@ fn fill(row: &mut Row<'_>, refs: &Refs, form: &mut ProjectForm, stage: &mut Stag
 
 /// The INSEE code of a commune written as its code or its name (with its
 /// département in brackets or in the row's département column).
-fn commune_of(
+pub(super) fn commune_of(
     refs: &Refs,
     item: &str,
     departement: Option<&str>,

@@ -1,5 +1,6 @@
-//! Reading spreadsheets of projects: `read` turns a file into cells,
-//! `analyse` turns cells into a verdict per row (`services::imports` keeps
-//! the file and writes what passed).
+//! Reading spreadsheets: `read` turns a file into cells, `analyse` turns
+//! a projects file's cells into a verdict per row, `contacts` a contacts
+//! file's (`services::imports` keeps the file and writes what passed).
 pub mod analyse;
+pub mod contacts;
 pub mod read;

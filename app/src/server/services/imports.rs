@@ -4,7 +4,7 @@
 //! passing row in one `Change` (all or nothing, the forms' validation, the
 //! same events and summaries); the undo reverses it as a whole while its
 //! projects are as the import left them.
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -16,26 +16,29 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::domain::funding::FundingStatus;
-use crate::domain::import::{FunderName, ImportField};
+use crate::domain::import::{FunderName, ImportField, ImportKind};
 use crate::domain::{Role, Stage, search_key};
 use crate::error::AppError;
 use crate::models::{
     ColumnView, CurrentUser, ImportCounts, ImportKey, ImportStatus, ImportSummary, ImportView,
     Mapping, ProjectForm, ReferenceList, RowAction, RowVerdict,
 };
+use crate::server::entities::directory::{membership, organisation, person};
 use crate::server::entities::funding::{funder, funding_line};
 use crate::server::entities::import;
 use crate::server::entities::projects::{
     project, project_commune, project_programme, project_theme,
 };
-use crate::server::entities::territory::commune;
+use crate::server::entities::territory::{commune, epci};
 use crate::server::entities::user;
 use crate::server::import::analyse::{
-    CommuneEntry, Existing, ExistingLine, Planned, Refs, analyse, cents_text, check_mapping,
-    propose_mapping,
+    CommuneEntry, Existing, ExistingLine, ExistingOrganisation, ExistingPerson, Planned, Refs,
+    analyse, cents_text, check_mapping, propose_mapping,
 };
+use crate::server::import::contacts::{OrganisationRef, PlannedContact, analyse_contacts};
 use crate::server::import::read::{self, Grid};
 use crate::server::services::change::Change;
+use crate::server::services::directory::{organisations, people};
 use crate::server::services::{funding, projects, references};
 
 /// The most rows an import's page receives: refusals first, then updates,
@@ -67,6 +70,31 @@ struct Outcome {
     /// Funding lines added to projects the import did not create.
     #[serde(default)]
     lines: Vec<i64>,
+    /// A contacts file's organisations and people created.
+    #[serde(default)]
+    organisations: Vec<i64>,
+    #[serde(default)]
+    people: Vec<i64>,
+}
+
+/// What a file's passing rows write.
+enum Plan {
+    Projects(Vec<Planned>),
+    Contacts(Vec<PlannedContact>),
+}
+
+/// The verdicts on a file's rows and what they write, by its kind.
+fn analyse_any(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>, Plan) {
+    match mapping.kind {
+        ImportKind::Projects => {
+            let (rows, planned) = analyse(grid, mapping, refs);
+            (rows, Plan::Projects(planned))
+        }
+        ImportKind::Contacts => {
+            let (rows, planned) = analyse_contacts(grid, mapping, refs);
+            (rows, Plan::Contacts(planned))
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -97,6 +125,7 @@ async fn read_grid(bytes: Vec<u8>) -> Result<Result<Grid, String>, AppError> {
 /// The mapping this structure chose last, header by header.
 async fn remembered(
     db: &impl ConnectionTrait,
+    kind: ImportKind,
 ) -> Result<HashMap<String, Option<ImportField>>, AppError> {
     let last = import::Entity::find()
         .filter(import::Column::Status.is_in([
@@ -110,6 +139,9 @@ async fn remembered(
         return Ok(HashMap::new());
     };
     let mapping: Mapping = decode("imports.mapping", &last.mapping)?;
+    if mapping.kind != kind {
+        return Ok(HashMap::new());
+    }
     Ok(mapping
         .headers
         .iter()
@@ -120,7 +152,7 @@ async fn remembered(
 }
 
 /// The reference data and the portfolio, as rows are checked against them.
-async fn load_refs(db: &impl ConnectionTrait) -> Result<Refs, AppError> {
+async fn load_refs(db: &impl ConnectionTrait, kind: ImportKind) -> Result<Refs, AppError> {
     let mut refs = Refs::default();
     let communes: Vec<(String, String, String)> = commune::Entity::find()
         .select_only()
@@ -136,6 +168,10 @@ async fn load_refs(db: &impl ConnectionTrait) -> Result<Refs, AppError> {
             name,
             departement,
         });
+    }
+    if kind == ImportKind::Contacts {
+        load_directory(db, &mut refs).await?;
+        return Ok(refs);
     }
     refs.officers = user::Entity::find()
         .filter(user::Column::Active.eq(true))
@@ -203,6 +239,52 @@ async fn load_refs(db: &impl ConnectionTrait) -> Result<Refs, AppError> {
     Ok(refs)
 }
 
+/// The directory, as a contacts file's rows are checked against it.
+async fn load_directory(db: &impl ConnectionTrait, refs: &mut Refs) -> Result<(), AppError> {
+    refs.epcis = epci::Entity::find()
+        .select_only()
+        .column(epci::Column::Siren)
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    refs.organisations = organisation::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| ExistingOrganisation {
+            id: o.id,
+            name: o.name,
+            search_key: o.search_key,
+            siren: o.siren,
+            siret: o.siret,
+            commune: o.commune_code,
+        })
+        .collect();
+    let mut member_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    for m in membership::Entity::find().all(db).await? {
+        member_of
+            .entry(m.person_id)
+            .or_default()
+            .push(m.organisation_id);
+    }
+    refs.people = person::Entity::find()
+        .filter(person::Column::ErasedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| ExistingPerson {
+            id: p.id,
+            name: format!("{} {}", p.first_name, p.last_name),
+            search_key: p.search_key,
+            email: p.email,
+            organisations: member_of.remove(&p.id).unwrap_or_default(),
+        })
+        .collect();
+    Ok(())
+}
+
 /// The funders a column can be mapped to, in the list's order.
 async fn active_funders(db: &impl ConnectionTrait) -> Result<Vec<FunderName>, AppError> {
     Ok(funder::Entity::find()
@@ -251,6 +333,11 @@ fn form_of(
     }
 }
 
+/// The refusal of an upload of an unknown kind of file.
+pub fn unknown_kind() -> AppError {
+    AppError::validation("type", t("import.kind_unknown"))
+}
+
 /// The refusal of an upload without a file.
 pub fn no_file() -> AppError {
     AppError::validation("fichier", t("import.no_file"))
@@ -263,6 +350,7 @@ pub async fn upload(
     actor: &CurrentUser,
     file_name: &str,
     bytes: Vec<u8>,
+    kind: ImportKind,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let digest = hex::encode(Sha256::digest(&bytes));
@@ -277,13 +365,17 @@ pub async fn upload(
         Err(message) => (
             ImportStatus::Failed,
             Some(message),
-            Mapping::default(),
+            Mapping {
+                kind,
+                ..Mapping::default()
+            },
             Vec::new(),
         ),
         Ok(grid) => {
-            let refs = load_refs(db).await?;
-            let mapping = propose_mapping(&grid, &remembered(db).await?, &refs.funders);
-            let (rows, _) = analyse(&grid, &mapping, &refs);
+            let refs = load_refs(db, kind).await?;
+            let remembered = remembered(db, kind).await?;
+            let mapping = propose_mapping(&grid, kind, &remembered, &refs.funders);
+            let (rows, _) = analyse_any(&grid, &mapping, &refs);
             (ImportStatus::Previewed, None, mapping, rows)
         }
     };
@@ -380,6 +472,7 @@ pub async fn view(
             .into_iter()
             .map(|f| (f.id, f.name))
             .collect(),
+        kind: mapping.kind,
     })
 }
 
@@ -476,12 +569,12 @@ pub async fn remap(
         .collect::<Result<_, _>>()?;
     mapping.key = ImportKey::parse(key.trim())
         .ok_or_else(|| AppError::validation("key", t("import.key_unknown")))?;
-    let refs = load_refs(db).await?;
+    let refs = load_refs(db, mapping.kind).await?;
     check_mapping(&mapping, &refs.funders)?;
     let grid = read_grid(row.content.clone())
         .await?
         .map_err(|_| AppError::internal("imports.content: unreadable"))?;
-    let (rows, _) = analyse(&grid, &mapping, &refs);
+    let (rows, _) = analyse_any(&grid, &mapping, &refs);
     store_preview(db, id, Some(&mapping), &rows).await
 }
 
@@ -526,9 +619,9 @@ pub async fn commit(
         .map_err(|_| AppError::internal("imports.content: unreadable"))?;
     let mut change = Change::begin_wide(db, Some(actor), now).await?;
     // Checked inside the write transaction: nobody writes in between.
-    let refs = load_refs(change.txn()).await?;
+    let refs = load_refs(change.txn(), mapping.kind).await?;
     check_mapping(&mapping, &refs.funders)?;
-    let (rows, planned) = analyse(&grid, &mapping, &refs);
+    let (rows, plan) = analyse_any(&grid, &mapping, &refs);
     if rows != shown {
         drop(change);
         let lines: Vec<String> = rows
@@ -545,9 +638,14 @@ pub async fn commit(
     }
     let counts = ImportCounts::of(&rows);
     let mut outcome = Outcome::default();
-    for p in planned {
-        let origin = json!({ "id": id, "file": row.file_name, "line": p.line });
-        write_row(&mut change, actor, &p, &row.file_name, origin, &mut outcome).await?;
+    match plan {
+        Plan::Projects(planned) => {
+            for p in planned {
+                let origin = json!({ "id": id, "file": row.file_name, "line": p.line });
+                write_row(&mut change, actor, &p, &row.file_name, origin, &mut outcome).await?;
+            }
+        }
+        Plan::Contacts(planned) => write_contacts(&change, planned, now, &mut outcome).await?,
     }
     import::ActiveModel {
         id: Set(id),
@@ -636,6 +734,58 @@ async fn write_row(
     Ok(())
 }
 
+/// Writes a contacts file's rows through the directory's own creation (its
+/// checks and duplicate detection again, inside the import's transaction).
+async fn write_contacts(
+    change: &Change,
+    planned: Vec<PlannedContact>,
+    now: DateTime<Utc>,
+    outcome: &mut Outcome,
+) -> Result<(), AppError> {
+    let mut created: HashMap<u32, i64> = HashMap::new();
+    for p in planned {
+        let line = p.line;
+        let line_error = |e: AppError| match e {
+            AppError::Validation(errors) => AppError::Conflict(
+                rust_i18n::t!(
+                    "import.row_refused_at_write",
+                    line = line,
+                    message = errors.0.values().cloned().collect::<Vec<_>>().join(" ")
+                )
+                .into_owned(),
+            ),
+            AppError::Duplicate { message, .. } => AppError::Conflict(
+                rust_i18n::t!(
+                    "import.row_refused_at_write",
+                    line = line,
+                    message = message
+                )
+                .into_owned(),
+            ),
+            other => other,
+        };
+        if let Some(input) = p.organisation {
+            let id = organisations::create_organisation_in(change.txn(), input, now)
+                .await
+                .map_err(line_error)?;
+            created.insert(p.line, id);
+            outcome.organisations.push(id);
+        }
+        if let Some(mut input) = p.person {
+            input.organisation_id = match p.belongs_to {
+                Some(OrganisationRef::Existing(id)) => Some(id),
+                Some(OrganisationRef::Created(line)) => created.get(&line).copied(),
+                None => None,
+            };
+            let id = people::create_person_in(change.txn(), input, now)
+                .await
+                .map_err(line_error)?;
+            outcome.people.push(id);
+        }
+    }
+    Ok(())
+}
+
 /// Adds a row's funding lines to project `id`, each noting the file and
 /// line it came from; the ids of the lines added.
 async fn add_lines(
@@ -670,6 +820,7 @@ pub async fn undo(
     }
     let committed_at = row.committed_at.unwrap_or(row.created_at);
     let outcome: Outcome = decode("imports.outcome", row.outcome.as_deref().unwrap_or("{}"))?;
+    undo_contacts(&change, &outcome).await?;
     let ids: Vec<i64> = outcome
         .created
         .iter()
@@ -752,6 +903,126 @@ pub async fn undo(
     .await?;
     change.commit().await?;
     tracing::info!(by = actor.id, import = id, "import undone");
+    Ok(())
+}
+
+/// Deletes the organisations and people a contacts file created, with the
+/// memberships it gave them. Refused, naming them, if any changed since
+/// or was tied to something else (a project, a mandate, another person,
+/// an RGPD export).
+async fn undo_contacts(change: &Change, outcome: &Outcome) -> Result<(), AppError> {
+    use crate::server::entities::directory::{audit, mandate, project_partner};
+    if outcome.organisations.is_empty() && outcome.people.is_empty() {
+        return Ok(());
+    }
+    let txn = change.txn();
+    let mut moved = Vec::new();
+    for chunk in outcome.people.chunks(500) {
+        let ids = chunk.to_vec();
+        let rows = person::Entity::find()
+            .filter(person::Column::Id.is_in(ids.clone()))
+            .all(txn)
+            .await?;
+        let tied: BTreeSet<i64> = project_partner::Entity::find()
+            .filter(project_partner::Column::PersonId.is_in(ids.clone()))
+            .all(txn)
+            .await?
+            .into_iter()
+            .filter_map(|l| l.person_id)
+            .chain(
+                mandate::Entity::find()
+                    .filter(mandate::Column::PersonId.is_in(ids.clone()))
+                    .all(txn)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.person_id),
+            )
+            .chain(
+                audit::Entity::find()
+                    .filter(audit::Column::PersonId.is_in(ids.clone()))
+                    .all(txn)
+                    .await?
+                    .into_iter()
+                    .filter_map(|a| a.person_id),
+            )
+            .collect();
+        if rows.len() != chunk.len() {
+            moved.push(t("import.contact_deleted"));
+        }
+        for p in rows {
+            if p.version != 1 || p.erased_at.is_some() || tied.contains(&p.id) {
+                moved.push(format!("« {} {} »", p.first_name, p.last_name));
+            }
+        }
+    }
+    let ours: BTreeSet<i64> = outcome.people.iter().copied().collect();
+    for chunk in outcome.organisations.chunks(500) {
+        let ids = chunk.to_vec();
+        let rows = organisation::Entity::find()
+            .filter(organisation::Column::Id.is_in(ids.clone()))
+            .all(txn)
+            .await?;
+        let mut tied: BTreeSet<i64> = project_partner::Entity::find()
+            .filter(project_partner::Column::OrganisationId.is_in(ids.clone()))
+            .all(txn)
+            .await?
+            .into_iter()
+            .filter_map(|l| l.organisation_id)
+            .collect();
+        tied.extend(
+            mandate::Entity::find()
+                .filter(mandate::Column::OrganisationId.is_in(ids.clone()))
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|m| m.organisation_id),
+        );
+        tied.extend(
+            membership::Entity::find()
+                .filter(membership::Column::OrganisationId.is_in(ids.clone()))
+                .all(txn)
+                .await?
+                .into_iter()
+                .filter(|m| !ours.contains(&m.person_id))
+                .map(|m| m.organisation_id),
+        );
+        if rows.len() != chunk.len() {
+            moved.push(t("import.contact_deleted"));
+        }
+        for o in rows {
+            if o.version != 1 || tied.contains(&o.id) {
+                moved.push(format!("« {} »", o.name));
+            }
+        }
+    }
+    if !moved.is_empty() {
+        let count = moved.len();
+        moved.truncate(NAMED_LINES);
+        return Err(AppError::Conflict(
+            rust_i18n::t!(
+                "import.undo_blocked_contacts",
+                count = count,
+                names = moved.join(", ")
+            )
+            .into_owned(),
+        ));
+    }
+    for chunk in outcome.people.chunks(500) {
+        membership::Entity::delete_many()
+            .filter(membership::Column::PersonId.is_in(chunk.to_vec()))
+            .exec(txn)
+            .await?;
+        person::Entity::delete_many()
+            .filter(person::Column::Id.is_in(chunk.to_vec()))
+            .exec(txn)
+            .await?;
+    }
+    for chunk in outcome.organisations.chunks(500) {
+        organisation::Entity::delete_many()
+            .filter(organisation::Column::Id.is_in(chunk.to_vec()))
+            .exec(txn)
+            .await?;
+    }
     Ok(())
 }
 

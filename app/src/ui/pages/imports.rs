@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use rust_i18n::t;
 
 use crate::api::imports::{CommitImport, MapImport, UndoImport, get_import, list_imports};
-use crate::domain::import::{FunderAmount, FunderColumn, ImportField, funding_label};
+use crate::domain::import::{FunderAmount, FunderColumn, ImportField, ImportKind, funding_label};
 use crate::models::{ImportKey, ImportStatus, ImportSummary, ImportView, RowAction, RowVerdict};
 use crate::ui::components::data_table::{Col, DataTable};
 use crate::ui::components::error::ErrorNotice;
@@ -20,6 +20,18 @@ pub fn ImportsPage() -> impl IntoView {
         <h1>{t!("import.title")}</h1>
         <p>{t!("import.intro")}</p>
         <form class="form card" method="post" action="/importer/fichier" enctype="multipart/form-data" data-busy-label=t!("import.sending").into_owned()>
+            <fieldset class="field">
+                <legend>{t!("import.kind_label")}</legend>
+                {[ImportKind::Projects, ImportKind::Contacts].into_iter().map(|k| {
+                    let id = format!("type-{}", k.as_str());
+                    view! {
+                        <label for=id.clone() class="choice">
+                            <input type="radio" id=id.clone() name="type" value=k.as_str() checked=k == ImportKind::Projects />
+                            " "{k.label()}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
             <div class="field">
                 <label for="fichier">{t!("import.file_label")}</label>
                 <input id="fichier" name="fichier" type="file" required=true
@@ -100,6 +112,19 @@ fn ImportScreen(view: ImportView) -> impl IntoView {
     let committed = view.status == ImportStatus::Committed;
     let writes = view.counts.create + view.counts.update;
     let id = view.id;
+    let contacts = view.kind == ImportKind::Contacts;
+    let confirm_question = if contacts {
+        t!("import.confirm_contacts_question")
+    } else {
+        t!("import.confirm_question")
+    }
+    .into_owned();
+    let undo_question = if contacts {
+        t!("import.undo_contacts_question")
+    } else {
+        t!("import.undo_question")
+    }
+    .into_owned();
     view! {
         <PageTitle text=title.clone() />
         <p><a href="/importer">{t!("import.title")}</a></p>
@@ -128,7 +153,7 @@ fn ImportScreen(view: ImportView) -> impl IntoView {
                         view! { <p>{t!("import.nothing_to_write")}</p> }.into_any()
                     } else {
                         view! {
-                            <ActionForm action=commit attr:class="form" attr:data-anchor="import-message" attr:data-done=t!("import.committed").into_owned() attr:data-confirm=t!("import.confirm_question").into_owned()>
+                            <ActionForm action=commit attr:class="form" attr:data-anchor="import-message" attr:data-done=t!("import.committed").into_owned() attr:data-confirm=confirm_question.clone()>
                                 <input type="hidden" name="id" value=id />
                                 <p class="form-error" role="alert"></p>
                                 <button type="submit" class="button primary" data-testid="import-confirm">{t!("import.confirm")}</button>
@@ -141,7 +166,7 @@ fn ImportScreen(view: ImportView) -> impl IntoView {
         {(committed && view.may_undo).then(|| {
             let undo = ServerAction::<UndoImport>::new();
             view! {
-                <ActionForm action=undo attr:class="form" attr:data-anchor="import-message" attr:data-done=t!("import.undone").into_owned() attr:data-confirm=t!("import.undo_question").into_owned()>
+                <ActionForm action=undo attr:class="form" attr:data-anchor="import-message" attr:data-done=t!("import.undone").into_owned() attr:data-confirm=undo_question.clone()>
                     <input type="hidden" name="id" value=id />
                     <p class="form-error" role="alert"></p>
                     <button type="submit" class="button" data-testid="import-undo">{t!("import.undo")}</button>
@@ -155,7 +180,13 @@ fn ImportScreen(view: ImportView) -> impl IntoView {
 fn MappingForm(view: ImportView) -> impl IntoView {
     let map = ServerAction::<MapImport>::new();
     let id = view.id;
-    let funders = view.funders.clone();
+    let funders = if view.kind == ImportKind::Projects {
+        view.funders.clone()
+    } else {
+        Vec::new()
+    };
+    let fields = view.kind.fields();
+    let key_select = view.kind == ImportKind::Projects;
     view! {
         <section class="card" id="correspondances" aria-labelledby="mapping-title">
             <h2 id="mapping-title">{t!("import.mapping")}</h2>
@@ -182,24 +213,32 @@ fn MappingForm(view: ImportView) -> impl IntoView {
                                 <td>
                                     <select id=select_id name=format!("fields[{}]", c.index)>
                                         <option value="" selected=c.field.is_none()>{t!("import.ignore")}</option>
-                                        {ImportField::ALL.into_iter().map(|f| view! {
-                                            <option value=f.code() selected=c.field == Some(f)>{f.label()}</option>
+                                        {fields.iter().map(|f| view! {
+                                            <option value=f.code() selected=c.field == Some(*f)>{f.label()}</option>
                                         }).collect_view()}
-                                        <optgroup label=t!("import.funders_group").into_owned()>{funder_options}</optgroup>
+                                        {(!funders.is_empty()).then(|| view! {
+                                            <optgroup label=t!("import.funders_group").into_owned()>{funder_options}</optgroup>
+                                        })}
                                     </select>
                                 </td>
                             </tr>
                         }
                     }).collect_view()}
                 </DataTable>
-                <div class="field">
-                    <label for="import-key">{t!("import.key_label")}</label>
-                    <select id="import-key" name="key">
-                        <option value="reference" selected=view.key == ImportKey::Reference>{t!("import.key_reference")}</option>
-                        <option value="title" selected=view.key == ImportKey::Title>{t!("import.key_title")}</option>
-                    </select>
-                    <p class="field-error" id="import-key-erreur" data-error-for="key"></p>
-                </div>
+                {if key_select {
+                    view! {
+                        <div class="field">
+                            <label for="import-key">{t!("import.key_label")}</label>
+                            <select id="import-key" name="key">
+                                <option value="reference" selected=view.key == ImportKey::Reference>{t!("import.key_reference")}</option>
+                                <option value="title" selected=view.key == ImportKey::Title>{t!("import.key_title")}</option>
+                            </select>
+                            <p class="field-error" id="import-key-erreur" data-error-for="key"></p>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! { <input type="hidden" name="key" value=view.key.as_str() /> }.into_any()
+                }}
                 <button type="submit" class="button">{t!("import.apply_mapping")}</button>
             </ActionForm>
         </section>

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::domain::{OrganisationKind, format_company_id, search_key};
@@ -151,8 +151,20 @@ pub async fn create_organisation(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
-    check_references(&*txn, &input, None).await?;
-    check_duplicates(&*txn, &input, None).await?;
+    let id = create_organisation_in(&txn, input, now).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Creates an organisation within a write transaction (the form's, or an
+/// import's), through the same checks: references and duplicates.
+pub(crate) async fn create_organisation_in(
+    txn: &DatabaseTransaction,
+    input: OrganisationInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    check_references(txn, &input, None).await?;
+    check_duplicates(txn, &input, None).await?;
     let row = organisation::ActiveModel {
         name: Set(input.name),
         search_key: Set(input.search_key),
@@ -173,9 +185,8 @@ pub async fn create_organisation(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&*txn)
+    .insert(txn)
     .await?;
-    txn.commit().await?;
     Ok(row.id)
 }
 

@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use crate::domain::directory::is_current;
@@ -130,10 +131,22 @@ pub async fn create_person(
     input: PersonInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let phone = phone_of(&input)?;
     let txn = crate::server::db::begin_write(db).await?;
+    let id = create_person_in(&txn, input, now).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Creates a person within a write transaction (the form's, or an
+/// import's), with the same checks.
+pub(crate) async fn create_person_in(
+    txn: &DatabaseTransaction,
+    input: PersonInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let phone = phone_of(&input)?;
     if let Some(org) = input.organisation_id {
-        organisation_exists(&*txn, org).await?;
+        organisation_exists(txn, org).await?;
     }
     let row = person::ActiveModel {
         first_name: Set(input.first_name),
@@ -149,7 +162,7 @@ pub async fn create_person(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&*txn)
+    .insert(txn)
     .await?;
     if let Some(org) = input.organisation_id {
         membership::ActiveModel {
@@ -160,10 +173,9 @@ pub async fn create_person(
             end_on: Set(None),
             ..Default::default()
         }
-        .insert(&*txn)
+        .insert(txn)
         .await?;
     }
-    txn.commit().await?;
     Ok(row.id)
 }
 
