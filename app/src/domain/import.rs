@@ -17,6 +17,8 @@ pub enum ImportKind {
     #[default]
     Projects,
     Contacts,
+    /// Funding lines, one per row, of projects already in the portfolio.
+    Funding,
 }
 
 impl ImportKind {
@@ -24,13 +26,34 @@ impl ImportKind {
         match self {
             ImportKind::Projects => "projects",
             ImportKind::Contacts => "contacts",
+            ImportKind::Funding => "funding",
         }
     }
 
+    pub const ALL: [ImportKind; 3] = [
+        ImportKind::Projects,
+        ImportKind::Funding,
+        ImportKind::Contacts,
+    ];
+
     pub fn parse(code: &str) -> Option<ImportKind> {
-        [ImportKind::Projects, ImportKind::Contacts]
-            .into_iter()
-            .find(|k| k.as_str() == code)
+        ImportKind::ALL.into_iter().find(|k| k.as_str() == code)
+    }
+
+    /// The names (as `search_key` gives them) of the sheet a workbook is
+    /// read from, first found first; else its first sheet.
+    pub fn sheet_names(self) -> &'static [&'static str] {
+        match self {
+            ImportKind::Projects => &["projets"],
+            ImportKind::Contacts => &["contacts", "annuaire", "partenaires"],
+            ImportKind::Funding => &[
+                "financements",
+                "lignes de financement",
+                "plan de financement",
+                "plans de financement",
+                "subventions",
+            ],
+        }
     }
 
     pub fn label(self) -> String {
@@ -43,6 +66,7 @@ impl ImportKind {
         match self {
             ImportKind::Projects => &ImportField::ALL,
             ImportKind::Contacts => &ImportField::CONTACTS,
+            ImportKind::Funding => &ImportField::FUNDING,
         }
     }
 
@@ -59,6 +83,7 @@ impl ImportKind {
         match self {
             ImportKind::Projects => ImportField::guess(header),
             ImportKind::Contacts => guess_in(header, CONTACT_SYNONYMS),
+            ImportKind::Funding => guess_in(header, FUNDING_SYNONYMS),
         }
     }
 }
@@ -94,6 +119,18 @@ pub enum ImportField {
     JobTitle,
     Email,
     Phone,
+    // A funding lines file's fields (the project by `Reference` or `Title`).
+    Funder,
+    LineProgramme,
+    LineStatus,
+    AmountRequested,
+    AmountGranted,
+    AmountPaid,
+    RequestedOn,
+    DecidedOn,
+    AgreementOn,
+    PaidOn,
+    ApplicationDeadline,
 }
 
 /// Which of a funder's amounts a column holds, from its header's wording:
@@ -180,9 +217,37 @@ impl ImportField {
         ImportField::Phone,
     ];
 
+    /// A funding lines file's fields.
+    pub const FUNDING: [ImportField; 13] = [
+        ImportField::Reference,
+        ImportField::Title,
+        ImportField::Funder,
+        ImportField::LineProgramme,
+        ImportField::LineStatus,
+        ImportField::AmountRequested,
+        ImportField::AmountGranted,
+        ImportField::AmountPaid,
+        ImportField::RequestedOn,
+        ImportField::DecidedOn,
+        ImportField::AgreementOn,
+        ImportField::PaidOn,
+        ImportField::ApplicationDeadline,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ImportField::Funding(_) => "funding",
+            ImportField::Funder => "funder",
+            ImportField::LineProgramme => "line_programme",
+            ImportField::LineStatus => "line_status",
+            ImportField::AmountRequested => "amount_requested",
+            ImportField::AmountGranted => "amount_granted",
+            ImportField::AmountPaid => "amount_paid",
+            ImportField::RequestedOn => "requested_on",
+            ImportField::DecidedOn => "decided_on",
+            ImportField::AgreementOn => "agreement_on",
+            ImportField::PaidOn => "paid_on",
+            ImportField::ApplicationDeadline => "application_deadline",
             ImportField::Organisation => "organisation",
             ImportField::OrganisationKind => "organisation_kind",
             ImportField::Siret => "siret",
@@ -230,6 +295,7 @@ impl ImportField {
         ImportField::ALL
             .into_iter()
             .chain(ImportField::CONTACTS)
+            .chain(ImportField::FUNDING)
             .find(|f| f.as_str() == code)
     }
 
@@ -346,6 +412,284 @@ const CONTACT_SYNONYMS: &[(ImportField, &[&str])] = &[
         ],
     ),
 ];
+
+/// A funding lines file's headers.
+const FUNDING_SYNONYMS: &[(ImportField, &[&str])] = &[
+    (
+        ImportField::Reference,
+        &[
+            "reference",
+            "reference projet",
+            "reference du projet",
+            "ref",
+            "ref projet",
+            "n projet",
+            "code projet",
+        ],
+    ),
+    (
+        ImportField::Title,
+        &[
+            "projet",
+            "intitule",
+            "intitule du projet",
+            "nom du projet",
+            "operation",
+        ],
+    ),
+    (
+        ImportField::Funder,
+        &[
+            "financeur",
+            "financeurs",
+            "cofinanceur",
+            "organisme financeur",
+            "source de financement",
+        ],
+    ),
+    (
+        ImportField::LineProgramme,
+        &[
+            "programme",
+            "dispositif",
+            "fonds",
+            "ligne",
+            "appel a projets",
+        ],
+    ),
+    (
+        ImportField::LineStatus,
+        &[
+            "statut",
+            "etat",
+            "etat de la demande",
+            "etat du dossier",
+            "avancement",
+            "etape",
+        ],
+    ),
+    (
+        ImportField::AmountRequested,
+        &[
+            "montant sollicite",
+            "montant demande",
+            "sollicite",
+            "demande",
+            "montant",
+            "montant prevu",
+            "montant previsionnel",
+        ],
+    ),
+    (
+        ImportField::AmountGranted,
+        &[
+            "montant accorde",
+            "accorde",
+            "montant obtenu",
+            "montant notifie",
+            "montant attribue",
+        ],
+    ),
+    (
+        ImportField::AmountPaid,
+        &[
+            "montant verse",
+            "verse",
+            "montant paye",
+            "versements",
+            "montant percu",
+            "percu",
+        ],
+    ),
+    (
+        ImportField::RequestedOn,
+        &[
+            "date de depot",
+            "depot",
+            "depose le",
+            "date depot",
+            "date de demande",
+        ],
+    ),
+    (
+        ImportField::DecidedOn,
+        &[
+            "date de notification",
+            "notification",
+            "date de decision",
+            "decision",
+            "date d attribution",
+            "notifie le",
+            "date de l arrete",
+        ],
+    ),
+    (
+        ImportField::AgreementOn,
+        &[
+            "date de convention",
+            "convention",
+            "date de signature",
+            "convention signee le",
+        ],
+    ),
+    (
+        ImportField::PaidOn,
+        &[
+            "date de versement",
+            "date de paiement",
+            "verse le",
+            "date du versement",
+        ],
+    ),
+    (
+        ImportField::ApplicationDeadline,
+        &[
+            "date limite",
+            "date limite de depot",
+            "cloture",
+            "date de cloture",
+            "echeance",
+        ],
+    ),
+];
+
+/// A funding line's status from its usual French words.
+pub fn parse_funding_status(text: &str) -> Option<crate::domain::funding::FundingStatus> {
+    use crate::domain::funding::FundingStatus as S;
+    let key = search_key(text);
+    if let Ok(status) = key.replace(' ', "_").parse::<S>() {
+        return Some(status);
+    }
+    let words: &[(S, &[&str])] = &[
+        (
+            S::Identified,
+            &[
+                "identifie",
+                "prevu",
+                "envisage",
+                "a deposer",
+                "a solliciter",
+                "en projet",
+                "previsionnel",
+            ],
+        ),
+        (
+            S::Requested,
+            &[
+                "depose",
+                "deposee",
+                "sollicite",
+                "sollicitee",
+                "demande",
+                "demandee",
+                "dossier depose",
+                "en instruction",
+                "en cours d instruction",
+                "en attente",
+                "instruction",
+            ],
+        ),
+        (
+            S::Granted,
+            &[
+                "accorde",
+                "accordee",
+                "notifie",
+                "notifiee",
+                "attribue",
+                "attribuee",
+                "obtenu",
+                "obtenue",
+                "acquis",
+            ],
+        ),
+        (
+            S::Refused,
+            &[
+                "refuse",
+                "refusee",
+                "rejete",
+                "rejetee",
+                "non retenu",
+                "non retenue",
+            ],
+        ),
+        (
+            S::AgreementSigned,
+            &[
+                "convention signee",
+                "conventionne",
+                "conventionnee",
+                "signe",
+                "signee",
+                "convention",
+            ],
+        ),
+        (
+            S::AdvancePaid,
+            &[
+                "acompte verse",
+                "avance versee",
+                "acompte",
+                "avance",
+                "versement partiel",
+                "en cours de versement",
+            ],
+        ),
+        (
+            S::BalancePaid,
+            &[
+                "solde",
+                "soldee",
+                "solde verse",
+                "verse",
+                "versee",
+                "paye",
+                "payee",
+                "clos",
+            ],
+        ),
+    ];
+    words
+        .iter()
+        .find(|(status, w)| w.contains(&key.as_str()) || search_key(&status.label()) == key)
+        .map(|(status, _)| *status)
+}
+
+/// The funder a cell names: its name, its code, or a usual alias (« DETR »,
+/// « Conseil départemental », « BdT »); `None` when it names none or
+/// several.
+pub fn find_funder(text: &str, funders: &[FunderName]) -> Option<i64> {
+    let key = search_key(text);
+    let exact: Vec<i64> = funders
+        .iter()
+        .filter(|f| funder_phrases(f).contains(&key))
+        .map(|f| f.id)
+        .collect();
+    match exact.as_slice() {
+        [one] => Some(*one),
+        [] => {
+            // A longer wording around one funder's name (« Subvention DETR »).
+            let padded = format!(" {key} ");
+            let mut hits: Vec<(usize, i64)> = funders
+                .iter()
+                .flat_map(|f| {
+                    funder_phrases(f)
+                        .into_iter()
+                        .filter(|p| padded.contains(&format!(" {p} ")))
+                        .map(|p| (p.len(), f.id))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            hits.sort_by_key(|h| std::cmp::Reverse(h.0));
+            match hits.as_slice() {
+                [(len, id), rest @ ..] if rest.iter().all(|(l, i)| l < len || i == id) => Some(*id),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
 
 /// An organisation's kind from its usual French words (« Mairie »,
 /// « Communauté de communes », « Asso », « SARL »…), its label or code.
@@ -1299,6 +1643,55 @@ mod tests {
         assert_eq!(
             ImportField::parse(ImportField::Email.as_str()),
             Some(ImportField::Email)
+        );
+    }
+
+    #[test]
+    fn funding_lines_headers_statuses_and_funders() {
+        use crate::domain::funding::FundingStatus as S;
+        let k = ImportKind::Funding;
+        for (header, field) in [
+            ("Référence projet", ImportField::Reference),
+            ("Financeur", ImportField::Funder),
+            ("Dispositif", ImportField::LineProgramme),
+            ("État de la demande", ImportField::LineStatus),
+            ("Montant sollicité (€)", ImportField::AmountRequested),
+            ("Montant accordé", ImportField::AmountGranted),
+            ("Montant versé", ImportField::AmountPaid),
+            ("Date de dépôt", ImportField::RequestedOn),
+            ("Date de notification", ImportField::DecidedOn),
+            ("Date de convention", ImportField::AgreementOn),
+            ("Date de versement", ImportField::PaidOn),
+            ("Date limite de dépôt", ImportField::ApplicationDeadline),
+        ] {
+            assert_eq!(k.guess(header), Some(field), "{header}");
+        }
+        for (text, status) in [
+            ("Prévu", S::Identified),
+            ("Dossier déposé", S::Requested),
+            ("en cours d'instruction", S::Requested),
+            ("Accordé", S::Granted),
+            ("Refusé", S::Refused),
+            ("Convention signée", S::AgreementSigned),
+            ("Acompte versé", S::AdvancePaid),
+            ("Soldé", S::BalancePaid),
+            ("granted", S::Granted),
+        ] {
+            assert_eq!(parse_funding_status(text), Some(status), "{text}");
+        }
+        assert_eq!(parse_funding_status("peut-être"), None);
+        let f = funders();
+        assert_eq!(find_funder("DETR", &f), Some(1));
+        assert_eq!(find_funder("État – DETR", &f), Some(1));
+        assert_eq!(find_funder("Conseil départemental", &f), Some(10));
+        assert_eq!(find_funder("Subvention Fonds vert", &f), Some(6));
+        assert_eq!(find_funder("FEADER", &f), Some(8));
+        assert_eq!(find_funder("DETR / DSIL", &f), None);
+        assert_eq!(find_funder("Mairie", &f), None);
+        assert_eq!(
+            ImportKind::Funding.sheet_names()[0],
+            "financements",
+            "the second sheet of a workbook"
         );
     }
 

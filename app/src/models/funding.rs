@@ -100,6 +100,17 @@ pub struct FundingDeadline {
     pub overdue: bool,
 }
 
+/// The dates of a line's steps (an import's; the forms date each step as
+/// it is recorded).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineDates {
+    pub requested_on: Option<NaiveDate>,
+    pub decided_on: Option<NaiveDate>,
+    pub agreement_on: Option<NaiveDate>,
+    pub advance_on: Option<NaiveDate>,
+    pub balance_on: Option<NaiveDate>,
+}
+
 /// The add/edit line form, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -1242,3 +1242,341 @@ async fn a_contacts_file_fills_the_directory_without_duplicates(backend: crate::
     finish(app, test_db).await;
 }
 both_backends!(a_contacts_file_fills_the_directory_without_duplicates);
+
+/// A workbook of two sheets, as offices keep them: the projects, and their
+/// funding lines one per row on « Financements ».
+fn workbook_with_lines() -> Vec<u8> {
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let projects = book.add_worksheet();
+    projects.set_name("Projets").expect("name");
+    for (r, row) in [
+        ["Référence", "Intitulé", "Commune"],
+        ["L-1", "Salle polyvalente", "Saint-Flour"],
+        ["L-2", "Halle couverte", "Andelat"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, v) in row.iter().enumerate() {
+            projects.write_string(r as u32, c as u16, *v).expect("cell");
+        }
+    }
+    let lines = book.add_worksheet();
+    lines.set_name("Financements").expect("name");
+    let rows: &[[&str; 11]] = &[
+        [
+            "Référence projet",
+            "Financeur",
+            "Dispositif",
+            "Statut",
+            "Montant sollicité",
+            "Montant accordé",
+            "Montant versé",
+            "Date de dépôt",
+            "Date de notification",
+            "Date de convention",
+            "Date de versement",
+        ],
+        [
+            "L-1",
+            "DETR",
+            "DETR 2026",
+            "Accordé",
+            "150000",
+            "120000",
+            "",
+            "15/01/2026",
+            "02/06/2026",
+            "",
+            "",
+        ],
+        [
+            "L-1",
+            "Conseil régional",
+            "",
+            "Dossier déposé",
+            "80 000",
+            "",
+            "",
+            "01/03/2026",
+            "",
+            "",
+            "",
+        ],
+        [
+            "L-2",
+            "Fonds vert",
+            "",
+            "Soldé",
+            "50000",
+            "50000",
+            "",
+            "2025-01-10",
+            "2025-04-01",
+            "2025-05-01",
+            "2025-12-01",
+        ],
+        [
+            "L-2",
+            "Département",
+            "",
+            "Accordé",
+            "30000",
+            "40000",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+        ["L-9", "DETR", "", "Prévu", "1000", "", "", "", "", "", ""],
+        ["L-1", "Mairie", "", "Prévu", "1000", "", "", "", "", "", ""],
+        [
+            "L-1",
+            "État – DETR",
+            "DETR 2026",
+            "Prévu",
+            "1000",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            "L-2",
+            "ADEME",
+            "",
+            "Accordé",
+            "10000",
+            "10000",
+            "",
+            "10/05/2026",
+            "01/04/2026",
+            "",
+            "",
+        ],
+        [
+            "L-2",
+            "CAF",
+            "",
+            "Déposé",
+            "5000",
+            "",
+            "",
+            "",
+            "01/04/2026",
+            "",
+            "",
+        ],
+        [
+            "L-2",
+            "Agence de l'eau",
+            "",
+            "Prévu",
+            "12 000",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let number = r > 0 && (4..=6).contains(&c) && v.parse::<f64>().is_ok();
+            if number {
+                lines
+                    .write_number(r as u32, c as u16, v.parse::<f64>().expect("number"))
+                    .expect("cell");
+            } else if !v.is_empty() {
+                lines.write_string(r as u32, c as u16, *v).expect("cell");
+            }
+        }
+    }
+    book.save_to_buffer().expect("workbook")
+}
+
+async fn a_funding_sheet_adds_dated_lines_to_existing_projects(backend: crate::support::Backend) {
+    use crate::support::api::plan;
+    use app::domain::funding::FundingStatus;
+    let (test_db, app, http, _) = signed_in(backend).await;
+    create_user(&app.db, "sophie.lambert@cc-exemple.fr", Role::Head).await;
+    let head = client();
+    login(&head, &app, "sophie.lambert@cc-exemple.fr", PASSWORD).await;
+    let book = workbook_with_lines();
+    // The workbook as projects: its « Projets » sheet.
+    let first = upload(&http, &app, "portefeuille.xlsx", &book).await;
+    ok(commit(&http, &app, first).await).await;
+    let salle = project_id(&app, "L-1").await.expect("L-1");
+    let halle = project_id(&app, "L-2").await.expect("L-2");
+
+    // The same workbook as funding lines: its « Financements » sheet.
+    let res = upload_as(&http, &app, "funding", "portefeuille.xlsx", &book).await;
+    assert_eq!(res.status(), 303);
+    let id: i64 = res.headers()["location"]
+        .to_str()
+        .expect("present")
+        .trim_start_matches("/importer/")
+        .parse()
+        .expect("id");
+    let v = view(&http, &app, id).await;
+    let fields: Vec<Option<ImportField>> = v.columns.iter().map(|c| c.field).collect();
+    assert_eq!(
+        fields,
+        [
+            Some(ImportField::Reference),
+            Some(ImportField::Funder),
+            Some(ImportField::LineProgramme),
+            Some(ImportField::LineStatus),
+            Some(ImportField::AmountRequested),
+            Some(ImportField::AmountGranted),
+            Some(ImportField::AmountPaid),
+            Some(ImportField::RequestedOn),
+            Some(ImportField::DecidedOn),
+            Some(ImportField::AgreementOn),
+            Some(ImportField::PaidOn),
+        ]
+    );
+    let actions: Vec<(u32, RowAction)> = v.rows.iter().map(|r| (r.line, r.action)).collect();
+    assert_eq!(
+        actions,
+        [
+            (2, RowAction::Create),
+            (3, RowAction::Create),
+            (4, RowAction::Create),
+            (5, RowAction::Refused),
+            (6, RowAction::Refused),
+            (7, RowAction::Refused),
+            (8, RowAction::Refused),
+            (9, RowAction::Refused),
+            (10, RowAction::Refused),
+            (11, RowAction::Create),
+        ],
+        "{:#?}",
+        v.rows
+    );
+    let problems = |line: u32| {
+        v.rows
+            .iter()
+            .find(|r| r.line == line)
+            .expect("row")
+            .problems
+            .join(" | ")
+    };
+    assert!(
+        problems(5).contains("colonne Montant accordé"),
+        "{}",
+        problems(5)
+    );
+    assert!(
+        problems(6).contains("« L-9 »") && problems(6).contains("importez d’abord le projet"),
+        "{}",
+        problems(6)
+    );
+    assert!(
+        problems(7).contains("colonne Financeur : « Mairie »"),
+        "{}",
+        problems(7)
+    );
+    assert!(
+        problems(8).contains("déjà présent ligne 2"),
+        "{}",
+        problems(8)
+    );
+    assert!(
+        problems(9).contains("antérieure à la date de dépôt"),
+        "{}",
+        problems(9)
+    );
+    assert!(
+        problems(10).contains("n’a pas atteinte"),
+        "{}",
+        problems(10)
+    );
+
+    // Confirmed: each line at its status, with its dates; the DETR lapse
+    // dates follow from the notification the file gave.
+    ok(commit(&http, &app, id).await).await;
+    let p = plan(&http, &app, salle).await;
+    let detr = p
+        .lines
+        .iter()
+        .find(|l| l.funder_code == "detr")
+        .expect("detr");
+    assert_eq!(
+        (
+            detr.status,
+            detr.amount_requested_cents,
+            detr.amount_granted_cents
+        ),
+        (FundingStatus::Granted, Some(15_000_000), Some(12_000_000))
+    );
+    assert_eq!(detr.programme, "DETR 2026");
+    assert_eq!(
+        detr.requested_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-01-15")
+    );
+    assert_eq!(
+        detr.decided_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-06-02")
+    );
+    assert_eq!(
+        detr.detr
+            .as_ref()
+            .map(|d| d.start_by.to_string())
+            .as_deref(),
+        Some("2028-06-02")
+    );
+    let region = p
+        .lines
+        .iter()
+        .find(|l| l.funder_code == "region")
+        .expect("region");
+    assert_eq!(region.status, FundingStatus::Requested);
+    let p = plan(&http, &app, halle).await;
+    let vert = p
+        .lines
+        .iter()
+        .find(|l| l.funder_code == "fonds_vert")
+        .expect("vert");
+    assert_eq!(
+        (
+            vert.status,
+            vert.amount_paid_cents,
+            vert.balance_on.map(|d| d.to_string())
+        ),
+        (
+            FundingStatus::BalancePaid,
+            5_000_000,
+            Some("2025-12-01".to_owned())
+        )
+    );
+    assert_eq!(p.lines.len(), 2);
+
+    // The same sheet again: nothing to add.
+    let res = upload_as(&http, &app, "funding", "portefeuille.xlsx", &book).await;
+    let again: i64 = res.headers()["location"]
+        .to_str()
+        .expect("present")
+        .trim_start_matches("/importer/")
+        .parse()
+        .expect("id");
+    let v = view(&http, &app, again).await;
+    assert_eq!(
+        (v.counts.create, v.counts.unchanged),
+        (0, 4),
+        "{:#?}",
+        v.rows
+    );
+
+    // Undone: the lines go, the projects stay.
+    ok(undo(&head, &app, id).await).await;
+    assert!(plan(&http, &app, salle).await.lines.is_empty());
+    assert!(plan(&http, &app, halle).await.lines.is_empty());
+    finish(app, test_db).await;
+}
+both_backends!(a_funding_sheet_adds_dated_lines_to_existing_projects);

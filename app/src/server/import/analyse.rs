@@ -47,6 +47,8 @@ pub struct ExistingLine {
     pub status: FundingStatus,
     pub requested: Option<i64>,
     pub granted: Option<i64>,
+    pub paid: i64,
+    pub programme: String,
 }
 
 /// What rows are checked against.
@@ -257,6 +259,17 @@ pub fn check_mapping(mapping: &Mapping, funders: &[FunderName]) -> Result<(), Ap
                 && !seen.contains(&ImportField::LastName) =>
         {
             errors.add("fields", rust_i18n::t!("import.contact_column_required"));
+        }
+        ImportKind::Funding if !seen.contains(&ImportField::Funder) => {
+            errors.add("fields", rust_i18n::t!("import.funder_column_required"));
+        }
+        ImportKind::Funding
+            if !seen.contains(&match mapping.key {
+                ImportKey::Reference => ImportField::Reference,
+                ImportKey::Title => ImportField::Title,
+            }) =>
+        {
+            errors.add("key", rust_i18n::t!("import.project_column_required"));
         }
         _ => {}
     }
@@ -495,8 +508,18 @@ pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
     (verdicts, planned)
 }
 
+/// A date cell, a spreadsheet's day number, or a date typed as text.
+pub(super) fn cell_date(cell: &Cell) -> Option<chrono::NaiveDate> {
+    match cell {
+        Cell::Date(d) => Some(*d),
+        Cell::Number(n) => n.parse::<f64>().ok().and_then(date_of_serial),
+        Cell::Text(t) => parse_date_text(t),
+        Cell::Empty => None,
+    }
+}
+
 /// A number cell or an amount typed as text, in cents.
-fn cell_amount(cell: &Cell) -> Result<i64, crate::domain::import::AmountError> {
+pub(super) fn cell_amount(cell: &Cell) -> Result<i64, crate::domain::import::AmountError> {
     match cell {
         Cell::Number(n) => amount_of_number(n),
         other => parse_amount(&other.text()),
@@ -731,12 +754,7 @@ fn fill(row: &mut Row<'_>, refs: &Refs, form: &mut ProjectForm, stage: &mut Stag
     ] {
         if let Some((col, cell)) = row.cell(field) {
             let cell = cell.clone();
-            let date = match &cell {
-                Cell::Date(d) => Some(*d),
-                Cell::Number(n) => n.parse::<f64>().ok().and_then(date_of_serial),
-                Cell::Text(t) => parse_date_text(t),
-                Cell::Empty => None,
-            };
+            let date = cell_date(&cell);
             match date {
                 Some(d) => *target = d.to_string(),
                 None => row.problem(col, &cell.text(), rust_i18n::t!("import.date_invalid")),

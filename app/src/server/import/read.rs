@@ -59,8 +59,15 @@ fn t(key: &str) -> String {
     rust_i18n::t!(key).into_owned()
 }
 
-/// Reads `bytes`; the error is a French sentence for the user.
+/// Reads `bytes` as a projects file; the error is a French sentence for
+/// the user.
 pub fn read(bytes: &[u8]) -> Result<Grid, String> {
+    read_sheet(bytes, &["projets"])
+}
+
+/// Reads `bytes`, a workbook from the first of its sheets named as in
+/// `sheets` (as `search_key` gives them), else its first sheet.
+pub fn read_sheet(bytes: &[u8], sheets: &[&str]) -> Result<Grid, String> {
     if bytes.is_empty() {
         return Err(t("import.read_empty"));
     }
@@ -72,12 +79,12 @@ pub fn read(bytes: &[u8]) -> Result<Grid, String> {
         .into_owned());
     }
     let grid = if bytes.starts_with(b"PK\x03\x04") {
-        read_zip(bytes)?
+        read_zip(bytes, sheets)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         if is_encrypted_package(bytes) {
             return Err(t("import.read_password"));
         }
-        read_xls(bytes)?
+        read_xls(bytes, sheets)?
     } else {
         read_csv(bytes)?
     };
@@ -97,7 +104,7 @@ fn is_encrypted_package(bytes: &[u8]) -> bool {
     bytes.windows(name.len()).any(|w| w == name.as_slice())
 }
 
-fn read_zip(bytes: &[u8]) -> Result<Grid, String> {
+fn read_zip(bytes: &[u8], sheets: &[&str]) -> Result<Grid, String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| t("import.read_unknown"))?;
     let mut unzipped: u64 = 0;
     let mut names = Vec::new();
@@ -110,7 +117,7 @@ fn read_zip(bytes: &[u8]) -> Result<Grid, String> {
         return Err(t("import.read_bomb"));
     }
     if names.iter().any(|n| n == "xl/workbook.xml") {
-        read_xlsx(bytes)
+        read_xlsx(bytes, sheets)
     } else if names.iter().any(|n| n == "content.xml") {
         let mut mimetype = String::new();
         if let Ok(mut entry) = zip.by_name("mimetype") {
@@ -121,7 +128,7 @@ fn read_zip(bytes: &[u8]) -> Result<Grid, String> {
         }
         let mut book: calamine::Ods<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
             .map_err(|e| workbook_error(&calamine::Error::from(e)))?;
-        let range = first_sheet(&mut book)?;
+        let range = first_sheet(&mut book, sheets)?;
         grid_of_range(&range)
     } else {
         Err(t("import.read_unknown"))
@@ -130,12 +137,12 @@ fn read_zip(bytes: &[u8]) -> Result<Grid, String> {
 
 /// The first sheet of an `.xlsx`, cell by cell: a file naming a cell far
 /// away (`XFD1048576`) is refused before any grid is allocated for it.
-fn read_xlsx(bytes: &[u8]) -> Result<Grid, String> {
+fn read_xlsx(bytes: &[u8], sheets: &[&str]) -> Result<Grid, String> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| workbook_error(&calamine::Error::from(e)))?;
     let names = book.sheet_names();
     let name = names
-        .get(sheet_index(&names))
+        .get(sheet_index(&names, sheets))
         .cloned()
         .ok_or_else(|| t("import.read_empty"))?;
     let mut cells = book
@@ -168,19 +175,19 @@ fn read_xlsx(bytes: &[u8]) -> Result<Grid, String> {
     })
 }
 
-fn read_xls(bytes: &[u8]) -> Result<Grid, String> {
+fn read_xls(bytes: &[u8], sheets: &[&str]) -> Result<Grid, String> {
     let mut book: Xls<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| workbook_error(&calamine::Error::from(e)))?;
-    let range = first_sheet(&mut book)?;
+    let range = first_sheet(&mut book, sheets)?;
     grid_of_range(&range)
 }
 
-fn first_sheet<'a, R>(book: &mut R) -> Result<calamine::Range<Data>, String>
+fn first_sheet<'a, R>(book: &mut R, sheets: &[&str]) -> Result<calamine::Range<Data>, String>
 where
     R: Reader<Cursor<&'a [u8]>>,
     calamine::Error: From<R::Error>,
 {
-    let index = sheet_index(&book.sheet_names());
+    let index = sheet_index(&book.sheet_names(), sheets);
     match book.worksheet_range_at(index) {
         Some(Ok(range)) => Ok(range),
         Some(Err(e)) => Err(workbook_error(&calamine::Error::from(e))),
@@ -188,12 +195,17 @@ where
     }
 }
 
-/// The sheet read: the one named « Projets » (Maillage's own export puts
-/// its summary first), else the first.
-fn sheet_index(names: &[String]) -> usize {
-    names
+/// The sheet read: the first named as in `wanted` (« Projets », as
+/// Maillage's own export puts its summary first; « Financements » for
+/// funding lines), else the first.
+fn sheet_index(names: &[String], wanted: &[&str]) -> usize {
+    wanted
         .iter()
-        .position(|n| crate::domain::search_key(n) == "projets")
+        .find_map(|w| {
+            names
+                .iter()
+                .position(|n| crate::domain::search_key(n) == *w)
+        })
         .unwrap_or(0)
 }
 

@@ -20,7 +20,7 @@ use crate::domain::funding::{
 use crate::error::AppError;
 use crate::models::{
     CurrentUser, FunderInput, FunderView, FundingDeadline, FundingLineForm, FundingLineInput,
-    FundingLineView, FundingPlan, FundingStatusInput,
+    FundingLineView, FundingPlan, FundingStatusInput, LineDates,
 };
 use crate::server::entities::funding::{funder, funding_line};
 use crate::server::entities::projects::project;
@@ -236,6 +236,7 @@ pub async fn add_line(
         input,
         FundingStatus::Identified,
         Some(today),
+        LineDates::default(),
         None,
     )
     .await?;
@@ -244,16 +245,18 @@ pub async fn add_line(
 }
 
 /// Adds a line within `change` (an import's), at the status its amounts
-/// were checked for; the dates of its steps are unknown. `origin` is added
-/// to its event (the import's file and line).
+/// were checked for, with the dates of its steps the file gave. `origin`
+/// is added to its event (the import's file and line).
 pub(crate) async fn add_line_in(
     change: &mut Change,
     project_id: i64,
     input: FundingLineInput,
     status: FundingStatus,
+    dates: LineDates,
     origin: Option<Value>,
 ) -> Result<i64, AppError> {
-    insert_line(change, project_id, input, status, None, origin).await
+    project_exists(change.txn(), project_id).await?;
+    insert_line(change, project_id, input, status, None, dates, origin).await
 }
 
 async fn insert_line(
@@ -262,6 +265,7 @@ async fn insert_line(
     input: FundingLineInput,
     status: FundingStatus,
     identified_on: Option<NaiveDate>,
+    dates: LineDates,
     origin: Option<Value>,
 ) -> Result<i64, AppError> {
     let now = change.now();
@@ -281,6 +285,11 @@ async fn insert_line(
         rate_basis_points: Set(input.rate_basis_points),
         application_deadline: Set(input.application_deadline),
         identified_on: Set(identified_on),
+        requested_on: Set(dates.requested_on),
+        decided_on: Set(dates.decided_on),
+        agreement_on: Set(dates.agreement_on),
+        advance_on: Set(dates.advance_on),
+        balance_on: Set(dates.balance_on),
         start_extended: Set(input.start_extended),
         completion_extended: Set(input.completion_extended),
         notes: Set(input.notes),

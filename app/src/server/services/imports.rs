@@ -21,7 +21,7 @@ use crate::domain::{Role, Stage, search_key};
 use crate::error::AppError;
 use crate::models::{
     ColumnView, CurrentUser, ImportCounts, ImportKey, ImportStatus, ImportSummary, ImportView,
-    Mapping, ProjectForm, ReferenceList, RowAction, RowVerdict,
+    LineDates, Mapping, ProjectForm, ReferenceList, RowAction, RowVerdict,
 };
 use crate::server::entities::directory::{membership, organisation, person};
 use crate::server::entities::funding::{funder, funding_line};
@@ -36,6 +36,7 @@ use crate::server::import::analyse::{
     analyse, cents_text, check_mapping, propose_mapping,
 };
 use crate::server::import::contacts::{OrganisationRef, PlannedContact, analyse_contacts};
+use crate::server::import::lines::{PlannedFundingLine, analyse_lines};
 use crate::server::import::read::{self, Grid};
 use crate::server::services::change::Change;
 use crate::server::services::directory::{organisations, people};
@@ -59,8 +60,16 @@ type Links = (Vec<String>, Vec<String>, Vec<String>);
 /// An import as the list reads it: id, file, status, when, by whom, counts.
 type ListRow = (i64, String, String, DateTime<Utc>, Option<i64>, String);
 /// A funding line as rows are checked against it: project, funder,
-/// status, amounts requested and granted.
-type LineRow = (i64, i64, FundingStatus, Option<i64>, Option<i64>);
+/// status, amounts requested, granted and paid, programme.
+type LineRow = (
+    i64,
+    i64,
+    FundingStatus,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    String,
+);
 
 /// What a confirmation wrote, for the undo.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -81,6 +90,7 @@ struct Outcome {
 enum Plan {
     Projects(Vec<Planned>),
     Contacts(Vec<PlannedContact>),
+    Lines(Vec<PlannedFundingLine>),
 }
 
 /// The verdicts on a file's rows and what they write, by its kind.
@@ -93,6 +103,10 @@ fn analyse_any(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
         ImportKind::Contacts => {
             let (rows, planned) = analyse_contacts(grid, mapping, refs);
             (rows, Plan::Contacts(planned))
+        }
+        ImportKind::Funding => {
+            let (rows, planned) = analyse_lines(grid, mapping, refs);
+            (rows, Plan::Lines(planned))
         }
     }
 }
@@ -116,8 +130,8 @@ fn encode<T: Serialize>(value: &T) -> Result<String, AppError> {
 }
 
 /// Reads a file off the async threads (a large workbook takes a moment).
-async fn read_grid(bytes: Vec<u8>) -> Result<Result<Grid, String>, AppError> {
-    tokio::task::spawn_blocking(move || read::read(&bytes))
+async fn read_grid(bytes: Vec<u8>, kind: ImportKind) -> Result<Result<Grid, String>, AppError> {
+    tokio::task::spawn_blocking(move || read::read_sheet(&bytes, kind.sheet_names()))
         .await
         .map_err(AppError::internal)
 }
@@ -215,15 +229,19 @@ async fn load_refs(db: &impl ConnectionTrait, kind: ImportKind) -> Result<Refs, 
         .column(funding_line::Column::Status)
         .column(funding_line::Column::AmountRequestedCents)
         .column(funding_line::Column::AmountGrantedCents)
+        .column(funding_line::Column::AmountPaidCents)
+        .column(funding_line::Column::Programme)
         .into_tuple()
         .all(db)
         .await?;
-    for (project_id, funder_id, status, requested, granted) in rows {
+    for (project_id, funder_id, status, requested, granted, paid, programme) in rows {
         lines.entry(project_id).or_default().push(ExistingLine {
             funder_id,
             status,
             requested,
             granted,
+            paid,
+            programme,
         });
     }
     for p in project::Entity::find().all(db).await? {
@@ -361,7 +379,7 @@ pub async fn upload(
     } else {
         name
     };
-    let (status, error, mapping, preview) = match read_grid(bytes.clone()).await? {
+    let (status, error, mapping, preview) = match read_grid(bytes.clone(), kind).await? {
         Err(message) => (
             ImportStatus::Failed,
             Some(message),
@@ -439,7 +457,7 @@ pub async fn view(
     let columns = if status == ImportStatus::Failed {
         Vec::new()
     } else {
-        let grid = read_grid(row.content.clone())
+        let grid = read_grid(row.content.clone(), mapping.kind)
             .await?
             .map_err(|_| AppError::internal("imports.content: unreadable"))?;
         columns_of(&grid, &mapping)
@@ -571,7 +589,7 @@ pub async fn remap(
         .ok_or_else(|| AppError::validation("key", t("import.key_unknown")))?;
     let refs = load_refs(db, mapping.kind).await?;
     check_mapping(&mapping, &refs.funders)?;
-    let grid = read_grid(row.content.clone())
+    let grid = read_grid(row.content.clone(), mapping.kind)
         .await?
         .map_err(|_| AppError::internal("imports.content: unreadable"))?;
     let (rows, _) = analyse_any(&grid, &mapping, &refs);
@@ -614,7 +632,7 @@ pub async fn commit(
     }
     let mapping: Mapping = decode("imports.mapping", &row.mapping)?;
     let shown: Vec<RowVerdict> = decode("imports.preview", &row.preview)?;
-    let grid = read_grid(row.content.clone())
+    let grid = read_grid(row.content.clone(), mapping.kind)
         .await?
         .map_err(|_| AppError::internal("imports.content: unreadable"))?;
     let mut change = Change::begin_wide(db, Some(actor), now).await?;
@@ -646,6 +664,28 @@ pub async fn commit(
             }
         }
         Plan::Contacts(planned) => write_contacts(&change, planned, now, &mut outcome).await?,
+        Plan::Lines(planned) => {
+            for p in planned {
+                let origin = json!({ "id": id, "file": row.file_name, "line": p.line });
+                let mut input = p.input;
+                input.notes = rust_i18n::t!(
+                    "import.line_note_dated",
+                    file = row.file_name,
+                    line = p.line
+                )
+                .into_owned();
+                let line = funding::add_line_in(
+                    &mut change,
+                    p.project_id,
+                    input,
+                    p.status,
+                    p.dates,
+                    Some(origin),
+                )
+                .await?;
+                outcome.lines.push(line);
+            }
+        }
     }
     import::ActiveModel {
         id: Set(id),
@@ -799,7 +839,17 @@ async fn add_lines(
     for line in &p.lines {
         let mut input = line.input.clone();
         input.notes = rust_i18n::t!("import.line_note", file = file, line = p.line).into_owned();
-        ids.push(funding::add_line_in(change, id, input, line.status, Some(origin.clone())).await?);
+        ids.push(
+            funding::add_line_in(
+                change,
+                id,
+                input,
+                line.status,
+                LineDates::default(),
+                Some(origin.clone()),
+            )
+            .await?,
+        );
     }
     Ok(ids)
 }

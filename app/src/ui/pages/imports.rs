@@ -22,7 +22,7 @@ pub fn ImportsPage() -> impl IntoView {
         <form class="form card" method="post" action="/importer/fichier" enctype="multipart/form-data" data-busy-label=t!("import.sending").into_owned()>
             <fieldset class="field">
                 <legend>{t!("import.kind_label")}</legend>
-                {[ImportKind::Projects, ImportKind::Contacts].into_iter().map(|k| {
+                {ImportKind::ALL.into_iter().map(|k| {
                     let id = format!("type-{}", k.as_str());
                     view! {
                         <label for=id.clone() class="choice">
@@ -112,19 +112,19 @@ fn ImportScreen(view: ImportView) -> impl IntoView {
     let committed = view.status == ImportStatus::Committed;
     let writes = view.counts.create + view.counts.update;
     let id = view.id;
-    let contacts = view.kind == ImportKind::Contacts;
-    let confirm_question = if contacts {
-        t!("import.confirm_contacts_question")
-    } else {
-        t!("import.confirm_question")
-    }
-    .into_owned();
-    let undo_question = if contacts {
-        t!("import.undo_contacts_question")
-    } else {
-        t!("import.undo_question")
-    }
-    .into_owned();
+    let (confirm_question, undo_question) = match view.kind {
+        ImportKind::Projects => (t!("import.confirm_question"), t!("import.undo_question")),
+        ImportKind::Contacts => (
+            t!("import.confirm_contacts_question"),
+            t!("import.undo_contacts_question"),
+        ),
+        ImportKind::Funding => (
+            t!("import.confirm_lines_question"),
+            t!("import.undo_lines_question"),
+        ),
+    };
+    let (confirm_question, undo_question) =
+        (confirm_question.into_owned(), undo_question.into_owned());
     view! {
         <PageTitle text=title.clone() />
         <p><a href="/importer">{t!("import.title")}</a></p>
@@ -186,7 +186,7 @@ fn MappingForm(view: ImportView) -> impl IntoView {
         Vec::new()
     };
     let fields = view.kind.fields();
-    let key_select = view.kind == ImportKind::Projects;
+    let key_select = view.kind != ImportKind::Contacts;
     view! {
         <section class="card" id="correspondances" aria-labelledby="mapping-title">
             <h2 id="mapping-title">{t!("import.mapping")}</h2>
