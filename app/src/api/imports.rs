@@ -40,6 +40,16 @@ pub async fn map_import(
     .await
 }
 
+/// Says whether a contacts file's line names another organisation than
+/// the directory's namesake (created anyway) or the same one.
+#[server(endpoint = "imports/distinct")]
+pub async fn distinct_import(id: i64, line: u32, distinct: bool) -> Result<(), AppError> {
+    auth::run(Action::ImportProjects, |cx| async move {
+        imports::set_distinct(&cx.db, id, line, distinct).await
+    })
+    .await
+}
+
 /// Writes the rows the preview accepted, all or nothing.
 #[server(endpoint = "imports/commit")]
 pub async fn commit_import(id: i64) -> Result<ImportCounts, AppError> {
@@ -59,4 +69,11 @@ pub async fn undo_import(id: i64) -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-crate::server_fn_args!(ListImports, GetImport, MapImport, CommitImport, UndoImport);
+crate::server_fn_args!(
+    ListImports,
+    GetImport,
+    MapImport,
+    DistinctImport,
+    CommitImport,
+    UndoImport
+);

@@ -44,6 +44,10 @@ pub struct Mapping {
     /// What the file holds (projects when an older import says nothing).
     #[serde(default)]
     pub kind: ImportKind,
+    /// Contacts files: the lines whose organisation the user said is not
+    /// the directory's namesake in the same commune (created anyway).
+    #[serde(default)]
+    pub distinct: Vec<u32>,
 }
 
 /// What happens to one row.
@@ -93,6 +97,13 @@ pub struct RowVerdict {
     /// added; a line already in the plan that the file does not match).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Contacts files: the directory's organisation of the same name in the
+    /// same commune this row was matched to (or, when `distinct`, told
+    /// apart from), so the user may say it is another one.
+    #[serde(default)]
+    pub namesake: Option<String>,
+    #[serde(default)]
+    pub distinct: bool,
 }
 
 /// The counts of a preview.

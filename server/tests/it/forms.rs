@@ -22,6 +22,7 @@ pub fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
         "/api/projects/get" | "/api/projects/page" => &[("id", "1")],
         "/api/imports/get" | "/api/imports/commit" | "/api/imports/undo" => &[("id", "1")],
         "/api/imports/mapping" => &[("id", "1"), ("fields[0]", "title"), ("key", "reference")],
+        "/api/imports/distinct" => &[("id", "1"), ("line", "2"), ("distinct", "true")],
         "/api/projects/create" => &[
             ("form[title]", "Projet test"),
             ("form[communes][0]", "15187"),

@@ -559,6 +559,17 @@ async fn partners_and_strangers_never_import(backend: crate::support::Backend) {
         let res = post(&partner, &app, endpoint, &vec![("id", id.to_string())]).await;
         assert_eq!(res.status(), status, "{endpoint}");
     }
+    let choice: Form = vec![
+        ("id", id.to_string()),
+        ("line", "2".into()),
+        ("distinct", "true".into()),
+    ];
+    assert_eq!(
+        post(&partner, &app, "imports/distinct", &choice)
+            .await
+            .status(),
+        403
+    );
     let anonymous = client();
     let res = send(&anonymous, &app, "messy.csv", &fixture("messy.csv")).await;
     assert_eq!(res.status(), 303);
@@ -1126,6 +1137,35 @@ async fn a_contacts_file_fills_the_directory_without_duplicates(backend: crate::
         (5, 1, 4)
     );
 
+    // Row by row, the user may say a namesake is another organisation;
+    // only a row matched by name and commune offers it.
+    let distinct = |line: u32, on: bool| {
+        vec![
+            ("id", id.to_string()),
+            ("line", line.to_string()),
+            ("distinct", on.to_string()),
+        ]
+    };
+    refused_on(
+        post(&http, &app, "imports/distinct", &distinct(4, true)).await,
+        422,
+        "line",
+    )
+    .await;
+    assert_eq!(row(5).namesake.as_deref(), Some("Association « Le Lieu »"));
+    ok(post(&http, &app, "imports/distinct", &distinct(5, true)).await).await;
+    let v2 = view(&http, &app, id).await;
+    let r5 = v2.rows.iter().find(|r| r.line == 5).expect("row");
+    assert!(
+        r5.distinct && r5.notes[0].contains("distinct de « Association « Le Lieu » »"),
+        "{:?}",
+        r5.notes
+    );
+    // Taken back: the row joins the namesake again.
+    ok(post(&http, &app, "imports/distinct", &distinct(5, false)).await).await;
+    let v2 = view(&http, &app, id).await;
+    assert_eq!(v2.rows, v.rows, "the preview is as it was");
+
     // Confirmed: two organisations and five people, each where they belong.
     ok(commit(&http, &app, id).await).await;
     assert_eq!(
@@ -1213,9 +1253,24 @@ async fn a_contacts_file_fills_the_directory_without_duplicates(backend: crate::
         people
     );
 
-    // Imported again, then a person edited: the undo is refused, naming them.
+    // Imported again, line 5 told apart from its namesake: a third
+    // organisation is created; then a person edited: the undo is refused,
+    // naming them.
     let third = contacts_upload(&http, &app, CONTACTS.as_bytes()).await;
+    let apart: Form = vec![
+        ("id", third.to_string()),
+        ("line", "5".into()),
+        ("distinct", "true".into()),
+    ];
+    ok(post(&http, &app, "imports/distinct", &apart).await).await;
     ok(commit(&http, &app, third).await).await;
+    assert_eq!(
+        organisation::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        orgs + 3
+    );
     let claire = person::Entity::find()
         .all(&app.db)
         .await
@@ -1237,7 +1292,7 @@ async fn a_contacts_file_fills_the_directory_without_duplicates(backend: crate::
             .count(&app.db)
             .await
             .expect("count"),
-        orgs + 2
+        orgs + 3
     );
     finish(app, test_db).await;
 }
@@ -1580,3 +1635,114 @@ async fn a_funding_sheet_adds_dated_lines_to_existing_projects(backend: crate::s
     finish(app, test_db).await;
 }
 both_backends!(a_funding_sheet_adds_dated_lines_to_existing_projects);
+
+async fn hostile_contacts_and_lines_are_refused_or_kept_as_text(backend: crate::support::Backend) {
+    use app::server::entities::directory::organisation;
+    use sea_orm::EntityTrait;
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let long = "x".repeat(5_000);
+    let csv = format!(
+        "Structure;Site web;Prénom;Nom;Courriel;Tél.\r\n{long};;;;;\r\n<img src=x onerror=alert(3)>;;;;;\r\nBureau;javascript:alert(4);;;;\r\nMairie;;Jo;Bla;\"jo@x.fr\nBcc: y@z.fr\";\r\nAtelier;;Al;Ba;;{long}\r\n"
+    );
+    let id = contacts_upload(&http, &app, csv.as_bytes()).await;
+    let v = view(&http, &app, id).await;
+    let actions: Vec<RowAction> = v.rows.iter().map(|r| r.action).collect();
+    assert_eq!(
+        actions,
+        [
+            RowAction::Refused,
+            RowAction::Create,
+            RowAction::Refused,
+            RowAction::Refused,
+            RowAction::Refused,
+        ],
+        "{:?}",
+        v.rows
+            .iter()
+            .map(|r| r.problems.join(" | ").chars().take(300).collect::<String>())
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        v.rows[0].problems[0].contains("colonne Structure"),
+        "{:?}",
+        v.rows[0].problems
+    );
+    assert!(
+        v.rows[2].problems[0].contains("colonne Site web"),
+        "{:?}",
+        v.rows[2].problems
+    );
+    assert!(
+        v.rows[3].problems[0].contains("colonne Courriel"),
+        "{:?}",
+        v.rows[3].problems
+    );
+    assert!(
+        v.rows[4].problems[0].contains("colonne Tél."),
+        "{:?}",
+        v.rows[4].problems
+    );
+    ok(commit(&http, &app, id).await).await;
+    // Stored as typed, shown escaped.
+    let img = organisation::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("all")
+        .into_iter()
+        .find(|o| o.name.starts_with("<img"))
+        .expect("stored as typed");
+    for path in [
+        format!("/annuaire/organisations/{}", img.id),
+        format!("/importer/{id}"),
+    ] {
+        let page = http
+            .get(app.url(&path))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(!page.contains("<img src=x"), "{path}");
+        assert!(
+            page.contains("&lt;img src=x onerror=alert(3)&gt;"),
+            "{path}"
+        );
+    }
+    // A funding lines file's hostile cells: refused on their column.
+    let lines = format!(
+        "Référence;Financeur;Montant sollicité;Date de dépôt\r\nX-1;{long};1000;\r\nX-1;DETR;1e300;\r\nX-1;DETR;1000;31/02/2026\r\n"
+    );
+    let res = upload_as(&http, &app, "funding", "lignes.csv", lines.as_bytes()).await;
+    assert_eq!(res.status(), 303);
+    let lid: i64 = res.headers()["location"]
+        .to_str()
+        .expect("present")
+        .trim_start_matches("/importer/")
+        .parse()
+        .expect("id");
+    let v = view(&http, &app, lid).await;
+    assert!(
+        v.rows.iter().all(|r| r.action == RowAction::Refused),
+        "{:#?}",
+        v.rows
+    );
+    assert!(
+        v.rows[1]
+            .problems
+            .join(" ")
+            .contains("colonne Montant sollicité"),
+        "{:?}",
+        v.rows[1].problems
+    );
+    assert!(
+        v.rows[2]
+            .problems
+            .join(" ")
+            .contains("colonne Date de dépôt"),
+        "{:?}",
+        v.rows[2].problems
+    );
+    finish(app, test_db).await;
+}
+both_backends!(hostile_contacts_and_lines_are_refused_or_kept_as_text);

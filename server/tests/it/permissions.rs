@@ -81,6 +81,7 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/imports/list"
         | "/api/imports/get"
         | "/api/imports/mapping"
+        | "/api/imports/distinct"
         | "/api/imports/commit" => role.is_staff(),
         "/api/imports/undo" => matches!(role, Role::Head | Role::Admin),
         other => panic!("no policy expectation for server function {other}: add it to this matrix"),

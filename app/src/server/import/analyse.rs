@@ -127,6 +127,9 @@ pub struct PlannedLine {
     pub input: FundingLineInput,
 }
 
+/// How many characters of a faulty value a message quotes.
+const SHOWN_VALUE_CHARS: usize = 80;
+
 /// How many rows are looked at to find the header.
 const HEADER_SEARCH_ROWS: usize = 30;
 
@@ -195,6 +198,7 @@ pub fn propose_mapping(
         fields,
         key,
         kind,
+        distinct: Vec::new(),
     }
 }
 
@@ -314,6 +318,11 @@ impl<'a> Row<'a> {
 
     pub(super) fn problem(&mut self, column: usize, value: &str, message: impl AsRef<str>) {
         self.faulty.insert(column);
+        // A long value is named by its start: the message stays readable.
+        let value = match value.char_indices().nth(SHOWN_VALUE_CHARS) {
+            Some((end, _)) => format!("{}…", &value[..end]),
+            None => value.to_owned(),
+        };
         self.problems.push(
             rust_i18n::t!(
                 "import.problem",
@@ -367,6 +376,8 @@ pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
             changes: Vec::new(),
             problems: Vec::new(),
             notes: Vec::new(),
+            namesake: None,
+            distinct: false,
         };
         if cells
             .iter()

@@ -175,6 +175,8 @@ fn person_of(row: &mut Row<'_>) -> Option<PersonInput> {
 struct Found {
     target: OrganisationRef,
     note: String,
+    /// The directory's organisation of the same name in the same commune.
+    namesake: Option<String>,
 }
 
 /// Finds a row's organisation in the directory (the same SIRET, or the
@@ -182,10 +184,11 @@ struct Found {
 /// among the organisations of earlier lines; else the row creates it.
 /// Also gives the key later lines find it by.
 fn resolve(
-    input: &OrganisationInput,
+    input: &mut OrganisationInput,
     refs: &Refs,
     met: &HashMap<String, (String, OrganisationRef)>,
     line: u32,
+    distinct: bool,
 ) -> (String, Found) {
     let key = match &input.company_id {
         Some(id) => format!("id:{}", id.siret().unwrap_or(id.siren())),
@@ -206,15 +209,32 @@ fn resolve(
             .iter()
             .find(|o| o.search_key == input.search_key && o.commune == input.commune)
     };
+    let namesake = same_name().map(|o| o.name.clone());
     let found = if let Some(o) = same_number {
         Found {
             target: OrganisationRef::Existing(o.id),
             note: rust_i18n::t!("import.organisation_same_number", name = o.name).into_owned(),
+            namesake: None,
         }
-    } else if let Some(o) = same_name() {
+    } else if let Some(o) = same_name().filter(|_| !distinct) {
         Found {
             target: OrganisationRef::Existing(o.id),
             note: rust_i18n::t!("import.organisation_same_name", name = o.name).into_owned(),
+            namesake: Some(o.name.clone()),
+        }
+    } else if let Some(name) = namesake.filter(|_| distinct) {
+        // The user said it is another organisation: created (once, by the
+        // first such line), as the directory's form does once « créer
+        // quand même » is ticked.
+        input.confirm_duplicate = true;
+        let target = match met.get(&key) {
+            Some((_, OrganisationRef::Created(first))) => OrganisationRef::Created(*first),
+            _ => OrganisationRef::Created(line),
+        };
+        Found {
+            target,
+            note: rust_i18n::t!("import.organisation_distinct", name = name).into_owned(),
+            namesake: Some(name),
         }
     } else if let Some((name, first)) = met.get(&key) {
         let note = match first {
@@ -230,11 +250,13 @@ fn resolve(
         Found {
             target: *first,
             note: note.into_owned(),
+            namesake: None,
         }
     } else {
         Found {
             target: OrganisationRef::Created(line),
             note: rust_i18n::t!("import.organisation_added", name = input.name).into_owned(),
+            namesake: None,
         }
     };
     (key, found)
@@ -278,6 +300,8 @@ pub fn analyse_contacts(
             changes: Vec::new(),
             problems: Vec::new(),
             notes: Vec::new(),
+            namesake: None,
+            distinct: mapping.distinct.contains(line),
         };
         if name.is_none() && !person_named {
             verdict
@@ -293,10 +317,11 @@ pub fn analyse_contacts(
         let mut meets = None;
         let mut email_seen = None;
         if let Some(name) = name
-            && let Some(input) = organisation_of(&mut row, refs, name)
+            && let Some(mut input) = organisation_of(&mut row, refs, name)
         {
-            let (key, found) = resolve(&input, refs, &met, *line);
+            let (key, found) = resolve(&mut input, refs, &met, *line, verdict.distinct);
             notes.push(found.note);
+            verdict.namesake = found.namesake;
             belongs_to = Some(found.target);
             if found.target == OrganisationRef::Created(*line) {
                 creates = Some(input.clone());

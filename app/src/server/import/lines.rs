@@ -146,6 +146,8 @@ pub fn analyse_lines(
             changes: Vec::new(),
             problems: Vec::new(),
             notes: Vec::new(),
+            namesake: None,
+            distinct: false,
         };
         if cells
             .iter()

@@ -596,6 +596,46 @@ pub async fn remap(
     store_preview(db, id, Some(&mapping), &rows).await
 }
 
+/// Says whether a contacts file's line names another organisation than
+/// the directory's namesake in the same commune, and shows the preview
+/// again.
+pub async fn set_distinct(
+    db: &DatabaseConnection,
+    id: i64,
+    line: u32,
+    distinct: bool,
+) -> Result<(), AppError> {
+    let row = find(db, id).await?;
+    if status_of(&row)? != ImportStatus::Previewed {
+        return Err(AppError::Conflict(t("import.not_previewed")));
+    }
+    let mut mapping: Mapping = decode("imports.mapping", &row.mapping)?;
+    if mapping.kind != ImportKind::Contacts {
+        return Err(AppError::validation(
+            "line",
+            t("import.distinct_contacts_only"),
+        ));
+    }
+    let shown: Vec<RowVerdict> = decode("imports.preview", &row.preview)?;
+    if !shown.iter().any(|r| r.line == line && r.namesake.is_some()) {
+        return Err(AppError::validation(
+            "line",
+            t("import.distinct_no_namesake"),
+        ));
+    }
+    mapping.distinct.retain(|l| *l != line);
+    if distinct {
+        mapping.distinct.push(line);
+        mapping.distinct.sort_unstable();
+    }
+    let refs = load_refs(db, mapping.kind).await?;
+    let grid = read_grid(row.content.clone(), mapping.kind)
+        .await?
+        .map_err(|_| AppError::internal("imports.content: unreadable"))?;
+    let (rows, _) = analyse_any(&grid, &mapping, &refs);
+    store_preview(db, id, Some(&mapping), &rows).await
+}
+
 async fn store_preview(
     db: &DatabaseConnection,
     id: i64,

@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use rust_i18n::t;
 
-use crate::api::imports::{CommitImport, MapImport, UndoImport, get_import, list_imports};
+use crate::api::imports::{
+    CommitImport, DistinctImport, MapImport, UndoImport, get_import, list_imports,
+};
 use crate::domain::import::{FunderAmount, FunderColumn, ImportField, ImportKind, funding_label};
 use crate::models::{ImportKey, ImportStatus, ImportSummary, ImportView, RowAction, RowVerdict};
 use crate::ui::components::data_table::{Col, DataTable};
@@ -141,7 +143,7 @@ fn ImportScreen(view: ImportView) -> impl IntoView {
         {(!failed).then(|| {
             let c = view.counts;
             let total = c.create + c.update + c.unchanged + c.refused + c.skipped;
-            view! { <Preview rows=view.rows.clone() total /> }
+            view! { <Preview rows=view.rows.clone() total id=view.id open=previewed /> }
         })}
         {previewed.then(|| {
             let commit = ServerAction::<CommitImport>::new();
@@ -245,6 +247,27 @@ fn MappingForm(view: ImportView) -> impl IntoView {
     }
 }
 
+/// « C'est un autre organisme » (or back to « le même »), for a row matched
+/// to a namesake of the directory in the same commune.
+#[component]
+fn DistinctChoice(id: i64, line: u32, distinct: bool) -> impl IntoView {
+    let choose = ServerAction::<DistinctImport>::new();
+    let label = if distinct {
+        t!("import.distinct_no")
+    } else {
+        t!("import.distinct_yes")
+    };
+    view! {
+        <ActionForm action=choose attr:class="inline-form" attr:data-anchor="preview-title" attr:data-done=t!("import.distinct_saved").into_owned()>
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="line" value=line />
+            <input type="hidden" name="distinct" value=(!distinct).to_string() />
+            <p class="form-error" role="alert"></p>
+            <button type="submit" class="button small" data-testid="import-distinct">{label}</button>
+        </ActionForm>
+    }
+}
+
 fn order(action: RowAction) -> u8 {
     match action {
         RowAction::Refused => 0,
@@ -258,7 +281,7 @@ fn order(action: RowAction) -> u8 {
 /// The rows the server sent (all of a small file; the ones needing the
 /// user first for a large one), refusals first; `total` is the file's.
 #[component]
-fn Preview(rows: Vec<RowVerdict>, total: u64) -> impl IntoView {
+fn Preview(rows: Vec<RowVerdict>, total: u64, id: i64, open: bool) -> impl IntoView {
     let mut rows = rows;
     rows.sort_by_key(|r| (order(r.action), r.line));
     let shown = rows.len() as u64;
@@ -290,6 +313,7 @@ fn Preview(rows: Vec<RowVerdict>, total: u64) -> impl IntoView {
                                 <ul class="plain-list">
                                     {details.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}
                                 </ul>
+                                {(open && r.namesake.is_some()).then(|| view! { <DistinctChoice id line=r.line distinct=r.distinct /> })}
                             </td>
                         </tr>
                     }
