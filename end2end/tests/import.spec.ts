@@ -96,3 +96,74 @@ test('an officer imports a spreadsheet, fixes a column, reads the refusals, conf
   await expect(page.getByTestId('project-count')).toHaveText(projects(0));
   expect(await funnelTotal(page)).toBe(before);
 });
+
+/** A contacts file (UTF-8 with its BOM, as Excel writes « CSV UTF-8 »). */
+function contacts(): Buffer {
+  const text = [
+    'Structure;Type;SIRET;Commune;Prénom;Nom;Fonction;Courriel;Téléphone',
+    'Les Amis du Viaduc de Garabit;Association;;Saint-Flour;Marie;Teste;Trésorière;marie.teste@viaduc.example;',
+    "Comité des fêtes d'Andelat;Association;;Andelat;Luc;Bras;Président;luc.bras@andelat.example;04 71 60 00 00",
+    'Garage du Lioran;Club;;Saint-Flour;;;;;',
+  ].join('\r\n');
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+}
+
+test('on a phone, an officer brings a contacts file into the directory, telling a namesake apart; a head undoes it', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await login(page, ACCOUNTS.officer.email);
+  await page.goto('/importer');
+  await hydrated(page);
+  await page.getByLabel('des contacts de l’annuaire', { exact: false }).check();
+  await page.getByLabel('Fichier (.xlsx, .xls, .ods, .csv ; 8 Mo au plus)').setInputFiles({
+    name: 'contacts.csv',
+    mimeType: 'text/csv',
+    buffer: contacts(),
+  });
+  await page.getByRole('button', { name: 'Lire le fichier' }).click();
+  await expect(page).toHaveURL(/\/importer\/\d+$/);
+  await hydrated(page);
+  await expect(page.getByTestId('import-status')).toContainText('2 à créer, 0 à modifier, 0 inchangés, 1 refusés');
+  await expect(page.locator('[data-testid="import-verdict"][data-action="refused"]')).toContainText(
+    'Ligne 4, colonne Type : « Club » : type d’organisme inconnu',
+  );
+
+  // The association already in the directory is offered as the same one;
+  // the officer says it is another (keyboard only).
+  const namesake = page.locator('[data-testid="import-verdict"][data-line="2"]');
+  await expect(namesake).toContainText('Déjà dans l’annuaire (même nom, même commune)');
+  await namesake.getByTestId('import-distinct').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Choix enregistré : l’aperçu est à jour.')).toBeVisible();
+  await expect(page.locator('[data-testid="import-verdict"][data-line="2"]')).toContainText('distinct de « Les Amis du Viaduc de Garabit »');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('import-confirm').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Import enregistré.')).toBeVisible();
+  const importUrl = page.url();
+
+  // Two organisations of that name now; the new one has its person.
+  await page.goto('/annuaire?q=Amis%20du%20Viaduc');
+  await expect(page.getByTestId('organisation-row')).toHaveCount(2);
+  await page.goto('/annuaire?q=Comit%C3%A9%20des%20f%C3%AAtes%20d%27Andelat');
+  await expect(page.getByTestId('organisation-row')).toHaveCount(1);
+
+  // A head undoes it: the directory is as before.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await expect(page).toHaveURL(/\/connexion/);
+  await login(page, ACCOUNTS.head.email);
+  await page.goto(importUrl);
+  await hydrated(page);
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('import-undo').click();
+  await expect(page.getByText('Import annulé.')).toBeVisible();
+  await page.goto('/annuaire?q=Amis%20du%20Viaduc');
+  await expect(page.getByTestId('organisation-row')).toHaveCount(1);
+  await page.goto('/annuaire?q=Comit%C3%A9%20des%20f%C3%AAtes%20d%27Andelat');
+  await expect(page.getByTestId('organisation-row')).toHaveCount(0);
+});
