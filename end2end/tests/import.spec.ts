@@ -111,6 +111,7 @@ function contacts(): Buffer {
 test('on a phone, an officer brings a contacts file into the directory, telling a namesake apart; a head undoes it', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 800 });
   await login(page, ACCOUNTS.officer.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Mes projets');
   await page.goto('/importer');
   await hydrated(page);
   await page.getByLabel('des contacts de l’annuaire', { exact: false }).check();
@@ -157,6 +158,7 @@ test('on a phone, an officer brings a contacts file into the directory, telling 
   await page.getByRole('button', { name: 'Se déconnecter' }).click();
   await expect(page).toHaveURL(/\/connexion/);
   await login(page, ACCOUNTS.head.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Portefeuille');
   await page.goto(importUrl);
   await hydrated(page);
   page.once('dialog', (d) => d.accept());

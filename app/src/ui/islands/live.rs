@@ -17,6 +17,8 @@
 //!   form's `data-result-box` with the answer's fields and reveals it (a
 //!   share link's address, shown once);
 //! - `data-confirm` asks before a destructive action;
+//! - `data-busy-text` is shown on the button while a long write is sent
+//!   (an import's confirmation, its undo);
 //! - a form the browser sends itself (the spreadsheet upload) with a
 //!   `data-busy-label` shows that label on its button while it is sent,
 //!   and is not sent twice;
@@ -203,6 +205,16 @@ mod browser {
                 let _ = button.set_attribute("disabled", "");
             } else {
                 let _ = button.remove_attribute("disabled");
+            }
+            // A long write (an import's confirmation) says it is under way.
+            if let Some(label) = form.get_attribute("data-busy-text") {
+                if on {
+                    let idle = button.text_content().unwrap_or_default();
+                    let _ = button.set_attribute("data-idle-text", &idle);
+                    button.set_text_content(Some(&label));
+                } else if let Some(idle) = button.get_attribute("data-idle-text") {
+                    button.set_text_content(Some(&idle));
+                }
             }
         }
     }

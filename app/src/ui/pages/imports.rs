@@ -155,7 +155,7 @@ fn ImportScreen(view: ImportView) -> impl IntoView {
                         view! { <p>{t!("import.nothing_to_write")}</p> }.into_any()
                     } else {
                         view! {
-                            <ActionForm action=commit attr:class="form" attr:data-anchor="import-message" attr:data-done=t!("import.committed").into_owned() attr:data-confirm=confirm_question.clone()>
+                            <ActionForm action=commit attr:class="form" attr:data-anchor="import-message" attr:data-done=t!("import.committed").into_owned() attr:data-confirm=confirm_question.clone() attr:data-busy-text=t!("import.writing").into_owned()>
                                 <input type="hidden" name="id" value=id />
                                 <p class="form-error" role="alert"></p>
                                 <button type="submit" class="button primary" data-testid="import-confirm">{t!("import.confirm")}</button>
@@ -168,7 +168,7 @@ fn ImportScreen(view: ImportView) -> impl IntoView {
         {(committed && view.may_undo).then(|| {
             let undo = ServerAction::<UndoImport>::new();
             view! {
-                <ActionForm action=undo attr:class="form" attr:data-anchor="import-message" attr:data-done=t!("import.undone").into_owned() attr:data-confirm=undo_question.clone()>
+                <ActionForm action=undo attr:class="form" attr:data-anchor="import-message" attr:data-done=t!("import.undone").into_owned() attr:data-confirm=undo_question.clone() attr:data-busy-text=t!("import.undoing").into_owned()>
                     <input type="hidden" name="id" value=id />
                     <p class="form-error" role="alert"></p>
                     <button type="submit" class="button" data-testid="import-undo">{t!("import.undo")}</button>
