@@ -25,6 +25,19 @@ async function funnelTotal(page: Page): Promise<number> {
   return (await cells.allTextContents()).map((t) => Number(t.trim())).reduce((a, b) => a + b, 0);
 }
 
+/** Signs out, signs in as the head, and undoes the import at `url` as a whole. */
+async function undoAsHead(page: Page, url: string): Promise<void> {
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await expect(page).toHaveURL(/\/connexion/);
+  await login(page, ACCOUNTS.head.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Portefeuille');
+  await page.goto(url);
+  await hydrated(page);
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('import-undo').click();
+  await expect(page.getByText('Import annulé.')).toBeVisible();
+}
+
 test('an officer imports a spreadsheet, fixes a column, reads the refusals, confirms; a head undoes it', async ({ page }) => {
   await login(page, ACCOUNTS.officer.email);
   await expect(page.getByTestId('home-title')).toHaveText('Mes projets');
@@ -83,15 +96,7 @@ test('an officer imports a spreadsheet, fixes a column, reads the refusals, conf
   // An officer cannot undo; a head can, as a whole.
   await page.goto(importUrl);
   await expect(page.getByTestId('import-undo')).toHaveCount(0);
-  await page.getByRole('button', { name: 'Se déconnecter' }).click();
-  await expect(page).toHaveURL(/\/connexion/);
-  await login(page, ACCOUNTS.head.email);
-  await expect(page.getByTestId('home-title')).toHaveText('Portefeuille');
-  await page.goto(importUrl);
-  await hydrated(page);
-  page.once('dialog', (d) => d.accept());
-  await page.getByTestId('import-undo').click();
-  await expect(page.getByText('Import annulé.')).toBeVisible();
+  await undoAsHead(page, importUrl);
   await page.goto('/projets?q=Verger+conservatoire');
   await expect(page.getByTestId('project-count')).toHaveText(projects(0));
   expect(await funnelTotal(page)).toBe(before);
@@ -155,15 +160,7 @@ test('on a phone, an officer brings a contacts file into the directory, telling 
 
   // A head undoes it: the directory is as before.
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.getByRole('button', { name: 'Se déconnecter' }).click();
-  await expect(page).toHaveURL(/\/connexion/);
-  await login(page, ACCOUNTS.head.email);
-  await expect(page.getByTestId('home-title')).toHaveText('Portefeuille');
-  await page.goto(importUrl);
-  await hydrated(page);
-  page.once('dialog', (d) => d.accept());
-  await page.getByTestId('import-undo').click();
-  await expect(page.getByText('Import annulé.')).toBeVisible();
+  await undoAsHead(page, importUrl);
   await page.goto('/annuaire?q=Amis%20du%20Viaduc');
   await expect(page.getByTestId('organisation-row')).toHaveCount(1);
   await page.goto('/annuaire?q=Comit%C3%A9%20des%20f%C3%AAtes%20d%27Andelat');

@@ -995,8 +995,15 @@ async fn upload_as(
         .expect("upload")
 }
 
-async fn contacts_upload(http: &reqwest::Client, app: &TestApp, bytes: &[u8]) -> i64 {
-    let res = upload_as(http, app, "contacts", "contacts.csv", bytes).await;
+/// Uploads a file of `kind` and returns its import's id.
+async fn upload_kind(
+    http: &reqwest::Client,
+    app: &TestApp,
+    kind: &str,
+    name: &str,
+    bytes: &[u8],
+) -> i64 {
+    let res = upload_as(http, app, kind, name, bytes).await;
     assert_eq!(
         res.status(),
         303,
@@ -1008,6 +1015,10 @@ async fn contacts_upload(http: &reqwest::Client, app: &TestApp, bytes: &[u8]) ->
         .expect("present")
         .to_owned();
     to.trim_start_matches("/importer/").parse().expect("id")
+}
+
+async fn contacts_upload(http: &reqwest::Client, app: &TestApp, bytes: &[u8]) -> i64 {
+    upload_kind(http, app, "contacts", "contacts.csv", bytes).await
 }
 
 /// A contacts file as offices keep them: one person per row, with their
@@ -1470,14 +1481,7 @@ async fn a_funding_sheet_adds_dated_lines_to_existing_projects(backend: crate::s
     let halle = project_id(&app, "L-2").await.expect("L-2");
 
     // The same workbook as funding lines: its « Financements » sheet.
-    let res = upload_as(&http, &app, "funding", "portefeuille.xlsx", &book).await;
-    assert_eq!(res.status(), 303);
-    let id: i64 = res.headers()["location"]
-        .to_str()
-        .expect("present")
-        .trim_start_matches("/importer/")
-        .parse()
-        .expect("id");
+    let id = upload_kind(&http, &app, "funding", "portefeuille.xlsx", &book).await;
     let v = view(&http, &app, id).await;
     let fields: Vec<Option<ImportField>> = v.columns.iter().map(|c| c.field).collect();
     assert_eq!(
@@ -1613,13 +1617,7 @@ async fn a_funding_sheet_adds_dated_lines_to_existing_projects(backend: crate::s
     assert_eq!(p.lines.len(), 2);
 
     // The same sheet again: nothing to add.
-    let res = upload_as(&http, &app, "funding", "portefeuille.xlsx", &book).await;
-    let again: i64 = res.headers()["location"]
-        .to_str()
-        .expect("present")
-        .trim_start_matches("/importer/")
-        .parse()
-        .expect("id");
+    let again = upload_kind(&http, &app, "funding", "portefeuille.xlsx", &book).await;
     let v = view(&http, &app, again).await;
     assert_eq!(
         (v.counts.create, v.counts.unchanged),
@@ -1713,14 +1711,7 @@ async fn hostile_contacts_and_lines_are_refused_or_kept_as_text(backend: crate::
     let lines = format!(
         "Référence;Financeur;Montant sollicité;Date de dépôt\r\nX-1;{long};1000;\r\nX-1;DETR;1e300;\r\nX-1;DETR;1000;31/02/2026\r\n"
     );
-    let res = upload_as(&http, &app, "funding", "lignes.csv", lines.as_bytes()).await;
-    assert_eq!(res.status(), 303);
-    let lid: i64 = res.headers()["location"]
-        .to_str()
-        .expect("present")
-        .trim_start_matches("/importer/")
-        .parse()
-        .expect("id");
+    let lid = upload_kind(&http, &app, "funding", "lignes.csv", lines.as_bytes()).await;
     let v = view(&http, &app, lid).await;
     assert!(
         v.rows.iter().all(|r| r.action == RowAction::Refused),

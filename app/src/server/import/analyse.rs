@@ -334,25 +334,75 @@ impl<'a> Row<'a> {
             .into_owned(),
         );
     }
+
+    /// Reports a form's errors on the file's columns (`column_of` names the
+    /// column behind each form field); a column already at fault is not
+    /// blamed twice.
+    pub(super) fn report(&mut self, err: AppError, column_of: fn(&str) -> Option<ImportField>) {
+        let AppError::Validation(errors) = err else {
+            self.problems.push(err.message());
+            return;
+        };
+        for (field, message) in &errors.0 {
+            match column_of(field).and_then(|f| self.column(f)) {
+                Some(col) if self.faulty.contains(&col) => {}
+                Some(col) => {
+                    let value = self.cells.get(col).map(Cell::text).unwrap_or_default();
+                    self.problem(col, &value, message);
+                }
+                None => {
+                    let label = column_of(field).map(ImportField::label).unwrap_or_default();
+                    self.problems.push(
+                        rust_i18n::t!(
+                            "import.problem_field",
+                            line = self.line,
+                            field = label,
+                            message = message
+                        )
+                        .into_owned(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The portfolio's projects by reference (lower case) and by title
+/// (`search_key`), as rows name them.
+pub(super) struct ProjectIndex {
+    pub(super) by_reference: HashMap<String, usize>,
+    pub(super) by_title: HashMap<String, Vec<usize>>,
+}
+
+impl ProjectIndex {
+    pub(super) fn of(projects: &[Existing]) -> Self {
+        let by_reference = projects
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.form.reference.is_empty())
+            .map(|(i, p)| (p.form.reference.to_lowercase(), i))
+            .collect();
+        let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in projects.iter().enumerate() {
+            by_title
+                .entry(search_key(&p.form.title))
+                .or_default()
+                .push(i);
+        }
+        ProjectIndex {
+            by_reference,
+            by_title,
+        }
+    }
 }
 
 /// The verdict on every row after the header, and the writes of the rows
 /// that pass.
 pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>, Vec<Planned>) {
-    let by_reference: HashMap<String, usize> = refs
-        .projects
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| !p.form.reference.is_empty())
-        .map(|(i, p)| (p.form.reference.to_lowercase(), i))
-        .collect();
-    let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, p) in refs.projects.iter().enumerate() {
-        by_title
-            .entry(search_key(&p.form.title))
-            .or_default()
-            .push(i);
-    }
+    let ProjectIndex {
+        by_reference,
+        by_title,
+    } = ProjectIndex::of(&refs.projects);
     let mut seen_keys: HashMap<String, u32> = HashMap::new();
     let mut verdicts = Vec::new();
     let mut planned = Vec::new();
@@ -437,30 +487,8 @@ pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
         fill(&mut row, refs, &mut form, &mut stage);
         let input = match form.validate() {
             Ok(input) => Some(input),
-            Err(AppError::Validation(errors)) => {
-                for (field, message) in &errors.0 {
-                    let import_field = form_field(field);
-                    match import_field.and_then(|f| row.column(f)) {
-                        Some(col) if row.faulty.contains(&col) => {}
-                        Some(col) => {
-                            let value = row.cells.get(col).map(Cell::text).unwrap_or_default();
-                            row.problem(col, &value, message);
-                        }
-                        None => row.problems.push(
-                            rust_i18n::t!(
-                                "import.problem_field",
-                                line = line,
-                                field = import_field.map(ImportField::label).unwrap_or_default(),
-                                message = message
-                            )
-                            .into_owned(),
-                        ),
-                    }
-                }
-                None
-            }
-            Err(other) => {
-                row.problems.push(other.message());
+            Err(e) => {
+                row.report(e, form_field);
                 None
             }
         };

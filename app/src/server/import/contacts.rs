@@ -7,12 +7,11 @@ use std::collections::HashMap;
 
 use crate::domain::import::{ImportField, parse_organisation_kind};
 use crate::domain::{CompanyId, OrganisationKind};
-use crate::error::AppError;
 use crate::models::{
     Mapping, OrganisationForm, OrganisationInput, PersonForm, PersonInput, RowAction, RowVerdict,
 };
 use crate::server::import::analyse::{ExistingPerson, Refs, Row, commune_of};
-use crate::server::import::read::{Cell, Grid};
+use crate::server::import::read::Grid;
 
 /// The organisation a row's person joins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,37 +62,6 @@ fn person_column(field: &str) -> Option<ImportField> {
     })
 }
 
-/// Reports a form's errors on the file's columns.
-fn report(row: &mut Row<'_>, err: AppError, column_of: fn(&str) -> Option<ImportField>) {
-    match err {
-        AppError::Validation(errors) => {
-            for (field, message) in &errors.0 {
-                match column_of(field).and_then(|f| row.column(f)) {
-                    Some(col) if row.faulty.contains(&col) => {}
-                    Some(col) => {
-                        let value = row.cells.get(col).map(Cell::text).unwrap_or_default();
-                        row.problem(col, &value, message);
-                    }
-                    None => {
-                        let label = column_of(field).map(ImportField::label).unwrap_or_default();
-                        let line = row.line;
-                        row.problems.push(
-                            rust_i18n::t!(
-                                "import.problem_field",
-                                line = line,
-                                field = label,
-                                message = message
-                            )
-                            .into_owned(),
-                        );
-                    }
-                }
-            }
-        }
-        other => row.problems.push(other.message()),
-    }
-}
-
 /// The organisation a row describes, as its form checks it.
 fn organisation_of(row: &mut Row<'_>, refs: &Refs, name: String) -> Option<OrganisationInput> {
     let mut form = OrganisationForm {
@@ -139,7 +107,7 @@ fn organisation_of(row: &mut Row<'_>, refs: &Refs, name: String) -> Option<Organ
     match form.validate() {
         Ok(input) => Some(input),
         Err(e) => {
-            report(row, e, organisation_column);
+            row.report(e, organisation_column);
             None
         }
     }
@@ -159,7 +127,7 @@ fn person_of(row: &mut Row<'_>) -> Option<PersonInput> {
     let input = match form.validate() {
         Ok(input) => input,
         Err(e) => {
-            report(row, e, person_column);
+            row.report(e, person_column);
             return None;
         }
     };

@@ -11,11 +11,12 @@ use chrono::NaiveDate;
 use crate::domain::funding::FundingStatus;
 use crate::domain::import::{ImportField, find_funder, parse_funding_status};
 use crate::domain::{format_euros, search_key};
-use crate::error::AppError;
 use crate::models::{
     FundingLineForm, FundingLineInput, ImportKey, LineDates, Mapping, RowAction, RowVerdict,
 };
-use crate::server::import::analyse::{Existing, Refs, Row, cell_amount, cell_date, cents_text};
+use crate::server::import::analyse::{
+    Existing, ProjectIndex, Refs, Row, cell_amount, cell_date, cents_text,
+};
 use crate::server::import::read::{Cell, Grid};
 
 /// A line the confirmation adds.
@@ -71,12 +72,11 @@ fn date(row: &mut Row<'_>, field: ImportField) -> Option<NaiveDate> {
 }
 
 /// The project a row names, by the key the mapping chose.
-fn project<'r>(
-    row: &mut Row<'_>,
-    refs: &'r Refs,
-    by_reference: &HashMap<String, usize>,
-    by_title: &HashMap<String, Vec<usize>>,
-) -> Option<&'r Existing> {
+fn project<'r>(row: &mut Row<'_>, refs: &'r Refs, index: &ProjectIndex) -> Option<&'r Existing> {
+    let ProjectIndex {
+        by_reference,
+        by_title,
+    } = index;
     let (field, index) = match row.mapping.key {
         ImportKey::Reference => (ImportField::Reference, {
             let r = row.text(ImportField::Reference)?;
@@ -113,20 +113,7 @@ pub fn analyse_lines(
     mapping: &Mapping,
     refs: &Refs,
 ) -> (Vec<RowVerdict>, Vec<PlannedFundingLine>) {
-    let by_reference: HashMap<String, usize> = refs
-        .projects
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| !p.form.reference.is_empty())
-        .map(|(i, p)| (p.form.reference.to_lowercase(), i))
-        .collect();
-    let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, p) in refs.projects.iter().enumerate() {
-        by_title
-            .entry(search_key(&p.form.title))
-            .or_default()
-            .push(i);
-    }
+    let index = ProjectIndex::of(&refs.projects);
     // (project, funder, programme) → the line that names it first.
     let mut seen: HashMap<(i64, i64, String), u32> = HashMap::new();
     let mut verdicts = Vec::new();
@@ -161,7 +148,7 @@ pub fn analyse_lines(
             verdicts.push(verdict);
             continue;
         }
-        let project = project(&mut row, refs, &by_reference, &by_title);
+        let project = project(&mut row, refs, &index);
         if let Some(p) = project {
             verdict.title = p.form.title.clone();
             verdict.project_id = Some(p.id);
@@ -238,33 +225,8 @@ pub fn analyse_lines(
         };
         let input = match form.validate(status) {
             Ok(input) => Some(input),
-            Err(AppError::Validation(errors)) => {
-                for (field, message) in &errors.0 {
-                    match line_column(field).and_then(|f| row.column(f)) {
-                        Some(col) if row.faulty.contains(&col) => {}
-                        Some(col) => {
-                            let value = row.cells.get(col).map(Cell::text).unwrap_or_default();
-                            row.problem(col, &value, message);
-                        }
-                        None => {
-                            let label = line_column(field).map(ImportField::label);
-                            let line = row.line;
-                            row.problems.push(
-                                rust_i18n::t!(
-                                    "import.problem_field",
-                                    line = line,
-                                    field = label.unwrap_or_default(),
-                                    message = message
-                                )
-                                .into_owned(),
-                            );
-                        }
-                    }
-                }
-                None
-            }
-            Err(other) => {
-                row.problems.push(other.message());
+            Err(e) => {
+                row.report(e, line_column);
                 None
             }
         };
