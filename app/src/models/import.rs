@@ -106,6 +106,25 @@ pub struct RowVerdict {
     pub distinct: bool,
 }
 
+impl RowVerdict {
+    /// A row refused until its checks pass.
+    pub fn refused(line: u32, title: String, reference: Option<String>) -> Self {
+        RowVerdict {
+            line,
+            action: RowAction::Refused,
+            title,
+            reference,
+            project_id: None,
+            version: None,
+            changes: Vec::new(),
+            problems: Vec::new(),
+            notes: Vec::new(),
+            namesake: None,
+            distinct: false,
+        }
+    }
+}
+
 /// The counts of a preview.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportCounts {

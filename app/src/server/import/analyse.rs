@@ -416,19 +416,7 @@ pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
         };
         let title = row.text(ImportField::Title).unwrap_or_default();
         let reference = row.text(ImportField::Reference);
-        let mut verdict = RowVerdict {
-            line: *line,
-            action: RowAction::Refused,
-            title: title.clone(),
-            reference: reference.clone(),
-            project_id: None,
-            version: None,
-            changes: Vec::new(),
-            problems: Vec::new(),
-            notes: Vec::new(),
-            namesake: None,
-            distinct: false,
-        };
+        let mut verdict = RowVerdict::refused(*line, title.clone(), reference.clone());
         if cells
             .iter()
             .any(|c| matches!(c, Cell::Text(t) if is_totals_label(t)))

@@ -258,19 +258,12 @@ pub fn analyse_contacts(
         )
         .trim()
         .to_owned();
-        let mut verdict = RowVerdict {
-            line: *line,
-            action: RowAction::Refused,
-            title: name.clone().unwrap_or_else(|| person_label.clone()),
-            reference: None,
-            project_id: None,
-            version: None,
-            changes: Vec::new(),
-            problems: Vec::new(),
-            notes: Vec::new(),
-            namesake: None,
-            distinct: mapping.distinct.contains(line),
-        };
+        let mut verdict = RowVerdict::refused(
+            *line,
+            name.clone().unwrap_or_else(|| person_label.clone()),
+            None,
+        );
+        verdict.distinct = mapping.distinct.contains(line);
         if name.is_none() && !person_named {
             verdict
                 .problems

@@ -120,22 +120,13 @@ pub fn analyse_lines(
     let mut planned = Vec::new();
     for (line, cells) in grid.rows.iter().filter(|(l, _)| *l > mapping.header_line) {
         let mut row = Row::new(*line, cells, mapping);
-        let mut verdict = RowVerdict {
-            line: *line,
-            action: RowAction::Refused,
-            title: row
-                .text(ImportField::Title)
+        let mut verdict = RowVerdict::refused(
+            *line,
+            row.text(ImportField::Title)
                 .or_else(|| row.text(ImportField::Reference))
                 .unwrap_or_default(),
-            reference: row.text(ImportField::Reference),
-            project_id: None,
-            version: None,
-            changes: Vec::new(),
-            problems: Vec::new(),
-            notes: Vec::new(),
-            namesake: None,
-            distinct: false,
-        };
+            row.text(ImportField::Reference),
+        );
         if cells
             .iter()
             .any(|c| matches!(c, Cell::Text(t) if crate::domain::import::is_totals_label(t)))
