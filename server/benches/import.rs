@@ -16,7 +16,9 @@ use app::domain::import::{ImportKind, commune_key};
 use app::models::CurrentUser;
 use app::server::entities::territory::commune;
 use app::server::{db, services};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+};
 
 /// The file: a French-Excel CSV (`;`, Windows-1252), communes by name for
 /// two rows in three and by INSEE code otherwise, amounts as text.
@@ -29,7 +31,7 @@ fn sheet(communes: &[(String, String)], rows: usize, changed_every: Option<usize
         "Achevé",
     ];
     let mut text = String::from(
-        "Référence;Intitulé;Commune(s);Maître d'ouvrage;Coût total HT;Phase;Date de début\r\n",
+        "Référence;Intitulé;Commune(s);Maître d'ouvrage;Coût total HT;Phase;Date de début;DETR sollicitée;Région accordé\r\n",
     );
     for i in 0..rows {
         let (insee, name) = &communes[(i * 7) % communes.len()];
@@ -39,8 +41,12 @@ fn sheet(communes: &[(String, String)], rows: usize, changed_every: Option<usize
             cost += 1;
         }
         let cost = format!("{} {:03},{:02} €", cost / 1000, cost % 1000, i % 100);
+        // Two funding lines per row: a DETR asked for, and every other row
+        // a Région granted.
+        let detr = format!("{} 000", 2 + i % 40);
+        let region = if i % 2 == 0 { "5 000" } else { "" };
         text.push_str(&format!(
-            "B-{i:05};Projet de territoire n° {i};{place};Commune de {name};{cost};{};{:02}/{:02}/2026\r\n",
+            "B-{i:05};Projet de territoire n° {i};{place};Commune de {name};{cost};{};{:02}/{:02}/2026;{detr};{region}\r\n",
             stages[i % stages.len()],
             1 + i % 28,
             1 + i % 12
@@ -166,10 +172,15 @@ async fn run(backend: &str, conn: &DatabaseConnection, dir: &Path, rows: usize) 
     let counts = services::imports::commit(conn, &officer, id, chrono::Utc::now())
         .await
         .expect("commit");
+    let took = ms(t);
+    let lines = app::server::entities::funding::funding_line::Entity::find()
+        .count(conn)
+        .await
+        .expect("count");
     line(
         "confirmation",
-        ms(t),
-        format!("{} projects created", counts.create),
+        took,
+        format!("{} projects created, {lines} funding lines", counts.create),
     );
 
     let t = Instant::now();
