@@ -1737,3 +1737,51 @@ async fn hostile_contacts_and_lines_are_refused_or_kept_as_text(backend: crate::
     finish(app, test_db).await;
 }
 both_backends!(hostile_contacts_and_lines_are_refused_or_kept_as_text);
+
+async fn concurrent_confirmations_of_contacts_and_lines_write_once(
+    backend: crate::support::Backend,
+) {
+    use app::server::entities::directory::{organisation, person};
+    use app::server::entities::funding::funding_line;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let (test_db, app, http, _) = signed_in(backend).await;
+    // The same contacts file twice, confirmed at once: one writes, the
+    // other finds the directory moved since its preview.
+    let a = contacts_upload(&http, &app, CONTACTS.as_bytes()).await;
+    let b = contacts_upload(&http, &app, CONTACTS.as_bytes()).await;
+    let (ra, rb) = tokio::join!(commit(&http, &app, a), commit(&http, &app, b));
+    let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
+    assert_eq!(
+        organisation::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        4
+    );
+    assert_eq!(
+        person::Entity::find().count(&app.db).await.expect("count"),
+        6
+    );
+    // The same funding lines twice, confirmed at once: the lines once.
+    let book = workbook_with_lines();
+    let projects = upload(&http, &app, "portefeuille.xlsx", &book).await;
+    ok(commit(&http, &app, projects).await).await;
+    let a = upload_kind(&http, &app, "funding", "portefeuille.xlsx", &book).await;
+    let b = upload_kind(&http, &app, "funding", "portefeuille.xlsx", &book).await;
+    let (ra, rb) = tokio::join!(commit(&http, &app, a), commit(&http, &app, b));
+    let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
+    assert_eq!(
+        funding_line::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        4
+    );
+    // The summaries equal a rebuild (checked by `finish`).
+    finish(app, test_db).await;
+}
+both_backends!(concurrent_confirmations_of_contacts_and_lines_write_once);
