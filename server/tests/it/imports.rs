@@ -1034,6 +1034,7 @@ Gîte du Lac;Entreprise;123;Talizat;Jean;Blanc;;jean@gite;
 CC de Saint-Flour;Communauté de communes;200066660;;Yves;Durand;Président;;06 12 34 56 78
 Mairie de Talizat;Mairie;;Talizat;Éric;Lenoir;;;06 12 34
 ;;;;Louis;Brun;;louis.brun@lelieu.fr;
+Association Le Lieu;Asso;;Saint-Flour;Louis;Brun;Bénévole;louis.brun@lelieu.fr;
 ";
 
 async fn a_contacts_file_fills_the_directory_without_duplicates(backend: crate::support::Backend) {
@@ -1118,6 +1119,7 @@ async fn a_contacts_file_fills_the_directory_without_duplicates(backend: crate::
             (9, RowAction::Create),
             (10, RowAction::Refused),
             (11, RowAction::Unchanged),
+            (12, RowAction::Update),
         ],
         "{:#?}",
         v.rows
@@ -1211,7 +1213,8 @@ async fn a_contacts_file_fills_the_directory_without_duplicates(backend: crate::
         .await,
     )
     .await;
-    assert_eq!(detail.members.len(), 1);
+    // Léa, new, and Louis, already in the directory, who joined it.
+    assert_eq!(detail.members.len(), 2);
     let epci = organisation::Entity::find()
         .all(&app.db)
         .await
@@ -1244,14 +1247,26 @@ async fn a_contacts_file_fills_the_directory_without_duplicates(backend: crate::
     let again = contacts_upload(&http, &app, CONTACTS.as_bytes()).await;
     let v = view(&http, &app, again).await;
     assert_eq!(
-        (v.counts.create, v.counts.unchanged),
-        (0, 6),
+        (v.counts.create, v.counts.update, v.counts.unchanged),
+        (0, 0, 7),
         "{:#?}",
         v.rows
     );
 
-    // The undo takes away what the import added, and nothing else.
+    // The undo takes away what the import added, and nothing else: Louis
+    // stays, no longer a member.
     ok(undo(&head, &app, id).await).await;
+    let detail: app::models::OrganisationDetail = ok_json(
+        post(
+            &http,
+            &app,
+            "directory/organisation",
+            &vec![("id", lieu.to_string())],
+        )
+        .await,
+    )
+    .await;
+    assert!(detail.members.is_empty());
     assert_eq!(
         organisation::Entity::find()
             .count(&app.db)

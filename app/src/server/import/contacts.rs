@@ -31,6 +31,9 @@ pub struct PlannedContact {
     pub belongs_to: Option<OrganisationRef>,
     /// A person to create.
     pub person: Option<PersonInput>,
+    /// A person of the directory who joins the row's organisation, with
+    /// the row's job title.
+    pub joins: Option<(i64, String)>,
 }
 
 fn t(key: &str) -> String {
@@ -292,6 +295,7 @@ pub fn analyse_contacts(
         // The person: new, or already in the directory (by e-mail, or by
         // name within the same organisation).
         let mut person = None;
+        let mut joins = None;
         if person_named && let Some(input) = person_of(&mut row) {
             let member_of = |p: &ExistingPerson| match belongs_to {
                 Some(OrganisationRef::Existing(id)) => p.organisations.contains(&id),
@@ -313,9 +317,22 @@ pub fn analyse_contacts(
                         rust_i18n::t!("import.email_of_other", name = p.name),
                     );
                 }
-                (Some(p), _) => {
-                    notes.push(rust_i18n::t!("import.person_known", name = p.name).into_owned())
-                }
+                // Known, and not yet a member of the row's organisation: joins it.
+                (Some(p), _) => match belongs_to {
+                    Some(OrganisationRef::Existing(id)) if !p.organisations.contains(&id) => {
+                        joins = Some((p.id, input.job_title.clone()));
+                        notes
+                            .push(rust_i18n::t!("import.person_joins", name = p.name).into_owned());
+                    }
+                    Some(OrganisationRef::Created(_)) => {
+                        joins = Some((p.id, input.job_title.clone()));
+                        notes
+                            .push(rust_i18n::t!("import.person_joins", name = p.name).into_owned());
+                    }
+                    _ => {
+                        notes.push(rust_i18n::t!("import.person_known", name = p.name).into_owned())
+                    }
+                },
                 (None, Some(first)) => {
                     let col = row.column(ImportField::Email).unwrap_or(0);
                     let value = input.email.clone().unwrap_or_default();
@@ -346,13 +363,18 @@ pub fn analyse_contacts(
         if let Some(e) = email_seen {
             emails.insert(e, *line);
         }
-        if creates.is_some() || person.is_some() {
-            verdict.action = RowAction::Create;
+        if creates.is_some() || person.is_some() || joins.is_some() {
+            verdict.action = if creates.is_none() && person.is_none() {
+                RowAction::Update
+            } else {
+                RowAction::Create
+            };
             planned.push(PlannedContact {
                 line: *line,
                 organisation: creates,
                 belongs_to,
                 person,
+                joins,
             });
         } else {
             verdict.action = RowAction::Unchanged;

@@ -84,6 +84,9 @@ struct Outcome {
     organisations: Vec<i64>,
     #[serde(default)]
     people: Vec<i64>,
+    /// Memberships given to people already in the directory.
+    #[serde(default)]
+    memberships: Vec<i64>,
 }
 
 /// What a file's passing rows write.
@@ -862,6 +865,17 @@ async fn write_contacts(
                 .map_err(line_error)?;
             outcome.people.push(id);
         }
+        let target = match p.belongs_to {
+            Some(OrganisationRef::Existing(id)) => Some(id),
+            Some(OrganisationRef::Created(line)) => created.get(&line).copied(),
+            None => None,
+        };
+        if let (Some((person_id, job_title)), Some(org)) = (p.joins, target) {
+            let id = people::join_in(change.txn(), person_id, org, job_title)
+                .await
+                .map_err(line_error)?;
+            outcome.memberships.push(id);
+        }
     }
     Ok(())
 }
@@ -997,12 +1011,15 @@ pub async fn undo(
 }
 
 /// Deletes the organisations and people a contacts file created, with the
-/// memberships it gave them. Refused, naming them, if any changed since
+/// memberships it gave them and those it gave people already there. Refused, naming them, if any changed since
 /// or was tied to something else (a project, a mandate, another person,
 /// an RGPD export).
 async fn undo_contacts(change: &Change, outcome: &Outcome) -> Result<(), AppError> {
     use crate::server::entities::directory::{audit, mandate, project_partner};
-    if outcome.organisations.is_empty() && outcome.people.is_empty() {
+    if outcome.organisations.is_empty()
+        && outcome.people.is_empty()
+        && outcome.memberships.is_empty()
+    {
         return Ok(());
     }
     let txn = change.txn();
@@ -1046,6 +1063,7 @@ async fn undo_contacts(change: &Change, outcome: &Outcome) -> Result<(), AppErro
         }
     }
     let ours: BTreeSet<i64> = outcome.people.iter().copied().collect();
+    let joined: BTreeSet<i64> = outcome.memberships.iter().copied().collect();
     for chunk in outcome.organisations.chunks(500) {
         let ids = chunk.to_vec();
         let rows = organisation::Entity::find()
@@ -1073,7 +1091,7 @@ async fn undo_contacts(change: &Change, outcome: &Outcome) -> Result<(), AppErro
                 .all(txn)
                 .await?
                 .into_iter()
-                .filter(|m| !ours.contains(&m.person_id))
+                .filter(|m| !ours.contains(&m.person_id) && !joined.contains(&m.id))
                 .map(|m| m.organisation_id),
         );
         if rows.len() != chunk.len() {
@@ -1096,6 +1114,12 @@ async fn undo_contacts(change: &Change, outcome: &Outcome) -> Result<(), AppErro
             )
             .into_owned(),
         ));
+    }
+    for chunk in outcome.memberships.chunks(500) {
+        membership::Entity::delete_many()
+            .filter(membership::Column::Id.is_in(chunk.to_vec()))
+            .exec(txn)
+            .await?;
     }
     for chunk in outcome.people.chunks(500) {
         membership::Entity::delete_many()

@@ -179,6 +179,29 @@ pub(crate) async fn create_person_in(
     Ok(row.id)
 }
 
+/// Makes a person of the directory a member of an organisation, within a
+/// write transaction (an import's); the membership's id.
+pub(crate) async fn join_in(
+    txn: &DatabaseTransaction,
+    person_id: i64,
+    organisation_id: i64,
+    job_title: String,
+) -> Result<i64, AppError> {
+    live_person(txn, person_id).await?;
+    organisation_exists(txn, organisation_id).await?;
+    let row = membership::ActiveModel {
+        person_id: Set(person_id),
+        organisation_id: Set(organisation_id),
+        job_title: Set(job_title),
+        start_on: Set(None),
+        end_on: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(row.id)
+}
+
 /// Rewrites a person's record, compare-and-set on its version.
 pub async fn update_person(
     db: &DatabaseConnection,
