@@ -116,6 +116,19 @@ fn read_zip(bytes: &[u8], sheets: &[&str]) -> Result<Grid, String> {
     if unzipped > MAX_UNZIPPED_BYTES {
         return Err(t("import.read_bomb"));
     }
+    // The sizes an archive declares can lie: count what its entries really
+    // inflate to, stopping past the bound.
+    let mut inflated: u64 = 0;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|_| t("import.read_unknown"))?;
+        let left = MAX_UNZIPPED_BYTES - inflated;
+        let n = std::io::copy(&mut (&mut entry).take(left + 1), &mut std::io::sink())
+            .map_err(|_| t("import.read_unreadable"))?;
+        inflated += n;
+        if inflated > MAX_UNZIPPED_BYTES {
+            return Err(t("import.read_bomb"));
+        }
+    }
     if names.iter().any(|n| n == "xl/workbook.xml") {
         read_xlsx(bytes, sheets)
     } else if names.iter().any(|n| n == "content.xml") {
@@ -411,6 +424,53 @@ mod tests {
         let grid = read("\u{feff}Intitulé,Commune\nÉcole,Allanche\n".as_bytes()).unwrap();
         assert_eq!(texts(&grid)[0].1, ["Intitulé", "Commune"]);
         assert_eq!(texts(&grid)[1].1, ["École", "Allanche"]);
+    }
+
+    /// A workbook whose sheet inflates past the bound while its headers
+    /// declare a few bytes: the sizes patched in the local and central
+    /// headers, the data and its checksum left true.
+    fn lying_bomb() -> Vec<u8> {
+        use std::io::Write;
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        out.start_file("xl/workbook.xml", options).expect("entry");
+        out.write_all(b"<workbook/>").expect("write");
+        out.start_file("xl/worksheets/sheet1.xml", options)
+            .expect("entry");
+        let chunk = vec![b' '; 1024 * 1024];
+        for _ in 0..(MAX_UNZIPPED_BYTES / (1024 * 1024) + 1) {
+            out.write_all(&chunk).expect("write");
+        }
+        let mut bytes = out.finish().expect("zip").into_inner();
+        let patch = |bytes: &mut Vec<u8>, signature: &[u8], at: usize| {
+            let starts: Vec<usize> = bytes
+                .windows(4)
+                .enumerate()
+                .filter(|(_, w)| *w == signature)
+                .map(|(i, _)| i)
+                .collect();
+            for start in starts {
+                bytes[start + at..start + at + 4].copy_from_slice(&1000u32.to_le_bytes());
+            }
+        };
+        patch(&mut bytes, b"PK\x03\x04", 22);
+        patch(&mut bytes, b"PK\x01\x02", 24);
+        bytes
+    }
+
+    #[test]
+    fn an_archive_lying_about_its_sizes_is_still_a_bomb() {
+        let bytes = lying_bomb();
+        assert!(bytes.len() < MAX_FILE_BYTES, "{} bytes", bytes.len());
+        // The declared sizes pass the first check…
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes[..])).expect("zip");
+        let declared: u64 = (0..zip.len())
+            .map(|i| zip.by_index_raw(i).expect("entry").size())
+            .sum();
+        assert!(declared < 10_000, "{declared}");
+        // …what the entries inflate to does not.
+        assert!(read(&bytes).unwrap_err().contains("démesurément grand"));
     }
 
     #[test]
