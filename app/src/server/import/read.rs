@@ -139,12 +139,74 @@ fn read_zip(bytes: &[u8], sheets: &[&str]) -> Result<Grid, String> {
         if !mimetype.contains("spreadsheet") {
             return Err(t("import.read_unknown"));
         }
+        let content = zip
+            .by_name("content.xml")
+            .map_err(|_| t("import.read_unreadable"))?;
+        if ods_cells(std::io::BufReader::new(content))? > MAX_CELLS {
+            return Err(t("import.read_bomb"));
+        }
         let mut book: calamine::Ods<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
             .map_err(|e| workbook_error(&calamine::Error::from(e)))?;
         let range = first_sheet(&mut book, sheets)?;
         grid_of_range(&range)
     } else {
         Err(t("import.read_unknown"))
+    }
+}
+
+/// The most filled cells a file may spread into.
+const MAX_CELLS: u64 = (MAX_ROWS * MAX_COLUMNS) as u64;
+
+/// How many filled cells the sheets of an `.ods` spread into. LibreOffice
+/// writes a run of equal cells, or of equal rows, once with a repeat count
+/// (`number-columns-repeated`, `number-rows-repeated`), which calamine
+/// expands; empty cells and rows do not count. Stops counting past the
+/// bound.
+fn ods_cells(content: impl std::io::BufRead) -> Result<u64, String> {
+    use quick_xml::events::{BytesStart, Event};
+    let repeat = |e: &BytesStart, name: &[u8]| -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == name)
+            .and_then(|a| std::str::from_utf8(&a.value).ok()?.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    let filled = |e: &BytesStart| {
+        e.attributes()
+            .flatten()
+            .any(|a| a.key.as_ref() == b"office:value-type")
+    };
+    let mut reader = quick_xml::Reader::from_reader(content);
+    let mut buf = Vec::new();
+    let (mut total, mut row_repeat, mut row_cells) = (0u64, 1u64, 0u64);
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|_| t("import.read_unreadable"))?;
+        match event {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"table:table-row" => {
+                row_repeat = repeat(&e, b"table:number-rows-repeated");
+                row_cells = 0;
+            }
+            Event::Start(ref e) | Event::Empty(ref e)
+                if matches!(
+                    e.name().as_ref(),
+                    b"table:table-cell" | b"table:covered-table-cell"
+                ) && filled(e) =>
+            {
+                row_cells = row_cells.saturating_add(repeat(e, b"table:number-columns-repeated"));
+            }
+            Event::End(e) if e.name().as_ref() == b"table:table-row" => {
+                total = total.saturating_add(row_cells.saturating_mul(row_repeat));
+                row_cells = 0;
+                if total > MAX_CELLS {
+                    return Ok(total);
+                }
+            }
+            Event::Eof => return Ok(total),
+            _ => {}
+        }
+        buf.clear();
     }
 }
 
@@ -471,6 +533,36 @@ mod tests {
         assert!(declared < 10_000, "{declared}");
         // …what the entries inflate to does not.
         assert!(read(&bytes).unwrap_err().contains("démesurément grand"));
+    }
+
+    /// An `.ods` of one line asking for `repeats` copies of a filled cell.
+    fn repeated_ods(repeats: u64) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        out.start_file("mimetype", stored).expect("entry");
+        out.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .expect("write");
+        out.start_file("META-INF/manifest.xml", stored)
+            .expect("entry");
+        out.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#)
+            .expect("write");
+        out.start_file("content.xml", stored).expect("entry");
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Projets"><table:table-row><table:table-cell office:value-type="string"><text:p>Intitulé</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="{repeats}" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        out.write_all(xml.as_bytes()).expect("write");
+        out.finish().expect("zip").into_inner()
+    }
+
+    #[test]
+    fn an_ods_asking_for_billions_of_cells_is_refused_before_it_is_expanded() {
+        // LibreOffice's own trailing empty rows and cells do not count.
+        let small = read(&repeated_ods(3));
+        assert!(small.is_ok(), "{:?}", small.err());
+        let err = read(&repeated_ods(5_000_000)).unwrap_err();
+        assert!(err.contains("démesurément grand"), "{err}");
     }
 
     #[test]
