@@ -660,35 +660,32 @@ pub fn parse_funding_status(text: &str) -> Option<crate::domain::funding::Fundin
 /// « Conseil départemental », « BdT »); `None` when it names none or
 /// several.
 pub fn find_funder(text: &str, funders: &[FunderName]) -> Option<i64> {
-    let key = search_key(text);
-    let exact: Vec<i64> = funders
-        .iter()
-        .filter(|f| funder_phrases(f).contains(&key))
-        .map(|f| f.id)
-        .collect();
-    match exact.as_slice() {
-        [one] => Some(*one),
-        [] => {
-            // A longer wording around one funder's name (« Subvention DETR »).
-            let padded = format!(" {key} ");
-            let mut hits: Vec<(usize, i64)> = funders
-                .iter()
-                .flat_map(|f| {
-                    funder_phrases(f)
-                        .into_iter()
-                        .filter(|p| padded.contains(&format!(" {p} ")))
-                        .map(|p| (p.len(), f.id))
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            hits.sort_by_key(|h| std::cmp::Reverse(h.0));
-            match hits.as_slice() {
-                [(len, id), rest @ ..] if rest.iter().all(|(l, i)| l < len || i == id) => Some(*id),
-                _ => None,
+    named_funder(&search_key(text), funders).map(|(f, _)| f.id)
+}
+
+/// The funder named in `key` (as `search_key` gives it) by the longest of
+/// its phrases, whole words only, and that phrase; a tie between two
+/// funders is no answer.
+fn named_funder<'f>(key: &str, funders: &'f [FunderName]) -> Option<(&'f FunderName, String)> {
+    let padded = format!(" {key} ");
+    let mut best: Option<(&FunderName, String)> = None;
+    let mut tie = false;
+    for f in funders {
+        for phrase in funder_phrases(f) {
+            if !padded.contains(&format!(" {phrase} ")) {
+                continue;
+            }
+            match &best {
+                Some((_, p)) if p.len() > phrase.len() => {}
+                Some((other, p)) if p.len() == phrase.len() => tie |= other.id != f.id,
+                _ => {
+                    tie = false;
+                    best = Some((f, phrase));
+                }
             }
         }
-        _ => None,
     }
+    best.filter(|_| !tie)
 }
 
 /// An organisation's kind from its usual French words (« Mairie »,
@@ -1433,25 +1430,7 @@ pub fn guess_funder(header: &str, funders: &[FunderName]) -> Option<FunderColumn
     {
         return None;
     }
-    // The funder named by the longest phrase; a tie between two is no answer.
-    let mut best: Option<(usize, &FunderName, String)> = None;
-    let mut tie = false;
-    for f in funders {
-        for phrase in funder_phrases(f) {
-            if !padded.contains(&format!(" {phrase} ")) {
-                continue;
-            }
-            match &best {
-                Some((len, _, _)) if *len > phrase.len() => {}
-                Some((len, other, _)) if *len == phrase.len() => tie |= other.id != f.id,
-                _ => {
-                    tie = false;
-                    best = Some((phrase.len(), f, phrase));
-                }
-            }
-        }
-    }
-    let (_, funder, phrase) = best.filter(|_| !tie)?;
+    let (funder, phrase) = named_funder(&key, funders)?;
     let said = |list: &[&str]| words.iter().any(|w| list.contains(w));
     let kinds: Vec<FunderAmount> = [
         (FunderAmount::Planned, said(PLANNED_WORDS)),

@@ -76,6 +76,17 @@ impl RowAction {
     pub fn label(self) -> String {
         rust_i18n::t!(format!("import.action.{}", self.as_str())).into_owned()
     }
+
+    /// The order rows are shown in: the ones that need the user first.
+    pub fn urgency(self) -> u8 {
+        match self {
+            RowAction::Refused => 0,
+            RowAction::Update => 1,
+            RowAction::Create => 2,
+            RowAction::Unchanged => 3,
+            RowAction::Skipped => 4,
+        }
+    }
 }
 
 /// The verdict on one row of the file.
@@ -107,6 +118,13 @@ pub struct RowVerdict {
 }
 
 impl RowVerdict {
+    /// A totals row (« TOTAL », « Sous-total »): left out, and said so.
+    pub fn skip_as_totals(&mut self) {
+        self.action = RowAction::Skipped;
+        self.problems
+            .push(rust_i18n::t!("import.totals_row", line = self.line).into_owned());
+    }
+
     /// A row refused until its checks pass.
     pub fn refused(line: u32, title: String, reference: Option<String>) -> Self {
         RowVerdict {

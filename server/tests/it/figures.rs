@@ -13,10 +13,10 @@ use scraper::{Html, Selector};
 
 use crate::both_backends;
 use crate::support::api::{
-    add_line, created, funder, move_status, ok, ok_json, plan, share, signed_in,
+    add_line, created, funder, html, move_status, ok, ok_json, plan, share, signed_in,
 };
 use crate::support::builders::{OrgBuilder, ProjectBuilder};
-use crate::support::{Backend, PASSWORD, TestApp, client, login};
+use crate::support::{Backend, PASSWORD, client, login};
 
 /// The `(label, value)` of every `[data-figure]` of a page, by figure.
 fn figures_on(html: &str) -> Vec<(String, String, String)> {
@@ -47,12 +47,6 @@ fn assert_shows(page: &str, html: &str, totals: &Totals, shown: &[PlanFigure]) {
         })
         .collect();
     assert_eq!(found, expected, "{page}");
-}
-
-async fn html(http: &reqwest::Client, app: &TestApp, path: &str) -> String {
-    let res = http.get(app.url(path)).send().await.expect("page");
-    assert_eq!(res.status(), 200, "{path}");
-    res.text().await.expect("html")
 }
 
 /// A commune's 2,4 M€ project, half of it its own money: DETR 480 000

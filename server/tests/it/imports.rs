@@ -11,7 +11,9 @@ use app::server::entities::territory::commune;
 use sea_orm::{ActiveModelTrait, Set};
 
 use crate::both_backends;
-use crate::support::api::{Form, create, get, ok, ok_json, post, refused, refused_on, signed_in};
+use crate::support::api::{
+    Form, create, get, html, ok, ok_json, post, refused, refused_on, signed_in,
+};
 use crate::support::{PASSWORD, TestApp, client, create_user, finish, login};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -675,24 +677,10 @@ async fn hostile_cells_are_refused_or_kept_as_text(backend: crate::support::Back
     ok(commit(&http, &app, id).await).await;
     // Stored as typed, shown escaped.
     let script = project_id(&app, "H-2").await.expect("H-2");
-    let page = http
-        .get(app.url(&format!("/projets/{script}")))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = html(&http, &app, &format!("/projets/{script}")).await;
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!page.contains("<script>alert(1)"));
-    let page = http
-        .get(app.url(&format!("/importer/{id}")))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = html(&http, &app, &format!("/importer/{id}")).await;
     assert!(!page.contains("<script>alert(1)"));
     // A file name closing the page's <title>: shown as typed, in the title too.
     let named = upload(
@@ -703,14 +691,7 @@ async fn hostile_cells_are_refused_or_kept_as_text(backend: crate::support::Back
     )
     .await;
     for path in [format!("/importer/{named}"), "/importer".to_owned()] {
-        let page = http
-            .get(app.url(&path))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html");
+        let page = html(&http, &app, &path).await;
         assert!(!page.contains("<script>alert(2)"), "{path}");
         assert!(
             page.contains("&lt;/title&gt;&lt;script&gt;alert(2)"),
@@ -1708,14 +1689,7 @@ async fn hostile_contacts_and_lines_are_refused_or_kept_as_text(backend: crate::
         format!("/annuaire/organisations/{}", img.id),
         format!("/importer/{id}"),
     ] {
-        let page = http
-            .get(app.url(&path))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html");
+        let page = html(&http, &app, &path).await;
         assert!(!page.contains("<img src=x"), "{path}");
         assert!(
             page.contains("&lt;img src=x onerror=alert(3)&gt;"),

@@ -422,10 +422,7 @@ pub fn analyse(grid: &Grid, mapping: &Mapping, refs: &Refs) -> (Vec<RowVerdict>,
             .any(|c| matches!(c, Cell::Text(t) if is_totals_label(t)))
             && (title.is_empty() || is_totals_label(&title))
         {
-            verdict.action = RowAction::Skipped;
-            verdict
-                .problems
-                .push(rust_i18n::t!("import.totals_row", line = line).into_owned());
+            verdict.skip_as_totals();
             verdicts.push(verdict);
             continue;
         }

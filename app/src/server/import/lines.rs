@@ -132,10 +132,7 @@ pub fn analyse_lines(
             .any(|c| matches!(c, Cell::Text(t) if crate::domain::import::is_totals_label(t)))
             && row.text(ImportField::Funder).is_none()
         {
-            verdict.action = RowAction::Skipped;
-            verdict
-                .problems
-                .push(rust_i18n::t!("import.totals_row", line = line).into_owned());
+            verdict.skip_as_totals();
             verdicts.push(verdict);
             continue;
         }

@@ -21,7 +21,7 @@ use crate::domain::{Role, Stage, search_key};
 use crate::error::AppError;
 use crate::models::{
     ColumnView, CurrentUser, ImportCounts, ImportKey, ImportStatus, ImportSummary, ImportView,
-    LineDates, Mapping, ProjectForm, ReferenceList, RowAction, RowVerdict,
+    LineDates, Mapping, ProjectForm, ReferenceList, RowVerdict,
 };
 use crate::server::entities::directory::{membership, organisation, person};
 use crate::server::entities::funding::{funder, funding_line};
@@ -168,9 +168,8 @@ async fn remembered(
         .collect())
 }
 
-/// The reference data and the portfolio, as rows are checked against them.
-async fn load_refs(db: &impl ConnectionTrait, kind: ImportKind) -> Result<Refs, AppError> {
-    let mut refs = Refs::default();
+/// The communes of the reference data, by code and by name.
+async fn load_communes(db: &impl ConnectionTrait, refs: &mut Refs) -> Result<(), AppError> {
     let communes: Vec<(String, String, String)> = commune::Entity::find()
         .select_only()
         .column(commune::Column::Insee)
@@ -186,10 +185,11 @@ async fn load_refs(db: &impl ConnectionTrait, kind: ImportKind) -> Result<Refs, 
             departement,
         });
     }
-    if kind == ImportKind::Contacts {
-        load_directory(db, &mut refs).await?;
-        return Ok(refs);
-    }
+    Ok(())
+}
+
+/// The team and the reference lists a projects file's rows name.
+async fn load_project_lists(db: &impl ConnectionTrait, refs: &mut Refs) -> Result<(), AppError> {
     refs.officers = user::Entity::find()
         .filter(user::Column::Active.eq(true))
         .all(db)
@@ -208,6 +208,23 @@ async fn load_refs(db: &impl ConnectionTrait, kind: ImportKind) -> Result<Refs, 
             .filter(|e| e.active)
             .map(|e| (e.code, e.label))
             .collect();
+    }
+    Ok(())
+}
+
+/// The reference data and the portfolio, as rows are checked against them.
+async fn load_refs(db: &impl ConnectionTrait, kind: ImportKind) -> Result<Refs, AppError> {
+    let mut refs = Refs::default();
+    // A funding lines file names projects and funders only.
+    if kind != ImportKind::Funding {
+        load_communes(db, &mut refs).await?;
+    }
+    if kind == ImportKind::Contacts {
+        load_directory(db, &mut refs).await?;
+        return Ok(refs);
+    }
+    if kind == ImportKind::Projects {
+        load_project_lists(db, &mut refs).await?;
     }
     let mut links: HashMap<i64, Links> = HashMap::new();
     for r in project_commune::Entity::find().all(db).await? {
@@ -453,7 +470,7 @@ pub async fn view(
     let mut rows: Vec<RowVerdict> = decode("imports.preview", &row.preview)?;
     let counts = ImportCounts::of(&rows);
     if rows.len() > SHOWN_ROWS {
-        rows.sort_by_key(|r| (shown_first(r.action), r.line));
+        rows.sort_by_key(|r| (r.action.urgency(), r.line));
         rows.truncate(SHOWN_ROWS);
         rows.sort_by_key(|r| r.line);
     }
@@ -495,17 +512,6 @@ pub async fn view(
             .collect(),
         kind: mapping.kind,
     })
-}
-
-/// Which rows a page shows first: the ones that need the user.
-fn shown_first(action: RowAction) -> u8 {
-    match action {
-        RowAction::Refused => 0,
-        RowAction::Update => 1,
-        RowAction::Create => 2,
-        RowAction::Unchanged => 3,
-        RowAction::Skipped => 4,
-    }
 }
 
 fn columns_of(grid: &Grid, mapping: &Mapping) -> Vec<ColumnView> {

@@ -268,22 +268,12 @@ fn DistinctChoice(id: i64, line: u32, distinct: bool) -> impl IntoView {
     }
 }
 
-fn order(action: RowAction) -> u8 {
-    match action {
-        RowAction::Refused => 0,
-        RowAction::Update => 1,
-        RowAction::Create => 2,
-        RowAction::Unchanged => 3,
-        RowAction::Skipped => 4,
-    }
-}
-
 /// The rows the server sent (all of a small file; the ones needing the
 /// user first for a large one), refusals first; `total` is the file's.
 #[component]
 fn Preview(rows: Vec<RowVerdict>, total: u64, id: i64, open: bool) -> impl IntoView {
     let mut rows = rows;
-    rows.sort_by_key(|r| (order(r.action), r.line));
+    rows.sort_by_key(|r| (r.action.urgency(), r.line));
     let shown = rows.len() as u64;
     view! {
         <section aria-labelledby="preview-title">

@@ -317,3 +317,10 @@ pub async fn share(
 pub async fn created(res: reqwest::Response) -> CreatedShare {
     ok_json(res).await
 }
+
+/// A page's HTML over real HTTP; any answer but 200 fails the test.
+pub async fn html(http: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    let res = http.get(app.url(path)).send().await.expect("page");
+    assert_eq!(res.status(), 200, "{path}");
+    res.text().await.expect("html")
+}
