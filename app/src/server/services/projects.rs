@@ -621,7 +621,9 @@ pub async fn detail(
     let mut events_query = event::Entity::find().filter(event::Column::ProjectId.eq(id));
     if let Some(since) = since {
         events_query = events_query.filter(
-            event::Column::At.gte(since.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
+            // The structure's day, not UTC's: after local midnight « since
+            // today » keeps what was done since then.
+            event::Column::At.gte(crate::server::clock::day_start(since)),
         );
     }
     let events_limit = limit(show_all.events, list_limits::EVENTS);
