@@ -5,8 +5,15 @@
 #
 #   target/site/pkg/maillage.<hash>.{js,wasm,css} (+ .br, .gz)
 #   target/site/favicon.ico
-#   target/server-release/maillage
-#   target/server-release/hash.txt   (read by Leptos next to the binary)
+#   target/$PROFILE/maillage
+#   target/$PROFILE/hash.txt   (read by Leptos next to the binary)
+#
+# PROFILE is server-release unless MAILLAGE_SERVER_PROFILE says otherwise
+# (demo.sh and test.sh build `demo`: the same code at opt-level 1).
+# The browser's side (wasm-bindgen-cli's install, the wasm, its
+# post-processing) runs beside the server's build: each has long stretches
+# on one core (the wasm's LTO, the `app` crate's front end) that the other
+# fills. Its output goes to target/build-browser.log, shown if it fails.
 #
 # Developers who prefer `cargo leptos watch` keep it: Cargo.toml's
 # [[workspace.metadata.leptos]] still describes the same layout (unhashed
@@ -19,10 +26,11 @@ cd "$ROOT"
 
 ensure_build_tools
 
+mkdir -p "$ROOT/target"
 SITE="$ROOT/target/site"
 PKG="$SITE/pkg"
 WASM_OUT="$ROOT/target/wasm32-unknown-unknown/wasm-release/frontend.wasm"
-SERVER_DIR="$ROOT/target/server-release"
+SERVER_DIR="$ROOT/target/$SERVER_PROFILE"
 STAGE="$(mktemp -d "$ROOT/target/site-stage.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 
@@ -32,34 +40,37 @@ export LEPTOS_OUTPUT_NAME="maillage"
 export LEPTOS_SITE_ROOT="target/site"
 export LEPTOS_SITE_PKG_DIR="pkg"
 
-say "Compilation du navigateur (wasm, profil wasm-release)"
-cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release ${MAILLAGE_TIMINGS:+--timings}
+browser_side() {
+  ensure_wasm_bindgen
+  say "Compilation du navigateur (wasm, profil wasm-release)"
+  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release ${MAILLAGE_TIMINGS:+--timings}
 
-wasm-bindgen --target web --no-typescript --out-dir "$STAGE" --out-name maillage "$WASM_OUT"
-# The features rustc enables by default for wasm32-unknown-unknown.
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$STAGE/maillage_bg.wasm" -o "$STAGE/maillage.wasm"
-rm "$STAGE/maillage_bg.wasm"
-cp style/main.css "$STAGE/maillage.css"
+  wasm-bindgen --target web --no-typescript --out-dir "$STAGE" --out-name maillage "$WASM_OUT"
+  # The features rustc enables by default for wasm32-unknown-unknown.
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$STAGE/maillage_bg.wasm" -o "$STAGE/maillage.wasm"
+  rm "$STAGE/maillage_bg.wasm"
+  cp style/main.css "$STAGE/maillage.css"
 
-# Content-hashed names: a new build never meets a stale cached file, so the
-# server can tell browsers to keep them for a year.
-hash_of() { sha256sum "$1" | cut -c1-16; }
-js_hash="$(hash_of "$STAGE/maillage.js")"
-wasm_hash="$(hash_of "$STAGE/maillage.wasm")"
-css_hash="$(hash_of "$STAGE/maillage.css")"
-rm -rf "$PKG"
-mkdir -p "$PKG"
-mv "$STAGE/maillage.js" "$PKG/maillage.$js_hash.js"
-mv "$STAGE/maillage.wasm" "$PKG/maillage.$wasm_hash.wasm"
-mv "$STAGE/maillage.css" "$PKG/maillage.$css_hash.css"
-[ -d "$STAGE/snippets" ] && mv "$STAGE/snippets" "$PKG/snippets"
-cp -r public/. "$SITE/"
+  # Content-hashed names: a new build never meets a stale cached file, so the
+  # server can tell browsers to keep them for a year.
+  hash_of() { sha256sum "$1" | cut -c1-16; }
+  js_hash="$(hash_of "$STAGE/maillage.js")"
+  wasm_hash="$(hash_of "$STAGE/maillage.wasm")"
+  css_hash="$(hash_of "$STAGE/maillage.css")"
+  printf 'js: %s\nwasm: %s\ncss: %s\n' "$js_hash" "$wasm_hash" "$css_hash" > "$STAGE/hash.txt"
+  rm -rf "$PKG"
+  mkdir -p "$PKG"
+  mv "$STAGE/maillage.js" "$PKG/maillage.$js_hash.js"
+  mv "$STAGE/maillage.wasm" "$PKG/maillage.$wasm_hash.wasm"
+  mv "$STAGE/maillage.css" "$PKG/maillage.$css_hash.css"
+  [ -d "$STAGE/snippets" ] && mv "$STAGE/snippets" "$PKG/snippets"
+  cp -r public/. "$SITE/"
 
-# Brotli and gzip copies at their highest levels, made once here rather
-# than on every request (node's zlib has both; node is already required).
-node - "$PKG" <<'EOF'
+  # Brotli and gzip copies at their highest levels, made once here rather
+  # than on every request (node's zlib has both; node is already required).
+  node - "$PKG" <<'EOF'
 const fs = require('fs'), path = require('path'), zlib = require('zlib');
 const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
   e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
@@ -72,9 +83,22 @@ for (const file of walk(process.argv[2])) {
   }));
 }
 EOF
+}
 
-say "Compilation du serveur (profil server-release)"
-cargo build -p server --bin maillage --profile server-release ${MAILLAGE_TIMINGS:+--timings}
-printf 'js: %s\nwasm: %s\ncss: %s\n' "$js_hash" "$wasm_hash" "$css_hash" > "$SERVER_DIR/hash.txt"
+BROWSER_LOG="$ROOT/target/build-browser.log"
+say "Compilation du navigateur (wasm, profil wasm-release), en parallèle : $BROWSER_LOG"
+browser_side > "$BROWSER_LOG" 2>&1 &
+BROWSER_PID=$!
+
+say "Compilation du serveur (profil $SERVER_PROFILE)"
+if ! cargo build -p server --bin maillage --profile "$SERVER_PROFILE" ${MAILLAGE_TIMINGS:+--timings}; then
+  kill "$BROWSER_PID" 2>/dev/null || true
+  die "la compilation du serveur a échoué"
+fi
+if ! wait "$BROWSER_PID"; then
+  tail -n 40 "$BROWSER_LOG" >&2
+  die "la compilation du navigateur a échoué (journal complet : $BROWSER_LOG)"
+fi
+cp "$STAGE/hash.txt" "$SERVER_DIR/hash.txt"
 
 ls -l "$PKG" | awk 'NR > 1 { printf "  %9d  %s\n", $5, $9 }'

@@ -34,7 +34,19 @@ ensure_build_tools() {
 
   # No cargo-leptos: scripts/build.sh does its release build with cargo,
   # wasm-bindgen and wasm-opt, which saves newcomers a 13-minute install.
+  # wasm-bindgen-cli is installed by ensure_wasm_bindgen, which build.sh
+  # runs beside the server's build.
 
+  # wasm-opt from npm's binaryen: Debian's older binaryen silently breaks hydration.
+  if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+    say "Installation de wasm-opt (binaryen $BINARYEN_VERSION, npm)"
+    mkdir -p "$TOOLS"
+    npm install --prefix "$TOOLS" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >/dev/null
+  fi
+  [ "$(command -v wasm-opt)" = "$TOOLS/node_modules/.bin/wasm-opt" ] || die "wasm-opt attendu dans $TOOLS"
+}
+
+ensure_wasm_bindgen() {
   local wbv; wbv="$(wasm_bindgen_version)"
   [ -n "$wbv" ] || die "version de wasm-bindgen introuvable dans Cargo.lock"
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbv\$"; then
@@ -45,13 +57,6 @@ ensure_build_tools() {
     cargo install wasm-bindgen-cli --version "$wbv" --force --no-default-features
   fi
 
-  # wasm-opt from npm's binaryen: Debian's older binaryen silently breaks hydration.
-  if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
-    say "Installation de wasm-opt (binaryen $BINARYEN_VERSION, npm)"
-    mkdir -p "$TOOLS"
-    npm install --prefix "$TOOLS" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >/dev/null
-  fi
-  [ "$(command -v wasm-opt)" = "$TOOLS/node_modules/.bin/wasm-opt" ] || die "wasm-opt attendu dans $TOOLS"
 }
 
 # The dependency checks of the test suite: cargo-deny (licences, duplicate
@@ -80,6 +85,20 @@ ensure_reference_data() {
     npm install --prefix "$TOOLS" --no-audit --no-fund --silent "@etalab/decoupage-administratif@$REF_PACKAGE_VERSION" >/dev/null
   fi
   export REF_DATA_DIR="$pkg/data"
+}
+
+# Python's icalendar (PyPI), the independent parser the calendar feed
+# tests read their feeds with, in a virtualenv under target/tools.
+ICALENDAR_VERSION="6.3.1"
+ensure_python_tools() {
+  local py="$TOOLS/python/bin/python"
+  if ! "$py" -c "import icalendar, sys; sys.exit(icalendar.__version__ != '$ICALENDAR_VERSION')" 2>/dev/null; then
+    say "Installation de Python icalendar $ICALENDAR_VERSION (PyPI, pour les tests des agendas)"
+    command -v python3 >/dev/null || apt_install python3
+    python3 -m venv "$TOOLS/python" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$TOOLS/python"; }
+    "$TOOLS/python/bin/pip" install --quiet --disable-pip-version-check "icalendar==$ICALENDAR_VERSION"
+  fi
+  export MAILLAGE_PYTHON="$py"
 }
 
 ensure_browser_tools() {
@@ -151,13 +170,19 @@ stop_postgres() {
   fi
 }
 
-# Path of the release server binary built by scripts/build.sh.
+# The cargo profile of the server scripts/build.sh builds: server-release
+# (production, benchmarks) unless the caller chose another; demo.sh and the
+# test suite choose `demo` (same code at opt-level 1, half the compiling).
+SERVER_PROFILE="${MAILLAGE_SERVER_PROFILE:-server-release}"
+export MAILLAGE_SERVER_PROFILE="$SERVER_PROFILE"
+
+# Path of the server binary built by scripts/build.sh.
 server_binary() {
-  echo "$ROOT/target/server-release/maillage"
+  echo "$ROOT/target/$SERVER_PROFILE/maillage"
 }
 
 # URL path of the built stylesheet (content-hashed by scripts/build.sh).
 stylesheet_path() {
-  local hash; hash="$(awk -F': ' '$1 == "css" { print $2 }' "$ROOT/target/server-release/hash.txt" 2>/dev/null)"
+  local hash; hash="$(awk -F': ' '$1 == "css" { print $2 }' "$ROOT/target/$SERVER_PROFILE/hash.txt" 2>/dev/null)"
   if [ -n "$hash" ]; then echo "/pkg/maillage.$hash.css"; else echo "/pkg/maillage.css"; fi
 }
