@@ -4,6 +4,9 @@
 # tests on PostgreSQL and SQLite, then the browser tests (Playwright in
 # Debian's Chromium) against the release build.
 set -euo pipefail
+# The browser tests run the server built with the `demo` profile (the same
+# code as server-release at opt-level 1): less compiling in CI.
+export MAILLAGE_SERVER_PROFILE="${MAILLAGE_SERVER_PROFILE:-demo}"
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 START=$(date +%s)
@@ -17,6 +20,7 @@ if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 ensure_build_tools
 ensure_reference_data
 ensure_browser_tools
+ensure_python_tools
 ensure_postgres
 ensure_pg_programs
 export TEST_DATABASE_URL="$PG_ADMIN_URL"
@@ -49,7 +53,7 @@ cargo machete
 say "Tests unitaires et d'intégration (PostgreSQL : ${PG_ADMIN_URL%%@*}@…, SQLite)"
 cargo test -p app -p migrations -p server --features app/ssr 2>&1 | tee "$LOGS/cargo-test.log"
 
-say "Compilation release (scripts/build.sh)"
+say "Compilation (scripts/build.sh, serveur au profil $MAILLAGE_SERVER_PROFILE)"
 "$ROOT/scripts/build.sh" 2>&1 | tail -n 12
 
 say "Tests navigateur (Playwright, Chromium Debian)"

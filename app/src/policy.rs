@@ -39,10 +39,13 @@ pub enum Action {
     ImportProjects,
     /// Undo a whole import.
     UndoImports,
+    /// Have private calendar feeds of one's deadlines (the portfolio's:
+    /// heads and admins, `FeedScope::allowed`).
+    SubscribeCalendar,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::ViewOwnHome,
         Action::ViewTeam,
         Action::ManageUsers,
@@ -57,6 +60,7 @@ impl Action {
         Action::ViewSharedWithMe,
         Action::ImportProjects,
         Action::UndoImports,
+        Action::SubscribeCalendar,
     ];
 }
 
@@ -87,6 +91,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::ImportProjects => role.is_staff(),
         // Undoing deletes the projects a file created: a head's decision.
         Action::UndoImports => matches!(role, Role::Head | Role::Admin),
+        // Deadlines of the projects staff follow; partners have none.
+        Action::SubscribeCalendar => role.is_staff(),
     }
 }
 
@@ -235,6 +241,10 @@ mod tests {
             (Head, ViewSharedWithMe, false),
             (Officer, ViewSharedWithMe, false),
             (Partner, ViewSharedWithMe, true),
+            (Admin, SubscribeCalendar, true),
+            (Head, SubscribeCalendar, true),
+            (Officer, SubscribeCalendar, true),
+            (Partner, SubscribeCalendar, false),
         ];
         assert_eq!(expected.len(), Role::ALL.len() * Action::ALL.len());
         for (role, action, allowed) in expected {

@@ -1,5 +1,6 @@
 //! The HTTP side of Maillage: the axum router around the Leptos app, its
 //! middleware, and the command-line operations of the `maillage` binary.
+pub mod calendar_feed;
 pub mod dashboard_export;
 pub mod demo;
 pub mod health;

@@ -99,6 +99,10 @@ pub fn extra_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/tableau-de-bord/export.csv", get(export_csv)),
         ("/annuaire/personnes/{id}/export.json", get(export_person)),
         ("/partage/{token}", get(share_link)),
+        (
+            "/calendrier/{token}",
+            get(crate::calendar_feed::calendar_feed),
+        ),
         ("/espace-partenaire/projets/{id}", get(partner_project)),
         (
             crate::import_upload::PATH,
@@ -130,9 +134,12 @@ fn request_span(req: &axum::extract::Request) -> tracing::Span {
 /// `/partage/<token>` → `/partage/…`; other paths unchanged (and never
 /// the query string, which may hold personal search terms).
 pub fn redact_token(path: &str) -> std::borrow::Cow<'_, str> {
-    match path.strip_prefix("/partage/") {
-        Some(_) => "/partage/…".into(),
-        None => path.into(),
+    if path.starts_with("/partage/") {
+        "/partage/…".into()
+    } else if path.starts_with("/calendrier/") {
+        "/calendrier/…".into()
+    } else {
+        path.into()
     }
 }
 
@@ -203,6 +210,10 @@ mod tests {
         assert_eq!(
             redact_token(&format!("/partage/{}", "ab".repeat(32))),
             "/partage/…"
+        );
+        assert_eq!(
+            redact_token(&format!("/calendrier/{}.ics", "ab".repeat(32))),
+            "/calendrier/…"
         );
         assert_eq!(redact_token("/projets/12"), "/projets/12");
     }

@@ -6,6 +6,7 @@
 #[cfg(feature = "ssr")]
 pub mod args;
 pub mod auth;
+pub mod calendar;
 pub mod dashboard;
 pub mod directory;
 pub mod funding;
@@ -19,6 +20,7 @@ pub mod users;
 #[cfg(feature = "ssr")]
 pub(crate) const ARGS: &[&[args::ArgsDecoder]] = &[
     auth::ARGS,
+    calendar::ARGS,
     dashboard::ARGS,
     directory::ARGS,
     funding::ARGS,

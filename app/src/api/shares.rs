@@ -28,28 +28,9 @@ pub async fn create_share(project_id: i64, form: ShareForm) -> Result<CreatedSha
         let mut created =
             shares::create(&state.db, &cx.actor, project_id, target, settings, cx.now).await?;
         created.url = created.token.as_deref().map(|token| {
-            // The configured public address; else the one the officer
-            // reached (as the trusted proxy saw it, when there is one).
-            let base = state.config.public_url.clone().unwrap_or_else(|| {
-                let parts = auth::request_parts();
-                let header = |name: &str| {
-                    parts
-                        .headers
-                        .get(name)
-                        .and_then(|h| h.to_str().ok())
-                        .map(|v| v.split(',').next().unwrap_or_default().trim().to_owned())
-                        .filter(|v| !v.is_empty())
-                };
-                let trusted = |name: &str| header(name).filter(|_| state.config.trust_proxy);
-                let scheme = trusted("x-forwarded-proto").unwrap_or_else(|| "http".to_owned());
-                let host = trusted("x-forwarded-host")
-                    .or_else(|| header("host"))
-                    .unwrap_or_else(|| "localhost".to_owned());
-                format!("{scheme}://{host}")
-            });
             format!(
                 "{}{}",
-                base.trim_end_matches('/'),
+                auth::public_base(&state),
                 crate::models::share_path(token)
             )
         });

@@ -1,5 +1,6 @@
 //! Pure domain rules: no I/O, no clock, no database; compiled for the server
 //! and the browser alike, unit-tested beside the code.
+pub mod calendar;
 pub mod communs;
 pub mod directory;
 pub mod email;
@@ -78,5 +79,6 @@ mod stored_codes {
         check(EpciKind::ALL, |v| v.as_str());
         check(Office::ALL, |v| v.as_str());
         check(AuditAction::ALL, |v| v.as_str());
+        check(calendar::FeedScope::ALL, |v| v.as_str());
     }
 }

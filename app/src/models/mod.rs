@@ -1,5 +1,6 @@
 //! Data transfer objects: what the server sends the UI and the UI sends back.
 //! Database entities never leave `server/`; these are plain serde types.
+pub mod calendar;
 pub mod dashboard;
 pub mod directory;
 pub mod funding;
@@ -9,6 +10,7 @@ pub mod reference;
 pub mod share;
 pub mod user;
 
+pub use calendar::*;
 pub use dashboard::*;
 pub use directory::*;
 /// Whether an HTML checkbox was ticked: browsers send "on", other clients

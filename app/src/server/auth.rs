@@ -79,6 +79,35 @@ pub fn state() -> Result<AppState, AppError> {
     })
 }
 
+/// Inside a server function: the site's address, for links given out
+/// (share links, calendar feeds). The configured public address; else the
+/// one the user reached (as the trusted proxy saw it, when there is one).
+/// No trailing slash.
+pub fn public_base(state: &AppState) -> String {
+    public_base_of(state, &request_parts())
+}
+
+/// `public_base` for a request handled outside Leptos.
+pub fn public_base_of(state: &AppState, parts: &Parts) -> String {
+    let base = state.config.public_url.clone().unwrap_or_else(|| {
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|h| h.to_str().ok())
+                .map(|v| v.split(',').next().unwrap_or_default().trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let trusted = |name: &str| header(name).filter(|_| state.config.trust_proxy);
+        let scheme = trusted("x-forwarded-proto").unwrap_or_else(|| "http".to_owned());
+        let host = trusted("x-forwarded-host")
+            .or_else(|| header("host"))
+            .unwrap_or_else(|| "localhost".to_owned());
+        format!("{scheme}://{host}")
+    });
+    base.trim_end_matches('/').to_owned()
+}
+
 /// Inside a server function or SSR render: the user the auth middleware
 /// found for this request.
 pub fn current_user() -> Option<CurrentUser> {

@@ -9,6 +9,7 @@ pub mod entities;
 pub mod error_page;
 pub mod export;
 pub mod headers;
+pub mod ical;
 pub mod import;
 pub mod page_slots;
 pub mod passwords;

@@ -9,6 +9,7 @@ use rust_i18n::t;
 
 use super::components::layout::Layout;
 use super::pages::{
+    account::AccountPage,
     dashboard::DashboardPage,
     directory::DirectoryPage,
     funders::FundersPage,
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("connexion") view=LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("equipe") view=TeamPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("mon-compte") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/projets") view=ProjectListPage ssr=SsrMode::Async />
                     <Route path=path!("/tableau-de-bord") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/programmes") view=ProgrammesPage ssr=SsrMode::Async />

@@ -16,10 +16,14 @@ use app::server::{AppState, auth};
 use crate::middleware::body_limit::after_body;
 use crate::middleware::error_pages::error_response;
 
-/// Paths anyone may reach without a session. A share link's page is
-/// public: its token is the credential, checked by its handler.
+/// Paths anyone may reach without a session. A share link's page and a
+/// calendar feed are public: their token is the credential, checked by
+/// their handler.
 fn is_public(path: &str) -> bool {
-    if let Some(token) = path.strip_prefix("/partage/") {
+    if let Some(token) = path
+        .strip_prefix("/partage/")
+        .or_else(|| path.strip_prefix("/calendrier/"))
+    {
         return !token.is_empty() && !token.contains('/');
     }
     matches!(
@@ -133,6 +137,7 @@ mod tests {
             "/api/auth/login",
             "/favicon.ico",
             "/partage/0123abcd",
+            "/calendrier/0123abcd.ics",
         ] {
             assert!(is_public(public), "{public}");
         }
@@ -146,6 +151,8 @@ mod tests {
             "/partage/",
             "/partage/x/y",
             "/partagex/abc",
+            "/calendrier/",
+            "/calendrier/x/y",
             "/espace-partenaire/projets/1",
         ] {
             assert!(!is_public(private), "{private}");

@@ -84,7 +84,7 @@ fn nonce_of(headers: &HeaderMap) -> Option<String> {
 
 /// A weak tag (the same page is also sent compressed) over the body with
 /// every occurrence of the nonce left out.
-fn tag_of(body: &[u8], nonce: Option<&str>) -> String {
+pub(crate) fn tag_of(body: &[u8], nonce: Option<&str>) -> String {
     let mut hasher = DefaultHasher::new();
     match (std::str::from_utf8(body), nonce) {
         (Ok(text), Some(nonce)) if !nonce.is_empty() => {
@@ -99,7 +99,7 @@ fn tag_of(body: &[u8], nonce: Option<&str>) -> String {
 }
 
 /// `If-None-Match` holds `tag` (or `*`); weak comparison, as for a GET.
-fn matches(header: &HeaderValue, tag: &str) -> bool {
+pub(crate) fn matches(header: &HeaderValue, tag: &str) -> bool {
     let Ok(list) = header.to_str() else {
         return false;
     };

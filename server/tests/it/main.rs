@@ -5,6 +5,7 @@ mod support;
 mod assets;
 mod auth;
 mod backup;
+mod calendar;
 mod concurrency;
 mod dashboard;
 mod demo;

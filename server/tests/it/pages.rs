@@ -60,6 +60,8 @@ fn expected_page(route: &str, role: Role) -> u16 {
                 403
             }
         }
+        // Everyone's own page; a partner reads that they have no feed.
+        "/mon-compte" => 200,
         "/admin/programmes" | "/admin/thematiques" | "/admin/financeurs" => {
             if role == Role::Admin {
                 200

@@ -84,6 +84,9 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/imports/distinct"
         | "/api/imports/commit" => role.is_staff(),
         "/api/imports/undo" => matches!(role, Role::Head | Role::Admin),
+        // Every staff member's own feeds (the portfolio's scope is checked
+        // in the service: it/calendar.rs).
+        "/api/calendar/feeds" | "/api/calendar/create" | "/api/calendar/revoke" => role.is_staff(),
         other => panic!("no policy expectation for server function {other}: add it to this matrix"),
     }
 }
@@ -408,6 +411,9 @@ fn expected_route(path: &str, actor: Actor, shared: bool, project: i64) -> (u16,
         // revoked link.
         "/partage/{token}" if shared => (200, String::new()),
         "/partage/{token}" => (410, String::new()),
+        // A share link's token is not a feed's: no feed, whoever asks (the
+        // feeds themselves: it/calendar.rs).
+        "/calendrier/{token}" => (404, String::new()),
         "/espace-partenaire/projets/{id}" if !signed_in => (303, login),
         "/espace-partenaire/projets/{id}" if partner && shared => (200, String::new()),
         "/espace-partenaire/projets/{id}" if partner => (404, String::new()),

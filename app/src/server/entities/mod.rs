@@ -1,5 +1,6 @@
 //! SeaORM entities, written and owned by hand (not generated): each mirrors
 //! a table created in `migrations/`.
+pub mod calendar;
 pub mod directory;
 pub mod funding;
 pub mod import;

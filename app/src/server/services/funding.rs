@@ -707,6 +707,17 @@ pub async fn deadlines(
     today: NaiveDate,
 ) -> Result<Vec<FundingDeadline>, AppError> {
     let horizon = today + chrono::Duration::days(DEADLINE_HORIZON_DAYS);
+    deadlines_until(db, project_ids, titles, today, horizon).await
+}
+
+/// The same deadlines up to `horizon` (the calendar feeds: all of them).
+pub async fn deadlines_until(
+    db: &impl ConnectionTrait,
+    project_ids: &[i64],
+    titles: &HashMap<i64, String>,
+    today: NaiveDate,
+    horizon: NaiveDate,
+) -> Result<Vec<FundingDeadline>, AppError> {
     let funders = funder_catalogue(db).await?;
     let rows = funding_line::Entity::find()
         .filter(funding_line::Column::ProjectId.is_in(project_ids.to_vec()))

@@ -52,6 +52,7 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
                 {show_projects.then(|| view! { <li><A href="/tableau-de-bord">{t!("nav.dashboard")}</A></li> })}
                 {show_directory.then(|| view! { <li><A href="/annuaire">{t!("nav.directory")}</A></li> })}
                 {show_team.then(|| view! { <li><A href="/equipe">{t!("nav.team")}</A></li> })}
+                {show_projects.then(|| view! { <li><A href="/mon-compte">{t!("nav.account")}</A></li> })}
             </ul>
         </nav>
         <div class="user-box">

@@ -1,4 +1,5 @@
 //! One module per screen.
+pub mod account;
 pub mod dashboard;
 pub mod directory;
 pub mod funders;

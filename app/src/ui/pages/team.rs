@@ -62,7 +62,7 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
                             <td>{if u.active { t!("team.active") } else { t!("team.inactive") }}</td>
                             <td>
                                 {u.last_login_at
-                                    .map(|at| at.format("%d/%m/%Y %H:%M UTC").to_string())
+                                    .map(crate::ui::format::datetime)
                                     .unwrap_or_else(|| t!("team.never").into_owned())}
                             </td>
                         </tr>

@@ -1,0 +1,32 @@
+//! Calendar feeds as the account page shows them.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::calendar::FeedScope;
+
+/// One of the user's feeds (its address is never shown again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarFeedView {
+    pub scope: FeedScope,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The account page's calendar section: the feeds the user may have, and
+/// those they have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarFeeds {
+    pub scopes: Vec<FeedScope>,
+    pub feeds: Vec<CalendarFeedView>,
+}
+
+/// A new feed address, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedFeed {
+    pub scope: FeedScope,
+    pub url: String,
+}
+
+/// A feed's path on this site.
+pub fn calendar_path(token: &str) -> String {
+    format!("/calendrier/{token}.ics")
+}

@@ -1,0 +1,139 @@
+//! `GET /calendrier/{token}.ics`: a staff member's calendar feed, read by
+//! calendar clients with no session; the token is the only credential and
+//! grants nothing else. Rate-limited per IP like share links; unknown,
+//! renewed or revoked tokens answer 404. `ETag` and `If-None-Match`: a
+//! client polling an unchanged feed gets 304.
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+
+use app::error::AppError;
+use app::server::ical::{FeedHeading, feed_name, render, too_many};
+use app::server::services::calendar;
+use app::server::{AppState, auth, clock};
+
+use crate::middleware::page_validator::{matches, tag_of};
+
+/// The host in every entry's UID: the configured public address's, so
+/// that UIDs stay the same whatever address a client used.
+fn uid_domain(state: &AppState) -> String {
+    state
+        .config
+        .public_url
+        .as_deref()
+        .and_then(|url| url.split("://").nth(1))
+        .map(|rest| rest.split(['/', ':']).next().unwrap_or_default().to_owned())
+        .filter(|host| !host.is_empty())
+        .unwrap_or_else(|| "maillage".to_owned())
+}
+
+fn refusal(err: &AppError) -> Response {
+    let status = err.http_status();
+    let mut res = (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        err.message(),
+    )
+        .into_response();
+    let retry = match status {
+        StatusCode::TOO_MANY_REQUESTS => Some("60"),
+        StatusCode::SERVICE_UNAVAILABLE => Some(app::error::RETRY_AFTER_SECONDS),
+        _ => None,
+    };
+    if let Some(seconds) = retry {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
+    }
+    res
+}
+
+fn failure(err: &AppError) -> Response {
+    if err.http_status().is_server_error() {
+        tracing::error!(error = ?err, "calendar feed");
+    }
+    refusal(err)
+}
+
+pub async fn calendar_feed(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let ip = auth::rate_key(auth::client_ip(&parts, state.config.trust_proxy));
+    if state.share_limiter.check_key(&ip).is_err() {
+        tracing::warn!(%ip, "calendar feeds throttled for this IP");
+        return refusal(&too_many());
+    }
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    let (scope, owner) = match calendar::open(&state.db, token).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return refusal(&AppError::NotFound),
+        Err(err) => return failure(&err),
+    };
+    let now = Utc::now();
+    let entries = match calendar::entries(
+        &state.db,
+        scope,
+        &owner,
+        &uid_domain(&state),
+        clock::local_date(now),
+        now,
+    )
+    .await
+    {
+        Ok(entries) => entries,
+        Err(err) => return failure(&err),
+    };
+    let name = feed_name(scope, &owner.display_name, &state.config.structure_name);
+    let base = auth::public_base_of(&state, &parts);
+    let body = render(
+        &FeedHeading {
+            name: &name,
+            structure: &state.config.structure_name,
+            base_url: &base,
+            zone: clock::zone(),
+        },
+        &entries,
+        now,
+    );
+    let tag = tag_of(body.as_bytes(), None);
+    let unchanged = parts
+        .headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|h| matches(h, &tag));
+    let mut res = if unchanged {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        Response::new(Body::from(body))
+    };
+    let headers = res.headers_mut();
+    if !unchanged {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/calendar; charset=utf-8"),
+        );
+        headers.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("inline; filename=\"maillage.ics\""),
+        );
+    }
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("x-robots-tag"),
+        HeaderValue::from_static("noindex, nofollow"),
+    );
+    res
+}
