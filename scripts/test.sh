@@ -4,8 +4,8 @@
 # tests on PostgreSQL and SQLite, then the browser tests (Playwright in
 # Debian's Chromium) against the release build.
 set -euo pipefail
-# The browser tests run the server built with the `demo` profile (the same
-# code as server-release at opt-level 1): less compiling in CI.
+# The browser tests run the server built with the `demo` profile (the same code
+# as server-release, less optimised): less compiling in CI.
 export MAILLAGE_SERVER_PROFILE="${MAILLAGE_SERVER_PROFILE:-demo}"
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"

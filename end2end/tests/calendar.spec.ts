@@ -1,0 +1,92 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, request, test, type Page } from '@playwright/test';
+import { ACCOUNTS, failOnConsoleErrors, hydrated, login } from './helpers';
+
+test.beforeEach(async ({ page }) => failOnConsoleErrors(page));
+
+const FEED = /\/calendrier\/[0-9a-f]{64}\.ics$/;
+
+/** The feed as a calendar client reads it: no cookie, no session. */
+async function readFeed(url: string): Promise<{ status: number; type: string; body: string }> {
+  const client = await request.newContext();
+  const res = await client.get(url);
+  const out = { status: res.status(), type: res.headers()['content-type'] ?? '', body: await res.text() };
+  await client.dispose();
+  return out;
+}
+
+async function pressOn(page: Page, testId: string, scope = 'feed-mine') {
+  await page.getByTestId(scope).getByTestId(testId).focus();
+  await page.keyboard.press('Enter');
+}
+
+test('on a phone, an officer subscribes a calendar to their deadlines with the keyboard, renews and revokes it', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await login(page, ACCOUNTS.officer.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Mes projets');
+  await page.getByRole('link', { name: 'Mon compte' }).click();
+  await expect(page).toHaveURL(/\/mon-compte$/);
+  await hydrated(page);
+  const mine = page.getByTestId('feed-mine');
+  await expect(mine).toContainText('Pas d’abonnement.');
+  await expect(page.getByTestId('feed-portfolio')).toHaveCount(0);
+
+  await pressOn(page, 'create-feed');
+  const box = page.getByTestId('new-feed');
+  await expect(box).toBeVisible();
+  const first = await box.getByLabel('Adresse d’abonnement').inputValue();
+  expect(first).toMatch(FEED);
+  const feed = await readFeed(first);
+  expect(feed.status).toBe(200);
+  expect(feed.type).toBe('text/calendar; charset=utf-8');
+  expect(feed.body).toContain('BEGIN:VCALENDAR');
+  expect(feed.body).toContain('X-WR-TIMEZONE:Europe/Paris');
+  expect(feed.body).toMatch(/SUMMARY:Jalon : /);
+
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+
+  // Shown once: the page, reloaded, says it is active but not where.
+  await page.goto('/mon-compte');
+  await hydrated(page);
+  await expect(mine).toContainText('Abonnement actif, adresse créée le');
+  expect(await page.content()).not.toContain(first.split('/calendrier/')[1]);
+
+  // Renewed: a new address, the old one dead at once.
+  await pressOn(page, 'create-feed');
+  await expect(box).toBeVisible();
+  const second = await box.getByLabel('Adresse d’abonnement').inputValue();
+  expect(second).toMatch(FEED);
+  expect(second).not.toBe(first);
+  expect((await readFeed(first)).status).toBe(404);
+  expect((await readFeed(second)).status).toBe(200);
+
+  // Revoked, after a confirmation.
+  await page.goto('/mon-compte');
+  await hydrated(page);
+  page.once('dialog', (d) => d.accept());
+  await pressOn(page, 'revoke-feed');
+  await expect(page.getByText('L’adresse a été révoquée.')).toBeVisible();
+  await expect(mine).toContainText('Pas d’abonnement.');
+  expect((await readFeed(second)).status).toBe(404);
+});
+
+test('a head may subscribe to the whole portfolio; a partner has no feed', async ({ page }) => {
+  await login(page, ACCOUNTS.head.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Portefeuille');
+  await page.goto('/mon-compte');
+  await hydrated(page);
+  await pressOn(page, 'create-feed', 'feed-portfolio');
+  const url = await page.getByTestId('new-feed').getByLabel('Adresse d’abonnement').inputValue();
+  const feed = await readFeed(url);
+  expect(feed.status).toBe(200);
+  expect(feed.body).toContain('X-WR-CALNAME:Maillage — portefeuille');
+
+  await page.context().clearCookies();
+  await login(page, ACCOUNTS.partner.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Projets partagés avec moi');
+  await page.goto('/mon-compte');
+  await expect(page.getByTestId('calendar-feeds')).toContainText('Les comptes partenaires n’ont pas d’agenda d’échéances.');
+});
