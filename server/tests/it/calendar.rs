@@ -374,6 +374,18 @@ async fn a_feed_publishes_deadlines_and_follows_them(backend: crate::support::Ba
 }
 both_backends!(a_feed_publishes_deadlines_and_follows_them);
 
+/// Changes an account as an admin would (deactivation, another role).
+async fn change_user(app: &TestApp, id: i64, change: impl FnOnce(&mut user::ActiveModel)) {
+    let mut row: user::ActiveModel = user::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("user")
+        .into();
+    change(&mut row);
+    row.update(&app.db).await.expect("change the account");
+}
+
 async fn the_token_is_the_only_credential_and_grants_nothing_else(
     backend: crate::support::Backend,
 ) {
@@ -450,14 +462,7 @@ async fn the_token_is_the_only_credential_and_grants_nothing_else(
     }
 
     // A deactivated account's feed stops.
-    let mut row: user::ActiveModel = user::Entity::find_by_id(officer)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("user")
-        .into();
-    row.active = Set(false);
-    row.update(&app.db).await.expect("deactivate");
+    change_user(&app, officer, |row| row.active = Set(false)).await;
     assert_eq!(fetch(&app, &second).await.0, 404);
 
     // A head moved back to officer loses the portfolio's feed.
@@ -477,14 +482,7 @@ async fn the_token_is_the_only_credential_and_grants_nothing_else(
     let portfolio = new_feed(&head, &app, "portfolio").await;
     let mine = new_feed(&head, &app, "mine").await;
     assert_eq!(fetch(&app, &portfolio).await.0, 200);
-    let mut row: user::ActiveModel = user::Entity::find_by_id(head_id)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("user")
-        .into();
-    row.role = Set(Role::Officer);
-    row.update(&app.db).await.expect("re-role");
+    change_user(&app, head_id, |row| row.role = Set(Role::Officer)).await;
     assert_eq!(fetch(&app, &portfolio).await.0, 404);
     assert_eq!(fetch(&app, &mine).await.0, 200);
 
