@@ -44,8 +44,9 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(CalendarEntries::Table)
-                    // The entry's UID, e.g. `jalon-12@maillage`.
-                    .col(string_len(CalendarEntries::Uid, 80).primary_key())
+                    // The entry's UID, e.g. `jalon-12@maillage.example.fr`
+                    // (the host is the site's, of any length).
+                    .col(text(CalendarEntries::Uid).primary_key())
                     .col(date(CalendarEntries::Day))
                     .col(integer(CalendarEntries::Sequence).default(0))
                     .col(timestamp_with_time_zone(CalendarEntries::MovedAt))

@@ -4,6 +4,9 @@
 //! titles and a link to the project; the structure's time zone named
 //! (`X-WR-TIMEZONE`) and described (`VTIMEZONE`, its real transitions).
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use chrono_tz::Tz;
 use icalendar::{Alarm, Calendar, Component, EventLike, Trigger};
 use rust_i18n::t;
@@ -56,17 +59,53 @@ pub fn summary(entry: &FeedEntry) -> String {
     .into_owned()
 }
 
+/// Text as a property holds it: line breaks of any kind become one `\n`
+/// (the crate escapes that, not a lone CR), other control characters go.
+pub fn clean_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect()
+}
+
+/// A TEXT value escaped by hand (RFC 5545 §3.3.11), for the calendar's
+/// own properties, which the crate writes as they are.
+fn escaped(text: &str) -> String {
+    clean_text(text)
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+/// When a reminder fires: 09:00 (local to the reader) `days` before the
+/// day, an all-day event starting at midnight.
+fn reminder(days: u32) -> Duration {
+    Duration::days(i64::from(days)) - Duration::hours(9)
+}
+
 /// The whole feed.
 pub fn render(heading: &FeedHeading, entries: &[FeedEntry], now: DateTime<Utc>) -> String {
-    let mut calendar = Calendar::new();
+    let mut calendar = Calendar::empty();
+    let name = escaped(heading.name);
+    let description = escaped(&t!("calendar.description", structure = heading.structure));
+    for (key, value) in [
+        ("VERSION", "2.0"),
+        ("PRODID", "-//Maillage//Calendrier des échéances//FR"),
+        ("CALSCALE", "GREGORIAN"),
+        ("METHOD", "PUBLISH"),
+        ("NAME", name.as_str()),
+        ("X-WR-CALNAME", name.as_str()),
+        ("X-WR-CALDESC", description.as_str()),
+    ] {
+        calendar.append_property((key, value));
+    }
     calendar
-        .append_property(("PRODID", "-//Maillage//Calendrier des échéances//FR"))
-        .name(heading.name)
-        .description(&t!("calendar.description", structure = heading.structure))
         .timezone(heading.zone.name())
         .ttl(&Duration::hours(1));
     for entry in entries {
-        let title = summary(entry);
+        let title = clean_text(&summary(entry));
         let link = format!("{}/projets/{}", heading.base_url, entry.project_id);
         let mut event = icalendar::Event::new();
         event
@@ -76,22 +115,21 @@ pub fn render(heading: &FeedHeading, entries: &[FeedEntry], now: DateTime<Utc>) 
             // same feed gives the same bytes (and `ETag`) until it changes.
             .timestamp(entry.moved_at)
             .last_modified(entry.moved_at)
-            .all_day(entry.day)
+            // All day: the end is the next day, excluded (RFC 5545 §3.6.1).
+            .starts(entry.day)
+            .ends(entry.day.succ_opt().unwrap_or(entry.day))
             .summary(&title)
-            .description(&t!(
+            .description(&clean_text(&t!(
                 "calendar.entry.description",
                 project = entry.project_title.as_str(),
                 link = link.as_str()
-            ))
+            )))
             .url(&link)
             .add_property("TRANSP", "TRANSPARENT");
         for days in entry.kind.reminder_days() {
             // The crate gives every component a UID and a DTSTAMP; given
             // here, they stay the same from one request to the next.
-            let mut alarm = Alarm::display(
-                &title,
-                Trigger::before_start(Duration::days(i64::from(*days))),
-            );
+            let mut alarm = Alarm::display(&title, Trigger::before_start(reminder(*days)));
             alarm
                 .uid(&format!("{}-rappel-{days}", entry.uid))
                 .timestamp(entry.moved_at);
@@ -155,7 +193,19 @@ fn transitions(zone: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(DateTim
 /// from the year before `year` to three years after, read from the tz
 /// database (a zone without summer time, as in most overseas
 /// départements, gets one `STANDARD` part). `None` for UTC.
+/// The VTIMEZONE blocks made so far, by zone and year.
+type ZoneBlocks = HashMap<(Tz, i32), Option<String>>;
+
 fn vtimezone_text(zone: Tz, year: i32) -> Option<String> {
+    // About 44 000 offset look-ups: once per zone and year per process.
+    static MADE: LazyLock<Mutex<ZoneBlocks>> = LazyLock::new(Default::default);
+    let mut made = MADE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    made.entry((zone, year))
+        .or_insert_with(|| make_vtimezone(zone, year))
+        .clone()
+}
+
+fn make_vtimezone(zone: Tz, year: i32) -> Option<String> {
     if zone == Tz::UTC {
         return None;
     }
@@ -221,5 +271,15 @@ mod tests {
         assert_eq!(format_offset(-3 * 3600), "-0300");
         assert_eq!(format_offset(5 * 3600 + 1800), "+0530");
         assert!(vtimezone_text(Tz::UTC, 2027).is_none());
+    }
+
+    #[test]
+    fn text_keeps_its_line_breaks_as_one_kind_and_loses_other_controls() {
+        assert_eq!(clean_text("a\r\nb\rc\nd\te\u{7}f"), "a\nb\nc\ndef");
+        assert_eq!(
+            escaped("Saint-Flour; Cantal, 15\\\r\nx"),
+            "Saint-Flour\\; Cantal\\, 15\\\\\\nx"
+        );
+        assert_eq!(reminder(3), Duration::days(2) + Duration::hours(15));
     }
 }

@@ -136,9 +136,11 @@ async fn a_feed_publishes_deadlines_and_follows_them(backend: crate::support::Ba
     let project_title = "Maison de santé; Allanche, Marcenat: \\ %{title}";
     let id = create(&http, &app, project_title, &["15187"], &[]).await;
     let hostile = format!(
-        "Réunion publique; élus, habitants: \\ %{{project}} <script>alert(1)</script> {}",
+        "Réunion publique; élus, habitants: \\ %{{project}}\r\nBEGIN:VEVENT\rUID:x <script>alert(1)</script> {}",
         "é".repeat(60)
     );
+    // What a calendar shows of it: one kind of line break.
+    let shown = hostile.replace("\r\n", "\n").replace('\r', "\n");
     let milestone =
         ok_id(add_milestone(&http, &app, id, "public_meeting", &hostile, &day(20)).await).await;
     let done =
@@ -210,9 +212,12 @@ async fn a_feed_publishes_deadlines_and_follows_them(backend: crate::support::Ba
     assert_eq!(feed["timezone"], "Europe/Paris");
     assert_eq!(
         feed["zones"]["Europe/Paris"],
-        serde_json::json!({"2027-01-15": 3600, "2027-07-15": 7200, "2028-01-15": 3600, "2028-07-15": 7200}),
-        "the VTIMEZONE gives Paris' real offsets"
+        serde_json::json!({"01-15": [3600, 3600], "07-15": [7200, 7200]}),
+        "the VTIMEZONE gives Paris' real offsets, this year and the next"
     );
+    // Escaped on the wire: no line of the feed starts a second event.
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 3, "{ics}");
+    assert!(!ics.contains("\r\nUID:x"), "{ics}");
     let list = events(&feed);
     assert_eq!(list.len(), 3, "{list:?}");
 
@@ -222,14 +227,23 @@ async fn a_feed_publishes_deadlines_and_follows_them(backend: crate::support::Ba
         serde_json::json!({"date": day(20)}),
         "an all-day event"
     );
+    assert_eq!(
+        m["end"],
+        serde_json::json!({"date": day(21)}),
+        "ending the next day, excluded"
+    );
     assert_eq!(m["sequence"], 0);
     assert_eq!(
         m["summary"],
-        format!("Jalon : {hostile} — {project_title}"),
+        format!("Jalon : {shown} — {project_title}"),
         "escaped on the wire, intact once read, no placeholder expanded"
     );
     assert_eq!(m["alarms"].as_array().expect("alarms").len(), 1);
-    assert_eq!(m["alarms"][0]["days_before"], 3);
+    assert_eq!(
+        m["alarms"][0]["seconds_before"],
+        3 * 86_400 - 9 * 3600,
+        "J-3 at 9:00"
+    );
     assert_eq!(m["alarms"][0]["action"], "DISPLAY");
     let link = format!("/projets/{id}");
     assert!(m["url"].as_str().expect("url").ends_with(&link), "{m}");
@@ -244,15 +258,19 @@ async fn a_feed_publishes_deadlines_and_follows_them(backend: crate::support::Ba
     assert_eq!(a["start"], serde_json::json!({"date": day(40)}));
     assert_eq!(
         a["summary"],
-        format!("Date limite de dépôt Région — {project_title}")
+        format!("Dépôt du dossier (Région) : date limite — {project_title}")
     );
-    let days: Vec<&Value> = a["alarms"]
+    let before: Vec<i64> = a["alarms"]
         .as_array()
         .expect("alarms")
         .iter()
-        .map(|x| &x["days_before"])
+        .map(|x| x["seconds_before"].as_i64().expect("seconds"))
         .collect();
-    assert_eq!(days, [&serde_json::json!(30), &serde_json::json!(7)]);
+    assert_eq!(
+        before,
+        [30 * 86_400 - 9 * 3600, 7 * 86_400 - 9 * 3600],
+        "J-30 and J-7 at 9:00"
+    );
 
     let start_by = notified
         .checked_add_months(Months::new(24))

@@ -6,10 +6,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::domain::Stage;
@@ -57,15 +57,24 @@ pub async fn create(
     }
     let (token, digest) = share_token::generate();
     let txn = begin_write(db).await?;
-    delete_feed(&*txn, actor.id, scope).await?;
-    calendar_feed::ActiveModel {
+    // One row per user and scope: a renewal replaces the digest, and two
+    // renewals at once both succeed (the last one's address stands).
+    calendar_feed::Entity::insert(calendar_feed::ActiveModel {
         user_id: Set(actor.id),
         scope: Set(scope),
         token_digest: Set(digest),
         created_at: Set(now),
         ..Default::default()
-    }
-    .insert(&*txn)
+    })
+    .on_conflict(
+        OnConflict::columns([calendar_feed::Column::UserId, calendar_feed::Column::Scope])
+            .update_columns([
+                calendar_feed::Column::TokenDigest,
+                calendar_feed::Column::CreatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec(&*txn)
     .await?;
     txn.commit().await?;
     Ok(token)
@@ -248,13 +257,17 @@ async fn publish(
 ) -> Result<HashMap<String, (i32, DateTime<Utc>)>, AppError> {
     let wanted: Vec<(String, NaiveDate)> = entries.collect();
     let stored = stored_entries(db, wanted.iter().map(|(uid, _)| uid.clone())).await?;
-    let changed: Vec<&(String, NaiveDate)> = wanted
+    // In UID order: two readers writing the same entries take their row
+    // locks in the same order (no deadlock on PostgreSQL).
+    let mut changed: Vec<&(String, NaiveDate)> = wanted
         .iter()
         .filter(|(uid, day)| {
             let before = stored.get(uid).map(|e| (e.day, e.sequence));
             next_sequence(before, *day).1
         })
         .collect();
+    changed.sort();
+    changed.dedup();
     let mut out: HashMap<String, (i32, DateTime<Utc>)> = stored
         .into_iter()
         .map(|(uid, e)| (uid, (e.sequence, e.moved_at)))
@@ -285,8 +298,10 @@ async fn publish(
             .exec(&*txn)
             .await?;
     }
+    // Read back inside the transaction: the day and sequence this answer
+    // publishes are the ones it wrote or found, never a later writer's.
+    let again = stored_entries(&*txn, changed.iter().map(|(uid, _)| uid.clone())).await?;
     txn.commit().await?;
-    let again = stored_entries(db, changed.iter().map(|(uid, _)| uid.clone())).await?;
     out.extend(
         again
             .into_iter()

@@ -19,6 +19,11 @@ for number, line in enumerate(raw.split(b"\r\n")[:-1], 1):
         problems.append(f"line {number}: {len(line)} octets")
 text = raw.decode("utf-8")
 
+for name in ("VERSION", "PRODID", "CALSCALE"):
+    count = sum(1 for line in text.split("\r\n") if line.startswith(name + ":"))
+    if count != 1:
+        problems.append(f"{name} appears {count} times")
+
 calendar = icalendar.Calendar.from_ical(text)
 for component in calendar.walk():
     for error in getattr(component, "errors", []):
@@ -38,7 +43,7 @@ for event in calendar.walk("VEVENT"):
     for alarm in event.walk("VALARM"):
         trigger = alarm.get("TRIGGER").dt
         alarms.append({
-            "days_before": -trigger.days if trigger.seconds == 0 else None,
+            "seconds_before": -int(trigger.total_seconds()),
             "action": str(alarm.get("ACTION")),
             "description": str(alarm.get("DESCRIPTION")),
         })
@@ -46,6 +51,7 @@ for event in calendar.walk("VEVENT"):
         "uid": str(event.get("UID")),
         "sequence": int(event.get("SEQUENCE", -1)),
         "start": when(event.get("DTSTART")),
+        "end": when(event.get("DTEND")) if event.get("DTEND") else None,
         "summary": str(event.get("SUMMARY")),
         "description": str(event.get("DESCRIPTION")),
         "url": str(event.get("URL")),
@@ -57,9 +63,10 @@ zones = {}
 for zone in calendar.walk("VTIMEZONE"):
     tz = zone.to_tz()
     offsets = {}
-    for day in ("2027-01-15", "2027-07-15", "2028-01-15", "2028-07-15"):
+    year = datetime.date.today().year
+    for day in (f"{year}-01-15", f"{year}-07-15", f"{year + 1}-01-15", f"{year + 1}-07-15"):
         at = datetime.datetime.fromisoformat(day + "T12:00:00")
-        offsets[day] = int(tz.utcoffset(at).total_seconds())
+        offsets[day[5:]] = offsets.get(day[5:], []) + [int(tz.utcoffset(at).total_seconds())]
     zones[str(zone.get("TZID"))] = offsets
 
 print(json.dumps({
