@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::both_backends;
 use crate::support::api::{
-    Form, add_line, add_milestone, create, funder, move_status, ok, ok_id, ok_json, plan, post,
+    Form, add_line, add_milestone, create, funder, granted_detr, ok, ok_id, ok_json, plan, post,
     refused, signed_in,
 };
 use crate::support::{TestApp, client, signed_in_as};
@@ -75,16 +75,7 @@ fn day(offset: i64) -> String {
 }
 
 async fn new_feed(http: &reqwest::Client, app: &TestApp, scope: &str) -> String {
-    let created: CreatedFeed = ok_json(
-        post(
-            http,
-            app,
-            "calendar/create",
-            &vec![("scope", scope.to_owned())],
-        )
-        .await,
-    )
-    .await;
+    let created: CreatedFeed = ok_json(on_feed(http, app, "create", scope).await).await;
     assert_eq!(created.scope.as_str(), scope);
     let path = created
         .url
@@ -93,6 +84,22 @@ async fn new_feed(http: &reqwest::Client, app: &TestApp, scope: &str) -> String 
         .expect("a feed address");
     assert!(path.ends_with(".ics"), "{path}");
     path
+}
+
+/// `calendar/<action>` for `scope` (create, revoke).
+async fn on_feed(
+    http: &reqwest::Client,
+    app: &TestApp,
+    action: &str,
+    scope: &str,
+) -> reqwest::Response {
+    post(
+        http,
+        app,
+        &format!("calendar/{action}"),
+        &vec![("scope", scope.to_owned())],
+    )
+    .await
 }
 
 /// The feed read by a calendar client: no cookie, no session.
@@ -169,35 +176,7 @@ async fn a_feed_publishes_deadlines_and_follows_them(backend: crate::support::Ba
     )
     .await;
     let notified = today() - Duration::days(100);
-    let detr_line = add_line(&http, &app, id, &detr, "150 000", &[]).await;
-    let filed = (notified - Duration::days(90)).to_string();
-    assert_eq!(
-        move_status(
-            &http,
-            &app,
-            detr_line,
-            1,
-            "requested",
-            &[("form[date]", filed.as_str())]
-        )
-        .await
-        .status(),
-        200
-    );
-    let notified_text = notified.to_string();
-    assert_eq!(
-        move_status(
-            &http,
-            &app,
-            detr_line,
-            2,
-            "granted",
-            &[("form[date]", notified_text.as_str())]
-        )
-        .await
-        .status(),
-        200
-    );
+    let detr_line = granted_detr(&http, &app, id, &detr, notified).await;
     // A colleague's project is not in this officer's feed.
     let colleague = signed_in_as(&app, "claire.petit@cc-exemple.fr", Role::Officer).await;
     let other = create(&colleague, &app, "Voie verte des Planèzes", &["15142"], &[]).await;
@@ -362,17 +341,7 @@ async fn a_feed_publishes_deadlines_and_follows_them(backend: crate::support::Ba
     );
 
     // The portfolio: a head's, with the colleague's project; not an officer's.
-    let refusal = refused(
-        post(
-            &http,
-            &app,
-            "calendar/create",
-            &vec![("scope", "portfolio".to_owned())],
-        )
-        .await,
-        403,
-    )
-    .await;
+    let refusal = refused(on_feed(&http, &app, "create", "portfolio").await, 403).await;
     assert!(!refusal.message().is_empty());
     let head = signed_in_as(&app, "anne.roux@cc-exemple.fr", Role::Head).await;
     let portfolio = new_feed(&head, &app, "portfolio").await;
@@ -505,44 +474,14 @@ async fn the_token_is_the_only_credential_and_grants_nothing_else(
     assert_eq!(fetch(&app, &mine).await.0, 200);
 
     // Revoked: 404; revoking again is no error. A partner has no feed.
-    ok(post(
-        &head,
-        &app,
-        "calendar/revoke",
-        &vec![("scope", "mine".to_owned())],
-    )
-    .await)
-    .await;
+    ok(on_feed(&head, &app, "revoke", "mine").await).await;
     assert_eq!(fetch(&app, &mine).await.0, 404);
-    ok(post(
-        &head,
-        &app,
-        "calendar/revoke",
-        &vec![("scope", "mine".to_owned())],
-    )
-    .await)
-    .await;
+    ok(on_feed(&head, &app, "revoke", "mine").await).await;
     let partner = signed_in_as(&app, "elu@mairie-exemple.fr", Role::Partner).await;
-    refused(
-        post(
-            &partner,
-            &app,
-            "calendar/create",
-            &vec![("scope", "mine".to_owned())],
-        )
-        .await,
-        403,
-    )
-    .await;
+    refused(on_feed(&partner, &app, "create", "mine").await, 403).await;
     refused(post(&partner, &app, "calendar/feeds", &vec![]).await, 403).await;
     // An unknown scope is refused naming its field.
-    let res = post(
-        &head,
-        &app,
-        "calendar/create",
-        &vec![("scope", "everything".to_owned())],
-    )
-    .await;
+    let res = on_feed(&head, &app, "create", "everything").await;
     assert_eq!(
         res.status(),
         400,

@@ -11,7 +11,8 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::both_backends;
 use crate::support::api::{
-    Form, add_line, create, funder, get, move_status, plan, post, refused, refused_on, signed_in,
+    Form, add_line, create, funder, get, granted_detr, move_status, plan, post, refused,
+    refused_on, signed_in,
 };
 use crate::support::builders::ProjectBuilder;
 use crate::support::{Backend, TestApp};
@@ -422,31 +423,7 @@ async fn funding_deadlines_reach_the_officer_home(backend: Backend) {
     // within 20 days.
     let notified =
         today.checked_sub_months(Months::new(24)).expect("date") + chrono::Duration::days(20);
-    let detr_line = add_line(&http, &app, id, &detr, "150 000", &[]).await;
-    let filed = (notified - chrono::Duration::days(90)).to_string();
-    assert_eq!(
-        move_status(
-            &http,
-            &app,
-            detr_line,
-            1,
-            "requested",
-            &[("form[date]", filed.as_str())]
-        )
-        .await
-        .status(),
-        200
-    );
-    let res = move_status(
-        &http,
-        &app,
-        detr_line,
-        2,
-        "granted",
-        &[("form[date]", notified.to_string().as_str())],
-    )
-    .await;
-    assert_eq!(res.status(), 200);
+    let detr_line = granted_detr(&http, &app, id, &detr, notified).await;
 
     let home: OfficerHome = post(&http, &app, "projects/home", &vec![])
         .await

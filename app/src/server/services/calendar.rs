@@ -80,19 +80,6 @@ pub async fn create(
     Ok(token)
 }
 
-async fn delete_feed(
-    txn: &impl ConnectionTrait,
-    user_id: i64,
-    scope: FeedScope,
-) -> Result<(), AppError> {
-    calendar_feed::Entity::delete_many()
-        .filter(calendar_feed::Column::UserId.eq(user_id))
-        .filter(calendar_feed::Column::Scope.eq(scope))
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
 /// Ends the actor's feed of `scope`; its address answers 404 from now on.
 /// Ending a feed that does not exist is not an error.
 pub async fn revoke(
@@ -101,7 +88,11 @@ pub async fn revoke(
     scope: FeedScope,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    delete_feed(&*txn, actor.id, scope).await?;
+    calendar_feed::Entity::delete_many()
+        .filter(calendar_feed::Column::UserId.eq(actor.id))
+        .filter(calendar_feed::Column::Scope.eq(scope))
+        .exec(&*txn)
+        .await?;
     txn.commit().await?;
     Ok(())
 }

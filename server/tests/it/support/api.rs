@@ -138,6 +138,38 @@ pub async fn move_status(
     post(http, app, "funding/lines/status", &form).await
 }
 
+/// A new DETR line on `project`, filed 90 days before `notified`, then
+/// granted on `notified` (the start of its lapse dates); its id.
+pub async fn granted_detr(
+    http: &reqwest::Client,
+    app: &TestApp,
+    project: i64,
+    detr: &str,
+    notified: chrono::NaiveDate,
+) -> i64 {
+    let line = add_line(http, app, project, detr, "150 000", &[]).await;
+    let filed = (notified - chrono::Duration::days(90)).to_string();
+    let notified = notified.to_string();
+    for (version, status, date) in [(1, "requested", filed), (2, "granted", notified)] {
+        let res = move_status(
+            http,
+            app,
+            line,
+            version,
+            status,
+            &[("form[date]", date.as_str())],
+        )
+        .await;
+        assert_eq!(
+            res.status(),
+            200,
+            "{status}: {}",
+            res.text().await.unwrap_or_default()
+        );
+    }
+    line
+}
+
 /// The answer is `status` with an `AppError` in French naming `field`.
 pub async fn refused_on(res: reqwest::Response, status: u16, field: &str) -> AppError {
     let err = refused(res, status).await;
