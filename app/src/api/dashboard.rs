@@ -16,7 +16,10 @@ pub async fn get_dashboard(
 ) -> Result<Dashboard, AppError> {
     auth::run(Action::ViewDashboard, |cx| async move {
         let filter = filter.validated()?;
-        dashboard::dashboard(&cx.db, &filter, cx.today()).await
+        let txn = cx.snapshot().await?;
+        let view = dashboard::dashboard(&txn, &filter, cx.today()).await?;
+        txn.commit().await?;
+        Ok(view)
     })
     .await
 }
@@ -24,7 +27,10 @@ pub async fn get_dashboard(
 #[server(endpoint = "dashboard/choices")]
 pub async fn get_dashboard_choices() -> Result<DashboardChoices, AppError> {
     auth::run(Action::ViewDashboard, |cx| async move {
-        dashboard::choices(&cx.db).await
+        let txn = cx.snapshot().await?;
+        let choices = dashboard::choices(&txn).await?;
+        txn.commit().await?;
+        Ok(choices)
     })
     .await
 }

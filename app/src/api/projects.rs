@@ -26,7 +26,10 @@ pub async fn list_projects(
 ) -> Result<ProjectPage, AppError> {
     auth::run(Action::ViewProjects, |cx| async move {
         let filter = filter.validated()?;
-        projects::list(&cx.db, &filter, cx.today()).await
+        let txn = cx.snapshot().await?;
+        let page = projects::list(&txn, &filter, cx.today()).await?;
+        txn.commit().await?;
+        Ok(page)
     })
     .await
 }
@@ -60,15 +63,18 @@ pub async fn get_project_sections(
     auth::run(Action::ViewProjects, |cx| async move {
         check_since(since)?;
         let with_shares = crate::policy::allows(cx.actor.role, Action::ShareProjects);
-        projects::sections(
-            &cx.db,
+        let txn = cx.snapshot().await?;
+        let sections = projects::sections(
+            &txn,
             id,
             since,
             show_all.unwrap_or_default(),
             with_shares,
             cx.today(),
         )
-        .await
+        .await?;
+        txn.commit().await?;
+        Ok(sections)
     })
     .await
 }
@@ -96,7 +102,8 @@ pub struct ProjectReferences {
 #[server(endpoint = "projects/references")]
 pub async fn get_project_references() -> Result<ProjectReferences, AppError> {
     auth::run(Action::ViewProjects, |cx| async move {
-        let db = &cx.db;
+        let txn = cx.snapshot().await?;
+        let db = &txn;
         let themes = references::offered(db, ReferenceList::Themes).await?;
         let programmes = references::offered(db, ReferenceList::Programmes).await?;
         let officers = crate::server::services::users::list(db)
@@ -104,13 +111,15 @@ pub async fn get_project_references() -> Result<ProjectReferences, AppError> {
             .into_iter()
             .filter(|u| u.active && u.role.is_staff())
             .collect();
-        Ok(ProjectReferences {
+        let references = ProjectReferences {
             themes,
             programmes,
             officers,
             epcis: territories::territory_epcis(db).await?,
             departements: territories::territory_departements(db).await?,
-        })
+        };
+        txn.commit().await?;
+        Ok(references)
     })
     .await
 }
@@ -256,7 +265,10 @@ pub async fn add_note(project_id: i64, form: NoteForm) -> Result<i64, AppError> 
 #[server(endpoint = "projects/home")]
 pub async fn get_officer_home() -> Result<OfficerHome, AppError> {
     auth::run(Action::ViewProjects, |cx| async move {
-        projects::officer_home(&cx.db, cx.actor.id, cx.today()).await
+        let txn = cx.snapshot().await?;
+        let home = projects::officer_home(&txn, cx.actor.id, cx.today()).await?;
+        txn.commit().await?;
+        Ok(home)
     })
     .await
 }

@@ -500,7 +500,7 @@ pub(crate) async fn user_names(
 /// The project page's sections, read at once: the project (a missing one
 /// is `NotFound`), its plan, its partners and, `with_shares`, its shares.
 pub async fn sections(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     id: i64,
     since: Option<NaiveDate>,
     show_all: ShowAll,

@@ -94,7 +94,7 @@ pub async fn list(
 
 /// The shares of a project known to exist.
 pub async fn shares_of(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     project_id: i64,
     today: NaiveDate,
 ) -> Result<ProjectShares, AppError> {

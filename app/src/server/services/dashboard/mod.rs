@@ -63,8 +63,8 @@ pub async fn dashboard(
     assemble(db, filter, today, Some(&summary)).await
 }
 
-/// The sections are independent queries, run concurrently (each on its own
-/// pooled connection).
+/// The sections are independent queries, joined (on one connection when
+/// `db` is the answer's snapshot, `auth::Call::snapshot`).
 async fn assemble(
     db: &impl ConnectionTrait,
     filter: &DashboardFilter,

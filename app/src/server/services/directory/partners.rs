@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -41,7 +41,7 @@ pub async fn project_partners(
 
 /// The partners section of a project known to exist.
 pub async fn partners_of(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     project_id: i64,
 ) -> Result<ProjectPartners, AppError> {
     let links = project_partner::Entity::find()
