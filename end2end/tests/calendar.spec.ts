@@ -90,3 +90,51 @@ test('a head may subscribe to the whole portfolio; a partner has no feed', async
   await page.goto('/mon-compte');
   await expect(page.getByTestId('calendar-feeds')).toContainText('Les comptes partenaires n’ont pas d’agenda d’échéances.');
 });
+
+test('on a phone, an officer assigns a milestone to a colleague: it shows under her name and reaches her calendar', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await login(page, ACCOUNTS.officer.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Mes projets');
+  await page.goto('/projets?q=maison%20de%20sante');
+  const href = await page.getByRole('link', { name: /Maison de santé/ }).first().getAttribute('href');
+  await page.goto(href!);
+  await hydrated(page);
+
+  const title = 'Visite DETR avec la préfecture';
+  const due = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  await page.getByRole('link', { name: 'Ajouter un jalon' }).click();
+  await page.locator('#milestone-title').fill(title);
+  await page.locator('#milestone-due').fill(due);
+  const assignee = page.locator('#nouveau-jalon').getByLabel('Responsable', { exact: true });
+  await expect(assignee).toHaveValue('');
+  await expect(assignee.locator('option:checked')).toHaveText('Chargé·e de mission du projet');
+  await assignee.selectOption({ label: ACCOUNTS.head.name });
+  await page.locator('#nouveau-jalon form').getByRole('button', { name: 'Ajouter un jalon' }).click();
+  await expect(page.locator('#jalons').getByRole('status')).toHaveText(`Jalon ajouté : « ${title} ».`);
+
+  const milestone = page.getByTestId('milestone').filter({ hasText: title });
+  await expect(milestone.getByTestId('milestone-assignee')).toContainText(`Responsable : ${ACCOUNTS.head.name}`);
+  // Unassigned milestones name the project's officer.
+  await expect(page.getByTestId('milestone').filter({ hasNotText: title }).first().getByTestId('milestone-assignee'))
+    .toContainText('Responsable : ');
+  await expect(page.getByTestId('event').first()).toContainText(`confié à ${ACCOUNTS.head.name}`);
+  // Its edit form keeps the choice.
+  await milestone.getByText('Modifier').click();
+  await expect(milestone.getByLabel('Responsable', { exact: true })).toHaveValue(/^\d+$/);
+  await expect(milestone.getByLabel('Responsable', { exact: true }).locator('option:checked')).toHaveText(ACCOUNTS.head.name);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  // Her own feed (« Mes projets ») carries it.
+  await page.context().clearCookies();
+  await login(page, ACCOUNTS.head.email);
+  await expect(page.getByTestId('home-title')).toHaveText(ACCOUNTS.head.home);
+  await page.goto('/mon-compte');
+  await hydrated(page);
+  await pressOn(page, 'create-feed');
+  const url = await page.getByTestId('new-feed').getByLabel('Adresse d’abonnement').inputValue();
+  const feed = await readFeed(url);
+  expect(feed.status).toBe(200);
+  // Lines are folded at 75 octets: unfolded before reading.
+  expect(feed.body.replace(/\r\n[ \t]/g, '')).toContain(`SUMMARY:Jalon : ${title}`);
+});

@@ -17,6 +17,7 @@ mod m20261129_000008_create_shares;
 mod m20261129_000009_create_dashboard_summaries;
 mod m20261206_000010_create_imports;
 mod m20261207_000011_create_calendar;
+mod m20261207_000012_add_milestone_assignee;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_create_dashboard_summaries::Migration),
             Box::new(m20261206_000010_create_imports::Migration),
             Box::new(m20261207_000011_create_calendar::Migration),
+            Box::new(m20261207_000012_add_milestone_assignee::Migration),
         ]
     }
 }

@@ -102,9 +102,24 @@ pub fn milestone_status(
     }
 }
 
+/// Who answers for a milestone: the staff member it is assigned to, else
+/// the project's lead officer (so unassigned milestones follow a change of
+/// officer). `services::assignments::open_milestones_of` asks the same in SQL.
+pub fn answerable(assignee_id: Option<i64>, lead_officer_id: Option<i64>) -> Option<i64> {
+    assignee_id.or(lead_officer_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_assignee_answers_else_the_lead_officer() {
+        assert_eq!(answerable(Some(7), Some(3)), Some(7));
+        assert_eq!(answerable(None, Some(3)), Some(3));
+        assert_eq!(answerable(Some(7), None), Some(7));
+        assert_eq!(answerable(None, None), None);
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -228,6 +228,10 @@ pub struct MilestoneView {
     pub done_date: Option<NaiveDate>,
     pub note: String,
     pub shareable: bool,
+    /// The staff member chosen; `None`: the project's lead officer.
+    pub assignee_id: Option<i64>,
+    /// Who answers for it: the one chosen, else the lead officer (if any).
+    pub assignee: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -298,6 +302,8 @@ pub struct ProjectSections {
     pub plan: crate::models::FundingPlan,
     pub partners: crate::models::ProjectPartners,
     pub shares: Option<crate::models::ProjectShares>,
+    /// The active staff a milestone can be assigned to, by name.
+    pub assignable: Vec<crate::models::Labelled>,
 }
 
 /// The project itself, as its page and its sheet show it.
@@ -563,6 +569,8 @@ pub struct MilestoneForm {
     pub done_date: String,
     pub note: String,
     pub shareable: Option<String>,
+    /// A staff member's id; empty: the project's lead officer.
+    pub assignee: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -573,6 +581,8 @@ pub struct MilestoneInput {
     pub done_date: Option<NaiveDate>,
     pub note: String,
     pub shareable: bool,
+    /// `None`: the project's lead officer answers for it.
+    pub assignee_id: Option<i64>,
 }
 
 impl MilestoneForm {
@@ -598,6 +608,13 @@ impl MilestoneForm {
         }
         let done_date = optional_date(&mut errors, "done_date", &self.done_date);
         limit(&mut errors, "note", self.note.trim(), max::NOTE);
+        let assignee_id = match self.assignee.trim() {
+            "" => None,
+            id => id
+                .parse::<i64>()
+                .map_err(|_| errors.add("assignee", rust_i18n::t!("milestone.unknown_assignee")))
+                .ok(),
+        };
         match (kind, due_date) {
             (Some(kind), Some(due_date)) if errors.is_empty() => Ok(MilestoneInput {
                 kind,
@@ -606,6 +623,7 @@ impl MilestoneForm {
                 done_date,
                 note: self.note.trim().to_owned(),
                 shareable: crate::models::checkbox(&self.shareable),
+                assignee_id,
             }),
             _ => Err(AppError::Validation(errors)),
         }
@@ -773,5 +791,28 @@ mod tests {
         .unwrap();
         assert!(ok.shareable);
         assert_eq!(ok.kind, MilestoneKind::SteeringCommittee);
+        assert_eq!(ok.assignee_id, None);
+    }
+
+    #[test]
+    fn milestone_assignee_is_an_id_or_nobody() {
+        let form = |assignee: &str| MilestoneForm {
+            kind: "steering_committee".into(),
+            title: "COPIL".into(),
+            due_date: "2026-12-10".into(),
+            assignee: assignee.into(),
+            ..Default::default()
+        };
+        assert_eq!(form(" 12 ").validate().unwrap().assignee_id, Some(12));
+        assert_eq!(form("").validate().unwrap().assignee_id, None);
+        for bad in [
+            "douze",
+            "1; DROP TABLE users",
+            "99999999999999999999",
+            "<script>",
+        ] {
+            let err = form(bad).validate().unwrap_err();
+            assert!(err.field("assignee").is_some(), "{bad}");
+        }
     }
 }

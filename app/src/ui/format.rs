@@ -60,8 +60,19 @@ fn changed_fields(d: &Value) -> String {
         .map(|changes| {
             changes
                 .iter()
-                .filter_map(|c| c["field"].as_str())
-                .map(|f| t!(format!("field_name.{f}")).into_owned())
+                .filter_map(|c| Some((c["field"].as_str()?, c)))
+                .map(|(f, c)| match f {
+                    // Whom a milestone went to, by name (none: the officer).
+                    "assignee" => t!(
+                        "event.assignee_now",
+                        name = c["after"]
+                            .as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| t!("projects.assignee_default").into_owned())
+                    )
+                    .into_owned(),
+                    f => t!(format!("field_name.{f}")).into_owned(),
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         })
@@ -119,12 +130,18 @@ fn event_only(e: &EventView) -> String {
             }
             line
         }
-        EventKind::MilestoneAdded => t!(
-            "event.milestone_added",
-            title = text(&d["title"]),
-            due = date_label(&d["due_date"])
-        )
-        .into_owned(),
+        EventKind::MilestoneAdded => {
+            let mut line = t!(
+                "event.milestone_added",
+                title = text(&d["title"]),
+                due = date_label(&d["due_date"])
+            )
+            .into_owned();
+            if let Some(name) = d["assignee"].as_str() {
+                line.push_str(&t!("event.assigned_to", name = name));
+            }
+            line
+        }
         EventKind::MilestoneDone => {
             t!("event.milestone_done", title = text(&d["title"])).into_owned()
         }

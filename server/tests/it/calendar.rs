@@ -39,7 +39,7 @@ fn python() -> std::path::PathBuf {
 
 /// The feed as Python's `icalendar` reads it; fails on anything it
 /// could not read or on a malformed line.
-fn parsed(ics: &str) -> Value {
+pub(crate) fn parsed(ics: &str) -> Value {
     let script =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/tools/ical_check.py");
     let mut child = Command::new(python())
@@ -70,11 +70,11 @@ fn today() -> NaiveDate {
     app::server::clock::local_date(Utc::now())
 }
 
-fn day(offset: i64) -> String {
+pub(crate) fn day(offset: i64) -> String {
     (today() + Duration::days(offset)).to_string()
 }
 
-async fn new_feed(http: &reqwest::Client, app: &TestApp, scope: &str) -> String {
+pub(crate) async fn new_feed(http: &reqwest::Client, app: &TestApp, scope: &str) -> String {
     let created: CreatedFeed = ok_json(on_feed(http, app, "create", scope).await).await;
     assert_eq!(created.scope.as_str(), scope);
     let path = created
@@ -103,7 +103,7 @@ async fn on_feed(
 }
 
 /// The feed read by a calendar client: no cookie, no session.
-async fn fetch(app: &TestApp, path: &str) -> (u16, String, String) {
+pub(crate) async fn fetch(app: &TestApp, path: &str) -> (u16, String, String) {
     let res = client().get(app.url(path)).send().await.expect("get");
     let status = res.status().as_u16();
     assert!(
@@ -125,7 +125,7 @@ async fn fetch(app: &TestApp, path: &str) -> (u16, String, String) {
     (status, tag, res.text().await.expect("body"))
 }
 
-fn events(feed: &Value) -> Vec<Value> {
+pub(crate) fn events(feed: &Value) -> Vec<Value> {
     feed["events"].as_array().expect("events").clone()
 }
 

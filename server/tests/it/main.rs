@@ -3,6 +3,7 @@
 mod support;
 
 mod assets;
+mod assignments;
 mod auth;
 mod backup;
 mod calendar;

@@ -120,6 +120,8 @@ pub mod milestone {
         pub shareable: bool,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// Who answers for it; none: the project's lead officer.
+        pub assignee_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -140,8 +140,8 @@ pub struct FeedEntry {
     pub subject: String,
 }
 
-/// The active projects a feed covers: the owner's as lead officer, or
-/// all of them for the portfolio.
+/// The active projects whose funding deadlines a feed covers: the owner's
+/// as lead officer, or all of them for the portfolio.
 async fn projects_of(
     db: &impl ConnectionTrait,
     scope: FeedScope,
@@ -172,25 +172,41 @@ pub async fn entries(
     now: DateTime<Utc>,
 ) -> Result<Vec<FeedEntry>, AppError> {
     let projects = projects_of(db, scope, owner.id).await?;
+    let mut titles: HashMap<i64, String> = projects.iter().cloned().collect();
     let mut found: Vec<(String, EntryKind, NaiveDate, i64, String)> = Vec::new();
+    let milestone_entry = |m: milestone::Model| {
+        (
+            entry_uid(EntryKind::Milestone, m.id, domain),
+            EntryKind::Milestone,
+            m.due_date,
+            m.project_id,
+            m.title,
+        )
+    };
+    if scope == FeedScope::Mine {
+        // The milestones they answer for: assigned to them on any project,
+        // or unassigned on the projects they lead.
+        for (m, title) in super::assignments::open_milestones_of(db, owner.id, None).await? {
+            titles.entry(m.project_id).or_insert(title);
+            found.push(milestone_entry(m));
+        }
+    }
     for chunk in projects.chunks(CHUNK) {
         let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
-        let titles: HashMap<i64, String> = chunk.iter().cloned().collect();
-        for m in milestone::Entity::find()
-            .filter(milestone::Column::ProjectId.is_in(ids.clone()))
-            .filter(milestone::Column::DoneDate.is_null())
-            .all(db)
-            .await?
-        {
-            found.push((
-                entry_uid(EntryKind::Milestone, m.id, domain),
-                EntryKind::Milestone,
-                m.due_date,
-                m.project_id,
-                m.title,
-            ));
+        let chunk_titles: HashMap<i64, String> = chunk.iter().cloned().collect();
+        if scope == FeedScope::Portfolio {
+            for m in milestone::Entity::find()
+                .filter(milestone::Column::ProjectId.is_in(ids.clone()))
+                .filter(milestone::Column::DoneDate.is_null())
+                .all(db)
+                .await?
+            {
+                found.push(milestone_entry(m));
+            }
         }
-        for d in super::funding::deadlines_until(db, &ids, &titles, today, NaiveDate::MAX).await? {
+        for d in
+            super::funding::deadlines_until(db, &ids, &chunk_titles, today, NaiveDate::MAX).await?
+        {
             let kind = match d.kind.as_str() {
                 "application" => EntryKind::Application,
                 "detr_start" => EntryKind::DetrStart,
@@ -209,7 +225,6 @@ pub async fn entries(
             ));
         }
     }
-    let titles: HashMap<i64, String> = projects.into_iter().collect();
     let published = publish(
         db,
         found.iter().map(|(uid, _, day, _, _)| (uid.clone(), *day)),

@@ -9,6 +9,7 @@ use crate::domain::MilestoneKind;
 use crate::error::AppError;
 use crate::models::{CurrentUser, MilestoneInput};
 use crate::server::entities::projects::{milestone, note};
+use crate::server::services::assignments;
 use crate::server::services::change::Change;
 
 /// The plan reads one kind of milestone: the works start (DETR and
@@ -26,6 +27,7 @@ pub async fn add_milestone(
 ) -> Result<i64, AppError> {
     let mut change = Change::begin(db, actor, now).await?;
     change.project_exists(project_id).await?;
+    let assignee = assignments::check_assignee(change.txn(), input.assignee_id).await?;
     let row = milestone::ActiveModel {
         project_id: Set(project_id),
         kind: Set(input.kind),
@@ -34,13 +36,14 @@ pub async fn add_milestone(
         done_date: Set(input.done_date),
         note: Set(input.note.clone()),
         shareable: Set(input.shareable),
+        assignee_id: Set(input.assignee_id),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
     .insert(change.txn())
     .await?;
-    let data = json!({ "milestone_id": row.id, "kind": input.kind, "title": input.title, "due_date": input.due_date });
+    let data = json!({ "milestone_id": row.id, "kind": input.kind, "title": input.title, "due_date": input.due_date, "assignee": assignee });
     change.record(project_id, EventKind::MilestoneAdded, data);
     if input.kind == MilestoneKind::WorksStart {
         change.plan_moved(project_id);
@@ -76,6 +79,17 @@ pub async fn update_milestone(
     diff("done_date", json!(row.done_date), json!(input.done_date));
     diff("note", json!(row.note), json!(input.note));
     diff("shareable", json!(row.shareable), json!(input.shareable));
+    if row.assignee_id != input.assignee_id {
+        // By name, as the timeline shows it; `null`: the lead officer.
+        let after = assignments::check_assignee(change.txn(), input.assignee_id).await?;
+        let before = match row.assignee_id {
+            Some(id) => crate::server::services::projects::user_names(change.txn(), vec![id])
+                .await?
+                .remove(&id),
+            None => None,
+        };
+        changes.push(json!({ "field": "assignee", "before": before, "after": after }));
+    }
     if changes.is_empty() {
         return Ok(project_id);
     }
@@ -88,6 +102,7 @@ pub async fn update_milestone(
     active.done_date = Set(input.done_date);
     active.note = Set(input.note);
     active.shareable = Set(input.shareable);
+    active.assignee_id = Set(input.assignee_id);
     active.updated_at = Set(now);
     active.update(change.txn()).await?;
     change.record(project_id, EventKind::MilestoneUpdated, data);

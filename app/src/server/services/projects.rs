@@ -514,17 +514,19 @@ pub async fn sections(
             Ok(None)
         }
     };
-    let (project, plan, partners, shares) = tokio::try_join!(
+    let (project, plan, partners, shares, assignable) = tokio::try_join!(
         detail(db, id, since, show_all, today),
         funding::plan(db, id, today),
         partners::partners_of(db, id),
         shares,
+        super::assignments::assignable(db),
     )?;
     Ok(ProjectSections {
         project,
         plan,
         partners,
         shares,
+        assignable,
     })
 }
 
@@ -578,20 +580,6 @@ pub async fn detail(
     let (done, done_cut) = take_first(done, milestones_limit(list_limits::DONE_MILESTONES));
     let mut rows: Vec<milestone::Model> = open.into_iter().chain(done).collect();
     rows.sort_by_key(|m| (m.due_date, m.id));
-    let milestones = rows
-        .into_iter()
-        .map(|m| {
-            Ok(MilestoneView {
-                id: m.id,
-                kind: m.kind,
-                title: m.title,
-                due_date: m.due_date,
-                done_date: m.done_date,
-                note: m.note,
-                shareable: m.shareable,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
     let mut more = HiddenRows::default();
     if open_cut || done_cut {
         more.milestones = Some(
@@ -641,7 +629,23 @@ pub async fn detail(
     let mut people: Vec<i64> = notes.iter().filter_map(|n| n.author_id).collect();
     people.extend(events.iter().filter_map(|e| e.actor_id));
     people.extend(row.lead_officer_id);
+    people.extend(rows.iter().filter_map(|m| m.assignee_id));
     let people = user_names(db, people).await?;
+    let milestones = rows
+        .into_iter()
+        .map(|m| MilestoneView {
+            id: m.id,
+            kind: m.kind,
+            title: m.title,
+            due_date: m.due_date,
+            done_date: m.done_date,
+            note: m.note,
+            shareable: m.shareable,
+            assignee_id: m.assignee_id,
+            assignee: crate::domain::milestone::answerable(m.assignee_id, row.lead_officer_id)
+                .and_then(|id| people.get(&id).cloned()),
+        })
+        .collect();
 
     Ok(ProjectDetail {
         id: row.id,
@@ -765,39 +769,9 @@ pub async fn list(
     })
 }
 
-/// Open milestones of the given projects matching `status` on `today`.
-async fn open_milestones(
-    db: &impl ConnectionTrait,
-    project_ids: &[i64],
-    titles: &HashMap<i64, String>,
-    today: NaiveDate,
-    wanted: MilestoneStatus,
-) -> Result<Vec<MilestoneDue>, AppError> {
-    let horizon = today + chrono::Duration::days(crate::domain::DUE_SOON_DAYS);
-    let rows = milestone::Entity::find()
-        .filter(milestone::Column::ProjectId.is_in(project_ids.to_vec()))
-        .filter(milestone::Column::DoneDate.is_null())
-        .filter(milestone::Column::DueDate.lte(horizon))
-        .order_by_asc(milestone::Column::DueDate)
-        .all(db)
-        .await?;
-    rows.into_iter()
-        .filter(|m| milestone_status(m.due_date, m.done_date, today) == wanted)
-        .map(|m| {
-            Ok(MilestoneDue {
-                milestone_id: m.id,
-                project_id: m.project_id,
-                project_title: titles.get(&m.project_id).cloned().unwrap_or_default(),
-                kind: m.kind,
-                title: m.title,
-                due_date: m.due_date,
-            })
-        })
-        .collect()
-}
-
-/// The officer's home: their active projects, late milestones and those
-/// due in the next 30 days.
+/// The officer's home: their active projects, and the late milestones and
+/// those due in the next 30 days that they answer for (assigned to them, or
+/// unassigned on their projects).
 pub async fn officer_home(
     db: &impl ConnectionTrait,
     officer_id: i64,
@@ -815,8 +789,25 @@ pub async fn officer_home(
         .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let titles: HashMap<i64, String> = rows.iter().map(|r| (r.id, r.title.clone())).collect();
-    let late = open_milestones(db, &ids, &titles, today, MilestoneStatus::Late).await?;
-    let due_soon = open_milestones(db, &ids, &titles, today, MilestoneStatus::DueSoon).await?;
+    let horizon = today + chrono::Duration::days(crate::domain::DUE_SOON_DAYS);
+    let (mut late, mut due_soon) = (Vec::new(), Vec::new());
+    for (m, project_title) in
+        super::assignments::open_milestones_of(db, officer_id, Some(horizon)).await?
+    {
+        let list = match milestone_status(m.due_date, m.done_date, today) {
+            MilestoneStatus::Late => &mut late,
+            MilestoneStatus::DueSoon => &mut due_soon,
+            _ => continue,
+        };
+        list.push(MilestoneDue {
+            milestone_id: m.id,
+            project_id: m.project_id,
+            project_title,
+            kind: m.kind,
+            title: m.title,
+            due_date: m.due_date,
+        });
+    }
     let deadlines = super::funding::deadlines(db, &ids, &titles, today).await?;
     Ok(OfficerHome {
         projects: summaries(db, rows).await?,

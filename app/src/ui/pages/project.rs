@@ -13,8 +13,8 @@ use crate::domain::{
     Health, MilestoneKind, MilestoneStatus, Stage, format_euros, milestone_status,
 };
 use crate::models::{
-    FundingPlan, MilestoneView, ProjectDetail, ProjectPartners, ProjectSections, ProjectShares,
-    ShowAll,
+    FundingPlan, Labelled, MilestoneView, ProjectDetail, ProjectPartners, ProjectSections,
+    ProjectShares, ShowAll,
 };
 use crate::ui::actions::{field_error, general_error};
 use crate::ui::components::error::ErrorNotice;
@@ -79,7 +79,7 @@ pub fn ProjectPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(ProjectSections { project: p, plan, partners: partner_list, shares: share_list }) => view! { <ProjectView p plan actions funding partners shares partner_list share_list since=since() /> }.into_any(),
+                    Ok(ProjectSections { project: p, plan, partners: partner_list, shares: share_list, assignable }) => view! { <ProjectView p plan actions funding partners shares partner_list share_list assignable since=since() /> }.into_any(),
                     Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
                 }
             })}
@@ -157,6 +157,7 @@ fn ProjectView(
     shares: ShareActions,
     partner_list: ProjectPartners,
     share_list: Option<ProjectShares>,
+    assignable: Vec<Labelled>,
     since: Option<NaiveDate>,
 ) -> impl IntoView {
     let today = p.as_of;
@@ -179,6 +180,7 @@ fn ProjectView(
         .into_iter()
         .filter_map(|f| f.of(&plan.totals).map(|v| (f, v)))
         .collect::<Vec<_>>();
+    let add_choices = assignable.clone();
     view! {
         <PageTitle text=p.title.clone() />
         <header class="project-head" id="entete">
@@ -295,6 +297,7 @@ fn ProjectView(
                             {MilestoneKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
                         </select>
                     </div>
+                    <AssigneeField id="milestone-assignee".to_owned() choices=add_choices.clone() current=None error=field_error(milestone, "assignee") />
                     <Field max=crate::domain::input::max::NOTE name="form[note]" id="milestone-note" label=t!("projects.milestone_note").into_owned() error=field_error(milestone, "note") />
                     <label class="check"><input type="checkbox" name="form[shareable]" />{t!("projects.milestone_shareable")}</label>
                     <p class="form-error" role="alert">{general_error(milestone)}</p>
@@ -306,7 +309,7 @@ fn ProjectView(
             } else {
                 view! {
                     <ul class="milestones">
-                        {p.milestones.iter().cloned().map(|m| view! { <MilestoneItem m today done /> }).collect_view()}
+                        {p.milestones.iter().cloned().map(|m| view! { <MilestoneItem m today done assignable=assignable.clone() /> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -459,6 +462,7 @@ fn MilestoneItem(
     m: MilestoneView,
     today: NaiveDate,
     done: ServerAction<SetMilestoneDone>,
+    assignable: Vec<Labelled>,
 ) -> impl IntoView {
     let update = ServerAction::<UpdateMilestone>::new();
     let delete = ServerAction::<DeleteMilestone>::new();
@@ -488,6 +492,7 @@ fn MilestoneItem(
             {badge.map(|b| view! { <span class="badge">{b}</span> })}
             {m.shareable.then(|| view! { <span class="badge shared">{t!("projects.shared")}</span> })}
             {(!m.note.is_empty()).then(|| view! { <span class="muted">" — "{m.note.clone()}</span> })}
+            {m.assignee.clone().map(|name| view! { <span class="assignee muted" data-testid="milestone-assignee">" · "{t!("projects.assigned_to", name = name)}</span> })}
             <ActionForm action=done attr:class="inline-form" attr:data-anchor="jalons" attr:data-done=t!("done.milestone_done").into_owned()>
                 <input type="hidden" name="milestone_id" value=id.to_string() />
                 {is_done.then(|| view! { <input type="hidden" name="undo" value="true" /> })}
@@ -513,6 +518,8 @@ fn MilestoneItem(
                         required=true value=m.due_date.to_string() error=field_error(update, "due_date") />
                     <Field name="form[done_date]" id=format!("{prefix}-done") kind="date" label=t!("projects.milestone_done_date").into_owned()
                         value=m.done_date.map(|d| d.to_string()).unwrap_or_default() error=field_error(update, "done_date") />
+                    <AssigneeField id=format!("{prefix}-assignee") choices=assignable
+                        current=m.assignee_id.map(|id| (id, m.assignee.clone().unwrap_or_default())) error=field_error(update, "assignee") />
                     <Field max=crate::domain::input::max::NOTE name="form[note]" id=format!("{prefix}-note") label=t!("projects.milestone_note").into_owned()
                         value=m.note.clone() error=field_error(update, "note") />
                     <label class="check">
@@ -532,6 +539,37 @@ fn MilestoneItem(
                 <EditLink key=key.clone() label=t!("projects.edit_milestone").into_owned() />
             }.into_any() }}
         </li>
+    }
+}
+
+/// « Responsable »: the project's lead officer by default, or a member of
+/// the staff. A current assignee whose account was deactivated stays
+/// offered (marked so), so that saving another change keeps them.
+#[component]
+fn AssigneeField(
+    id: String,
+    choices: Vec<Labelled>,
+    current: Option<(i64, String)>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let chosen = current.as_ref().map(|(id, _)| id.to_string());
+    let gone = current.filter(|(id, _)| !choices.iter().any(|c| c.code == id.to_string()));
+    let error_id = format!("{id}-erreur");
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{t!("projects.milestone_assignee")}</label>
+            <select id=id.clone() name="form[assignee]" aria-describedby=error_id.clone()>
+                <option value="" selected=chosen.is_none()>{t!("projects.assignee_default")}</option>
+                {gone.map(|(id, name)| view! {
+                    <option value=id.to_string() selected=true>{t!("projects.assignee_inactive", name = name)}</option>
+                })}
+                {choices.into_iter().map(|c| {
+                    let selected = chosen.as_deref() == Some(c.code.as_str());
+                    view! { <option value=c.code selected=selected>{c.label}</option> }
+                }).collect_view()}
+            </select>
+            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+        </div>
     }
 }
 
