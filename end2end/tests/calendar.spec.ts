@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, request, test, type Page } from '@playwright/test';
-import { ACCOUNTS, failOnConsoleErrors, hydrated, login } from './helpers';
+import { ACCOUNTS, failOnConsoleErrors, hydrated, login, openProject } from './helpers';
 
 test.beforeEach(async ({ page }) => failOnConsoleErrors(page));
 
@@ -13,6 +13,14 @@ async function readFeed(url: string): Promise<{ status: number; type: string; bo
   const out = { status: res.status(), type: res.headers()['content-type'] ?? '', body: await res.text() };
   await client.dispose();
   return out;
+}
+
+/** The address shown once the server has answered (the box is filled then shown: read
+ * before, it is empty, and an empty address is the site's root). */
+async function newFeedUrl(page: Page): Promise<string> {
+  const field = page.getByTestId('new-feed').getByLabel('Adresse d’abonnement');
+  await expect(field).toHaveValue(FEED);
+  return field.inputValue();
 }
 
 async function pressOn(page: Page, testId: string, scope = 'feed-mine') {
@@ -34,7 +42,7 @@ test('on a phone, an officer subscribes a calendar to their deadlines with the k
   await pressOn(page, 'create-feed');
   const box = page.getByTestId('new-feed');
   await expect(box).toBeVisible();
-  const first = await box.getByLabel('Adresse d’abonnement').inputValue();
+  const first = await newFeedUrl(page);
   expect(first).toMatch(FEED);
   const feed = await readFeed(first);
   expect(feed.status).toBe(200);
@@ -57,7 +65,7 @@ test('on a phone, an officer subscribes a calendar to their deadlines with the k
   // Renewed: a new address, the old one dead at once.
   await pressOn(page, 'create-feed');
   await expect(box).toBeVisible();
-  const second = await box.getByLabel('Adresse d’abonnement').inputValue();
+  const second = await newFeedUrl(page);
   expect(second).toMatch(FEED);
   expect(second).not.toBe(first);
   expect((await readFeed(first)).status).toBe(404);
@@ -79,7 +87,7 @@ test('a head may subscribe to the whole portfolio; a partner has no feed', async
   await page.goto('/mon-compte');
   await hydrated(page);
   await pressOn(page, 'create-feed', 'feed-portfolio');
-  const url = await page.getByTestId('new-feed').getByLabel('Adresse d’abonnement').inputValue();
+  const url = await newFeedUrl(page);
   const feed = await readFeed(url);
   expect(feed.status).toBe(200);
   expect(feed.body).toContain('X-WR-CALNAME:Maillage — portefeuille');
@@ -95,10 +103,7 @@ test('on a phone, an officer assigns a milestone to a colleague: it shows under 
   await page.setViewportSize({ width: 375, height: 800 });
   await login(page, ACCOUNTS.officer.email);
   await expect(page.getByTestId('home-title')).toHaveText('Mes projets');
-  await page.goto('/projets?q=maison%20de%20sante');
-  const href = await page.getByRole('link', { name: /Maison de santé/ }).first().getAttribute('href');
-  await page.goto(href!);
-  await hydrated(page);
+  await openProject(page, 'maison de sante', /Maison de santé/);
 
   const title = 'Visite DETR avec la préfecture';
   const due = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
@@ -132,7 +137,7 @@ test('on a phone, an officer assigns a milestone to a colleague: it shows under 
   await page.goto('/mon-compte');
   await hydrated(page);
   await pressOn(page, 'create-feed');
-  const url = await page.getByTestId('new-feed').getByLabel('Adresse d’abonnement').inputValue();
+  const url = await newFeedUrl(page);
   const feed = await readFeed(url);
   expect(feed.status).toBe(200);
   // Lines are folded at 75 octets: unfolded before reading.

@@ -14,6 +14,14 @@ export async function hydrated(page: Page) {
   await expect(page.locator('main#contenu')).toHaveAttribute('data-hydrated', 'true');
 }
 
+/** Opens the first project the list finds for `query` whose link is named like `name`. */
+export async function openProject(page: Page, query: string, name: RegExp) {
+  await page.goto(`/projets?q=${encodeURIComponent(query)}`);
+  const href = await page.getByRole('link', { name }).first().getAttribute('href');
+  await page.goto(href!);
+  await hydrated(page);
+}
+
 export async function login(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.goto('/connexion');
   await hydrated(page);

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ACCOUNTS, failOnConsoleErrors, hydrated, login, projects } from './helpers';
+import { ACCOUNTS, failOnConsoleErrors, hydrated, login, openProject, projects } from './helpers';
 
 test.describe('staff', () => {
 test.beforeEach(async ({ page }) => failOnConsoleErrors(page));
@@ -176,10 +176,7 @@ test('the list is filtered by commune, EPCI and département picked by name', as
 test('keyboard only: from the top of a project page, a milestone is added in at most 10 key presses', async ({ page }) => {
   await login(page, ACCOUNTS.officer.email);
   await expect(page.getByTestId('home-title')).toHaveText('Mes projets');
-  await page.goto('/projets?q=maison%20de%20sante');
-  const href = await page.getByRole('link', { name: /Maison de santé/ }).first().getAttribute('href');
-  await page.goto(href!);
-  await hydrated(page);
+  await openProject(page, 'maison de sante', /Maison de santé/);
   let presses = 0;
   const press = async (key: string) => {
     presses += 1;

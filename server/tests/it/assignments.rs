@@ -6,12 +6,19 @@
 use app::domain::Role;
 use app::models::{OfficerHome, ProjectDetail};
 use app::server::entities::user;
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{EntityTrait, PaginatorTrait, Set};
 
 use crate::both_backends;
-use crate::calendar::{day, events, fetch, new_feed, parsed};
+use crate::calendar::{change_user, day, events, fetch, new_feed, parsed};
 use crate::support::api::{Form, create, get, ok_id, ok_json, post, refused_on, signed_in};
 use crate::support::{TestApp, signed_in_as};
+
+/// `milestones/update` of milestone `id`, with the same fields.
+fn update_form(id: i64, title: &str, due: &str, assignee: &str) -> Form<'static> {
+    let mut form = milestone_form(0, title, due, assignee);
+    form[0] = ("milestone_id", id.to_string());
+    form
+}
 
 fn milestone_form(project: i64, title: &str, due: &str, assignee: &str) -> Form<'static> {
     vec![
@@ -39,7 +46,7 @@ fn summaries(feed: &str) -> Vec<String> {
 }
 
 async fn milestones_go_to_their_assignee(backend: crate::support::Backend) {
-    let (test_db, app, julien, julien_id) = signed_in(backend).await;
+    let (test_db, app, julien, _) = signed_in(backend).await;
     let claire = signed_in_as(&app, "claire.petit@cc-exemple.fr", Role::Officer).await;
     let claire_id = user::Entity::find()
         .all(&app.db)
@@ -49,24 +56,13 @@ async fn milestones_go_to_their_assignee(backend: crate::support::Backend) {
         .find(|u| u.email == "claire.petit@cc-exemple.fr")
         .expect("claire")
         .id;
-    let mut row: user::ActiveModel = user::Entity::find_by_id(claire_id)
-        .one(&app.db)
-        .await
-        .expect("read")
-        .expect("user")
-        .into();
-    row.display_name = Set("Claire Petit".to_owned());
-    row.update(&app.db).await.expect("rename");
+    change_user(&app, claire_id, |u| {
+        u.display_name = Set("Claire Petit".to_owned())
+    })
+    .await;
     let partner = crate::support::create_user(&app.db, "elu@mairie.fr", Role::Partner).await;
     let gone = crate::support::create_user(&app.db, "parti@cc-exemple.fr", Role::Officer).await;
-    let mut row: user::ActiveModel = user::Entity::find_by_id(gone)
-        .one(&app.db)
-        .await
-        .expect("read")
-        .expect("user")
-        .into();
-    row.active = Set(false);
-    row.update(&app.db).await.expect("deactivate");
+    change_user(&app, gone, |u| u.active = Set(false)).await;
 
     // Julien leads the project; one milestone goes to Claire, one stays his.
     let id = create(&julien, &app, "Voie verte", &["15187"], &[]).await;
@@ -175,9 +171,7 @@ async fn milestones_go_to_their_assignee(backend: crate::support::Backend) {
 
     // Given back to the lead officer (no one chosen): on the timeline, and
     // back in his home and feed, gone from hers.
-    let mut back = milestone_form(id, "Dossier DETR", &day(10), "");
-    back.retain(|(k, _)| *k != "project_id");
-    back.push(("milestone_id", detr.to_string()));
+    let back = update_form(detr, "Dossier DETR", &day(10), "");
     ok_json::<i64>(post(&julien, &app, "milestones/update", &back).await).await;
     let page: ProjectDetail = get(&julien, &app, id, None).await;
     let updated = page
@@ -201,32 +195,21 @@ async fn milestones_go_to_their_assignee(backend: crate::support::Backend) {
 
     // An assignee whose account is later deactivated keeps the milestone
     // through an edit that does not touch the field.
-    let res = post(&julien, &app, "milestones/update", &{
-        let mut f = milestone_form(id, "Dossier DETR", &day(10), &claire_id.to_string());
-        f.retain(|(k, _)| *k != "project_id");
-        f.push(("milestone_id", detr.to_string()));
-        f
-    })
-    .await;
-    ok_json::<i64>(res).await;
-    let mut row: user::ActiveModel = user::Entity::find_by_id(claire_id)
-        .one(&app.db)
-        .await
-        .expect("read")
-        .expect("user")
-        .into();
-    row.active = Set(false);
-    row.update(&app.db).await.expect("deactivate");
-    let mut keep = milestone_form(id, "Dossier DETR (relu)", &day(11), &claire_id.to_string());
-    keep.retain(|(k, _)| *k != "project_id");
-    keep.push(("milestone_id", detr.to_string()));
+    let again = update_form(detr, "Dossier DETR", &day(10), &claire_id.to_string());
+    ok_json::<i64>(post(&julien, &app, "milestones/update", &again).await).await;
+    change_user(&app, claire_id, |u| u.active = Set(false)).await;
+    let keep = update_form(
+        detr,
+        "Dossier DETR (relu)",
+        &day(11),
+        &claire_id.to_string(),
+    );
     ok_json::<i64>(post(&julien, &app, "milestones/update", &keep).await).await;
     let page: ProjectDetail = get(&julien, &app, id, None).await;
     let kept = page.milestones.iter().find(|m| m.id == detr).expect("kept");
     assert_eq!(kept.assignee_id, Some(claire_id));
     assert_eq!(kept.title, "Dossier DETR (relu)");
 
-    let _ = julien_id;
     app.stop().await;
     test_db.drop().await;
 }

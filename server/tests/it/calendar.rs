@@ -362,7 +362,11 @@ async fn a_feed_publishes_deadlines_and_follows_them(backend: crate::support::Ba
 both_backends!(a_feed_publishes_deadlines_and_follows_them);
 
 /// Changes an account as an admin would (deactivation, another role).
-async fn change_user(app: &TestApp, id: i64, change: impl FnOnce(&mut user::ActiveModel)) {
+pub(crate) async fn change_user(
+    app: &TestApp,
+    id: i64,
+    change: impl FnOnce(&mut user::ActiveModel),
+) {
     let mut row: user::ActiveModel = user::Entity::find_by_id(id)
         .one(&app.db)
         .await
