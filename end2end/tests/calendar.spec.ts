@@ -111,7 +111,7 @@ test('on a phone, an officer assigns a milestone to a colleague: it shows under 
   await page.locator('#milestone-title').fill(title);
   await page.locator('#milestone-due').fill(due);
   const assignee = page.locator('#nouveau-jalon').getByLabel('Responsable', { exact: true });
-  await expect(assignee).toHaveValue('');
+  await expect(assignee).toHaveValue('lead');
   await expect(assignee.locator('option:checked')).toHaveText('Chargé·e de mission du projet');
   await assignee.selectOption({ label: ACCOUNTS.head.name });
   await page.locator('#nouveau-jalon form').getByRole('button', { name: 'Ajouter un jalon' }).click();

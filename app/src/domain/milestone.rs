@@ -102,11 +102,17 @@ pub fn milestone_status(
     }
 }
 
-/// Who answers for a milestone: the staff member it is assigned to, else
-/// the project's lead officer (so unassigned milestones follow a change of
-/// officer). `services::assignments::open_milestones_of` asks the same in SQL.
-pub fn answerable(assignee_id: Option<i64>, lead_officer_id: Option<i64>) -> Option<i64> {
-    assignee_id.or(lead_officer_id)
+/// Who answers for a milestone: the staff member it is assigned to, while
+/// their account is active staff (`assignee`: their id and whether it is),
+/// else the project's lead officer; so unassigned milestones follow a change
+/// of officer, and those of a departed colleague come back to the officer
+/// rather than to no one. `services::assignments::open_milestones_of` asks
+/// the same in SQL.
+pub fn answerable(assignee: Option<(i64, bool)>, lead_officer_id: Option<i64>) -> Option<i64> {
+    match assignee {
+        Some((id, true)) => Some(id),
+        _ => lead_officer_id,
+    }
 }
 
 #[cfg(test)]
@@ -115,10 +121,13 @@ mod tests {
 
     #[test]
     fn the_assignee_answers_else_the_lead_officer() {
-        assert_eq!(answerable(Some(7), Some(3)), Some(7));
+        assert_eq!(answerable(Some((7, true)), Some(3)), Some(7));
         assert_eq!(answerable(None, Some(3)), Some(3));
-        assert_eq!(answerable(Some(7), None), Some(7));
+        assert_eq!(answerable(Some((7, true)), None), Some(7));
         assert_eq!(answerable(None, None), None);
+        // A deactivated (or no longer staff) assignee: back to the officer.
+        assert_eq!(answerable(Some((7, false)), Some(3)), Some(3));
+        assert_eq!(answerable(Some((7, false)), None), None);
     }
 
     fn d(s: &str) -> NaiveDate {

@@ -559,6 +559,9 @@ impl HealthForm {
     }
 }
 
+/// The « Responsable » choice that means the project's lead officer.
+pub const ASSIGNEE_LEAD: &str = "lead";
+
 /// The milestone form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -569,8 +572,11 @@ pub struct MilestoneForm {
     pub done_date: String,
     pub note: String,
     pub shareable: Option<String>,
-    /// A staff member's id; empty: the project's lead officer.
-    pub assignee: String,
+    /// A staff member's id; `lead` (`ASSIGNEE_LEAD`): the project's lead
+    /// officer; absent or empty (a client that does not know the field; the
+    /// form decoder reads an empty value as absent): unchanged on an edit,
+    /// the lead officer on an add.
+    pub assignee: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -581,8 +587,9 @@ pub struct MilestoneInput {
     pub done_date: Option<NaiveDate>,
     pub note: String,
     pub shareable: bool,
-    /// `None`: the project's lead officer answers for it.
-    pub assignee_id: Option<i64>,
+    /// `Some(None)`: the project's lead officer answers for it; `None`: not
+    /// in the form (kept on an edit, the lead officer on an add).
+    pub assignee_id: Option<Option<i64>>,
 }
 
 impl MilestoneForm {
@@ -608,12 +615,16 @@ impl MilestoneForm {
         }
         let done_date = optional_date(&mut errors, "done_date", &self.done_date);
         limit(&mut errors, "note", self.note.trim(), max::NOTE);
-        let assignee_id = match self.assignee.trim() {
-            "" => None,
-            id => id
-                .parse::<i64>()
-                .map_err(|_| errors.add("assignee", rust_i18n::t!("milestone.unknown_assignee")))
-                .ok(),
+        let assignee_id = match self.assignee.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(ASSIGNEE_LEAD) => Some(None),
+            Some(id) => Some(
+                id.parse::<i64>()
+                    .map_err(|_| {
+                        errors.add("assignee", rust_i18n::t!("milestone.unknown_assignee"))
+                    })
+                    .ok(),
+            ),
         };
         match (kind, due_date) {
             (Some(kind), Some(due_date)) if errors.is_empty() => Ok(MilestoneInput {
@@ -800,11 +811,17 @@ mod tests {
             kind: "steering_committee".into(),
             title: "COPIL".into(),
             due_date: "2026-12-10".into(),
-            assignee: assignee.into(),
+            assignee: Some(assignee.into()),
             ..Default::default()
         };
-        assert_eq!(form(" 12 ").validate().unwrap().assignee_id, Some(12));
+        assert_eq!(form(" 12 ").validate().unwrap().assignee_id, Some(Some(12)));
+        assert_eq!(form("lead").validate().unwrap().assignee_id, Some(None));
         assert_eq!(form("").validate().unwrap().assignee_id, None);
+        let absent = MilestoneForm {
+            assignee: None,
+            ..form("")
+        };
+        assert_eq!(absent.validate().unwrap().assignee_id, None);
         for bad in [
             "douze",
             "1; DROP TABLE users",

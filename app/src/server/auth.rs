@@ -6,7 +6,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use http::request::Parts;
 use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{
+    AccessMode, DatabaseBackend, DatabaseConnection, DatabaseTransaction, IsolationLevel,
+    TransactionTrait,
+};
 use tower_sessions::Session;
 
 use super::services::users;
@@ -143,8 +146,22 @@ impl Call {
     /// connection's thread, on PostgreSQL a ping): the project page served
     /// about 470 answers/s on SQLite and 250/s on PostgreSQL that way,
     /// about 590/s and 370/s in one transaction (docs/PERFORMANCE.md).
+    ///
+    /// On PostgreSQL it is REPEATABLE READ (READ COMMITTED, the default,
+    /// takes a new snapshot for each statement) and READ ONLY; on SQLite a
+    /// deferred transaction reads one snapshot of the WAL.
     pub async fn snapshot(&self) -> Result<DatabaseTransaction, AppError> {
-        Ok(self.db.begin().await?)
+        Ok(match self.db.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                self.db
+                    .begin_with_config(
+                        Some(IsolationLevel::RepeatableRead),
+                        Some(AccessMode::ReadOnly),
+                    )
+                    .await?
+            }
+            _ => self.db.begin().await?,
+        })
     }
 }
 

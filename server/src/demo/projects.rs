@@ -477,7 +477,7 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, Ap
             done_date: done,
             note: String::new(),
             shareable,
-            assignee_id: None,
+            assignee_id: Some(None),
         };
         journal::add_milestone(
             db,

@@ -171,7 +171,7 @@ async fn milestones_go_to_their_assignee(backend: crate::support::Backend) {
 
     // Given back to the lead officer (no one chosen): on the timeline, and
     // back in his home and feed, gone from hers.
-    let back = update_form(detr, "Dossier DETR", &day(10), "");
+    let back = update_form(detr, "Dossier DETR", &day(10), "lead");
     ok_json::<i64>(post(&julien, &app, "milestones/update", &back).await).await;
     let page: ProjectDetail = get(&julien, &app, id, None).await;
     let updated = page
@@ -197,6 +197,23 @@ async fn milestones_go_to_their_assignee(backend: crate::support::Backend) {
     // through an edit that does not touch the field.
     let again = update_form(detr, "Dossier DETR", &day(10), &claire_id.to_string());
     ok_json::<i64>(post(&julien, &app, "milestones/update", &again).await).await;
+    // A client that does not send the field (an older page, a script)
+    // leaves the assignee as it is.
+    let mut without = update_form(detr, "Dossier DETR", &day(10), "lead");
+    without.retain(|(k, _)| *k != "form[assignee]");
+    without.push(("form[note]", "Pièces jointes".to_owned()));
+    ok_json::<i64>(post(&julien, &app, "milestones/update", &without).await).await;
+    let page: ProjectDetail = get(&julien, &app, id, None).await;
+    let m = page
+        .milestones
+        .iter()
+        .find(|m| m.id == detr)
+        .expect("there");
+    assert_eq!(
+        (m.assignee_id, m.note.as_str()),
+        (Some(claire_id), "Pièces jointes")
+    );
+    assert_eq!(m.assignee.as_deref(), Some("Claire Petit"));
     change_user(&app, claire_id, |u| u.active = Set(false)).await;
     let keep = update_form(
         detr,
@@ -209,6 +226,19 @@ async fn milestones_go_to_their_assignee(backend: crate::support::Backend) {
     let kept = page.milestones.iter().find(|m| m.id == detr).expect("kept");
     assert_eq!(kept.assignee_id, Some(claire_id));
     assert_eq!(kept.title, "Dossier DETR (relu)");
+    // Meanwhile the lead officer answers for it, rather than no one: on the
+    // page, in his home and in his feed.
+    assert_eq!(kept.assignee, page.lead_officer);
+    assert_eq!(
+        titles(&home(&julien, &app).await.due_soon),
+        ["COPIL", "Dossier DETR (relu)"]
+    );
+    let (_, _, body) = fetch(&app, &julien_feed).await;
+    assert!(
+        summaries(&body)
+            .iter()
+            .any(|s| s.contains("Dossier DETR (relu)"))
+    );
 
     app.stop().await;
     test_db.drop().await;

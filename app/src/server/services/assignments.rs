@@ -54,8 +54,9 @@ pub async fn assignable(
 }
 
 /// The open milestones `user_id` answers for on projects still under way:
-/// those assigned to them, and the unassigned ones of the projects they
-/// lead (`domain::milestone::answerable`); due by `until` when given;
+/// those assigned to them, and on the projects they lead those assigned to
+/// no one or to someone no longer active staff
+/// (`domain::milestone::answerable`); due by `until` when given;
 /// soonest first, each with its project's title.
 pub async fn open_milestones_of(
     db: &impl ConnectionTrait,
@@ -75,6 +76,12 @@ pub async fn open_milestones_of(
         .column(project::Column::Id)
         .filter(project::Column::LeadOfficerId.eq(user_id))
         .into_query();
+    let active_staff = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Role.ne(crate::domain::Role::Partner))
+        .into_query();
     let mut query = milestone::Entity::find()
         .filter(milestone::Column::DoneDate.is_null())
         .filter(milestone::Column::ProjectId.in_subquery(under_way))
@@ -83,7 +90,11 @@ pub async fn open_milestones_of(
                 .add(milestone::Column::AssigneeId.eq(user_id))
                 .add(
                     Condition::all()
-                        .add(milestone::Column::AssigneeId.is_null())
+                        .add(
+                            Condition::any()
+                                .add(milestone::Column::AssigneeId.is_null())
+                                .add(milestone::Column::AssigneeId.not_in_subquery(active_staff)),
+                        )
                         .add(milestone::Column::ProjectId.in_subquery(led)),
                 ),
         )

@@ -27,7 +27,8 @@ pub async fn add_milestone(
 ) -> Result<i64, AppError> {
     let mut change = Change::begin(db, actor, now).await?;
     change.project_exists(project_id).await?;
-    let assignee = assignments::check_assignee(change.txn(), input.assignee_id).await?;
+    let assignee_id = input.assignee_id.flatten();
+    let assignee = assignments::check_assignee(change.txn(), assignee_id).await?;
     let row = milestone::ActiveModel {
         project_id: Set(project_id),
         kind: Set(input.kind),
@@ -36,7 +37,7 @@ pub async fn add_milestone(
         done_date: Set(input.done_date),
         note: Set(input.note.clone()),
         shareable: Set(input.shareable),
-        assignee_id: Set(input.assignee_id),
+        assignee_id: Set(assignee_id),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -79,9 +80,11 @@ pub async fn update_milestone(
     diff("done_date", json!(row.done_date), json!(input.done_date));
     diff("note", json!(row.note), json!(input.note));
     diff("shareable", json!(row.shareable), json!(input.shareable));
-    if row.assignee_id != input.assignee_id {
+    // Absent from the form: kept.
+    let assignee_id = input.assignee_id.unwrap_or(row.assignee_id);
+    if row.assignee_id != assignee_id {
         // By name, as the timeline shows it; `null`: the lead officer.
-        let after = assignments::check_assignee(change.txn(), input.assignee_id).await?;
+        let after = assignments::check_assignee(change.txn(), assignee_id).await?;
         let before = match row.assignee_id {
             Some(id) => crate::server::services::projects::user_names(change.txn(), vec![id])
                 .await?
@@ -102,7 +105,7 @@ pub async fn update_milestone(
     active.done_date = Set(input.done_date);
     active.note = Set(input.note);
     active.shareable = Set(input.shareable);
-    active.assignee_id = Set(input.assignee_id);
+    active.assignee_id = Set(assignee_id);
     active.updated_at = Set(now);
     active.update(change.txn()).await?;
     change.record(project_id, EventKind::MilestoneUpdated, data);

@@ -631,6 +631,14 @@ pub async fn detail(
     people.extend(row.lead_officer_id);
     people.extend(rows.iter().filter_map(|m| m.assignee_id));
     let people = user_names(db, people).await?;
+    // Whether each assignee is still active staff (else the officer answers).
+    let can_answer: BTreeMap<i64, bool> = by_keys::<user::Entity, _, _>(
+        db,
+        user::Column::Id,
+        rows.iter().filter_map(|m| m.assignee_id),
+        |u| (u.id, u.active && u.role.is_staff()),
+    )
+    .await?;
     let milestones = rows
         .into_iter()
         .map(|m| MilestoneView {
@@ -642,8 +650,12 @@ pub async fn detail(
             note: m.note,
             shareable: m.shareable,
             assignee_id: m.assignee_id,
-            assignee: crate::domain::milestone::answerable(m.assignee_id, row.lead_officer_id)
-                .and_then(|id| people.get(&id).cloned()),
+            assignee: crate::domain::milestone::answerable(
+                m.assignee_id
+                    .map(|id| (id, can_answer.get(&id).copied().unwrap_or(false))),
+                row.lead_officer_id,
+            )
+            .and_then(|id| people.get(&id).cloned()),
         })
         .collect();
 

@@ -543,8 +543,9 @@ fn MilestoneItem(
 }
 
 /// « Responsable »: the project's lead officer by default, or a member of
-/// the staff. A current assignee whose account was deactivated stays
-/// offered (marked so), so that saving another change keeps them.
+/// the staff. A current assignee no longer in the team (deactivated, or
+/// now a partner) stays offered, marked so, so that saving another change
+/// keeps them (meanwhile the lead officer answers for it).
 #[component]
 fn AssigneeField(
     id: String,
@@ -559,7 +560,7 @@ fn AssigneeField(
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{t!("projects.milestone_assignee")}</label>
             <select id=id.clone() name="form[assignee]" aria-describedby=error_id.clone()>
-                <option value="" selected=chosen.is_none()>{t!("projects.assignee_default")}</option>
+                <option value=crate::models::ASSIGNEE_LEAD selected=chosen.is_none()>{t!("projects.assignee_default")}</option>
                 {gone.map(|(id, name)| view! {
                     <option value=id.to_string() selected=true>{t!("projects.assignee_inactive", name = name)}</option>
                 })}
