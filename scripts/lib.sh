@@ -90,13 +90,14 @@ ensure_reference_data() {
 # Python's icalendar (PyPI), the independent parser the calendar feed
 # tests read their feeds with, in a virtualenv under target/tools.
 ICALENDAR_VERSION="6.3.1"
+AIOSMTPD_VERSION="1.4.6"
 ensure_python_tools() {
   local py="$TOOLS/python/bin/python"
-  if ! "$py" -c "import icalendar, sys; sys.exit(icalendar.__version__ != '$ICALENDAR_VERSION')" 2>/dev/null; then
-    say "Installation de Python icalendar $ICALENDAR_VERSION (PyPI, pour les tests des agendas)"
+  if ! "$py" -c "import icalendar, aiosmtpd, sys; sys.exit(icalendar.__version__ != '$ICALENDAR_VERSION' or aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
+    say "Installation de Python icalendar $ICALENDAR_VERSION et aiosmtpd $AIOSMTPD_VERSION (PyPI, pour les tests des agendas et des courriels)"
     command -v python3 >/dev/null || apt_install python3
     python3 -m venv "$TOOLS/python" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$TOOLS/python"; }
-    "$TOOLS/python/bin/pip" install --quiet --disable-pip-version-check "icalendar==$ICALENDAR_VERSION"
+    "$TOOLS/python/bin/pip" install --quiet --disable-pip-version-check "icalendar==$ICALENDAR_VERSION" "aiosmtpd==$AIOSMTPD_VERSION"
   fi
   export MAILLAGE_PYTHON="$py"
 }

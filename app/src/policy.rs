@@ -42,10 +42,14 @@ pub enum Action {
     /// Have private calendar feeds of one's deadlines (the portfolio's:
     /// heads and admins, `FeedScope::allowed`).
     SubscribeCalendar,
+    /// Choose which mails one receives (reminders, digest).
+    ChooseMail,
+    /// Read the mails the app sent or kept (the outbox), failures included.
+    ReadOutbox,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewOwnHome,
         Action::ViewTeam,
         Action::ManageUsers,
@@ -61,6 +65,8 @@ impl Action {
         Action::ImportProjects,
         Action::UndoImports,
         Action::SubscribeCalendar,
+        Action::ChooseMail,
+        Action::ReadOutbox,
     ];
 }
 
@@ -93,6 +99,10 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::UndoImports => matches!(role, Role::Head | Role::Admin),
         // Deadlines of the projects staff follow; partners have none.
         Action::SubscribeCalendar => role.is_staff(),
+        // Partners get no mail from the app.
+        Action::ChooseMail => role.is_staff(),
+        // Mails hold other people's deadlines and unsubscribe links.
+        Action::ReadOutbox => role == Role::Admin,
     }
 }
 
@@ -245,6 +255,14 @@ mod tests {
             (Head, SubscribeCalendar, true),
             (Officer, SubscribeCalendar, true),
             (Partner, SubscribeCalendar, false),
+            (Admin, ChooseMail, true),
+            (Head, ChooseMail, true),
+            (Officer, ChooseMail, true),
+            (Partner, ChooseMail, false),
+            (Admin, ReadOutbox, true),
+            (Head, ReadOutbox, false),
+            (Officer, ReadOutbox, false),
+            (Partner, ReadOutbox, false),
         ];
         assert_eq!(expected.len(), Role::ALL.len() * Action::ALL.len());
         for (role, action, allowed) in expected {

@@ -18,6 +18,7 @@ mod m20261129_000009_create_dashboard_summaries;
 mod m20261206_000010_create_imports;
 mod m20261207_000011_create_calendar;
 mod m20261207_000012_add_milestone_assignee;
+mod m20261208_000013_create_mail;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_create_imports::Migration),
             Box::new(m20261207_000011_create_calendar::Migration),
             Box::new(m20261207_000012_add_milestone_assignee::Migration),
+            Box::new(m20261208_000013_create_mail::Migration),
         ]
     }
 }

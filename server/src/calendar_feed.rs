@@ -18,7 +18,7 @@ use crate::middleware::page_validator::{matches, tag_of};
 
 /// The host in every entry's UID: the configured public address's, so
 /// that UIDs stay the same whatever address a client used.
-fn uid_domain(state: &AppState) -> String {
+pub fn uid_domain(state: &AppState) -> String {
     state
         .config
         .public_url

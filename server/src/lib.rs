@@ -12,5 +12,6 @@ pub mod person_export;
 pub mod router;
 pub mod shared_page;
 pub mod site;
+pub mod unsubscribe;
 
 pub use router::router;

@@ -277,7 +277,11 @@ async fn serve(conn: sea_orm::DatabaseConnection, config: Config) -> Result<(), 
     let addr = options.site_addr;
     let store = SeaOrmStore::new(conn.clone());
     let state = AppState::new(conn, config, options);
-    let limiters = [state.login_limiter.clone(), state.share_limiter.clone()];
+    let limiters = [
+        state.login_limiter.clone(),
+        state.share_limiter.clone(),
+        state.unsubscribe_limiter.clone(),
+    ];
     // The metrics recorder keeps samples until they are folded into the
     // histograms: fold them every few seconds, scraped or not.
     let metrics = server::metrics::handle();
@@ -303,6 +307,23 @@ async fn serve(conn: sea_orm::DatabaseConnection, config: Config) -> Result<(), 
             }
         }
     });
+    if state.config.mail.scheduler {
+        let mailer = app::server::mail::Mailer::new(&state.config.mail)?;
+        app::server::mail::Scheduler {
+            db: state.db.clone(),
+            mailer: Arc::new(mailer),
+            base_url: state
+                .config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}"))
+                .trim_end_matches('/')
+                .to_owned(),
+            uid_domain: server::calendar_feed::uid_domain(&state),
+            zone: state.config.time_zone,
+        }
+        .spawn(state.config.mail.tick);
+    }
     let db = state.db.clone();
     let limits = server::listener::Limits::of(&state.config);
     let stop = Arc::new(Notify::new());

@@ -105,6 +105,10 @@ pub fn extra_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/espace-partenaire/projets/{id}", get(partner_project)),
         (
+            "/desabonnement/{token}",
+            get(crate::unsubscribe::ask).post(crate::unsubscribe::confirm),
+        ),
+        (
             crate::import_upload::PATH,
             axum::routing::post(crate::import_upload::upload).layer(DefaultBodyLimit::max(
                 crate::import_upload::MAX_UPLOAD_BYTES,
@@ -138,6 +142,8 @@ pub fn redact_token(path: &str) -> std::borrow::Cow<'_, str> {
         "/partage/…".into()
     } else if path.starts_with("/calendrier/") {
         "/calendrier/…".into()
+    } else if path.starts_with("/desabonnement/") {
+        "/desabonnement/…".into()
     } else {
         path.into()
     }
@@ -214,6 +220,10 @@ mod tests {
         assert_eq!(
             redact_token(&format!("/calendrier/{}.ics", "ab".repeat(32))),
             "/calendrier/…"
+        );
+        assert_eq!(
+            redact_token(&format!("/desabonnement/{}", "ab".repeat(32))),
+            "/desabonnement/…"
         );
         assert_eq!(redact_token("/projets/12"), "/projets/12");
     }

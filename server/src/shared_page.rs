@@ -22,7 +22,7 @@ use sea_orm::EntityTrait;
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; \
                    form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-fn page(status: StatusCode, html: String) -> Response {
+pub(crate) fn page(status: StatusCode, html: String) -> Response {
     (
         status,
         [

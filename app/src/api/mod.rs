@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod directory;
 pub mod funding;
 pub mod imports;
+pub mod mail;
 pub mod projects;
 pub mod references;
 pub mod shares;
@@ -25,6 +26,7 @@ pub(crate) const ARGS: &[&[args::ArgsDecoder]] = &[
     directory::ARGS,
     funding::ARGS,
     imports::ARGS,
+    mail::ARGS,
     projects::ARGS,
     references::ARGS,
     shares::ARGS,

@@ -9,6 +9,7 @@ pub mod funding;
 pub mod health;
 pub mod import;
 pub mod input;
+pub mod mail;
 pub mod milestone;
 pub mod money;
 pub mod owner;
@@ -80,5 +81,8 @@ mod stored_codes {
         check(Office::ALL, |v| v.as_str());
         check(AuditAction::ALL, |v| v.as_str());
         check(calendar::FeedScope::ALL, |v| v.as_str());
+        check(mail::MailKind::ALL, |v| v.as_str());
+        check(mail::DigestFrequency::ALL, |v| v.as_str());
+        check(mail::MailStatus::ALL, |v| v.as_str());
     }
 }

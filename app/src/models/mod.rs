@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod directory;
 pub mod funding;
 pub mod import;
+pub mod mail;
 pub mod project;
 pub mod reference;
 pub mod share;
@@ -37,6 +38,7 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
 
 pub use funding::*;
 pub use import::*;
+pub use mail::*;
 pub use project::*;
 pub use reference::*;
 pub use share::*;

@@ -48,6 +48,64 @@ pub struct Config {
     /// The structure's time zone (`TIME_ZONE`, an IANA name): times shown
     /// and "today" are read in it.
     pub time_zone: chrono_tz::Tz,
+    /// How mail leaves: an SMTP server, or the outbox when none is set.
+    pub mail: MailConfig,
+}
+
+/// How the TLS of the SMTP connection is made (`SMTP_TLS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS (port 587 by default).
+    StartTls,
+    /// TLS from the first byte (SMTPS, port 465 by default).
+    Tls,
+    /// No encryption: a relay on the same host or network only (port 25).
+    None,
+}
+
+#[derive(Clone)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub user: Option<String>,
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for Smtp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smtp")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `SMTP_HOST` and the rest; `None`: mail goes to the outbox.
+    pub smtp: Option<Smtp>,
+    /// The sender (`MAIL_FROM`), e.g. `Maillage <maillage@pays.example.fr>`.
+    pub from: String,
+    /// How often the scheduler plans and sends (`MAIL_TICK_SECONDS`).
+    pub tick: Duration,
+    /// `MAIL_SCHEDULER=off` stops this instance planning and sending.
+    pub scheduler: bool,
+}
+
+pub const DEFAULT_MAIL_FROM: &str = "Maillage <maillage@localhost>";
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp: None,
+            from: DEFAULT_MAIL_FROM.to_owned(),
+            tick: Duration::from_secs(60),
+            scheduler: true,
+        }
+    }
 }
 
 /// The shortest `METRICS_TOKEN` accepted.
@@ -78,6 +136,10 @@ pub enum ConfigError {
         "TIME_ZONE : « {0} » n’est pas un fuseau horaire connu (un nom IANA, par exemple Europe/Paris, America/Cayenne, Indian/Reunion)"
     )]
     NotATimeZone(String),
+    #[error("SMTP_TLS : « {0} » n’est pas une valeur reconnue (starttls, tls ou none)")]
+    NotATlsMode(String),
+    #[error("MAIL_FROM : « {0} » n’est pas une adresse d’expéditeur valide")]
+    NotASender(String),
 }
 
 fn var(name: &str) -> Option<String> {
@@ -141,6 +203,44 @@ fn time_zone(raw: Option<String>) -> Result<chrono_tz::Tz, ConfigError> {
     }
 }
 
+/// `SMTP_*`, `MAIL_FROM`, `MAIL_TICK_SECONDS`, `MAIL_SCHEDULER`.
+fn mail() -> Result<MailConfig, ConfigError> {
+    let tls = match var("SMTP_TLS").map(|v| v.trim().to_lowercase()).as_deref() {
+        None | Some("starttls") => SmtpTls::StartTls,
+        Some("tls") => SmtpTls::Tls,
+        Some("none") => SmtpTls::None,
+        Some(other) => return Err(ConfigError::NotATlsMode(other.to_owned())),
+    };
+    let default_port = match tls {
+        SmtpTls::StartTls => 587,
+        SmtpTls::Tls => 465,
+        SmtpTls::None => 25,
+    };
+    let smtp = match var("SMTP_HOST") {
+        None => None,
+        Some(host) => Some(Smtp {
+            host: host.trim().to_owned(),
+            port: number("SMTP_PORT", default_port)?,
+            tls,
+            user: var("SMTP_USER"),
+            password: var("SMTP_PASSWORD"),
+        }),
+    };
+    let from = var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned());
+    if from.trim().parse::<lettre::message::Mailbox>().is_err() {
+        return Err(ConfigError::NotASender(from));
+    }
+    Ok(MailConfig {
+        smtp,
+        from: from.trim().to_owned(),
+        tick: Duration::from_secs(number("MAIL_TICK_SECONDS", 60u64)?.max(1)),
+        scheduler: !matches!(
+            var("MAIL_SCHEDULER").as_deref(),
+            Some("off" | "0" | "false")
+        ),
+    })
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
@@ -167,6 +267,7 @@ impl Config {
             ),
             ops_addr: socket_address("OPS_ADDR", var("OPS_ADDR"))?,
             time_zone: time_zone(var("TIME_ZONE"))?,
+            mail: mail()?,
         })
     }
 
@@ -190,6 +291,7 @@ impl Config {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             ops_addr: None,
             time_zone: crate::server::clock::DEFAULT_ZONE,
+            mail: MailConfig::default(),
         }
     }
 

@@ -39,8 +39,13 @@ pub fn too_many() -> crate::error::AppError {
 
 /// The entry's title, in French.
 pub fn summary(entry: &FeedEntry) -> String {
-    let (subject, project) = (entry.subject.as_str(), entry.project_title.as_str());
-    match entry.kind {
+    title(entry.kind, &entry.subject, &entry.project_title)
+}
+
+/// A deadline's title, in French: its kind, its subject (the milestone's
+/// title or the funder's name) and its project.
+pub fn title(kind: EntryKind, subject: &str, project: &str) -> String {
+    match kind {
         EntryKind::Milestone => t!(
             "calendar.entry.milestone",
             title = subject,

@@ -11,6 +11,7 @@ pub mod export;
 pub mod headers;
 pub mod ical;
 pub mod import;
+pub mod mail;
 pub mod page_slots;
 pub mod passwords;
 pub mod phone;

@@ -21,6 +21,10 @@ pub struct AppState {
     pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Share-link page requests per client IP (guessing tokens).
     pub share_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Unsubscribe-link requests per client IP (guessing tokens), with the
+    /// share links' quota but its own count: a mail client's one-click
+    /// requests never use up a reader's share-link budget.
+    pub unsubscribe_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Pages rendered at once, at most `max_concurrent_pages`.
     pub pages: Arc<PageSlots>,
 }
@@ -35,6 +39,7 @@ impl AppState {
             db,
             login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             share_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(share_per_minute))),
+            unsubscribe_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(share_per_minute))),
             pages: Arc::new(PageSlots::new(config.max_concurrent_pages)),
             config: Arc::new(config),
             leptos_options,

@@ -18,6 +18,7 @@ use super::pages::{
     login::LoginPage,
     not_found::NotFound,
     organisation::{NewOrganisationPage, OrganisationPage},
+    outbox::OutboxPage,
     person::{NewPersonPage, PersonPage},
     project::ProjectPage,
     project_form::{EditProjectPage, NewProjectPage},
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/programmes") view=ProgrammesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/thematiques") view=ThemesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/financeurs") view=FundersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/courriels") view=OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/nouveau") view=NewProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/:id") view=ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/:id/modifier") view=EditProjectPage ssr=SsrMode::Async />

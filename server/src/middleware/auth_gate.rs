@@ -16,13 +16,14 @@ use app::server::{AppState, auth};
 use crate::middleware::body_limit::after_body;
 use crate::middleware::error_pages::error_response;
 
-/// Paths anyone may reach without a session. A share link's page and a
-/// calendar feed are public: their token is the credential, checked by
-/// their handler.
+/// Paths anyone may reach without a session. A share link's page, a
+/// calendar feed and a mail's unsubscribe link are public: their token is
+/// the credential, checked by their handler.
 fn is_public(path: &str) -> bool {
     if let Some(token) = path
         .strip_prefix("/partage/")
         .or_else(|| path.strip_prefix("/calendrier/"))
+        .or_else(|| path.strip_prefix("/desabonnement/"))
     {
         return !token.is_empty() && !token.contains('/');
     }
@@ -138,6 +139,7 @@ mod tests {
             "/favicon.ico",
             "/partage/0123abcd",
             "/calendrier/0123abcd.ics",
+            "/desabonnement/0123abcd",
         ] {
             assert!(is_public(public), "{public}");
         }
@@ -153,6 +155,8 @@ mod tests {
             "/partagex/abc",
             "/calendrier/",
             "/calendrier/x/y",
+            "/desabonnement/",
+            "/desabonnement/x/y",
             "/espace-partenaire/projets/1",
         ] {
             assert!(!is_public(private), "{private}");

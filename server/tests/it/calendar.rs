@@ -23,7 +23,7 @@ use crate::support::{TestApp, client, signed_in_as};
 
 /// The Python that has `icalendar`: `MAILLAGE_PYTHON`, else the one
 /// scripts/test.sh installs under target/tools.
-fn python() -> std::path::PathBuf {
+pub(crate) fn python() -> std::path::PathBuf {
     if let Some(path) = std::env::var_os("MAILLAGE_PYTHON") {
         return path.into();
     }

@@ -17,6 +17,7 @@ mod funding;
 mod health;
 mod hostile;
 mod imports;
+mod mail;
 mod migrations;
 mod operations;
 mod pages;

@@ -87,6 +87,9 @@ fn allowed(function: &str, role: Role) -> bool {
         // Every staff member's own feeds (the portfolio's scope is checked
         // in the service: it/calendar.rs).
         "/api/calendar/feeds" | "/api/calendar/create" | "/api/calendar/revoke" => role.is_staff(),
+        // Partners get no mail; the outbox holds everyone's mail.
+        "/api/mail/settings" | "/api/mail/save" => role.is_staff(),
+        "/api/mail/outbox" => role == Role::Admin,
         other => panic!("no policy expectation for server function {other}: add it to this matrix"),
     }
 }
@@ -414,6 +417,8 @@ fn expected_route(path: &str, actor: Actor, shared: bool, project: i64) -> (u16,
         // A share link's token is not a feed's: no feed, whoever asks (the
         // feeds themselves: it/calendar.rs).
         "/calendrier/{token}" => (404, String::new()),
+        // Nor a mail's unsubscribe token (the links themselves: it/mail.rs).
+        "/desabonnement/{token}" => (404, String::new()),
         "/espace-partenaire/projets/{id}" if !signed_in => (303, login),
         "/espace-partenaire/projets/{id}" if partner && shared => (200, String::new()),
         "/espace-partenaire/projets/{id}" if partner => (404, String::new()),

@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod directory;
 pub mod funding;
 pub mod import;
+pub mod mail;
 pub mod projects;
 pub mod rollup;
 pub mod session;

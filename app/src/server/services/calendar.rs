@@ -161,17 +161,31 @@ async fn projects_of(
     Ok(query.into_tuple::<(i64, String)>().all(db).await?)
 }
 
-/// Every deadline of the feed, soonest first, each with the sequence it is
-/// published under (recorded on the way: see `publish`).
-pub async fn entries(
-    db: &DatabaseConnection,
+/// One deadline someone answers for (a feed's entry, a reminder, a line
+/// of a digest).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    pub uid: String,
+    pub kind: EntryKind,
+    pub day: NaiveDate,
+    pub project_id: i64,
+    pub project_title: String,
+    /// The milestone's title, or the funder's name.
+    pub subject: String,
+}
+
+/// Every deadline of the feed `scope` of `owner`, soonest first: open
+/// milestones (theirs, or all for the portfolio), applications still to
+/// file and DETR dates of the projects (theirs as lead officer, or all),
+/// past ones included.
+pub async fn deadlines(
+    db: &impl ConnectionTrait,
     scope: FeedScope,
-    owner: &user::Model,
+    owner_id: i64,
     domain: &str,
     today: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<Vec<FeedEntry>, AppError> {
-    let projects = projects_of(db, scope, owner.id).await?;
+) -> Result<Vec<Deadline>, AppError> {
+    let projects = projects_of(db, scope, owner_id).await?;
     let mut titles: HashMap<i64, String> = projects.iter().cloned().collect();
     let mut found: Vec<(String, EntryKind, NaiveDate, i64, String)> = Vec::new();
     let milestone_entry = |m: milestone::Model| {
@@ -186,7 +200,7 @@ pub async fn entries(
     if scope == FeedScope::Mine {
         // The milestones they answer for: assigned to them on any project,
         // or unassigned on the projects they lead.
-        for (m, title) in super::assignments::open_milestones_of(db, owner.id, None).await? {
+        for (m, title) in super::assignments::open_milestones_of(db, owner_id, None).await? {
             titles.entry(m.project_id).or_insert(title);
             found.push(milestone_entry(m));
         }
@@ -225,30 +239,49 @@ pub async fn entries(
             ));
         }
     }
-    let published = publish(
-        db,
-        found.iter().map(|(uid, _, day, _, _)| (uid.clone(), *day)),
-        now,
-    )
-    .await?;
-    let mut out: Vec<FeedEntry> = found
+    let mut out: Vec<Deadline> = found
         .into_iter()
-        .map(|(uid, kind, day, project_id, subject)| {
-            let (sequence, moved_at) = published.get(&uid).copied().unwrap_or((0, now));
-            FeedEntry {
-                kind,
-                day,
-                sequence,
-                moved_at,
-                project_title: titles.get(&project_id).cloned().unwrap_or_default(),
-                project_id,
-                subject,
-                uid,
-            }
+        .map(|(uid, kind, day, project_id, subject)| Deadline {
+            kind,
+            day,
+            project_title: titles.get(&project_id).cloned().unwrap_or_default(),
+            project_id,
+            subject,
+            uid,
         })
         .collect();
     out.sort_by(|a, b| a.day.cmp(&b.day).then_with(|| a.uid.cmp(&b.uid)));
     Ok(out)
+}
+
+/// Every deadline of the feed, soonest first, each with the sequence it is
+/// published under (recorded on the way: see `publish`).
+pub async fn entries(
+    db: &DatabaseConnection,
+    scope: FeedScope,
+    owner: &user::Model,
+    domain: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<FeedEntry>, AppError> {
+    let found = deadlines(db, scope, owner.id, domain, today).await?;
+    let published = publish(db, found.iter().map(|d| (d.uid.clone(), d.day)), now).await?;
+    Ok(found
+        .into_iter()
+        .map(|d| {
+            let (sequence, moved_at) = published.get(&d.uid).copied().unwrap_or((0, now));
+            FeedEntry {
+                kind: d.kind,
+                day: d.day,
+                sequence,
+                moved_at,
+                project_title: d.project_title,
+                project_id: d.project_id,
+                subject: d.subject,
+                uid: d.uid,
+            }
+        })
+        .collect())
 }
 
 /// Records the day each entry is published on and returns its sequence and

@@ -44,6 +44,7 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
     let show_team = allows(user.role, Action::ViewTeam);
     let show_projects = allows(user.role, Action::ViewProjects);
     let show_directory = allows(user.role, Action::ViewDirectory);
+    let show_outbox = allows(user.role, Action::ReadOutbox);
     view! {
         <nav class="main-nav" aria-label=t!("nav.label").into_owned()>
             <ul>
@@ -53,6 +54,7 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
                 {show_directory.then(|| view! { <li><A href="/annuaire">{t!("nav.directory")}</A></li> })}
                 {show_team.then(|| view! { <li><A href="/equipe">{t!("nav.team")}</A></li> })}
                 {show_projects.then(|| view! { <li><A href="/mon-compte">{t!("nav.account")}</A></li> })}
+                {show_outbox.then(|| view! { <li><A href="/admin/courriels">{t!("nav.outbox")}</A></li> })}
             </ul>
         </nav>
         <div class="user-box">

@@ -1,13 +1,16 @@
-//! « Mon compte »: the signed-in user's own settings. For now, the private
-//! addresses of their calendar feeds (create, renew, revoke).
+//! « Mon compte »: the signed-in user's own settings: the private addresses
+//! of their calendar feeds (create, renew, revoke) and the mails they
+//! receive (reminders, weekly digest).
 use leptos::prelude::*;
 use rust_i18n::t;
 
 use crate::api::calendar::{CreateCalendarFeed, RevokeCalendarFeed, list_calendar_feeds};
+use crate::api::mail::{SaveMailSettings, get_mail_settings};
 use crate::domain::calendar::FeedScope;
-use crate::models::CalendarFeeds;
+use crate::domain::mail::DigestFrequency;
+use crate::models::{CalendarFeeds, MailSettingsView};
 use crate::policy::{Action, allows};
-use crate::ui::actions::general_error;
+use crate::ui::actions::{field_error, general_error};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::text::PageTitle;
 use crate::ui::format;
@@ -20,6 +23,8 @@ pub fn AccountPage() -> impl IntoView {
     let feeds = subscribes.then(|| Resource::new(|| (), |_| list_calendar_feeds()));
     let create = ServerAction::<CreateCalendarFeed>::new();
     let revoke = ServerAction::<RevokeCalendarFeed>::new();
+    let mails = subscribes.then(|| Resource::new(|| (), |_| get_mail_settings()));
+    let save_mail = ServerAction::<SaveMailSettings>::new();
     view! {
         <PageTitle text=t!("calendar.page_title").into_owned() />
         <h1>{t!("calendar.page_title")}</h1>
@@ -39,6 +44,48 @@ pub fn AccountPage() -> impl IntoView {
                 }.into_any(),
             }}
         </section>
+        {mails.map(|mails| view! {
+            <section class="card" id="courriels" aria-labelledby="mail-title" data-testid="mail-settings">
+                <h2 id="mail-title">{t!("mail.settings.title")}</h2>
+                <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+                    {move || Suspend::new(async move {
+                        match mails.await {
+                            Ok(choice) => view! { <MailChoices choice save=save_mail /> }.into_any(),
+                            Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn MailChoices(choice: MailSettingsView, save: ServerAction<SaveMailSettings>) -> impl IntoView {
+    view! {
+        <p>{t!("mail.settings.intro")}</p>
+        <ActionForm action=save attr:class="form" attr:novalidate="true" attr:data-anchor="courriels"
+            attr:data-done=t!("mail.settings.saved").into_owned()>
+            <p class="form-error" role="alert">{general_error(save)}</p>
+            <div class="field">
+                <label class="check">
+                    <input type="checkbox" name="form[reminders]" id="mail-reminders" checked=choice.reminders />
+                    {t!("mail.settings.reminders")}
+                </label>
+                <p class="hint">{t!("mail.settings.reminders_hint")}</p>
+            </div>
+            <div class="field">
+                <label for="mail-digest">{t!("mail.settings.digest")}</label>
+                <select id="mail-digest" name="form[digest]" aria-describedby="mail-digest-hint mail-digest-error">
+                    {DigestFrequency::ALL.iter().map(|f| view! {
+                        <option value=f.as_str() selected=*f == choice.digest>{f.label()}</option>
+                    }).collect_view()}
+                </select>
+                <p class="hint" id="mail-digest-hint">{t!("mail.settings.digest_hint")}</p>
+                <p class="field-error" id="mail-digest-error" role="alert">{field_error(save, "digest")}</p>
+            </div>
+            <button type="submit" class="button primary" data-testid="save-mail">{t!("mail.settings.save")}</button>
+        </ActionForm>
     }
 }
 

@@ -8,6 +8,7 @@ pub mod imports;
 pub mod login;
 pub mod not_found;
 pub mod organisation;
+pub mod outbox;
 pub mod person;
 pub mod project;
 pub mod project_form;

@@ -1,0 +1,255 @@
+//! The words of each mail, in French: a plain-text part and an HTML part
+//! (user text escaped), a link to each project and the unsubscribe link.
+use chrono::NaiveDate;
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
+use rust_i18n::t;
+
+use crate::domain::mail::DIGEST_AHEAD_DAYS;
+use crate::server::ical::{clean_text, title};
+use crate::server::services::calendar::Deadline;
+use crate::ui::format;
+
+/// A mail ready to go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Where links point (no trailing slash) and the unsubscribe link.
+pub struct Links<'a> {
+    pub base: &'a str,
+    pub unsubscribe: &'a str,
+}
+
+/// One line of text: no line breaks or control characters (a subject, a
+/// title).
+fn line(text: &str) -> String {
+    clean_text(text).replace('\n', " ")
+}
+
+fn deadline_title(d: &Deadline) -> String {
+    line(&title(d.kind, &d.subject, &d.project_title))
+}
+
+fn project_link(links: &Links, project_id: i64) -> String {
+    format!("{}/projets/{project_id}", links.base)
+}
+
+fn html_page(body: &str, links: &Links, why: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"></head>\
+         <body style=\"font-family:sans-serif;line-height:1.5;max-width:40em\">{body}\
+         <hr><p style=\"color:#555;font-size:90%\">{why} \
+         <a href=\"{unsubscribe}\">{stop}</a></p></body></html>\n",
+        why = esc(why),
+        unsubscribe = attr(links.unsubscribe),
+        stop = esc(&t!("mail.unsubscribe_link")),
+    )
+}
+
+fn text_footer(links: &Links, why: &str) -> String {
+    format!(
+        "\n-- \n{why}\n{stop} : {url}\n",
+        stop = t!("mail.unsubscribe_link"),
+        url = links.unsubscribe
+    )
+}
+
+/// How far the day is, in words: « aujourd’hui », « demain », « dans 7 jours ».
+pub fn days_left(day: NaiveDate, today: NaiveDate) -> String {
+    match (day - today).num_days() {
+        0 => t!("mail.today").into_owned(),
+        1 => t!("mail.tomorrow").into_owned(),
+        n if n > 1 => t!("mail.in_days", n = n).into_owned(),
+        n => t!("mail.days_ago", n = -n).into_owned(),
+    }
+}
+
+/// The reminder of one deadline, sent `days_left` before it.
+pub fn reminder(d: &Deadline, today: NaiveDate, links: &Links) -> Composed {
+    let what = deadline_title(d);
+    let when = format!("{} ({})", format::date(d.day), days_left(d.day, today));
+    let link = project_link(links, d.project_id);
+    let subject = line(&t!(
+        "mail.reminder.subject",
+        when = days_left(d.day, today),
+        what = what.as_str()
+    ));
+    let why = t!("mail.reminder.why").into_owned();
+    let text = format!(
+        "{intro}\n\n{what}\n{due} : {when}\n{see} : {link}\n{footer}",
+        intro = t!("mail.reminder.intro"),
+        due = t!("mail.due"),
+        see = t!("mail.see"),
+        footer = text_footer(links, &why),
+    );
+    let body = format!(
+        "<p>{intro}</p><p><strong>{what}</strong><br>{due} : {when}</p>\
+         <p><a href=\"{link}\">{see}</a></p>",
+        intro = esc(&t!("mail.reminder.intro")),
+        what = esc(&what),
+        due = esc(&t!("mail.due")),
+        when = esc(&when),
+        link = attr(&link),
+        see = esc(&t!("mail.see_project")),
+    );
+    Composed {
+        subject,
+        text,
+        html: html_page(&body, links, &why),
+    }
+}
+
+/// What a weekly digest says. Empty: no mail.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Digest {
+    /// Deadlines already past, still open.
+    pub late: Vec<Deadline>,
+    /// Deadlines in the next `DIGEST_AHEAD_DAYS` days.
+    pub soon: Vec<Deadline>,
+    /// Projects they lead that others changed since the last digest: id,
+    /// title, how many changes.
+    pub changes: Vec<(i64, String, usize)>,
+}
+
+impl Digest {
+    pub fn is_empty(&self) -> bool {
+        self.late.is_empty() && self.soon.is_empty() && self.changes.is_empty()
+    }
+}
+
+/// The weekly digest.
+pub fn digest(d: &Digest, today: NaiveDate, since: NaiveDate, links: &Links) -> Composed {
+    let subject = line(&t!(
+        "mail.digest.subject",
+        late = d.late.len(),
+        soon = d.soon.len()
+    ));
+    let why = t!("mail.digest.why").into_owned();
+    let mut text = format!("{}\n", t!("mail.digest.intro", date = format::date(today)));
+    let mut body = format!(
+        "<p>{}</p>",
+        esc(&t!("mail.digest.intro", date = format::date(today)))
+    );
+    let mut section = |heading: String, rows: Vec<(String, String)>| {
+        if rows.is_empty() {
+            return;
+        }
+        text.push_str(&format!("\n{heading}\n"));
+        body.push_str(&format!(
+            "<h2 style=\"font-size:110%\">{}</h2><ul>",
+            esc(&heading)
+        ));
+        for (label, link) in rows {
+            text.push_str(&format!("- {label}\n  {link}\n"));
+            body.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                attr(&link),
+                esc(&label)
+            ));
+        }
+        body.push_str("</ul>");
+    };
+    let dated = |list: &[Deadline]| {
+        list.iter()
+            .map(|x| {
+                (
+                    format!(
+                        "{} — {} ({})",
+                        format::date(x.day),
+                        deadline_title(x),
+                        days_left(x.day, today)
+                    ),
+                    project_link(links, x.project_id),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    section(
+        t!("mail.digest.late", n = d.late.len()).into_owned(),
+        dated(&d.late),
+    );
+    section(
+        t!("mail.digest.soon", days = DIGEST_AHEAD_DAYS).into_owned(),
+        dated(&d.soon),
+    );
+    section(
+        t!("mail.digest.changes", date = format::date(since)).into_owned(),
+        d.changes
+            .iter()
+            .map(|(id, title, n)| {
+                (
+                    line(&t!("mail.digest.changed", project = title.as_str(), n = n)),
+                    project_link(links, *id),
+                )
+            })
+            .collect(),
+    );
+    text.push_str(&text_footer(links, &why));
+    Composed {
+        subject,
+        text,
+        html: html_page(&body, links, &why),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::EntryKind;
+
+    fn deadline(subject: &str, project: &str, day: &str) -> Deadline {
+        Deadline {
+            uid: "jalon-1@h".into(),
+            kind: EntryKind::Milestone,
+            day: day.parse().unwrap(),
+            project_id: 7,
+            project_title: project.into(),
+            subject: subject.into(),
+        }
+    }
+
+    const LINKS: Links = Links {
+        base: "https://m.example",
+        unsubscribe: "https://m.example/desabonnement/ab",
+    };
+
+    #[test]
+    fn user_text_is_escaped_in_html_and_kept_on_one_line_in_the_subject() {
+        let d = deadline(
+            "<script>alert(1)</script>\r\nBcc: x@y",
+            "Halle & \"marché\"",
+            "2027-03-04",
+        );
+        let mail = reminder(&d, "2027-03-01".parse().unwrap(), &LINKS);
+        assert!(!mail.html.contains("<script>"), "{}", mail.html);
+        assert!(mail.html.contains("&lt;script&gt;"));
+        assert!(!mail.subject.contains('\n') && !mail.subject.contains('\r'));
+        assert!(mail.subject.contains("dans 3 jours"), "{}", mail.subject);
+        assert!(mail.text.contains("https://m.example/projets/7"));
+        assert!(mail.text.contains("https://m.example/desabonnement/ab"));
+        assert!(
+            mail.html
+                .contains("href=\"https://m.example/desabonnement/ab\"")
+        );
+    }
+
+    #[test]
+    fn a_digest_lists_only_the_sections_that_have_something() {
+        let mut d = Digest::default();
+        assert!(d.is_empty());
+        d.soon.push(deadline("Comité", "Halle", "2027-03-04"));
+        assert!(!d.is_empty());
+        let today = "2027-03-01".parse().unwrap();
+        let mail = digest(&d, today, "2027-02-22".parse().unwrap(), &LINKS);
+        assert!(
+            mail.text.contains("Jalon : Comité — Halle"),
+            "{}",
+            mail.text
+        );
+        assert!(!mail.text.contains("En retard"), "{}", mail.text);
+        assert!(!mail.text.contains("Modifié"), "{}", mail.text);
+    }
+}

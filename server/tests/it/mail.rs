@@ -1,0 +1,632 @@
+//! E-mail (issue 20), on both databases, through a real SMTP server
+//! (Python's aiosmtpd, installed by scripts/test.sh, writing a maildir read
+//! back by Python's own e-mail package): reminders and digests reach the
+//! right person once, with their headers and both parts; nothing when
+//! nothing is due; the one-click unsubscribe works without a session; an
+//! SMTP outage then recovery delivers each mail once; two instances on one
+//! database send each mail once; with no SMTP the admin reads the outbox.
+//! The scheduler's clock is a parameter: a simulated fortnight runs in
+//! seconds, no test sleeps for time to pass.
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use app::domain::Role;
+use app::domain::mail::{DigestFrequency, MailStatus};
+use app::models::{MailSettingsView, Outbox};
+use app::server::config::{MailConfig, Smtp, SmtpTls};
+use app::server::entities::mail::mail_job;
+use app::server::mail::{Mailer, Scheduler, settings};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::Value;
+
+use crate::both_backends;
+use crate::calendar::{day, python};
+use crate::support::api::{
+    Form, add_milestone, add_note, create, ok, ok_id, ok_json, post, refused, refused_on, signed_in,
+};
+use crate::support::{TestApp, client, create_user, signed_in_as};
+
+use app::server::clock::DEFAULT_ZONE as ZONE;
+
+/// A real SMTP server (aiosmtpd), writing what it receives to a maildir.
+struct SmtpServer {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+impl SmtpServer {
+    /// Listens on `port`, writing to a new maildir under `parent`.
+    async fn start(port: u16, parent: &Path) -> Self {
+        // Python's Maildir makes its folders only when the path is new.
+        let dir = parent.join("maildir");
+        let child = Command::new(python())
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("aiosmtpd (scripts/test.sh installs it)");
+        // Owned at once: dropped (killed and waited for) if it never answers.
+        let server = Self { child, port, dir };
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("aiosmtpd did not start on port {port}");
+    }
+
+    /// Every message received, as Python's e-mail package reads it.
+    fn received(&self) -> Vec<Value> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/tools/maildir_read.py");
+        let out = Command::new(python())
+            .arg(script)
+            .arg(&self.dir)
+            .output()
+            .expect("python");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mails: Vec<Value> = serde_json::from_slice(&out.stdout).expect("json");
+        for m in &mails {
+            assert_eq!(m["defects"], serde_json::json!([]), "{m}");
+        }
+        mails
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A text field of a received mail.
+fn field<'a>(mail: &'a Value, key: &str) -> &'a str {
+    mail[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {key} in {mail}"))
+}
+
+fn smtp_config(port: u16) -> MailConfig {
+    MailConfig {
+        smtp: Some(Smtp {
+            host: "127.0.0.1".into(),
+            port,
+            tls: SmtpTls::None,
+            user: None,
+            password: None,
+        }),
+        from: "Pays Exemple <maillage@pays-exemple.fr>".into(),
+        ..MailConfig::default()
+    }
+}
+
+fn scheduler(app: &TestApp, db: sea_orm::DatabaseConnection, mailer: Mailer) -> Scheduler {
+    Scheduler {
+        db,
+        mailer: Arc::new(mailer),
+        base_url: app.url(""),
+        uid_domain: "maillage.test".into(),
+        zone: ZONE,
+    }
+}
+
+/// `day` at `hour`:00 in the structure's zone.
+fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
+    ZONE.from_local_datetime(&day.and_hms_opt(hour, 0, 0).expect("time"))
+        .single()
+        .expect("unambiguous")
+        .with_timezone(&Utc)
+}
+
+fn today() -> NaiveDate {
+    app::server::clock::local_date_in(ZONE, Utc::now())
+}
+
+/// The first Monday from `from` (included).
+fn next_monday(from: NaiveDate) -> NaiveDate {
+    let mut d = from;
+    while d.weekday() != Weekday::Mon {
+        d += Duration::days(1);
+    }
+    d
+}
+
+async fn user_id(app: &TestApp, email: &str) -> i64 {
+    app::server::entities::user::Entity::find()
+        .filter(app::server::entities::user::Column::Email.eq(email))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("user")
+        .id
+}
+
+async fn choose(app: &TestApp, user: i64, reminders: bool, digest: DigestFrequency) {
+    settings::save(
+        &app.db,
+        user,
+        MailSettingsView { reminders, digest },
+        Utc::now(),
+    )
+    .await
+    .expect("save");
+}
+
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(name)
+        .tempdir()
+        .expect("tempdir")
+}
+
+async fn jobs(app: &TestApp) -> Vec<mail_job::Model> {
+    mail_job::Entity::find().all(&app.db).await.expect("jobs")
+}
+
+async fn reminders_reach_the_assignee_once(backend: crate::support::Backend) {
+    let (test_db, app, http, officer) = signed_in(backend).await;
+    // Digests are the other test's: here only reminders.
+    choose(&app, officer, true, DigestFrequency::Never).await;
+    let id = create(&http, &app, "Halle & \"marché\" <couvert>", &["15187"], &[]).await;
+    let hostile = "<script>alert(1)</script>\r\nBcc: victime@example.org %{when}";
+    ok_id(add_milestone(&http, &app, id, "other", hostile, &day(10)).await).await;
+    // Someone else's milestone (another officer's project): not Julien's mail.
+    let claire = signed_in_as(&app, "claire.petit@cc-exemple.fr", Role::Officer).await;
+    let hers = create(&claire, &app, "Voie verte", &["15187"], &[]).await;
+    ok_id(add_milestone(&claire, &app, hers, "other", "Réunion de Claire", &day(4)).await).await;
+    let claire_id = user_id(&app, "claire.petit@cc-exemple.fr").await;
+    choose(&app, claire_id, true, DigestFrequency::Never).await;
+
+    let dir = temp_dir("smtp");
+    let smtp = SmtpServer::start(free_port(), dir.path()).await;
+    let run = scheduler(
+        &app,
+        app.db.clone(),
+        Mailer::new(&smtp_config(smtp.port)).expect("mailer"),
+    );
+    let to = |mails: &[Value], who: &str| -> Vec<Value> {
+        mails
+            .iter()
+            .filter(|m| m["rcpt"].as_str().unwrap_or_default().contains(who))
+            .cloned()
+            .collect()
+    };
+    // A simulated fortnight, two ticks a day (a restart, a second pass).
+    let start = today();
+    for offset in 0..14 {
+        let d = start + Duration::days(offset);
+        for hour in [8, 15] {
+            run.tick(at(d, hour)).await.expect("tick");
+        }
+        let mails = smtp.received();
+        // J-3 of a milestone due at J+10: on day 7, once, and never again;
+        // Claire's, due at J+4, on day 1, to her alone.
+        assert_eq!(
+            to(&mails, "julien.moreau").len(),
+            usize::from(offset >= 7),
+            "day {offset}: {mails:?}"
+        );
+        assert_eq!(
+            to(&mails, "claire.petit").len(),
+            usize::from(offset >= 1),
+            "day {offset}: {mails:?}"
+        );
+        assert_eq!(
+            mails.len(),
+            usize::from(offset >= 7) + usize::from(offset >= 1)
+        );
+    }
+    let mails = to(&smtp.received(), "julien.moreau");
+    let mail = &mails[0];
+    assert!(
+        field(mail, "rcpt").contains("julien.moreau@cc-exemple.fr"),
+        "{mail}"
+    );
+    assert!(field(mail, "to").contains("julien.moreau@cc-exemple.fr"));
+    assert!(field(mail, "from").contains("maillage@pays-exemple.fr"));
+    assert_eq!(mail["content_type"], "multipart/alternative");
+    assert_eq!(mail["auto_submitted"], "auto-generated");
+    let subject = field(mail, "subject");
+    assert!(
+        subject.starts_with("Échéance dans 3 jours : Jalon : <script>"),
+        "{subject}"
+    );
+    assert!(
+        !subject.contains('\n') && !subject.contains("Bcc:\n"),
+        "{subject}"
+    );
+    let text = field(mail, "text");
+    assert!(
+        text.contains(&format!("{}/projets/{id}", app.url(""))),
+        "{text}"
+    );
+    let html = field(mail, "html");
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Halle &amp; \"marché\" &lt;couvert&gt;"),
+        "{html}"
+    );
+    // RFC 8058: the link in the headers, and the one-click POST form.
+    let header = field(mail, "list_unsubscribe");
+    assert_eq!(mail["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
+    let link = header
+        .strip_prefix('<')
+        .and_then(|h| h.strip_suffix('>'))
+        .unwrap_or_else(|| panic!("{header}"));
+    assert!(link.starts_with(&app.url("/desabonnement/")), "{link}");
+    assert!(
+        text.contains(link) && html.contains(link),
+        "the link is in both parts"
+    );
+    let path = link.strip_prefix(&app.url("")).expect("present").to_owned();
+
+    // Opening the link (a mail scanner does) changes nothing.
+    let page = client().get(app.url(&path)).send().await.expect("get");
+    assert_eq!(page.status(), 200);
+    assert!(page.headers().get("set-cookie").is_none(), "no session");
+    let body = page.text().await.expect("request");
+    assert!(body.contains("<form method=\"post\">"), "{body}");
+    assert!(
+        settings::of(&app.db, officer)
+            .await
+            .expect("request")
+            .reminders
+    );
+    // The one-click POST, as a mail client sends it: no cookie, no Origin.
+    let res = client()
+        .post(app.url(&path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 200);
+    let now = settings::of(&app.db, officer).await.expect("request");
+    assert!(!now.reminders, "reminders off");
+    assert_eq!(now.digest, DigestFrequency::Never, "the other choice kept");
+    // Twice is harmless; a forged or unknown token is a 404 that changes nothing.
+    assert_eq!(
+        client()
+            .post(app.url(&path))
+            .send()
+            .await
+            .expect("request")
+            .status(),
+        200
+    );
+    for bad in [
+        format!("/desabonnement/{}", "0".repeat(64)),
+        "/desabonnement/abc".to_owned(),
+        format!("/desabonnement/{}", "%3Cscript%3E".repeat(30)),
+    ] {
+        let res = client().post(app.url(&bad)).send().await.expect("request");
+        assert_eq!(res.status(), 404, "{bad}");
+        assert_eq!(
+            client()
+                .get(app.url(&bad))
+                .send()
+                .await
+                .expect("request")
+                .status(),
+            404
+        );
+    }
+    // Unsubscribed: a new deadline due in two days brings no reminder.
+    ok_id(add_milestone(&http, &app, id, "other", "Après désabonnement", &day(2)).await).await;
+    run.tick(at(start, 16)).await.expect("tick");
+    assert_eq!(to(&smtp.received(), "julien.moreau").len(), 1);
+    smtp.stop();
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(reminders_reach_the_assignee_once);
+
+async fn a_digest_on_monday_and_none_with_nothing_to_say(backend: crate::support::Backend) {
+    let (test_db, app, http, officer) = signed_in(backend).await;
+    choose(&app, officer, false, DigestFrequency::Weekly).await;
+    // Someone with nothing due and no project: no digest.
+    let idle = create_user(&app.db, "sans.projet@cc-exemple.fr", Role::Officer).await;
+    choose(&app, idle, false, DigestFrequency::Weekly).await;
+    // Someone who turned the digest off.
+    let claire = signed_in_as(&app, "claire.petit@cc-exemple.fr", Role::Officer).await;
+    let claire_id = user_id(&app, "claire.petit@cc-exemple.fr").await;
+    choose(&app, claire_id, false, DigestFrequency::Never).await;
+    let hers = create(&claire, &app, "Voie verte", &["15187"], &[]).await;
+    ok_id(add_milestone(&claire, &app, hers, "other", "Réunion de Claire", &day(3)).await).await;
+
+    let id = create(&http, &app, "Maison de santé", &["15187"], &[]).await;
+    ok_id(add_milestone(&http, &app, id, "other", "Dépôt du permis", &day(5)).await).await;
+    ok_id(add_milestone(&http, &app, id, "other", "Lointain", &day(60)).await).await;
+    // Claire notes something on Julien's project: a change by someone else.
+    ok(add_note(&claire, &app, id, "Appel du maire").await).await;
+
+    let dir = temp_dir("smtp");
+    let smtp = SmtpServer::start(free_port(), dir.path()).await;
+    let run = scheduler(
+        &app,
+        app.db.clone(),
+        Mailer::new(&smtp_config(smtp.port)).expect("mailer"),
+    );
+    let monday = next_monday(today());
+    // Sunday evening and Monday before seven: nothing.
+    run.tick(at(monday - Duration::days(1), 20))
+        .await
+        .expect("tick");
+    run.tick(at(monday, 6)).await.expect("tick");
+    assert_eq!(smtp.received().len(), 0);
+    // Monday from seven: one digest, for Julien only, once.
+    for hour in [7, 9, 18] {
+        run.tick(at(monday, hour)).await.expect("tick");
+    }
+    run.tick(at(monday + Duration::days(1), 9))
+        .await
+        .expect("tick");
+    let mails = smtp.received();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let mail = &mails[0];
+    assert!(field(mail, "rcpt").contains("julien.moreau@cc-exemple.fr"));
+    assert!(field(mail, "subject").starts_with("Votre semaine dans Maillage"));
+    let text = field(mail, "text");
+    // Due between Sunday and next Saturday: late or soon, listed either way.
+    assert!(text.contains("Dépôt du permis"), "{text}");
+    assert!(!text.contains("Lointain"), "{text}");
+    assert!(!text.contains("Réunion de Claire"), "{text}");
+    assert!(text.contains("Maison de santé : 1 changement(s)"), "{text}");
+    assert_eq!(mail["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
+    // Unsubscribing from the digest leaves reminders as they were.
+    let link = field(mail, "list_unsubscribe");
+    let path = link
+        .trim_matches(['<', '>'])
+        .strip_prefix(&app.url(""))
+        .expect("present")
+        .to_owned();
+    assert_eq!(
+        client()
+            .post(app.url(&path))
+            .send()
+            .await
+            .expect("request")
+            .status(),
+        200
+    );
+    let now = settings::of(&app.db, officer).await.expect("request");
+    assert_eq!((now.reminders, now.digest), (false, DigestFrequency::Never));
+    // The next Monday: nothing (unsubscribed).
+    run.tick(at(monday + Duration::days(7), 9))
+        .await
+        .expect("tick");
+    assert_eq!(smtp.received().len(), 1);
+    smtp.stop();
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(a_digest_on_monday_and_none_with_nothing_to_say);
+
+async fn an_outage_then_recovery_delivers_each_mail_once(backend: crate::support::Backend) {
+    let (test_db, app, http, officer) = signed_in(backend).await;
+    choose(&app, officer, true, DigestFrequency::Never).await;
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    ok_id(add_milestone(&http, &app, id, "other", "Jalon proche", &day(2)).await).await;
+
+    // The SMTP server is down: the mail waits, with the error, and a time
+    // for the next try.
+    let port = free_port();
+    let run = scheduler(
+        &app,
+        app.db.clone(),
+        Mailer::new(&smtp_config(port)).expect("mailer"),
+    );
+    let t0 = Utc::now();
+    let tick = run.tick(t0).await.expect("tick");
+    assert_eq!((tick.reminders, tick.delivered.retried), (1, 1), "{tick:?}");
+    let job = &jobs(&app).await[0];
+    assert_eq!(job.status, MailStatus::Pending);
+    assert_eq!(job.attempts, 1);
+    assert!(job.last_error.is_some());
+    assert!(job.claimed_until.is_none(), "the claim is released");
+    // The admin sees it waiting, with its cause.
+    let admin = signed_in_as(&app, "admin@cc-exemple.fr", Role::Admin).await;
+    let outbox: Outbox = ok_json(post(&admin, &app, "mail/outbox", &vec![]).await).await;
+    assert_eq!(outbox.entries.len(), 1);
+    assert!(outbox.entries[0].last_error.is_some());
+
+    // Back up: before the wait is over nothing is tried; after, it is sent once.
+    let dir = temp_dir("smtp");
+    let smtp = SmtpServer::start(port, dir.path()).await;
+    let tick = run.tick(t0 + Duration::seconds(30)).await.expect("tick");
+    assert_eq!(tick.delivered.sent, 0);
+    for later in [2, 3, 10, 60] {
+        run.tick(t0 + Duration::minutes(later)).await.expect("tick");
+    }
+    assert_eq!(smtp.received().len(), 1);
+    let job = &jobs(&app).await[0];
+    assert_eq!((job.status, job.attempts), (MailStatus::Sent, 2));
+    assert!(job.last_error.is_none() && job.sent_at.is_some());
+    smtp.stop();
+
+    // A mail that keeps failing is given up after the last try, and shown.
+    ok_id(add_milestone(&http, &app, id, "other", "Jamais remis", &day(1)).await).await;
+    let mut t = t0 + Duration::hours(2);
+    for _ in 0..8 {
+        run.tick(t).await.expect("tick");
+        t += Duration::days(1);
+    }
+    let failed = mail_job::Entity::find()
+        .filter(mail_job::Column::Status.eq(MailStatus::Failed))
+        .all(&app.db)
+        .await
+        .expect("request");
+    assert_eq!(failed.len(), 1, "{:?}", jobs(&app).await);
+    assert_eq!(failed[0].attempts, app::domain::mail::MAX_ATTEMPTS);
+    let outbox: Outbox = ok_json(post(&admin, &app, "mail/outbox", &vec![]).await).await;
+    assert!(
+        outbox
+            .entries
+            .iter()
+            .any(|e| e.status == MailStatus::Failed && e.last_error.is_some())
+    );
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(an_outage_then_recovery_delivers_each_mail_once);
+
+async fn two_instances_send_each_mail_once(backend: crate::support::Backend) {
+    let (test_db, app, http, officer) = signed_in(backend).await;
+    choose(&app, officer, true, DigestFrequency::Never).await;
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    const MAILS: usize = 30;
+    for n in 0..MAILS {
+        ok_id(add_milestone(&http, &app, id, "other", &format!("Jalon {n}"), &day(2)).await).await;
+    }
+    let dir = temp_dir("smtp");
+    let smtp = SmtpServer::start(free_port(), dir.path()).await;
+    // Two instances: each its own pool on the same database.
+    let (db_a, db_b) = (test_db.connect().await, test_db.connect().await);
+    let a = scheduler(
+        &app,
+        db_a,
+        Mailer::new(&smtp_config(smtp.port)).expect("mailer"),
+    );
+    let b = scheduler(
+        &app,
+        db_b,
+        Mailer::new(&smtp_config(smtp.port)).expect("mailer"),
+    );
+    let now = Utc::now();
+    for round in 0..3 {
+        let at = now + Duration::seconds(round);
+        let (ta, tb) = tokio::join!(a.tick(at), b.tick(at));
+        let (ta, tb) = (ta.expect("a"), tb.expect("b"));
+        if round == 0 {
+            assert_eq!(
+                ta.reminders + tb.reminders,
+                MAILS,
+                "planned once: {ta:?} {tb:?}"
+            );
+            assert_eq!(
+                ta.delivered.sent + tb.delivered.sent,
+                MAILS,
+                "{ta:?} {tb:?} {:?}",
+                jobs(&app)
+                    .await
+                    .iter()
+                    .map(|j| &j.last_error)
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+    let mails = smtp.received();
+    assert_eq!(mails.len(), MAILS);
+    let mut subjects: Vec<&str> = mails.iter().map(|m| field(m, "subject")).collect();
+    subjects.sort();
+    subjects.dedup();
+    assert_eq!(subjects.len(), MAILS, "each mail once");
+    assert_eq!(
+        mail_job::Entity::find()
+            .filter(mail_job::Column::Status.eq(MailStatus::Sent))
+            .count(&app.db)
+            .await
+            .expect("request"),
+        MAILS as u64
+    );
+    assert!(jobs(&app).await.iter().all(|j| j.attempts == 1));
+    smtp.stop();
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(two_instances_send_each_mail_once);
+
+async fn without_smtp_the_admin_reads_the_outbox(backend: crate::support::Backend) {
+    let (test_db, app, http, officer) = signed_in(backend).await;
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    ok_id(add_milestone(&http, &app, id, "other", "<b>Jalon</b>", &day(1)).await).await;
+    // Choices: saved, read back; a hostile or unknown frequency refused
+    // naming the field; partners have none.
+    let form = |reminders: Option<&str>, digest: &str| -> Form<'static> {
+        let mut f: Form = vec![("form[digest]", digest.to_owned())];
+        if let Some(r) = reminders {
+            f.push(("form[reminders]", r.to_owned()));
+        }
+        f
+    };
+    for bad in [
+        "daily",
+        "",
+        "<script>alert(1)</script>",
+        &"x".repeat(20_000),
+    ] {
+        refused_on(
+            post(&http, &app, "mail/save", &form(Some("on"), bad)).await,
+            422,
+            "digest",
+        )
+        .await;
+    }
+    ok(post(&http, &app, "mail/save", &form(Some("on"), "weekly")).await).await;
+    let mine: MailSettingsView = ok_json(post(&http, &app, "mail/settings", &vec![]).await).await;
+    assert_eq!(
+        mine,
+        MailSettingsView {
+            reminders: true,
+            digest: DigestFrequency::Weekly
+        }
+    );
+    let partner = signed_in_as(&app, "partenaire@mairie.fr", Role::Partner).await;
+    refused(post(&partner, &app, "mail/settings", &vec![]).await, 403).await;
+    refused(
+        post(&partner, &app, "mail/save", &form(None, "never")).await,
+        403,
+    )
+    .await;
+    refused(post(&http, &app, "mail/outbox", &vec![]).await, 403).await;
+
+    let run = scheduler(&app, app.db.clone(), Mailer::outbox());
+    let tick = run.tick(Utc::now()).await.expect("tick");
+    assert_eq!(tick.delivered.outbox, tick.reminders + tick.digests);
+    assert!(tick.reminders >= 1);
+    let admin = signed_in_as(&app, "admin@cc-exemple.fr", Role::Admin).await;
+    let outbox: Outbox = ok_json(post(&admin, &app, "mail/outbox", &vec![]).await).await;
+    assert!(!outbox.smtp);
+    let entry = outbox
+        .entries
+        .iter()
+        .find(|e| e.subject.contains("<b>Jalon</b>"))
+        .expect("the reminder in the outbox");
+    assert_eq!(entry.status, MailStatus::Outbox);
+    assert!(entry.recipient.contains("julien.moreau@cc-exemple.fr"));
+    // The page: escaped, under the admin's menu.
+    let page = crate::support::api::html(&admin, &app, "/admin/courriels").await;
+    assert!(page.contains("&lt;b&gt;Jalon&lt;/b&gt;"), "{page}");
+    assert!(!page.contains("<b>Jalon</b>"));
+    let _ = officer;
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(without_smtp_the_admin_reads_the_outbox);
