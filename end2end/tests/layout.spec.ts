@@ -26,11 +26,11 @@ async function pagesFor(page: Page, role: Role): Promise<string[]> {
   switch (role) {
     case 'officer':
       return [...common, '/importer', '/projets/nouveau', `${project}/modifier`, '/annuaire/organisations/nouvelle', '/annuaire/personnes/nouvelle', '/equipe',
-        await shareLink(page, project!)];
+        '/mon-compte', await shareLink(page, project!)];
     case 'head':
       return [...common, '/admin/programmes'];
     case 'admin':
-      return [...common, '/equipe', '/admin/programmes', '/admin/thematiques', '/admin/financeurs'];
+      return [...common, '/equipe', '/admin/programmes', '/admin/thematiques', '/admin/financeurs', '/admin/courriels', '/mon-compte'];
   }
 }
 

@@ -244,3 +244,87 @@ async fn milestones_go_to_their_assignee(backend: crate::support::Backend) {
     test_db.drop().await;
 }
 both_backends!(milestones_go_to_their_assignee);
+
+/// Two people reassign the same milestone at once, many times: every
+/// change lands whole, and the timeline tells a story without a gap — each
+/// change's « before » is the previous one's « after », and the last
+/// « after » is the milestone's assignee.
+async fn concurrent_reassignments_keep_the_timeline_true(backend: crate::support::Backend) {
+    use app::domain::EventKind;
+    use app::server::entities::projects::{event, milestone};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+
+    let (test_db, app, julien, _) = signed_in(backend).await;
+    let claire = signed_in_as(&app, "claire.petit@cc-exemple.fr", Role::Officer).await;
+    let ids: Vec<(i64, String)> = user::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("users")
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let id = create(&julien, &app, "Voie verte", &["15187"], &[]).await;
+    let m = ok_id(
+        post(
+            &julien,
+            &app,
+            "milestones/add",
+            &milestone_form(id, "Dossier", &day(10), "lead"),
+        )
+        .await,
+    )
+    .await;
+    const ROUNDS: usize = 12;
+    for round in 0..ROUNDS {
+        // Each writer gives it to itself, the other gives it to the other.
+        let (a, b) = (&ids[round % ids.len()], &ids[(round + 1) % ids.len()]);
+        let form_a = update_form(m, "Dossier", &day(10), &a.0.to_string());
+        let form_b = update_form(m, "Dossier", &day(10), &b.0.to_string());
+        let (ra, rb) = tokio::join!(
+            post(&julien, &app, "milestones/update", &form_a),
+            post(&claire, &app, "milestones/update", &form_b),
+        );
+        for res in [ra, rb] {
+            let status = res.status().as_u16();
+            // Never a 500: both land, or one is told to try again.
+            assert!(matches!(status, 200 | 409 | 503), "{status}");
+        }
+    }
+    let name = |uid: Option<i64>| -> serde_json::Value {
+        match uid {
+            Some(uid) => serde_json::json!(ids.iter().find(|(i, _)| *i == uid).expect("user").1),
+            None => serde_json::Value::Null,
+        }
+    };
+    let events = event::Entity::find()
+        .filter(event::Column::ProjectId.eq(id))
+        .filter(event::Column::Kind.eq(EventKind::MilestoneUpdated))
+        .order_by_asc(event::Column::Id)
+        .all(&app.db)
+        .await
+        .expect("events");
+    let mut current = serde_json::Value::Null;
+    for e in &events {
+        let data: serde_json::Value = serde_json::from_str(&e.data).expect("json");
+        let changes = data["changes"].as_array().cloned().unwrap_or_default();
+        for c in changes.iter().filter(|c| c["field"] == "assignee") {
+            assert_eq!(
+                c["before"], current,
+                "a change starts where the last one ended: {data}"
+            );
+            current = c["after"].clone();
+        }
+    }
+    let row = milestone::Entity::find_by_id(m)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("milestone");
+    assert_eq!(
+        current,
+        name(row.assignee_id),
+        "the last change is the state"
+    );
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(concurrent_reassignments_keep_the_timeline_true);

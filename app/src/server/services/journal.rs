@@ -1,7 +1,7 @@
 //! Milestones and journal notes of a project; each change writes its
 //! timeline event in the same transaction.
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, ModelTrait, Set};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, ModelTrait, QuerySelect, Set};
 use serde_json::json;
 
 use crate::domain::EventKind;
@@ -63,7 +63,11 @@ pub async fn update_milestone(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let mut change = Change::begin(db, actor, now).await?;
+    // Locked until the commit (PostgreSQL; SQLite writers take turns): a
+    // concurrent change of the same milestone waits, then reads this one's
+    // result, so the timeline's « before » is always the true one.
     let row = milestone::Entity::find_by_id(milestone_id)
+        .lock_exclusive()
         .one(change.txn())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -124,7 +128,11 @@ pub async fn delete_milestone(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let mut change = Change::begin(db, actor, now).await?;
+    // Locked until the commit (PostgreSQL; SQLite writers take turns): a
+    // concurrent change of the same milestone waits, then reads this one's
+    // result, so the timeline's « before » is always the true one.
     let row = milestone::Entity::find_by_id(milestone_id)
+        .lock_exclusive()
         .one(change.txn())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -157,7 +165,11 @@ pub async fn set_milestone_done(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let mut change = Change::begin(db, actor, now).await?;
+    // Locked until the commit (PostgreSQL; SQLite writers take turns): a
+    // concurrent change of the same milestone waits, then reads this one's
+    // result, so the timeline's « before » is always the true one.
     let row = milestone::Entity::find_by_id(milestone_id)
+        .lock_exclusive()
         .one(change.txn())
         .await?
         .ok_or(AppError::NotFound)?;

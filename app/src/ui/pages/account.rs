@@ -67,7 +67,7 @@ fn MailChoices(choice: MailSettingsView, save: ServerAction<SaveMailSettings>) -
         <ActionForm action=save attr:class="form" attr:novalidate="true" attr:data-anchor="courriels"
             attr:data-done=t!("mail.settings.saved").into_owned()>
             <p class="form-error" role="alert">{general_error(save)}</p>
-            <div class="field">
+            <div class="check-field">
                 <label class="check">
                     <input type="checkbox" name="form[reminders]" id="mail-reminders" checked=choice.reminders />
                     {t!("mail.settings.reminders")}
