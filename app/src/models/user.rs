@@ -62,6 +62,8 @@ impl NewUserForm {
             errors.add("display_name", rust_i18n::t!("name.empty"));
         } else if display_name.chars().count() > DISPLAY_NAME_MAX {
             errors.add("display_name", rust_i18n::t!("name.too_long"));
+        } else if display_name.chars().any(char::is_control) {
+            errors.add("display_name", rust_i18n::t!("name.one_line"));
         }
         let email = Email::parse(&self.email)
             .map_err(|e| errors.add("email", e.to_string()))
@@ -143,6 +145,16 @@ mod tests {
         assert_eq!(user.display_name, "Claire Martin");
         assert_eq!(user.email.as_str(), "claire.martin@cc-exemple.fr");
         assert_eq!(user.role, Role::Officer);
+    }
+
+    #[test]
+    fn a_name_holds_on_one_line() {
+        for name in ["Claire\nBcc: x@y.fr", "Claire\r\nMartin", "Claire\u{0}"] {
+            let mut f = form();
+            f.display_name = name.into();
+            let err = f.validate().unwrap_err();
+            assert!(err.field("display_name").is_some(), "{name:?}");
+        }
     }
 
     #[test]

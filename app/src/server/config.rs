@@ -140,6 +140,10 @@ pub enum ConfigError {
     NotATlsMode(String),
     #[error("MAIL_FROM : « {0} » n’est pas une adresse d’expéditeur valide")]
     NotASender(String),
+    #[error(
+        "PUBLIC_URL : obligatoire avec SMTP_HOST (les liens des courriels, dont celui de désabonnement, doivent mener au site)"
+    )]
+    SmtpWithoutPublicUrl,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -243,7 +247,7 @@ fn mail() -> Result<MailConfig, ConfigError> {
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
-        Ok(Self {
+        let config = Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             public_url: var("PUBLIC_URL"),
             session_idle: Duration::from_secs(60 * number("SESSION_IDLE_MINUTES", 120u64)?),
@@ -268,7 +272,11 @@ impl Config {
             ops_addr: socket_address("OPS_ADDR", var("OPS_ADDR"))?,
             time_zone: time_zone(var("TIME_ZONE"))?,
             mail: mail()?,
-        })
+        };
+        if config.mail.smtp.is_some() && config.public_url.is_none() {
+            return Err(ConfigError::SmtpWithoutPublicUrl);
+        }
+        Ok(config)
     }
 
     /// A configuration for the given database with the default policies.

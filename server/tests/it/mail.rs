@@ -25,7 +25,8 @@ use serde_json::Value;
 use crate::both_backends;
 use crate::calendar::{day, python};
 use crate::support::api::{
-    Form, add_milestone, add_note, create, ok, ok_id, ok_json, post, refused, refused_on, signed_in,
+    Form, add_line, add_milestone, add_note, create, funder, ok, ok_id, ok_json, plan, post,
+    refused, refused_on, signed_in,
 };
 use crate::support::{TestApp, client, create_user, signed_in_as};
 
@@ -204,6 +205,18 @@ async fn reminders_reach_the_assignee_once(backend: crate::support::Backend) {
     ok_id(add_milestone(&claire, &app, hers, "other", "Réunion de Claire", &day(4)).await).await;
     let claire_id = user_id(&app, "claire.petit@cc-exemple.fr").await;
     choose(&app, claire_id, true, DigestFrequency::Never).await;
+    // An application to file with the Région by J+35: its J-30 reminder is
+    // due on day 5 (its J-7 falls after the fortnight).
+    let p = plan(&http, &app, id).await;
+    add_line(
+        &http,
+        &app,
+        id,
+        funder(&p, "region"),
+        "30 000",
+        &[("form[application_deadline]", day(35).as_str())],
+    )
+    .await;
 
     let dir = temp_dir("smtp");
     let smtp = SmtpServer::start(free_port(), dir.path()).await;
@@ -228,10 +241,12 @@ async fn reminders_reach_the_assignee_once(backend: crate::support::Backend) {
         }
         let mails = smtp.received();
         // J-3 of a milestone due at J+10: on day 7, once, and never again;
-        // Claire's, due at J+4, on day 1, to her alone.
+        // J-30 of the application: on day 5; Claire's, due at J+4, on day
+        // 1, to her alone.
+        let julien = usize::from(offset >= 7) + usize::from(offset >= 5);
         assert_eq!(
             to(&mails, "julien.moreau").len(),
-            usize::from(offset >= 7),
+            julien,
             "day {offset}: {mails:?}"
         );
         assert_eq!(
@@ -239,17 +254,17 @@ async fn reminders_reach_the_assignee_once(backend: crate::support::Backend) {
             usize::from(offset >= 1),
             "day {offset}: {mails:?}"
         );
-        assert_eq!(
-            mails.len(),
-            usize::from(offset >= 7) + usize::from(offset >= 1)
-        );
+        assert_eq!(mails.len(), julien + usize::from(offset >= 1));
     }
     let mails = to(&smtp.received(), "julien.moreau");
-    let mail = &mails[0];
-    assert!(
-        field(mail, "rcpt").contains("julien.moreau@cc-exemple.fr"),
-        "{mail}"
+    let funding = &mails[0];
+    assert_eq!(
+        field(funding, "subject"),
+        "Échéance dans 30 jours : Dépôt du dossier (Région) : date limite — Halle & \"marché\" <couvert>"
     );
+    let mail = &mails[1];
+    // The envelope has one recipient: the title's « Bcc: » stayed text.
+    assert_eq!(field(mail, "rcpt"), "julien.moreau@cc-exemple.fr", "{mail}");
     assert!(field(mail, "to").contains("julien.moreau@cc-exemple.fr"));
     assert!(field(mail, "from").contains("maillage@pays-exemple.fr"));
     assert_eq!(mail["content_type"], "multipart/alternative");
@@ -260,8 +275,8 @@ async fn reminders_reach_the_assignee_once(backend: crate::support::Backend) {
         "{subject}"
     );
     assert!(
-        !subject.contains('\n') && !subject.contains("Bcc:\n"),
-        "{subject}"
+        subject.contains("Bcc: victime@example.org %{when}"),
+        "the title whole, on the subject's line: {subject}"
     );
     let text = field(mail, "text");
     assert!(
@@ -346,7 +361,7 @@ async fn reminders_reach_the_assignee_once(backend: crate::support::Backend) {
     // Unsubscribed: a new deadline due in two days brings no reminder.
     ok_id(add_milestone(&http, &app, id, "other", "Après désabonnement", &day(2)).await).await;
     run.tick(at(start, 16)).await.expect("tick");
-    assert_eq!(to(&smtp.received(), "julien.moreau").len(), 1);
+    assert_eq!(to(&smtp.received(), "julien.moreau").len(), 2);
     smtp.stop();
     crate::support::finish(app, test_db).await;
 }
@@ -621,6 +636,17 @@ async fn without_smtp_the_admin_reads_the_outbox(backend: crate::support::Backen
         .find(|e| e.subject.contains("<b>Jalon</b>"))
         .expect("the reminder in the outbox");
     assert_eq!(entry.status, MailStatus::Outbox);
+    // The admin reads the mail, not the recipient's unsubscribe link.
+    assert!(
+        !entry.body_text.contains("/desabonnement/"),
+        "{}",
+        entry.body_text
+    );
+    assert!(
+        entry
+            .body_text
+            .contains("[lien de désabonnement personnel]")
+    );
     assert!(entry.recipient.contains("julien.moreau@cc-exemple.fr"));
     // The page: escaped, under the admin's menu.
     let page = crate::support::api::html(&admin, &app, "/admin/courriels").await;
@@ -630,3 +656,73 @@ async fn without_smtp_the_admin_reads_the_outbox(backend: crate::support::Backen
     crate::support::finish(app, test_db).await;
 }
 both_backends!(without_smtp_the_admin_reads_the_outbox);
+
+async fn a_sender_that_dies_mid_send_leaves_the_mail_to_the_next_once(
+    backend: crate::support::Backend,
+) {
+    use app::server::mail::jobs::{LEASE, claim};
+    let (test_db, app, http, officer) = signed_in(backend).await;
+    choose(&app, officer, true, DigestFrequency::Never).await;
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    ok_id(add_milestone(&http, &app, id, "other", "Jalon proche", &day(2)).await).await;
+    let dir = temp_dir("smtp");
+    let smtp = SmtpServer::start(free_port(), dir.path()).await;
+    let run = scheduler(
+        &app,
+        app.db.clone(),
+        Mailer::new(&smtp_config(smtp.port)).expect("mailer"),
+    );
+    let t0 = Utc::now();
+    assert_eq!(run.plan(t0).await.expect("plan"), (1, 0));
+    // A sender takes it and dies before sending (the app restarts mid-run).
+    assert_eq!(claim(&app.db, t0).await.expect("claim").len(), 1);
+    // While its claim stands, no one else sends it.
+    let tick = run.tick(t0 + Duration::minutes(1)).await.expect("tick");
+    assert_eq!(tick.delivered, Default::default(), "{tick:?}");
+    assert_eq!(smtp.received().len(), 0);
+    // Once it lapses, the next sender sends it, once.
+    let tick = run
+        .tick(t0 + LEASE + Duration::seconds(1))
+        .await
+        .expect("tick");
+    assert_eq!(tick.delivered.sent, 1, "{tick:?}");
+    run.tick(t0 + LEASE + Duration::minutes(5))
+        .await
+        .expect("tick");
+    assert_eq!(smtp.received().len(), 1);
+    let job = &jobs(&app).await[0];
+    assert_eq!((job.status, job.attempts), (MailStatus::Sent, 2));
+
+    // A mail waiting for another try when its recipient opts out is not
+    // sent after all, and the admin reads why.
+    smtp.stop();
+    ok_id(add_milestone(&http, &app, id, "other", "Retenu", &day(1)).await).await;
+    let t1 = t0 + Duration::hours(1);
+    let tick = run.tick(t1).await.expect("tick");
+    assert_eq!(tick.delivered.retried, 1, "{tick:?}");
+    choose(&app, officer, false, DigestFrequency::Never).await;
+    let dir = temp_dir("smtp");
+    let smtp = SmtpServer::start(free_port(), dir.path()).await;
+    let run = scheduler(
+        &app,
+        app.db.clone(),
+        Mailer::new(&smtp_config(smtp.port)).expect("mailer"),
+    );
+    run.tick(t1 + Duration::hours(1)).await.expect("tick");
+    assert_eq!(smtp.received().len(), 0);
+    let held = jobs(&app)
+        .await
+        .into_iter()
+        .find(|j| j.subject.contains("Retenu"))
+        .expect("the held mail");
+    assert_eq!(held.status, MailStatus::Failed);
+    assert!(
+        held.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("désabonnée")
+    );
+    smtp.stop();
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(a_sender_that_dies_mid_send_leaves_the_mail_to_the_next_once);

@@ -22,12 +22,16 @@ use crate::server::config::{MailConfig, SmtpTls};
 use crate::server::db::begin_write;
 use crate::server::entities::mail::mail_job;
 
-/// How long a claim holds before another sender may take the mail.
-pub const LEASE: Duration = Duration::minutes(10);
+/// How long a claim holds before another sender may take the mail: well
+/// over a batch's worst case (`BATCH` × `SEND_TIMEOUT`), so a slow relay
+/// never lets a second sender take a mail still being sent.
+pub const LEASE: Duration = Duration::minutes(15);
 /// Mails claimed at a time.
-const BATCH: u64 = 20;
-/// An SMTP exchange that takes longer has failed (and is retried).
-const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+const BATCH: u64 = 10;
+/// One SMTP command that takes longer has failed…
+const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+/// …and so has a whole send (connection, commands, data) that takes longer.
+const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Where mail goes: an SMTP server, or the outbox.
 pub struct Mailer {
@@ -161,7 +165,14 @@ pub async fn claim(
             Expr::col(mail_job::Column::Attempts).add(1),
         )
         .filter(mail_job::Column::Id.in_subquery(due))
+        // Again on the row itself: what the subquery saw may have been
+        // claimed since (SQLite has no row lock to wait on).
         .filter(mail_job::Column::Status.eq(MailStatus::Pending))
+        .filter(
+            Condition::any()
+                .add(mail_job::Column::ClaimedUntil.is_null())
+                .add(mail_job::Column::ClaimedUntil.lt(now)),
+        )
         .exec_with_returning(&*txn)
         .await?;
     txn.commit().await?;
@@ -212,11 +223,18 @@ async fn try_send(mailer: &Mailer, job: &mail_job::Model) -> Result<MailStatus, 
     let Some(transport) = &mailer.transport else {
         return Ok(MailStatus::Outbox);
     };
-    match transport.send(message).await {
-        Ok(_) => Ok(MailStatus::Sent),
-        Err(err) => Err(Failure {
+    match tokio::time::timeout(SEND_TIMEOUT, transport.send(message)).await {
+        Ok(Ok(_)) => Ok(MailStatus::Sent),
+        Ok(Err(err)) => Err(Failure {
             permanent: err.is_permanent(),
             message: err.to_string(),
+        }),
+        Err(_) => Err(Failure {
+            permanent: false,
+            message: format!(
+                "pas de réponse du serveur SMTP en {} s",
+                SEND_TIMEOUT.as_secs()
+            ),
         }),
     }
 }
@@ -230,15 +248,19 @@ pub struct Delivered {
     pub failed: usize,
 }
 
-/// Sends every mail due at `now`, batch after batch.
+/// Sends every mail due at `now`, batch after batch. Each batch is
+/// claimed at `now` plus the time spent so far, so its lease runs from when
+/// it was taken.
 pub async fn deliver(
     db: &DatabaseConnection,
     mailer: &Mailer,
     now: DateTime<Utc>,
 ) -> Result<Delivered, AppError> {
     let mut done = Delivered::default();
+    let started = std::time::Instant::now();
     loop {
-        let batch = claim(db, now).await?;
+        let at = now + Duration::from_std(started.elapsed()).unwrap_or_default();
+        let batch = claim(db, at).await?;
         if batch.is_empty() {
             return Ok(done);
         }
@@ -250,7 +272,9 @@ pub async fn deliver(
                     Expr::value(None::<DateTime<Utc>>),
                 )
                 .filter(mail_job::Column::Id.eq(job.id))
-                .filter(mail_job::Column::Status.eq(MailStatus::Pending));
+                .filter(mail_job::Column::Status.eq(MailStatus::Pending))
+                // Only while this sender's claim stands (never a later one's).
+                .filter(mail_job::Column::ClaimedUntil.eq(job.claimed_until));
             match outcome {
                 Ok(status) => {
                     if status == MailStatus::Sent {

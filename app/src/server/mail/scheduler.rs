@@ -47,9 +47,13 @@ pub struct Tick {
 }
 
 impl Scheduler {
-    /// Plans what is due at `now`, then sends what is due.
+    /// Plans what is due at `now`, then sends what is due: a planning
+    /// failure is logged and does not hold back what is already planned.
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<Tick, AppError> {
-        let (reminders, digests) = self.plan(now).await?;
+        let (reminders, digests) = self.plan(now).await.unwrap_or_else(|err| {
+            tracing::warn!(error = ?err, "mail planning failed");
+            (0, 0)
+        });
         let delivered = jobs::deliver(&self.db, &self.mailer, now).await?;
         Ok(Tick {
             reminders,
@@ -74,10 +78,9 @@ impl Scheduler {
         });
     }
 
-    async fn plan(&self, now: DateTime<Utc>) -> Result<(usize, usize), AppError> {
-        let local = now.with_timezone(&self.zone).naive_local();
-        let today = local.date();
-        let week = digest_week(local);
+    /// Plans the reminders and digests due at `now` (how many of each),
+    /// sending nothing.
+    pub async fn plan(&self, now: DateTime<Utc>) -> Result<(usize, usize), AppError> {
         let choices = settings::all(&self.db).await?;
         let staff = user::Entity::find()
             .filter(user::Column::Active.eq(true))
@@ -86,79 +89,103 @@ impl Scheduler {
             .await?;
         let (mut reminders, mut digests) = (0, 0);
         for person in staff {
-            let choice = choices.get(&person.id).copied().unwrap_or_default();
-            let digest_key = week
-                .as_ref()
-                .filter(|_| choice.digest == DigestFrequency::Weekly)
-                .map(|w| format!("digest:{w}:{}", person.id));
-            let digest_key = match digest_key {
-                Some(key) if !jobs::planned(&self.db, &key).await? => Some(key),
-                _ => None,
-            };
-            if !choice.reminders && digest_key.is_none() {
-                continue;
-            }
-            let Some(recipient) = recipient(&person) else {
-                tracing::warn!(user = person.id, "no valid address: no mail");
-                continue;
-            };
-            let deadlines = calendar::deadlines(
-                &self.db,
-                FeedScope::Mine,
-                person.id,
-                &self.uid_domain,
-                today,
-            )
-            .await?;
-            if choice.reminders {
-                for d in &deadlines {
-                    let Some(offset) = reminder_due(d.day, today, d.kind.reminder_days()) else {
-                        continue;
-                    };
-                    let key = format!("reminder:{}:{}:{offset}:{}", d.uid, d.day, person.id);
-                    if jobs::planned(&self.db, &key).await? {
-                        continue;
-                    }
-                    let planned = self
-                        .enqueue(&person, &recipient, key, MailKind::Reminder, now, |links| {
-                            compose::reminder(d, today, links)
-                        })
-                        .await?;
-                    reminders += usize::from(planned);
+            // One person's failure is logged; the others still get theirs.
+            match self.plan_for(&person, &choices, now).await {
+                Ok((r, d)) => {
+                    reminders += r;
+                    digests += d;
                 }
-            }
-            if let Some(key) = digest_key {
-                let since = today - Duration::days(7);
-                let content = Digest {
-                    late: deadlines
-                        .iter()
-                        .filter(|d| d.day < today)
-                        .cloned()
-                        .collect(),
-                    soon: deadlines
-                        .iter()
-                        .filter(|d| {
-                            d.day >= today && d.day <= today + Duration::days(DIGEST_AHEAD_DAYS)
-                        })
-                        .cloned()
-                        .collect(),
-                    changes: self
-                        .changes(person.id, clock::day_start_in(self.zone, since))
-                        .await?,
-                };
-                // Nothing to say: no mail.
-                if content.is_empty() {
-                    continue;
-                }
-                let planned = self
-                    .enqueue(&person, &recipient, key, MailKind::Digest, now, |links| {
-                        compose::digest(&content, today, since, links)
-                    })
-                    .await?;
-                digests += usize::from(planned);
+                Err(err) => tracing::warn!(user = person.id, error = ?err, "mail planning failed"),
             }
         }
         Ok((reminders, digests))
+    }
+
+    async fn plan_for(
+        &self,
+        person: &user::Model,
+        choices: &std::collections::HashMap<i64, crate::models::MailSettingsView>,
+        now: DateTime<Utc>,
+    ) -> Result<(usize, usize), AppError> {
+        let local = now.with_timezone(&self.zone).naive_local();
+        let today = local.date();
+        let week = digest_week(local);
+        let mut reminders = 0;
+        let choice = choices.get(&person.id).copied().unwrap_or_default();
+        let digest_key = week
+            .as_ref()
+            .filter(|_| choice.digest == DigestFrequency::Weekly)
+            .map(|w| format!("digest:{w}:{}", person.id));
+        let digest_key = match digest_key {
+            Some(key) if !jobs::planned(&self.db, &key).await? => Some(key),
+            _ => None,
+        };
+        if !choice.reminders && digest_key.is_none() {
+            return Ok((0, 0));
+        }
+        let Some(recipient) = recipient(person) else {
+            tracing::warn!(user = person.id, "no valid address: no mail");
+            return Ok((0, 0));
+        };
+        let deadlines = calendar::deadlines(
+            &self.db,
+            FeedScope::Mine,
+            person.id,
+            &self.uid_domain,
+            today,
+        )
+        .await?;
+        if choice.reminders {
+            for d in &deadlines {
+                let Some(offset) = reminder_due(d.day, today, d.kind.reminder_days()) else {
+                    continue;
+                };
+                // The entry's kind and row, without the host of its UID:
+                // a change of `PUBLIC_URL` never sends a reminder again.
+                let entry = d.uid.split('@').next().unwrap_or(&d.uid);
+                let key = format!("reminder:{entry}:{}:{offset}:{}", d.day, person.id);
+                if jobs::planned(&self.db, &key).await? {
+                    continue;
+                }
+                let planned = self
+                    .enqueue(person, &recipient, key, MailKind::Reminder, now, |links| {
+                        compose::reminder(d, today, links)
+                    })
+                    .await?;
+                reminders += usize::from(planned);
+            }
+        }
+        if let Some(key) = digest_key {
+            let since = today - Duration::days(7);
+            let content = Digest {
+                late: deadlines
+                    .iter()
+                    .filter(|d| d.day < today)
+                    .cloned()
+                    .collect(),
+                soon: deadlines
+                    .iter()
+                    .filter(|d| {
+                        d.day >= today && d.day <= today + Duration::days(DIGEST_AHEAD_DAYS)
+                    })
+                    .cloned()
+                    .collect(),
+                changes: self
+                    .changes(person.id, clock::day_start_in(self.zone, since))
+                    .await?,
+            };
+            // Nothing to say: no mail.
+            if content.is_empty() {
+                return Ok((reminders, 0));
+            }
+            let planned = self
+                .enqueue(person, &recipient, key, MailKind::Digest, now, |links| {
+                    compose::digest(&content, today, since, links)
+                })
+                .await?;
+            return Ok((reminders, usize::from(planned)));
+        }
+        Ok((reminders, 0))
     }
 
     async fn enqueue(
@@ -240,7 +267,14 @@ impl Scheduler {
 }
 
 /// `Name <address>`, if the address is one a mail can go to.
+/// The name is put on one line first: a name with a line break (stored
+/// before names were checked for it) cannot be written in a header.
 fn recipient(person: &user::Model) -> Option<String> {
     let address = person.email.parse().ok()?;
-    Some(Mailbox::new(Some(person.display_name.clone()), address).to_string())
+    let name: String = person
+        .display_name
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    Some(Mailbox::new(Some(name), address).to_string())
 }

@@ -2,13 +2,14 @@
 //! weekly digest), the one-click unsubscribe behind a mail's link, and the
 //! outbox the admin reads.
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
-use crate::domain::mail::{DigestFrequency, MailKind};
+use crate::domain::mail::{DigestFrequency, MailKind, MailStatus};
 use crate::error::AppError;
 use crate::models::{MailSettingsView, Outbox, OutboxEntry};
 use crate::server::db::begin_write;
@@ -63,12 +64,49 @@ pub async fn save(
     Ok(())
 }
 
+/// Mails of a kind just turned off that were waiting (a retry after a
+/// failure): not sent after all, and marked so for the admin.
+async fn cancel_pending(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    choice: MailSettingsView,
+) -> Result<(), AppError> {
+    let mut off = Vec::new();
+    if !choice.reminders {
+        off.push(MailKind::Reminder);
+    }
+    if choice.digest == DigestFrequency::Never {
+        off.push(MailKind::Digest);
+    }
+    if off.is_empty() {
+        return Ok(());
+    }
+    mail_job::Entity::update_many()
+        .col_expr(
+            mail_job::Column::Status,
+            Expr::value(MailStatus::Failed.as_str()),
+        )
+        .col_expr(
+            mail_job::Column::LastError,
+            Expr::value(rust_i18n::t!("mail.outbox.cancelled").into_owned()),
+        )
+        .filter(mail_job::Column::UserId.eq(user_id))
+        .filter(mail_job::Column::Status.eq(MailStatus::Pending))
+        // Not one a sender holds right now: that one may be on its way.
+        .filter(mail_job::Column::ClaimedUntil.is_null())
+        .filter(mail_job::Column::Kind.is_in(off))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 async fn upsert(
     db: &impl ConnectionTrait,
     user_id: i64,
     choice: MailSettingsView,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    cancel_pending(db, user_id, choice).await?;
     mail_setting::Entity::insert(mail_setting::ActiveModel {
         user_id: Set(user_id),
         reminders: Set(choice.reminders),
@@ -128,22 +166,42 @@ pub async fn unsubscribe(
     Ok(Some(kind))
 }
 
-/// The latest mails, newest first.
+/// The mails in trouble (given up, or waiting for another try after a
+/// failure), however old, then the latest others; newest first in each.
+/// The unsubscribe links are masked: the admin reads what was said, and
+/// cannot act for the recipient.
 pub async fn outbox(db: &impl ConnectionTrait, smtp: bool) -> Result<Outbox, AppError> {
-    let entries = mail_job::Entity::find()
-        .order_by_desc(mail_job::Column::CreatedAt)
-        .order_by_desc(mail_job::Column::Id)
-        .limit(OUTBOX_SHOWN)
+    let newest = || {
+        mail_job::Entity::find()
+            .order_by_desc(mail_job::Column::CreatedAt)
+            .order_by_desc(mail_job::Column::Id)
+            .limit(OUTBOX_SHOWN)
+    };
+    let trouble = newest()
+        .filter(
+            Condition::any()
+                .add(mail_job::Column::Status.eq(MailStatus::Failed))
+                .add(
+                    Condition::all()
+                        .add(mail_job::Column::Status.eq(MailStatus::Pending))
+                        .add(mail_job::Column::LastError.is_not_null()),
+                ),
+        )
         .all(db)
-        .await?
+        .await?;
+    let seen: std::collections::HashSet<i64> = trouble.iter().map(|j| j.id).collect();
+    let rest = newest().all(db).await?;
+    let masked = rust_i18n::t!("mail.outbox.masked_link").into_owned();
+    let entries = trouble
         .into_iter()
+        .chain(rest.into_iter().filter(|j| !seen.contains(&j.id)))
         .map(|j| OutboxEntry {
             id: j.id,
             created_at: j.created_at,
             recipient: j.recipient,
             kind: j.kind,
             subject: j.subject,
-            body_text: j.body_text,
+            body_text: j.body_text.replace(&j.unsubscribe_url, &masked),
             status: j.status,
             attempts: j.attempts,
             last_error: j.last_error,
