@@ -19,6 +19,7 @@ mod m20261206_000010_create_imports;
 mod m20261207_000011_create_calendar;
 mod m20261207_000012_add_milestone_assignee;
 mod m20261208_000013_create_mail;
+mod m20261208_000014_add_line_responsible;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_create_calendar::Migration),
             Box::new(m20261207_000012_add_milestone_assignee::Migration),
             Box::new(m20261208_000013_create_mail::Migration),
+            Box::new(m20261208_000014_add_line_responsible::Migration),
         ]
     }
 }

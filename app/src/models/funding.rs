@@ -57,6 +57,11 @@ pub struct FundingLineView {
     pub start_extended: bool,
     pub completion_extended: bool,
     pub notes: String,
+    /// The staff member named responsible (`None`: the lead officer), and
+    /// the name of whoever answers for it (the lead officer's when no one,
+    /// or someone no longer in the team, is named).
+    pub responsible_id: Option<i64>,
+    pub responsible: Option<String>,
     /// The amount the plan counts on for this line.
     pub planned_cents: i64,
     pub detr: Option<DetrDeadlines>,
@@ -82,6 +87,8 @@ pub struct FundingPlan {
     pub unfunded_delivery: bool,
     /// Active funders, for the add-line form.
     pub funders: Vec<FunderView>,
+    /// The active staff, whom a line's application can be given to.
+    pub assignable: Vec<crate::models::Labelled>,
     /// The server's today.
     pub as_of: NaiveDate,
 }
@@ -98,6 +105,8 @@ pub struct FundingDeadline {
     pub date: NaiveDate,
     /// Already past (the server's today).
     pub overdue: bool,
+    /// The staff member named responsible for the line, if any.
+    pub responsible_id: Option<i64>,
 }
 
 /// The dates of a line's steps (an import's; the forms date each step as
@@ -127,6 +136,10 @@ pub struct FundingLineForm {
     pub start_extended: Option<String>,
     pub completion_extended: Option<String>,
     pub notes: String,
+    /// Who answers for the application: a staff member's id, `lead` (the
+    /// project's lead officer), absent (kept on an edit, the lead officer on
+    /// an add), as a milestone's `assignee`.
+    pub responsible: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +156,8 @@ pub struct FundingLineInput {
     pub start_extended: bool,
     pub completion_extended: bool,
     pub notes: String,
+    /// `Some(None)`: the lead officer; `None`: not in the form.
+    pub responsible_id: Option<Option<i64>>,
 }
 
 impl FundingLineInput {
@@ -225,6 +240,11 @@ impl FundingLineForm {
             start_extended: checkbox(&self.start_extended),
             completion_extended: checkbox(&self.completion_extended),
             notes,
+            responsible_id: crate::models::person_choice(
+                &mut errors,
+                "responsible",
+                self.responsible.as_deref(),
+            ),
         };
         if errors.is_empty() {
             // A line foreseen but not yet asked for still needs an amount.

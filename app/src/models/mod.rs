@@ -14,6 +14,27 @@ pub mod user;
 pub use calendar::*;
 pub use dashboard::*;
 pub use directory::*;
+/// A « Responsable » choice as posted (a milestone's assignee, a funding
+/// line's responsible): a staff member's id → `Some(Some(id))`; `lead`
+/// (`ASSIGNEE_LEAD`), the project's lead officer → `Some(None)`; absent or
+/// empty (the form decoder reads an empty value as absent) → `None`, kept
+/// on an edit. Anything else is an error on `field`.
+pub fn person_choice(
+    errors: &mut crate::error::FieldErrors,
+    field: &str,
+    value: Option<&str>,
+) -> Option<Option<i64>> {
+    match value.map(str::trim) {
+        None | Some("") => None,
+        Some(ASSIGNEE_LEAD) => Some(None),
+        Some(id) => Some(
+            id.parse::<i64>()
+                .map_err(|_| errors.add(field, rust_i18n::t!("milestone.unknown_assignee")))
+                .ok(),
+        ),
+    }
+}
+
 /// Whether an HTML checkbox was ticked: browsers send "on", other clients
 /// may send "true" or "1"; an unticked box sends nothing.
 pub fn checkbox(value: &Option<String>) -> bool {

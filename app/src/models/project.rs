@@ -615,17 +615,8 @@ impl MilestoneForm {
         }
         let done_date = optional_date(&mut errors, "done_date", &self.done_date);
         limit(&mut errors, "note", self.note.trim(), max::NOTE);
-        let assignee_id = match self.assignee.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(ASSIGNEE_LEAD) => Some(None),
-            Some(id) => Some(
-                id.parse::<i64>()
-                    .map_err(|_| {
-                        errors.add("assignee", rust_i18n::t!("milestone.unknown_assignee"))
-                    })
-                    .ok(),
-            ),
-        };
+        let assignee_id =
+            crate::models::person_choice(&mut errors, "assignee", self.assignee.as_deref());
         match (kind, due_date) {
             (Some(kind), Some(due_date)) if errors.is_empty() => Ok(MilestoneInput {
                 kind,

@@ -62,8 +62,9 @@ fn changed_fields(d: &Value) -> String {
                 .iter()
                 .filter_map(|c| Some((c["field"].as_str()?, c)))
                 .map(|(f, c)| match f {
-                    // Whom a milestone went to, by name (none: the officer).
-                    "assignee" => t!(
+                    // Whom a milestone or an application went to, by name
+                    // (none: the officer).
+                    "assignee" | "responsible" => t!(
                         "event.assignee_now",
                         name = c["after"]
                             .as_str()
@@ -172,12 +173,18 @@ fn event_only(e: &EventView) -> String {
             })
         )
         .into_owned(),
-        EventKind::FundingLineAdded => t!(
-            "event.funding_line_added",
-            funder = text(&d["funder"]),
-            amount = money_label(&d["amount_requested"])
-        )
-        .into_owned(),
+        EventKind::FundingLineAdded => {
+            let mut line = t!(
+                "event.funding_line_added",
+                funder = text(&d["funder"]),
+                amount = money_label(&d["amount_requested"])
+            )
+            .into_owned();
+            if let Some(name) = d["responsible"].as_str() {
+                line.push_str(&t!("event.assigned_to", name = name));
+            }
+            line
+        }
         EventKind::FundingLineUpdated => t!(
             "event.funding_line_updated",
             funder = text(&d["funder"]),

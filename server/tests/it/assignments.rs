@@ -328,3 +328,181 @@ async fn concurrent_reassignments_keep_the_timeline_true(backend: crate::support
     crate::support::finish(app, test_db).await;
 }
 both_backends!(concurrent_reassignments_keep_the_timeline_true);
+
+/// A funding line's application has a responsible: its deadlines are
+/// theirs (home, « mine » feed, reminders), the lead officer's again when
+/// no one, or someone gone, is named; checked on the server; on the
+/// timeline.
+async fn a_funding_line_goes_to_its_responsible(backend: crate::support::Backend) {
+    use crate::support::api::{add_line, funder, plan};
+    use app::models::FundingPlan;
+
+    let (test_db, app, julien, julien_id) = signed_in(backend).await;
+    let claire = signed_in_as(&app, "claire.petit@cc-exemple.fr", Role::Officer).await;
+    let claire_id = user::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.email == "claire.petit@cc-exemple.fr")
+        .expect("claire")
+        .id;
+    let partner = crate::support::create_user(&app.db, "elu@mairie.fr", Role::Partner).await;
+    let id = create(&julien, &app, "Voie verte", &["15187"], &[]).await;
+    let region = funder(&plan(&julien, &app, id).await, "region");
+    let deadline = day(20);
+    // Anyone but active staff is refused, naming the field; nothing written.
+    for bad in [
+        partner.to_string(),
+        "999999".to_owned(),
+        "<b>x</b>".to_owned(),
+    ] {
+        let res = post(
+            &julien,
+            &app,
+            "funding/lines/add",
+            &vec![
+                ("project_id", id.to_string()),
+                ("form[funder_id]", region.clone()),
+                ("form[amount_requested]", "30 000".to_owned()),
+                ("form[application_deadline]", deadline.clone()),
+                ("form[responsible]", bad.clone()),
+            ],
+        )
+        .await;
+        refused_on(res, 422, "responsible").await;
+    }
+    assert!(plan(&julien, &app, id).await.lines.is_empty());
+    let line = add_line(
+        &julien,
+        &app,
+        id,
+        &region,
+        "30 000",
+        &[
+            ("form[application_deadline]", deadline.as_str()),
+            ("form[responsible]", &claire_id.to_string()),
+        ],
+    )
+    .await;
+    let shown: FundingPlan = plan(&julien, &app, id).await;
+    assert_eq!(shown.lines[0].responsible_id, Some(claire_id));
+    assert!(
+        shown
+            .assignable
+            .iter()
+            .any(|c| c.code == claire_id.to_string())
+    );
+    let lines_of =
+        |home: &OfficerHome| -> Vec<i64> { home.deadlines.iter().map(|d| d.line_id).collect() };
+    assert_eq!(
+        lines_of(&home(&claire, &app).await),
+        vec![line],
+        "Claire's home"
+    );
+    assert!(
+        lines_of(&home(&julien, &app).await).is_empty(),
+        "not Julien's"
+    );
+    let uid = format!("depot-{line}@");
+    let feed_of = |http: reqwest::Client| {
+        let app = &app;
+        async move {
+            let path = new_feed(&http, app, "mine").await;
+            fetch(app, &path).await.2
+        }
+    };
+    assert!(
+        feed_of(claire.clone()).await.contains(&uid),
+        "Claire's feed"
+    );
+    assert!(
+        !feed_of(julien.clone()).await.contains(&uid),
+        "not Julien's feed"
+    );
+    // Her J-30 reminder (the deadline is 20 days away) goes to her.
+    let run = app::server::mail::Scheduler {
+        db: app.db.clone(),
+        mailer: std::sync::Arc::new(app::server::mail::Mailer::outbox()),
+        base_url: app.url(""),
+        uid_domain: "maillage.test".into(),
+        zone: app::server::clock::DEFAULT_ZONE,
+    };
+    run.tick(chrono::Utc::now()).await.expect("tick");
+    let mails = app::server::entities::mail::mail_job::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("jobs");
+    let to_claire: Vec<_> = mails.iter().filter(|m| m.user_id == claire_id).collect();
+    assert!(
+        to_claire
+            .iter()
+            .any(|m| m.subject.contains("Dépôt du dossier")),
+        "{mails:?}"
+    );
+    assert!(
+        !mails
+            .iter()
+            .any(|m| m.user_id == julien_id && m.subject.contains("Dépôt du dossier"))
+    );
+
+    // Given back to the officer: on the timeline, and his again.
+    let res = post(
+        &julien,
+        &app,
+        "funding/lines/update",
+        &vec![
+            ("line_id", line.to_string()),
+            ("version", "1".to_owned()),
+            ("form[funder_id]", region.clone()),
+            ("form[amount_requested]", "30 000".to_owned()),
+            ("form[application_deadline]", deadline.clone()),
+            ("form[responsible]", "lead".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    assert_eq!(lines_of(&home(&julien, &app).await), vec![line]);
+    assert!(lines_of(&home(&claire, &app).await).is_empty());
+    let page: ProjectDetail = get(&julien, &app, id, None).await;
+    let event = page
+        .events
+        .iter()
+        .find(|e| e.kind == app::domain::EventKind::FundingLineUpdated)
+        .expect("the change on the timeline");
+    assert_eq!(
+        event.data["changes"][0]["field"], "responsible",
+        "{}",
+        event.data
+    );
+    assert_eq!(
+        event.data["changes"][0]["before"], "Test officer",
+        "{}",
+        event.data
+    );
+    // Named again, then gone from the team: the officer answers.
+    let res = post(
+        &julien,
+        &app,
+        "funding/lines/update",
+        &vec![
+            ("line_id", line.to_string()),
+            ("version", "2".to_owned()),
+            ("form[funder_id]", region.clone()),
+            ("form[amount_requested]", "30 000".to_owned()),
+            ("form[application_deadline]", deadline.clone()),
+            ("form[responsible]", claire_id.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    change_user(&app, claire_id, |u| u.active = Set(false)).await;
+    assert_eq!(lines_of(&home(&julien, &app).await), vec![line]);
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(a_funding_line_goes_to_its_responsible);

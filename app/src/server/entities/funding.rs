@@ -54,6 +54,9 @@ pub mod funding_line {
         pub completion_extended: bool,
         pub notes: String,
         pub version: i32,
+        /// The member of the staff responsible for the application (its
+        /// deadlines go to them); `None`: the project's lead officer.
+        pub responsible_id: Option<i64>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

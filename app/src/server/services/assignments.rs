@@ -22,13 +22,23 @@ pub async fn check_assignee(
     db: &impl ConnectionTrait,
     assignee_id: Option<i64>,
 ) -> Result<Option<String>, AppError> {
-    let Some(id) = assignee_id else {
+    check_person(db, assignee_id, "assignee").await
+}
+
+/// `check_assignee` for any « Responsable » field (a funding line's
+/// `responsible`): the refusal names `field`.
+pub async fn check_person(
+    db: &impl ConnectionTrait,
+    person_id: Option<i64>,
+    field: &str,
+) -> Result<Option<String>, AppError> {
+    let Some(id) = person_id else {
         return Ok(None);
     };
     match user::Entity::find_by_id(id).one(db).await? {
         Some(u) if u.active && u.role.is_staff() => Ok(Some(u.display_name)),
         _ => Err(AppError::validation(
-            "assignee",
+            field,
             rust_i18n::t!("milestone.unknown_assignee"),
         )),
     }

@@ -140,25 +140,19 @@ pub struct FeedEntry {
     pub subject: String,
 }
 
-/// The active projects whose funding deadlines a feed covers: the owner's
-/// as lead officer, or all of them for the portfolio.
-async fn projects_of(
-    db: &impl ConnectionTrait,
-    scope: FeedScope,
-    owner_id: i64,
-) -> Result<Vec<(i64, String)>, AppError> {
-    let mut query = project::Entity::find()
+/// The projects under way, for the portfolio's feed.
+async fn projects_of(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(project::Entity::find()
         .select_only()
         .columns([project::Column::Id, project::Column::Title])
         .filter(
             project::Column::Stage
                 .is_not_in([Stage::Completed.as_str(), Stage::Abandoned.as_str()]),
         )
-        .order_by_asc(project::Column::Id);
-    if scope == FeedScope::Mine {
-        query = query.filter(project::Column::LeadOfficerId.eq(owner_id));
-    }
-    Ok(query.into_tuple::<(i64, String)>().all(db).await?)
+        .order_by_asc(project::Column::Id)
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?)
 }
 
 /// One deadline someone answers for (a feed's entry, a reminder, a line
@@ -174,10 +168,11 @@ pub struct Deadline {
     pub subject: String,
 }
 
-/// Every deadline of the feed `scope` of `owner`, soonest first: open
-/// milestones (theirs, or all for the portfolio), applications still to
-/// file and DETR dates of the projects (theirs as lead officer, or all),
-/// past ones included.
+/// Every deadline of the feed `scope` of `owner_id`, soonest first, past
+/// ones included: for « mine », the open milestones and funding deadlines
+/// they answer for (named, or as lead officer when no one active is); for
+/// the portfolio, every open milestone, application still to file and DETR
+/// date of the projects under way.
 pub async fn deadlines(
     db: &impl ConnectionTrait,
     scope: FeedScope,
@@ -185,8 +180,7 @@ pub async fn deadlines(
     domain: &str,
     today: NaiveDate,
 ) -> Result<Vec<Deadline>, AppError> {
-    let projects = projects_of(db, scope, owner_id).await?;
-    let mut titles: HashMap<i64, String> = projects.iter().cloned().collect();
+    let mut titles: HashMap<i64, String> = HashMap::new();
     let mut found: Vec<(String, EntryKind, NaiveDate, i64, String)> = Vec::new();
     let milestone_entry = |m: milestone::Model| {
         (
@@ -197,46 +191,61 @@ pub async fn deadlines(
             m.title,
         )
     };
-    if scope == FeedScope::Mine {
-        // The milestones they answer for: assigned to them on any project,
-        // or unassigned on the projects they lead.
-        for (m, title) in super::assignments::open_milestones_of(db, owner_id, None).await? {
-            titles.entry(m.project_id).or_insert(title);
-            found.push(milestone_entry(m));
-        }
-    }
-    for chunk in projects.chunks(CHUNK) {
-        let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
-        let chunk_titles: HashMap<i64, String> = chunk.iter().cloned().collect();
-        if scope == FeedScope::Portfolio {
-            for m in milestone::Entity::find()
-                .filter(milestone::Column::ProjectId.is_in(ids.clone()))
-                .filter(milestone::Column::DoneDate.is_null())
-                .all(db)
-                .await?
-            {
+    let funding_entry = |d: crate::models::FundingDeadline| {
+        let kind = match d.kind.as_str() {
+            "application" => EntryKind::Application,
+            "detr_start" => EntryKind::DetrStart,
+            "detr_completion" => EntryKind::DetrCompletion,
+            other => {
+                tracing::error!(kind = other, "unknown funding deadline kind");
+                return None;
+            }
+        };
+        Some((
+            entry_uid(kind, d.line_id, domain),
+            kind,
+            d.date,
+            d.project_id,
+            d.funder_name,
+        ))
+    };
+    match scope {
+        FeedScope::Mine => {
+            // What they answer for: milestones assigned to them on any
+            // project, or unassigned on the projects they lead; funding lines
+            // likewise (`funding::deadlines_of`).
+            for (m, title) in super::assignments::open_milestones_of(db, owner_id, None).await? {
+                titles.entry(m.project_id).or_insert(title);
                 found.push(milestone_entry(m));
             }
+            for d in super::funding::deadlines_of(db, owner_id, today, NaiveDate::MAX).await? {
+                titles
+                    .entry(d.project_id)
+                    .or_insert_with(|| d.project_title.clone());
+                found.extend(funding_entry(d));
+            }
         }
-        for d in
-            super::funding::deadlines_until(db, &ids, &chunk_titles, today, NaiveDate::MAX).await?
-        {
-            let kind = match d.kind.as_str() {
-                "application" => EntryKind::Application,
-                "detr_start" => EntryKind::DetrStart,
-                "detr_completion" => EntryKind::DetrCompletion,
-                other => {
-                    tracing::error!(kind = other, "unknown funding deadline kind");
-                    continue;
+        FeedScope::Portfolio => {
+            let projects = projects_of(db).await?;
+            titles.extend(projects.iter().cloned());
+            for chunk in projects.chunks(CHUNK) {
+                let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+                let chunk_titles: HashMap<i64, String> = chunk.iter().cloned().collect();
+                for m in milestone::Entity::find()
+                    .filter(milestone::Column::ProjectId.is_in(ids.clone()))
+                    .filter(milestone::Column::DoneDate.is_null())
+                    .all(db)
+                    .await?
+                {
+                    found.push(milestone_entry(m));
                 }
-            };
-            found.push((
-                entry_uid(kind, d.line_id, domain),
-                kind,
-                d.date,
-                d.project_id,
-                d.funder_name,
-            ));
+                for d in
+                    super::funding::deadlines_until(db, &ids, &chunk_titles, today, NaiveDate::MAX)
+                        .await?
+                {
+                    found.extend(funding_entry(d));
+                }
+            }
         }
     }
     let mut out: Vec<Deadline> = found

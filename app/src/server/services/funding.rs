@@ -2,7 +2,7 @@
 //! lifecycle and optimistic locking, the derogation to the self-funding
 //! rule, and the plan with its checks. Every change writes its event on the
 //! project timeline in the same transaction.
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -24,6 +24,7 @@ use crate::models::{
 };
 use crate::server::entities::funding::{funder, funding_line};
 use crate::server::entities::projects::project;
+use crate::server::entities::user;
 use crate::server::services::change::Change;
 use crate::server::services::change::project_exists;
 use crate::server::services::plan_rows::{
@@ -117,6 +118,20 @@ pub async fn plan(
     let rows = PlanRows::load(db, project_id).await?;
     let works_start = rows.works_start;
     let rule_lines = rows.rule_lines();
+    let lead = rows.project.lead_officer_id;
+    // Names of the lead officer and of those named on lines, and whether
+    // each may still answer (active staff; else the lead officer does).
+    let staff: BTreeMap<i64, (String, bool)> =
+        crate::server::services::directory::names::by_keys::<user::Entity, _, _>(
+            db,
+            user::Column::Id,
+            rows.lines
+                .iter()
+                .filter_map(|(row, _, _)| row.responsible_id)
+                .chain(lead),
+            |u| (u.id, (u.display_name, u.active && u.role.is_staff())),
+        )
+        .await?;
     let mut lines = Vec::with_capacity(rows.lines.len());
     for ((row, category, status), rule_line) in rows.lines.iter().zip(&rule_lines) {
         let (category, status) = (*category, *status);
@@ -177,6 +192,13 @@ pub async fn plan(
             start_extended: row.start_extended,
             completion_extended: row.completion_extended,
             notes: row.notes.clone(),
+            responsible_id: row.responsible_id,
+            responsible: crate::domain::milestone::answerable(
+                row.responsible_id
+                    .map(|id| (id, staff.get(&id).is_some_and(|(_, ok)| *ok))),
+                lead,
+            )
+            .and_then(|id| staff.get(&id).map(|(name, _)| name.clone())),
         });
     }
     let mut active_funders: Vec<&funder::Model> =
@@ -200,6 +222,7 @@ pub async fn plan(
             .cloned()
             .map(funder_view)
             .collect::<Result<_, _>>()?,
+        assignable: super::assignments::assignable(db).await?,
         as_of: today,
     })
 }
@@ -271,7 +294,12 @@ async fn insert_line(
     let now = change.now();
     let txn = change.txn();
     let f = active_funder(txn, input.funder_id).await?;
+    let responsible_id = input.responsible_id.flatten();
+    let responsible = super::assignments::check_person(txn, responsible_id, "responsible").await?;
     let mut data = line_summary(&f, &input);
+    if let Some(name) = responsible {
+        data["responsible"] = json!(name);
+    }
     let row = funding_line::ActiveModel {
         project_id: Set(project_id),
         funder_id: Set(input.funder_id),
@@ -293,6 +321,7 @@ async fn insert_line(
         start_extended: Set(input.start_extended),
         completion_extended: Set(input.completion_extended),
         notes: Set(input.notes),
+        responsible_id: Set(responsible_id),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -415,6 +444,18 @@ pub async fn update_line(
         json!(input.completion_extended),
     );
     diff("notes", json!(row.notes), json!(input.notes));
+    // Absent from the form: kept. By name, as the timeline shows it.
+    let responsible_id = input.responsible_id.unwrap_or(row.responsible_id);
+    if responsible_id != row.responsible_id {
+        let after = super::assignments::check_person(txn, responsible_id, "responsible").await?;
+        let before = match row.responsible_id {
+            Some(id) => super::projects::user_names(txn, vec![id])
+                .await?
+                .remove(&id),
+            None => None,
+        };
+        changes.push(json!({ "field": "responsible", "before": before, "after": after }));
+    }
     let project_id = row.project_id;
     if changes.is_empty() {
         return Ok(project_id);
@@ -433,6 +474,7 @@ pub async fn update_line(
     active.start_extended = Set(input.start_extended);
     active.completion_extended = Set(input.completion_extended);
     active.notes = Set(input.notes);
+    active.responsible_id = Set(responsible_id);
     active.version = Set(version + 1);
     active.updated_at = Set(now);
     active.update(txn).await?;
@@ -710,6 +752,70 @@ pub async fn deadlines(
     deadlines_until(db, project_ids, titles, today, horizon).await
 }
 
+/// The funding deadlines `user_id` answers for, overdue or up to
+/// `horizon`, soonest first: on projects under way, the lines naming them
+/// responsible, and on the projects they lead the lines naming no one or
+/// someone no longer active staff (`domain::milestone::answerable`).
+pub async fn deadlines_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    today: NaiveDate,
+    horizon: NaiveDate,
+) -> Result<Vec<FundingDeadline>, AppError> {
+    let named: Vec<i64> = funding_line::Entity::find()
+        .select_only()
+        .column(funding_line::Column::ProjectId)
+        .distinct()
+        .filter(funding_line::Column::ResponsibleId.eq(user_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let projects: Vec<(i64, String, Option<i64>)> = project::Entity::find()
+        .select_only()
+        .columns([
+            project::Column::Id,
+            project::Column::Title,
+            project::Column::LeadOfficerId,
+        ])
+        .filter(
+            project::Column::Stage
+                .is_not_in([Stage::Completed.as_str(), Stage::Abandoned.as_str()]),
+        )
+        .filter(
+            sea_orm::Condition::any()
+                .add(project::Column::LeadOfficerId.eq(user_id))
+                .add(project::Column::Id.is_in(named)),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let lead: HashMap<i64, Option<i64>> = projects.iter().map(|(id, _, l)| (*id, *l)).collect();
+    let mut out = Vec::new();
+    for chunk in projects.chunks(1000) {
+        let ids: Vec<i64> = chunk.iter().map(|(id, _, _)| *id).collect();
+        let titles: HashMap<i64, String> =
+            chunk.iter().map(|(id, t, _)| (*id, t.clone())).collect();
+        out.extend(deadlines_until(db, &ids, &titles, today, horizon).await?);
+    }
+    let can_answer: BTreeMap<i64, bool> =
+        crate::server::services::directory::names::by_keys::<user::Entity, _, _>(
+            db,
+            user::Column::Id,
+            out.iter().filter_map(|d| d.responsible_id),
+            |u| (u.id, u.active && u.role.is_staff()),
+        )
+        .await?;
+    out.retain(|d| {
+        crate::domain::milestone::answerable(
+            d.responsible_id
+                .map(|id| (id, can_answer.get(&id).copied().unwrap_or(false))),
+            lead.get(&d.project_id).copied().flatten(),
+        ) == Some(user_id)
+    });
+    out.sort_by(|a, b| a.date.cmp(&b.date).then(a.line_id.cmp(&b.line_id)));
+    Ok(out)
+}
+
 /// The same deadlines up to `horizon` (the calendar feeds: all of them).
 pub async fn deadlines_until(
     db: &impl ConnectionTrait,
@@ -740,6 +846,7 @@ pub async fn deadlines_until(
                     kind: kind.to_owned(),
                     date,
                     overdue: date < today,
+                    responsible_id: row.responsible_id,
                 });
             }
         };

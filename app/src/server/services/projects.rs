@@ -799,8 +799,6 @@ pub async fn officer_home(
         .limit(100)
         .all(db)
         .await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let titles: HashMap<i64, String> = rows.iter().map(|r| (r.id, r.title.clone())).collect();
     let horizon = today + chrono::Duration::days(crate::domain::DUE_SOON_DAYS);
     let (mut late, mut due_soon) = (Vec::new(), Vec::new());
     for (m, project_title) in
@@ -820,7 +818,13 @@ pub async fn officer_home(
             due_date: m.due_date,
         });
     }
-    let deadlines = super::funding::deadlines(db, &ids, &titles, today).await?;
+    let deadlines = super::funding::deadlines_of(
+        db,
+        officer_id,
+        today,
+        today + chrono::Duration::days(super::funding::DEADLINE_HORIZON_DAYS),
+    )
+    .await?;
     Ok(OfficerHome {
         projects: summaries(db, rows).await?,
         late,

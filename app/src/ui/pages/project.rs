@@ -297,7 +297,7 @@ fn ProjectView(
                             {MilestoneKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
                         </select>
                     </div>
-                    <AssigneeField id="milestone-assignee".to_owned() choices=add_choices.clone() current=None error=field_error(milestone, "assignee") />
+                    <AssigneeField id="milestone-assignee".to_owned() name="form[assignee]" label=t!("projects.milestone_assignee").into_owned() choices=add_choices.clone() current=None error=field_error(milestone, "assignee") />
                     <Field max=crate::domain::input::max::NOTE name="form[note]" id="milestone-note" label=t!("projects.milestone_note").into_owned() error=field_error(milestone, "note") />
                     <label class="check"><input type="checkbox" name="form[shareable]" />{t!("projects.milestone_shareable")}</label>
                     <p class="form-error" role="alert">{general_error(milestone)}</p>
@@ -518,7 +518,7 @@ fn MilestoneItem(
                         required=true value=m.due_date.to_string() error=field_error(update, "due_date") />
                     <Field name="form[done_date]" id=format!("{prefix}-done") kind="date" label=t!("projects.milestone_done_date").into_owned()
                         value=m.done_date.map(|d| d.to_string()).unwrap_or_default() error=field_error(update, "done_date") />
-                    <AssigneeField id=format!("{prefix}-assignee") choices=assignable
+                    <AssigneeField id=format!("{prefix}-assignee") name="form[assignee]" label=t!("projects.milestone_assignee").into_owned() choices=assignable
                         current=m.assignee_id.map(|id| (id, m.assignee.clone().unwrap_or_default())) error=field_error(update, "assignee") />
                     <Field max=crate::domain::input::max::NOTE name="form[note]" id=format!("{prefix}-note") label=t!("projects.milestone_note").into_owned()
                         value=m.note.clone() error=field_error(update, "note") />
@@ -547,8 +547,11 @@ fn MilestoneItem(
 /// now a partner) stays offered, marked so, so that saving another change
 /// keeps them (meanwhile the lead officer answers for it).
 #[component]
-fn AssigneeField(
+pub(crate) fn AssigneeField(
     id: String,
+    /// The field's name (`form[assignee]`, `form[responsible]`).
+    name: &'static str,
+    label: String,
     choices: Vec<Labelled>,
     current: Option<(i64, String)>,
     error: Signal<Option<String>>,
@@ -558,8 +561,8 @@ fn AssigneeField(
     let error_id = format!("{id}-erreur");
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
-            <label for=id.clone()>{t!("projects.milestone_assignee")}</label>
-            <select id=id.clone() name="form[assignee]" aria-describedby=error_id.clone()>
+            <label for=id.clone()>{label}</label>
+            <select id=id.clone() name=name aria-describedby=error_id.clone()>
                 <option value=crate::models::ASSIGNEE_LEAD selected=chosen.is_none()>{t!("projects.assignee_default")}</option>
                 {gone.map(|(id, name)| view! {
                     <option value=id.to_string() selected=true>{t!("projects.assignee_inactive", name = name)}</option>

@@ -14,7 +14,7 @@ use crate::domain::funding::{
 };
 use crate::domain::{OwnerKind, Stage, euros_input, format_euros, format_percent};
 use crate::error::AppError;
-use crate::models::{FunderView, FundingLineView, FundingPlan};
+use crate::models::{FunderView, FundingLineView, FundingPlan, Labelled};
 use crate::ui::actions::{field_error, general_error, reloads};
 use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::on_demand::{CloseLink, EditLink, editing};
@@ -83,6 +83,7 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
     } = actions;
     let today = plan.as_of;
     let funders = plan.funders.clone();
+    let assignable = plan.assignable.clone();
     let unfunded = plan.unfunded_delivery.then(|| {
         view! {
             <p class="notice warning" role="status" data-testid="unfunded">
@@ -118,7 +119,7 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
                 <summary>{t!("funding.add_line")}</summary>
                 <ActionForm action=add attr:class="form" attr:novalidate="true" attr:data-anchor="financements" attr:data-done=t!("done.line_added").into_owned()>
                     <input type="hidden" name="project_id" value=plan.project_id.to_string() />
-                    <LineFields prefix="new-line".to_owned() funders=plan.funders.clone() line=None
+                    <LineFields prefix="new-line".to_owned() funders=plan.funders.clone() assignable=plan.assignable.clone() line=None
                         error=move |name| field_error(add, name) />
                     <p class="form-error" role="alert">{general_error(add)}</p>
                     <button type="submit" class="button">{t!("funding.add_line")}</button>
@@ -131,7 +132,7 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
                 view! {
                     <ul class="funding-lines">
                         {plan.lines.iter().cloned().map(|line| {
-                            view! { <LineItem line funders=funders.clone() today refresh notice /> }
+                            view! { <LineItem line funders=funders.clone() assignable=assignable.clone() today refresh notice /> }
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -346,6 +347,7 @@ fn SelfFunding(
 fn LineItem(
     line: FundingLineView,
     funders: Vec<FunderView>,
+    assignable: Vec<Labelled>,
     today: chrono::NaiveDate,
     refresh: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
@@ -392,6 +394,9 @@ fn LineItem(
     .into_iter()
     .filter_map(|(d, key)| d.map(|d| t!(key, date = format::date(d)).into_owned()))
     .collect();
+    let responsible = line.responsible.clone().map(|name| {
+        view! { <p class="hint" data-testid="line-responsible">{t!("projects.assigned_to", name = name)}</p> }
+    });
     let deadline = line
         .application_deadline
         .filter(|_| line.status == FundingStatus::Identified)
@@ -471,6 +476,7 @@ fn LineItem(
             </dl>
             {(!dates.is_empty()).then(|| view! { <p class="muted">{dates.join(" · ")}</p> })}
             {deadline}
+            {responsible}
             {detr}
             {warnings.into_iter().map(|w| view! { <p class="notice warning" role="status">{w}</p> }).collect_view()}
             {(!notes.is_empty()).then(|| view! { <p class="pre muted">{notes}</p> })}
@@ -502,7 +508,7 @@ fn LineItem(
                 <ActionForm action=update attr:class="form" attr:novalidate="true" attr:data-anchor="financements" attr:data-done=t!("done.line_saved").into_owned()>
                     <input type="hidden" name="line_id" value=id.to_string() />
                     <input type="hidden" name="version" value=version.to_string() />
-                    <LineFields prefix=prefix.clone() funders=funders.clone() line=edit_line.clone()
+                    <LineFields prefix=prefix.clone() funders=funders.clone() assignable=assignable.clone() line=edit_line.clone()
                         error=move |name| field_error(update, name) />
                     <button type="submit" class="button">{t!("funding.save_line")}</button>
                 </ActionForm>
@@ -527,6 +533,7 @@ fn LineItem(
 fn LineFields<E>(
     prefix: String,
     funders: Vec<FunderView>,
+    assignable: Vec<Labelled>,
     line: Option<FundingLineView>,
     error: E,
 ) -> impl IntoView
@@ -596,6 +603,10 @@ where
         <Field name="form[application_deadline]" id=id("deadline") kind="date" label=t!("funding.application_deadline").into_owned()
             value=line.as_ref().and_then(|l| l.application_deadline).map(|d| d.to_string()).unwrap_or_default()
             error=error("application_deadline") />
+        <crate::ui::pages::project::AssigneeField id=id("responsible") name="form[responsible]"
+            label=t!("funding.responsible").into_owned() choices=assignable
+            current=line.as_ref().and_then(|l| l.responsible_id.map(|id| (id, l.responsible.clone().unwrap_or_default())))
+            error=error("responsible") />
         {existing}
         <Field max=crate::domain::input::max::NOTE name="form[notes]" id=id("notes") label=t!("funding.notes").into_owned()
             value=text(|l| l.notes.clone()) error=error("notes") />
