@@ -46,10 +46,13 @@ pub enum Action {
     ChooseMail,
     /// Read the mails the app sent or kept (the outbox), failures included.
     ReadOutbox,
+    /// Have the dashboard's « depuis le… » digest mailed to oneself before
+    /// the steering committee.
+    MailCommitteeDigest,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ViewOwnHome,
         Action::ViewTeam,
         Action::ManageUsers,
@@ -67,6 +70,7 @@ impl Action {
         Action::SubscribeCalendar,
         Action::ChooseMail,
         Action::ReadOutbox,
+        Action::MailCommitteeDigest,
     ];
 }
 
@@ -103,6 +107,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::ChooseMail => role.is_staff(),
         // Mails hold other people's deadlines and unsubscribe links.
         Action::ReadOutbox => role == Role::Admin,
+        // The steering committee is the heads' (and the admin's).
+        Action::MailCommitteeDigest => matches!(role, Role::Head | Role::Admin),
     }
 }
 
@@ -263,6 +269,10 @@ mod tests {
             (Head, ReadOutbox, false),
             (Officer, ReadOutbox, false),
             (Partner, ReadOutbox, false),
+            (Admin, MailCommitteeDigest, true),
+            (Head, MailCommitteeDigest, true),
+            (Officer, MailCommitteeDigest, false),
+            (Partner, MailCommitteeDigest, false),
         ];
         assert_eq!(expected.len(), Role::ALL.len() * Action::ALL.len());
         for (role, action, allowed) in expected {

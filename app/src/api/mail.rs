@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::models::{MailSettingsForm, MailSettingsView, Outbox};
+use crate::models::{DashboardFilter, MailSettingsForm, MailSettingsView, Outbox};
 #[cfg(feature = "ssr")]
 use crate::{policy::Action, server::auth, server::mail::settings};
 
@@ -37,5 +37,57 @@ pub async fn get_outbox() -> Result<Outbox, AppError> {
     .await
 }
 
+/// Mails the actor the dashboard's « depuis le… » digest for `filter`,
+/// before the steering committee (sent by the scheduler's next tick; the
+/// same filter and date asked again the same day plans no second mail).
+#[server(endpoint = "mail/committee")]
+pub async fn mail_committee_digest(
+    #[server(default)] filter: DashboardFilter,
+) -> Result<(), AppError> {
+    use crate::domain::mail::MailKind;
+    use crate::server::entities::user;
+    use crate::server::mail::{compose, scheduler};
+    use sea_orm::EntityTrait;
+
+    auth::run(Action::MailCommitteeDigest, |cx| async move {
+        let filter = filter.validated()?;
+        let state = auth::state()?;
+        let txn = cx.snapshot().await?;
+        let view = crate::server::services::dashboard::dashboard(&txn, &filter, cx.today()).await?;
+        let me = user::Entity::find_by_id(cx.actor.id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        txn.commit().await?;
+        let recipient = scheduler::recipient(&me).ok_or_else(|| {
+            AppError::validation("filter", rust_i18n::t!("mail.committee.no_address"))
+        })?;
+        let key = format!(
+            "committee:{}:{}:{}:{}",
+            me.id,
+            view.since,
+            filter.query(),
+            cx.today()
+        );
+        scheduler::plan_mail(
+            &cx.db,
+            &auth::public_base(&state),
+            me.id,
+            &recipient,
+            (key, MailKind::Digest),
+            cx.now,
+            |links| compose::committee(&view, links),
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
 #[cfg(feature = "ssr")]
-crate::server_fn_args!(GetMailSettings, SaveMailSettings, GetOutbox);
+crate::server_fn_args!(
+    GetMailSettings,
+    SaveMailSettings,
+    GetOutbox,
+    MailCommitteeDigest
+);

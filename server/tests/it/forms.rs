@@ -22,6 +22,7 @@ pub fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
         "/api/projects/get" | "/api/projects/page" => &[("id", "1")],
         "/api/calendar/create" | "/api/calendar/revoke" => &[("scope", "mine")],
         "/api/mail/save" => &[("form[reminders]", "on"), ("form[digest]", "weekly")],
+        "/api/mail/committee" => &[("filter[since]", "2026-01-01")],
         "/api/imports/get" | "/api/imports/commit" | "/api/imports/undo" => &[("id", "1")],
         "/api/imports/mapping" => &[("id", "1"), ("fields[0]", "title"), ("key", "reference")],
         "/api/imports/distinct" => &[("id", "1"), ("line", "2"), ("distinct", "true")],

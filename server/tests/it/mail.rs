@@ -726,3 +726,56 @@ async fn a_sender_that_dies_mid_send_leaves_the_mail_to_the_next_once(
     crate::support::finish(app, test_db).await;
 }
 both_backends!(a_sender_that_dies_mid_send_leaves_the_mail_to_the_next_once);
+
+async fn a_head_mails_herself_the_committee_digest(backend: crate::support::Backend) {
+    let (test_db, app, http, _officer) = signed_in(backend).await;
+    let id = create(&http, &app, "Halle <gourmande>", &["15187"], &[]).await;
+    let head = signed_in_as(&app, "sophie.lambert@cc-exemple.fr", Role::Head).await;
+    let since = day(-7);
+    let form = |since: &str| -> Form<'static> { vec![("filter[since]", since.to_owned())] };
+    // An impossible « depuis » is refused on its field; officers may not.
+    refused_on(
+        post(&head, &app, "mail/committee", &form("0001-01-01")).await,
+        422,
+        "since",
+    )
+    .await;
+    refused(
+        post(&http, &app, "mail/committee", &form(&since)).await,
+        403,
+    )
+    .await;
+    // Asked twice (a double click, or again the same day): one mail.
+    ok(post(&head, &app, "mail/committee", &form(&since)).await).await;
+    ok(post(&head, &app, "mail/committee", &form(&since)).await).await;
+    let planned = jobs(&app).await;
+    assert_eq!(planned.len(), 1, "{planned:?}");
+    let mail = &planned[0];
+    assert!(mail.recipient.contains("sophie.lambert@cc-exemple.fr"));
+    let shown = NaiveDate::parse_from_str(&since, "%Y-%m-%d")
+        .expect("date")
+        .format("%d/%m/%Y")
+        .to_string();
+    assert_eq!(
+        mail.subject,
+        format!("Avant le comité : le portefeuille depuis le {shown}")
+    );
+    assert!(
+        mail.body_text.contains("Halle <gourmande>"),
+        "{}",
+        mail.body_text
+    );
+    assert!(mail.body_text.contains(&format!("/projets/{id}")));
+    assert!(
+        mail.body_html.contains("Halle &lt;gourmande&gt;"),
+        "{}",
+        mail.body_html
+    );
+    assert!(!mail.body_html.contains("<gourmande>"));
+    // The scheduler sends it like any other.
+    let run = scheduler(&app, app.db.clone(), Mailer::outbox());
+    let tick = run.tick(Utc::now()).await.expect("tick");
+    assert!(tick.delivered.outbox >= 1, "{tick:?}");
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(a_head_mails_herself_the_committee_digest);

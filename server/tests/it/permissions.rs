@@ -90,6 +90,7 @@ fn allowed(function: &str, role: Role) -> bool {
         // Partners get no mail; the outbox holds everyone's mail.
         "/api/mail/settings" | "/api/mail/save" => role.is_staff(),
         "/api/mail/outbox" => role == Role::Admin,
+        "/api/mail/committee" => matches!(role, Role::Head | Role::Admin),
         other => panic!("no policy expectation for server function {other}: add it to this matrix"),
     }
 }

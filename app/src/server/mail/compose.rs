@@ -195,6 +195,103 @@ pub fn digest(d: &Digest, today: NaiveDate, since: NaiveDate, links: &Links) -> 
     }
 }
 
+/// A head's mail before the steering committee: the dashboard's « depuis
+/// le… » digest for their filter (changes by kind, the latest of each),
+/// and the deadlines ahead, with a link to the dashboard itself.
+pub fn committee(d: &crate::models::Dashboard, links: &Links) -> Composed {
+    let since = format::date(d.since);
+    let subject = line(&t!("mail.committee.subject", since = since.as_str()));
+    let why = t!("mail.committee.why").into_owned();
+    let dashboard = format!("{}/tableau-de-bord?{}", links.base, d.filter.query());
+    let mut text = format!(
+        "{}\n{} : {dashboard}\n",
+        t!(
+            "mail.committee.intro",
+            since = since.as_str(),
+            date = format::date(d.as_of)
+        ),
+        t!("mail.committee.open_dashboard")
+    );
+    let mut body = format!(
+        "<p>{}</p><p><a href=\"{}\">{}</a></p>",
+        esc(&t!(
+            "mail.committee.intro",
+            since = since.as_str(),
+            date = format::date(d.as_of)
+        )),
+        attr(&dashboard),
+        esc(&t!("mail.committee.open_dashboard")),
+    );
+    for count in d.digest_counts.iter().filter(|c| c.projects > 0) {
+        let heading = format!(
+            "{} — {}",
+            count.kind.label(),
+            crate::plural::plural(
+                &format!("plural.digest_{}", count.kind.as_str()),
+                count.projects
+            )
+        );
+        text.push_str(&format!("\n{heading}\n"));
+        body.push_str(&format!(
+            "<h2 style=\"font-size:110%\">{}</h2><ul>",
+            esc(&heading)
+        ));
+        for i in d.digest.iter().filter(|i| i.kind == count.kind) {
+            let label = line(&format!(
+                "{} · {}{}",
+                format::date(i.at.date_naive()),
+                i.project_title,
+                i.actor
+                    .as_deref()
+                    .map(|a| format!(" ({a})"))
+                    .unwrap_or_default()
+            ));
+            let link = project_link(links, i.project_id);
+            text.push_str(&format!("- {label}\n  {link}\n"));
+            body.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                attr(&link),
+                esc(&label)
+            ));
+        }
+        body.push_str("</ul>");
+    }
+    if d.digest_counts.iter().all(|c| c.projects == 0) {
+        text.push_str(&format!("\n{}\n", t!("dashboard.no_change")));
+        body.push_str(&format!("<p>{}</p>", esc(&t!("dashboard.no_change"))));
+    }
+    if !d.deadlines.is_empty() {
+        let heading = t!("mail.committee.deadlines").into_owned();
+        text.push_str(&format!("\n{heading}\n"));
+        body.push_str(&format!(
+            "<h2 style=\"font-size:110%\">{}</h2><ul>",
+            esc(&heading)
+        ));
+        for x in &d.deadlines {
+            let label = line(&format!(
+                "{} — {} · {}",
+                format::date(x.date),
+                x.label,
+                x.project_title
+            ));
+            let link = project_link(links, x.project_id);
+            text.push_str(&format!("- {label}\n  {link}\n"));
+            body.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                attr(&link),
+                esc(&label)
+            ));
+        }
+        body.push_str("</ul>");
+    }
+    text.push_str(&text_footer(links, &why));
+    Composed {
+        subject,
+        text,
+        html: html_page(&body, links, &why),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

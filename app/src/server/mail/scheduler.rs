@@ -197,24 +197,14 @@ impl Scheduler {
         now: DateTime<Utc>,
         compose: impl FnOnce(&Links) -> Composed,
     ) -> Result<bool, AppError> {
-        let (token, digest) = share_token::generate();
-        let unsubscribe_url = format!("{}{}", self.base_url, unsubscribe_path(&token));
-        let composed = compose(&Links {
-            base: &self.base_url,
-            unsubscribe: &unsubscribe_url,
-        });
-        jobs::enqueue(
+        plan_mail(
             &self.db,
-            NewMail {
-                dedupe_key,
-                user_id: person.id,
-                recipient: recipient.to_owned(),
-                kind,
-                composed,
-                unsubscribe_digest: digest,
-                unsubscribe_url,
-            },
+            &self.base_url,
+            person.id,
+            recipient,
+            (dedupe_key, kind),
             now,
+            compose,
         )
         .await
     }
@@ -266,10 +256,45 @@ impl Scheduler {
     }
 }
 
+/// Plans one mail to `user_id` (`recipient`: `Name <address>`) under
+/// `key` (planned once) of `kind`, written by `compose` with the site's
+/// links under `base_url` and a new unsubscribe link; false when a mail of
+/// that key was planned already.
+pub async fn plan_mail(
+    db: &DatabaseConnection,
+    base_url: &str,
+    user_id: i64,
+    recipient: &str,
+    (dedupe_key, kind): (String, MailKind),
+    now: DateTime<Utc>,
+    compose: impl FnOnce(&Links) -> Composed,
+) -> Result<bool, AppError> {
+    let (token, digest) = share_token::generate();
+    let unsubscribe_url = format!("{base_url}{}", unsubscribe_path(&token));
+    let composed = compose(&Links {
+        base: base_url,
+        unsubscribe: &unsubscribe_url,
+    });
+    jobs::enqueue(
+        db,
+        NewMail {
+            dedupe_key,
+            user_id,
+            recipient: recipient.to_owned(),
+            kind,
+            composed,
+            unsubscribe_digest: digest,
+            unsubscribe_url,
+        },
+        now,
+    )
+    .await
+}
+
 /// `Name <address>`, if the address is one a mail can go to.
 /// The name is put on one line first: a name with a line break (stored
 /// before names were checked for it) cannot be written in a header.
-fn recipient(person: &user::Model) -> Option<String> {
+pub fn recipient(person: &user::Model) -> Option<String> {
     let address = person.email.parse().ok()?;
     let name: String = person
         .display_name

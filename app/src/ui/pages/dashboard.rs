@@ -127,6 +127,8 @@ fn Sections(d: Dashboard) -> impl IntoView {
         .as_deref()
         .is_some_and(|e| !e.trim().is_empty());
     let as_of = format::date(d.as_of);
+    let mails_committee = crate::ui::session::user()
+        .is_some_and(|u| crate::policy::allows(u.role, Action::MailCommitteeDigest));
     view! {
         <p class="muted" data-testid="dashboard-as-of">
             {t!("dashboard.as_of", date = as_of, since = since.clone())}
@@ -191,7 +193,34 @@ fn Sections(d: Dashboard) -> impl IntoView {
             } else {
                 digest_groups(&d.digest_counts, d.digest).into_any()
             }}
+            {mails_committee.then(|| view! { <CommitteeMail filter=d.filter.clone() since=d.since /> })}
         </section>
+    }
+}
+
+/// « M’envoyer ce récapitulatif » (heads and admins): the same filter and
+/// « depuis le… » date, mailed to oneself before the steering committee.
+#[component]
+fn CommitteeMail(filter: DashboardFilter, since: chrono::NaiveDate) -> impl IntoView {
+    let send = ServerAction::<crate::api::mail::MailCommitteeDigest>::new();
+    let hidden = [
+        ("filter[programme]", filter.programme),
+        ("filter[theme]", filter.theme),
+        ("filter[epci]", filter.epci),
+        ("filter[officer]", filter.officer.map(|o| o.to_string())),
+        ("filter[stage]", filter.stage),
+        ("filter[since]", Some(since.to_string())),
+    ];
+    view! {
+        <ActionForm action=send attr:class="inline-form committee-mail" attr:data-anchor="digest-title"
+            attr:data-done=t!("mail.committee.sent").into_owned()>
+            {hidden.into_iter().filter_map(|(name, value)| value.map(|v| view! {
+                <input type="hidden" name=name value=v />
+            })).collect_view()}
+            <p class="hint">{t!("mail.committee.hint")}</p>
+            <p class="form-error" role="alert">{crate::ui::actions::general_error(send)}</p>
+            <button type="submit" class="button" data-testid="mail-committee">{t!("mail.committee.send")}</button>
+        </ActionForm>
     }
 }
 
