@@ -78,3 +78,43 @@ test('a partner has no mail settings and no outbox', async ({ page }) => {
   expect(await res.text()).not.toContain('outbox-row');
   expect((await page.request.post('/api/mail/outbox')).status()).toBe(403);
 });
+
+test('on a phone, an officer gives a funding application to the head; the head mails herself the committee digest, which the admin reads', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await login(page, ACCOUNTS.officer.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Mes projets');
+  await openProject(page, 'voie verte', /Voie verte/);
+  const details = page.locator('#nouveau-financement');
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
+  await page.locator('#new-line-funder').selectOption({ label: 'Département' });
+  await page.locator('#new-line-requested').fill('12 000');
+  const responsible = page.locator('#nouveau-financement').getByLabel('Responsable du dossier');
+  await expect(responsible).toHaveValue('lead');
+  await responsible.selectOption({ label: ACCOUNTS.head.name });
+  await page.getByRole('button', { name: 'Ajouter un financement' }).click();
+  const line = page.locator('[data-testid="funding-line"][data-funder="departement"]').last();
+  await expect(line.getByTestId('line-responsible')).toHaveText(`Responsable : ${ACCOUNTS.head.name}`);
+  await expect(page.getByTestId('event').first()).toContainText(`confié à ${ACCOUNTS.head.name}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  // The head, on her dashboard, with the keyboard.
+  await page.context().clearCookies();
+  await login(page, ACCOUNTS.head.email);
+  await expect(page.getByTestId('home-title')).toHaveText(ACCOUNTS.head.home);
+  await page.goto('/tableau-de-bord');
+  await hydrated(page);
+  await page.getByTestId('mail-committee').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('digest').getByRole('status')).toHaveText('Le récapitulatif vous est envoyé : il arrive dans votre boîte dans quelques instants.');
+
+  await page.context().clearCookies();
+  await login(page, ACCOUNTS.admin.email);
+  await expect(page.getByTestId('home-title')).toHaveText(ACCOUNTS.admin.home);
+  const row = page.getByTestId('outbox-row').filter({ has: page.getByTestId('outbox-subject').filter({ hasText: 'Avant le comité' }) });
+  await expect(async () => {
+    await page.goto('/admin/courriels');
+    await expect(row.first()).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 20_000 });
+  await expect(row.first()).toContainText(ACCOUNTS.head.email);
+});
