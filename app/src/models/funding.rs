@@ -62,6 +62,8 @@ pub struct FundingLineView {
     /// or someone no longer in the team, is named).
     pub responsible_id: Option<i64>,
     pub responsible: Option<String>,
+    /// The name of the one named, even if no longer in the team.
+    pub responsible_name: Option<String>,
     /// The amount the plan counts on for this line.
     pub planned_cents: i64,
     pub detr: Option<DetrDeadlines>,

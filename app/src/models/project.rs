@@ -232,6 +232,9 @@ pub struct MilestoneView {
     pub assignee_id: Option<i64>,
     /// Who answers for it: the one chosen, else the lead officer (if any).
     pub assignee: Option<String>,
+    /// The name of the one chosen, even if no longer in the team (the
+    /// edit form offers them, marked so).
+    pub assignee_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

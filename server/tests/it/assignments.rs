@@ -501,8 +501,17 @@ async fn a_funding_line_goes_to_its_responsible(backend: crate::support::Backend
     )
     .await;
     assert_eq!(res.status(), 200);
-    change_user(&app, claire_id, |u| u.active = Set(false)).await;
+    change_user(&app, claire_id, |u| {
+        u.active = Set(false);
+        u.display_name = Set("Claire Petit".to_owned());
+    })
+    .await;
     assert_eq!(lines_of(&home(&julien, &app).await), vec![line]);
+    // The line names the officer as answering, and the edit form still
+    // offers Claire by her own name (marked as gone).
+    let shown = &plan(&julien, &app, id).await.lines[0];
+    assert_eq!(shown.responsible.as_deref(), Some("Test officer"));
+    assert_eq!(shown.responsible_name.as_deref(), Some("Claire Petit"));
     crate::support::finish(app, test_db).await;
 }
 both_backends!(a_funding_line_goes_to_its_responsible);

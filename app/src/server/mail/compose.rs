@@ -195,6 +195,9 @@ pub fn digest(d: &Digest, today: NaiveDate, since: NaiveDate, links: &Links) -> 
     }
 }
 
+/// Changes of one kind a committee mail lists; the rest is one link away.
+const COMMITTEE_PER_KIND: usize = 5;
+
 /// A head's mail before the steering committee: the dashboard's « depuis
 /// le… » digest for their filter (changes by kind, the latest of each),
 /// and the deadlines ahead, with a link to the dashboard itself.
@@ -236,14 +239,29 @@ pub fn committee(d: &crate::models::Dashboard, links: &Links) -> Composed {
             "<h2 style=\"font-size:110%\">{}</h2><ul>",
             esc(&heading)
         ));
-        for i in d.digest.iter().filter(|i| i.kind == count.kind) {
+        // As the page: the latest few of each kind, then the whole list one
+        // link away.
+        let of_kind: Vec<_> = d.digest.iter().filter(|i| i.kind == count.kind).collect();
+        for i in of_kind.iter().take(COMMITTEE_PER_KIND) {
+            let stage = |code: &Option<String>| {
+                code.as_deref()
+                    .and_then(|c| c.parse::<crate::domain::Stage>().ok())
+                    .map(|s| s.label())
+                    .unwrap_or_default()
+            };
+            let detail = match i.kind {
+                crate::models::DigestKind::StageChanged => {
+                    format!(" ({} → {})", stage(&i.from), stage(&i.to))
+                }
+                _ => String::new(),
+            };
             let label = line(&format!(
-                "{} · {}{}",
+                "{} · {}{detail}{}",
                 format::date(i.at.date_naive()),
                 i.project_title,
                 i.actor
                     .as_deref()
-                    .map(|a| format!(" ({a})"))
+                    .map(|a| format!(" — {a}"))
                     .unwrap_or_default()
             ));
             let link = project_link(links, i.project_id);
@@ -255,6 +273,17 @@ pub fn committee(d: &crate::models::Dashboard, links: &Links) -> Composed {
             ));
         }
         body.push_str("</ul>");
+        let shown = of_kind.len().min(COMMITTEE_PER_KIND);
+        if usize::try_from(count.projects).unwrap_or(0) > shown || of_kind.len() > shown {
+            let all = format!("{}{}", links.base, count.link.href());
+            let more = crate::plural::plural("plural.digest_more", count.projects);
+            text.push_str(&format!("  {more} : {all}\n"));
+            body.push_str(&format!(
+                "<p><a href=\"{}\">{}</a></p>",
+                attr(&all),
+                esc(&more)
+            ));
+        }
     }
     if d.digest_counts.iter().all(|c| c.projects == 0) {
         text.push_str(&format!("\n{}\n", t!("dashboard.no_change")));

@@ -95,6 +95,9 @@ async fn cancel_pending(
         // Not one a sender holds right now: that one may be on its way.
         .filter(mail_job::Column::ClaimedUntil.is_null())
         .filter(mail_job::Column::Kind.is_in(off))
+        // A committee digest was asked for: opting out of the weekly one
+        // does not cancel it.
+        .filter(mail_job::Column::DedupeKey.not_like("committee:%"))
         .exec(db)
         .await?;
     Ok(())

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use serde_json::{Value, json};
 
@@ -193,6 +193,9 @@ pub async fn plan(
             completion_extended: row.completion_extended,
             notes: row.notes.clone(),
             responsible_id: row.responsible_id,
+            responsible_name: row
+                .responsible_id
+                .and_then(|id| staff.get(&id).map(|(name, _)| name.clone())),
             responsible: crate::domain::milestone::answerable(
                 row.responsible_id
                     .map(|id| (id, staff.get(&id).is_some_and(|(_, ok)| *ok))),
@@ -762,14 +765,11 @@ pub async fn deadlines_of(
     today: NaiveDate,
     horizon: NaiveDate,
 ) -> Result<Vec<FundingDeadline>, AppError> {
-    let named: Vec<i64> = funding_line::Entity::find()
+    let named = funding_line::Entity::find()
         .select_only()
         .column(funding_line::Column::ProjectId)
-        .distinct()
         .filter(funding_line::Column::ResponsibleId.eq(user_id))
-        .into_tuple()
-        .all(db)
-        .await?;
+        .into_query();
     let projects: Vec<(i64, String, Option<i64>)> = project::Entity::find()
         .select_only()
         .columns([
@@ -784,7 +784,7 @@ pub async fn deadlines_of(
         .filter(
             sea_orm::Condition::any()
                 .add(project::Column::LeadOfficerId.eq(user_id))
-                .add(project::Column::Id.is_in(named)),
+                .add(project::Column::Id.in_subquery(named)),
         )
         .into_tuple()
         .all(db)

@@ -650,6 +650,7 @@ pub async fn detail(
             note: m.note,
             shareable: m.shareable,
             assignee_id: m.assignee_id,
+            assignee_name: m.assignee_id.and_then(|id| people.get(&id).cloned()),
             assignee: crate::domain::milestone::answerable(
                 m.assignee_id
                     .map(|id| (id, can_answer.get(&id).copied().unwrap_or(false))),

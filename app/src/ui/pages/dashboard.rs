@@ -177,7 +177,7 @@ fn Sections(d: Dashboard) -> impl IntoView {
         } else {
             view! { <p class="muted" data-testid="by-commune-hint">{t!("dashboard.by_commune_hint")}</p> }.into_any()
         }}
-        <section class="card" aria-labelledby="digest-title" data-testid="digest">
+        <section class="card" id="recapitulatif" aria-labelledby="digest-title" data-testid="digest">
             <h2 id="digest-title">{t!("dashboard.digest", since = since)}</h2>
             <ul class="windows">
                 {d.digest_counts.iter().map(|c| view! {
@@ -212,7 +212,7 @@ fn CommitteeMail(filter: DashboardFilter, since: chrono::NaiveDate) -> impl Into
         ("filter[since]", Some(since.to_string())),
     ];
     view! {
-        <ActionForm action=send attr:class="inline-form committee-mail" attr:data-anchor="digest-title"
+        <ActionForm action=send attr:class="inline-form committee-mail" attr:data-anchor="recapitulatif"
             attr:data-done=t!("mail.committee.sent").into_owned()>
             {hidden.into_iter().filter_map(|(name, value)| value.map(|v| view! {
                 <input type="hidden" name=name value=v />

@@ -519,7 +519,7 @@ fn MilestoneItem(
                     <Field name="form[done_date]" id=format!("{prefix}-done") kind="date" label=t!("projects.milestone_done_date").into_owned()
                         value=m.done_date.map(|d| d.to_string()).unwrap_or_default() error=field_error(update, "done_date") />
                     <AssigneeField id=format!("{prefix}-assignee") name="form[assignee]" label=t!("projects.milestone_assignee").into_owned() choices=assignable
-                        current=m.assignee_id.map(|id| (id, m.assignee.clone().unwrap_or_default())) error=field_error(update, "assignee") />
+                        current=m.assignee_id.map(|id| (id, m.assignee_name.clone().unwrap_or_default())) error=field_error(update, "assignee") />
                     <Field max=crate::domain::input::max::NOTE name="form[note]" id=format!("{prefix}-note") label=t!("projects.milestone_note").into_owned()
                         value=m.note.clone() error=field_error(update, "note") />
                     <label class="check">

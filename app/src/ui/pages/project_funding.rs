@@ -605,7 +605,7 @@ where
             error=error("application_deadline") />
         <crate::ui::pages::project::AssigneeField id=id("responsible") name="form[responsible]"
             label=t!("funding.responsible").into_owned() choices=assignable
-            current=line.as_ref().and_then(|l| l.responsible_id.map(|id| (id, l.responsible.clone().unwrap_or_default())))
+            current=line.as_ref().and_then(|l| l.responsible_id.map(|id| (id, l.responsible_name.clone().unwrap_or_default())))
             error=error("responsible") />
         {existing}
         <Field max=crate::domain::input::max::NOTE name="form[notes]" id=id("notes") label=t!("funding.notes").into_owned()
