@@ -139,6 +139,11 @@ fn scheduler(app: &TestApp, db: sea_orm::DatabaseConnection, mailer: Mailer) -> 
     }
 }
 
+/// A scheduler sending through the SMTP server on `port`.
+fn smtp_scheduler(app: &TestApp, db: sea_orm::DatabaseConnection, port: u16) -> Scheduler {
+    scheduler(app, db, Mailer::new(&smtp_config(port)).expect("mailer"))
+}
+
 /// `day` at `hour`:00 in the structure's zone.
 fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
     ZONE.from_local_datetime(&day.and_hms_opt(hour, 0, 0).expect("time"))
@@ -220,11 +225,7 @@ async fn reminders_reach_the_assignee_once(backend: crate::support::Backend) {
 
     let dir = temp_dir("smtp");
     let smtp = SmtpServer::start(free_port(), dir.path()).await;
-    let run = scheduler(
-        &app,
-        app.db.clone(),
-        Mailer::new(&smtp_config(smtp.port)).expect("mailer"),
-    );
+    let run = smtp_scheduler(&app, app.db.clone(), smtp.port);
     let to = |mails: &[Value], who: &str| -> Vec<Value> {
         mails
             .iter()
@@ -388,11 +389,7 @@ async fn a_digest_on_monday_and_none_with_nothing_to_say(backend: crate::support
 
     let dir = temp_dir("smtp");
     let smtp = SmtpServer::start(free_port(), dir.path()).await;
-    let run = scheduler(
-        &app,
-        app.db.clone(),
-        Mailer::new(&smtp_config(smtp.port)).expect("mailer"),
-    );
+    let run = smtp_scheduler(&app, app.db.clone(), smtp.port);
     let monday = next_monday(today());
     // Sunday evening and Monday before seven: nothing.
     run.tick(at(monday - Duration::days(1), 20))
@@ -526,16 +523,8 @@ async fn two_instances_send_each_mail_once(backend: crate::support::Backend) {
     let smtp = SmtpServer::start(free_port(), dir.path()).await;
     // Two instances: each its own pool on the same database.
     let (db_a, db_b) = (test_db.connect().await, test_db.connect().await);
-    let a = scheduler(
-        &app,
-        db_a,
-        Mailer::new(&smtp_config(smtp.port)).expect("mailer"),
-    );
-    let b = scheduler(
-        &app,
-        db_b,
-        Mailer::new(&smtp_config(smtp.port)).expect("mailer"),
-    );
+    let a = smtp_scheduler(&app, db_a, smtp.port);
+    let b = smtp_scheduler(&app, db_b, smtp.port);
     let now = Utc::now();
     for round in 0..3 {
         let at = now + Duration::seconds(round);
@@ -667,11 +656,7 @@ async fn a_sender_that_dies_mid_send_leaves_the_mail_to_the_next_once(
     ok_id(add_milestone(&http, &app, id, "other", "Jalon proche", &day(2)).await).await;
     let dir = temp_dir("smtp");
     let smtp = SmtpServer::start(free_port(), dir.path()).await;
-    let run = scheduler(
-        &app,
-        app.db.clone(),
-        Mailer::new(&smtp_config(smtp.port)).expect("mailer"),
-    );
+    let run = smtp_scheduler(&app, app.db.clone(), smtp.port);
     let t0 = Utc::now();
     assert_eq!(run.plan(t0).await.expect("plan"), (1, 0));
     // A sender takes it and dies before sending (the app restarts mid-run).
@@ -703,11 +688,7 @@ async fn a_sender_that_dies_mid_send_leaves_the_mail_to_the_next_once(
     choose(&app, officer, false, DigestFrequency::Never).await;
     let dir = temp_dir("smtp");
     let smtp = SmtpServer::start(free_port(), dir.path()).await;
-    let run = scheduler(
-        &app,
-        app.db.clone(),
-        Mailer::new(&smtp_config(smtp.port)).expect("mailer"),
-    );
+    let run = smtp_scheduler(&app, app.db.clone(), smtp.port);
     run.tick(t1 + Duration::hours(1)).await.expect("tick");
     assert_eq!(smtp.received().len(), 0);
     let held = jobs(&app)

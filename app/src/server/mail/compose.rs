@@ -57,6 +57,25 @@ fn text_footer(links: &Links, why: &str) -> String {
     )
 }
 
+/// A titled list of links, written to both parts: `- label` and its link
+/// in the text, `<h2>` and `<ul>` in the HTML (user text escaped).
+fn push_list(text: &mut String, body: &mut String, heading: &str, rows: &[(String, String)]) {
+    text.push_str(&format!("\n{heading}\n"));
+    body.push_str(&format!(
+        "<h2 style=\"font-size:110%\">{}</h2><ul>",
+        esc(heading)
+    ));
+    for (label, link) in rows {
+        text.push_str(&format!("- {label}\n  {link}\n"));
+        body.push_str(&format!(
+            "<li><a href=\"{}\">{}</a></li>",
+            attr(link),
+            esc(label)
+        ));
+    }
+    body.push_str("</ul>");
+}
+
 /// How far the day is, in words: « aujourd’hui », « demain », « dans 7 jours ».
 pub fn days_left(day: NaiveDate, today: NaiveDate) -> String {
     match (day - today).num_days() {
@@ -134,23 +153,9 @@ pub fn digest(d: &Digest, today: NaiveDate, since: NaiveDate, links: &Links) -> 
         esc(&t!("mail.digest.intro", date = format::date(today)))
     );
     let mut section = |heading: String, rows: Vec<(String, String)>| {
-        if rows.is_empty() {
-            return;
+        if !rows.is_empty() {
+            push_list(&mut text, &mut body, &heading, &rows);
         }
-        text.push_str(&format!("\n{heading}\n"));
-        body.push_str(&format!(
-            "<h2 style=\"font-size:110%\">{}</h2><ul>",
-            esc(&heading)
-        ));
-        for (label, link) in rows {
-            text.push_str(&format!("- {label}\n  {link}\n"));
-            body.push_str(&format!(
-                "<li><a href=\"{}\">{}</a></li>",
-                attr(&link),
-                esc(&label)
-            ));
-        }
-        body.push_str("</ul>");
     };
     let dated = |list: &[Deadline]| {
         list.iter()
@@ -234,14 +239,10 @@ pub fn committee(d: &crate::models::Dashboard, links: &Links) -> Composed {
                 count.projects
             )
         );
-        text.push_str(&format!("\n{heading}\n"));
-        body.push_str(&format!(
-            "<h2 style=\"font-size:110%\">{}</h2><ul>",
-            esc(&heading)
-        ));
         // As the page: the latest few of each kind, then the whole list one
         // link away.
         let of_kind: Vec<_> = d.digest.iter().filter(|i| i.kind == count.kind).collect();
+        let mut rows = Vec::new();
         for i in of_kind.iter().take(COMMITTEE_PER_KIND) {
             let stage = |code: &Option<String>| {
                 code.as_deref()
@@ -264,15 +265,9 @@ pub fn committee(d: &crate::models::Dashboard, links: &Links) -> Composed {
                     .map(|a| format!(" — {a}"))
                     .unwrap_or_default()
             ));
-            let link = project_link(links, i.project_id);
-            text.push_str(&format!("- {label}\n  {link}\n"));
-            body.push_str(&format!(
-                "<li><a href=\"{}\">{}</a></li>",
-                attr(&link),
-                esc(&label)
-            ));
+            rows.push((label, project_link(links, i.project_id)));
         }
-        body.push_str("</ul>");
+        push_list(&mut text, &mut body, &heading, &rows);
         let shown = of_kind.len().min(COMMITTEE_PER_KIND);
         if usize::try_from(count.projects).unwrap_or(0) > shown || of_kind.len() > shown {
             let all = format!("{}{}", links.base, count.link.href());
@@ -290,28 +285,20 @@ pub fn committee(d: &crate::models::Dashboard, links: &Links) -> Composed {
         body.push_str(&format!("<p>{}</p>", esc(&t!("dashboard.no_change"))));
     }
     if !d.deadlines.is_empty() {
-        let heading = t!("mail.committee.deadlines").into_owned();
-        text.push_str(&format!("\n{heading}\n"));
-        body.push_str(&format!(
-            "<h2 style=\"font-size:110%\">{}</h2><ul>",
-            esc(&heading)
-        ));
-        for x in &d.deadlines {
-            let label = line(&format!(
-                "{} — {} · {}",
-                format::date(x.date),
-                x.label,
-                x.project_title
-            ));
-            let link = project_link(links, x.project_id);
-            text.push_str(&format!("- {label}\n  {link}\n"));
-            body.push_str(&format!(
-                "<li><a href=\"{}\">{}</a></li>",
-                attr(&link),
-                esc(&label)
-            ));
-        }
-        body.push_str("</ul>");
+        let rows: Vec<(String, String)> = d
+            .deadlines
+            .iter()
+            .map(|x| {
+                let label = line(&format!(
+                    "{} — {} · {}",
+                    format::date(x.date),
+                    x.label,
+                    x.project_title
+                ));
+                (label, project_link(links, x.project_id))
+            })
+            .collect();
+        push_list(&mut text, &mut body, &t!("mail.committee.deadlines"), &rows);
     }
     text.push_str(&text_footer(links, &why));
     Composed {
