@@ -20,6 +20,7 @@ mod m20261207_000011_create_calendar;
 mod m20261207_000012_add_milestone_assignee;
 mod m20261208_000013_create_mail;
 mod m20261208_000014_add_line_responsible;
+mod m20261209_000015_add_feed_filter;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_add_milestone_assignee::Migration),
             Box::new(m20261208_000013_create_mail::Migration),
             Box::new(m20261208_000014_add_line_responsible::Migration),
+            Box::new(m20261209_000015_add_feed_filter::Migration),
         ]
     }
 }

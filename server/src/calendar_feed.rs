@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
 use app::error::AppError;
-use app::server::ical::{FeedHeading, feed_name, render, too_many};
+use app::server::ical::{FeedHeading, project_feed_name, render, shared_gone, too_many};
 use app::server::services::calendar;
+use app::server::services::shares::{self, LinkRefusal};
 use app::server::{AppState, auth, clock};
 
 use crate::middleware::page_validator::{matches, tag_of};
@@ -29,14 +30,11 @@ pub fn uid_domain(state: &AppState) -> String {
         .unwrap_or_else(|| "maillage".to_owned())
 }
 
+/// A refusal as the French page of its error (a calendar client shows only
+/// the status; a person who opens the address reads why).
 fn refusal(err: &AppError) -> Response {
     let status = err.http_status();
-    let mut res = (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        err.message(),
-    )
-        .into_response();
+    let mut res = crate::middleware::error_pages::error_response(status, err, false);
     let retry = match status {
         StatusCode::TOO_MANY_REQUESTS => Some("60"),
         StatusCode::SERVICE_UNAVAILABLE => Some(app::error::RETRY_AFTER_SECONDS),
@@ -68,7 +66,7 @@ pub async fn calendar_feed(
         return refusal(&too_many());
     }
     let token = file.strip_suffix(".ics").unwrap_or(&file);
-    let (scope, owner) = match calendar::open(&state.db, token).await {
+    let (feed, owner) = match calendar::open(&state.db, token).await {
         Ok(Some(found)) => found,
         Ok(None) => return refusal(&AppError::NotFound),
         Err(err) => return failure(&err),
@@ -76,8 +74,7 @@ pub async fn calendar_feed(
     let now = Utc::now();
     let entries = match calendar::entries(
         &state.db,
-        scope,
-        &owner,
+        &feed,
         &uid_domain(&state),
         clock::local_date(now),
         now,
@@ -87,18 +84,90 @@ pub async fn calendar_feed(
         Ok(entries) => entries,
         Err(err) => return failure(&err),
     };
-    let name = feed_name(scope, &owner.display_name, &state.config.structure_name);
+    let name =
+        match calendar::feed_name(&state.db, &feed, &owner, &state.config.structure_name).await {
+            Ok(name) => name,
+            Err(err) => return failure(&err),
+        };
     let base = auth::public_base_of(&state, &parts);
     let body = render(
         &FeedHeading {
             name: &name,
             structure: &state.config.structure_name,
             base_url: &base,
+            page: None,
             zone: clock::zone(),
         },
         &entries,
         now,
     );
+    answer(&parts, body)
+}
+
+/// `GET /partage/{token}/agenda.ics`: the calendar feed of a shared
+/// project, for whoever holds its share link — the same token, the same
+/// rules (a revoked link answers 410, an expired one too, an unknown one
+/// 404), and only what the share shows: its shareable open milestones when
+/// it shows the milestones, its funding deadlines when it shows the
+/// funding. Reading it does not count as a use of the link (a calendar
+/// reads it every hour). Each entry links to the shared page.
+pub async fn shared_feed(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let ip = auth::rate_key(auth::client_ip(&parts, state.config.trust_proxy));
+    if state.share_limiter.check_key(&ip).is_err() {
+        tracing::warn!(%ip, "calendar feeds throttled for this IP");
+        return refusal(&too_many());
+    }
+    let now = Utc::now();
+    let today = clock::local_date(now);
+    let share = match shares::live_link(&state.db, &token, today).await {
+        Ok(Ok(share)) => share,
+        Ok(Err(LinkRefusal::Unknown)) => return refusal(&AppError::NotFound),
+        Ok(Err(LinkRefusal::Gone(_))) => {
+            return refusal(&shared_gone());
+        }
+        Err(err) => return failure(&err),
+    };
+    let domain = uid_domain(&state);
+    let (title, found) = match calendar::shared_deadlines(
+        &state.db,
+        share.project_id,
+        share.sections(),
+        &domain,
+        today,
+    )
+    .await
+    {
+        Ok(found) => found,
+        Err(err) => return failure(&err),
+    };
+    let entries = match calendar::published(&state.db, found, now).await {
+        Ok(entries) => entries,
+        Err(err) => return failure(&err),
+    };
+    let base = auth::public_base_of(&state, &parts);
+    let page = format!("{base}/partage/{token}");
+    let name = project_feed_name(&title, &state.config.structure_name);
+    let body = render(
+        &FeedHeading {
+            name: &name,
+            structure: &state.config.structure_name,
+            base_url: &base,
+            page: Some(&page),
+            zone: clock::zone(),
+        },
+        &entries,
+        now,
+    );
+    answer(&parts, body)
+}
+
+/// The feed `body` as the answer: 304 when the client holds it already.
+fn answer(parts: &axum::http::request::Parts, body: String) -> Response {
     let tag = tag_of(body.as_bytes(), None);
     let unchanged = parts
         .headers

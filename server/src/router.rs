@@ -100,6 +100,10 @@ pub fn extra_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/annuaire/personnes/{id}/export.json", get(export_person)),
         ("/partage/{token}", get(share_link)),
         (
+            "/partage/{token}/agenda.ics",
+            get(crate::calendar_feed::shared_feed),
+        ),
+        (
             "/calendrier/{token}",
             get(crate::calendar_feed::calendar_feed),
         ),

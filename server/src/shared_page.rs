@@ -10,7 +10,7 @@ use chrono::Utc;
 
 use app::domain::ShareState;
 use app::error::AppError;
-use app::models::CurrentUser;
+use app::models::{CurrentUser, SharedProject};
 use app::policy::{Actor, ProjectAccess, Standing, project_access};
 use app::server::entities::projects::project;
 use app::server::services::shares::{self, LinkRefusal};
@@ -92,12 +92,17 @@ pub async fn share_link(
         Err(err) => return failure(&state, &err),
     };
     let access = project_access(Actor::LinkHolder, Standing::Shared(share.sections()));
+    let feed = format!(
+        "{}/partage/{token}/agenda.ics",
+        auth::public_base_of(&state, &parts)
+    );
     render(
         &state,
         share.project_id,
         access,
         share.expires_on,
         Reader::LinkHolder,
+        Some(feed),
     )
     .await
 }
@@ -108,6 +113,7 @@ async fn render(
     access: ProjectAccess,
     expires_on: Option<chrono::NaiveDate>,
     reader: Reader,
+    feed: Option<String>,
 ) -> Response {
     if access == ProjectAccess::Denied {
         return refusal(state, Refusal::NotShared);
@@ -122,7 +128,10 @@ async fn render(
     )
     .await
     {
-        Ok(project) => page(StatusCode::OK, render_project(project, reader)),
+        Ok(project) => page(
+            StatusCode::OK,
+            render_project(SharedProject { feed, ..project }, reader),
+        ),
         Err(err) => failure(state, &err),
     }
 }
@@ -166,7 +175,15 @@ pub async fn partner_project(
                 Ok(false) => return refusal(&state, Refusal::NotShared),
                 Err(err) => return failure(&state, &err),
             }
-            render(&state, id, access, share.expires_on, Reader::PartnerAccount).await
+            render(
+                &state,
+                id,
+                access,
+                share.expires_on,
+                Reader::PartnerAccount,
+                None,
+            )
+            .await
         }
     }
 }

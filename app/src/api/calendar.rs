@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::domain::calendar::FeedScope;
 use crate::error::AppError;
-use crate::models::{CalendarFeeds, CreatedFeed};
+use crate::models::{CalendarFeeds, CreatedFeed, DashboardFilter};
 #[cfg(feature = "ssr")]
 use crate::{policy::Action, server::auth, server::services::calendar};
 
@@ -16,19 +16,24 @@ pub async fn list_calendar_feeds() -> Result<CalendarFeeds, AppError> {
     auth::run(Action::SubscribeCalendar, |cx| async move {
         Ok(CalendarFeeds {
             scopes: FeedScope::for_role(cx.actor.role),
+            filters: FeedScope::Filter.allowed(cx.actor.role),
             feeds: calendar::feeds_of(&cx.db, cx.actor.id).await?,
         })
     })
     .await
 }
 
-/// A new address for the feed of `scope` (the previous one stops working);
+/// A new address for the feed of `scope` — for a filter's feed, of
+/// `filter`, the dashboard's criteria — (the previous one stops working);
 /// shown once.
 #[server(endpoint = "calendar/create")]
-pub async fn create_calendar_feed(scope: FeedScope) -> Result<CreatedFeed, AppError> {
+pub async fn create_calendar_feed(
+    scope: FeedScope,
+    #[server(default)] filter: Option<DashboardFilter>,
+) -> Result<CreatedFeed, AppError> {
     auth::run(Action::SubscribeCalendar, |cx| async move {
         let state = auth::state()?;
-        let token = calendar::create(&cx.db, &cx.actor, scope, cx.now).await?;
+        let token = calendar::create(&cx.db, &cx.actor, scope, filter.as_ref(), cx.now).await?;
         Ok(CreatedFeed {
             scope,
             url: format!(
@@ -41,11 +46,15 @@ pub async fn create_calendar_feed(scope: FeedScope) -> Result<CreatedFeed, AppEr
     .await
 }
 
-/// Ends the feed of `scope`: its address answers 404 from now on.
+/// Ends the feed of `scope` (of `filter`, for a filter's feed): its
+/// address answers 404 from now on.
 #[server(endpoint = "calendar/revoke")]
-pub async fn revoke_calendar_feed(scope: FeedScope) -> Result<(), AppError> {
+pub async fn revoke_calendar_feed(
+    scope: FeedScope,
+    #[server(default)] filter: Option<DashboardFilter>,
+) -> Result<(), AppError> {
     auth::run(Action::SubscribeCalendar, |cx| async move {
-        calendar::revoke(&cx.db, &cx.actor, scope).await
+        calendar::revoke(&cx.db, &cx.actor, scope, filter.as_ref()).await
     })
     .await
 }

@@ -263,10 +263,18 @@ pub async fn add_note(project_id: i64, form: NoteForm) -> Result<i64, AppError> 
 
 /// The signed-in officer's home.
 #[server(endpoint = "projects/home")]
-pub async fn get_officer_home() -> Result<OfficerHome, AppError> {
+pub async fn get_officer_home(person: Option<i64>) -> Result<OfficerHome, AppError> {
     auth::run(Action::ViewProjects, |cx| async move {
         let txn = cx.snapshot().await?;
-        let home = projects::officer_home(&txn, cx.actor.id, cx.today()).await?;
+        // Another member of the staff's work (covering for an absent
+        // colleague); anyone else is refused on the field.
+        let other = person.filter(|id| *id != cx.actor.id);
+        let name =
+            crate::server::services::assignments::check_person(&txn, other, "person").await?;
+        let mut home =
+            projects::officer_home(&txn, other.unwrap_or(cx.actor.id), cx.today()).await?;
+        home.person = other.zip(name);
+        home.team = crate::server::services::assignments::assignable(&txn).await?;
         txn.commit().await?;
         Ok(home)
     })

@@ -11,6 +11,7 @@ code_enum!(
     FeedScope, "calendar.scope", [
         Mine => "mine",
         Portfolio => "portfolio",
+        Filter => "filter",
     ]
 );
 
@@ -20,16 +21,23 @@ impl FeedScope {
     pub fn allowed(self, role: Role) -> bool {
         match self {
             FeedScope::Mine => role.is_staff(),
-            FeedScope::Portfolio => matches!(role, Role::Head | Role::Admin),
+            FeedScope::Portfolio | FeedScope::Filter => matches!(role, Role::Head | Role::Admin),
         }
     }
 
-    /// The feeds `role` may have (none for a partner).
+    /// Whether a user holds one feed of this scope (created from the
+    /// account page) rather than one per dashboard filter (created from the
+    /// dashboard).
+    pub fn single(self) -> bool {
+        self != FeedScope::Filter
+    }
+
+    /// The single feeds `role` may have (none for a partner).
     pub fn for_role(role: Role) -> Vec<FeedScope> {
         FeedScope::ALL
             .iter()
             .copied()
-            .filter(|s| s.allowed(role))
+            .filter(|s| s.single() && s.allowed(role))
             .collect()
     }
 }
@@ -124,6 +132,11 @@ mod tests {
                 FeedScope::Portfolio.allowed(role),
                 matches!(role, Role::Head | Role::Admin)
             );
+            assert_eq!(
+                FeedScope::Filter.allowed(role),
+                matches!(role, Role::Head | Role::Admin)
+            );
+            assert!(!FeedScope::for_role(role).contains(&FeedScope::Filter));
         }
     }
 

@@ -9,6 +9,16 @@ use crate::domain::calendar::FeedScope;
 pub struct CalendarFeedView {
     pub scope: FeedScope,
     pub created_at: DateTime<Utc>,
+    /// A filter's feed: its criteria.
+    pub filter: Option<FeedFilter>,
+}
+
+/// The dashboard filter a feed publishes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedFilter {
+    /// Its criteria in words.
+    pub label: String,
+    pub filter: crate::models::DashboardFilter,
 }
 
 /// The account page's calendar section: the feeds the user may have, and
@@ -16,6 +26,8 @@ pub struct CalendarFeedView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarFeeds {
     pub scopes: Vec<FeedScope>,
+    /// Whether the user may have feeds of dashboard filters.
+    pub filters: bool,
     pub feeds: Vec<CalendarFeedView>,
 }
 

@@ -21,6 +21,9 @@ pub struct DashboardFilter {
     pub theme: Option<String>,
     pub epci: Option<String>,
     pub officer: Option<i64>,
+    /// Projects where this staff member has work assigned
+    /// (`ProjectFilter::assignee`).
+    pub assignee: Option<i64>,
     pub stage: Option<String>,
     /// Start of the "since D" window (movements, digest); by default
     /// `DEFAULT_SINCE_DAYS` before today.
@@ -53,6 +56,7 @@ impl DashboardFilter {
             theme: text("theme"),
             epci: text("epci"),
             officer: text("charge").and_then(|v| v.parse().ok()),
+            assignee: text("attribue").and_then(|v| v.parse().ok()),
             stage: text("etape"),
             since: text("depuis").and_then(|v| v.parse().ok()),
         };
@@ -84,9 +88,27 @@ impl DashboardFilter {
         push("theme", self.theme.clone());
         push("epci", self.epci.clone());
         push("charge", self.officer.map(|v| v.to_string()));
+        push("attribue", self.assignee.map(|v| v.to_string()));
         push("etape", self.stage.clone());
         push("depuis", self.since.map(|d| d.to_string()));
         pairs
+    }
+
+    /// The filter as hidden fields of a form posting it to a server
+    /// function's `filter` argument.
+    pub fn form_fields(&self) -> Vec<(&'static str, String)> {
+        [
+            ("filter[programme]", self.programme.clone()),
+            ("filter[theme]", self.theme.clone()),
+            ("filter[epci]", self.epci.clone()),
+            ("filter[officer]", self.officer.map(|o| o.to_string())),
+            ("filter[assignee]", self.assignee.map(|o| o.to_string())),
+            ("filter[stage]", self.stage.clone()),
+            ("filter[since]", self.since.map(|d| d.to_string())),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name, v)))
+        .collect()
     }
 
     /// The query string (without `?`), for the page and its exports.
@@ -101,6 +123,7 @@ impl DashboardFilter {
             theme: self.theme.clone(),
             epci: self.epci.clone(),
             officer: self.officer,
+            assignee: self.assignee,
             stage: self.stage.clone(),
             ..ProjectFilter::default()
         }
@@ -349,6 +372,7 @@ mod tests {
             theme: Some("tourisme".into()),
             epci: Some("200066587".into()),
             officer: Some(7),
+            assignee: Some(9),
             stage: Some("funding".into()),
             since: "2026-10-01".parse().ok(),
         };

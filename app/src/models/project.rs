@@ -55,6 +55,10 @@ pub struct ProjectFilter {
     pub stage: Option<String>,
     pub health: Option<String>,
     pub officer: Option<i64>,
+    /// Projects where this staff member has work assigned: an open
+    /// milestone, or a funding line still in progress naming them
+    /// responsible.
+    pub assignee: Option<i64>,
     pub commune: Option<String>,
     pub epci: Option<String>,
     pub departement: Option<String>,
@@ -160,6 +164,7 @@ impl ProjectFilter {
             stage: text("etape"),
             health: text("sante"),
             officer: text("charge").and_then(|v| v.parse().ok()),
+            assignee: text("attribue").and_then(|v| v.parse().ok()),
             commune: text("commune"),
             epci: text("epci"),
             departement: text("departement"),
@@ -190,6 +195,7 @@ impl ProjectFilter {
         push("etape", self.stage.clone());
         push("sante", self.health.clone());
         push("charge", self.officer.map(|v| v.to_string()));
+        push("attribue", self.assignee.map(|v| v.to_string()));
         push("commune", self.commune.clone());
         push("epci", self.epci.clone());
         push("departement", self.departement.clone());
@@ -264,6 +270,10 @@ pub struct ShowAll {
     pub milestones: bool,
     pub notes: bool,
     pub events: bool,
+    /// Only the milestones this staff member answers for (`?jalons_de=`):
+    /// assigned to them, or to no one still in the team on a project they
+    /// lead.
+    pub milestones_of: Option<i64>,
 }
 
 /// How many rows of each list the project page shows before « voir tout »:
@@ -649,6 +659,11 @@ pub const NOTE_MAX: usize = max::NOTE;
 /// Everything the officer's home shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfficerHome {
+    /// Whose work this is, when not the reader's own (`?pour=`): their id
+    /// and name.
+    pub person: Option<(i64, String)>,
+    /// The active staff, whose work the reader may show instead.
+    pub team: Vec<Labelled>,
     pub projects: Vec<ProjectSummary>,
     pub late: Vec<MilestoneDue>,
     pub due_soon: Vec<MilestoneDue>,

@@ -245,6 +245,9 @@ pub struct SharedProject {
     pub partners: Vec<SharedPartner>,
     pub expires_on: Option<NaiveDate>,
     pub as_of: NaiveDate,
+    /// The address of the project's calendar feed, for a link holder when
+    /// the share shows milestones or funding.
+    pub feed: Option<String>,
 }
 
 #[cfg(test)]

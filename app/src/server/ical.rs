@@ -20,16 +20,36 @@ pub struct FeedHeading<'a> {
     pub structure: &'a str,
     /// The site's address, for the links to projects (no trailing slash).
     pub base_url: &'a str,
+    /// The page every entry links to instead of its project's (a shared
+    /// project's feed links to its shared page, never to the staff's).
+    pub page: Option<&'a str>,
     pub zone: Tz,
 }
 
-/// The feed's name in the reader's calendar list.
-pub fn feed_name(scope: FeedScope, owner: &str, structure: &str) -> String {
+/// The feed's name in the reader's calendar list (`criteria`: a filter's,
+/// in words).
+pub fn feed_name(scope: FeedScope, owner: &str, structure: &str, criteria: &str) -> String {
     match scope {
         FeedScope::Mine => t!("calendar.name.mine", name = owner),
         FeedScope::Portfolio => t!("calendar.name.portfolio", structure = structure),
+        FeedScope::Filter => t!("calendar.name.filter", criteria = criteria),
     }
     .into_owned()
+}
+
+/// A shared project's feed's name in the reader's calendar list.
+pub fn project_feed_name(project: &str, structure: &str) -> String {
+    t!(
+        "calendar.name.project",
+        project = project,
+        structure = structure
+    )
+    .into_owned()
+}
+
+/// The refusal of a revoked or expired share link's feed (410).
+pub fn shared_gone() -> crate::error::AppError {
+    crate::error::AppError::Gone(t!("calendar.shared_gone").into_owned())
 }
 
 /// The refusal of a client that asked too often.
@@ -111,7 +131,10 @@ pub fn render(heading: &FeedHeading, entries: &[FeedEntry], now: DateTime<Utc>) 
         .ttl(&Duration::hours(1));
     for entry in entries {
         let title = clean_text(&summary(entry));
-        let link = format!("{}/projets/{}", heading.base_url, entry.project_id);
+        let link = match heading.page {
+            Some(page) => page.to_owned(),
+            None => format!("{}/projets/{}", heading.base_url, entry.project_id),
+        };
         let mut event = icalendar::Event::new();
         event
             .uid(&entry.uid)

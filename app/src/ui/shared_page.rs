@@ -143,6 +143,7 @@ fn SharedProjectView(project: SharedProject) -> impl IntoView {
         partners,
         expires_on,
         as_of,
+        feed,
         ..
     } = project;
     let dates = match (start_date, end_date) {
@@ -231,6 +232,16 @@ fn SharedProjectView(project: SharedProject) -> impl IntoView {
             <h2 id="contact-title">{t!("shared.contact")}</h2>
             {contact}
         </section>
+        {feed.filter(|_| sections.milestones || sections.funding).map(|url| {
+            let shown = url.clone();
+            view! {
+                <section aria-labelledby="feed-title" data-section="feed">
+                    <h2 id="feed-title">{t!("shared.feed_title")}</h2>
+                    <p>{t!("shared.feed_intro")}</p>
+                    <p><a href=url data-testid="shared-feed" class="feed-url">{shown}</a></p>
+                </section>
+            }
+        })}
         <footer>
             <p>
                 {t!("shared.as_of", date = format::date(as_of))}

@@ -18,8 +18,15 @@ use crate::middleware::error_pages::error_response;
 
 /// Paths anyone may reach without a session. A share link's page, a
 /// calendar feed and a mail's unsubscribe link are public: their token is
-/// the credential, checked by their handler.
+/// the credential, checked by their handler. So is a shared project's
+/// feed, `/partage/{token}/agenda.ics`.
 fn is_public(path: &str) -> bool {
+    if let Some(token) = path
+        .strip_prefix("/partage/")
+        .and_then(|rest| rest.strip_suffix("/agenda.ics"))
+    {
+        return !token.is_empty() && !token.contains('/');
+    }
     if let Some(token) = path
         .strip_prefix("/partage/")
         .or_else(|| path.strip_prefix("/calendrier/"))
@@ -138,6 +145,7 @@ mod tests {
             "/api/auth/login",
             "/favicon.ico",
             "/partage/0123abcd",
+            "/partage/0123abcd/agenda.ics",
             "/calendrier/0123abcd.ics",
             "/desabonnement/0123abcd",
         ] {
@@ -152,6 +160,8 @@ mod tests {
             "/pkgx",
             "/partage/",
             "/partage/x/y",
+            "/partage//agenda.ics",
+            "/partage/x/y/agenda.ics",
             "/partagex/abc",
             "/calendrier/",
             "/calendrier/x/y",

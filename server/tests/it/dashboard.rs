@@ -964,6 +964,7 @@ async fn summaries_give_the_live_figures(backend: Backend) {
             theme: Some("sante".into()),
             epci: Some(epci.clone()),
             officer: Some(officer),
+            assignee: None,
             stage: Some("study".into()),
             since: Some(today),
         },
@@ -971,6 +972,18 @@ async fn summaries_give_the_live_figures(backend: Backend) {
         DashboardFilter {
             programme: Some("pvd".into()),
             officer: Some(i64::MAX),
+            ..DashboardFilter::default()
+        },
+        // Whom work is confided to: no stored scope either.
+        DashboardFilter {
+            assignee: Some(officer),
+            ..DashboardFilter::default()
+        },
+        DashboardFilter {
+            assignee: Some(officer),
+            programme: Some("pvd".into()),
+            stage: Some("funding".into()),
+            since: Some(today - Duration::days(365)),
             ..DashboardFilter::default()
         },
     ];

@@ -3,6 +3,7 @@
 mod support;
 
 mod assets;
+mod assignee_filter;
 mod assignments;
 mod auth;
 mod backup;
@@ -23,6 +24,7 @@ mod operations;
 mod pages;
 mod permissions;
 mod pg_cluster;
+mod project_feeds;
 mod projects;
 mod shares;
 mod shutdown;

@@ -1,4 +1,5 @@
-//! Calendar feeds and the entries they published (migration m20261207_000011).
+//! Calendar feeds and the entries they published (migrations m20261207_000011
+//! and m20261209_000015).
 
 pub mod calendar_feed {
     use sea_orm::entity::prelude::*;
@@ -13,6 +14,9 @@ pub mod calendar_feed {
         /// SHA-256 (hex) of the feed's token.
         pub token_digest: String,
         pub created_at: DateTimeUtc,
+        /// The dashboard filter a `filter` feed publishes, as its query
+        /// string; `""` for the other scopes (migration m20261209_000015).
+        pub filter: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -131,6 +131,7 @@ impl Scheduler {
             &self.db,
             FeedScope::Mine,
             person.id,
+            "",
             &self.uid_domain,
             today,
         )

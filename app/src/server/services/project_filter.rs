@@ -7,13 +7,14 @@ use sea_orm::{ColumnTrait, Condition};
 
 use crate::domain::EventKind;
 use crate::domain::funding::FundingStatus;
-use crate::domain::{HealthStatus, Stage};
+use crate::domain::{HealthStatus, Role, Stage};
 use crate::models::{AttentionKind, DigestKind, ProjectFilter};
 use crate::server::entities::funding::funding_line;
 use crate::server::entities::projects::{
     event, milestone, project, project_commune, project_programme, project_theme,
 };
 use crate::server::entities::territory::commune;
+use crate::server::entities::user;
 
 // The summaries' day counters use the same thresholds.
 pub use crate::domain::rollup::{DETR_WARNING_DAYS, STALE_DAYS};
@@ -153,6 +154,67 @@ pub fn left(stage: &str, since: Option<NaiveDate>) -> Condition {
     with_event(&[EventKind::StageChanged], since, Some(stage), None)
 }
 
+/// Projects where `person` has work to answer for, as their home, their
+/// calendar feed and their reminders count it (`domain::milestone::
+/// answerable`): an open milestone or a funding line in progress (neither
+/// refused nor paid in full) that names them, or that names no one still in
+/// the team on a project they lead.
+pub fn assigned_to(person: i64) -> Condition {
+    let staff = Query::select()
+        .column(user::Column::Id)
+        .from(user::Entity)
+        .and_where(user::Column::Active.eq(true))
+        .and_where(user::Column::Role.ne(Role::Partner))
+        .to_owned();
+    let led = Query::select()
+        .column(project::Column::Id)
+        .from(project::Entity)
+        .and_where(project::Column::LeadOfficerId.eq(person))
+        .to_owned();
+    let milestones = Query::select()
+        .column(milestone::Column::ProjectId)
+        .from(milestone::Entity)
+        .and_where(milestone::Column::DoneDate.is_null())
+        .cond_where(
+            Condition::any()
+                .add(milestone::Column::AssigneeId.eq(person))
+                .add(
+                    Condition::all()
+                        .add(
+                            Condition::any()
+                                .add(milestone::Column::AssigneeId.is_null())
+                                .add(milestone::Column::AssigneeId.not_in_subquery(staff.clone())),
+                        )
+                        .add(milestone::Column::ProjectId.in_subquery(led.clone())),
+                ),
+        )
+        .to_owned();
+    let lines = Query::select()
+        .column(funding_line::Column::ProjectId)
+        .from(funding_line::Entity)
+        .and_where(
+            funding_line::Column::Status
+                .is_not_in([FundingStatus::Refused, FundingStatus::BalancePaid]),
+        )
+        .cond_where(
+            Condition::any()
+                .add(funding_line::Column::ResponsibleId.eq(person))
+                .add(
+                    Condition::all()
+                        .add(
+                            Condition::any()
+                                .add(funding_line::Column::ResponsibleId.is_null())
+                                .add(funding_line::Column::ResponsibleId.not_in_subquery(staff)),
+                        )
+                        .add(funding_line::Column::ProjectId.in_subquery(led)),
+                ),
+        )
+        .to_owned();
+    Condition::any()
+        .add(ids_from(milestones))
+        .add(ids_from(lines))
+}
+
 /// The value, trimmed, unless empty (as the list reads its criteria).
 pub fn nonempty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
@@ -175,6 +237,9 @@ pub fn condition(filter: &ProjectFilter, today: NaiveDate) -> Condition {
     }
     if let Some(officer) = filter.officer {
         cond = cond.add(project::Column::LeadOfficerId.eq(officer));
+    }
+    if let Some(person) = filter.assignee {
+        cond = cond.add(assigned_to(person));
     }
     if let Some(insee) = nonempty(&filter.commune) {
         cond = cond.add(ids_from(

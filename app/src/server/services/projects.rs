@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set, SqlErr,
 };
 use serde_json::{Value, json};
 
@@ -497,6 +498,25 @@ pub(crate) async fn user_names(
     by_keys::<user::Entity, _, _>(db, user::Column::Id, ids, |u| (u.id, u.display_name)).await
 }
 
+/// The milestones of one project that `person` answers for: assigned to
+/// them, or (`leads`: they lead the project) to no one still in the team.
+fn milestones_of(person: i64, leads: bool) -> Condition {
+    let named = Condition::any().add(milestone::Column::AssigneeId.eq(person));
+    if !leads {
+        return named;
+    }
+    named.add(milestone::Column::AssigneeId.is_null()).add(
+        milestone::Column::AssigneeId.not_in_subquery(
+            user::Entity::find()
+                .select_only()
+                .column(user::Column::Id)
+                .filter(user::Column::Active.eq(true))
+                .filter(user::Column::Role.ne(crate::domain::Role::Partner))
+                .into_query(),
+        ),
+    )
+}
+
 /// The project page's sections, read at once: the project (a missing one
 /// is `NotFound`), its plan, its partners and, `with_shares`, its shares.
 pub async fn sections(
@@ -560,8 +580,12 @@ pub async fn detail(
     // out, and then only its full count.
     let limit = |all: bool, n: u64| (!all).then_some(n);
     let milestones_limit = |n| limit(show_all.milestones, n);
+    let answers = show_all
+        .milestones_of
+        .map(|person| milestones_of(person, row.lead_officer_id == Some(person)));
     let open = milestone::Entity::find()
         .filter(milestone::Column::ProjectId.eq(id))
+        .apply_if(answers.clone(), QueryFilter::filter)
         .filter(milestone::Column::DoneDate.is_null())
         .order_by_asc(milestone::Column::DueDate)
         .order_by_asc(milestone::Column::Id)
@@ -571,6 +595,7 @@ pub async fn detail(
     let (open, open_cut) = take_first(open, milestones_limit(list_limits::OPEN_MILESTONES));
     let done = milestone::Entity::find()
         .filter(milestone::Column::ProjectId.eq(id))
+        .apply_if(answers.clone(), QueryFilter::filter)
         .filter(milestone::Column::DoneDate.is_not_null())
         .order_by_desc(milestone::Column::DoneDate)
         .order_by_desc(milestone::Column::Id)
@@ -585,6 +610,7 @@ pub async fn detail(
         more.milestones = Some(
             milestone::Entity::find()
                 .filter(milestone::Column::ProjectId.eq(id))
+                .apply_if(answers, QueryFilter::filter)
                 .count(db)
                 .await?,
         );
@@ -827,6 +853,8 @@ pub async fn officer_home(
     )
     .await?;
     Ok(OfficerHome {
+        person: None,
+        team: Vec::new(),
         projects: summaries(db, rows).await?,
         late,
         due_soon,

@@ -367,14 +367,13 @@ pub enum LinkRefusal {
     Gone(ShareState),
 }
 
-/// The live share behind a link's token; counts the use.
-pub async fn open_link(
-    db: &DatabaseConnection,
+/// The share behind a link's token, whatever its state.
+async fn find_link(
+    db: &impl ConnectionTrait,
     token: &str,
-    now: DateTime<Utc>,
-) -> Result<Result<share::Model, LinkRefusal>, AppError> {
+) -> Result<Option<share::Model>, AppError> {
     if !share_token::well_formed(token) {
-        return Ok(Err(LinkRefusal::Unknown));
+        return Ok(None);
     }
     let digest = share_token::digest(token);
     let Some(row) = share::Entity::find()
@@ -382,18 +381,35 @@ pub async fn open_link(
         .one(db)
         .await?
     else {
-        return Ok(Err(LinkRefusal::Unknown));
+        return Ok(None);
     };
     // The lookup is by SHA-256 digest, so its timing says nothing an
     // attacker can use about a token; the digest is checked once more in
     // constant time all the same.
-    if !row
+    Ok(row
         .token_digest
         .as_deref()
         .is_some_and(|stored| share_token::matches(token, stored))
-    {
+        .then_some(row))
+}
+
+/// Why a share that is no longer live does not open: revoked or expired.
+fn gone(state: ShareState) -> LinkRefusal {
+    LinkRefusal::Gone(match state {
+        ShareState::Active => ShareState::Revoked,
+        gone => gone,
+    })
+}
+
+/// The live share behind a link's token; counts the use.
+pub async fn open_link(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<share::Model, LinkRefusal>, AppError> {
+    let Some(row) = find_link(db, token).await? else {
         return Ok(Err(LinkRefusal::Unknown));
-    }
+    };
     if count_live_use(db, row.id, now).await? {
         Ok(Ok(row))
     } else {
@@ -404,11 +420,24 @@ pub async fn open_link(
             .map_or(ShareState::Revoked, |r| {
                 r.state(crate::server::clock::local_date(now))
             });
-        Ok(Err(LinkRefusal::Gone(match state {
-            ShareState::Active => ShareState::Revoked,
-            gone => gone,
-        })))
+        Ok(Err(gone(state)))
     }
+}
+
+/// The live share behind a link's token, without counting a use: the
+/// project's calendar feed, which a calendar client reads every hour.
+pub async fn live_link(
+    db: &impl ConnectionTrait,
+    token: &str,
+    today: NaiveDate,
+) -> Result<Result<share::Model, LinkRefusal>, AppError> {
+    Ok(match find_link(db, token).await? {
+        None => Err(LinkRefusal::Unknown),
+        Some(row) => match row.state(today) {
+            ShareState::Active => Ok(row),
+            state => Err(gone(state)),
+        },
+    })
 }
 
 /// The partner account's live share of a project, if any.
@@ -628,5 +657,6 @@ pub async fn shared_project(
         partners,
         expires_on,
         as_of: today,
+        feed: None,
     })
 }

@@ -44,6 +44,11 @@ fn fixed_tags(filter: &DashboardFilter) -> Vec<String> {
 /// for one dimension, `None` when two or more are fixed (no scope holds
 /// that combination; `combined` adds it up from the projects' facts).
 pub fn scope_of(filter: &DashboardFilter) -> Option<String> {
+    // No stored scope is kept per assignee: the kept projects' facts are
+    // added up instead.
+    if filter.assignee.is_some() {
+        return None;
+    }
     let mut fixed = fixed_tags(filter);
     match fixed.len() {
         0 => Some(String::new()),

@@ -111,6 +111,51 @@ fn Feeds(
             let active = feeds.feeds.iter().find(|f| f.scope == scope).map(|f| f.created_at);
             view! { <Feed scope active create revoke /> }
         }).collect_view()}
+        {feeds.filters.then(|| {
+            let filtered: Vec<_> = feeds.feeds.into_iter().filter_map(|f| f.filter.map(|filter| (f.created_at, filter))).collect();
+            view! { <FilterFeeds filtered revoke /> }
+        })}
+    }
+}
+
+/// The user's feeds of dashboard filters (created from the dashboard),
+/// each with its criteria, a link to the dashboard so filtered, and
+/// « Révoquer ».
+#[component]
+fn FilterFeeds(
+    filtered: Vec<(chrono::DateTime<chrono::Utc>, crate::models::FeedFilter)>,
+    revoke: ServerAction<RevokeCalendarFeed>,
+) -> impl IntoView {
+    let code = FeedScope::Filter.as_str();
+    view! {
+        <div class="feed" data-testid="feed-filter" role="group" aria-labelledby="agenda-filter">
+            <h3 id="agenda-filter">{t!("calendar.filter_feeds")}</h3>
+            <p class="hint">{t!(format!("calendar.scope_hint.{code}"))}</p>
+            {if filtered.is_empty() {
+                view! { <p class="empty">{t!("calendar.filter_none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {filtered.into_iter().map(|(at, f)| view! {
+                            <li data-testid="filter-feed">
+                                <strong>{f.label.clone()}</strong>
+                                " · "<a href=format!("/tableau-de-bord?{}", f.filter.query())>{t!("calendar.filter_open")}</a>
+                                <span class="muted">" · "{t!("calendar.active", date = format::datetime(at))}</span>
+                                <ActionForm action=revoke attr:class="inline-form" attr:data-anchor="agenda"
+                                    attr:data-done=t!("calendar.revoked").into_owned()
+                                    attr:data-confirm=t!("calendar.revoke_confirm").into_owned()>
+                                    <input type="hidden" name="scope" value=code />
+                                    {f.filter.form_fields().into_iter().map(|(name, value)| view! {
+                                        <input type="hidden" name=name value=value />
+                                    }).collect_view()}
+                                    <button type="submit" class="button danger" data-testid="revoke-filter-feed">{t!("calendar.revoke")}</button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </div>
     }
 }
 

@@ -89,8 +89,11 @@ fn FilterForm(filter: DashboardFilter, choices: Option<DashboardChoices>) -> imp
                     options=c.epcis.into_iter().map(|p| (p.code, p.label)).collect()
                     current=filter.epci.clone() />
                 <SelectFilter id="d-officer" name="charge" label=t!("projects.officer").into_owned()
-                    options=c.officers.into_iter().map(|(id, name)| (id.to_string(), name)).collect()
+                    options=c.officers.iter().map(|(id, name)| (id.to_string(), name.clone())).collect()
                     current=officer.map(|id| id.to_string()) />
+                <SelectFilter id="d-assignee" name="attribue" label=t!("projects.assignee_filter").into_owned()
+                    options=c.officers.into_iter().map(|(id, name)| (id.to_string(), name)).collect()
+                    current=filter.assignee.map(|id| id.to_string()) />
                 <SelectFilter id="d-stage" name="etape" label=t!("projects.stage").into_owned()
                     options=crate::ui::format::stage_options()
                     current=filter.stage.clone() />
@@ -129,6 +132,8 @@ fn Sections(d: Dashboard) -> impl IntoView {
     let as_of = format::date(d.as_of);
     let mails_committee = crate::ui::session::user()
         .is_some_and(|u| crate::policy::allows(u.role, Action::MailCommitteeDigest));
+    let subscribes = crate::ui::session::user()
+        .is_some_and(|u| crate::domain::calendar::FeedScope::Filter.allowed(u.role));
     view! {
         <p class="muted" data-testid="dashboard-as-of">
             {t!("dashboard.as_of", date = as_of, since = since.clone())}
@@ -138,7 +143,7 @@ fn Sections(d: Dashboard) -> impl IntoView {
             <MoneySection money=d.money />
         </div>
         <AttentionSection groups=d.attention />
-        <section class="card" aria-labelledby="deadlines-title" data-testid="deadlines">
+        <section class="card" id="echeances" aria-labelledby="deadlines-title" data-testid="deadlines">
             <h2 id="deadlines-title">{t!("dashboard.deadlines")}</h2>
             <ul class="windows">
                 {d.deadline_windows.into_iter().map(|w| view! {
@@ -164,6 +169,7 @@ fn Sections(d: Dashboard) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            {subscribes.then(|| view! { <FilterFeed filter=d.filter.clone() /> })}
         </section>
         <MoneyTable id="by-funder" title=t!("dashboard.by_funder").into_owned() rows=d.by_funder funder=true />
         <MoneyTable id="by-programme" title=t!("dashboard.by_programme").into_owned() rows=d.by_programme funder=false />
@@ -198,25 +204,54 @@ fn Sections(d: Dashboard) -> impl IntoView {
     }
 }
 
+/// « M’abonner à l’agenda de cette sélection » (heads and admins): a
+/// calendar feed of the deadlines of the projects this filter keeps, its
+/// address shown once (the account page lists it, to revoke it).
+#[component]
+fn FilterFeed(filter: DashboardFilter) -> impl IntoView {
+    let create = ServerAction::<crate::api::calendar::CreateCalendarFeed>::new();
+    let criteria = DashboardFilter {
+        since: None,
+        ..filter
+    };
+    if criteria.query().is_empty() {
+        return view! { <p class="hint" data-testid="filter-feed-hint">{t!("calendar.filter_hint")}</p> }.into_any();
+    }
+    view! {
+        <div class="notice success" role="status" data-testid="new-filter-feed" id="new-filter-feed" hidden>
+            <p>{t!("calendar.created")}</p>
+            <label for="new-filter-feed-url">{t!("calendar.link_label")}</label>
+            <input id="new-filter-feed-url" type="text" readonly data-result="url" class="copy-field" />
+        </div>
+        <ActionForm action=create attr:class="inline-form" attr:data-anchor="echeances"
+            attr:data-then="show" attr:data-result-box="new-filter-feed">
+            <input type="hidden" name="scope" value=crate::domain::calendar::FeedScope::Filter.as_str() />
+            {criteria.form_fields().into_iter().map(|(name, value)| view! {
+                <input type="hidden" name=name value=value />
+            }).collect_view()}
+            <p class="form-error" role="alert">{crate::ui::actions::general_error(create)}</p>
+            <button type="submit" class="button" data-testid="create-filter-feed">{t!("calendar.filter_create")}</button>
+        </ActionForm>
+    }
+    .into_any()
+}
+
 /// « M’envoyer ce récapitulatif » (heads and admins): the same filter and
 /// « depuis le… » date, mailed to oneself before the steering committee.
 #[component]
 fn CommitteeMail(filter: DashboardFilter, since: chrono::NaiveDate) -> impl IntoView {
     let send = ServerAction::<crate::api::mail::MailCommitteeDigest>::new();
-    let hidden = [
-        ("filter[programme]", filter.programme),
-        ("filter[theme]", filter.theme),
-        ("filter[epci]", filter.epci),
-        ("filter[officer]", filter.officer.map(|o| o.to_string())),
-        ("filter[stage]", filter.stage),
-        ("filter[since]", Some(since.to_string())),
-    ];
+    let hidden = DashboardFilter {
+        since: Some(since),
+        ..filter
+    }
+    .form_fields();
     view! {
         <ActionForm action=send attr:class="inline-form committee-mail" attr:data-anchor="recapitulatif"
             attr:data-done=t!("mail.committee.sent").into_owned()>
-            {hidden.into_iter().filter_map(|(name, value)| value.map(|v| view! {
-                <input type="hidden" name=name value=v />
-            })).collect_view()}
+            {hidden.into_iter().map(|(name, value)| view! {
+                <input type="hidden" name=name value=value />
+            }).collect_view()}
             <p class="hint">{t!("mail.committee.hint")}</p>
             <p class="form-error" role="alert">{crate::ui::actions::general_error(send)}</p>
             <button type="submit" class="button" data-testid="mail-committee">{t!("mail.committee.send")}</button>

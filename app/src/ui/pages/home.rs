@@ -8,6 +8,7 @@ use crate::domain::Role;
 use crate::models::CurrentUser;
 use crate::models::{FundingDeadline, MilestoneDue};
 use crate::ui::components::error::ErrorNotice;
+use crate::ui::components::select_filter::SelectFilter;
 use crate::ui::format;
 use crate::ui::pages::dashboard::DashboardView;
 
@@ -94,12 +95,25 @@ fn PartnerHomeView() -> impl IntoView {
 /// "Mes projets": active projects, late milestones, those due in 30 days.
 #[component]
 fn OfficerHomeView() -> impl IntoView {
-    let home = Resource::new(|| (), |_| get_officer_home());
+    let query = leptos_router::hooks::use_query_map();
+    let person = move || query.read().get("pour").and_then(|v| v.parse::<i64>().ok());
+    let home = Resource::new(person, get_officer_home);
     view! {
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
                 match home.await {
                     Ok(home) => view! {
+                        <form class="card inline-form" method="get" action="/" role="search"
+                            aria-label=t!("home.whose_label").into_owned() data-testid="whose-work">
+                            <SelectFilter id="home-person" name="pour" label=t!("home.whose").into_owned()
+                                options=home.team.iter().map(|l| (l.code.clone(), l.label.clone())).collect()
+                                current=home.person.as_ref().map(|(id, _)| id.to_string())
+                                empty=t!("home.whose_me").into_owned() />
+                            <button type="submit" class="button">{t!("projects.apply")}</button>
+                            {home.person.as_ref().map(|(_, name)| view! {
+                                <p class="hint" data-testid="whose-name">{t!("home.whose_shown", name = name.clone())}</p>
+                            })}
+                        </form>
                         <div class="two-cols">
                             <section class="card" aria-labelledby="late-title">
                                 <h2 id="late-title">{t!("projects.late_title")}</h2>
@@ -115,7 +129,10 @@ fn OfficerHomeView() -> impl IntoView {
                             <DeadlineList items=home.deadlines />
                         </section>
                         <section class="card" aria-labelledby="mine-title">
-                            <h2 id="mine-title">{t!("projects.my_projects")}</h2>
+                            <h2 id="mine-title">{match &home.person {
+                                Some((_, name)) => t!("projects.their_projects", name = name.clone()),
+                                None => t!("projects.my_projects"),
+                            }}</h2>
                             {if home.projects.is_empty() {
                                 view! { <p class="empty">{t!("home.empty")}</p> }.into_any()
                             } else {

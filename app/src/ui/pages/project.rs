@@ -20,6 +20,7 @@ use crate::ui::actions::{field_error, general_error};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::on_demand::{CloseLink, EditLink, editing};
+use crate::ui::components::select_filter::SelectFilter;
 use crate::ui::format;
 use crate::ui::pages::project_funding::{FundingActions, FundingSection};
 use crate::ui::pages::project_partners::{PartnerActions, PartnersSection};
@@ -57,6 +58,7 @@ pub fn ProjectPage() -> impl IntoView {
             milestones: q.get("jalons").as_deref() == Some("tous"),
             notes: q.get("notes").as_deref() == Some("toutes"),
             events: q.get("historique").as_deref() == Some("tout"),
+            milestones_of: q.get("jalons_de").and_then(|v| v.parse().ok()),
         }
     };
     // Rendered once on the server: a write reloads the page. One call
@@ -79,7 +81,7 @@ pub fn ProjectPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(ProjectSections { project: p, plan, partners: partner_list, shares: share_list, assignable }) => view! { <ProjectView p plan actions funding partners shares partner_list share_list assignable since=since() /> }.into_any(),
+                    Ok(ProjectSections { project: p, plan, partners: partner_list, shares: share_list, assignable }) => view! { <ProjectView p plan actions funding partners shares partner_list share_list assignable since=since() shown=show_all() /> }.into_any(),
                     Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
                 }
             })}
@@ -159,6 +161,7 @@ fn ProjectView(
     share_list: Option<ProjectShares>,
     assignable: Vec<Labelled>,
     since: Option<NaiveDate>,
+    shown: ShowAll,
 ) -> impl IntoView {
     let today = p.as_of;
     let Actions {
@@ -304,6 +307,7 @@ fn ProjectView(
                     <button type="submit" class="button primary">{t!("projects.add_milestone")}</button>
                 </ActionForm>
             </details>
+            <MilestoneFilter assignable=assignable.clone() shown since />
             {if p.milestones.is_empty() {
                 view! { <p class="empty">{t!("projects.no_milestones")}</p> }.into_any()
             } else {
@@ -453,6 +457,29 @@ fn SeeAll(
             </p>
         }
     })
+}
+
+/// « Responsable : » over the milestones: only those a staff member
+/// answers for (`?jalons_de=`), the page's other choices kept.
+#[component]
+fn MilestoneFilter(
+    assignable: Vec<Labelled>,
+    shown: ShowAll,
+    since: Option<NaiveDate>,
+) -> impl IntoView {
+    view! {
+        <form class="inline-form milestone-filter" method="get" action="#jalons" role="search"
+            aria-label=t!("projects.milestone_filter").into_owned()>
+            {since.map(|d| view! { <input type="hidden" name="depuis" value=d.to_string() /> })}
+            {shown.milestones.then(|| view! { <input type="hidden" name="jalons" value="tous" /> })}
+            {shown.notes.then(|| view! { <input type="hidden" name="notes" value="toutes" /> })}
+            {shown.events.then(|| view! { <input type="hidden" name="historique" value="tout" /> })}
+            <SelectFilter id="milestones-of" name="jalons_de" label=t!("projects.milestone_assignee").into_owned()
+                options=assignable.into_iter().map(|l| (l.code, l.label)).collect()
+                current=shown.milestones_of.map(|id| id.to_string()) />
+            <button type="submit" class="button">{t!("projects.apply")}</button>
+        </form>
+    }
 }
 
 /// One milestone: status badges, done/reopen, and an edit form (with delete)

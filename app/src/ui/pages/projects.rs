@@ -118,11 +118,12 @@ fn FilterForm(
     });
     // The dashboard's criteria have no field here: kept as hidden inputs,
     // and said in words.
-    const FORM_FIELDS: [&str; 11] = [
+    const FORM_FIELDS: [&str; 12] = [
         "q",
         "etape",
         "sante",
         "charge",
+        "attribue",
         "commune",
         "epci",
         "departement",
@@ -158,8 +159,11 @@ fn FilterForm(
                     options=Health::CODES.into_iter().map(|c| (c.to_owned(), Health::label_of(c))).collect()
                     current=filter.health.clone() />
                 <SelectFilter id="f-officer" name="charge" label=t!("projects.officer").into_owned()
-                    options=refs.officers.into_iter().map(|u| (u.id.to_string(), u.display_name)).collect()
+                    options=refs.officers.iter().map(|u| (u.id.to_string(), u.display_name.clone())).collect()
                     current=filter.officer.map(|id| id.to_string()) />
+                <SelectFilter id="f-assignee" name="attribue" label=t!("projects.assignee_filter").into_owned()
+                    options=refs.officers.iter().map(|u| (u.id.to_string(), u.display_name.clone())).collect()
+                    current=filter.assignee.map(|id| id.to_string()) />
                 <SelectFilter id="f-programme" name="programme" label=t!("projects.programme").into_owned()
                     options=refs.programmes.into_iter().map(|p| (p.code, p.label)).collect()
                     current=filter.programme.clone() />
