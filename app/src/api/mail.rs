@@ -74,7 +74,7 @@ pub async fn mail_committee_digest(
             &auth::public_base(&state),
             me.id,
             &recipient,
-            (key, MailKind::Digest),
+            (key, MailKind::Committee),
             cx.now,
             |links| compose::committee(&view, links),
         )

@@ -6,12 +6,23 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike, Weekday};
 use crate::domain::stored::code_enum;
 
 code_enum!(
-    /// What a mail is: a reminder of one deadline, or a digest.
+    /// What a mail is: a reminder of one deadline, the weekly digest, or
+    /// the steering committee's digest a head asked for (sent on request
+    /// only: nothing to unsubscribe from).
     MailKind, "mail.kind", [
         Reminder => "reminder",
         Digest => "digest",
+        Committee => "committee",
     ]
 );
+
+impl MailKind {
+    /// Whether mails of this kind carry an unsubscribe link (RFC 8058):
+    /// those sent on a schedule, not one a person asked for.
+    pub fn unsubscribable(self) -> bool {
+        self != MailKind::Committee
+    }
+}
 
 code_enum!(
     /// How often a person receives the digest.

@@ -753,10 +753,127 @@ async fn a_head_mails_herself_the_committee_digest(backend: crate::support::Back
         mail.body_html
     );
     assert!(!mail.body_html.contains("<gourmande>"));
-    // The scheduler sends it like any other.
-    let run = scheduler(&app, app.db.clone(), Mailer::outbox());
+    // Asked for, not scheduled: no unsubscribe link anywhere (one would
+    // have turned her weekly digest off).
+    assert_eq!(mail.kind, app::domain::mail::MailKind::Committee);
+    for body in [&mail.body_text, &mail.body_html] {
+        assert!(!body.contains("/desabonnement/"), "{body}");
+    }
+    // The scheduler sends it like any other, over real SMTP.
+    let dir = temp_dir("committee");
+    let smtp = SmtpServer::start(free_port(), dir.path()).await;
+    let run = smtp_scheduler(&app, app.db.clone(), smtp.port);
     let tick = run.tick(Utc::now()).await.expect("tick");
-    assert!(tick.delivered.outbox >= 1, "{tick:?}");
+    assert!(tick.delivered.sent >= 1, "{tick:?}");
+    let received = smtp.received();
+    let got = received
+        .iter()
+        .find(|m| field(m, "subject").starts_with("Avant le comité"))
+        .expect("the committee mail arrived");
+    assert_eq!(got["list_unsubscribe"], "", "{got}");
+    assert_eq!(got["list_unsubscribe_post"], "", "{got}");
+    assert!(field(got, "to").contains("sophie.lambert@cc-exemple.fr"));
+    // Its token, were it guessed, changes nothing.
+    let token = mail
+        .unsubscribe_url
+        .rsplit('/')
+        .next()
+        .expect("token")
+        .to_owned();
+    let res = client()
+        .post(app.url(&format!("/desabonnement/{token}")))
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("post");
+    assert!(res.status().is_success(), "{}", res.status());
+    let choice = app::server::mail::settings::of(&app.db, head_id(&app).await)
+        .await
+        .expect("settings");
+    assert_eq!(
+        choice.digest,
+        app::domain::mail::DigestFrequency::Weekly,
+        "the weekly digest stays on"
+    );
+    smtp.stop();
     crate::support::finish(app, test_db).await;
 }
+
+async fn head_id(app: &TestApp) -> i64 {
+    app::server::entities::user::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.email == "sophie.lambert@cc-exemple.fr")
+        .expect("the head")
+        .id
+}
 both_backends!(a_head_mails_herself_the_committee_digest);
+
+async fn old_mails_and_calendar_entries_are_forgotten(backend: crate::support::Backend) {
+    use app::server::entities::calendar::calendar_entry;
+    use sea_orm::{ActiveModelTrait, Set};
+
+    let (test_db, app, http, _officer) = signed_in(backend).await;
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    ok_id(crate::support::api::add_milestone(&http, &app, id, "other", "Jalon", &day(3)).await)
+        .await;
+    let now = Utc::now();
+    let run = scheduler(&app, app.db.clone(), Mailer::outbox());
+    // A reminder planned and handled (kept in the outbox) today.
+    let tick = run.tick(now).await.expect("tick");
+    assert!(tick.delivered.outbox >= 1, "{tick:?}");
+    let handled = jobs(&app).await.len();
+    // Two published entries: one of a day long past, one of today.
+    let today = app::server::clock::local_date(now);
+    for (uid, day) in [
+        ("ancien@test", today - Duration::days(401)),
+        ("recent@test", today - Duration::days(399)),
+    ] {
+        calendar_entry::ActiveModel {
+            uid: Set(uid.to_owned()),
+            day: Set(day),
+            sequence: Set(2),
+            moved_at: Set(now),
+        }
+        .insert(&app.db)
+        .await
+        .expect("entry");
+    }
+    // Nothing handled today is forgotten today.
+    assert_eq!(run.prune(now).await.expect("prune"), (0, 1));
+    assert_eq!(jobs(&app).await.len(), handled);
+    let left: Vec<String> = calendar_entry::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("entries")
+        .into_iter()
+        .map(|e| e.uid)
+        .collect();
+    assert!(left.contains(&"recent@test".to_owned()), "{left:?}");
+    assert!(!left.contains(&"ancien@test".to_owned()), "{left:?}");
+    // Half a year on, the handled mails go; a mail still waiting stays.
+    let later = now + Duration::days(181);
+    let waiting = mail_job::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("jobs")
+        .expect("a job");
+    mail_job::Entity::update_many()
+        .col_expr(
+            mail_job::Column::Status,
+            sea_orm::sea_query::Expr::value(MailStatus::Pending.as_str()),
+        )
+        .filter(mail_job::Column::Id.eq(waiting.id))
+        .exec(&app.db)
+        .await
+        .expect("pending");
+    let (mails, _) = run.prune(later).await.expect("prune");
+    assert_eq!(mails, u64::try_from(handled - 1).expect("count"));
+    let kept = jobs(&app).await;
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].id, waiting.id);
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(old_mails_and_calendar_entries_are_forgotten);

@@ -37,19 +37,30 @@ fn project_link(links: &Links, project_id: i64) -> String {
     format!("{}/projets/{project_id}", links.base)
 }
 
+/// The HTML part: `body`, then why the mail came and, for a mail sent on
+/// a schedule, the unsubscribe link (none is given when `links` has none).
 fn html_page(body: &str, links: &Links, why: &str) -> String {
+    let stop = if links.unsubscribe.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " <a href=\"{}\">{}</a>",
+            attr(links.unsubscribe),
+            esc(&t!("mail.unsubscribe_link"))
+        )
+    };
     format!(
         "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"></head>\
          <body style=\"font-family:sans-serif;line-height:1.5;max-width:40em\">{body}\
-         <hr><p style=\"color:#555;font-size:90%\">{why} \
-         <a href=\"{unsubscribe}\">{stop}</a></p></body></html>\n",
+         <hr><p style=\"color:#555;font-size:90%\">{why}{stop}</p></body></html>\n",
         why = esc(why),
-        unsubscribe = attr(links.unsubscribe),
-        stop = esc(&t!("mail.unsubscribe_link")),
     )
 }
 
 fn text_footer(links: &Links, why: &str) -> String {
+    if links.unsubscribe.is_empty() {
+        return format!("\n-- \n{why}\n");
+    }
     format!(
         "\n-- \n{why}\n{stop} : {url}\n",
         stop = t!("mail.unsubscribe_link"),

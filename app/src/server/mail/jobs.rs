@@ -195,18 +195,22 @@ fn message_of(mailer: &Mailer, job: &mail_job::Model) -> Result<Message, Failure
         .recipient
         .parse()
         .map_err(|e| permanent(format!("destinataire : {e}")))?;
-    Message::builder()
+    let mut builder = Message::builder()
         .from(mailer.from.clone())
         .to(to)
-        .subject(job.subject.clone())
-        .raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe"),
-            format!("<{}>", job.unsubscribe_url),
-        ))
-        .raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
-            "List-Unsubscribe=One-Click".to_owned(),
-        ))
+        .subject(job.subject.clone());
+    if job.kind.unsubscribable() {
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{}>", job.unsubscribe_url),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+    }
+    builder
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("Auto-Submitted"),
             "auto-generated".to_owned(),
@@ -323,4 +327,19 @@ pub async fn deliver(
             txn.commit().await?;
         }
     }
+}
+
+/// How long a handled mail (sent, kept in the outbox, given up) stays in
+/// the table for the admin to read.
+pub const KEPT_DAYS: i64 = 180;
+
+/// Forgets the mails handled more than `KEPT_DAYS` before `now` (never one
+/// still waiting for a try); how many.
+pub async fn prune(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let done = mail_job::Entity::delete_many()
+        .filter(mail_job::Column::CreatedAt.lt(now - chrono::Duration::days(KEPT_DAYS)))
+        .filter(mail_job::Column::Status.ne(MailStatus::Pending))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
 }

@@ -22,6 +22,7 @@ pub fn ask(kind: MailKind) -> String {
     let question = match kind {
         MailKind::Reminder => t!("mail.unsubscribe.ask_reminder"),
         MailKind::Digest => t!("mail.unsubscribe.ask_digest"),
+        MailKind::Committee => t!("mail.unsubscribe.ask_committee"),
     };
     document(&format!(
         "<p>{}</p><form method=\"post\"><button type=\"submit\" class=\"button primary\">{}</button></form>",
@@ -35,6 +36,7 @@ pub fn done(kind: MailKind) -> String {
     let message = match kind {
         MailKind::Reminder => t!("mail.unsubscribe.done_reminder"),
         MailKind::Digest => t!("mail.unsubscribe.done_digest"),
+        MailKind::Committee => t!("mail.unsubscribe.done_committee"),
     };
     document(&format!("<p role=\"status\">{}</p>", esc(&message)))
 }

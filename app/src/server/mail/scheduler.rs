@@ -62,14 +62,46 @@ impl Scheduler {
         })
     }
 
+    /// The day `now` falls on in the structure's zone.
+    fn local_date(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
+        now.with_timezone(&self.zone).date_naive()
+    }
+
+    /// Forgets the mails handled more than `jobs::KEPT_DAYS` before `now`
+    /// and the calendar entries of days more than `calendar::KEPT_DAYS`
+    /// past (neither can be planned or published again: their keys hold
+    /// past dates); how many of each. `spawn` runs it once a day.
+    pub async fn prune(&self, now: DateTime<Utc>) -> Result<(u64, u64), AppError> {
+        let mails = jobs::prune(&self.db, now).await?;
+        let entries = calendar::prune(&self.db, self.local_date(now)).await?;
+        Ok((mails, entries))
+    }
+
     /// Ticks every `every`, for the life of the process.
     pub fn spawn(self, every: std::time::Duration) {
         tokio::spawn(async move {
             let mut interval = tokio::time::interval(every);
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut pruned_on = None;
             loop {
                 interval.tick().await;
-                match self.tick(Utc::now()).await {
+                let now = Utc::now();
+                let today = self.local_date(now);
+                if pruned_on != Some(today) {
+                    pruned_on = Some(today);
+                    match self.prune(now).await {
+                        Ok((0, 0)) => {}
+                        Ok((mails, entries)) => {
+                            tracing::info!(
+                                mails,
+                                entries,
+                                "old mails and calendar entries forgotten"
+                            );
+                        }
+                        Err(err) => tracing::warn!(error = ?err, "pruning failed"),
+                    }
+                }
+                match self.tick(now).await {
                     Ok(t) if t != Tick::default() => tracing::info!(?t, "mail tick"),
                     Ok(_) => {}
                     Err(err) => tracing::warn!(error = ?err, "mail tick failed"),
@@ -274,7 +306,13 @@ pub async fn plan_mail(
     let unsubscribe_url = format!("{base_url}{}", unsubscribe_path(&token));
     let composed = compose(&Links {
         base: base_url,
-        unsubscribe: &unsubscribe_url,
+        // A mail asked for gives no unsubscribe link (its token, unused,
+        // stays unknown to anyone).
+        unsubscribe: if kind.unsubscribable() {
+            &unsubscribe_url
+        } else {
+            ""
+        },
     });
     jobs::enqueue(
         db,

@@ -156,6 +156,9 @@ pub async fn unsubscribe(
     let Some((kind, user_id)) = mail_of_token(db, token).await? else {
         return Ok(None);
     };
+    if !kind.unsubscribable() {
+        return Ok(Some(kind));
+    }
     // Read and written in one write turn: an unsubscribe from the other
     // kind at the same moment is not undone.
     let txn = begin_write(db).await?;
@@ -163,6 +166,7 @@ pub async fn unsubscribe(
     match kind {
         MailKind::Reminder => choice.reminders = false,
         MailKind::Digest => choice.digest = DigestFrequency::Never,
+        MailKind::Committee => {}
     }
     upsert(&*txn, user_id, choice, now).await?;
     txn.commit().await?;

@@ -627,3 +627,17 @@ async fn stored_entries(
     }
     Ok(out)
 }
+
+/// How long past its day an entry's sequence is kept.
+pub const KEPT_DAYS: i64 = 400;
+
+/// Forgets the entries of days more than `KEPT_DAYS` before `today`; how
+/// many. A deadline that old still open is published again at sequence 0
+/// on the same day, which a client shows unchanged.
+pub async fn prune(db: &DatabaseConnection, today: NaiveDate) -> Result<u64, AppError> {
+    let done = calendar_entry::Entity::delete_many()
+        .filter(calendar_entry::Column::Day.lt(today - chrono::Duration::days(KEPT_DAYS)))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}
