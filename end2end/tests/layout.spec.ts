@@ -30,7 +30,7 @@ async function pagesFor(page: Page, role: Role): Promise<string[]> {
     case 'head':
       return [...common, '/admin/programmes'];
     case 'admin':
-      return [...common, '/equipe', '/admin/programmes', '/admin/thematiques', '/admin/financeurs', '/admin/courriels', '/mon-compte'];
+      return [...common, '/equipe', '/admin/programmes', '/admin/thematiques', '/admin/types-de-documents', '/admin/financeurs', '/admin/courriels', '/mon-compte'];
   }
 }
 

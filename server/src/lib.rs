@@ -3,6 +3,7 @@
 pub mod calendar_feed;
 pub mod dashboard_export;
 pub mod demo;
+pub mod documents;
 pub mod health;
 pub mod import_upload;
 pub mod listener;

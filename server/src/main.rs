@@ -307,6 +307,30 @@ async fn serve(conn: sea_orm::DatabaseConnection, config: Config) -> Result<(), 
             }
         }
     });
+    // Documents deleted past their retention, files no row refers to,
+    // uploads a stopped process left: once at start, then every 6 hours.
+    {
+        let (db, documents) = (state.db.clone(), state.documents.clone());
+        let retention = state.config.documents.retention_days;
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+            loop {
+                every.tick().await;
+                match app::server::services::documents::purge(
+                    &db,
+                    &documents,
+                    retention,
+                    chrono::Utc::now(),
+                )
+                .await
+                {
+                    Ok((0, 0)) => {}
+                    Ok((rows, files)) => tracing::info!(rows, files, "documents purged"),
+                    Err(err) => tracing::warn!(error = ?err, "document purge failed"),
+                }
+            }
+        });
+    }
     if state.config.mail.scheduler {
         let mailer = app::server::mail::Mailer::new(&state.config.mail)?;
         app::server::mail::Scheduler {

@@ -45,6 +45,28 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// holding its connection (no page of the app takes near this long).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long an upload of documents may take (a slow line sending many
+/// megabytes); the connection's idle timeout still ends a stalled one.
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// A French 503 for a request still unanswered after `REQUEST_TIMEOUT`
+/// (`UPLOAD_TIMEOUT` for documents being sent).
+async fn request_timeout(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let limit = if crate::documents::is_upload(req.method(), req.uri().path()) {
+        UPLOAD_TIMEOUT
+    } else {
+        REQUEST_TIMEOUT
+    };
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
+
 /// The app's pages, listed once per process: `generate_route_list` renders
 /// the app under a process-wide flag that stops resources from loading
 /// (leptos_server's `SuppressResourceLoad`), so a second call while
@@ -99,6 +121,26 @@ pub fn extra_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/tableau-de-bord/export.csv", get(export_csv)),
         ("/annuaire/personnes/{id}/export.json", get(export_person)),
         ("/partage/{token}", get(share_link)),
+        (
+            "/partage/{token}/documents/{document}",
+            get(crate::documents::link_download),
+        ),
+        (
+            "/projets/{id}/documents",
+            axum::routing::post(crate::documents::upload).layer(DefaultBodyLimit::disable()),
+        ),
+        (
+            "/documents/{id}/version",
+            axum::routing::post(crate::documents::new_version).layer(DefaultBodyLimit::disable()),
+        ),
+        (
+            "/documents/{id}/fichier",
+            get(crate::documents::staff_download),
+        ),
+        (
+            "/espace-partenaire/projets/{id}/documents/{document}",
+            get(crate::documents::partner_download),
+        ),
         (
             "/partage/{token}/agenda.ics",
             get(crate::calendar_feed::shared_feed),
@@ -195,10 +237,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::middleware::page_slots::page_slots,
         ))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(from_fn(request_timeout))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn(security_headers))
         .layer(from_fn(french_errors))

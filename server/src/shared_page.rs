@@ -102,7 +102,10 @@ pub async fn share_link(
         access,
         share.expires_on,
         Reader::LinkHolder,
-        Some(feed),
+        Extras {
+            feed: Some(feed),
+            documents: format!("/partage/{token}/documents/"),
+        },
     )
     .await
 }
@@ -113,7 +116,7 @@ async fn render(
     access: ProjectAccess,
     expires_on: Option<chrono::NaiveDate>,
     reader: Reader,
-    feed: Option<String>,
+    extras: Extras,
 ) -> Response {
     if access == ProjectAccess::Denied {
         return refusal(state, Refusal::NotShared);
@@ -128,12 +131,38 @@ async fn render(
     )
     .await
     {
-        Ok(project) => page(
-            StatusCode::OK,
-            render_project(SharedProject { feed, ..project }, reader),
-        ),
+        Ok(project) => {
+            let documents = match app::server::services::documents::shared_documents(
+                &state.db,
+                project_id,
+                |id| format!("{}{id}", extras.documents),
+            )
+            .await
+            {
+                Ok(documents) => documents,
+                Err(err) => return failure(state, &err),
+            };
+            page(
+                StatusCode::OK,
+                render_project(
+                    SharedProject {
+                        feed: extras.feed,
+                        documents,
+                        ..project
+                    },
+                    reader,
+                ),
+            )
+        }
         Err(err) => failure(state, &err),
     }
+}
+
+/// What a shared page links to beyond the project: its calendar feed (a
+/// link holder's), and the prefix of its documents' addresses.
+struct Extras {
+    feed: Option<String>,
+    documents: String,
 }
 
 /// `GET /espace-partenaire/projets/{id}`: a project shared with the
@@ -181,7 +210,10 @@ pub async fn partner_project(
                 access,
                 share.expires_on,
                 Reader::PartnerAccount,
-                None,
+                Extras {
+                    feed: None,
+                    documents: format!("/espace-partenaire/projets/{id}/documents/"),
+                },
             )
             .await
         }

@@ -162,7 +162,11 @@ pub async fn delete_mandate(mandate_id: i64) -> Result<i64, AppError> {
 #[server(endpoint = "directory/people/erase")]
 pub async fn erase_person(person_id: i64) -> Result<(), AppError> {
     auth::run(Action::ErasePersonalData, |cx| async move {
-        rgpd::erase(&cx.db, &cx.actor, person_id, cx.now).await
+        rgpd::erase(&cx.db, &cx.actor, person_id, cx.now).await?;
+        // The contents of the documents that named them, at once.
+        let state = auth::state()?;
+        crate::server::services::documents::sweep(&cx.db, &state.documents).await?;
+        Ok(())
     })
     .await
 }

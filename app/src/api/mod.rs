@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod dashboard;
 pub mod directory;
+pub mod documents;
 pub mod funding;
 pub mod imports;
 pub mod mail;
@@ -24,6 +25,7 @@ pub(crate) const ARGS: &[&[args::ArgsDecoder]] = &[
     calendar::ARGS,
     dashboard::ARGS,
     directory::ARGS,
+    documents::ARGS,
     funding::ARGS,
     imports::ARGS,
     mail::ARGS,

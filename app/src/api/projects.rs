@@ -64,7 +64,7 @@ pub async fn get_project_sections(
         check_since(since)?;
         let with_shares = crate::policy::allows(cx.actor.role, Action::ShareProjects);
         let txn = cx.snapshot().await?;
-        let sections = projects::sections(
+        let mut sections = projects::sections(
             &txn,
             id,
             since,
@@ -73,6 +73,10 @@ pub async fn get_project_sections(
             cx.today(),
         )
         .await?;
+        let state = auth::state()?;
+        sections.documents =
+            crate::server::services::documents::of_project(&txn, id, &state.config.documents)
+                .await?;
         txn.commit().await?;
         Ok(sections)
     })

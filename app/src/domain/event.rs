@@ -35,11 +35,16 @@ stored_enum! {
         ShareCreated,
         ShareChanged,
         ShareRevoked,
+        /// A document uploaded, replaced by a new version, edited, deleted.
+        DocumentAdded,
+        DocumentVersionAdded,
+        DocumentUpdated,
+        DocumentDeleted,
     }
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 21] = [
+    pub const ALL: [EventKind; 25] = [
         EventKind::Created,
         EventKind::Updated,
         EventKind::StageChanged,
@@ -61,6 +66,10 @@ impl EventKind {
         EventKind::ShareCreated,
         EventKind::ShareChanged,
         EventKind::ShareRevoked,
+        EventKind::DocumentAdded,
+        EventKind::DocumentVersionAdded,
+        EventKind::DocumentUpdated,
+        EventKind::DocumentDeleted,
     ];
 
     /// The stored code.
@@ -87,6 +96,10 @@ impl EventKind {
             EventKind::ShareCreated => "share_created",
             EventKind::ShareChanged => "share_changed",
             EventKind::ShareRevoked => "share_revoked",
+            EventKind::DocumentAdded => "document_added",
+            EventKind::DocumentVersionAdded => "document_version_added",
+            EventKind::DocumentUpdated => "document_updated",
+            EventKind::DocumentDeleted => "document_deleted",
         }
     }
 

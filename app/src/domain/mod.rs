@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod communs;
 pub mod directory;
+pub mod document;
 pub mod email;
 pub mod event;
 pub mod funding;

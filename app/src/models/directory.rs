@@ -630,6 +630,9 @@ pub struct PersonExport {
     pub project_links: Vec<Involvement>,
     /// Journal notes and directory notes whose text names them.
     pub notes_naming_them: Vec<NamingNote>,
+    /// Project documents whose title or file name names them (source
+    /// `document`).
+    pub documents_naming_them: Vec<NamingNote>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod dashboard;
 pub mod directory;
+pub mod document;
 pub mod funding;
 pub mod import;
 pub mod mail;
@@ -14,6 +15,7 @@ pub mod user;
 pub use calendar::*;
 pub use dashboard::*;
 pub use directory::*;
+pub use document::*;
 /// A « Responsable » choice as posted (a milestone's assignee, a funding
 /// line's responsible): a staff member's id → `Some(Some(id))`; `lead`
 /// (`ASSIGNEE_LEAD`), the project's lead officer → `Some(None)`; absent or

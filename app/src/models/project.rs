@@ -317,6 +317,8 @@ pub struct ProjectSections {
     pub shares: Option<crate::models::ProjectShares>,
     /// The active staff a milestone can be assigned to, by name.
     pub assignable: Vec<crate::models::Labelled>,
+    /// The project's documents.
+    pub documents: crate::models::ProjectDocuments,
 }
 
 /// The project itself, as its page and its sheet show it.

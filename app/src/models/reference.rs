@@ -9,15 +9,18 @@ use crate::error::{AppError, FieldErrors};
 pub enum ReferenceList {
     Themes,
     Programmes,
+    /// The kinds of documents a project's file holds (issue 21).
+    DocumentTypes,
 }
 
 impl ReferenceList {
-    pub const ALL: [Self; 2] = [Self::Themes, Self::Programmes];
+    pub const ALL: [Self; 3] = [Self::Themes, Self::Programmes, Self::DocumentTypes];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Themes => "themes",
             Self::Programmes => "programmes",
+            Self::DocumentTypes => "document_types",
         }
     }
 
@@ -31,6 +34,7 @@ impl ReferenceList {
         match self {
             Self::Themes => "/admin/thematiques",
             Self::Programmes => "/admin/programmes",
+            Self::DocumentTypes => "/admin/types-de-documents",
         }
     }
 }

@@ -248,6 +248,8 @@ pub struct SharedProject {
     /// The address of the project's calendar feed, for a link holder when
     /// the share shows milestones or funding.
     pub feed: Option<String>,
+    /// The documents the officer marked shared, with this reader's links.
+    pub documents: Vec<crate::models::SharedDocument>,
 }
 
 #[cfg(test)]

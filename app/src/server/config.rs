@@ -50,6 +50,55 @@ pub struct Config {
     pub time_zone: chrono_tz::Tz,
     /// How mail leaves: an SMTP server, or the outbox when none is set.
     pub mail: MailConfig,
+    /// Where documents are kept, and their limits.
+    pub documents: DocumentsConfig,
+}
+
+/// The project's documents (issue 21).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentsConfig {
+    /// The store's directory (`DOCUMENTS_DIR`, default `data/documents`):
+    /// back it up with the database (README, « Sauvegardes »).
+    pub dir: std::path::PathBuf,
+    /// The largest file (`DOCUMENT_MAX_MB`, default 50).
+    pub max_file_bytes: u64,
+    /// The most one project's documents weigh, all versions counted
+    /// (`DOCUMENT_PROJECT_MAX_MB`, default 2 048).
+    pub max_project_bytes: u64,
+    /// Days a deleted document's contents are kept
+    /// (`DOCUMENT_RETENTION_DAYS`, default 30; 0 removes them at the next
+    /// daily purge).
+    pub retention_days: i64,
+}
+
+impl Default for DocumentsConfig {
+    fn default() -> Self {
+        use crate::domain::document::{
+            DEFAULT_MAX_FILE_MB, DEFAULT_MAX_PROJECT_MB, DEFAULT_RETENTION_DAYS,
+        };
+        DocumentsConfig {
+            dir: "data/documents".into(),
+            max_file_bytes: DEFAULT_MAX_FILE_MB * 1024 * 1024,
+            max_project_bytes: DEFAULT_MAX_PROJECT_MB * 1024 * 1024,
+            retention_days: DEFAULT_RETENTION_DAYS,
+        }
+    }
+}
+
+const MB: u64 = 1024 * 1024;
+
+fn documents() -> Result<DocumentsConfig, ConfigError> {
+    let default = DocumentsConfig::default();
+    Ok(DocumentsConfig {
+        dir: var("DOCUMENTS_DIR").map_or(default.dir, Into::into),
+        max_file_bytes: number("DOCUMENT_MAX_MB", default.max_file_bytes / MB)?
+            .max(1)
+            .saturating_mul(MB),
+        max_project_bytes: number("DOCUMENT_PROJECT_MAX_MB", default.max_project_bytes / MB)?
+            .max(1)
+            .saturating_mul(MB),
+        retention_days: number("DOCUMENT_RETENTION_DAYS", default.retention_days)?.max(0),
+    })
 }
 
 /// How the TLS of the SMTP connection is made (`SMTP_TLS`).
@@ -272,6 +321,7 @@ impl Config {
             ops_addr: socket_address("OPS_ADDR", var("OPS_ADDR"))?,
             time_zone: time_zone(var("TIME_ZONE"))?,
             mail: mail()?,
+            documents: documents()?,
         };
         if config.mail.smtp.is_some() && config.public_url.is_none() {
             return Err(ConfigError::SmtpWithoutPublicUrl);
@@ -300,6 +350,7 @@ impl Config {
             ops_addr: None,
             time_zone: crate::server::clock::DEFAULT_ZONE,
             mail: MailConfig::default(),
+            documents: DocumentsConfig::default(),
         }
     }
 

@@ -18,6 +18,12 @@ pub fn render(status: u16, err: &AppError) -> String {
     // reference is said once, below.
     let message = match err {
         AppError::Internal { .. } => AppError::Internal { reference: None }.message(),
+        // A form sent without script (an upload) lands here: say what to
+        // correct, field by field.
+        AppError::Validation(fields) => std::iter::once(err.message())
+            .chain(fields.0.values().cloned())
+            .collect::<Vec<_>>()
+            .join(" "),
         other => other.message(),
     };
     format!(

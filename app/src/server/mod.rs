@@ -5,6 +5,7 @@ pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod documents;
 pub mod entities;
 pub mod error_page;
 pub mod export;

@@ -27,6 +27,8 @@ pub struct AppState {
     pub unsubscribe_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Pages rendered at once, at most `max_concurrent_pages`.
     pub pages: Arc<PageSlots>,
+    /// The documents' contents (`DOCUMENTS_DIR`).
+    pub documents: Arc<crate::server::documents::Store>,
 }
 
 impl AppState {
@@ -41,6 +43,9 @@ impl AppState {
             share_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(share_per_minute))),
             unsubscribe_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(share_per_minute))),
             pages: Arc::new(PageSlots::new(config.max_concurrent_pages)),
+            documents: Arc::new(crate::server::documents::Store::new(
+                config.documents.dir.clone(),
+            )),
             config: Arc::new(config),
             leptos_options,
         }

@@ -24,7 +24,7 @@ use super::pages::{
     project_form::{EditProjectPage, NewProjectPage},
     project_sheet::ProjectSheetPage,
     projects::ProjectListPage,
-    reference_lists::{ProgrammesPage, ThemesPage},
+    reference_lists::{DocumentTypesPage, ProgrammesPage, ThemesPage},
     team::TeamPage,
 };
 use super::session;
@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tableau-de-bord") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/programmes") view=ProgrammesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/thematiques") view=ThemesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/types-de-documents") view=DocumentTypesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/financeurs") view=FundersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/courriels") view=OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/projets/nouveau") view=NewProjectPage ssr=SsrMode::Async />

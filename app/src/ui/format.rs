@@ -278,6 +278,15 @@ fn event_only(e: &EventView) -> String {
             .into_owned()
         }
         EventKind::ShareRevoked => t!("event.share_revoked", who = text(&d["who"])).into_owned(),
+        EventKind::DocumentAdded | EventKind::DocumentUpdated | EventKind::DocumentDeleted => {
+            t!(format!("event.{}", e.kind), name = text(&d["name"])).into_owned()
+        }
+        EventKind::DocumentVersionAdded => t!(
+            "event.document_version_added",
+            name = text(&d["name"]),
+            number = d["number"].as_i64().unwrap_or_default()
+        )
+        .into_owned(),
     }
 }
 

@@ -144,6 +144,7 @@ fn SharedProjectView(project: SharedProject) -> impl IntoView {
         expires_on,
         as_of,
         feed,
+        documents,
         ..
     } = project;
     let dates = match (start_date, end_date) {
@@ -232,6 +233,21 @@ fn SharedProjectView(project: SharedProject) -> impl IntoView {
             <h2 id="contact-title">{t!("shared.contact")}</h2>
             {contact}
         </section>
+        {(!documents.is_empty()).then(|| view! {
+            <section aria-labelledby="documents-title" data-section="documents">
+                <h2 id="documents-title">{t!("documents.shared_title")}</h2>
+                <ul>
+                    {documents.into_iter().map(|d| view! {
+                        <li data-testid="shared-document">
+                            <a href=d.href download="">{d.name}</a>
+                            " · "{d.type_label}
+                            {d.doc_date.map(|day| format!(" · {}", format::date(day)))}
+                            " · "{crate::domain::document::size_label(d.size)}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {feed.filter(|_| sections.milestones || sections.funding).map(|url| {
             let shown = url.clone();
             view! {

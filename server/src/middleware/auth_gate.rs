@@ -27,6 +27,16 @@ fn is_public(path: &str) -> bool {
     {
         return !token.is_empty() && !token.contains('/');
     }
+    // A shared document: `/partage/{token}/documents/{id}`.
+    if let Some((token, id)) = path
+        .strip_prefix("/partage/")
+        .and_then(|rest| rest.split_once("/documents/"))
+    {
+        return !token.is_empty()
+            && !token.contains('/')
+            && !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_digit());
+    }
     if let Some(token) = path
         .strip_prefix("/partage/")
         .or_else(|| path.strip_prefix("/calendrier/"))
@@ -146,6 +156,7 @@ mod tests {
             "/favicon.ico",
             "/partage/0123abcd",
             "/partage/0123abcd/agenda.ics",
+            "/partage/0123abcd/documents/12",
             "/calendrier/0123abcd.ics",
             "/desabonnement/0123abcd",
         ] {
@@ -161,6 +172,9 @@ mod tests {
             "/partage/",
             "/partage/x/y",
             "/partage//agenda.ics",
+            "/partage/x/documents/",
+            "/partage/x/documents/1/2",
+            "/partage/x/y/documents/1",
             "/partage/x/y/agenda.ics",
             "/partagex/abc",
             "/calendrier/",

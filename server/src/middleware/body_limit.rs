@@ -32,8 +32,12 @@ pub async fn refuse_large_bodies(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     // A spreadsheet upload has its own, larger, limit.
+    // Documents are limited file by file as they arrive
+    // (`crate::documents`).
     let limit = if req.uri().path() == crate::import_upload::PATH {
         crate::import_upload::MAX_UPLOAD_BYTES
+    } else if crate::documents::is_upload(req.method(), req.uri().path()) {
+        usize::MAX
     } else {
         MAX_BODY_BYTES
     };

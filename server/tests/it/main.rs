@@ -12,6 +12,7 @@ mod concurrency;
 mod dashboard;
 mod demo;
 mod directory;
+mod documents;
 mod figures;
 mod forms;
 mod funding;

@@ -63,7 +63,11 @@ fn expected_page(route: &str, role: Role) -> u16 {
         // Everyone's own page; a partner reads that they have no feed.
         "/mon-compte" => 200,
         // The outbox holds everyone's mail: the admin's too.
-        "/admin/programmes" | "/admin/thematiques" | "/admin/financeurs" | "/admin/courriels" => {
+        "/admin/programmes"
+        | "/admin/thematiques"
+        | "/admin/types-de-documents"
+        | "/admin/financeurs"
+        | "/admin/courriels" => {
             if role == Role::Admin {
                 200
             } else {

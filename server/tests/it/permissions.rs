@@ -363,7 +363,11 @@ async fn shared_world(
     sections: &[(&'static str, &str)],
 ) -> (TestDb, TestApp, reqwest::Client, i64) {
     let test_db = TestDb::new(backend).await;
-    let app = TestApp::spawn(&test_db).await;
+    // Every actor opens every token route from one address: more than a
+    // reader's quota of share-link requests.
+    let mut config = app::server::config::Config::for_database(&test_db.url);
+    config.share_requests_per_ip_per_minute = 10_000;
+    let app = TestApp::spawn_with(&test_db, config).await;
     crate::support::import_fixture(&app.db).await;
     for role in Role::ALL {
         create_user(&app.db, &format!("{role}@cc-exemple.fr"), role).await;
@@ -415,6 +419,9 @@ fn expected_route(path: &str, actor: Actor, shared: bool, project: i64) -> (u16,
         // revoked link.
         "/partage/{token}" if shared => (200, String::new()),
         "/partage/{token}" => (410, String::new()),
+        // The project's feed: the same token, the same rules.
+        "/partage/{token}/agenda.ics" if shared => (200, String::new()),
+        "/partage/{token}/agenda.ics" => (410, String::new()),
         // A share link's token is not a feed's: no feed, whoever asks (the
         // feeds themselves: it/calendar.rs).
         "/calendrier/{token}" => (404, String::new()),
@@ -429,6 +436,21 @@ fn expected_route(path: &str, actor: Actor, shared: bool, project: i64) -> (u16,
         // a GET passes the gate, then finds no such method.
         "/importer/fichier" if !signed_in => (303, login),
         "/importer/fichier" => (405, String::new()),
+        // Documents (the documents themselves: it/documents.rs). Uploads
+        // are POSTs; a GET passes the gate, then finds no such method.
+        "/projets/{id}/documents" | "/documents/{id}/version" if !signed_in => (303, login),
+        "/projets/{id}/documents" | "/documents/{id}/version" => (405, String::new()),
+        // No such document: staff learn it; a partner may not ask.
+        "/documents/{id}/fichier" if !signed_in => (303, login),
+        "/documents/{id}/fichier" if partner => (403, String::new()),
+        "/documents/{id}/fichier" => (404, String::new()),
+        "/partage/{token}/documents/{document}" if shared => (404, String::new()),
+        "/partage/{token}/documents/{document}" => (410, String::new()),
+        "/espace-partenaire/projets/{id}/documents/{document}" if !signed_in => (303, login),
+        "/espace-partenaire/projets/{id}/documents/{document}" if partner => (404, String::new()),
+        "/espace-partenaire/projets/{id}/documents/{document}" => {
+            (303, "/documents/999999/fichier".to_owned())
+        }
         other => panic!("no policy expectation for route {other}: add it to this matrix"),
     }
 }
@@ -485,7 +507,8 @@ async fn routes_by_actor_over_http(backend: Backend) {
                 };
                 let path = route
                     .replace("{id}", &project.to_string())
-                    .replace("{token}", token);
+                    .replace("{token}", token)
+                    .replace("{document}", "999999");
                 let res = http.get(app.url(&path)).send().await.expect("get");
                 let (status, location) = expected_route(route, actor, is_shared, project);
                 assert_eq!(res.status().as_u16(), status, "{actor:?} GET {path}");

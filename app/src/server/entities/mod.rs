@@ -2,6 +2,7 @@
 //! a table created in `migrations/`.
 pub mod calendar;
 pub mod directory;
+pub mod documents;
 pub mod funding;
 pub mod import;
 pub mod mail;

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod change;
 pub mod dashboard;
 pub mod directory;
+pub mod documents;
 pub mod funding;
 pub mod imports;
 pub mod journal;

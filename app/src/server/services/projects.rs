@@ -78,6 +78,7 @@ async fn check_references(db: &impl ConnectionTrait, input: &ProjectInput) -> Re
                 ReferenceList::Programmes => {
                     rust_i18n::t!("project.unknown_programme", code = missing)
                 }
+                ReferenceList::DocumentTypes => rust_i18n::t!("documents.type_unknown"),
             };
             errors.add(key, message);
         }
@@ -547,6 +548,7 @@ pub async fn sections(
         partners,
         shares,
         assignable,
+        documents: Default::default(),
     })
 }
 

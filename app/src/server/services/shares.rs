@@ -658,5 +658,6 @@ pub async fn shared_project(
         expires_on,
         as_of: today,
         feed: None,
+        documents: Vec::new(),
     })
 }

@@ -41,6 +41,8 @@ fn RoleHome(user: CurrentUser) -> impl IntoView {
                 " "
                 <a class="button" href="/admin/thematiques">{t!("reference.themes.title")}</a>
                 " "
+                <a class="button" href="/admin/types-de-documents">{t!("reference.document_types.title")}</a>
+                " "
                 <a class="button" href="/admin/financeurs">{t!("funders.title")}</a>
             </p>
         }

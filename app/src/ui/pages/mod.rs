@@ -11,6 +11,7 @@ pub mod organisation;
 pub mod outbox;
 pub mod person;
 pub mod project;
+pub mod project_documents;
 pub mod project_form;
 pub mod project_funding;
 pub mod project_partners;

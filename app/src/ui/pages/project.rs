@@ -22,6 +22,7 @@ use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::on_demand::{CloseLink, EditLink, editing};
 use crate::ui::components::select_filter::SelectFilter;
 use crate::ui::format;
+use crate::ui::pages::project_documents::{DocumentActions, DocumentsSection};
 use crate::ui::pages::project_funding::{FundingActions, FundingSection};
 use crate::ui::pages::project_partners::{PartnerActions, PartnersSection};
 use crate::ui::pages::project_shares::{ShareActions, SharesSection};
@@ -51,6 +52,7 @@ pub fn ProjectPage() -> impl IntoView {
     let funding = FundingActions::new();
     let partners = PartnerActions::new();
     let shares = ShareActions::new();
+    let document_actions = DocumentActions::new();
     // « Voir tout » on a list: `?jalons=tous`, `?notes=toutes`, `?historique=tout`.
     let show_all = move || {
         let q = query.read();
@@ -81,7 +83,7 @@ pub fn ProjectPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(ProjectSections { project: p, plan, partners: partner_list, shares: share_list, assignable }) => view! { <ProjectView p plan actions funding partners shares partner_list share_list assignable since=since() shown=show_all() /> }.into_any(),
+                    Ok(ProjectSections { project: p, plan, partners: partner_list, shares: share_list, assignable, documents }) => view! { <ProjectView p plan actions funding partners shares partner_list share_list assignable documents document_actions since=since() shown=show_all() /> }.into_any(),
                     Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
                 }
             })}
@@ -160,6 +162,8 @@ fn ProjectView(
     partner_list: ProjectPartners,
     share_list: Option<ProjectShares>,
     assignable: Vec<Labelled>,
+    documents: crate::models::ProjectDocuments,
+    document_actions: DocumentActions,
     since: Option<NaiveDate>,
     shown: ShowAll,
 ) -> impl IntoView {
@@ -279,6 +283,7 @@ fn ProjectView(
                 <li><a href="#jalons">{t!("projects.milestones")}</a></li>
                 <li><a href="#journal">{t!("projects.journal")}</a></li>
                 <li><a href="#financements">{t!("funding.title")}</a></li>
+                <li><a href="#documents">{t!("documents.title")}</a></li>
                 <li><a href="#partenaires">{t!("directory.partners")}</a></li>
                 <li><a href="#partages">{t!("share.title")}</a></li>
                 <li><a href="#presentation">{t!("projects.overview")}</a></li>
@@ -356,6 +361,7 @@ fn ProjectView(
         </section>
 
         <FundingSection plan stage=current actions=funding />
+        <DocumentsSection project_id=p.id docs=documents actions=document_actions />
         <PartnersSection project_id=p.id actions=partners partners=partner_list />
         {share_list.map(|s| view! { <SharesSection actions=shares shares=s /> })}
 

@@ -22,6 +22,13 @@ pub fn ThemesPage() -> impl IntoView {
     view! { <ReferenceListPage list=ReferenceList::Themes /> }
 }
 
+/// `/admin/types-de-documents`: the kinds of documents a project's file
+/// holds.
+#[component]
+pub fn DocumentTypesPage() -> impl IntoView {
+    view! { <ReferenceListPage list=ReferenceList::DocumentTypes /> }
+}
+
 #[component]
 fn ReferenceListPage(list: ReferenceList) -> impl IntoView {
     let key = list.as_str();

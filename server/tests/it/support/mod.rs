@@ -297,6 +297,9 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The app's page slots, to read how many pages rendered at once.
     pub pages: std::sync::Arc<app::server::page_slots::PageSlots>,
+    /// The app's document store.
+    pub documents: std::sync::Arc<app::server::documents::Store>,
+    _documents_dir: Option<tempfile::TempDir>,
     handle: JoinHandle<()>,
 }
 
@@ -305,11 +308,24 @@ impl TestApp {
         Self::spawn_with(test_db, Config::for_database(&test_db.url)).await
     }
 
-    pub async fn spawn_with(test_db: &TestDb, config: Config) -> Self {
+    pub async fn spawn_with(test_db: &TestDb, mut config: Config) -> Self {
         let db = test_db.connect().await;
+        // Each app its own document store, unless the test chose one.
+        let documents_dir =
+            if config.documents.dir == app::server::config::DocumentsConfig::default().dir {
+                let dir = tempfile::Builder::new()
+                    .prefix("maillage-documents-")
+                    .tempdir()
+                    .expect("a documents directory");
+                config.documents.dir = dir.path().to_owned();
+                Some(dir)
+            } else {
+                None
+            };
         let limits = server::listener::Limits::of(&config);
         let state = AppState::new(db.clone(), config, server::site::leptos_options());
         let pages = state.pages.clone();
+        let documents = state.documents.clone();
         let router = server::router(state);
         let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -328,6 +344,8 @@ impl TestApp {
             addr,
             db,
             pages,
+            documents,
+            _documents_dir: documents_dir,
             handle,
         }
     }

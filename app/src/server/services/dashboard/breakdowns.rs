@@ -179,6 +179,8 @@ pub(super) async fn by_code(
             "programme",
         ),
         ReferenceList::Themes => ("project_themes", "theme_code", &active.theme, "theme"),
+        // Not a dimension of projects.
+        ReferenceList::DocumentTypes => return Ok(Vec::new()),
     };
     let rows = match summary {
         Some(s) => s

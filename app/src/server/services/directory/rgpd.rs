@@ -15,6 +15,7 @@ use crate::models::{CurrentUser, NamingNote, PersonExport, PersonExportRecord, e
 use crate::server::entities::directory::{
     audit, membership, organisation, person, project_partner,
 };
+use crate::server::entities::documents::{document, document_version};
 use crate::server::entities::funding::funding_line;
 use crate::server::entities::projects::{event, milestone, note};
 use crate::server::services::directory::partners::involvements_of_person;
@@ -47,6 +48,56 @@ async fn audit(
 
 /// Journal notes, organisation notes and other people's notes that name
 /// the person (first and last name, accent- and case-insensitive).
+/// The project documents whose title or a version's file name names `p`
+/// (source `document`: the document's id, its project's title, its name).
+async fn documents_naming(
+    db: &impl ConnectionTrait,
+    p: &person::Model,
+) -> Result<Vec<NamingNote>, AppError> {
+    let (first, last) = (p.first_name.as_str(), p.last_name.as_str());
+    let mut found = Vec::new();
+    for (d, texts) in documents_with_names(db).await? {
+        if texts.iter().any(|t| names_person(t, first, last)) {
+            let title = crate::server::services::directory::names::project_refs(
+                db,
+                std::iter::once(d.project_id),
+            )
+            .await?
+            .remove(&d.project_id)
+            .map(|p| p.title)
+            .unwrap_or_default();
+            found.push(NamingNote {
+                source: "document".into(),
+                id: d.id,
+                title,
+                text: texts.join("\n"),
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// Every document (deleted ones too: their contents are still kept) with
+/// its title and its versions' file names.
+async fn documents_with_names(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(document::Model, Vec<String>)>, AppError> {
+    let mut names: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+    for v in document_version::Entity::find().all(db).await? {
+        names.entry(v.document_id).or_default().push(v.filename);
+    }
+    Ok(document::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let mut texts = vec![d.title.clone()];
+            texts.extend(names.remove(&d.id).unwrap_or_default());
+            (d, texts)
+        })
+        .collect())
+}
+
 async fn notes_naming(
     db: &impl ConnectionTrait,
     p: &person::Model,
@@ -158,6 +209,7 @@ pub async fn export(
         .await?,
         project_links: involvements_of_person(db, person_id).await?,
         notes_naming_them: notes_naming(db, &p).await?,
+        documents_naming_them: documents_naming(db, &p).await?,
         person: PersonExportRecord {
             id: p.id,
             first_name: p.first_name,
@@ -180,6 +232,7 @@ pub async fn export(
             "mandates": export.mandates.len(),
             "project_links": export.project_links.len(),
             "notes": export.notes_naming_them.len(),
+            "documents": export.documents_naming_them.len(),
         }),
         now,
     )
@@ -284,6 +337,19 @@ pub async fn erase(
                 .filter(project_partner::Column::Id.eq(link.id))
                 .exec(&*txn)
                 .await?;
+            notes_redacted += 1;
+        }
+    }
+
+    // Documents that name them in their title or a file name: gone at once
+    // (their contents go with `documents::sweep` after the commit).
+    for (d, texts) in documents_with_names(&*txn).await? {
+        if texts.iter().any(|t| names_person(t, &first, &last)) {
+            document_version::Entity::delete_many()
+                .filter(document_version::Column::DocumentId.eq(d.id))
+                .exec(&*txn)
+                .await?;
+            document::Entity::delete_by_id(d.id).exec(&*txn).await?;
             notes_redacted += 1;
         }
     }

@@ -1,0 +1,865 @@
+//! The project's documents (issue 21) over real HTTP, on both databases and
+//! the local store: uploads judged on their contents, versions, downloads
+//! byte for byte with safe headers, edits and deletions on the timeline,
+//! what partners and link holders may download (nothing else: 404), size
+//! and project limits, hostile names, concurrent uploads of one file
+//! (stored once), and failed uploads that leave neither file nor row.
+use app::domain::{EventKind, Role};
+use app::models::{ProjectDetail, ProjectSections};
+use app::server::config::Config;
+use app::server::entities::documents::{document, document_version};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::both_backends;
+use crate::support::api::{
+    add_line, add_milestone, create, created, funder, get, ok, ok_id, ok_json, plan, post,
+    refused_on, share, signed_in,
+};
+use crate::support::{Backend, TestApp, TestDb, client, create_user, signed_in_as};
+
+const BOUNDARY: &str = "----maillage-documents-5f2c";
+
+/// A PDF as its first bytes show it.
+fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.7\n% {text}\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n").into_bytes()
+}
+
+/// A PNG as its first bytes show it.
+fn png(seed: u8) -> Vec<u8> {
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    bytes.extend_from_slice(&[0, 0, 0, 13, b'I', b'H', b'D', b'R']);
+    bytes.extend(std::iter::repeat_n(seed, 64));
+    bytes
+}
+
+/// A form sent as the page's form sends it (`multipart/form-data`).
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (filename, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+async fn send(
+    http: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
+    http.post(app.url(path))
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header("Origin", app.url(""))
+        .body(body)
+        .send()
+        .await
+        .expect("upload")
+}
+
+/// Uploads `files` to project `id` with `fields`.
+async fn upload(
+    http: &reqwest::Client,
+    app: &TestApp,
+    id: i64,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> reqwest::Response {
+    let mut all = vec![("type_code", "deliberation")];
+    all.extend_from_slice(fields);
+    send(
+        http,
+        app,
+        &format!("/projets/{id}/documents"),
+        multipart(&all, files),
+    )
+    .await
+}
+
+/// A refusal's French page names `needle`; its status is `status`.
+async fn refused_page(res: reqwest::Response, status: u16, needle: &str) {
+    assert_eq!(res.status(), status);
+    let body = res.text().await.expect("body");
+    assert!(body.contains(needle), "{needle} in {body}");
+}
+
+async fn sections(http: &reqwest::Client, app: &TestApp, id: i64) -> ProjectSections {
+    ok_json(post(http, app, "projects/page", &vec![("id", id.to_string())]).await).await
+}
+
+async fn download(http: &reqwest::Client, app: &TestApp, path: &str) -> reqwest::Response {
+    http.get(app.url(path)).send().await.expect("download")
+}
+
+/// The store's files, and the parts of uploads left in `tmp/`.
+async fn store_state(app: &TestApp) -> (Vec<String>, usize) {
+    let names = app.documents.names().await.expect("names");
+    let parts = std::fs::read_dir(app.documents.root().join("tmp"))
+        .map(|dir| dir.count())
+        .unwrap_or(0);
+    (names, parts)
+}
+
+fn sha(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
+async fn documents_are_kept_versioned_and_downloaded_byte_for_byte(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let id = create(&http, &app, "Maison de santé", &["15187"], &[]).await;
+    let detr = funder(&plan(&http, &app, id).await, "detr");
+    let line = add_line(&http, &app, id, &detr, "120 000", &[]).await;
+    let deliberation = pdf("délibération du conseil");
+    let photo = png(7);
+    let attachment = format!("ligne:{line}");
+    let res = upload(
+        &http,
+        &app,
+        id,
+        &[
+            ("title", ""),
+            ("doc_date", "2026-11-03"),
+            ("attachment", &attachment),
+        ],
+        &[
+            ("Délibération 2026-11.pdf", &deliberation),
+            ("chantier.png", &photo),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let page = sections(&http, &app, id).await;
+    let docs = page.documents.documents;
+    assert_eq!(docs.len(), 2);
+    for d in &docs {
+        assert_eq!(d.funding_line_id, Some(line));
+        assert!(
+            d.attached_to.as_deref().is_some_and(|a| a.contains("DETR")),
+            "{:?}",
+            d.attached_to
+        );
+        assert!(!d.shared);
+        assert_eq!(d.type_label, "Délibération");
+    }
+    let by_name = |name: &str| {
+        docs.iter()
+            .find(|d| d.versions[0].filename == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    let delib = by_name("Délibération 2026-11.pdf");
+    assert_eq!(delib.versions[0].media_type, "application/pdf");
+    assert_eq!(delib.versions[0].size, deliberation.len() as u64);
+    assert_eq!(
+        page.documents.used_bytes,
+        (deliberation.len() + photo.len()) as u64
+    );
+
+    // Downloaded byte for byte, as an attachment that cannot run.
+    let res = download(&http, &app, &format!("/documents/{}/fichier", delib.id)).await;
+    assert_eq!(res.status(), 200);
+    let headers = res.headers().clone();
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .contains("sandbox")
+    );
+    let disposition = headers["content-disposition"].to_str().expect("ascii");
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(
+        disposition.contains("filename*=UTF-8''D%C3%A9lib%C3%A9ration"),
+        "{disposition}"
+    );
+    assert_eq!(res.bytes().await.expect("bytes").as_ref(), deliberation);
+    let res = download(
+        &http,
+        &app,
+        &format!("/documents/{}/fichier?apercu=1", delib.id),
+    )
+    .await;
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("inline;"),
+        "a PDF may be previewed"
+    );
+
+    // A new version: the old one stays, listed and downloadable.
+    let signed = pdf("délibération signée");
+    let res = send(
+        &http,
+        &app,
+        &format!("/documents/{}/version", delib.id),
+        multipart(&[("version", "1")], &[("Délibération signée.pdf", &signed)]),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    // The same page again (version 1): refused, the other's version kept.
+    let res = send(
+        &http,
+        &app,
+        &format!("/documents/{}/version", delib.id),
+        multipart(&[("version", "1")], &[("autre.pdf", &pdf("autre"))]),
+    )
+    .await;
+    assert_eq!(res.status(), 409);
+    let now = sections(&http, &app, id).await.documents;
+    let delib_now = now
+        .documents
+        .iter()
+        .find(|d| d.id == delib.id)
+        .expect("kept")
+        .clone();
+    assert_eq!(
+        delib_now
+            .versions
+            .iter()
+            .map(|v| v.number)
+            .collect::<Vec<_>>(),
+        vec![2, 1]
+    );
+    let latest = download(&http, &app, &format!("/documents/{}/fichier", delib.id)).await;
+    assert_eq!(latest.bytes().await.expect("bytes").as_ref(), signed);
+    let first = download(
+        &http,
+        &app,
+        &format!("/documents/{}/fichier?version=1", delib.id),
+    )
+    .await;
+    assert_eq!(first.bytes().await.expect("bytes").as_ref(), deliberation);
+    assert_eq!(
+        download(
+            &http,
+            &app,
+            &format!("/documents/{}/fichier?version=9", delib.id)
+        )
+        .await
+        .status(),
+        404
+    );
+
+    // Its own fields: shared, retitled, attached to a milestone.
+    let milestone =
+        ok_id(add_milestone(&http, &app, id, "other", "Dépôt du dossier", "2027-01-15").await)
+            .await;
+    let other_project = create(&http, &app, "Autre projet", &["15142"], &[]).await;
+    let foreign = ok_id(
+        add_milestone(
+            &http,
+            &app,
+            other_project,
+            "other",
+            "Ailleurs",
+            "2027-01-15",
+        )
+        .await,
+    )
+    .await;
+    let edit = |version: i32, type_code: &str, attachment: String| {
+        vec![
+            ("document_id", delib.id.to_string()),
+            ("version", version.to_string()),
+            ("form[type_code]", type_code.to_owned()),
+            ("form[title]", "Délibération du 3 novembre <b>".to_owned()),
+            ("form[doc_date]", "2026-11-03".to_owned()),
+            ("form[attachment]", attachment),
+            ("form[shared]", "on".to_owned()),
+        ]
+    };
+    refused_on(
+        post(
+            &http,
+            &app,
+            "documents/update",
+            &edit(2, "inexistant", String::new()),
+        )
+        .await,
+        422,
+        "type_code",
+    )
+    .await;
+    refused_on(
+        post(
+            &http,
+            &app,
+            "documents/update",
+            &edit(2, "deliberation", format!("jalon:{foreign}")),
+        )
+        .await,
+        422,
+        "attachment",
+    )
+    .await;
+    refused_on(
+        post(
+            &http,
+            &app,
+            "documents/update",
+            &edit(2, "deliberation", "jalon:abc".to_owned()),
+        )
+        .await,
+        422,
+        "attachment",
+    )
+    .await;
+    ok(post(
+        &http,
+        &app,
+        "documents/update",
+        &edit(2, "deliberation", format!("jalon:{milestone}")),
+    )
+    .await)
+    .await;
+    let edited = sections(&http, &app, id)
+        .await
+        .documents
+        .documents
+        .into_iter()
+        .find(|d| d.id == delib.id)
+        .expect("kept");
+    assert!(edited.shared);
+    assert_eq!(edited.milestone_id, Some(milestone));
+    assert_eq!(edited.title, "Délibération du 3 novembre <b>");
+    // The page shows the title as text, never as markup.
+    let html = crate::support::api::html(&http, &app, &format!("/projets/{id}")).await;
+    assert!(html.contains("Délibération du 3 novembre &lt;b&gt;"));
+
+    // Deleted: gone from the page and every route at once, on the
+    // timeline; its contents go at the purge.
+    ok(post(
+        &http,
+        &app,
+        "documents/delete",
+        &vec![
+            ("document_id", delib.id.to_string()),
+            ("version", "3".to_owned()),
+        ],
+    )
+    .await)
+    .await;
+    assert_eq!(
+        download(&http, &app, &format!("/documents/{}/fichier", delib.id))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(sections(&http, &app, id).await.documents.documents.len(), 1);
+    let detail: ProjectDetail = get(&http, &app, id, None).await;
+    let kinds: Vec<EventKind> = detail.events.iter().map(|e| e.kind).collect();
+    for kind in [
+        EventKind::DocumentAdded,
+        EventKind::DocumentVersionAdded,
+        EventKind::DocumentUpdated,
+        EventKind::DocumentDeleted,
+    ] {
+        assert!(kinds.contains(&kind), "{kind:?} in {kinds:?}");
+    }
+    let (names, _) = store_state(&app).await;
+    assert!(names.contains(&sha(&deliberation)) && names.contains(&sha(&signed)));
+    // Within the retention period, kept; past it, rows and files go.
+    let purge = |days: i64, at: chrono::DateTime<chrono::Utc>| {
+        let app = &app;
+        async move {
+            app::server::services::documents::purge(&app.db, &app.documents, days, at)
+                .await
+                .expect("purge")
+        }
+    };
+    assert_eq!(purge(30, chrono::Utc::now()).await, (0, 0));
+    let later = chrono::Utc::now() + chrono::Duration::days(31);
+    assert_eq!(purge(30, later).await, (1, 2));
+    let (names, parts) = store_state(&app).await;
+    assert_eq!(names, vec![sha(&photo)], "only the photo's file is left");
+    assert_eq!(parts, 0);
+    assert_eq!(
+        document_version::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        1
+    );
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(documents_are_kept_versioned_and_downloaded_byte_for_byte);
+
+async fn shared_documents_reach_only_their_readers(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    let other = create(&http, &app, "Voie verte", &["15142"], &[]).await;
+    let public = pdf("convention signée");
+    let internal = pdf("note interne");
+    let elsewhere = pdf("autre projet");
+    for (project, name, bytes, shared) in [
+        (id, "convention.pdf", &public, true),
+        (id, "note.pdf", &internal, false),
+        (other, "ailleurs.pdf", &elsewhere, true),
+    ] {
+        let mut fields = vec![("type_code", "convention")];
+        if shared {
+            fields.push(("shared", "on"));
+        }
+        let res = send(
+            &http,
+            &app,
+            &format!("/projets/{project}/documents"),
+            multipart(&fields, &[(name, bytes)]),
+        )
+        .await;
+        assert_eq!(res.status(), 303);
+    }
+    let docs = sections(&http, &app, id).await.documents.documents;
+    let doc_id = |name: &str| {
+        docs.iter()
+            .find(|d| d.versions[0].filename == name)
+            .expect(name)
+            .id
+    };
+    let (shared, hidden) = (doc_id("convention.pdf"), doc_id("note.pdf"));
+    let foreign = sections(&http, &app, other).await.documents.documents[0].id;
+
+    // A link holder: the shared page lists the shared one, which downloads;
+    // the others are not found, whether they exist or not.
+    let link = created(share(&http, &app, id, &[("form[target]", "link")]).await).await;
+    let token = link.token.clone().expect("token");
+    let anonymous = client();
+    let page = crate::support::api::html(&anonymous, &app, &format!("/partage/{token}")).await;
+    assert!(page.contains("convention.pdf"), "{page}");
+    assert!(!page.contains("note.pdf"));
+    let res = download(
+        &anonymous,
+        &app,
+        &format!("/partage/{token}/documents/{shared}"),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.expect("bytes").as_ref(), public);
+    for doc in [hidden, foreign, 999_999] {
+        assert_eq!(
+            download(
+                &anonymous,
+                &app,
+                &format!("/partage/{token}/documents/{doc}")
+            )
+            .await
+            .status(),
+            404,
+            "{doc}"
+        );
+    }
+    // Staff routes stay closed to them.
+    let res = download(&anonymous, &app, &format!("/documents/{shared}/fichier")).await;
+    assert_eq!(res.status(), 303, "to the login page");
+
+    // A partner account through its own share; another partner sees nothing.
+    let partner = signed_in_as(&app, "elu@mairie.fr", Role::Partner).await;
+    let partner_id = app::server::entities::user::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.email == "elu@mairie.fr")
+        .expect("partner")
+        .id;
+    let user_id = partner_id.to_string();
+    created(
+        share(
+            &http,
+            &app,
+            id,
+            &[("form[target]", "account"), ("form[user_id]", &user_id)],
+        )
+        .await,
+    )
+    .await;
+    let path = |doc: i64| format!("/espace-partenaire/projets/{id}/documents/{doc}");
+    let res = download(&partner, &app, &path(shared)).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.expect("bytes").as_ref(), public);
+    assert_eq!(download(&partner, &app, &path(hidden)).await.status(), 404);
+    assert_eq!(
+        download(
+            &partner,
+            &app,
+            &format!("/espace-partenaire/projets/{other}/documents/{foreign}")
+        )
+        .await
+        .status(),
+        404,
+        "a project not shared with them"
+    );
+    assert_eq!(
+        download(&partner, &app, &format!("/documents/{shared}/fichier"))
+            .await
+            .status(),
+        403
+    );
+    let page =
+        crate::support::api::html(&partner, &app, &format!("/espace-partenaire/projets/{id}"))
+            .await;
+    assert!(page.contains(&path(shared)) && !page.contains("note.pdf"));
+    let stranger = signed_in_as(&app, "autre@mairie.fr", Role::Partner).await;
+    assert_eq!(download(&stranger, &app, &path(shared)).await.status(), 404);
+    // A partner may not upload.
+    let res = upload(&partner, &app, id, &[], &[("x.pdf", &pdf("x"))]).await;
+    assert_eq!(res.status(), 403);
+
+    // No longer shared, or the link revoked: closed.
+    ok(post(
+        &http,
+        &app,
+        "shares/revoke",
+        &vec![("share_id", link.share_id.to_string())],
+    )
+    .await)
+    .await;
+    assert_eq!(
+        download(
+            &anonymous,
+            &app,
+            &format!("/partage/{token}/documents/{shared}")
+        )
+        .await
+        .status(),
+        410
+    );
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(shared_documents_reach_only_their_readers);
+
+async fn nothing_kept(app: &TestApp) {
+    assert_eq!(store_state(app).await, (Vec::new(), 0), "no file left");
+    assert_eq!(
+        document::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        0,
+        "no row"
+    );
+}
+
+async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let mut config = Config::for_database(&test_db.url);
+    config.documents.max_file_bytes = 64 * 1024;
+    config.documents.max_project_bytes = 200 * 1024;
+    let app = TestApp::spawn_with(&test_db, config).await;
+    crate::support::import_fixture(&app.db).await;
+    create_user(&app.db, "officer@test.fr", Role::Officer).await;
+    let http = client();
+    let res = crate::support::login(&http, &app, "officer@test.fr", crate::support::PASSWORD).await;
+    assert_eq!(res.status(), 200);
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    let big = {
+        let mut bytes = pdf("gros");
+        bytes.resize(64 * 1024 + 1, b' ');
+        bytes
+    };
+    let mut elf = vec![0x7F, b'E', b'L', b'F', 2, 1, 1, 0];
+    elf.extend(std::iter::repeat_n(0u8, 64));
+    let mut exe = b"MZ\x90\x00".to_vec();
+    exe.extend(std::iter::repeat_n(0u8, 64));
+    for (name, bytes, needle) in [
+        ("gros.pdf", big.clone(), "dépasse la taille maximale"),
+        ("devis.pdf", exe.clone(), "programme"),
+        ("rapport.pdf", elf.clone(), "programme"),
+        (
+            "page.pdf",
+            b"<!DOCTYPE html><script>alert(1)</script>".to_vec(),
+            "page web",
+        ),
+        (
+            "image.png",
+            b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>".to_vec(),
+            "page web",
+        ),
+        ("vide.pdf", Vec::new(), "est vide"),
+        ("script.txt", b"#!/bin/sh\nrm -rf /\n".to_vec(), "programme"),
+        ("bruit.txt", vec![0u8, 1, 2, 3, 200, 201], "type accepté"),
+        ("page.html", b"bonjour".to_vec(), "type accepté"),
+    ] {
+        let res = upload(&http, &app, id, &[], &[(name, &bytes)]).await;
+        refused_page(res, 422, needle).await;
+        nothing_kept(&app).await;
+    }
+    // One bad file among good ones: none is kept.
+    let res = upload(
+        &http,
+        &app,
+        id,
+        &[],
+        &[("bon.pdf", &pdf("bon")), ("devis.exe", &exe)],
+    )
+    .await;
+    refused_page(res, 422, "programme").await;
+    nothing_kept(&app).await;
+    // The fields are checked too, after the files arrived: nothing kept.
+    let res = send(
+        &http,
+        &app,
+        &format!("/projets/{id}/documents"),
+        multipart(&[("type_code", "inexistant")], &[("bon.pdf", &pdf("bon"))]),
+    )
+    .await;
+    refused_page(res, 422, "Type").await;
+    nothing_kept(&app).await;
+    for (field, value, needle) in [
+        ("doc_date", "0001-01-01", "Date"),
+        ("doc_date", "demain", "date"),
+        ("attachment", "ligne:999999", "Rattaché"),
+        ("attachment", "../../", "Rattaché"),
+    ] {
+        let res = send(
+            &http,
+            &app,
+            &format!("/projets/{id}/documents"),
+            multipart(
+                &[("type_code", "devis"), (field, value)],
+                &[("bon.pdf", &pdf("bon"))],
+            ),
+        )
+        .await;
+        assert_eq!(res.status(), 422, "{field}={value}");
+        let body = res.text().await.expect("body");
+        assert!(
+            body.to_lowercase().contains(&needle.to_lowercase()),
+            "{body}"
+        );
+        nothing_kept(&app).await;
+    }
+    let res = upload(&http, &app, id, &[], &[]).await;
+    refused_page(res, 422, "choisissez au moins un fichier").await;
+    let res = send(
+        &http,
+        &app,
+        "/projets/999999/documents",
+        multipart(&[("type_code", "devis")], &[("a.pdf", &pdf("a"))]),
+    )
+    .await;
+    assert_eq!(res.status(), 404);
+    nothing_kept(&app).await;
+
+    // A hostile name is kept as its last part, cleaned; the store names
+    // files by their digest only.
+    let hostile = pdf("hostile");
+    let res = upload(
+        &http,
+        &app,
+        id,
+        &[("title", &format!("{}\u{0}", "t".repeat(300)))],
+        &[("../../etc/passwd\".pdf", &hostile)],
+    )
+    .await;
+    refused_page(res, 422, "Titre").await;
+    nothing_kept(&app).await;
+    let res = upload(
+        &http,
+        &app,
+        id,
+        &[],
+        &[("..\\..\\etc/pass;wd\".pdf", &hostile)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let docs = sections(&http, &app, id).await.documents.documents;
+    // The quote ends the name in the part's header: what is left of it,
+    // cleaned, with no extension (the contents decide the kind).
+    assert_eq!(docs[0].versions[0].filename, "pass_wd");
+    assert_eq!(docs[0].versions[0].media_type, "application/pdf");
+    let res = download(&http, &app, &format!("/documents/{}/fichier", docs[0].id)).await;
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename=\"pass_wd\""),
+        "{disposition}"
+    );
+    assert_eq!(store_state(&app).await.0, vec![sha(&hostile)]);
+
+    // The project's space: what would pass it is refused whole.
+    let fill = {
+        let mut bytes = pdf("remplissage");
+        bytes.resize(60 * 1024, b' ');
+        bytes
+    };
+    let mut fills = Vec::new();
+    for i in 0..4u8 {
+        let mut b = fill.clone();
+        b.push(i);
+        fills.push(b);
+    }
+    let res = upload(
+        &http,
+        &app,
+        id,
+        &[],
+        &[
+            ("a.pdf", &fills[0]),
+            ("b.pdf", &fills[1]),
+            ("c.pdf", &fills[2]),
+            ("d.pdf", &fills[3]),
+        ],
+    )
+    .await;
+    refused_page(res, 422, "espace réservé").await;
+    assert_eq!(store_state(&app).await.0, vec![sha(&hostile)]);
+    assert_eq!(
+        document::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        1
+    );
+    app.stop().await;
+    test_db.drop().await;
+}
+both_backends!(bad_files_are_refused_and_leave_nothing);
+
+async fn the_same_file_sent_at_once_is_stored_once(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let a = create(&http, &app, "Halle", &["15187"], &[]).await;
+    let b = create(&http, &app, "Voie verte", &["15142"], &[]).await;
+    let bytes = pdf("plan de financement signé");
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let (http, app_url, body) = (
+            http.clone(),
+            app.url(""),
+            multipart(
+                &[("type_code", "plan_financement")],
+                &[("plan.pdf", &bytes)],
+            ),
+        );
+        let project = if i % 2 == 0 { a } else { b };
+        tasks.push(tokio::spawn(async move {
+            http.post(format!("{app_url}/projets/{project}/documents"))
+                .header(
+                    "Content-Type",
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .header("Origin", app_url.clone())
+                .body(body)
+                .send()
+                .await
+                .expect("upload")
+                .status()
+                .as_u16()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.expect("task"), 303);
+    }
+    assert_eq!(
+        store_state(&app).await,
+        (vec![sha(&bytes)], 0),
+        "stored once"
+    );
+    assert_eq!(
+        document::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        10
+    );
+    let res = download(
+        &http,
+        &app,
+        &format!(
+            "/documents/{}/fichier",
+            sections(&http, &app, b).await.documents.documents[0].id
+        ),
+    )
+    .await;
+    assert_eq!(res.bytes().await.expect("bytes").as_ref(), bytes);
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(the_same_file_sent_at_once_is_stored_once);
+
+async fn an_erasure_removes_the_documents_that_name_the_person(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let admin = signed_in_as(&app, "admin@cc-exemple.fr", Role::Admin).await;
+    let id = create(&http, &app, "Tiers-lieu", &["15187"], &[]).await;
+    let person = crate::support::api::new_person(&http, &app, "Hélène", "Marchal", &[]).await;
+    let cv = pdf("curriculum");
+    let plan_bytes = pdf("plan");
+    for (title, name, bytes) in [
+        ("CV d’Hélène Marchal", "cv.pdf", &cv),
+        ("", "plan.pdf", &plan_bytes),
+    ] {
+        let res = upload(&http, &app, id, &[("title", title)], &[(name, bytes)]).await;
+        assert_eq!(res.status(), 303);
+    }
+    let res = upload(
+        &http,
+        &app,
+        id,
+        &[],
+        &[("Courrier à helene marchal.pdf", &pdf("courrier"))],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    // The export lists the two that name her (title, file name).
+    let export: serde_json::Value = admin
+        .get(app.url(&format!("/annuaire/personnes/{person}/export.json")))
+        .send()
+        .await
+        .expect("export")
+        .json()
+        .await
+        .expect("json");
+    let named = export["documents_naming_them"].as_array().expect("list");
+    assert_eq!(named.len(), 2, "{export}");
+    assert!(named.iter().all(|d| d["title"] == "Tiers-lieu"));
+    // Erased: those documents and their contents go at once.
+    ok(post(
+        &admin,
+        &app,
+        "directory/people/erase",
+        &vec![("person_id", person.to_string())],
+    )
+    .await)
+    .await;
+    let left = sections(&http, &app, id).await.documents.documents;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].versions[0].filename, "plan.pdf");
+    assert_eq!(store_state(&app).await.0, vec![sha(&plan_bytes)]);
+    let detail: ProjectDetail = get(&http, &app, id, None).await;
+    let timeline = serde_json::to_string(&detail.events).expect("json");
+    assert!(!timeline.contains("Marchal"), "{timeline}");
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(an_erasure_removes_the_documents_that_name_the_person);
