@@ -15,7 +15,7 @@
 //! can never act as a page of this site.
 use axum::body::Body;
 use axum::extract::{Extension, Multipart, Path, Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
@@ -52,11 +52,25 @@ pub fn is_upload(method: &axum::http::Method, path: &str) -> bool {
 }
 
 fn refuse(err: &AppError) -> Response {
+    refuse_as(err, false)
+}
+
+/// The refusal as a French page, or as the `AppError` JSON the page's
+/// script reads (`Accept: application/json`).
+fn refuse_as(err: &AppError, json: bool) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if status.is_server_error() {
         tracing::error!(error = ?err, "documents");
     }
-    error_response(status, err, false)
+    error_response(status, err, json)
+}
+
+/// Whether the client reads JSON (the page's script) rather than pages.
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
 }
 
 /// What the form sent: its fields and its files, each file streamed to the
@@ -144,8 +158,11 @@ pub async fn upload(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
     Path(project_id): Path<i64>,
+    headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
+    let json = wants_json(&headers);
+    let refuse = |err: &AppError| refuse_as(err, json);
     let user = match staff(user, Action::EditProjects) {
         Ok(user) => user,
         Err(err) => return refuse(&err),
@@ -175,6 +192,7 @@ pub async fn upload(
     )
     .await
     {
+        Ok(ids) if json => axum::Json(ids).into_response(),
         Ok(_) => Redirect::to(&format!("/projets/{project_id}#documents")).into_response(),
         Err(err) => refuse(&err),
     }
@@ -185,8 +203,11 @@ pub async fn new_version(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
+    let json = wants_json(&headers);
+    let refuse = |err: &AppError| refuse_as(err, json);
     let user = match staff(user, Action::EditProjects) {
         Ok(user) => user,
         Err(err) => return refuse(&err),
@@ -221,6 +242,7 @@ pub async fn new_version(
     )
     .await
     {
+        Ok(number) if json => axum::Json(number).into_response(),
         Ok(_) => match documents::staff_file(&state.db, id, None).await {
             Ok((d, _)) => {
                 Redirect::to(&format!("/projets/{}#documents", d.project_id)).into_response()

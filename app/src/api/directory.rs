@@ -165,7 +165,8 @@ pub async fn erase_person(person_id: i64) -> Result<(), AppError> {
         rgpd::erase(&cx.db, &cx.actor, person_id, cx.now).await?;
         // The contents of the documents that named them, at once.
         let state = auth::state()?;
-        crate::server::services::documents::sweep(&cx.db, &state.documents).await?;
+        crate::server::services::documents::sweep(&cx.db, &state.documents, chrono::Utc::now())
+            .await?;
         Ok(())
     })
     .await

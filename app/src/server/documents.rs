@@ -140,6 +140,19 @@ impl Store {
         }
     }
 
+    /// Whether the contents `sha256` were written or last found by an
+    /// upload after `since`.
+    pub async fn used_since(&self, sha256: &str, since: chrono::DateTime<chrono::Utc>) -> bool {
+        let Some(path) = self.path_of(sha256) else {
+            return false;
+        };
+        tokio::fs::metadata(&path)
+            .await
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .is_some_and(|t| chrono::DateTime::<chrono::Utc>::from(t) > since)
+    }
+
     /// Every name of contents in the store.
     pub async fn names(&self) -> Result<Vec<String>, AppError> {
         let mut out = Vec::new();
@@ -250,6 +263,18 @@ impl Upload {
         let target = store.path_of(sha256).ok_or(AppError::NotFound)?;
         let created = if tokio::fs::try_exists(&target).await.map_err(io)? {
             tokio::fs::remove_file(&self.path).await.map_err(io)?;
+            // Marked as just used: a sweep leaves files this young alone,
+            // whichever instance runs it.
+            let touched = target.clone();
+            tokio::task::spawn_blocking(move || {
+                std::fs::File::options()
+                    .write(true)
+                    .open(&touched)
+                    .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+            })
+            .await
+            .map_err(|e| AppError::internal(format!("document store: {e}")))?
+            .map_err(io)?;
             false
         } else {
             if let Some(dir) = target.parent() {

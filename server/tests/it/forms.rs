@@ -52,6 +52,12 @@ pub fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
             ("form[due_date]", "2026-12-01"),
         ],
         "/api/notes/add" => &[("project_id", "1"), ("form[body]", "Note")],
+        "/api/documents/delete" => &[("document_id", "1"), ("version", "1")],
+        "/api/documents/update" => &[
+            ("document_id", "1"),
+            ("version", "1"),
+            ("form[type_code]", "devis"),
+        ],
         "/api/territories/communes" => &[("q", "saint")],
         "/api/reference/list" => &[("list", "programmes")],
         "/api/funding/plan" => &[("project_id", "1")],

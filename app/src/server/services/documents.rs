@@ -792,7 +792,7 @@ pub async fn purge(
         )
         .exec(db)
         .await?;
-    let files = sweep(db, store).await?;
+    let files = sweep(db, store, now - Duration::hours(1)).await?;
     store
         .sweep_parts(std::time::Duration::from_secs(24 * 3600))
         .await?;
@@ -800,12 +800,17 @@ pub async fn purge(
 }
 
 /// Removes every file of the store no version refers to (a deleted
-/// project's, an erased document's); how many.
-pub async fn sweep(db: &DatabaseConnection, store: &Store) -> Result<usize, AppError> {
+/// project's, an erased document's) and no upload wrote or found after
+/// `before` (another instance may be writing its row); how many.
+pub async fn sweep(
+    db: &DatabaseConnection,
+    store: &Store,
+    before: DateTime<Utc>,
+) -> Result<usize, AppError> {
     let _lock = store.commit_lock().await;
     let mut files = 0;
     for name in store.names().await? {
-        if !referenced(db, &name).await? {
+        if !referenced(db, &name).await? && !store.used_since(&name, before).await {
             store.remove(&name).await?;
             files += 1;
         }

@@ -40,7 +40,7 @@ pub fn Live() -> impl IntoView {
 }
 
 #[cfg(feature = "hydrate")]
-mod browser {
+pub(crate) mod browser {
     use leptos::prelude::{document, window};
     use leptos::task::spawn_local;
     use serde_json::Value;
@@ -98,6 +98,19 @@ mod browser {
                 }
             }
         });
+        for kind in ["dragenter", "dragover", "dragleave", "drop"] {
+            listen(kind, crate::ui::islands::upload::browser::on_drag);
+        }
+        listen("change", |ev: web_sys::Event| {
+            if let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .filter(|e| e.matches("input[type=file]").unwrap_or(false))
+                .and_then(|e| e.closest("form[data-upload]").ok().flatten())
+            {
+                crate::ui::islands::upload::browser::list(&form);
+            }
+        });
         show_flash();
     }
 
@@ -116,6 +129,16 @@ mod browser {
             return;
         };
         let path = form.get_attribute("action").unwrap_or_default();
+        if form.has_attribute("data-upload") {
+            // Files with a progress bar each; sent by the browser itself if
+            // that cannot be done.
+            if form.get_attribute("aria-busy").as_deref() == Some("true")
+                || crate::ui::islands::upload::browser::send(form)
+            {
+                ev.prevent_default();
+            }
+            return;
+        }
         if let Some(label) = form.get_attribute("data-busy-label") {
             // A form the browser sends itself (a file upload): say it is
             // under way, and keep it from being sent twice.
@@ -195,7 +218,7 @@ mod browser {
         }
     }
 
-    fn busy(form: &HtmlFormElement, on: bool) {
+    pub(crate) fn busy(form: &HtmlFormElement, on: bool) {
         let _ = form.set_attribute("aria-busy", if on { "true" } else { "false" });
         for button in all(
             form,
@@ -228,7 +251,7 @@ mod browser {
             .collect()
     }
 
-    fn succeeded(form: &HtmlFormElement, answer: &Value) {
+    pub(crate) fn succeeded(form: &HtmlFormElement, answer: &Value) {
         match form.get_attribute("data-then").as_deref() {
             Some("open") => {
                 let target = form
@@ -370,7 +393,7 @@ mod browser {
         }
     }
 
-    fn refused(form: &HtmlFormElement, err: AppError) {
+    pub(crate) fn refused(form: &HtmlFormElement, err: AppError) {
         clear(form);
         match &err {
             AppError::Unauthenticated => {

@@ -3,3 +3,4 @@
 //! script is these and nothing else.
 pub mod live;
 pub mod picker;
+pub mod upload;

@@ -94,8 +94,8 @@ fn UploadForm(
         <details class="add-form" id="nouveaux-documents">
             <summary>{t!("documents.add")}</summary>
             <form class="form" method="post" action=format!("/projets/{project_id}/documents")
-                enctype="multipart/form-data" data-busy-label=t!("documents.sending").into_owned()
-                data-testid="upload-documents">
+                enctype="multipart/form-data" data-upload="" data-anchor="documents"
+                data-done=t!("documents.uploaded").into_owned() data-testid="upload-documents">
                 <div class="field">
                     <label for="document-type">{t!("documents.type")}" *"</label>
                     <select id="document-type" name="type_code" required=true>
@@ -113,12 +113,15 @@ fn UploadForm(
                 </div>
                 <AttachmentField id="document-attachment".to_owned() name="attachment" attachments current=String::new() />
                 <label class="check"><input type="checkbox" name="shared" value="on" />{t!("documents.shared")}</label>
-                <div class="field">
+                <div class="field dropzone" data-dropzone="" data-testid="dropzone">
                     <label for="document-files">{t!("documents.files")}" *"</label>
                     <input id="document-files" name="file" type="file" multiple=true required=true
                         aria-describedby="document-files-aide" />
-                    <p class="hint" id="document-files-aide">{t!("documents.files_hint", max = size_label(max_file))}</p>
+                    <p class="hint" id="document-files-aide">{t!("documents.files_hint", max = size_label(max_file))}" "{t!("documents.drop_hint")}</p>
+                    <p class="field-error" id="document-files-erreur" role="alert"></p>
+                    <ul class="upload-list plain-list" data-upload-list="" aria-live="polite"></ul>
                 </div>
+                <p class="form-error" role="alert"></p>
                 <button type="submit" class="button primary" data-testid="send-documents">{t!("documents.send")}</button>
             </form>
         </details>
@@ -240,12 +243,14 @@ fn DocumentItem(
                     <button type="submit" class="button primary">{t!("documents.save")}</button>
                 </ActionForm>
                 <form class="form" method="post" action=format!("/documents/{}/version", d.id)
-                    enctype="multipart/form-data" data-busy-label=t!("documents.sending").into_owned()>
+                    enctype="multipart/form-data" data-upload="" data-anchor="documents"
+                    data-done=t!("documents.replaced").into_owned()>
                     <input type="hidden" name="version" value=d.version.to_string() />
                     <div class="field">
                         <label for=file_for>{t!("documents.replace")}</label>
                         <input id=file_id name="file" type="file" required=true />
                     </div>
+                    <p class="form-error" role="alert"></p>
                     <button type="submit" class="button" data-testid="replace-document">{t!("documents.replace_send")}</button>
                 </form>
                 <ActionForm action=actions.delete attr:class="inline-form" attr:data-anchor="documents"
