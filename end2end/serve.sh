@@ -4,6 +4,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DIR="$(mktemp -d /tmp/maillage-e2e.XXXXXX)"
 export DATABASE_URL="sqlite://$DIR/e2e.db?mode=rwc"
+export DOCUMENTS_DIR="$DIR/documents"
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"
 # A generous IP budget: every test logs in from 127.0.0.1.

@@ -27,6 +27,7 @@ test.beforeEach(async ({ page }) => failOnConsoleErrors(page));
 test('on a phone, an officer drops two files on a project, attaches one to the DETR line, shares the other; a link holder downloads it, then its new version', async ({ page, browser }) => {
   await page.setViewportSize({ width: 375, height: 800 });
   await login(page, ACCOUNTS.officer.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Mes projets');
   await openProject(page, 'maison de sante', /Maison de santé/);
   await hydrated(page);
   const section = page.getByTestId('documents');
@@ -51,7 +52,7 @@ test('on a phone, an officer drops two files on a project, attaches one to the D
   // The photo goes to the DETR line; the convention is shared.
   await photo.getByText('Modifier').click();
   const attach = photo.locator('select[name="form[attachment]"]');
-  const detr = await attach.locator('option', { hasText: 'DETR' }).first().getAttribute('value');
+  const detr = await attach.locator('option[value^="ligne:"]', { hasText: 'DETR' }).first().getAttribute('value');
   expect(detr).toMatch(/^ligne:\d+$/);
   await attach.selectOption(detr!);
   await photo.getByRole('button', { name: 'Enregistrer' }).click();
