@@ -22,6 +22,7 @@ mod m20261208_000013_create_mail;
 mod m20261208_000014_add_line_responsible;
 mod m20261209_000015_add_feed_filter;
 mod m20261210_000016_create_documents;
+mod m20261210_000017_create_funder_documents;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000014_add_line_responsible::Migration),
             Box::new(m20261209_000015_add_feed_filter::Migration),
             Box::new(m20261210_000016_create_documents::Migration),
+            Box::new(m20261210_000017_create_funder_documents::Migration),
         ]
     }
 }

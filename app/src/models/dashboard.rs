@@ -339,6 +339,10 @@ pub struct Dashboard {
     pub deadline_windows: Vec<DeadlineWindow>,
     /// The first `LIST_LIMIT` deadlines of the largest window.
     pub deadlines: Vec<DeadlineItem>,
+    /// Active projects with an application (to file, or filed) missing a
+    /// document its funder asks for, and the list behind that number.
+    pub missing_documents: i64,
+    pub missing_documents_link: ProjectFilter,
     pub by_theme: Vec<BreakdownRow>,
     pub by_epci: Vec<BreakdownRow>,
     /// The communes of the EPCI the filter fixes (empty without one).

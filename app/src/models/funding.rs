@@ -69,6 +69,17 @@ pub struct FundingLineView {
     pub detr: Option<DetrDeadlines>,
     /// Rule warnings about this line, in French.
     pub warnings: Vec<String>,
+    /// The documents the funder asks for with the application, each there
+    /// (a live document of that type attached to this line) or missing.
+    pub required_documents: Vec<RequiredDocument>,
+}
+
+/// A document a funder asks for, and whether the line has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequiredDocument {
+    pub type_code: String,
+    pub label: String,
+    pub present: bool,
 }
 
 /// The whole plan of a project, with its checks.

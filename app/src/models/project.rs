@@ -82,6 +82,9 @@ pub struct ProjectFilter {
     pub funder: Option<i64>,
     /// Projects with a deadline within this many days from today.
     pub due_within: Option<i64>,
+    /// Projects with an application (to file, or filed) missing a document
+    /// its funder asks for (`pieces=manquantes`).
+    pub missing_documents: bool,
     /// `title`, `recent` (default), `stage`, `cost`.
     pub sort: Option<String>,
     pub page: Option<u64>,
@@ -178,6 +181,7 @@ impl ProjectFilter {
             attention: text("vigilance"),
             funder: text("financeur").and_then(|v| v.parse().ok()),
             due_within: text("echeance").and_then(|v| v.parse().ok()),
+            missing_documents: text("pieces").is_some_and(|v| v == "manquantes"),
             sort: text("tri"),
             page: text("page").and_then(|v| v.parse().ok()),
         }
@@ -209,6 +213,10 @@ impl ProjectFilter {
         push("vigilance", self.attention.clone());
         push("financeur", self.funder.map(|v| v.to_string()));
         push("echeance", self.due_within.map(|v| v.to_string()));
+        push(
+            "pieces",
+            self.missing_documents.then(|| "manquantes".to_owned()),
+        );
         push("tri", self.sort.clone());
         push("page", self.page.map(|v| v.to_string()));
         pairs

@@ -863,3 +863,125 @@ async fn an_erasure_removes_the_documents_that_name_the_person(backend: Backend)
     crate::support::finish(app, test_db).await;
 }
 both_backends!(an_erasure_removes_the_documents_that_name_the_person);
+
+async fn a_funding_line_shows_the_documents_its_funder_asks_for(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let head = signed_in_as(&app, "direction@cc-exemple.fr", Role::Head).await;
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    let complete = create(&http, &app, "Voie verte", &["15142"], &[]).await;
+    let detr = funder(&plan(&http, &app, id).await, "detr");
+    let line = add_line(&http, &app, id, &detr, "120 000", &[]).await;
+    let other_line = add_line(&http, &app, complete, &detr, "50 000", &[]).await;
+    let required = |p: &app::models::FundingPlan, line: i64| {
+        p.lines
+            .iter()
+            .find(|l| l.id == line)
+            .expect("line")
+            .required_documents
+            .iter()
+            .map(|r| (r.type_code.clone(), r.present))
+            .collect::<Vec<_>>()
+    };
+    let asked = [
+        "deliberation",
+        "plan_financement",
+        "devis",
+        "calendrier",
+        "attestation_non_commencement",
+    ];
+    assert_eq!(
+        required(&plan(&http, &app, id).await, line),
+        asked
+            .iter()
+            .map(|c| ((*c).to_owned(), false))
+            .collect::<Vec<_>>(),
+        "DETR's list, none there yet"
+    );
+    // The other project gets all five on its line; this one only the
+    // délibération, and a devis attached to the project, not the line.
+    for (code, i) in asked.iter().zip(0u8..) {
+        let attachment = format!("ligne:{other_line}");
+        let res = send(
+            &http,
+            &app,
+            &format!("/projets/{complete}/documents"),
+            multipart(
+                &[("type_code", code), ("attachment", &attachment)],
+                &[("piece.pdf", &pdf(&format!("{code} {i}")))],
+            ),
+        )
+        .await;
+        assert_eq!(res.status(), 303);
+    }
+    let attachment = format!("ligne:{line}");
+    let res = upload(
+        &http,
+        &app,
+        id,
+        &[("attachment", &attachment)],
+        &[("deliberation.pdf", &pdf("délibération"))],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let res = send(
+        &http,
+        &app,
+        &format!("/projets/{id}/documents"),
+        multipart(&[("type_code", "devis")], &[("devis.pdf", &pdf("devis"))]),
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let now = required(&plan(&http, &app, id).await, line);
+    assert_eq!(now[0], ("deliberation".to_owned(), true));
+    assert!(now[1..].iter().all(|(_, present)| !present), "{now:?}");
+    assert!(
+        required(&plan(&http, &app, complete).await, other_line)
+            .iter()
+            .all(|(_, present)| *present)
+    );
+
+    // The dashboard counts the incomplete applications; its link lists them.
+    let board: app::models::Dashboard =
+        ok_json(post(&head, &app, "dashboard/view", &vec![]).await).await;
+    assert_eq!(board.missing_documents, 1);
+    let listed: app::models::ProjectPage = ok_json(
+        post(
+            &head,
+            &app,
+            "projects/list",
+            &vec![
+                ("filter[missing_documents]", "true".to_owned()),
+                ("filter[active]", "true".to_owned()),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        listed.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![id]
+    );
+    assert_eq!(
+        board.missing_documents_link.href(),
+        "/projets?actifs=1&pieces=manquantes"
+    );
+    // Refused: no application left to complete.
+    let today = chrono::Utc::now().date_naive().to_string();
+    for (version, to) in [(1, "requested"), (2, "refused")] {
+        ok(crate::support::api::move_status(
+            &http,
+            &app,
+            line,
+            version,
+            to,
+            &[("form[date]", &today)],
+        )
+        .await)
+        .await;
+    }
+    let board: app::models::Dashboard =
+        ok_json(post(&head, &app, "dashboard/view", &vec![]).await).await;
+    assert_eq!(board.missing_documents, 0);
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(a_funding_line_shows_the_documents_its_funder_asks_for);

@@ -57,3 +57,23 @@ pub mod document_version {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod funder_document {
+    use sea_orm::entity::prelude::*;
+
+    /// A document type a funder asks for with an application (migration
+    /// m20261210_000017).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "funder_documents")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub funder_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub type_code: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

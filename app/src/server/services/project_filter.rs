@@ -215,6 +215,44 @@ pub fn assigned_to(person: i64) -> Condition {
         .add(ids_from(lines))
 }
 
+/// Projects with an application to file or filed (identified, requested)
+/// whose funder asks for a document type no live document attached to the
+/// line has.
+pub fn missing_documents() -> Condition {
+    use crate::server::entities::documents::{document, funder_document};
+    let has = Query::select()
+        .expr(Expr::val(1))
+        .from(document::Entity)
+        .and_where(
+            Expr::col((document::Entity, document::Column::FundingLineId))
+                .equals((funding_line::Entity, funding_line::Column::Id)),
+        )
+        .and_where(
+            Expr::col((document::Entity, document::Column::TypeCode))
+                .equals((funder_document::Entity, funder_document::Column::TypeCode)),
+        )
+        .and_where(Expr::col((document::Entity, document::Column::DeletedAt)).is_null())
+        .to_owned();
+    ids_from(
+        Query::select()
+            .column((funding_line::Entity, funding_line::Column::ProjectId))
+            .from(funding_line::Entity)
+            .inner_join(
+                funder_document::Entity,
+                Expr::col((funder_document::Entity, funder_document::Column::FunderId))
+                    .equals((funding_line::Entity, funding_line::Column::FunderId)),
+            )
+            .and_where(
+                Expr::col((funding_line::Entity, funding_line::Column::Status)).is_in([
+                    FundingStatus::Identified.as_str(),
+                    FundingStatus::Requested.as_str(),
+                ]),
+            )
+            .and_where(Expr::exists(has).not())
+            .to_owned(),
+    )
+}
+
 /// The value, trimmed, unless empty (as the list reads its criteria).
 pub fn nonempty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
@@ -240,6 +278,9 @@ pub fn condition(filter: &ProjectFilter, today: NaiveDate) -> Condition {
     }
     if let Some(person) = filter.assignee {
         cond = cond.add(assigned_to(person));
+    }
+    if filter.missing_documents {
+        cond = cond.add(missing_documents());
     }
     if let Some(insee) = nonempty(&filter.commune) {
         cond = cond.add(ids_from(

@@ -169,6 +169,11 @@ fn Sections(d: Dashboard) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            <p data-testid="missing-documents">
+                <a href=d.missing_documents_link.href() class="count-link">
+                    {t!("documents.missing_link", n = crate::plural::plural("plural.projects", d.missing_documents))}
+                </a>
+            </p>
             {subscribes.then(|| view! { <FilterFeed filter=d.filter.clone() /> })}
         </section>
         <MoneyTable id="by-funder" title=t!("dashboard.by_funder").into_owned() rows=d.by_funder funder=true />

@@ -447,6 +447,7 @@ fn LineItem(
     let programme = line.programme.clone();
     let notes = line.notes.clone();
     let warnings = line.warnings.clone();
+    let required = line.required_documents.clone();
     let figures = (
         euros(line.amount_requested_cents),
         euros(line.amount_granted_cents),
@@ -479,6 +480,18 @@ fn LineItem(
             {responsible}
             {detr}
             {warnings.into_iter().map(|w| view! { <p class="notice warning" role="status">{w}</p> }).collect_view()}
+            {(!required.is_empty()).then(|| view! {
+                <p class="required-documents" data-testid="required-documents">
+                    {t!("documents.required")}" "
+                    {required.into_iter().map(|r| view! {
+                        <span class=if r.present { "badge present" } else { "badge missing" }
+                            data-present=r.present.to_string()>
+                            {if r.present { "✓ " } else { "✗ " }}{r.label}
+                            <span class="visually-hidden">{if r.present { t!("documents.present") } else { t!("documents.missing") }}</span>
+                        </span>" "
+                    }).collect_view()}
+                </p>
+            })}
             {(!notes.is_empty()).then(|| view! { <p class="pre muted">{notes}</p> })}
             <details class="line-status" open=move || status.value().with(|v| matches!(v, Some(Err(_))))>
                 <summary>{t!("funding.change_status")}</summary>

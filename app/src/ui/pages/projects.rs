@@ -229,6 +229,9 @@ fn dashboard_criteria(filter: &ProjectFilter) -> Vec<String> {
     if let Some(f) = filter.funder {
         out.push(t!("projects.crit_funder", id = f).into_owned());
     }
+    if filter.missing_documents {
+        out.push(t!("projects.crit_missing_documents").into_owned());
+    }
     if let Some(d) = filter.due_within {
         out.push(t!("projects.crit_due_within", days = d).into_owned());
     }

@@ -14,7 +14,7 @@
 //! Every number carries the project-list filter of the projects behind it.
 
 use chrono::NaiveDate;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::error::AppError;
 use crate::models::{AttentionKind, BreakdownRow, Dashboard, DashboardFilter, ReferenceList};
@@ -125,7 +125,15 @@ async fn assemble(
             cost_cents: row.cost.unwrap_or(0),
         })
         .collect();
+    // Counted live: the summaries keep no facts about documents.
+    let missing_documents_link = with(&active, |f| f.missing_documents = true);
+    let missing_documents = crate::server::entities::projects::project::Entity::find()
+        .filter(project_filter::condition(&missing_documents_link, today))
+        .count(db)
+        .await?;
     Ok(Dashboard {
+        missing_documents: i64::try_from(missing_documents).unwrap_or(i64::MAX),
+        missing_documents_link,
         filter: filter.clone(),
         as_of: today,
         since,
