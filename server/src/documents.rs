@@ -14,7 +14,7 @@
 //! PDF, on request), `nosniff`, under a CSP that lets nothing run: a file
 //! can never act as a page of this site.
 use axum::body::Body;
-use axum::extract::{Extension, Multipart, Path, Query, Request, State};
+use axum::extract::{Extension, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -81,7 +81,39 @@ struct Sent {
     files: Vec<Received>,
 }
 
-async fn read_form(state: &AppState, mut multipart: Multipart) -> Result<Sent, AppError> {
+/// The request's body as multipart, bounded as a whole: `MAX_FILES` files
+/// of the largest size and the form's few fields, no more (a part header
+/// that never ends cannot grow the memory past it).
+async fn multipart_of(state: &AppState, req: Request) -> Result<Multipart, AppError> {
+    let limit = (MAX_FILES as u64)
+        .saturating_mul(state.config.documents.max_file_bytes)
+        .saturating_add(1 << 20);
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    Multipart::from_request(req, state)
+        .await
+        .map_err(|_| no_file())
+}
+
+/// Reads and drops what the client still sends after a refusal, within
+/// bounds, so that it reads the French answer instead of a broken
+/// connection.
+async fn drain(multipart: &mut Multipart) {
+    let read = async {
+        let mut seen = 0usize;
+        while let Ok(Some(mut field)) = multipart.next_field().await {
+            while let Ok(Some(chunk)) = field.chunk().await {
+                seen += chunk.len();
+                if seen > crate::middleware::body_limit::DRAIN_MAX_BYTES {
+                    return;
+                }
+            }
+        }
+    };
+    let _ = tokio::time::timeout(crate::middleware::body_limit::DRAIN_TIMEOUT, read).await;
+}
+
+async fn read_form(state: &AppState, multipart: &mut Multipart) -> Result<Sent, AppError> {
     let config = &state.config.documents;
     let mut sent = Sent {
         form: DocumentForm::default(),
@@ -130,7 +162,7 @@ async fn read_form(state: &AppState, mut multipart: Multipart) -> Result<Sent, A
         while let Some(chunk) = field.chunk().await.map_err(|_| malformed())? {
             value.extend_from_slice(&chunk);
             if value.len() > MAX_FIELD_BYTES {
-                return Err(documents::field_too_long(&name));
+                return Err(documents::field_too_long(&name, MAX_FIELD_BYTES));
             }
         }
         let text = String::from_utf8(value).map_err(|_| malformed())?;
@@ -158,21 +190,26 @@ pub async fn upload(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
     Path(project_id): Path<i64>,
-    headers: HeaderMap,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    req: Request,
 ) -> Response {
-    let json = wants_json(&headers);
+    let json = wants_json(req.headers());
     let refuse = |err: &AppError| refuse_as(err, json);
     let user = match staff(user, Action::EditProjects) {
         Ok(user) => user,
+        Err(err) => {
+            return crate::middleware::body_limit::after_body(req.into_body(), refuse(&err)).await;
+        }
+    };
+    let mut multipart = match multipart_of(&state, req).await {
+        Ok(multipart) => multipart,
         Err(err) => return refuse(&err),
     };
-    let Ok(multipart) = multipart else {
-        return refuse(&no_file());
-    };
-    let sent = match read_form(&state, multipart).await {
+    let sent = match read_form(&state, &mut multipart).await {
         Ok(sent) => sent,
-        Err(err) => return refuse(&err),
+        Err(err) => {
+            drain(&mut multipart).await;
+            return refuse(&err);
+        }
     };
     let fields = match sent.form.validate() {
         Ok(fields) => fields,
@@ -203,24 +240,29 @@ pub async fn new_version(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    req: Request,
 ) -> Response {
-    let json = wants_json(&headers);
+    let json = wants_json(req.headers());
     let refuse = |err: &AppError| refuse_as(err, json);
     let user = match staff(user, Action::EditProjects) {
         Ok(user) => user,
+        Err(err) => {
+            return crate::middleware::body_limit::after_body(req.into_body(), refuse(&err)).await;
+        }
+    };
+    let mut multipart = match multipart_of(&state, req).await {
+        Ok(multipart) => multipart,
         Err(err) => return refuse(&err),
     };
-    let Ok(multipart) = multipart else {
-        return refuse(&no_file());
-    };
-    let mut sent = match read_form(&state, multipart).await {
+    let mut sent = match read_form(&state, &mut multipart).await {
         Ok(sent) => sent,
-        Err(err) => return refuse(&err),
+        Err(err) => {
+            drain(&mut multipart).await;
+            return refuse(&err);
+        }
     };
     let Some(version) = sent.version else {
-        return refuse(&documents::stale());
+        return refuse(&documents::version_missing());
     };
     if sent.files.len() != 1 {
         return refuse(&documents::one_file());
@@ -363,16 +405,33 @@ async fn send(state: &AppState, version: &document_version::Model, inline: bool)
             headers.insert(name, value);
         }
     };
-    set(header::CONTENT_TYPE, &version.media_type);
+    // Only UTF-8 text is kept: say so.
+    let content_type = if version.media_type.starts_with("text/") {
+        format!("{}; charset=utf-8", version.media_type)
+    } else {
+        version.media_type.clone()
+    };
+    set(header::CONTENT_TYPE, &content_type);
     set(header::CONTENT_LENGTH, &version.size.to_string());
     set(
         header::CONTENT_DISPOSITION,
         &disposition(inline, &version.filename),
     );
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    // Nothing in a file may run as a page of this site; a PDF shown in
+    // place is left to the browser's viewer, which a sandbox would blank.
+    let pdf_in_place = inline && version.media_type == "application/pdf";
     set(
         header::CONTENT_SECURITY_POLICY,
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        if pdf_in_place {
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+        } else {
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+        },
+    );
+    set(
+        header::HeaderName::from_static("x-robots-tag"),
+        "noindex, nofollow",
     );
     set(header::CACHE_CONTROL, "private, no-store");
     set(header::REFERRER_POLICY, "no-referrer");

@@ -72,8 +72,26 @@ pub fn judge(detected: Detected, head: &[u8], filename: &str) -> Result<&'static
     if head.is_empty() {
         return Err(Refusal::Empty);
     }
+    // Whatever a detector found further in (a PDF signature hidden in a
+    // page), a file that opens as markup or a script is refused.
+    let start = head
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(head)
+        .trim_ascii_start();
+    if start.starts_with(b"<") {
+        return Err(Refusal::Markup);
+    }
+    if start.starts_with(b"#!") {
+        return Err(Refusal::Executable);
+    }
     match detected {
         Detected::Kind { program: true, .. } => Err(Refusal::Executable),
+        // A PDF starts with its signature (detectors accept it anywhere in
+        // the first kilobyte: a polyglot would pass).
+        Detected::Kind {
+            media_type: "application/pdf",
+            ..
+        } if !start.starts_with(b"%PDF-") => Err(Refusal::Unknown),
         Detected::Kind { media_type, .. } => {
             if let Some(kept) = KEPT.iter().find(|k| **k == media_type) {
                 Ok(kept)
@@ -101,13 +119,6 @@ fn plain_text(head: &[u8], filename: &str) -> Result<&'static str, Refusal> {
         }
         Err(_) => return Err(Refusal::Unknown),
     };
-    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    if start.starts_with('<') {
-        return Err(Refusal::Markup);
-    }
-    if start.starts_with("#!") {
-        return Err(Refusal::Executable);
-    }
     if text
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
@@ -129,6 +140,58 @@ pub fn extension(filename: &str) -> Option<String> {
         .filter(|ext| !ext.is_empty())
 }
 
+/// The extensions a file of `media_type` may keep.
+fn extensions_of(media_type: &str) -> &'static [&'static str] {
+    match media_type {
+        "application/pdf" => &["pdf"],
+        "application/rtf" => &["rtf"],
+        // Office documents are ZIP containers.
+        "application/zip" => &["zip", "docx", "xlsx", "pptx", "odt", "ods", "odp"],
+        "application/msword" => &["doc", "dot"],
+        "application/vnd.ms-excel" => &["xls", "xlt"],
+        "application/vnd.ms-powerpoint" => &["ppt", "pps"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => &["docx"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => &["xlsx"],
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation" => &["pptx"],
+        "application/vnd.oasis.opendocument.text" => &["odt"],
+        "application/vnd.oasis.opendocument.spreadsheet" => &["ods"],
+        "application/vnd.oasis.opendocument.presentation" => &["odp"],
+        "image/jpeg" => &["jpg", "jpeg", "jpe"],
+        "image/png" => &["png"],
+        "image/gif" => &["gif"],
+        "image/webp" => &["webp"],
+        "image/tiff" => &["tif", "tiff"],
+        "image/bmp" => &["bmp"],
+        "image/heif" | "image/heic" => &["heic", "heif"],
+        "image/avif" => &["avif"],
+        "text/plain" => &["txt"],
+        "text/csv" => &["csv"],
+        _ => &[],
+    }
+}
+
+/// A safe name (`safe_filename`) whose extension says what the contents
+/// are: a name that claims another kind (`devis.exe`, `page.html` holding a
+/// PDF) gets the right one added (`devis.exe.pdf`), so that no program or
+/// page is ever saved to a reader's disk under its own extension.
+pub fn kept_filename(raw: &str, media_type: &str) -> String {
+    let name = safe_filename(raw);
+    let allowed = extensions_of(media_type);
+    match extension(&name) {
+        Some(ext) if allowed.contains(&ext.as_str()) => name,
+        _ => match allowed.first() {
+            Some(ext) => {
+                let mut base = name;
+                while base.len() + ext.len() + 1 > MAX_FILENAME_BYTES {
+                    base.pop();
+                }
+                format!("{base}.{ext}")
+            }
+            None => name,
+        },
+    }
+}
+
 /// Whether a browser may show the file in place (`?apercu=1`): images and
 /// PDF; anything else is always downloaded.
 pub fn previewable(media_type: &str) -> bool {
@@ -147,6 +210,11 @@ pub fn safe_filename(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
+        // Characters that reorder or hide what is shown (a name that reads
+        // « facture[U+202E]fdp.zip ») go.
+        .filter(|c| {
+            !matches!(*c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+        })
         .map(|c| {
             if c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | ';') {
                 '_'
@@ -204,6 +272,41 @@ mod tests {
         assert_eq!(
             judge(kind("application/pdf"), b"%PDF-1.7", "devis.exe"),
             Ok("application/pdf")
+        );
+        assert_eq!(
+            kept_filename("devis.exe", "application/pdf"),
+            "devis.exe.pdf"
+        );
+        assert_eq!(
+            kept_filename("page.HTML", "application/pdf"),
+            "page.HTML.pdf"
+        );
+        assert_eq!(kept_filename("Devis.PDF", "application/pdf"), "Devis.PDF");
+        assert_eq!(
+            kept_filename("rapport.docx", "application/zip"),
+            "rapport.docx"
+        );
+        assert_eq!(kept_filename("photo", "image/jpeg"), "photo.jpg");
+        // A page or a script that a detector found a PDF signature in.
+        assert_eq!(
+            judge(
+                kind("application/pdf"),
+                b"<!doctype html><script>alert(1)</script><!--%PDF-1.4-->",
+                "a.pdf"
+            ),
+            Err(Refusal::Markup)
+        );
+        assert_eq!(
+            judge(
+                kind("application/pdf"),
+                b"@echo off\r\n%PDF-1.4",
+                "devis.bat"
+            ),
+            Err(Refusal::Unknown)
+        );
+        assert_eq!(
+            judge(kind("image/jpeg"), b"  #!/bin/sh\xFF\xD8\xFF", "a.jpg"),
+            Err(Refusal::Executable)
         );
         assert_eq!(
             judge(
@@ -292,6 +395,8 @@ mod tests {
         assert_eq!(safe_filename("..\\..\\.htaccess"), "htaccess");
         assert_eq!(safe_filename("a\r\nb\"; c.pdf"), "a__b__ c.pdf");
         assert_eq!(safe_filename("  ...  "), "document");
+        assert_eq!(safe_filename("facture\u{202e}fdp.zip"), "facturefdp.zip");
+        assert_eq!(safe_filename("a\u{200b}b.pdf"), "ab.pdf");
         assert_eq!(safe_filename(""), "document");
         assert_eq!(safe_filename("dossier/"), "document");
         let long = format!("{}.pdf", "é".repeat(300));

@@ -536,7 +536,44 @@ async fn shared_documents_reach_only_their_readers(backend: Backend) {
     let res = upload(&partner, &app, id, &[], &[("x.pdf", &pdf("x"))]).await;
     assert_eq!(res.status(), 403);
 
-    // No longer shared, or the link revoked: closed.
+    // No longer shared, or deleted: not found for them at once.
+    let unshare = |version: i32| {
+        vec![
+            ("document_id", shared.to_string()),
+            ("version", version.to_string()),
+            ("form[type_code]", "convention".to_owned()),
+        ]
+    };
+    ok(post(&http, &app, "documents/update", &unshare(1)).await).await;
+    assert_eq!(
+        download(
+            &anonymous,
+            &app,
+            &format!("/partage/{token}/documents/{shared}")
+        )
+        .await
+        .status(),
+        404
+    );
+    assert_eq!(download(&partner, &app, &path(shared)).await.status(), 404);
+    let mut reshare = unshare(2);
+    reshare.push(("form[shared]", "on".to_owned()));
+    ok(post(&http, &app, "documents/update", &reshare).await).await;
+    assert_eq!(download(&partner, &app, &path(shared)).await.status(), 200);
+    ok(post(
+        &http,
+        &app,
+        "documents/delete",
+        &vec![
+            ("document_id", shared.to_string()),
+            ("version", "3".to_owned()),
+        ],
+    )
+    .await)
+    .await;
+    assert_eq!(download(&partner, &app, &path(shared)).await.status(), 404);
+
+    // The link revoked: closed.
     ok(post(
         &http,
         &app,
@@ -607,6 +644,29 @@ async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
             "page web",
         ),
         ("vide.pdf", Vec::new(), "est vide"),
+        // A page that carries a PDF signature further in (detectors accept
+        // it anywhere in the first kilobyte).
+        (
+            "polyglotte.pdf",
+            b"<!doctype html><script>alert(1)</script><!--%PDF-1.4 -->".to_vec(),
+            "page web",
+        ),
+        (
+            "lot.bat",
+            b"@echo off\r\n%PDF-1.4\r\n".to_vec(),
+            "type accepté",
+        ),
+        // Far past the limit: refused while it arrives, the rest read and
+        // dropped so that the French answer reaches the client.
+        (
+            "enorme.pdf",
+            {
+                let mut bytes = pdf("énorme");
+                bytes.resize(3 * 1024 * 1024, b' ');
+                bytes
+            },
+            "dépasse la taille maximale",
+        ),
         ("script.txt", b"#!/bin/sh\nrm -rf /\n".to_vec(), "programme"),
         ("bruit.txt", vec![0u8, 1, 2, 3, 200, 201], "type accepté"),
         ("page.html", b"bonjour".to_vec(), "type accepté"),
@@ -696,8 +756,8 @@ async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
     assert_eq!(res.status(), 303);
     let docs = sections(&http, &app, id).await.documents.documents;
     // The quote ends the name in the part's header: what is left of it,
-    // cleaned, with no extension (the contents decide the kind).
-    assert_eq!(docs[0].versions[0].filename, "pass_wd");
+    // cleaned, given the extension of what it holds.
+    assert_eq!(docs[0].versions[0].filename, "pass_wd.pdf");
     assert_eq!(docs[0].versions[0].media_type, "application/pdf");
     let res = download(&http, &app, &format!("/documents/{}/fichier", docs[0].id)).await;
     let disposition = res.headers()["content-disposition"]
@@ -705,10 +765,72 @@ async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
         .expect("ascii")
         .to_owned();
     assert!(
-        disposition.starts_with("attachment; filename=\"pass_wd\""),
+        disposition.starts_with("attachment; filename=\"pass_wd.pdf\""),
         "{disposition}"
     );
     assert_eq!(store_state(&app).await.0, vec![sha(&hostile)]);
+    // A name that claims another kind gets the right extension.
+    let res = upload(&http, &app, id, &[], &[("devis.exe", &pdf("devis"))]).await;
+    assert_eq!(res.status(), 303);
+    let docs = sections(&http, &app, id).await.documents.documents;
+    assert!(
+        docs.iter()
+            .any(|d| d.versions[0].filename == "devis.exe.pdf"),
+        "{docs:?}"
+    );
+    // A new version without the document's version is refused on it.
+    let res = send(
+        &http,
+        &app,
+        &format!("/documents/{}/version", docs[0].id),
+        multipart(&[], &[("v2.pdf", &pdf("v2"))]),
+    )
+    .await;
+    refused_page(res, 422, "La version du document manque").await;
+    // Text goes out as UTF-8 text.
+    let res = upload(
+        &http,
+        &app,
+        id,
+        &[],
+        &[("plan.csv", "Commune;Montant\nAllanche;12\n".as_bytes())],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let csv = sections(&http, &app, id)
+        .await
+        .documents
+        .documents
+        .into_iter()
+        .find(|d| d.versions[0].filename == "plan.csv")
+        .expect("the CSV");
+    let res = download(&http, &app, &format!("/documents/{}/fichier", csv.id)).await;
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    // Clean up for the quota below: the three go, their bytes still count
+    // until the purge.
+    for d in sections(&http, &app, id).await.documents.documents {
+        if d.versions[0].filename != "pass_wd.pdf" {
+            ok(post(
+                &http,
+                &app,
+                "documents/delete",
+                &vec![
+                    ("document_id", d.id.to_string()),
+                    ("version", d.version.to_string()),
+                ],
+            )
+            .await)
+            .await;
+        }
+    }
+    app::server::services::documents::purge(
+        &app.db,
+        &app.documents,
+        0,
+        chrono::Utc::now() + chrono::Duration::days(1),
+    )
+    .await
+    .expect("purge");
 
     // The project's space: what would pass it is refused whole.
     let fill = {
@@ -744,6 +866,41 @@ async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
             .expect("count"),
         1
     );
+    // Deleting does not free the space until the purge: sending again and
+    // deleting cannot pass the limit.
+    let res = upload(
+        &http,
+        &app,
+        id,
+        &[],
+        &[("a.pdf", &fills[0]), ("b.pdf", &fills[1])],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    for d in sections(&http, &app, id).await.documents.documents {
+        if d.versions[0].filename != "pass_wd.pdf" {
+            ok(post(
+                &http,
+                &app,
+                "documents/delete",
+                &vec![
+                    ("document_id", d.id.to_string()),
+                    ("version", d.version.to_string()),
+                ],
+            )
+            .await)
+            .await;
+        }
+    }
+    let res = upload(
+        &http,
+        &app,
+        id,
+        &[],
+        &[("c.pdf", &fills[2]), ("d.pdf", &fills[3])],
+    )
+    .await;
+    refused_page(res, 422, "espace réservé").await;
     app.stop().await;
     test_db.drop().await;
 }

@@ -13,7 +13,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::domain::EventKind;
-use crate::domain::document::{Detected, Refusal, judge, safe_filename};
+use crate::domain::document::{Detected, Refusal, judge, kept_filename};
 use crate::error::AppError;
 use crate::models::{
     Attachment, CurrentUser, DocumentFields, DocumentVersionView, DocumentView, Labelled,
@@ -88,11 +88,16 @@ pub fn one_file() -> AppError {
 }
 
 /// The refusal of a form field far longer than any the form sends.
-pub fn field_too_long(field: &str) -> AppError {
+pub fn field_too_long(field: &str, max: usize) -> AppError {
     AppError::validation(
         field,
-        rust_i18n::t!("input.too_long", max = crate::domain::input::max::TITLE),
+        rust_i18n::t!("documents.field_too_long", field = field, max = max),
     )
+}
+
+/// The refusal of a new version sent without the document's version.
+pub fn version_missing() -> AppError {
+    AppError::validation("version", rust_i18n::t!("documents.version_missing"))
 }
 
 /// The refusal of a request with no file.
@@ -249,8 +254,9 @@ async fn attachments_of(
     Ok(out)
 }
 
-/// Bytes the project's documents take, every version of every document
-/// not deleted counted.
+/// Bytes the project's documents take on disk: every version of every
+/// document, deleted ones too until the purge removes them (else deleting
+/// and sending again would pass any limit).
 async fn used_bytes(db: &impl ConnectionTrait, project_id: i64) -> Result<u64, AppError> {
     let total: Option<i64> = document_version::Entity::find()
         .select_only()
@@ -270,7 +276,6 @@ async fn used_bytes(db: &impl ConnectionTrait, project_id: i64) -> Result<u64, A
                     .column(document::Column::Id)
                     .from(document::Entity)
                     .and_where(document::Column::ProjectId.eq(project_id))
-                    .and_where(document::Column::DeletedAt.is_null())
                     .to_owned(),
             ),
         )
@@ -378,7 +383,11 @@ where
         match file.upload.keep(store, &file.sha256).await {
             Ok(stored) => {
                 stored_all.push(stored.clone());
-                kept.push((stored, safe_filename(&file.filename), media_type));
+                kept.push((
+                    stored,
+                    kept_filename(&file.filename, media_type),
+                    media_type,
+                ));
             }
             Err(err) => {
                 undo(db, store, &stored_all).await;
@@ -479,6 +488,35 @@ pub async fn add(
         Ok(ids)
     })
     .await
+}
+
+/// A deleted milestone's documents stay, on the project.
+pub async fn detach_milestone(
+    db: &impl ConnectionTrait,
+    milestone_id: i64,
+) -> Result<(), AppError> {
+    document::Entity::update_many()
+        .col_expr(
+            document::Column::MilestoneId,
+            Expr::value(Option::<i64>::None),
+        )
+        .filter(document::Column::MilestoneId.eq(milestone_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A deleted funding line's documents stay, on the project.
+pub async fn detach_line(db: &impl ConnectionTrait, line_id: i64) -> Result<(), AppError> {
+    document::Entity::update_many()
+        .col_expr(
+            document::Column::FundingLineId,
+            Expr::value(Option::<i64>::None),
+        )
+        .filter(document::Column::FundingLineId.eq(line_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The live (not deleted) document `id`, locked for the change.
@@ -807,9 +845,29 @@ pub async fn sweep(
     store: &Store,
     before: DateTime<Utc>,
 ) -> Result<usize, AppError> {
+    // The files no row cites, read in one statement; each is checked again
+    // under the lock (uploads wait only for these few).
+    let cited: std::collections::HashSet<String> = document_version::Entity::find()
+        .select_only()
+        .column(document_version::Column::Sha256)
+        .distinct()
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let candidates: Vec<String> = store
+        .names()
+        .await?
+        .into_iter()
+        .filter(|name| !cited.contains(name))
+        .collect();
+    if candidates.is_empty() {
+        return Ok(0);
+    }
     let _lock = store.commit_lock().await;
     let mut files = 0;
-    for name in store.names().await? {
+    for name in candidates {
         if !referenced(db, &name).await? && !store.used_since(&name, before).await {
             store.remove(&name).await?;
             files += 1;

@@ -573,6 +573,7 @@ async fn remove_line(
     if deleted.rows_affected != 1 {
         return Err(AppError::Conflict(t("funding.conflict")));
     }
+    crate::server::services::documents::detach_line(txn, line_id).await?;
     change.record(project_id, EventKind::FundingLineDeleted, data);
     change.plan_moved(project_id);
     Ok(project_id)

@@ -104,7 +104,27 @@ pub(super) mod browser {
         let Some(input) = input_of(&form) else {
             return false;
         };
-        let sizes: Vec<f64> = chosen(&input).into_iter().map(|(_, s)| s).collect();
+        let files = chosen(&input);
+        // Too large: said at once, nothing sent (the server would refuse it
+        // after receiving it whole).
+        let max = form
+            .get_attribute("data-max-bytes")
+            .and_then(|m| m.parse::<f64>().ok());
+        if let Some((name, _)) = files
+            .iter()
+            .find(|(_, size)| max.is_some_and(|m| *size > m))
+        {
+            let message = form
+                .get_attribute("data-too-large")
+                .unwrap_or_default()
+                .replace("{}", name);
+            crate::ui::islands::live::browser::refused(
+                &form,
+                AppError::validation("file", message),
+            );
+            return true;
+        }
+        let sizes: Vec<f64> = files.into_iter().map(|(_, s)| s).collect();
         let Ok(data) = FormData::new_with_form(&form) else {
             return false;
         };

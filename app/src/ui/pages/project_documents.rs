@@ -95,6 +95,8 @@ fn UploadForm(
             <summary>{t!("documents.add")}</summary>
             <form class="form" method="post" action=format!("/projets/{project_id}/documents")
                 enctype="multipart/form-data" data-upload="" data-anchor="documents"
+                data-max-bytes=max_file.to_string()
+                data-too-large=t!("documents.too_large", name = "{}", max = size_label(max_file)).into_owned()
                 data-done=t!("documents.uploaded").into_owned() data-testid="upload-documents">
                 <div class="field">
                     <label for="document-type">{t!("documents.type")}" *"</label>
