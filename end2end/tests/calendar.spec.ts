@@ -143,3 +143,37 @@ test('on a phone, an officer assigns a milestone to a colleague: it shows under 
   // Lines are folded at 75 octets: unfolded before reading.
   expect(feed.body.replace(/\r\n[ \t]/g, '')).toContain(`SUMMARY:Jalon : ${title}`);
 });
+
+test('on a phone, a head subscribes to a dashboard selection — the work confided to an officer — and finds it on her account page', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await login(page, ACCOUNTS.head.email);
+  await expect(page.getByTestId('home-title')).toHaveText('Portefeuille');
+  await page.goto('/tableau-de-bord');
+  await hydrated(page);
+  // Without a criterion, the portfolio's feed is on the account page.
+  await expect(page.getByTestId('filter-feed-hint')).toBeVisible();
+  await page.getByLabel('Confié à').selectOption({ label: ACCOUNTS.officer.name });
+  await page.getByRole('search').getByRole('button', { name: 'Filtrer' }).click();
+  await expect(page).toHaveURL(/attribue=\d+/);
+  await hydrated(page);
+  await page.getByTestId('create-filter-feed').click();
+  const box = page.getByTestId('new-filter-feed');
+  await expect(box).toBeVisible();
+  const url = await box.locator('input').inputValue();
+  expect(url).toMatch(/\/calendrier\/[0-9a-f]{64}\.ics$/);
+  const feed = await readFeed(url);
+  expect(feed.status).toBe(200);
+  expect(feed.body).toContain(`confié à ${ACCOUNTS.officer.name}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  await page.goto('/mon-compte');
+  await hydrated(page);
+  const listed = page.getByTestId('filter-feed');
+  await expect(listed).toHaveCount(1);
+  await expect(listed).toContainText(`confié à ${ACCOUNTS.officer.name}`);
+  page.once('dialog', (d) => d.accept());
+  await listed.getByTestId('revoke-filter-feed').click();
+  await expect(page.getByTestId('filter-feed')).toHaveCount(0);
+  expect((await readFeed(url)).status).toBe(404);
+});
