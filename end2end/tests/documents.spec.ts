@@ -58,6 +58,9 @@ test('on a phone, an officer drops two files on a project, attaches one to the D
   await photo.getByRole('button', { name: 'Enregistrer' }).click();
   await expect(section.getByRole('status')).toHaveText('Document enregistré.');
   await expect(section.getByTestId('document').filter({ hasText: 'Chantier.png' })).toContainText(/Rattaché à : Financement : .*DETR/);
+  // The DETR line lists it among its own documents.
+  const detrLine = page.locator('[data-testid="funding-line"][data-funder="detr"]').first();
+  await expect(detrLine.getByTestId('attached-documents')).toContainText('Chantier.png');
   const conv = section.getByTestId('document').filter({ hasText: 'Convention DETR.pdf' });
   await conv.getByText('Modifier').click();
   await conv.getByLabel('Visible sur les pages partagées avec les partenaires').check();
@@ -110,4 +113,57 @@ test('on a phone, an officer drops two files on a project, attaches one to the D
   await section.getByTestId('send-documents').click();
   await expect(section.locator('#document-files-erreur')).toContainText('est un programme');
   await expect(section.getByTestId('document')).toHaveCount(2);
+});
+
+test('with the keyboard, an officer narrows what one DETR application asks for and goes back to the funder\'s list; an admin keeps the default list', async ({ page }) => {
+  await login(page, ACCOUNTS.officer.email);
+  await openProject(page, 'maison de sante', /Maison de santé/);
+  await hydrated(page);
+  const line = page.locator('[data-testid="funding-line"][data-funder="detr"]').first();
+  const required = line.getByTestId('required-documents');
+  await expect(required).toContainText('Pièces demandées par le financeur');
+  await expect(required.locator('.badge')).toHaveCount(5);
+  const summary = line.locator('details.asked-edit > summary');
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  const calendar = line.getByLabel('Calendrier prévisionnel', { exact: true });
+  await expect(calendar).toBeChecked();
+  await calendar.focus();
+  await page.keyboard.press('Space');
+  await expect(calendar).not.toBeChecked();
+  await line.getByRole('button', { name: 'Enregistrer la liste' }).focus();
+  await page.keyboard.press('Enter');
+  const funding = page.getByTestId('funding');
+  await expect(funding.getByRole('status').filter({ hasText: 'Pièces demandées enregistrées.' })).toBeVisible();
+  const after = page.locator('[data-testid="funding-line"][data-funder="detr"]').first();
+  await expect(after.getByTestId('required-documents')).toContainText('Pièces demandées pour cette demande');
+  await expect(after.getByTestId('required-documents').locator('.badge')).toHaveCount(4);
+  await expect(after.getByTestId('required-documents')).not.toContainText('Calendrier');
+  // Back to DETR's list.
+  await after.locator('details.asked-edit > summary').click();
+  await after.getByRole('button', { name: 'Revenir à la liste du financeur' }).click();
+  await expect(funding.getByRole('status').filter({ hasText: 'Pièces demandées enregistrées.' })).toBeVisible();
+  const back = page.locator('[data-testid="funding-line"][data-funder="detr"]').first().getByTestId('required-documents');
+  await expect(back).toContainText('Pièces demandées par le financeur');
+  await expect(back.locator('.badge')).toHaveCount(5);
+
+  // The admin's page: each funder's default list, as checkboxes.
+  await page.context().clearCookies();
+  await login(page, ACCOUNTS.admin.email);
+  await page.goto('/admin/financeurs');
+  await hydrated(page);
+  const detr = page.locator('[data-testid="funder-asks"][data-funder="detr"]');
+  await expect(detr).toContainText('Délibération');
+  await detr.locator('summary').click();
+  const quote = detr.getByLabel('Devis', { exact: true });
+  await quote.uncheck();
+  await detr.getByRole('button', { name: 'Enregistrer la liste' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Pièces demandées enregistrées.' })).toBeVisible();
+  const saved = page.locator('[data-testid="funder-asks"][data-funder="detr"]');
+  await expect(saved.locator('summary')).not.toContainText('Devis');
+  // Put back as it was, for the other tests.
+  await saved.locator('summary').click();
+  await saved.getByLabel('Devis', { exact: true }).check();
+  await saved.getByRole('button', { name: 'Enregistrer la liste' }).click();
+  await expect(page.locator('[data-testid="funder-asks"][data-funder="detr"] summary')).toContainText('Devis');
 });

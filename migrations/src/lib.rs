@@ -23,6 +23,7 @@ mod m20261208_000014_add_line_responsible;
 mod m20261209_000015_add_feed_filter;
 mod m20261210_000016_create_documents;
 mod m20261210_000017_create_funder_documents;
+mod m20261211_000018_add_line_documents;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000015_add_feed_filter::Migration),
             Box::new(m20261210_000016_create_documents::Migration),
             Box::new(m20261210_000017_create_funder_documents::Migration),
+            Box::new(m20261211_000018_add_line_documents::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use chrono::Utc;
 
 use app::error::AppError;
 use app::server::ical::{FeedHeading, project_feed_name, render, shared_gone, too_many};
-use app::server::services::calendar;
+use app::server::services::calendar::{self, FeedEntry};
 use app::server::services::shares::{self, LinkRefusal};
 use app::server::{AppState, auth, clock};
 
@@ -59,12 +59,10 @@ pub async fn calendar_feed(
     Path(file): Path<String>,
     req: Request,
 ) -> Response {
-    let (parts, _) = req.into_parts();
-    let ip = auth::rate_key(auth::client_ip(&parts, state.config.trust_proxy));
-    if state.share_limiter.check_key(&ip).is_err() {
-        tracing::warn!(%ip, "calendar feeds throttled for this IP");
-        return refusal(&too_many());
-    }
+    let parts = match admitted(&state, req) {
+        Ok(parts) => parts,
+        Err(err) => return refusal(&err),
+    };
     let token = file.strip_suffix(".ics").unwrap_or(&file);
     let (feed, owner) = match calendar::open(&state.db, token).await {
         Ok(Some(found)) => found,
@@ -89,19 +87,7 @@ pub async fn calendar_feed(
             Ok(name) => name,
             Err(err) => return failure(&err),
         };
-    let base = auth::public_base_of(&state, &parts);
-    let body = render(
-        &FeedHeading {
-            name: &name,
-            structure: &state.config.structure_name,
-            base_url: &base,
-            page: None,
-            zone: clock::zone(),
-        },
-        &entries,
-        now,
-    );
-    answer(&parts, body)
+    published(&state, &parts, &name, None, &entries, now)
 }
 
 /// `GET /partage/{token}/agenda.ics`: the calendar feed of a shared
@@ -116,12 +102,10 @@ pub async fn shared_feed(
     Path(token): Path<String>,
     req: Request,
 ) -> Response {
-    let (parts, _) = req.into_parts();
-    let ip = auth::rate_key(auth::client_ip(&parts, state.config.trust_proxy));
-    if state.share_limiter.check_key(&ip).is_err() {
-        tracing::warn!(%ip, "calendar feeds throttled for this IP");
-        return refusal(&too_many());
-    }
+    let parts = match admitted(&state, req) {
+        Ok(parts) => parts,
+        Err(err) => return refusal(&err),
+    };
     let now = Utc::now();
     let today = clock::local_date(now);
     let share = match shares::live_link(&state.db, &token, today).await {
@@ -149,21 +133,47 @@ pub async fn shared_feed(
         Ok(entries) => entries,
         Err(err) => return failure(&err),
     };
-    let base = auth::public_base_of(&state, &parts);
-    let page = format!("{base}/partage/{token}");
     let name = project_feed_name(&title, &state.config.structure_name);
+    let page = format!("/partage/{token}");
+    published(&state, &parts, &name, Some(&page), &entries, now)
+}
+
+/// The request's parts, unless its IP has asked too often (feeds share the
+/// share links' limit).
+fn admitted(state: &AppState, req: Request) -> Result<axum::http::request::Parts, AppError> {
+    let (parts, _) = req.into_parts();
+    let ip = auth::rate_key(auth::client_ip(&parts, state.config.trust_proxy));
+    if state.share_limiter.check_key(&ip).is_err() {
+        tracing::warn!(%ip, "calendar feeds throttled for this IP");
+        return Err(too_many());
+    }
+    Ok(parts)
+}
+
+/// The feed named `name` holding `entries`; `page` (a path) is where each
+/// entry links when not to the staff pages.
+fn published(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+    name: &str,
+    page: Option<&str>,
+    entries: &[FeedEntry],
+    now: chrono::DateTime<Utc>,
+) -> Response {
+    let base = auth::public_base_of(state, parts);
+    let page = page.map(|path| format!("{base}{path}"));
     let body = render(
         &FeedHeading {
-            name: &name,
+            name,
             structure: &state.config.structure_name,
             base_url: &base,
-            page: Some(&page),
+            page: page.as_deref(),
             zone: clock::zone(),
         },
-        &entries,
+        entries,
         now,
     );
-    answer(&parts, body)
+    answer(parts, body)
 }
 
 /// The feed `body` as the answer: 304 when the client holds it already.

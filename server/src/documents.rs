@@ -185,6 +185,34 @@ fn staff(user: Option<Extension<CurrentUser>>, action: Action) -> Result<Current
     user.ok_or(AppError::Unauthenticated)
 }
 
+/// An upload's sender (staff who may edit), its form and files, and whether
+/// it wants JSON back; or the refusal, the body read and dropped within
+/// bounds so that the client gets it.
+async fn receive(
+    state: &AppState,
+    user: Option<Extension<CurrentUser>>,
+    req: Request,
+) -> Result<(CurrentUser, Sent, bool), Response> {
+    let json = wants_json(req.headers());
+    let refuse = |err: &AppError| refuse_as(err, json);
+    let user = match staff(user, Action::EditProjects) {
+        Ok(user) => user,
+        Err(err) => {
+            return Err(
+                crate::middleware::body_limit::after_body(req.into_body(), refuse(&err)).await,
+            );
+        }
+    };
+    let mut multipart = multipart_of(state, req).await.map_err(|err| refuse(&err))?;
+    match read_form(state, &mut multipart).await {
+        Ok(sent) => Ok((user, sent, json)),
+        Err(err) => {
+            drain(&mut multipart).await;
+            Err(refuse(&err))
+        }
+    }
+}
+
 /// `POST /projets/{id}/documents`.
 pub async fn upload(
     State(state): State<AppState>,
@@ -192,25 +220,11 @@ pub async fn upload(
     Path(project_id): Path<i64>,
     req: Request,
 ) -> Response {
-    let json = wants_json(req.headers());
+    let (user, sent, json) = match receive(&state, user, req).await {
+        Ok(received) => received,
+        Err(refused) => return refused,
+    };
     let refuse = |err: &AppError| refuse_as(err, json);
-    let user = match staff(user, Action::EditProjects) {
-        Ok(user) => user,
-        Err(err) => {
-            return crate::middleware::body_limit::after_body(req.into_body(), refuse(&err)).await;
-        }
-    };
-    let mut multipart = match multipart_of(&state, req).await {
-        Ok(multipart) => multipart,
-        Err(err) => return refuse(&err),
-    };
-    let sent = match read_form(&state, &mut multipart).await {
-        Ok(sent) => sent,
-        Err(err) => {
-            drain(&mut multipart).await;
-            return refuse(&err);
-        }
-    };
     let fields = match sent.form.validate() {
         Ok(fields) => fields,
         Err(err) => return refuse(&err),
@@ -242,25 +256,11 @@ pub async fn new_version(
     Path(id): Path<i64>,
     req: Request,
 ) -> Response {
-    let json = wants_json(req.headers());
+    let (user, mut sent, json) = match receive(&state, user, req).await {
+        Ok(received) => received,
+        Err(refused) => return refused,
+    };
     let refuse = |err: &AppError| refuse_as(err, json);
-    let user = match staff(user, Action::EditProjects) {
-        Ok(user) => user,
-        Err(err) => {
-            return crate::middleware::body_limit::after_body(req.into_body(), refuse(&err)).await;
-        }
-    };
-    let mut multipart = match multipart_of(&state, req).await {
-        Ok(multipart) => multipart,
-        Err(err) => return refuse(&err),
-    };
-    let mut sent = match read_form(&state, &mut multipart).await {
-        Ok(sent) => sent,
-        Err(err) => {
-            drain(&mut multipart).await;
-            return refuse(&err);
-        }
-    };
     let Some(version) = sent.version else {
         return refuse(&documents::version_missing());
     };

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::models::{
-    DerogationForm, FunderForm, FunderView, FundingLineForm, FundingPlan, FundingStatusForm,
+    AskedDocuments, AskedDocumentsForm, DerogationForm, FunderForm, FunderView, FundingLineForm,
+    FundingPlan, FundingStatusForm,
 };
 #[cfg(feature = "ssr")]
 use crate::{
@@ -108,6 +109,45 @@ pub async fn save_funder(form: FunderForm) -> Result<(), AppError> {
     .await
 }
 
+/// What each funder asks for with an application (admins).
+#[server(endpoint = "funders/documents")]
+pub async fn get_asked_documents() -> Result<AskedDocuments, AppError> {
+    auth::run(Action::ManageReferenceLists, |cx| async move {
+        crate::server::services::asked_documents::catalogue(&cx.db).await
+    })
+    .await
+}
+
+/// Sets the documents the funder `code` asks for by default (admins).
+#[server(endpoint = "funders/documents/save")]
+pub async fn save_funder_documents(
+    code: String,
+    #[server(default)] form: AskedDocumentsForm,
+) -> Result<(), AppError> {
+    auth::run(Action::ManageReferenceLists, |cx| async move {
+        tracing::info!(by = cx.actor.id, code = %code, "funder documents saved");
+        crate::server::services::asked_documents::save_for_funder(&cx.db, &code, form, cx.now).await
+    })
+    .await
+}
+
+/// Gives a funding line its own list of the documents its application
+/// asks for, or back its funder's; returns its project's id.
+#[server(endpoint = "funding/lines/documents")]
+pub async fn save_line_documents(
+    line_id: i64,
+    version: i32,
+    #[server(default)] form: AskedDocumentsForm,
+) -> Result<i64, AppError> {
+    auth::run(Action::EditProjects, |cx| async move {
+        crate::server::services::asked_documents::save_for_line(
+            &cx.db, &cx.actor, line_id, version, form, cx.now,
+        )
+        .await
+    })
+    .await
+}
+
 #[cfg(feature = "ssr")]
 crate::server_fn_args!(
     GetFundingPlan,
@@ -117,5 +157,8 @@ crate::server_fn_args!(
     MoveFundingStatus,
     SetDerogation,
     ListFunders,
-    SaveFunder
+    SaveFunder,
+    GetAskedDocuments,
+    SaveFunderDocuments,
+    SaveLineDocuments
 );

@@ -72,6 +72,9 @@ pub struct FundingLineView {
     /// The documents the funder asks for with the application, each there
     /// (a live document of that type attached to this line) or missing.
     pub required_documents: Vec<RequiredDocument>,
+    /// The line keeps its own list of what its application asks for, not
+    /// its funder's.
+    pub own_documents: bool,
 }
 
 /// A document a funder asks for, and whether the line has it.
@@ -497,4 +500,30 @@ mod tests {
         .unwrap();
         assert_eq!(ok.kind, DerogationKind::DisasterRepair);
     }
+}
+
+/// What each funder of the catalogue asks for with an application (the
+/// admin's page), and the document types to choose from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskedDocuments {
+    pub types: Vec<crate::models::Labelled>,
+    pub by_funder: Vec<FunderAsks>,
+}
+
+/// One funder and the type codes it asks for, in the admin's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunderAsks {
+    pub code: String,
+    pub name: String,
+    pub types: Vec<String>,
+}
+
+/// A list of document types as a form of checkboxes sends it
+/// (`form[types][i]`); for a funding line, `reset` goes back to its
+/// funder's list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AskedDocumentsForm {
+    pub types: Vec<String>,
+    pub reset: Option<String>,
 }

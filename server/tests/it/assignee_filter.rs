@@ -8,8 +8,7 @@ use std::collections::BTreeSet;
 
 use app::domain::Role;
 use app::models::{Dashboard, OfficerHome, ProjectFilter, ProjectPage, ProjectSections};
-use app::server::entities::user;
-use sea_orm::{EntityTrait, Set};
+use sea_orm::Set;
 
 use crate::both_backends;
 use crate::calendar::{change_user, day};
@@ -17,7 +16,7 @@ use crate::support::api::{
     Form, add_line, add_milestone, create, funder, html, move_status, ok, ok_id, ok_json, plan,
     post, refused_on, signed_in,
 };
-use crate::support::{TestApp, signed_in_as};
+use crate::support::{TestApp, signed_in_as, user_id};
 
 /// A filter as a server function's `filter` argument.
 fn filter_fields(filter: &impl serde::Serialize) -> Vec<(String, String)> {
@@ -90,21 +89,10 @@ async fn milestones_of(
         .collect()
 }
 
-async fn user_id(app: &TestApp, email: &str) -> i64 {
-    user::Entity::find()
-        .all(&app.db)
-        .await
-        .expect("users")
-        .into_iter()
-        .find(|u| u.email == email)
-        .expect("the user")
-        .id
-}
-
 async fn work_is_filtered_by_whom_it_is_confided_to(backend: crate::support::Backend) {
     let (test_db, app, julien, julien_id) = signed_in(backend).await;
     let claire = signed_in_as(&app, "claire.petit@cc-exemple.fr", Role::Officer).await;
-    let claire_id = user_id(&app, "claire.petit@cc-exemple.fr").await;
+    let claire_id = user_id(&app.db, "claire.petit@cc-exemple.fr").await;
     change_user(&app, claire_id, |u| {
         u.display_name = Set("Claire Petit".to_owned())
     })

@@ -48,14 +48,7 @@ fn summaries(feed: &str) -> Vec<String> {
 async fn milestones_go_to_their_assignee(backend: crate::support::Backend) {
     let (test_db, app, julien, _) = signed_in(backend).await;
     let claire = signed_in_as(&app, "claire.petit@cc-exemple.fr", Role::Officer).await;
-    let claire_id = user::Entity::find()
-        .all(&app.db)
-        .await
-        .expect("users")
-        .into_iter()
-        .find(|u| u.email == "claire.petit@cc-exemple.fr")
-        .expect("claire")
-        .id;
+    let claire_id = crate::support::user_id(&app.db, "claire.petit@cc-exemple.fr").await;
     change_user(&app, claire_id, |u| {
         u.display_name = Set("Claire Petit".to_owned())
     })
@@ -339,14 +332,7 @@ async fn a_funding_line_goes_to_its_responsible(backend: crate::support::Backend
 
     let (test_db, app, julien, julien_id) = signed_in(backend).await;
     let claire = signed_in_as(&app, "claire.petit@cc-exemple.fr", Role::Officer).await;
-    let claire_id = user::Entity::find()
-        .all(&app.db)
-        .await
-        .expect("users")
-        .into_iter()
-        .find(|u| u.email == "claire.petit@cc-exemple.fr")
-        .expect("claire")
-        .id;
+    let claire_id = crate::support::user_id(&app.db, "claire.petit@cc-exemple.fr").await;
     let partner = crate::support::create_user(&app.db, "elu@mairie.fr", Role::Partner).await;
     let id = create(&julien, &app, "Voie verte", &["15187"], &[]).await;
     let region = funder(&plan(&julien, &app, id).await, "region");

@@ -20,7 +20,7 @@ use crate::support::{Backend, TestApp, TestDb, client, create_user, signed_in_as
 const BOUNDARY: &str = "----maillage-documents-5f2c";
 
 /// A PDF as its first bytes show it.
-fn pdf(text: &str) -> Vec<u8> {
+pub(crate) fn pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.7\n% {text}\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n").into_bytes()
 }
 
@@ -33,7 +33,7 @@ fn png(seed: u8) -> Vec<u8> {
 }
 
 /// A form sent as the page's form sends it (`multipart/form-data`).
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(
@@ -57,7 +57,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
     body
 }
 
-async fn send(
+pub(crate) async fn send(
     http: &reqwest::Client,
     app: &TestApp,
     path: &str,
@@ -485,14 +485,7 @@ async fn shared_documents_reach_only_their_readers(backend: Backend) {
 
     // A partner account through its own share; another partner sees nothing.
     let partner = signed_in_as(&app, "elu@mairie.fr", Role::Partner).await;
-    let partner_id = app::server::entities::user::Entity::find()
-        .all(&app.db)
-        .await
-        .expect("users")
-        .into_iter()
-        .find(|u| u.email == "elu@mairie.fr")
-        .expect("partner")
-        .id;
+    let partner_id = crate::support::user_id(&app.db, "elu@mairie.fr").await;
     let user_id = partner_id.to_string();
     created(
         share(
@@ -808,21 +801,7 @@ async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
     // Clean up for the quota below: the three go, their bytes still count
     // until the purge.
-    for d in sections(&http, &app, id).await.documents.documents {
-        if d.versions[0].filename != "pass_wd.pdf" {
-            ok(post(
-                &http,
-                &app,
-                "documents/delete",
-                &vec![
-                    ("document_id", d.id.to_string()),
-                    ("version", d.version.to_string()),
-                ],
-            )
-            .await)
-            .await;
-        }
-    }
+    delete_all_but(&http, &app, id, "pass_wd.pdf").await;
     app::server::services::documents::purge(
         &app.db,
         &app.documents,
@@ -877,21 +856,7 @@ async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
     )
     .await;
     assert_eq!(res.status(), 303);
-    for d in sections(&http, &app, id).await.documents.documents {
-        if d.versions[0].filename != "pass_wd.pdf" {
-            ok(post(
-                &http,
-                &app,
-                "documents/delete",
-                &vec![
-                    ("document_id", d.id.to_string()),
-                    ("version", d.version.to_string()),
-                ],
-            )
-            .await)
-            .await;
-        }
-    }
+    delete_all_but(&http, &app, id, "pass_wd.pdf").await;
     let res = upload(
         &http,
         &app,
@@ -1142,3 +1107,109 @@ async fn a_funding_line_shows_the_documents_its_funder_asks_for(backend: Backend
     crate::support::finish(app, test_db).await;
 }
 both_backends!(a_funding_line_shows_the_documents_its_funder_asks_for);
+
+/// Deletes every live document of the project except the one with this
+/// file name.
+async fn delete_all_but(http: &reqwest::Client, app: &TestApp, project: i64, keep: &str) {
+    for d in sections(http, app, project).await.documents.documents {
+        if d.versions[0].filename != keep {
+            ok(post(
+                http,
+                app,
+                "documents/delete",
+                &vec![
+                    ("document_id", d.id.to_string()),
+                    ("version", d.version.to_string()),
+                ],
+            )
+            .await)
+            .await;
+        }
+    }
+}
+
+/// Makes every new row of `document_versions` fail, as a database that
+/// refuses the write would.
+async fn break_version_writes(app: &TestApp, backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    let statements: &[&str] = match backend {
+        Backend::Sqlite => &[
+            "CREATE TRIGGER refuse_versions BEFORE INSERT ON document_versions \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+        ],
+        Backend::Postgres => &[
+            "CREATE FUNCTION refuse_versions() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
+            "CREATE TRIGGER refuse_versions BEFORE INSERT ON document_versions \
+             FOR EACH ROW EXECUTE FUNCTION refuse_versions()",
+        ],
+    };
+    for sql in statements {
+        app.db.execute_unprepared(sql).await.expect("trigger");
+    }
+}
+
+async fn a_failed_write_takes_back_the_files_it_kept(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    let first = pdf("délibération");
+    let res = upload(&http, &app, id, &[], &[("deliberation.pdf", &first)]).await;
+    assert_eq!(res.status(), 303);
+    let doc = sections(&http, &app, id).await.documents.documents[0].clone();
+    let events_before = sections(&http, &app, id).await.project.events.len();
+
+    break_version_writes(&app, backend).await;
+    // Two files, one already stored for the first document: the write
+    // fails, the new file goes, the one a row cites stays.
+    let new = pdf("devis");
+    let res = upload(
+        &http,
+        &app,
+        id,
+        &[],
+        &[("encore.pdf", &first), ("devis.pdf", &new)],
+    )
+    .await;
+    assert_eq!(res.status(), 500);
+    let body = res.text().await.expect("body");
+    assert!(body.contains("lang=\"fr\""), "the French error page");
+    assert_eq!(store_state(&app).await, (vec![sha(&first)], 0));
+    // A new version fails the same way and leaves the document as it was.
+    let mut form = Vec::new();
+    let version = doc.version.to_string();
+    form.push(("version", version.as_str()));
+    let res = send(
+        &http,
+        &app,
+        &format!("/documents/{}/version", doc.id),
+        multipart(&form, &[("v2.pdf", &new)]),
+    )
+    .await;
+    assert_eq!(res.status(), 500);
+    assert_eq!(store_state(&app).await, (vec![sha(&first)], 0));
+    let after = sections(&http, &app, id).await;
+    assert_eq!(after.documents.documents.len(), 1);
+    assert_eq!(after.documents.documents[0].versions.len(), 1);
+    assert_eq!(after.documents.documents[0].version, doc.version);
+    assert_eq!(
+        after.project.events.len(),
+        events_before,
+        "nothing recorded"
+    );
+    assert_eq!(
+        document::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        1
+    );
+    assert_eq!(
+        document_version::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        1
+    );
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(a_failed_write_takes_back_the_files_it_kept);

@@ -79,6 +79,12 @@ pub fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
             ("form[status]", "requested"),
         ],
         "/api/funding/derogation" => &[("project_id", "1"), ("version", "1"), ("form[kind]", "")],
+        "/api/funders/documents/save" => &[("code", "detr"), ("form[types][0]", "devis")],
+        "/api/funding/lines/documents" => &[
+            ("line_id", "1"),
+            ("version", "1"),
+            ("form[types][0]", "devis"),
+        ],
         "/api/funders/save" => &[
             ("form[code]", "region_ara"),
             ("form[name]", "Région Auvergne-Rhône-Alpes"),

@@ -800,14 +800,7 @@ async fn a_head_mails_herself_the_committee_digest(backend: crate::support::Back
 }
 
 async fn head_id(app: &TestApp) -> i64 {
-    app::server::entities::user::Entity::find()
-        .all(&app.db)
-        .await
-        .expect("users")
-        .into_iter()
-        .find(|u| u.email == "sophie.lambert@cc-exemple.fr")
-        .expect("the head")
-        .id
+    crate::support::user_id(&app.db, "sophie.lambert@cc-exemple.fr").await
 }
 both_backends!(a_head_mails_herself_the_committee_digest);
 

@@ -2,6 +2,7 @@
 //! One test binary so everything links once.
 mod support;
 
+mod asked_documents;
 mod assets;
 mod assignee_filter;
 mod assignments;

@@ -31,6 +31,8 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/reference/save"
         | "/api/funders/list"
         | "/api/funders/save"
+        | "/api/funders/documents"
+        | "/api/funders/documents/save"
         | "/api/directory/people/erase" => role == Role::Admin,
         "/api/shares/mine" => role == Role::Partner,
         "/api/projects/list"
@@ -53,6 +55,7 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/funding/lines/update"
         | "/api/funding/lines/delete"
         | "/api/funding/lines/status"
+        | "/api/funding/lines/documents"
         | "/api/funding/derogation"
         | "/api/dashboard/view"
         | "/api/dashboard/choices"

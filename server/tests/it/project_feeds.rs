@@ -8,7 +8,6 @@
 use app::domain::Role;
 use app::models::{CalendarFeeds, CreatedFeed};
 use app::server::entities::share;
-use app::server::entities::user;
 use sea_orm::{EntityTrait, Set};
 
 use crate::both_backends;
@@ -208,27 +207,13 @@ fn path_of(created: &CreatedFeed) -> String {
 async fn a_head_subscribes_to_a_dashboard_filter(backend: crate::support::Backend) {
     let (test_db, app, julien, julien_id) = signed_in(backend).await;
     let claire = signed_in_as(&app, "claire.petit@cc-exemple.fr", Role::Officer).await;
-    let claire_id = user::Entity::find()
-        .all(&app.db)
-        .await
-        .expect("users")
-        .into_iter()
-        .find(|u| u.email == "claire.petit@cc-exemple.fr")
-        .expect("claire")
-        .id;
+    let claire_id = crate::support::user_id(&app.db, "claire.petit@cc-exemple.fr").await;
     change_user(&app, claire_id, |u| {
         u.display_name = Set("Claire Petit".to_owned())
     })
     .await;
     let head = signed_in_as(&app, "direction@cc-exemple.fr", Role::Head).await;
-    let head_id = user::Entity::find()
-        .all(&app.db)
-        .await
-        .expect("users")
-        .into_iter()
-        .find(|u| u.email == "direction@cc-exemple.fr")
-        .expect("head")
-        .id;
+    let head_id = crate::support::user_id(&app.db, "direction@cc-exemple.fr").await;
     let his = create(&julien, &app, "Projet de Julien", &["15187"], &[]).await;
     let hers = create(&claire, &app, "Projet de Claire", &["15142"], &[]).await;
     let his_step = milestone(&julien, &app, his, "Étape de Julien", day(9), false).await;

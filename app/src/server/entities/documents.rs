@@ -77,3 +77,23 @@ pub mod funder_document {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod line_document {
+    use sea_orm::entity::prelude::*;
+
+    /// A document type one funding line's application needs, when the line
+    /// keeps its own list (migration m20261211_000018).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "line_documents")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub funding_line_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub type_code: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

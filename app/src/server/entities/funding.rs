@@ -57,6 +57,9 @@ pub mod funding_line {
         /// The member of the staff responsible for the application (its
         /// deadlines go to them); `None`: the project's lead officer.
         pub responsible_id: Option<i64>,
+        /// The line keeps its own list of the documents its application
+        /// needs (`line_documents`), not its funder's.
+        pub own_documents: bool,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

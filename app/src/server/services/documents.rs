@@ -490,30 +490,16 @@ pub async fn add(
     .await
 }
 
-/// A deleted milestone's documents stay, on the project.
-pub async fn detach_milestone(
-    db: &impl ConnectionTrait,
-    milestone_id: i64,
-) -> Result<(), AppError> {
+/// A deleted milestone's or funding line's documents stay, on the project.
+pub async fn detach(db: &impl ConnectionTrait, from: Attachment) -> Result<(), AppError> {
+    let (column, id) = match from {
+        Attachment::Milestone(id) => (document::Column::MilestoneId, id),
+        Attachment::FundingLine(id) => (document::Column::FundingLineId, id),
+        Attachment::Project => return Ok(()),
+    };
     document::Entity::update_many()
-        .col_expr(
-            document::Column::MilestoneId,
-            Expr::value(Option::<i64>::None),
-        )
-        .filter(document::Column::MilestoneId.eq(milestone_id))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// A deleted funding line's documents stay, on the project.
-pub async fn detach_line(db: &impl ConnectionTrait, line_id: i64) -> Result<(), AppError> {
-    document::Entity::update_many()
-        .col_expr(
-            document::Column::FundingLineId,
-            Expr::value(Option::<i64>::None),
-        )
-        .filter(document::Column::FundingLineId.eq(line_id))
+        .col_expr(column, Expr::value(Option::<i64>::None))
+        .filter(column.eq(id))
         .exec(db)
         .await?;
     Ok(())

@@ -132,9 +132,11 @@ pub async fn plan(
             |u| (u.id, (u.display_name, u.active && u.role.is_staff())),
         )
         .await?;
-    let mut required = required_documents(
+    let mut required = super::asked_documents::required(
         db,
-        rows.lines.iter().map(|(row, _, _)| (row.id, row.funder_id)),
+        rows.lines
+            .iter()
+            .map(|(row, _, _)| (row.id, row.funder_id, row.own_documents)),
     )
     .await?;
     let mut lines = Vec::with_capacity(rows.lines.len());
@@ -208,6 +210,7 @@ pub async fn plan(
             )
             .and_then(|id| staff.get(&id).map(|(name, _)| name.clone())),
             required_documents: required.remove(&row.id).unwrap_or_default(),
+            own_documents: row.own_documents,
         });
     }
     let mut active_funders: Vec<&funder::Model> =
@@ -352,7 +355,7 @@ async fn insert_line(
 }
 
 /// Loads a line for writing, refusing a stale version.
-async fn line_for_write(
+pub(crate) async fn line_for_write(
     txn: &DatabaseTransaction,
     id: i64,
     version: i32,
@@ -368,7 +371,7 @@ async fn line_for_write(
 }
 
 /// Bumps the line's version only if nobody else did meanwhile.
-async fn bump_line(
+pub(crate) async fn bump_line(
     txn: &DatabaseTransaction,
     id: i64,
     version: i32,
@@ -573,7 +576,11 @@ async fn remove_line(
     if deleted.rows_affected != 1 {
         return Err(AppError::Conflict(t("funding.conflict")));
     }
-    crate::server::services::documents::detach_line(txn, line_id).await?;
+    crate::server::services::documents::detach(
+        txn,
+        crate::models::Attachment::FundingLine(line_id),
+    )
+    .await?;
     change.record(project_id, EventKind::FundingLineDeleted, data);
     change.plan_moved(project_id);
     Ok(project_id)
@@ -760,57 +767,6 @@ pub async fn deadlines(
 ) -> Result<Vec<FundingDeadline>, AppError> {
     let horizon = today + chrono::Duration::days(DEADLINE_HORIZON_DAYS);
     deadlines_until(db, project_ids, titles, today, horizon).await
-}
-
-/// For each line (id, funder), the documents its funder asks for, in the
-/// admin's order of types, each present when a live document of that type
-/// is attached to the line.
-async fn required_documents(
-    db: &impl ConnectionTrait,
-    lines: impl Iterator<Item = (i64, i64)>,
-) -> Result<HashMap<i64, Vec<crate::models::RequiredDocument>>, AppError> {
-    use crate::server::entities::documents::{document, funder_document};
-    let lines: Vec<(i64, i64)> = lines.collect();
-    if lines.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let funders: Vec<i64> = lines.iter().map(|(_, f)| *f).collect();
-    let asked = funder_document::Entity::find()
-        .filter(funder_document::Column::FunderId.is_in(funders))
-        .all(db)
-        .await?;
-    if asked.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let types =
-        crate::server::services::references::all(db, crate::models::ReferenceList::DocumentTypes)
-            .await?;
-    let present: std::collections::HashSet<(i64, String)> = document::Entity::find()
-        .filter(document::Column::FundingLineId.is_in(lines.iter().map(|(l, _)| *l)))
-        .filter(document::Column::DeletedAt.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|d| d.funding_line_id.map(|l| (l, d.type_code)))
-        .collect();
-    let mut out = HashMap::new();
-    for (line, funder) in lines {
-        let list: Vec<crate::models::RequiredDocument> = types
-            .iter()
-            .filter(|t| {
-                asked
-                    .iter()
-                    .any(|a| a.funder_id == funder && a.type_code == t.code)
-            })
-            .map(|t| crate::models::RequiredDocument {
-                type_code: t.code.clone(),
-                label: t.label.clone(),
-                present: present.contains(&(line, t.code.clone())),
-            })
-            .collect();
-        out.insert(line, list);
-    }
-    Ok(out)
 }
 
 /// The funding deadlines `user_id` answers for, overdue or up to

@@ -148,7 +148,11 @@ pub async fn delete_milestone(
     });
     let works_start = moves_plan(&row.kind);
     row.delete(change.txn()).await?;
-    crate::server::services::documents::detach_milestone(change.txn(), milestone_id).await?;
+    crate::server::services::documents::detach(
+        change.txn(),
+        crate::models::Attachment::Milestone(milestone_id),
+    )
+    .await?;
     change.record(project_id, EventKind::MilestoneDeleted, data);
     if works_start {
         change.plan_moved(project_id);

@@ -1,5 +1,6 @@
 //! Data access and business operations, as plain async functions taking the
 //! database connection. Server functions call these after the policy check.
+pub mod asked_documents;
 pub mod assignments;
 pub mod calendar;
 pub mod change;

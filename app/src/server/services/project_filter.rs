@@ -216,10 +216,40 @@ pub fn assigned_to(person: i64) -> Condition {
 }
 
 /// Projects with an application to file or filed (identified, requested)
-/// whose funder asks for a document type no live document attached to the
-/// line has.
+/// that asks for a document type no live document attached to the line
+/// has: the types of the line's own list when it keeps one, else its
+/// funder's.
 pub fn missing_documents() -> Condition {
-    use crate::server::entities::documents::{document, funder_document};
+    use crate::server::entities::documents::{funder_document, line_document};
+    let by_funder = lines_missing(
+        funder_document::Entity,
+        funder_document::Column::TypeCode,
+        Expr::col((funder_document::Entity, funder_document::Column::FunderId))
+            .equals((funding_line::Entity, funding_line::Column::FunderId)),
+        false,
+    );
+    let by_line = lines_missing(
+        line_document::Entity,
+        line_document::Column::TypeCode,
+        Expr::col((line_document::Entity, line_document::Column::FundingLineId))
+            .equals((funding_line::Entity, funding_line::Column::Id)),
+        true,
+    );
+    Condition::any()
+        .add(ids_from(by_funder))
+        .add(ids_from(by_line))
+}
+
+/// The projects of the lines (to file or filed, keeping their own list or
+/// not) for which a type of the list `asked` (joined `on`) has no live
+/// document attached to the line.
+fn lines_missing<E: sea_orm::EntityTrait, C: sea_orm::ColumnTrait>(
+    asked: E,
+    type_code: C,
+    on: Expr,
+    own: bool,
+) -> SelectStatement {
+    use crate::server::entities::documents::document;
     let has = Query::select()
         .expr(Expr::val(1))
         .from(document::Entity)
@@ -228,29 +258,23 @@ pub fn missing_documents() -> Condition {
                 .equals((funding_line::Entity, funding_line::Column::Id)),
         )
         .and_where(
-            Expr::col((document::Entity, document::Column::TypeCode))
-                .equals((funder_document::Entity, funder_document::Column::TypeCode)),
+            Expr::col((document::Entity, document::Column::TypeCode)).equals((asked, type_code)),
         )
         .and_where(Expr::col((document::Entity, document::Column::DeletedAt)).is_null())
         .to_owned();
-    ids_from(
-        Query::select()
-            .column((funding_line::Entity, funding_line::Column::ProjectId))
-            .from(funding_line::Entity)
-            .inner_join(
-                funder_document::Entity,
-                Expr::col((funder_document::Entity, funder_document::Column::FunderId))
-                    .equals((funding_line::Entity, funding_line::Column::FunderId)),
-            )
-            .and_where(
-                Expr::col((funding_line::Entity, funding_line::Column::Status)).is_in([
-                    FundingStatus::Identified.as_str(),
-                    FundingStatus::Requested.as_str(),
-                ]),
-            )
-            .and_where(Expr::exists(has).not())
-            .to_owned(),
-    )
+    Query::select()
+        .column((funding_line::Entity, funding_line::Column::ProjectId))
+        .from(funding_line::Entity)
+        .inner_join(asked, on)
+        .and_where(Expr::col((funding_line::Entity, funding_line::Column::OwnDocuments)).eq(own))
+        .and_where(
+            Expr::col((funding_line::Entity, funding_line::Column::Status)).is_in([
+                FundingStatus::Identified.as_str(),
+                FundingStatus::Requested.as_str(),
+            ]),
+        )
+        .and_where(Expr::exists(has).not())
+        .to_owned()
 }
 
 /// The value, trimmed, unless empty (as the list reads its criteria).

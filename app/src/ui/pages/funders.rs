@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use crate::ui::components::data_table::{Col, DataTable};
 use rust_i18n::t;
 
-use crate::api::funding::{SaveFunder, list_funders};
+use crate::api::funding::{SaveFunder, SaveFunderDocuments, get_asked_documents, list_funders};
 use crate::domain::funding::FunderCategory;
-use crate::models::FunderView;
+use crate::models::{AskedDocuments, FunderView};
 use crate::ui::actions::{field_error, general_error};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
@@ -44,6 +44,78 @@ pub fn FundersPage() -> impl IntoView {
                 <button type="submit" class="button primary">{t!("funders.add")}</button>
             </ActionForm>
         </section>
+        <AskedSection refresh=save.version() />
+    }
+}
+
+/// « Pièces demandées par défaut »: for each funder, the document types
+/// it asks for with an application, as checkboxes.
+#[component]
+fn AskedSection(refresh: RwSignal<usize>) -> impl IntoView {
+    let save = ServerAction::<SaveFunderDocuments>::new();
+    let asked = Resource::new(
+        move || (refresh.get(), save.version().get()),
+        |_| get_asked_documents(),
+    );
+    view! {
+        <section class="card" id="pieces" aria-labelledby="asked-title">
+            <h2 id="asked-title">{t!("documents.asked_funders")}</h2>
+            <p>{t!("documents.asked_funders_intro")}</p>
+            <p class="form-error" role="alert">{general_error(save)}</p>
+            <p class="field-error" role="alert">{field_error(save, "types")}</p>
+            <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match asked.await {
+                        Ok(asked) => view! { <AskedList asked save /> }.into_any(),
+                        Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn AskedList(asked: AskedDocuments, save: ServerAction<SaveFunderDocuments>) -> impl IntoView {
+    let types = asked.types;
+    view! {
+        <ul class="plain-list asked-list">
+            {asked.by_funder.into_iter().map(|f| {
+                let labels: Vec<String> = types
+                    .iter()
+                    .filter(|t| f.types.contains(&t.code))
+                    .map(|t| t.label.clone())
+                    .collect();
+                let summary = if labels.is_empty() { "—".to_owned() } else { labels.join(", ") };
+                let types = types.clone();
+                let code = f.code.clone();
+                let asked = f.types.clone();
+                view! {
+                    <li data-testid="funder-asks" data-funder=f.code.clone()>
+                        <details>
+                            <summary><strong>{f.name.clone()}</strong>" : "<span class="muted">{summary}</span></summary>
+                            <ActionForm action=save attr:class="form" attr:data-anchor="pieces" attr:data-done=t!("documents.asked_saved").into_owned()>
+                                <input type="hidden" name="code" value=code.clone() />
+                                <fieldset class="checks">
+                                    <legend>{t!("documents.asked_of", name = f.name.clone())}</legend>
+                                    {types.into_iter().enumerate().map(|(i, ty)| {
+                                        let checked = asked.contains(&ty.code);
+                                        view! {
+                                            <label class="check">
+                                                <input type="checkbox" name=format!("form[types][{i}]") value=ty.code checked=checked />
+                                                {ty.label}
+                                            </label>
+                                        }
+                                    }).collect_view()}
+                                    <p class="field-error" role="alert"></p>
+                                </fieldset>
+                                <button type="submit" class="button small">{t!("documents.asked_save")}</button>
+                            </ActionForm>
+                        </details>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 

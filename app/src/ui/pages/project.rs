@@ -13,8 +13,8 @@ use crate::domain::{
     Health, MilestoneKind, MilestoneStatus, Stage, format_euros, milestone_status,
 };
 use crate::models::{
-    FundingPlan, Labelled, MilestoneView, ProjectDetail, ProjectPartners, ProjectSections,
-    ProjectShares, ShowAll,
+    Attachment, DocumentView, FundingPlan, Labelled, MilestoneView, ProjectDetail, ProjectPartners,
+    ProjectSections, ProjectShares, ShowAll,
 };
 use crate::ui::actions::{field_error, general_error};
 use crate::ui::components::error::ErrorNotice;
@@ -22,7 +22,9 @@ use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::on_demand::{CloseLink, EditLink, editing};
 use crate::ui::components::select_filter::SelectFilter;
 use crate::ui::format;
-use crate::ui::pages::project_documents::{DocumentActions, DocumentsSection};
+use crate::ui::pages::project_documents::{
+    AttachedDocuments, DocumentActions, DocumentsSection, attached,
+};
 use crate::ui::pages::project_funding::{FundingActions, FundingSection};
 use crate::ui::pages::project_partners::{PartnerActions, PartnersSection};
 use crate::ui::pages::project_shares::{ShareActions, SharesSection};
@@ -318,7 +320,10 @@ fn ProjectView(
             } else {
                 view! {
                     <ul class="milestones">
-                        {p.milestones.iter().cloned().map(|m| view! { <MilestoneItem m today done assignable=assignable.clone() /> }).collect_view()}
+                        {p.milestones.iter().cloned().map(|m| {
+                            let docs = attached(&documents, Attachment::Milestone(m.id));
+                            view! { <MilestoneItem m today done assignable=assignable.clone() docs /> }
+                        }).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -360,7 +365,7 @@ fn ProjectView(
             <SeeAll total=p.more.notes shown=p.notes.len() key="notes" value="toutes" anchor="journal" />
         </section>
 
-        <FundingSection plan stage=current actions=funding />
+        <FundingSection plan stage=current actions=funding documents=documents.clone() />
         <DocumentsSection project_id=p.id docs=documents actions=document_actions />
         <PartnersSection project_id=p.id actions=partners partners=partner_list />
         {share_list.map(|s| view! { <SharesSection actions=shares shares=s /> })}
@@ -496,6 +501,8 @@ fn MilestoneItem(
     today: NaiveDate,
     done: ServerAction<SetMilestoneDone>,
     assignable: Vec<Labelled>,
+    /// Its own documents.
+    docs: Vec<DocumentView>,
 ) -> impl IntoView {
     let update = ServerAction::<UpdateMilestone>::new();
     let delete = ServerAction::<DeleteMilestone>::new();
@@ -526,6 +533,7 @@ fn MilestoneItem(
             {m.shareable.then(|| view! { <span class="badge shared">{t!("projects.shared")}</span> })}
             {(!m.note.is_empty()).then(|| view! { <span class="muted">" — "{m.note.clone()}</span> })}
             {m.assignee.clone().map(|name| view! { <span class="assignee muted" data-testid="milestone-assignee">" · "{t!("projects.assigned_to", name = name)}</span> })}
+            <AttachedDocuments docs />
             <ActionForm action=done attr:class="inline-form" attr:data-anchor="jalons" attr:data-done=t!("done.milestone_done").into_owned()>
                 <input type="hidden" name="milestone_id" value=id.to_string() />
                 {is_done.then(|| view! { <input type="hidden" name="undo" value="true" /> })}

@@ -7,7 +7,7 @@ use rust_i18n::t;
 
 use crate::api::documents::{DeleteDocument, UpdateDocument};
 use crate::domain::document::{previewable, size_label};
-use crate::models::{DocumentView, Labelled, ProjectDocuments};
+use crate::models::{Attachment, DocumentView, Labelled, ProjectDocuments};
 use crate::ui::actions::{field_error, general_error};
 use crate::ui::format;
 
@@ -266,4 +266,36 @@ fn DocumentItem(
             </details>
         </li>
     }
+}
+
+/// A milestone's or a funding line's own documents, in a line under it:
+/// each links to its file, the full entry staying in « Documents ».
+#[component]
+pub fn AttachedDocuments(docs: Vec<DocumentView>) -> impl IntoView {
+    (!docs.is_empty()).then(|| {
+        view! {
+            <ul class="attached-documents" data-testid="attached-documents"
+                aria-label=t!("documents.title").into_owned()>
+                {docs.into_iter().map(|d| view! {
+                    <li>
+                        <a href=format!("/documents/{}/fichier", d.id) download="" rel="external">{d.name()}</a>
+                        <span class="muted">" · "{d.type_label}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// The documents attached to `attachment`, newest first as listed.
+pub fn attached(docs: &ProjectDocuments, attachment: Attachment) -> Vec<DocumentView> {
+    docs.documents
+        .iter()
+        .filter(|d| match attachment {
+            Attachment::Milestone(id) => d.milestone_id == Some(id),
+            Attachment::FundingLine(id) => d.funding_line_id == Some(id),
+            Attachment::Project => d.milestone_id.is_none() && d.funding_line_id.is_none(),
+        })
+        .cloned()
+        .collect()
 }

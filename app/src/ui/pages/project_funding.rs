@@ -7,18 +7,20 @@ use crate::ui::components::data_table::{Col, DataTable};
 use rust_i18n::t;
 
 use crate::api::funding::{
-    AddFundingLine, DeleteFundingLine, MoveFundingStatus, SetDerogation, UpdateFundingLine,
+    AddFundingLine, DeleteFundingLine, MoveFundingStatus, SaveLineDocuments, SetDerogation,
+    UpdateFundingLine,
 };
 use crate::domain::funding::{
     DerogationKind, FundingStatus, PlanFigure, SelfFundingCheck, Totals, Verdict,
 };
 use crate::domain::{OwnerKind, Stage, euros_input, format_euros, format_percent};
 use crate::error::AppError;
-use crate::models::{FunderView, FundingLineView, FundingPlan, Labelled};
+use crate::models::{Attachment, FunderView, FundingLineView, FundingPlan, Labelled};
 use crate::ui::actions::{field_error, general_error, reloads};
 use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::on_demand::{CloseLink, EditLink, editing};
 use crate::ui::format;
+use crate::ui::pages::project_documents::{AttachedDocuments, attached};
 
 /// The section's page-level actions, and a counter the per-line forms bump
 /// after a write.
@@ -74,7 +76,13 @@ fn euros(cents: Option<i64>) -> String {
 }
 
 #[component]
-pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) -> impl IntoView {
+pub fn FundingSection(
+    plan: FundingPlan,
+    stage: Stage,
+    actions: FundingActions,
+    /// The project's documents, for each line's own.
+    documents: crate::models::ProjectDocuments,
+) -> impl IntoView {
     let FundingActions {
         add,
         derogation,
@@ -132,7 +140,8 @@ pub fn FundingSection(plan: FundingPlan, stage: Stage, actions: FundingActions) 
                 view! {
                     <ul class="funding-lines">
                         {plan.lines.iter().cloned().map(|line| {
-                            view! { <LineItem line funders=funders.clone() assignable=assignable.clone() today refresh notice /> }
+                            let docs = attached(&documents, Attachment::FundingLine(line.id));
+                            view! { <LineItem line funders=funders.clone() assignable=assignable.clone() today refresh notice docs types=documents.types.clone() /> }
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -351,25 +360,35 @@ fn LineItem(
     today: chrono::NaiveDate,
     refresh: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
+    /// Its own documents.
+    docs: Vec<crate::models::DocumentView>,
+    /// The document types to choose from (what the application asks for).
+    types: Vec<Labelled>,
 ) -> impl IntoView {
     let status = ServerAction::<MoveFundingStatus>::new();
     let update = ServerAction::<UpdateFundingLine>::new();
     let delete = ServerAction::<DeleteFundingLine>::new();
+    let asked = ServerAction::<SaveLineDocuments>::new();
     let status_reloads = reloads(status);
     let update_reloads = reloads(update);
     let delete_reloads = reloads(delete);
+    let asked_reloads = reloads(asked);
     Effect::new(move |_| {
         let outcomes = [
             status.value().with(outcome),
             update.value().with(outcome),
             delete.value().with(outcome),
+            asked.value().with(outcome),
         ];
         for o in outcomes.into_iter().flatten() {
             notice.set(o);
         }
     });
     Effect::new(move |previous: Option<usize>| {
-        let now = status_reloads.get() + update_reloads.get() + delete_reloads.get();
+        let now = status_reloads.get()
+            + update_reloads.get()
+            + delete_reloads.get()
+            + asked_reloads.get();
         if previous.is_some_and(|p| p != now) {
             refresh.update(|n| *n += 1);
         }
@@ -448,6 +467,10 @@ fn LineItem(
     let notes = line.notes.clone();
     let warnings = line.warnings.clone();
     let required = line.required_documents.clone();
+    let own_documents = line.own_documents;
+    let asked_form = view! {
+        <AskedForm line_id=line.id version=line.version own=own_documents required=required.clone() types action=asked />
+    };
     let figures = (
         euros(line.amount_requested_cents),
         euros(line.amount_granted_cents),
@@ -480,9 +503,10 @@ fn LineItem(
             {responsible}
             {detr}
             {warnings.into_iter().map(|w| view! { <p class="notice warning" role="status">{w}</p> }).collect_view()}
-            {(!required.is_empty()).then(|| view! {
+            {(!required.is_empty() || own_documents).then(|| view! {
                 <p class="required-documents" data-testid="required-documents">
-                    {t!("documents.required")}" "
+                    {if own_documents { t!("documents.required_own") } else { t!("documents.required") }}" "
+                    {required.is_empty().then_some("—")}
                     {required.into_iter().map(|r| view! {
                         <span class=if r.present { "badge present" } else { "badge missing" }
                             data-present=r.present.to_string()>
@@ -492,6 +516,8 @@ fn LineItem(
                     }).collect_view()}
                 </p>
             })}
+            {asked_form}
+            <AttachedDocuments docs />
             {(!notes.is_empty()).then(|| view! { <p class="pre muted">{notes}</p> })}
             <details class="line-status" open=move || status.value().with(|v| matches!(v, Some(Err(_))))>
                 <summary>{t!("funding.change_status")}</summary>
@@ -623,5 +649,63 @@ where
         {existing}
         <Field max=crate::domain::input::max::NOTE name="form[notes]" id=id("notes") label=t!("funding.notes").into_owned()
             value=text(|l| l.notes.clone()) error=error("notes") />
+    }
+}
+
+/// « Modifier les pièces demandées »: the line's own list of what its
+/// application asks for, as checkboxes; and, when it has one, the way back
+/// to its funder's list.
+#[component]
+fn AskedForm(
+    line_id: i64,
+    version: i32,
+    own: bool,
+    required: Vec<crate::models::RequiredDocument>,
+    types: Vec<Labelled>,
+    action: ServerAction<SaveLineDocuments>,
+) -> impl IntoView {
+    // The types offered, and any the list holds that no longer is.
+    let mut choices = types;
+    for r in &required {
+        if !choices.iter().any(|t| t.code == r.type_code) {
+            choices.push(Labelled {
+                code: r.type_code.clone(),
+                label: r.label.clone(),
+            });
+        }
+    }
+    let legend = t!("documents.asked_edit").into_owned();
+    view! {
+        <details class="asked-edit" open=move || action.value().with(|v| matches!(v, Some(Err(AppError::Validation(_)))))>
+            <summary>{legend.clone()}</summary>
+            <ActionForm action attr:class="form" attr:novalidate="true" attr:data-anchor="financements" attr:data-done=t!("documents.asked_saved").into_owned()>
+                <input type="hidden" name="line_id" value=line_id.to_string() />
+                <input type="hidden" name="version" value=version.to_string() />
+                <fieldset class="checks">
+                    <legend>{legend}</legend>
+                    <p class="hint">{t!("documents.asked_hint")}</p>
+                    {choices.into_iter().enumerate().map(|(i, ty)| {
+                        let checked = required.iter().any(|r| r.type_code == ty.code);
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" name=format!("form[types][{i}]") value=ty.code checked=checked />
+                                {ty.label}
+                            </label>
+                        }
+                    }).collect_view()}
+                    <p class="field-error" role="alert">{field_error(action, "types")}</p>
+                </fieldset>
+                <p class="form-error" role="alert">{general_error(action)}</p>
+                <button type="submit" class="button small">{t!("documents.asked_save")}</button>
+            </ActionForm>
+            {own.then(|| view! {
+                <ActionForm action attr:class="inline-form" attr:data-anchor="financements" attr:data-done=t!("documents.asked_saved").into_owned()>
+                    <input type="hidden" name="line_id" value=line_id.to_string() />
+                    <input type="hidden" name="version" value=version.to_string() />
+                    <input type="hidden" name="form[reset]" value="on" />
+                    <button type="submit" class="button small">{t!("documents.asked_reset")}</button>
+                </ActionForm>
+            })}
+        </details>
     }
 }

@@ -291,6 +291,18 @@ pub async fn create_user(db: &DatabaseConnection, email: &str, role: Role) -> i6
     .id
 }
 
+/// The id of the account with this e-mail address.
+pub async fn user_id(db: &DatabaseConnection, email: &str) -> i64 {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    app::server::entities::user::Entity::find()
+        .filter(app::server::entities::user::Column::Email.eq(email))
+        .one(db)
+        .await
+        .expect("users")
+        .unwrap_or_else(|| panic!("no account for {email}"))
+        .id
+}
+
 /// The real application, served on a random local port.
 pub struct TestApp {
     pub addr: SocketAddr,
