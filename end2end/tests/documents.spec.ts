@@ -117,6 +117,7 @@ test('on a phone, an officer drops two files on a project, attaches one to the D
 
 test('with the keyboard, an officer narrows what one DETR application asks for and goes back to the funder\'s list; an admin keeps the default list', async ({ page }) => {
   await login(page, ACCOUNTS.officer.email);
+  await expect(page.getByTestId('home-title')).toHaveText(ACCOUNTS.officer.home);
   await openProject(page, 'maison de sante', /Maison de santé/);
   await hydrated(page);
   const line = page.locator('[data-testid="funding-line"][data-funder="detr"]').first();
@@ -150,6 +151,7 @@ test('with the keyboard, an officer narrows what one DETR application asks for a
   // The admin's page: each funder's default list, as checkboxes.
   await page.context().clearCookies();
   await login(page, ACCOUNTS.admin.email);
+  await expect(page.getByTestId('home-title')).toHaveText(ACCOUNTS.admin.home);
   await page.goto('/admin/financeurs');
   await hydrated(page);
   const detr = page.locator('[data-testid="funder-asks"][data-funder="detr"]');

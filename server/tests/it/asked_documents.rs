@@ -7,7 +7,7 @@ use app::models::{AskedDocuments, Dashboard, FundingPlan, ProjectPage, ProjectSe
 use crate::both_backends;
 use crate::documents::{multipart, pdf, send};
 use crate::support::api::{
-    Form, add_line, create, funder, ok, ok_json, plan, post, refused, refused_on, signed_in,
+    add_line, create, funder, ok, ok_json, plan, post, post_owned, refused, refused_on, signed_in,
 };
 use crate::support::{Backend, TestApp, signed_in_as};
 
@@ -32,20 +32,6 @@ fn types_form(types: &[&str]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `post` with owned field names (`form[types][i]`).
-async fn post_owned(
-    http: &reqwest::Client,
-    app: &TestApp,
-    endpoint: &str,
-    fields: &[(String, String)],
-) -> reqwest::Response {
-    let form: Form = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.clone()))
-        .collect();
-    post(http, app, endpoint, &form).await
-}
-
 async fn save_line(
     http: &reqwest::Client,
     app: &TestApp,
@@ -61,7 +47,9 @@ async fn save_line(
     post_owned(http, app, "funding/lines/documents", &form).await
 }
 
-async fn incomplete(head: &reqwest::Client, app: &TestApp) -> (Vec<i64>, i64) {
+/// The projects the « pièces manquantes » list keeps, checked equal to
+/// the dashboard's figure.
+pub(crate) async fn incomplete(head: &reqwest::Client, app: &TestApp) -> (Vec<i64>, i64) {
     let listed: ProjectPage = ok_json(
         post(
             head,

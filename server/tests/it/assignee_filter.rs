@@ -14,7 +14,7 @@ use crate::both_backends;
 use crate::calendar::{change_user, day};
 use crate::support::api::{
     Form, add_line, add_milestone, create, funder, html, move_status, ok, ok_id, ok_json, plan,
-    post, refused_on, signed_in,
+    post, post_owned, refused_on, signed_in,
 };
 use crate::support::{TestApp, signed_in_as, user_id};
 
@@ -36,22 +36,9 @@ fn filter_fields(filter: &impl serde::Serialize) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn call_with(
-    http: &reqwest::Client,
-    app: &TestApp,
-    endpoint: &str,
-    fields: &[(String, String)],
-) -> reqwest::Response {
-    let form: Form = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.clone()))
-        .collect();
-    post(http, app, endpoint, &form).await
-}
-
 async fn listed(http: &reqwest::Client, app: &TestApp, filter: &ProjectFilter) -> BTreeSet<i64> {
     let page: ProjectPage =
-        ok_json(call_with(http, app, "projects/list", &filter_fields(filter)).await).await;
+        ok_json(post_owned(http, app, "projects/list", &filter_fields(filter)).await).await;
     assert!(page.total <= page.per_page, "one page is enough here");
     page.items.iter().map(|p| p.id).collect()
 }
@@ -221,7 +208,7 @@ async fn work_is_filtered_by_whom_it_is_confided_to(backend: crate::support::Bac
     for person in [julien_id, claire_id] {
         let fields = vec![("filter[assignee]".to_owned(), person.to_string())];
         let board: Dashboard =
-            ok_json(call_with(&head, &app, "dashboard/view", &fields).await).await;
+            ok_json(post_owned(&head, &app, "dashboard/view", &fields).await).await;
         let mut in_funnel = 0;
         for row in &board.funnel {
             let behind = listed(&head, &app, &row.link).await;

@@ -20,6 +20,20 @@ pub async fn post(
     super::call(http, app, endpoint, &pairs).await
 }
 
+/// `post` with owned field names (`form[types][3]`, `filter[stage]`).
+pub async fn post_owned(
+    http: &reqwest::Client,
+    app: &TestApp,
+    endpoint: &str,
+    fields: &[(String, String)],
+) -> reqwest::Response {
+    let form: Form = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    post(http, app, endpoint, &form).await
+}
+
 /// The JSON of a 200 answer; any other status fails the test with the
 /// answer's body.
 pub async fn ok_json<T: serde::de::DeserializeOwned>(res: reqwest::Response) -> T {
