@@ -593,7 +593,7 @@ both_backends!(shared_documents_reach_only_their_readers);
 
 async fn nothing_kept(app: &TestApp) {
     assert_eq!(store_state(app).await, (Vec::new(), 0), "no file left");
-    assert_eq!(rows::<document::Entity>(&app).await, 0, "no row");
+    assert_eq!(rows::<document::Entity>(app).await, 0, "no row");
 }
 
 async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
