@@ -87,17 +87,19 @@ ensure_reference_data() {
   export REF_DATA_DIR="$pkg/data"
 }
 
-# Python's icalendar (PyPI), the independent parser the calendar feed
-# tests read their feeds with, in a virtualenv under target/tools.
+# Python tools from PyPI, in a virtualenv under target/tools: icalendar, the
+# independent parser the calendar feed tests read their feeds with; aiosmtpd,
+# the SMTP server of the mail tests; moto, the S3 server of the bucket tests.
 ICALENDAR_VERSION="6.3.1"
 AIOSMTPD_VERSION="1.4.6"
+MOTO_VERSION="5.2.6"
 ensure_python_tools() {
   local py="$TOOLS/python/bin/python"
-  if ! "$py" -c "import icalendar, aiosmtpd, sys; sys.exit(icalendar.__version__ != '$ICALENDAR_VERSION' or aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
-    say "Installation de Python icalendar $ICALENDAR_VERSION et aiosmtpd $AIOSMTPD_VERSION (PyPI, pour les tests des agendas et des courriels)"
+  if ! "$py" -c "import icalendar, aiosmtpd, moto, sys; sys.exit(icalendar.__version__ != '$ICALENDAR_VERSION' or aiosmtpd.__version__ != '$AIOSMTPD_VERSION' or moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+    say "Installation de Python icalendar $ICALENDAR_VERSION, aiosmtpd $AIOSMTPD_VERSION et moto $MOTO_VERSION (PyPI, pour les tests des agendas, des courriels et du stockage S3)"
     command -v python3 >/dev/null || apt_install python3
     python3 -m venv "$TOOLS/python" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$TOOLS/python"; }
-    "$TOOLS/python/bin/pip" install --quiet --disable-pip-version-check "icalendar==$ICALENDAR_VERSION" "aiosmtpd==$AIOSMTPD_VERSION"
+    "$TOOLS/python/bin/pip" install --quiet --disable-pip-version-check "icalendar==$ICALENDAR_VERSION" "aiosmtpd==$AIOSMTPD_VERSION" "moto[s3,server]==$MOTO_VERSION"
   fi
   export MAILLAGE_PYTHON="$py"
 }

@@ -26,7 +26,7 @@ use app::domain::document::previewable;
 use app::error::AppError;
 use app::models::{CurrentUser, DocumentForm};
 use app::policy::{Action, authorize};
-use app::server::documents::UploadError;
+use app::server::documents::{Contents, UploadError};
 use app::server::entities::documents::document_version;
 use app::server::services::documents::{self, Received, no_file, too_large};
 use app::server::services::shares::{self, LinkRefusal};
@@ -398,7 +398,11 @@ async fn send(state: &AppState, version: &document_version::Model, inline: bool)
         Err(err) => return refuse(&err),
     };
     let inline = inline && previewable(&version.media_type);
-    let mut res = Response::new(Body::from_stream(ReaderStream::new(file)));
+    let body = match file {
+        Contents::File(file) => Body::from_stream(ReaderStream::new(file)),
+        Contents::Object(object) => Body::from_stream(object.into_stream()),
+    };
+    let mut res = Response::new(body);
     let headers = res.headers_mut();
     let mut set = |name: header::HeaderName, value: &str| {
         if let Ok(value) = HeaderValue::from_str(value) {

@@ -69,6 +69,37 @@ pub struct DocumentsConfig {
     /// (`DOCUMENT_RETENTION_DAYS`, default 30; 0 removes them at the next
     /// daily purge).
     pub retention_days: i64,
+    /// S3-compatible object storage for the contents, instead of `dir`
+    /// (`DOCUMENTS_S3_BUCKET` and its companions); `dir` then holds only
+    /// the uploads being received.
+    pub s3: Option<S3Config>,
+}
+
+/// Where and how to reach the S3-compatible storage (`DOCUMENTS_S3_*`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Config {
+    pub bucket: String,
+    /// The service's address (`https://s3.fr-par.scw.cloud`, a MinIO's…);
+    /// none: Amazon's for the region.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Put before every key (`maillage/`), to share a bucket.
+    pub prefix: String,
+}
+
+impl std::fmt::Debug for S3Config {
+    /// Never the secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for DocumentsConfig {
@@ -81,6 +112,7 @@ impl Default for DocumentsConfig {
             max_file_bytes: DEFAULT_MAX_FILE_MB * 1024 * 1024,
             max_project_bytes: DEFAULT_MAX_PROJECT_MB * 1024 * 1024,
             retention_days: DEFAULT_RETENTION_DAYS,
+            s3: None,
         }
     }
 }
@@ -98,7 +130,31 @@ fn documents() -> Result<DocumentsConfig, ConfigError> {
             .max(1)
             .saturating_mul(MB),
         retention_days: number("DOCUMENT_RETENTION_DAYS", default.retention_days)?.max(0),
+        s3: s3(var)?,
     })
+}
+
+/// `DOCUMENTS_S3_BUCKET` turns object storage on; its keys are then
+/// required, and the endpoint must be an http(s) address.
+fn s3(var: impl Fn(&str) -> Option<String>) -> Result<Option<S3Config>, ConfigError> {
+    let Some(bucket) = var("DOCUMENTS_S3_BUCKET") else {
+        return Ok(None);
+    };
+    let required = |name: &'static str| var(name).ok_or(ConfigError::S3Missing(name));
+    let endpoint = var("DOCUMENTS_S3_ENDPOINT").map(|e| e.trim().trim_end_matches('/').to_owned());
+    if let Some(e) = &endpoint
+        && !(e.starts_with("https://") || e.starts_with("http://"))
+    {
+        return Err(ConfigError::S3Endpoint(e.clone()));
+    }
+    Ok(Some(S3Config {
+        bucket: bucket.trim().to_owned(),
+        endpoint,
+        region: var("DOCUMENTS_S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+        access_key_id: required("DOCUMENTS_S3_ACCESS_KEY_ID")?,
+        secret_access_key: required("DOCUMENTS_S3_SECRET_ACCESS_KEY")?,
+        prefix: var("DOCUMENTS_S3_PREFIX").unwrap_or_default(),
+    }))
 }
 
 /// How the TLS of the SMTP connection is made (`SMTP_TLS`).
@@ -193,6 +249,10 @@ pub enum ConfigError {
         "PUBLIC_URL : obligatoire avec SMTP_HOST (les liens des courriels, dont celui de désabonnement, doivent mener au site)"
     )]
     SmtpWithoutPublicUrl,
+    #[error("{0} : obligatoire avec DOCUMENTS_S3_BUCKET")]
+    S3Missing(&'static str),
+    #[error("DOCUMENTS_S3_ENDPOINT : « {0} » n’est pas une adresse http:// ou https://")]
+    S3Endpoint(String),
 }
 
 fn var(name: &str) -> Option<String> {
@@ -376,6 +436,50 @@ mod tests {
             time_zone(Some("Paris".into())).unwrap_err().to_string(),
             "TIME_ZONE : « Paris » n’est pas un fuseau horaire connu (un nom IANA, par exemple Europe/Paris, America/Cayenne, Indian/Reunion)"
         );
+    }
+
+    #[test]
+    fn object_storage_needs_its_keys_and_an_http_address() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(s3(env(&[])), Ok(None));
+        assert_eq!(
+            s3(env(&[("DOCUMENTS_S3_BUCKET", "maillage")]))
+                .unwrap_err()
+                .to_string(),
+            "DOCUMENTS_S3_ACCESS_KEY_ID : obligatoire avec DOCUMENTS_S3_BUCKET"
+        );
+        assert_eq!(
+            s3(env(&[
+                ("DOCUMENTS_S3_BUCKET", "maillage"),
+                ("DOCUMENTS_S3_ACCESS_KEY_ID", "id"),
+                ("DOCUMENTS_S3_SECRET_ACCESS_KEY", "secret"),
+                ("DOCUMENTS_S3_ENDPOINT", "s3.fr-par.scw.cloud"),
+            ]))
+            .unwrap_err()
+            .to_string(),
+            "DOCUMENTS_S3_ENDPOINT : « s3.fr-par.scw.cloud » n’est pas une adresse http:// ou https://"
+        );
+        let config = s3(env(&[
+            ("DOCUMENTS_S3_BUCKET", "maillage"),
+            ("DOCUMENTS_S3_ACCESS_KEY_ID", "id"),
+            ("DOCUMENTS_S3_SECRET_ACCESS_KEY", "secret"),
+            ("DOCUMENTS_S3_ENDPOINT", "https://s3.fr-par.scw.cloud/"),
+        ]))
+        .expect("valid")
+        .expect("on");
+        assert_eq!(
+            config.endpoint.as_deref(),
+            Some("https://s3.fr-par.scw.cloud")
+        );
+        assert_eq!(config.region, "us-east-1");
+        assert_eq!(config.prefix, "");
     }
 
     #[test]

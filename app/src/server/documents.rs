@@ -1,6 +1,8 @@
-//! The document store: the contents of documents on local disk, named by
-//! their SHA-256 (the same file is stored once, whoever sends it and
-//! however often), under the directory `DOCUMENTS_DIR`.
+//! The document store: the contents of documents named by their SHA-256
+//! (the same file is stored once, whoever sends it and however often),
+//! on local disk under the directory `DOCUMENTS_DIR`, or on S3-compatible
+//! object storage when `DOCUMENTS_S3_BUCKET` is set (`object_store`; the
+//! directory then holds only the uploads being received).
 //!
 //! An upload is written to `tmp/` as it arrives, hashed and counted on
 //! the way (never held whole in memory), refused as soon as it passes the
@@ -11,9 +13,14 @@
 //! under one lock (`commit_lock`), and so does removing contents no row
 //! refers to any more: a removal never takes a file that an upload in
 //! progress has just found already stored. The lock is this process's;
-//! two instances sharing one directory would need object storage (not
-//! built: see docs/ARCHITECTURE.md).
+//! across instances (one bucket or one shared directory), an upload that
+//! finds its contents already stored writes them again, which dates them
+//! anew, and the purge spares contents dated within the last hour.
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use object_store::ObjectStore;
+use object_store::path::Path as Key;
 
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
@@ -24,8 +31,18 @@ use crate::error::AppError;
 
 /// Where the contents live, and the lock of their commits.
 pub struct Store {
+    /// The contents on disk, and always the uploads being received
+    /// (`tmp/`).
     root: PathBuf,
+    /// The contents in a bucket instead, under a prefix.
+    objects: Option<(Arc<dyn ObjectStore>, String)>,
     lock: Mutex<()>,
+}
+
+/// The contents of a document, to send.
+pub enum Contents {
+    File(tokio::fs::File),
+    Object(object_store::GetResult),
 }
 
 /// A file received whole and kept in the store.
@@ -63,11 +80,59 @@ fn is_digest(name: &str) -> bool {
 }
 
 impl Store {
+    /// The contents on disk under `root`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Store {
             root: root.into(),
+            objects: None,
             lock: Mutex::new(()),
         }
+    }
+
+    /// The store `config` describes: on disk, or in its bucket (uploads
+    /// still received under its directory).
+    pub fn from_config(config: &crate::server::config::DocumentsConfig) -> Result<Self, AppError> {
+        let mut store = Store::new(config.dir.clone());
+        if let Some(s3) = &config.s3 {
+            let mut builder = object_store::aws::AmazonS3Builder::new()
+                .with_bucket_name(&s3.bucket)
+                .with_region(&s3.region)
+                .with_access_key_id(&s3.access_key_id)
+                .with_secret_access_key(&s3.secret_access_key)
+                // A few quick retries: a user waits on the other end.
+                .with_retry(object_store::RetryConfig {
+                    max_retries: 3,
+                    retry_timeout: std::time::Duration::from_secs(15),
+                    ..Default::default()
+                })
+                // A part of a large file may take a while on a slow link.
+                .with_client_options(
+                    object_store::ClientOptions::new()
+                        .with_timeout(std::time::Duration::from_secs(300))
+                        .with_connect_timeout(std::time::Duration::from_secs(5)),
+                );
+            if let Some(endpoint) = &s3.endpoint {
+                builder = builder
+                    .with_endpoint(endpoint)
+                    .with_allow_http(endpoint.starts_with("http://"))
+                    // MinIO and most others address buckets by path.
+                    .with_virtual_hosted_style_request(false);
+            }
+            let client = builder.build().map_err(|e| {
+                AppError::internal(format!("document store: S3 configuration: {e}"))
+            })?;
+            store.objects = Some((Arc::new(client), s3.prefix.clone()));
+        }
+        Ok(store)
+    }
+
+    /// The key of the contents named `sha256` in the bucket.
+    fn key_of(prefix: &str, sha256: &str) -> Key {
+        Key::from(format!(
+            "{prefix}{}/{}/{sha256}",
+            &sha256[..2],
+            &sha256[2..4]
+        ))
     }
 
     pub fn root(&self) -> &Path {
@@ -117,14 +182,28 @@ impl Store {
     }
 
     /// Opens the contents named `sha256`.
-    pub async fn open(&self, sha256: &str) -> Result<tokio::fs::File, AppError> {
+    pub async fn open(&self, sha256: &str) -> Result<Contents, AppError> {
         let path = self.path_of(sha256).ok_or(AppError::NotFound)?;
-        tokio::fs::File::open(&path).await.map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                tracing::error!(sha256, "document contents missing from the store");
-            }
-            io(e)
-        })
+        if let Some((objects, prefix)) = &self.objects {
+            return match objects.get(&Self::key_of(prefix, sha256)).await {
+                Ok(found) => Ok(Contents::Object(found)),
+                Err(e) => {
+                    if matches!(e, object_store::Error::NotFound { .. }) {
+                        tracing::error!(sha256, "document contents missing from the bucket");
+                    }
+                    Err(object_error(e))
+                }
+            };
+        }
+        tokio::fs::File::open(&path)
+            .await
+            .map(Contents::File)
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    tracing::error!(sha256, "document contents missing from the store");
+                }
+                io(e)
+            })
     }
 
     /// Removes the contents named `sha256` (under the commit lock, once no
@@ -133,6 +212,12 @@ impl Store {
         let Some(path) = self.path_of(sha256) else {
             return Ok(());
         };
+        if let Some((objects, prefix)) = &self.objects {
+            return match objects.delete(&Self::key_of(prefix, sha256)).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(object_error(e)),
+            };
+        }
         match tokio::fs::remove_file(&path).await {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -146,6 +231,12 @@ impl Store {
         let Some(path) = self.path_of(sha256) else {
             return false;
         };
+        if let Some((objects, prefix)) = &self.objects {
+            return objects
+                .head(&Self::key_of(prefix, sha256))
+                .await
+                .is_ok_and(|meta| meta.last_modified > since);
+        }
         tokio::fs::metadata(&path)
             .await
             .ok()
@@ -155,6 +246,19 @@ impl Store {
 
     /// Every name of contents in the store.
     pub async fn names(&self) -> Result<Vec<String>, AppError> {
+        if let Some((objects, prefix)) = &self.objects {
+            use futures::TryStreamExt;
+            let under = (!prefix.is_empty()).then(|| Key::from(prefix.trim_end_matches('/')));
+            let mut out: Vec<String> = objects
+                .list(under.as_ref())
+                .map_ok(|meta| meta.location.filename().unwrap_or_default().to_owned())
+                .try_filter(|name| std::future::ready(is_digest(name)))
+                .try_collect()
+                .await
+                .map_err(object_error)?;
+            out.sort();
+            return Ok(out);
+        }
         let mut out = Vec::new();
         let mut stack = vec![self.root.clone()];
         while let Some(dir) = stack.pop() {
@@ -206,6 +310,10 @@ impl Store {
 
 fn io(e: std::io::Error) -> AppError {
     AppError::internal(format!("document store: {e}"))
+}
+
+fn object_error(e: object_store::Error) -> AppError {
+    AppError::internal(format!("document store (bucket): {e}"))
 }
 
 /// A file being received: written to `tmp/`, hashed and counted.
@@ -261,6 +369,29 @@ impl Upload {
     /// stay and this copy goes.
     pub async fn keep(mut self, store: &Store, sha256: &str) -> Result<Stored, AppError> {
         let target = store.path_of(sha256).ok_or(AppError::NotFound)?;
+        if let Some((objects, prefix)) = &store.objects {
+            let key = Store::key_of(prefix, sha256);
+            let created = match objects.head(&key).await {
+                Ok(_) => false,
+                Err(object_store::Error::NotFound { .. }) => true,
+                Err(e) => return Err(object_error(e)),
+            };
+            // Sent even when there already, which dates it anew (see the
+            // module's comment); large files go in parts.
+            let mut file = tokio::fs::File::open(&self.path).await.map_err(io)?;
+            let mut writer = object_store::buffered::BufWriter::new(objects.clone(), key);
+            tokio::io::copy(&mut file, &mut writer).await.map_err(io)?;
+            writer.shutdown().await.map_err(io)?;
+            drop(file);
+            tokio::fs::remove_file(&self.path).await.map_err(io)?;
+            self.path = PathBuf::new();
+            return Ok(Stored {
+                sha256: sha256.to_owned(),
+                size: self.size,
+                head: std::mem::take(&mut self.head),
+                created,
+            });
+        }
         let created = if tokio::fs::try_exists(&target).await.map_err(io)? {
             tokio::fs::remove_file(&self.path).await.map_err(io)?;
             // Marked as just used: a sweep leaves files this young alone,
@@ -300,5 +431,55 @@ impl Drop for Upload {
         if !self.path.as_os_str().is_empty() {
             let _ = std::fs::remove_file(&self.path);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::config::{DocumentsConfig, S3Config};
+
+    fn bucket(endpoint: Option<&str>) -> DocumentsConfig {
+        DocumentsConfig {
+            s3: Some(S3Config {
+                bucket: "maillage".to_owned(),
+                endpoint: endpoint.map(str::to_owned),
+                region: "fr-par".to_owned(),
+                access_key_id: "SCWXXXX".to_owned(),
+                secret_access_key: "le-secret-du-compartiment".to_owned(),
+                prefix: "documents/".to_owned(),
+            }),
+            ..DocumentsConfig::default()
+        }
+    }
+
+    #[test]
+    fn a_bucket_is_reached_over_https_or_at_amazon() {
+        for endpoint in [Some("https://s3.fr-par.scw.cloud"), None] {
+            let store = Store::from_config(&bucket(endpoint)).expect("a store");
+            assert!(store.objects.is_some());
+        }
+        assert!(
+            Store::from_config(&DocumentsConfig::default())
+                .expect("a store")
+                .objects
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn the_secret_never_shows_in_the_logs() {
+        let shown = format!("{:?}", bucket(None));
+        assert!(shown.contains("SCWXXXX"), "{shown}");
+        assert!(!shown.contains("le-secret"), "{shown}");
+    }
+
+    #[test]
+    fn keys_are_under_the_prefix_by_digest() {
+        let digest = "ab".repeat(32);
+        assert_eq!(
+            Store::key_of("documents/", &digest).as_ref(),
+            format!("documents/ab/ab/{digest}")
+        );
     }
 }

@@ -43,9 +43,10 @@ impl AppState {
             share_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(share_per_minute))),
             unsubscribe_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(share_per_minute))),
             pages: Arc::new(PageSlots::new(config.max_concurrent_pages)),
-            documents: Arc::new(crate::server::documents::Store::new(
-                config.documents.dir.clone(),
-            )),
+            documents: Arc::new(
+                crate::server::documents::Store::from_config(&config.documents)
+                    .expect("the document store (DOCUMENTS_S3_*)"),
+            ),
             config: Arc::new(config),
             leptos_options,
         }

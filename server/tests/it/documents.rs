@@ -6,14 +6,14 @@
 //! (stored once), and failed uploads that leave neither file nor row.
 use app::domain::{EventKind, Role};
 use app::models::{ProjectDetail, ProjectSections};
-use app::server::config::Config;
+use app::server::config::{Config, S3Config};
 use app::server::entities::documents::{document, document_version};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::both_backends;
 use crate::support::api::{
     add_line, add_milestone, create, created, funder, get, ok, ok_id, ok_json, plan, post,
-    refused_on, share, signed_in,
+    refused_on, share, signed_in, signed_in_on,
 };
 use crate::support::{Backend, TestApp, TestDb, client, create_user, signed_in_as};
 
@@ -132,7 +132,12 @@ fn sha(bytes: &[u8]) -> String {
 }
 
 async fn documents_are_kept_versioned_and_downloaded_byte_for_byte(backend: Backend) {
-    let (test_db, app, http, _) = signed_in(backend).await;
+    kept_versioned_and_downloaded(backend, None).await;
+}
+
+/// The test's body, on disk or (`bucket`) on object storage.
+pub(crate) async fn kept_versioned_and_downloaded(backend: Backend, bucket: Option<S3Config>) {
+    let (test_db, app, http, _) = signed_in_on(backend, bucket).await;
     let id = create(&http, &app, "Maison de santé", &["15187"], &[]).await;
     let detr = funder(&plan(&http, &app, id).await, "detr");
     let line = add_line(&http, &app, id, &detr, "120 000", &[]).await;
@@ -861,7 +866,12 @@ async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
 both_backends!(bad_files_are_refused_and_leave_nothing);
 
 async fn the_same_file_sent_at_once_is_stored_once(backend: Backend) {
-    let (test_db, app, http, _) = signed_in(backend).await;
+    stored_once(backend, None).await;
+}
+
+/// The test's body, on disk or (`bucket`) on object storage.
+pub(crate) async fn stored_once(backend: Backend, bucket: Option<S3Config>) {
+    let (test_db, app, http, _) = signed_in_on(backend, bucket).await;
     let a = create(&http, &app, "Halle", &["15187"], &[]).await;
     let b = create(&http, &app, "Voie verte", &["15142"], &[]).await;
     let bytes = pdf("plan de financement signé");
@@ -1119,7 +1129,12 @@ async fn break_version_writes(app: &TestApp, backend: Backend) {
 }
 
 async fn a_failed_write_takes_back_the_files_it_kept(backend: Backend) {
-    let (test_db, app, http, _) = signed_in(backend).await;
+    failed_write_taken_back(backend, None).await;
+}
+
+/// The test's body, on disk or (`bucket`) on object storage.
+pub(crate) async fn failed_write_taken_back(backend: Backend, bucket: Option<S3Config>) {
+    let (test_db, app, http, _) = signed_in_on(backend, bucket).await;
     let id = create(&http, &app, "Halle", &["15187"], &[]).await;
     let first = pdf("délibération");
     let res = upload(&http, &app, id, &[], &[("deliberation.pdf", &first)]).await;

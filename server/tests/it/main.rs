@@ -8,6 +8,7 @@ mod assignee_filter;
 mod assignments;
 mod auth;
 mod backup;
+mod bucket;
 mod calendar;
 mod concurrency;
 mod dashboard;

@@ -90,8 +90,18 @@ pub async fn create(
 }
 
 pub async fn signed_in(backend: Backend) -> (TestDb, TestApp, reqwest::Client, i64) {
+    signed_in_on(backend, None).await
+}
+
+/// `signed_in`, the app keeping its documents in `bucket` when given.
+pub async fn signed_in_on(
+    backend: Backend,
+    bucket: Option<app::server::config::S3Config>,
+) -> (TestDb, TestApp, reqwest::Client, i64) {
     let test_db = TestDb::new(backend).await;
-    let app = TestApp::spawn(&test_db).await;
+    let mut config = app::server::config::Config::for_database(&test_db.url);
+    config.documents.s3 = bucket;
+    let app = TestApp::spawn_with(&test_db, config).await;
     import_fixture(&app.db).await;
     let officer = create_user(&app.db, "julien.moreau@cc-exemple.fr", Role::Officer).await;
     let http = client();
