@@ -24,6 +24,7 @@ mod m20261209_000015_add_feed_filter;
 mod m20261210_000016_create_documents;
 mod m20261210_000017_create_funder_documents;
 mod m20261211_000018_add_line_documents;
+mod m20261211_000019_create_settings;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000016_create_documents::Migration),
             Box::new(m20261210_000017_create_funder_documents::Migration),
             Box::new(m20261211_000018_add_line_documents::Migration),
+            Box::new(m20261211_000019_create_settings::Migration),
         ]
     }
 }

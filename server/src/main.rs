@@ -316,7 +316,7 @@ async fn serve(conn: sea_orm::DatabaseConnection, config: Config) -> Result<(), 
             let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
             loop {
                 every.tick().await;
-                match app::server::services::documents::purge(
+                match app::server::services::documents::scheduled_purge(
                     &db,
                     &documents,
                     retention,

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::models::DocumentForm;
+use crate::models::{DocumentForm, RetentionForm, RetentionView};
 #[cfg(feature = "ssr")]
 use crate::{policy::Action, server::auth, server::services::documents};
 
@@ -34,5 +34,31 @@ pub async fn delete_document(document_id: i64, version: i32) -> Result<(), AppEr
     .await
 }
 
+/// How long deleted documents are kept (admins).
+#[server(endpoint = "documents/retention")]
+pub async fn get_retention() -> Result<RetentionView, AppError> {
+    auth::run(Action::ManageReferenceLists, |cx| async move {
+        let state = auth::state()?;
+        crate::server::services::settings::document_retention(
+            &cx.db,
+            state.config.documents.retention_days,
+        )
+        .await
+    })
+    .await
+}
+
+/// Sets how long deleted documents are kept, or (empty) goes back to the
+/// server's period (admins).
+#[server(endpoint = "documents/retention/save")]
+pub async fn save_retention(#[server(default)] form: RetentionForm) -> Result<(), AppError> {
+    auth::run(Action::ManageReferenceLists, |cx| async move {
+        let days = form.validate()?;
+        tracing::info!(by = cx.actor.id, ?days, "document retention set");
+        crate::server::services::settings::set_document_retention(&cx.db, days, cx.now).await
+    })
+    .await
+}
+
 #[cfg(feature = "ssr")]
-crate::server_fn_args!(UpdateDocument, DeleteDocument);
+crate::server_fn_args!(UpdateDocument, DeleteDocument, GetRetention, SaveRetention);

@@ -11,6 +11,8 @@ pub const DEFAULT_MAX_PROJECT_MB: u64 = 2048;
 /// How long a deleted document's contents are kept, by default
 /// (`DOCUMENT_RETENTION_DAYS`).
 pub const DEFAULT_RETENTION_DAYS: i64 = 30;
+/// The longest the admin may keep deleted documents (ten years).
+pub const MAX_RETENTION_DAYS: i64 = 3650;
 /// The longest file name kept, in bytes.
 pub const MAX_FILENAME_BYTES: usize = 200;
 /// How many first bytes a judgement reads.

@@ -186,3 +186,69 @@ pub struct SharedDocument {
     /// Its download address for this reader.
     pub href: String,
 }
+
+/// How long deleted documents are kept before their contents are erased
+/// (the admin's page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionView {
+    /// The period in force.
+    pub days: i64,
+    /// The server's (`DOCUMENT_RETENTION_DAYS`), in force when the admin
+    /// set none.
+    pub default_days: i64,
+    /// Whether the admin set one.
+    pub set: bool,
+}
+
+/// The retention as its form sends it: a whole number of days, or empty to
+/// go back to the server's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RetentionForm {
+    pub days: String,
+}
+
+impl RetentionForm {
+    /// The days (0 to ten years), `None` for the server's; an error on
+    /// `days` otherwise.
+    pub fn validate(&self) -> Result<Option<i64>, AppError> {
+        use crate::domain::document::MAX_RETENTION_DAYS;
+        let raw = self.days.trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        match raw.parse::<i64>() {
+            Ok(days) if (0..=MAX_RETENTION_DAYS).contains(&days) => Ok(Some(days)),
+            _ => {
+                let mut errors = FieldErrors::new();
+                errors.add(
+                    "days",
+                    rust_i18n::t!("documents.retention_invalid", max = MAX_RETENTION_DAYS),
+                );
+                Err(AppError::Validation(errors))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod retention_tests {
+    use super::*;
+
+    #[test]
+    fn the_retention_is_a_whole_number_of_days_within_ten_years() {
+        let form = |days: &str| {
+            RetentionForm {
+                days: days.to_owned(),
+            }
+            .validate()
+        };
+        assert_eq!(form(""), Ok(None));
+        assert_eq!(form(" 0 "), Ok(Some(0)));
+        assert_eq!(form("3650"), Ok(Some(3650)));
+        for bad in ["-1", "3651", "1e3", "30 jours", "٣٠", &"9".repeat(40)] {
+            let err = form(bad).expect_err(bad);
+            assert!(err.field("days").is_some(), "{bad}: {err:?}");
+        }
+    }
+}

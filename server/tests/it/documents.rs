@@ -12,7 +12,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::both_backends;
 use crate::support::api::{
-    add_line, add_milestone, create, created, funder, get, ok, ok_id, ok_json, plan, post,
+    add_line, add_milestone, create, created, funder, get, ok, ok_id, ok_json, plan, post, refused,
     refused_on, share, signed_in, signed_in_on,
 };
 use crate::support::{Backend, TestApp, TestDb, client, create_user, signed_in_as};
@@ -1185,3 +1185,109 @@ pub(crate) async fn failed_write_taken_back(backend: Backend, bucket: Option<S3C
     crate::support::finish(app, test_db).await;
 }
 both_backends!(a_failed_write_takes_back_the_files_it_kept);
+
+async fn the_admin_sets_how_long_deleted_documents_are_kept(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let admin = signed_in_as(&app, "admin@cc-exemple.fr", Role::Admin).await;
+    let retention = |who: &reqwest::Client| {
+        let (who, app) = (who.clone(), &app);
+        async move {
+            ok_json::<app::models::RetentionView>(
+                post(&who, app, "documents/retention", &vec![]).await,
+            )
+            .await
+        }
+    };
+    let save = |who: &reqwest::Client, days: &str| {
+        let (who, app, days) = (who.clone(), &app, days.to_owned());
+        async move {
+            post(
+                &who,
+                app,
+                "documents/retention/save",
+                &vec![("form[days]", days)],
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        retention(&admin).await,
+        app::models::RetentionView {
+            days: 30,
+            default_days: 30,
+            set: false
+        }
+    );
+    // Admins only.
+    for who in [
+        &http,
+        &signed_in_as(&app, "direction@cc-exemple.fr", Role::Head).await,
+    ] {
+        refused(post(who, &app, "documents/retention", &vec![]).await, 403).await;
+        refused(save(who, "1").await, 403).await;
+    }
+    // Anything but whole days within ten years is refused on its field.
+    let long = "9".repeat(5_000);
+    for bad in ["-1", "3651", "1e3", "30 jours", "<script>", long.as_str()] {
+        let err = refused_on(save(&admin, bad).await, 422, "days").await;
+        assert!(!err.message().contains('<'), "{err:?}");
+    }
+    assert!(!retention(&admin).await.set, "nothing changed");
+
+    // A document deleted now: kept 30 days by default, 5 once set.
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    let res = upload(&http, &app, id, &[], &[("vieux.pdf", &pdf("vieux"))]).await;
+    assert_eq!(res.status(), 303);
+    let doc = sections(&http, &app, id).await.documents.documents[0].clone();
+    ok(post(
+        &http,
+        &app,
+        "documents/delete",
+        &vec![
+            ("document_id", doc.id.to_string()),
+            ("version", doc.version.to_string()),
+        ],
+    )
+    .await)
+    .await;
+    let in_six_days = chrono::Utc::now() + chrono::Duration::days(6);
+    let scheduled = || async {
+        app::server::services::documents::scheduled_purge(&app.db, &app.documents, 30, in_six_days)
+            .await
+            .expect("purge")
+    };
+    assert_eq!(scheduled().await, (0, 0), "30 days by default");
+    // Two admins save at once: both are answered, one value is kept.
+    let (a, b) = tokio::join!(save(&admin, "5"), save(&admin, " 7 "));
+    ok(a).await;
+    ok(b).await;
+    let now = retention(&admin).await;
+    assert!(now.set && [5, 7].contains(&now.days), "{now:?}");
+    ok(save(&admin, "5").await).await;
+    assert_eq!(
+        retention(&admin).await,
+        app::models::RetentionView {
+            days: 5,
+            default_days: 30,
+            set: true
+        }
+    );
+    assert_eq!(scheduled().await, (1, 1), "past 5 days, row and file go");
+    assert_eq!(store_state(&app).await, (Vec::new(), 0));
+    // Empty: back to the server's period.
+    ok(save(&admin, "").await).await;
+    assert_eq!(
+        retention(&admin).await,
+        app::models::RetentionView {
+            days: 30,
+            default_days: 30,
+            set: false
+        }
+    );
+    // The admin's page shows it, and the form.
+    let page = crate::support::api::html(&admin, &app, "/admin/types-de-documents").await;
+    assert!(page.contains("Conservation des documents supprimés"));
+    assert!(page.contains("En vigueur : 30 jours."));
+    crate::support::finish(app, test_db).await;
+}
+both_backends!(the_admin_sets_how_long_deleted_documents_are_kept);

@@ -79,6 +79,7 @@ pub fn form_for(function: &str, tag: &str) -> Vec<(String, String)> {
             ("form[status]", "requested"),
         ],
         "/api/funding/derogation" => &[("project_id", "1"), ("version", "1"), ("form[kind]", "")],
+        "/api/documents/retention/save" => &[("form[days]", "30")],
         "/api/funders/documents/save" => &[("code", "detr"), ("form[types][0]", "devis")],
         "/api/funding/lines/documents" => &[
             ("line_id", "1"),

@@ -33,6 +33,8 @@ fn allowed(function: &str, role: Role) -> bool {
         | "/api/funders/save"
         | "/api/funders/documents"
         | "/api/funders/documents/save"
+        | "/api/documents/retention"
+        | "/api/documents/retention/save"
         | "/api/directory/people/erase" => role == Role::Admin,
         "/api/shares/mine" => role == Role::Partner,
         "/api/projects/list"

@@ -9,6 +9,7 @@ pub mod mail;
 pub mod projects;
 pub mod rollup;
 pub mod session;
+pub mod setting;
 pub mod share;
 pub mod territory;
 pub mod user;

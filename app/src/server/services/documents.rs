@@ -787,6 +787,20 @@ pub async fn shared_documents(
     Ok(out)
 }
 
+/// The purge run every few hours: with the retention the admin set, else
+/// the server's `default_days`.
+pub async fn scheduled_purge(
+    db: &DatabaseConnection,
+    store: &Store,
+    default_days: i64,
+    now: DateTime<Utc>,
+) -> Result<(u64, usize), AppError> {
+    let days = super::settings::document_retention(db, default_days)
+        .await?
+        .days;
+    purge(db, store, days, now).await
+}
+
 /// Removes what the retention period no longer keeps: the documents
 /// deleted more than `retention_days` before `now` (their rows and
 /// versions), then every file of the store no version refers to (a

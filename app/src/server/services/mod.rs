@@ -16,6 +16,7 @@ pub mod project_filter;
 pub mod projects;
 pub mod references;
 pub mod rollup;
+pub mod settings;
 pub mod shares;
 pub mod summaries;
 pub mod territories;

@@ -4,9 +4,11 @@ use leptos::prelude::*;
 use crate::ui::components::data_table::{Col, DataTable};
 use rust_i18n::t;
 
+use crate::api::documents::{SaveRetention, get_retention};
 use crate::api::references::{SaveReference, list_reference};
+use crate::domain::document::MAX_RETENTION_DAYS;
 use crate::models::{ReferenceEntry, ReferenceList};
-use crate::ui::actions::field_error;
+use crate::ui::actions::{field_error, general_error};
 use crate::ui::components::error::ErrorNotice;
 use crate::ui::components::field::Field;
 
@@ -26,7 +28,42 @@ pub fn ThemesPage() -> impl IntoView {
 /// holds.
 #[component]
 pub fn DocumentTypesPage() -> impl IntoView {
-    view! { <ReferenceListPage list=ReferenceList::DocumentTypes /> }
+    view! {
+        <ReferenceListPage list=ReferenceList::DocumentTypes />
+        <RetentionSection />
+    }
+}
+
+/// « Conservation des documents supprimés »: how long a deleted
+/// document's contents are kept before the purge erases them.
+#[component]
+fn RetentionSection() -> impl IntoView {
+    let save = ServerAction::<SaveRetention>::new();
+    let retention = Resource::new(move || save.version().get(), |_| get_retention());
+    view! {
+        <section class="card" id="conservation" aria-labelledby="retention-title">
+            <h2 id="retention-title">{t!("documents.retention_title")}</h2>
+            <p>{t!("documents.retention_intro")}</p>
+            <Suspense fallback=|| view! { <p>{t!("app.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match retention.await {
+                        Ok(r) => view! {
+                            <p data-testid="retention-current">{t!("documents.retention_current", days = r.days)}</p>
+                            <ActionForm action=save attr:class="form" attr:novalidate="true" attr:data-anchor="conservation" attr:data-done=t!("documents.retention_saved").into_owned()>
+                                <Field name="form[days]" id="retention-days" kind="number" label=t!("documents.retention_days").into_owned()
+                                    value=if r.set { r.days.to_string() } else { String::new() }
+                                    hint=t!("documents.retention_hint", max = MAX_RETENTION_DAYS, default = r.default_days).into_owned()
+                                    error=field_error(save, "days") />
+                                <p class="form-error" role="alert">{general_error(save)}</p>
+                                <button type="submit" class="button">{t!("documents.retention_save")}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
 }
 
 #[component]
