@@ -168,4 +168,19 @@ test('with the keyboard, an officer narrows what one DETR application asks for a
   await saved.getByLabel('Devis', { exact: true }).check();
   await saved.getByRole('button', { name: 'Enregistrer la liste' }).click();
   await expect(page.locator('[data-testid="funder-asks"][data-funder="detr"] summary')).toContainText('Devis');
+
+  // How long deleted documents are kept: refused in French out of range, then set, then back to the server's.
+  await page.goto('/admin/types-de-documents');
+  await hydrated(page);
+  const days = page.getByLabel('Durée de conservation (en jours)');
+  await days.fill('99999');
+  await page.getByRole('button', { name: 'Enregistrer la durée' }).click();
+  await expect(page.locator('#retention-days-erreur')).toContainText('de 0 à 3650');
+  await days.fill('45');
+  await days.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Durée de conservation enregistrée.' })).toBeVisible();
+  await expect(page.getByTestId('retention-current')).toHaveText('En vigueur : 45 jours.');
+  await page.getByLabel('Durée de conservation (en jours)').fill('');
+  await page.getByRole('button', { name: 'Enregistrer la durée' }).click();
+  await expect(page.getByTestId('retention-current')).toHaveText('En vigueur : 30 jours.');
 });
