@@ -94,6 +94,15 @@ impl Attachment {
         }
     }
 
+    /// The document's `(milestone_id, funding_line_id)`.
+    pub fn ids(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            Attachment::Project => (None, None),
+            Attachment::Milestone(id) => (Some(id), None),
+            Attachment::FundingLine(id) => (None, Some(id)),
+        }
+    }
+
     /// The form's value.
     pub fn code(self) -> String {
         match self {

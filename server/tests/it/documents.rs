@@ -372,17 +372,7 @@ pub(crate) async fn kept_versioned_and_downloaded(backend: Backend, bucket: Opti
 
     // Deleted: gone from the page and every route at once, on the
     // timeline; its contents go at the purge.
-    ok(post(
-        &http,
-        &app,
-        "documents/delete",
-        &vec![
-            ("document_id", delib.id.to_string()),
-            ("version", "3".to_owned()),
-        ],
-    )
-    .await)
-    .await;
+    delete_document(&http, &app, delib.id, 3).await;
     assert_eq!(
         download(&http, &app, &format!("/documents/{}/fichier", delib.id))
             .await
@@ -560,17 +550,7 @@ async fn shared_documents_reach_only_their_readers(backend: Backend) {
     reshare.push(("form[shared]", "on".to_owned()));
     ok(post(&http, &app, "documents/update", &reshare).await).await;
     assert_eq!(download(&partner, &app, &path(shared)).await.status(), 200);
-    ok(post(
-        &http,
-        &app,
-        "documents/delete",
-        &vec![
-            ("document_id", shared.to_string()),
-            ("version", "3".to_owned()),
-        ],
-    )
-    .await)
-    .await;
+    delete_document(&http, &app, shared, 3).await;
     assert_eq!(download(&partner, &app, &path(shared)).await.status(), 404);
 
     // The link revoked: closed.
@@ -1087,22 +1067,21 @@ async fn a_funding_line_shows_the_documents_its_funder_asks_for(backend: Backend
 }
 both_backends!(a_funding_line_shows_the_documents_its_funder_asks_for);
 
+/// Deletes document `id`, seen at `version` (answered 200).
+async fn delete_document(http: &reqwest::Client, app: &TestApp, id: i64, version: i32) {
+    let form = vec![
+        ("document_id", id.to_string()),
+        ("version", version.to_string()),
+    ];
+    ok(post(http, app, "documents/delete", &form).await).await;
+}
+
 /// Deletes every live document of the project except the one with this
 /// file name.
 async fn delete_all_but(http: &reqwest::Client, app: &TestApp, project: i64, keep: &str) {
     for d in sections(http, app, project).await.documents.documents {
         if d.versions[0].filename != keep {
-            ok(post(
-                http,
-                app,
-                "documents/delete",
-                &vec![
-                    ("document_id", d.id.to_string()),
-                    ("version", d.version.to_string()),
-                ],
-            )
-            .await)
-            .await;
+            delete_document(http, app, d.id, d.version).await;
         }
     }
 }
@@ -1239,17 +1218,7 @@ async fn the_admin_sets_how_long_deleted_documents_are_kept(backend: Backend) {
     let res = upload(&http, &app, id, &[], &[("vieux.pdf", &pdf("vieux"))]).await;
     assert_eq!(res.status(), 303);
     let doc = sections(&http, &app, id).await.documents.documents[0].clone();
-    ok(post(
-        &http,
-        &app,
-        "documents/delete",
-        &vec![
-            ("document_id", doc.id.to_string()),
-            ("version", doc.version.to_string()),
-        ],
-    )
-    .await)
-    .await;
+    delete_document(&http, &app, doc.id, doc.version).await;
     let in_six_days = chrono::Utc::now() + chrono::Duration::days(6);
     let scheduled = || async {
         app::server::services::documents::scheduled_purge(&app.db, &app.documents, 30, in_six_days)

@@ -444,11 +444,7 @@ pub async fn add(
     check_fields(db, project_id, &fields, None).await?;
     keep_then(db, store, config, project_id, files, |kept| async move {
         let mut change = Change::begin(db, actor, now).await?;
-        let (milestone_id, funding_line_id) = match fields.attachment {
-            Attachment::Project => (None, None),
-            Attachment::Milestone(id) => (Some(id), None),
-            Attachment::FundingLine(id) => (None, Some(id)),
-        };
+        let (milestone_id, funding_line_id) = fields.attachment.ids();
         let mut ids = Vec::with_capacity(kept.len());
         for (stored, filename, media_type) in kept {
             let row = document::ActiveModel {
@@ -505,14 +501,19 @@ pub async fn detach(db: &impl ConnectionTrait, from: Attachment) -> Result<(), A
     Ok(())
 }
 
-/// The live (not deleted) document `id`, locked for the change.
-async fn live(change: &Change, id: i64) -> Result<document::Model, AppError> {
-    document::Entity::find_by_id(id)
+/// The live (not deleted) document `id`, locked for the change, as the
+/// form saw it (`version`; else the refusal of an outdated page).
+async fn live(change: &Change, id: i64, version: i32) -> Result<document::Model, AppError> {
+    let d = document::Entity::find_by_id(id)
         .lock_exclusive()
         .one(change.txn())
         .await?
         .filter(|d| d.deleted_at.is_none())
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    if d.version != version {
+        return Err(stale());
+    }
+    Ok(d)
 }
 
 /// The refusal of a change made on an outdated page.
@@ -553,10 +554,7 @@ pub async fn add_version(
         vec![file],
         |kept| async move {
             let mut change = Change::begin(db, actor, now).await?;
-            let d = live(&change, id).await?;
-            if d.version != version {
-                return Err(stale());
-            }
+            let d = live(&change, id, version).await?;
             let number = document_version::Entity::find()
                 .filter(document_version::Column::DocumentId.eq(id))
                 .select_only()
@@ -609,16 +607,9 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut change = Change::begin(db, actor, now).await?;
-    let d = live(&change, id).await?;
-    if d.version != version {
-        return Err(stale());
-    }
+    let d = live(&change, id, version).await?;
     check_fields(change.txn(), d.project_id, &fields, Some(&d.type_code)).await?;
-    let (milestone_id, funding_line_id) = match fields.attachment {
-        Attachment::Project => (None, None),
-        Attachment::Milestone(m) => (Some(m), None),
-        Attachment::FundingLine(l) => (None, Some(l)),
-    };
+    let (milestone_id, funding_line_id) = fields.attachment.ids();
     let latest = latest_version(change.txn(), id).await?;
     let project_id = d.project_id;
     let mut changes = Vec::new();
@@ -672,10 +663,7 @@ pub async fn delete(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut change = Change::begin(db, actor, now).await?;
-    let d = live(&change, id).await?;
-    if d.version != version {
-        return Err(stale());
-    }
+    let d = live(&change, id, version).await?;
     let latest = latest_version(change.txn(), id).await?;
     let name = name_of(&d, &latest.map(|v| v.filename).unwrap_or_default());
     let project_id = d.project_id;
