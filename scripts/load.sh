@@ -15,6 +15,7 @@
 #                                              RSS each minute; SQLite unless LOAD_BACKENDS)
 #        LOAD_BACKENDS=sqlite LOAD_SECONDS=5 LOAD_LEVELS="8 32" scripts/load.sh
 #        LOAD_TARGETS="project dashboard" LOAD_SCALE=0 scripts/load.sh
+#        LOAD_BIN=/tmp/maillage-before LOAD_NO_BUILD=1 scripts/load.sh   (another build, for an A/B)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -41,7 +42,7 @@ if [ -z "${LOAD_NO_BUILD:-}" ]; then
   say "Compilation release (scripts/build.sh)"
   "$ROOT/scripts/build.sh" 2>&1 | tail -n 8
 fi
-BIN="$(server_binary)"
+BIN="${LOAD_BIN:-$(server_binary)}"
 LUA="$ROOT/scripts/load/report.lua"
 WORK="$(mktemp -d /tmp/maillage-load.XXXXXX)"
 SERVER_PID=""

@@ -6,6 +6,7 @@
 //! `schema_is_the_recorded_one` test fails when the built schema drifts
 //! from `migrations/schema/`.
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
 /// `column` of the table being created refers to `table`'s `id`; deleting
 /// the row there deletes this one.
@@ -59,6 +60,47 @@ pub async fn drop_tables<T: IntoIden>(
     for table in tables {
         manager
             .drop_table(Table::drop().table(table).to_owned())
+            .await?;
+    }
+    Ok(())
+}
+
+/// The tables whose writes do not count in `data_generation` (SQLite):
+/// sessions change at every sign-in and no cached read depends on them.
+pub const UNCOUNTED_TABLES: [&str; 3] = ["data_generation", "seaql_migrations", "sessions"];
+
+/// On SQLite, every insert, update and delete in `table` adds one to
+/// `data_generation.n` (migration 20), so a read can tell from one row
+/// whether anything changed since an earlier one. A migration that
+/// creates a table calls this for it; `it/migrations.rs` checks that every
+/// table but `UNCOUNTED_TABLES` has the three triggers. On PostgreSQL it
+/// does nothing: a read's snapshot says the same (`pg_current_snapshot()`).
+pub async fn count_writes(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    if manager.get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok(());
+    }
+    for event in ["insert", "update", "delete"] {
+        manager
+            .get_connection()
+            .execute_unprepared(&format!(
+                "CREATE TRIGGER {table}_count_{event} AFTER {} ON {table} \
+                 BEGIN UPDATE data_generation SET n = n + 1; END",
+                event.to_uppercase()
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Removes the triggers `count_writes` made on `table`.
+pub async fn uncount_writes(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    if manager.get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok(());
+    }
+    for event in ["insert", "update", "delete"] {
+        manager
+            .get_connection()
+            .execute_unprepared(&format!("DROP TRIGGER IF EXISTS {table}_count_{event}"))
             .await?;
     }
     Ok(())

@@ -4,7 +4,7 @@
 //! server applies pending ones at start (`maillage migrate` does it alone).
 pub use sea_orm_migration::prelude::*;
 
-mod keys;
+pub mod keys;
 
 mod m20261128_000001_create_users;
 mod m20261128_000002_create_sessions;
@@ -25,6 +25,7 @@ mod m20261210_000016_create_documents;
 mod m20261210_000017_create_funder_documents;
 mod m20261211_000018_add_line_documents;
 mod m20261211_000019_create_settings;
+mod m20261212_000020_add_data_generation;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000017_create_funder_documents::Migration),
             Box::new(m20261211_000018_add_line_documents::Migration),
             Box::new(m20261211_000019_create_settings::Migration),
+            Box::new(m20261212_000020_add_data_generation::Migration),
         ]
     }
 }

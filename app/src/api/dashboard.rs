@@ -16,8 +16,15 @@ pub async fn get_dashboard(
 ) -> Result<Dashboard, AppError> {
     auth::run(Action::ViewDashboard, |cx| async move {
         let filter = filter.validated()?;
+        let today = cx.today();
         let txn = cx.snapshot().await?;
-        let view = dashboard::dashboard(&txn, &filter, cx.today()).await?;
+        let view = auth::state()?
+            .reads
+            .dashboards
+            .get_or_read(&txn, (filter.clone(), today), || {
+                dashboard::dashboard(&txn, &filter, today)
+            })
+            .await?;
         txn.commit().await?;
         Ok(view)
     })
@@ -28,7 +35,11 @@ pub async fn get_dashboard(
 pub async fn get_dashboard_choices() -> Result<DashboardChoices, AppError> {
     auth::run(Action::ViewDashboard, |cx| async move {
         let txn = cx.snapshot().await?;
-        let choices = dashboard::choices(&txn).await?;
+        let choices = auth::state()?
+            .reads
+            .choices
+            .get_or_read(&txn, (), || dashboard::choices(&txn))
+            .await?;
         txn.commit().await?;
         Ok(choices)
     })

@@ -63,20 +63,26 @@ pub async fn get_project_sections(
     auth::run(Action::ViewProjects, |cx| async move {
         check_since(since)?;
         let with_shares = crate::policy::allows(cx.actor.role, Action::ShareProjects);
-        let txn = cx.snapshot().await?;
-        let mut sections = projects::sections(
-            &txn,
-            id,
-            since,
-            show_all.unwrap_or_default(),
-            with_shares,
-            cx.today(),
-        )
-        .await?;
+        let show_all = show_all.unwrap_or_default();
+        let today = cx.today();
         let state = auth::state()?;
-        sections.documents =
-            crate::server::services::documents::of_project(&txn, id, &state.config.documents)
+        let txn = cx.snapshot().await?;
+        let key = (id, since, show_all, with_shares, today);
+        let sections = state
+            .reads
+            .project_pages
+            .get_or_read(&txn, key, || async {
+                let mut sections =
+                    projects::sections(&txn, id, since, show_all, with_shares, today).await?;
+                sections.documents = crate::server::services::documents::of_project(
+                    &txn,
+                    id,
+                    &state.config.documents,
+                )
                 .await?;
+                Ok(sections)
+            })
+            .await?;
         txn.commit().await?;
         Ok(sections)
     })

@@ -14,7 +14,7 @@ pub const DEADLINE_WINDOWS: [i64; 3] = [30, 60, 90];
 pub const LIST_LIMIT: u64 = 20;
 
 /// The dashboard's filters, all in the URL (`/tableau-de-bord?…`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DashboardFilter {
     pub programme: Option<String>,

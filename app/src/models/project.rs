@@ -272,7 +272,7 @@ pub struct EventView {
 
 /// Which of the project page's lists to show whole (« voir tout »); by
 /// default each shows its first rows (`LIST_LIMITS`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ShowAll {
     pub milestones: bool,

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod page_slots;
 pub mod passwords;
 pub mod phone;
+pub mod read_cache;
 pub mod request_id;
 pub mod services;
 pub mod session_store;

@@ -29,6 +29,8 @@ pub struct AppState {
     pub pages: Arc<PageSlots>,
     /// The documents' contents (`DOCUMENTS_DIR`).
     pub documents: Arc<crate::server::documents::Store>,
+    /// The heaviest reads, kept while the database is unchanged.
+    pub reads: Arc<crate::server::read_cache::Reads>,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
                 crate::server::documents::Store::from_config(&config.documents)
                     .expect("the document store (DOCUMENTS_S3_*)"),
             ),
+            reads: Arc::default(),
             config: Arc::new(config),
             leptos_options,
         }

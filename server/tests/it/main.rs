@@ -29,6 +29,7 @@ mod permissions;
 mod pg_cluster;
 mod project_feeds;
 mod projects;
+mod read_cache;
 mod shares;
 mod shutdown;
 mod territories;

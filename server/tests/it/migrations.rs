@@ -130,3 +130,67 @@ async fn schema_is_the_recorded_one(backend: Backend) {
     test_db.drop().await;
 }
 both_backends!(schema_is_the_recorded_one);
+
+/// On SQLite every table but `keys::UNCOUNTED_TABLES` counts its writes in
+/// `data_generation` (insert, update and delete), or a write there would
+/// leave a kept answer stale (`app::server::read_cache`). A migration that
+/// creates a table and forgets `keys::count_writes` fails here. Then a
+/// write in each kind moves the count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_table_counts_its_writes() {
+    let test_db = TestDb::empty(Backend::Sqlite).await;
+    let db = test_db.connect().await;
+    Migrator::up(&db, None).await.expect("up");
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            sea_orm::DatabaseBackend::Sqlite,
+            "SELECT t.name, (SELECT count(*) FROM sqlite_master g WHERE g.type = 'trigger' \
+               AND g.tbl_name = t.name AND g.name LIKE t.name || '_count_%' \
+               AND g.sql LIKE '%UPDATE data_generation SET n = n + 1%') \
+             FROM sqlite_master t WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%' \
+             ORDER BY t.name",
+        ))
+        .await
+        .expect("tables");
+    let mut uncounted = Vec::new();
+    let mut counted = 0;
+    for row in rows {
+        let table: String = row.try_get_by_index(0).expect("name");
+        let triggers: i64 = row.try_get_by_index(1).expect("count");
+        if migrations::keys::UNCOUNTED_TABLES.contains(&table.as_str()) {
+            assert_eq!(triggers, 0, "{table} is not counted");
+        } else if triggers == 3 {
+            counted += 1;
+        } else {
+            uncounted.push(format!("{table} ({triggers} of 3)"));
+        }
+    }
+    assert!(
+        uncounted.is_empty(),
+        "tables that do not count their writes: {uncounted:?}"
+    );
+    assert!(counted > 30, "{counted} tables counted");
+
+    let count = || async {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                sea_orm::DatabaseBackend::Sqlite,
+                "SELECT n FROM data_generation",
+            ))
+            .await
+            .expect("count")
+            .expect("one row");
+        row.try_get_by_index::<i64>(0).expect("n")
+    };
+    let start = count().await;
+    for sql in [
+        "INSERT INTO settings (name, value, updated_at) VALUES ('x', '1', '2026-12-07T00:00:00Z')",
+        "UPDATE settings SET value = '2' WHERE name = 'x'",
+        "DELETE FROM settings WHERE name = 'x'",
+    ] {
+        db.execute_unprepared(sql).await.expect(sql);
+    }
+    assert_eq!(count().await, start + 3);
+    db.close().await.ok();
+    test_db.drop().await;
+}

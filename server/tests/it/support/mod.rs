@@ -311,6 +311,8 @@ pub struct TestApp {
     pub pages: std::sync::Arc<app::server::page_slots::PageSlots>,
     /// The app's document store.
     pub documents: std::sync::Arc<app::server::documents::Store>,
+    /// The app's kept answers, to read how often they were served kept.
+    pub reads: std::sync::Arc<app::server::read_cache::Reads>,
     _documents_dir: Option<tempfile::TempDir>,
     handle: JoinHandle<()>,
 }
@@ -338,6 +340,7 @@ impl TestApp {
         let state = AppState::new(db.clone(), config, server::site::leptos_options());
         let pages = state.pages.clone();
         let documents = state.documents.clone();
+        let reads = state.reads.clone();
         let router = server::router(state);
         let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -357,6 +360,7 @@ impl TestApp {
             db,
             pages,
             documents,
+            reads,
             _documents_dir: documents_dir,
             handle,
         }
