@@ -138,6 +138,7 @@ run_backend() {
   local after; after="$(rss_mb "$SERVER_PID")"
   echo "RSS $backend : au repos $idle Mo, pic $peak Mo, 10 s après $after Mo" | tee -a "$WORK/rss-summary"
   { grep -ciE ' (error|panicked)' "$WORK/server.log" || true; } | sed "s/^/Lignes d'erreur dans le journal ($backend) : /"
+  grep -iE ' (error|panicked)' "$WORK/server.log" | head -n 5 | cut -c1-400 || true
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
   [ "$backend" = postgres ] && psql "$PG_ADMIN_URL" -qc 'drop database if exists maillage_load with (force)' >/dev/null
   return 0
