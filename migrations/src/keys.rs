@@ -76,31 +76,38 @@ pub const UNCOUNTED_TABLES: [&str; 3] = ["data_generation", "seaql_migrations", 
 /// table but `UNCOUNTED_TABLES` has the three triggers. On PostgreSQL it
 /// does nothing: a read's snapshot says the same (`pg_current_snapshot()`).
 pub async fn count_writes(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
-    if manager.get_database_backend() != DatabaseBackend::Sqlite {
-        return Ok(());
-    }
-    for event in ["insert", "update", "delete"] {
-        manager
-            .get_connection()
-            .execute_unprepared(&format!(
-                "CREATE TRIGGER {table}_count_{event} AFTER {} ON {table} \
-                 BEGIN UPDATE data_generation SET n = n + 1; END",
-                event.to_uppercase()
-            ))
-            .await?;
-    }
-    Ok(())
+    on_each_write_trigger(manager, table, |name, event| {
+        format!(
+            "CREATE TRIGGER {name} AFTER {event} ON {table} \
+             BEGIN UPDATE data_generation SET n = n + 1; END"
+        )
+    })
+    .await
 }
 
 /// Removes the triggers `count_writes` made on `table`.
 pub async fn uncount_writes(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    on_each_write_trigger(manager, table, |name, _| {
+        format!("DROP TRIGGER IF EXISTS {name}")
+    })
+    .await
+}
+
+/// Runs `statement(trigger name, event)` for the insert, update and delete
+/// triggers of `table`, on SQLite only.
+async fn on_each_write_trigger(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    statement: impl Fn(&str, &str) -> String,
+) -> Result<(), DbErr> {
     if manager.get_database_backend() != DatabaseBackend::Sqlite {
         return Ok(());
     }
-    for event in ["insert", "update", "delete"] {
+    for event in ["INSERT", "UPDATE", "DELETE"] {
+        let name = format!("{table}_count_{}", event.to_lowercase());
         manager
             .get_connection()
-            .execute_unprepared(&format!("DROP TRIGGER IF EXISTS {table}_count_{event}"))
+            .execute_unprepared(&statement(&name, event))
             .await?;
     }
     Ok(())
