@@ -88,7 +88,13 @@ async fn multipart_of(state: &AppState, req: Request) -> Result<Multipart, AppEr
     let limit = (MAX_FILES as u64)
         .saturating_mul(state.config.documents.max_file_bytes)
         .saturating_add(1 << 20);
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    // Never below what `drain` reads after a refusal: a bound reached
+    // mid-drain ends the read, the answer goes out over unread bytes and
+    // the client may see a reset connection instead of the French refusal
+    // (seen with a small `max_file_bytes` and a 3 MB file: the read stopped at 2,3 MB).
+    let limit = usize::try_from(limit)
+        .unwrap_or(usize::MAX)
+        .max(crate::middleware::body_limit::DRAIN_MAX_BYTES);
     let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
     Multipart::from_request(req, state)
         .await

@@ -198,7 +198,7 @@ pub fn redact_token(path: &str) -> std::borrow::Cow<'_, str> {
 /// Builds the whole application for `state`. Layers, outermost first:
 /// request id → metrics → trace → compression → caching → page validator → French errors →
 /// security headers → panics → timeout → page slots → body limit → origin guard → sessions →
-/// auth gate → `/api/` argument checks → routes.
+/// auth gate → `/api/` argument checks → kept pages → routes.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     crate::metrics::handle();
@@ -227,6 +227,10 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::middleware::kept_pages::kept_pages,
+        ))
         .layer(from_fn(api_requests))
         .layer(from_fn_with_state(state.clone(), auth_gate))
         .layer(sessions)

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDate;
 use quick_cache::sync::Cache;
+use quick_cache::{UnitWeighter, Weighter};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement};
 
 use crate::error::AppError;
@@ -30,8 +31,10 @@ use crate::models::{Dashboard, DashboardChoices, DashboardFilter, ProjectSection
 pub struct Generation(String);
 
 /// The state `txn` reads. Call it in the read transaction the answer is
-/// then computed in (`Call::snapshot`), so both see the same rows.
-pub async fn generation(txn: &DatabaseTransaction) -> Result<Generation, AppError> {
+/// then computed in (`Call::snapshot`), so both see the same rows; or,
+/// for an answer computed afterwards (a whole page, [`Reads::pages`]), on
+/// the pool: what it then reads is that state or a later one.
+pub async fn generation<C: ConnectionTrait>(txn: &C) -> Result<Generation, AppError> {
     let backend = txn.get_database_backend();
     let sql = match backend {
         DatabaseBackend::Postgres => "SELECT pg_current_snapshot()::text",
@@ -44,23 +47,31 @@ pub async fn generation(txn: &DatabaseTransaction) -> Result<Generation, AppErro
     Ok(Generation(row.try_get_by_index(0)?))
 }
 
-/// One kind of answer, by its arguments and the database's state.
-pub struct Kept<K, V> {
+/// One kind of answer, by its arguments and the database's state; `W`
+/// weighs them (by default each counts one).
+pub struct Kept<K, V, W = UnitWeighter> {
     kind: &'static str,
-    entries: Cache<(K, Generation), Arc<V>>,
+    entries: Cache<(K, Generation), Arc<V>, W>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
 
-impl<K, V> Kept<K, V>
+impl<K: Eq + Hash + Clone, V> Kept<K, V> {
+    /// At most `capacity` answers.
+    fn new(kind: &'static str, capacity: usize) -> Self {
+        Self::weighed(kind, Cache::new(capacity))
+    }
+}
+
+impl<K, V, W> Kept<K, V, W>
 where
     K: Eq + Hash + Clone,
-    V: Clone,
+    W: Weighter<(K, Generation), Arc<V>> + Clone,
 {
-    fn new(kind: &'static str, capacity: usize) -> Self {
+    fn weighed(kind: &'static str, entries: Cache<(K, Generation), Arc<V>, W>) -> Self {
         Self {
             kind,
-            entries: Cache::new(capacity),
+            entries,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -83,22 +94,41 @@ where
         read: F,
     ) -> Result<V, AppError>
     where
+        V: Clone,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, AppError>>,
     {
-        let key = (key, generation(txn).await?);
+        let generation = generation(txn).await?;
+        let kept = self.get_or_make(generation, key, read).await?;
+        Ok(V::clone(&kept))
+    }
+
+    /// The answer for `key` in the state `generation`: kept, or made by
+    /// `make` and kept. An `Err` from `make` is handed back and not kept;
+    /// a reader waiting for it then makes its own.
+    pub async fn get_or_make<F, Fut, E>(
+        &self,
+        generation: Generation,
+        key: K,
+        make: F,
+    ) -> Result<Arc<V>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, E>>,
+    {
+        let key = (key, generation);
         let guard = match self.entries.get_value_or_guard_async(&key).await {
             Ok(kept) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
                 self.count("hit");
-                return Ok(V::clone(&kept));
+                return Ok(kept);
             }
             Err(guard) => guard,
         };
         self.misses.fetch_add(1, Ordering::Relaxed);
         self.count("miss");
-        let value = read().await?;
-        let _ = guard.insert(Arc::new(value.clone()));
+        let value = Arc::new(make().await?);
+        let _ = guard.insert(Arc::clone(&value));
         Ok(value)
     }
 
@@ -112,12 +142,83 @@ where
 /// is shown whole, whether the shares are shown (by role), and today.
 pub type ProjectPageKey = (i64, Option<NaiveDate>, ShowAll, bool, NaiveDate);
 
+/// A whole page as one user reads it: the user, the address (path and
+/// query), the host it was asked at (links given out may name it), and
+/// today.
+pub type PageKey = (i64, String, String, NaiveDate);
+
+/// A rendered page kept whole (`server::middleware::kept_pages`): its
+/// content type and its body cut where the render's CSP nonce stood, so
+/// that each answer carries a fresh one.
+#[derive(Debug)]
+pub struct KeptPage {
+    pub content_type: http::HeaderValue,
+    pub pieces: Vec<Vec<u8>>,
+}
+
+impl KeptPage {
+    /// Cuts `body` at each occurrence of `nonce`.
+    pub fn new(content_type: http::HeaderValue, body: &[u8], nonce: &str) -> Self {
+        let mut pieces = Vec::new();
+        let mut rest = body;
+        if !nonce.is_empty() {
+            while let Some(at) = find(rest, nonce.as_bytes()) {
+                pieces.push(rest[..at].to_vec());
+                rest = &rest[at + nonce.len()..];
+            }
+        }
+        pieces.push(rest.to_vec());
+        Self {
+            content_type,
+            pieces,
+        }
+    }
+
+    /// The body with `nonce` where the render's stood.
+    pub fn body(&self, nonce: &str) -> Vec<u8> {
+        let len = self.pieces.iter().map(Vec::len).sum::<usize>()
+            + nonce.len() * self.pieces.len().saturating_sub(1);
+        let mut body = Vec::with_capacity(len);
+        for (i, piece) in self.pieces.iter().enumerate() {
+            if i > 0 {
+                body.extend_from_slice(nonce.as_bytes());
+            }
+            body.extend_from_slice(piece);
+        }
+        body
+    }
+
+    /// Bytes held, for the cache's weight.
+    fn weight(&self) -> u64 {
+        self.pieces.iter().map(|p| p.len() as u64).sum::<u64>() + 64
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The bytes all kept pages may hold: some hundred pages of the usual
+/// size (the project page of the demo data is about 60 kB).
+pub const PAGE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Weighs kept pages by their bytes.
+#[derive(Clone)]
+pub struct PageWeight;
+
+impl quick_cache::Weighter<(PageKey, Generation), Arc<KeptPage>> for PageWeight {
+    fn weight(&self, _key: &(PageKey, Generation), page: &Arc<KeptPage>) -> u64 {
+        page.weight()
+    }
+}
+
 /// The kept answers of one database (`AppState::reads`): one instance per
 /// database, since two databases may be in the same state by number.
 pub struct Reads {
     pub dashboards: Kept<(DashboardFilter, NaiveDate), Dashboard>,
     pub choices: Kept<(), DashboardChoices>,
     pub project_pages: Kept<ProjectPageKey, ProjectSections>,
+    pub pages: Kept<PageKey, KeptPage, PageWeight>,
 }
 
 impl Default for Reads {
@@ -129,6 +230,7 @@ impl Default for Reads {
             dashboards: Kept::new("dashboard", 64),
             choices: Kept::new("dashboard_choices", 4),
             project_pages: Kept::new("project_page", 256),
+            pages: Kept::weighed("page", Cache::with_weighter(128, PAGE_BYTES, PageWeight)),
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod auth_gate;
 pub mod body_limit;
 pub mod cache_control;
 pub mod error_pages;
+pub mod kept_pages;
 pub mod origin_guard;
 pub mod page_slots;
 pub mod page_validator;

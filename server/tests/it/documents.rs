@@ -845,6 +845,70 @@ async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
 }
 both_backends!(bad_files_are_refused_and_leave_nothing);
 
+/// A file far past the limit sent slowly, as over a poor line: the server
+/// refuses it early, reads the rest and drops it, and the client, still
+/// sending when the refusal is ready, gets the French answer rather than a
+/// reset connection. With the multipart bound below the drain's (a small
+/// `max_file_bytes`), the read stopped at 2,3 MB and the connection was
+/// closed under the sender (the flaky `IncompleteMessage` of a CI run).
+#[tokio::test]
+async fn a_refused_upload_sent_slowly_still_gets_its_answer() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let test_db = TestDb::new(Backend::Sqlite).await;
+    let mut config = Config::for_database(&test_db.url);
+    config.documents.max_file_bytes = 64 * 1024;
+    let app = TestApp::spawn_with(&test_db, config).await;
+    crate::support::import_fixture(&app.db).await;
+    create_user(&app.db, "officer@test.fr", Role::Officer).await;
+    let http = client();
+    let res = crate::support::login(&http, &app, "officer@test.fr", crate::support::PASSWORD).await;
+    assert_eq!(res.status(), 200);
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    let mut file = pdf("énorme");
+    file.resize(3 * 1024 * 1024, b' ');
+    let body = multipart(&[("type_code", "devis")], &[("enorme.pdf", &file)]);
+    let head = format!(
+        "POST /projets/{id}/documents HTTP/1.1\r\nHost: {addr}\r\nOrigin: {origin}\r\n\
+         Cookie: {cookie}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\n\
+         Content-Length: {len}\r\nConnection: close\r\n\r\n",
+        addr = app.addr,
+        origin = app.url(""),
+        len = body.len(),
+    );
+    let mut conn = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
+    conn.write_all(head.as_bytes()).await.expect("head");
+    // 64 KB every 2 ms: still sending when the refusal is ready. The
+    // server reads it all (a browser whose upload is cut shows a reset
+    // connection, not the answer).
+    let mut sent = head.len();
+    for chunk in body.chunks(64 * 1024) {
+        let wrote = conn.write_all(chunk).await;
+        assert!(wrote.is_ok(), "cut after {sent} bytes: {wrote:?}");
+        sent += chunk.len();
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    let mut answer = Vec::new();
+    let read = conn.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        read.is_ok(),
+        "the connection was reset: {read:?}, read {answer:?}"
+    );
+    assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
+    assert!(answer.contains("dépasse la taille maximale"), "{answer}");
+    app.stop().await;
+    test_db.drop().await;
+}
+
 async fn the_same_file_sent_at_once_is_stored_once(backend: Backend) {
     stored_once(backend, None).await;
 }

@@ -164,3 +164,191 @@ async fn readers_of_one_state_share_one_computation() {
     let app = std::sync::Arc::into_inner(app).expect("the readers are done");
     finish(app, test_db).await;
 }
+
+/// A page as read: its body with its nonce taken out, and that nonce.
+async fn read_page(http: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String, String) {
+    let res = http.get(app.url(path)).send().await.expect(path);
+    let status = res.status().as_u16();
+    let policy = res
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_default()
+        .to_owned();
+    let body = res.text().await.expect("body");
+    if status == 200 {
+        assert!(
+            !nonce.is_empty(),
+            "{path}: a page names its nonce: {policy}"
+        );
+        assert!(
+            body.contains(&format!("nonce=\"{nonce}\"")),
+            "{path}: the scripts carry the policy's nonce"
+        );
+    }
+    let body = if nonce.is_empty() {
+        body
+    } else {
+        body.replace(&nonce, "NONCE")
+    };
+    (status, body, nonce)
+}
+
+fn user_name(body: &str) -> &str {
+    body.split("data-testid=\"user-name\"")
+        .nth(1)
+        .and_then(|rest| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split('<').next())
+        .expect("the page names its user")
+}
+
+/// Whole pages kept (`server::middleware::kept_pages`): the project page
+/// and the dashboard are served again to the same user while nothing is
+/// written, each answer with a fresh nonce; any write, through the app or
+/// by hand, shows at once; another user, another address or an error is
+/// never served a kept page.
+async fn pages_are_kept_until_any_write(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let sqlite = backend == Backend::Sqlite;
+    let id = create(&http, &app, "Halle gourmande", &["15187"], &[]).await;
+    let path = format!("/projets/{id}");
+
+    let (status, first, n1) = read_page(&http, &app, &path).await;
+    assert_eq!(status, 200);
+    assert!(first.contains("Halle gourmande"));
+    let (_, again, n2) = read_page(&http, &app, &path).await;
+    assert_ne!(n1, n2, "each answer has its own nonce");
+    assert_eq!(first, again, "the same page, but for the nonce");
+    if sqlite {
+        assert_eq!(app.reads.pages.counts(), (1, 1));
+    }
+    // The browser's revalidation still works on a kept page.
+    let tagged = http.get(app.url(&path)).send().await.expect("page");
+    let tag = tagged.headers()["etag"].clone();
+    let res = http
+        .get(app.url(&path))
+        .header("If-None-Match", tag)
+        .send()
+        .await
+        .expect("revalidation");
+    assert_eq!(res.status(), 304);
+
+    // Another user reads the same address: a page of their own.
+    let head =
+        crate::support::signed_in_as(&app, "cheffe@cc-exemple.fr", app::domain::Role::Head).await;
+    let (status, theirs, _) = read_page(&head, &app, &path).await;
+    assert_eq!(status, 200);
+    assert_ne!(
+        user_name(&theirs),
+        user_name(&first),
+        "{}",
+        user_name(&theirs)
+    );
+    assert_eq!(
+        user_name(&read_page(&http, &app, &path).await.1),
+        user_name(&first)
+    );
+
+    // A write through the app shows at once.
+    let res = add_milestone(&http, &app, id, "decision", "Vote du conseil", "2027-03-31").await;
+    assert_eq!(res.status(), 200);
+    let (_, after, _) = read_page(&http, &app, &path).await;
+    assert!(
+        after.contains("Vote du conseil"),
+        "the milestone added shows"
+    );
+    // A write behind the app's back, too.
+    by_hand(
+        &app.db,
+        &format!("UPDATE projects SET title = 'Halle renommée à la main' WHERE id = {id}"),
+    )
+    .await;
+    let (_, renamed, _) = read_page(&http, &app, &path).await;
+    assert!(renamed.contains("Halle renommée à la main"));
+    assert!(!renamed.contains("Halle gourmande"));
+    // Another address (the timeline from a date) is another page.
+    let (status, since, _) = read_page(&http, &app, &format!("{path}?depuis=2020-01-01")).await;
+    assert_eq!(status, 200);
+    assert!(since.contains("Halle renommée à la main"));
+
+    // The dashboard, kept then moved by a write.
+    let (status, board_page, _) = read_page(&http, &app, "/tableau-de-bord").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        read_page(&http, &app, "/tableau-de-bord").await.1,
+        board_page
+    );
+    let (_, misses_before) = app.reads.pages.counts();
+    by_hand(
+        &app.db,
+        &format!("UPDATE projects SET title = 'Halle du tableau' WHERE id = {id}"),
+    )
+    .await;
+    let (_, moved, _) = read_page(&http, &app, "/tableau-de-bord").await;
+    assert_eq!(
+        board_page.contains("Halle renommée à la main"),
+        moved.contains("Halle du tableau"),
+        "the dashboard follows the write"
+    );
+    if sqlite {
+        assert_eq!(
+            app.reads.pages.counts().1,
+            misses_before + 1,
+            "rendered afresh"
+        );
+    }
+
+    // A project that does not exist: the error is answered, never kept.
+    let (before_hits, before_misses) = app.reads.pages.counts();
+    for _ in 0..2 {
+        let (status, _, _) = read_page(&http, &app, "/projets/999999").await;
+        assert_eq!(status, 404);
+    }
+    let (hits, misses) = app.reads.pages.counts();
+    if sqlite {
+        assert_eq!((hits, misses), (before_hits, before_misses + 2));
+    }
+    finish(app, test_db).await;
+}
+both_backends!(pages_are_kept_until_any_write);
+
+/// Readers of a page while others write: every write answered, and the
+/// first read after the last write shows every one of them (a page kept
+/// for an earlier state is never served for a later one).
+async fn pages_read_during_writes_show_them_all_after(backend: Backend) {
+    let (test_db, app, http, _) = signed_in(backend).await;
+    let id = create(&http, &app, "Voie verte", &["15142"], &[]).await;
+    let path = format!("/projets/{id}");
+    let app = std::sync::Arc::new(app);
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..6 {
+        let (http, app) = (http.clone(), app.clone());
+        tasks.spawn(async move {
+            let title = format!("Jalon concurrent {n}");
+            let res = add_milestone(&http, &app, id, "decision", &title, "2027-03-31").await;
+            assert_eq!(res.status(), 200, "{title}");
+        });
+    }
+    for _ in 0..6 {
+        let (http, app, path) = (http.clone(), app.clone(), path.clone());
+        tasks.spawn(async move {
+            for _ in 0..5 {
+                assert_eq!(read_page(&http, &app, &path).await.0, 200);
+            }
+        });
+    }
+    tasks.join_all().await;
+    let (_, page, _) = read_page(&http, &app, &path).await;
+    for n in 0..6 {
+        assert!(page.contains(&format!("Jalon concurrent {n}")), "jalon {n}");
+    }
+    let app = std::sync::Arc::into_inner(app).expect("the tasks are done");
+    finish(app, test_db).await;
+}
+both_backends!(pages_read_during_writes_show_them_all_after);
