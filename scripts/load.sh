@@ -2,7 +2,9 @@
 # Load test, run on purpose (never in the test suite): the release server on
 # a fresh database with the demo data (plus LOAD_SCALE generated projects),
 # signed in as the demo officer, at 1, 8, 32 and 128 connections on the
-# project page, the project list, the dashboard, the shared page, a static
+# project page (« project »: the same address, served kept between writes;
+# « project-fresh »: a new address each time, always rendered), the project
+# list, the dashboard, the shared page, a static
 # file, a write (milestone add) on one project and writes spread over eight
 # (« writes »). Prints one Markdown row per run:
 # requests/s, p50/p95/p99, answers other than 200, timeouts (> 5 s),
@@ -24,7 +26,7 @@ SECONDS_EACH="${LOAD_SECONDS:-10}"
 LEVELS="${LOAD_LEVELS:-1 8 32 128}"
 SCALE="${LOAD_SCALE:-1000}"
 BACKENDS="${LOAD_BACKENDS:-sqlite postgres}"
-TARGETS="${LOAD_TARGETS:-project list dashboard shared static write writes}"
+TARGETS="${LOAD_TARGETS:-project project-fresh list dashboard shared static write writes}"
 
 # The urlencoded form of a milestone added to project $1.
 milestone_body() {
@@ -102,9 +104,11 @@ run_backend() {
   if [ "$MODE" = soak ]; then soak "$backend" "$base" "$cookie" "$project" "$share" "$idle"; return 0; fi
   : >"$WORK/rss"; sample_rss & local sampler=$!
   for target in $TARGETS; do
-    local path expect=200 method="" body="" bodies="" who="$cookie"
+    local path expect=200 method="" body="" bodies="" who="$cookie" unique=""
     case "$target" in
       project) path="/projets/$project" ;;
+      # The same page at a new address each time: rendered, never served kept.
+      project-fresh) path="/projets/$project"; unique=1 ;;
       list) path="/projets" ;;
       dashboard) path="/tableau-de-bord"; who="$head_cookie" ;;
       shared) path="$share" ;;
@@ -118,7 +122,7 @@ run_backend() {
       local threads=2; [ "$c" -lt 2 ] && threads=1
       local line before_cpu
       before_cpu="$(cpu_ticks "$SERVER_PID")"
-      line="$(LOAD_EXPECT=$expect LOAD_METHOD=$method LOAD_BODY=$body LOAD_BODIES=$bodies \
+      line="$(LOAD_EXPECT=$expect LOAD_METHOD=$method LOAD_BODY=$body LOAD_BODIES=$bodies LOAD_UNIQUE=$unique \
         wrk -t"$threads" -c"$c" -d"${SECONDS_EACH}s" --timeout 5s -s "$LUA" \
           -H "Cookie: $who" -H "Accept-Encoding: gzip" "$base$path" | grep '^FIGURES' || true)"
       [ -n "$line" ] || die "wrk n'a rien rendu pour $target à $c connexions"

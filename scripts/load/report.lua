@@ -3,7 +3,8 @@
 -- success) and prints one tab-separated line of figures at the end.
 -- Environment: LOAD_EXPECT (default 200), LOAD_METHOD, LOAD_BODY, and
 -- LOAD_PATHS (space-separated) to GET several paths in turn (the soak),
--- LOAD_BODIES (space-separated) to POST several bodies in turn.
+-- LOAD_BODIES (space-separated) to POST several bodies in turn, LOAD_UNIQUE=1
+-- to add a query of its own to each request (never the same address twice).
 local expect = tonumber(os.getenv("LOAD_EXPECT") or "200")
 local threads = {}
 local paths = {}
@@ -17,6 +18,7 @@ end
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("id", #threads)
 end
 
 function init(args)
@@ -34,6 +36,12 @@ if #bodies > 0 then
   function request()
     n = n + 1
     return wrk.format(nil, nil, nil, bodies[(n % #bodies) + 1])
+  end
+elseif os.getenv("LOAD_UNIQUE") == "1" then
+  -- Each request at an address of its own (`?r=`): no page is read twice.
+  function request()
+    n = n + 1
+    return wrk.format("GET", wrk.path .. "?r=" .. id .. "-" .. n)
   end
 elseif #paths > 0 then
   function request()

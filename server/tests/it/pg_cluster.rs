@@ -197,14 +197,14 @@ async fn postgres_restart_during_requests() {
     assert_eq!(officer.get(&page).send().await.expect("page").status(), 200);
     // Alone on this cluster, hardly anything moves the snapshot between two
     // reads (autovacuum's ANALYZE may, once): a read soon finds the page
-    // kept (`app::server::read_cache`).
+    // kept whole (`server::middleware::kept_pages`).
     for _ in 0..5 {
         assert_eq!(officer.get(&page).send().await.expect("page").status(), 200);
-        if app.reads.project_pages.counts().0 > 0 {
+        if app.reads.pages.counts().0 > 0 {
             break;
         }
     }
-    let (hits, misses) = app.reads.project_pages.counts();
+    let (hits, misses) = app.reads.pages.counts();
     assert!(
         hits >= 1,
         "no read served kept: {hits} hits, {misses} misses"
