@@ -6,7 +6,7 @@ use crate::domain::{Email, Role, check_password};
 use crate::error::FieldErrors;
 
 /// The signed-in user, as the UI knows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CurrentUser {
     pub id: i64,
     pub email: String,

@@ -20,7 +20,9 @@ use quick_cache::{UnitWeighter, Weighter};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement};
 
 use crate::error::AppError;
-use crate::models::{Dashboard, DashboardChoices, DashboardFilter, ProjectSections, ShowAll};
+use crate::models::{
+    CurrentUser, Dashboard, DashboardChoices, DashboardFilter, ProjectSections, ShowAll,
+};
 
 /// What a read transaction sees. On PostgreSQL, its snapshot
 /// (`pg_current_snapshot()`: which transactions had committed when it was
@@ -132,6 +134,29 @@ where
         Ok(value)
     }
 
+    /// The answer kept for `key` in the state `generation`, if any. With
+    /// [`Kept::keep`], for answers that are often not kept (whole pages):
+    /// readers of one key never wait for each other, where
+    /// [`Kept::get_or_make`] would have them render one after another
+    /// when the first one's answer is not to be kept.
+    pub fn get(&self, generation: &Generation, key: &K) -> Option<Arc<V>> {
+        let found = self.entries.get(&(key.clone(), generation.clone()));
+        let outcome = if found.is_some() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            "hit"
+        } else {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            "miss"
+        };
+        self.count(outcome);
+        found
+    }
+
+    /// Keeps `value` for `key` in the state `generation`.
+    pub fn keep(&self, generation: Generation, key: K, value: Arc<V>) {
+        self.entries.insert((key, generation), value);
+    }
+
     fn count(&self, outcome: &'static str) {
         metrics::counter!("maillage_read_cache_total", "kind" => self.kind, "outcome" => outcome)
             .increment(1);
@@ -142,10 +167,12 @@ where
 /// is shown whole, whether the shares are shown (by role), and today.
 pub type ProjectPageKey = (i64, Option<NaiveDate>, ShowAll, bool, NaiveDate);
 
-/// A whole page as one user reads it: the user, the address (path and
-/// query), the host it was asked at (links given out may name it), and
-/// today.
-pub type PageKey = (i64, String, String, NaiveDate);
+/// A whole page as one user reads it: the user as the request found them
+/// (their row read before the state: a change of role or name between the
+/// two makes another key, not a page of the old role kept for the new
+/// state), the address (path and query), the host it was asked at (links
+/// given out may name it), and today.
+pub type PageKey = (CurrentUser, String, String, NaiveDate);
 
 /// A rendered page kept whole (`server::middleware::kept_pages`): its
 /// content type and its body cut where the render's CSP nonce stood, so
@@ -207,8 +234,14 @@ pub const PAGE_BYTES: u64 = 8 * 1024 * 1024;
 pub struct PageWeight;
 
 impl quick_cache::Weighter<(PageKey, Generation), Arc<KeptPage>> for PageWeight {
-    fn weight(&self, _key: &(PageKey, Generation), page: &Arc<KeptPage>) -> u64 {
-        page.weight()
+    fn weight(&self, (key, generation): &(PageKey, Generation), page: &Arc<KeptPage>) -> u64 {
+        let (user, address, host, _) = key;
+        let key_bytes = user.email.len()
+            + user.display_name.len()
+            + address.len()
+            + host.len()
+            + generation.0.len();
+        page.weight() + key_bytes as u64
     }
 }
 

@@ -11,7 +11,11 @@
 //! host and the day went into the page: a 200 HTML page with no header of
 //! its own but its type and policy, and no error reference (the request's
 //! id) in it. Each answer carries a fresh CSP nonce, put where the
-//! render's stood.
+//! render's stood. Readers of a page not yet kept render it each: none
+//! waits for another (a page that is not to be kept would otherwise be
+//! rendered by one reader after the other).
+use std::sync::Arc;
+
 use axum::{
     body::{Body, to_bytes},
     extract::{Request, State},
@@ -27,7 +31,7 @@ use app::server::read_cache::{KeptPage, PageKey, generation};
 use app::server::request_id::RequestId;
 
 pub async fn kept_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(key) = key_of(&req) else {
+    let Some(key) = key_of(&req, state.config.trust_proxy) else {
         return next.run(req).await;
     };
     let generation = match generation(&state.db).await {
@@ -35,40 +39,53 @@ pub async fn kept_pages(State(state): State<AppState>, req: Request, next: Next)
         // The render meets the same fault and answers it in French.
         Err(_) => return next.run(req).await,
     };
+    let pages = &state.reads.pages;
+    if let Some(page) = pages.get(&generation, &key) {
+        return answer(&page);
+    }
     let id = req.extensions().get::<RequestId>().map(ToString::to_string);
-    let kept = state
-        .reads
-        .pages
-        .get_or_make(generation, key, || render(req, next, id))
-        .await;
-    match kept {
-        Ok(page) => answer(&page),
+    match render(req, next, id).await {
+        Ok(page) => {
+            let page = Arc::new(page);
+            let res = answer(&page);
+            pages.keep(generation, key, page);
+            res
+        }
         Err(passed) => passed,
     }
 }
 
+/// The longest address kept: longer ones (no link of the app makes them)
+/// are rendered each time rather than crowd out the others.
+const MAX_ADDRESS: usize = 2048;
+
 /// The key of a GET of a kept page by a signed-in user, else `None`.
-fn key_of(req: &Request) -> Option<PageKey> {
+fn key_of(req: &Request, trust_proxy: bool) -> Option<PageKey> {
     if req.method() != Method::GET || !is_kept(req.uri().path()) {
         return None;
     }
     let user = req.extensions().get::<CurrentUser>()?;
+    let address = req.uri().path_and_query()?.as_str();
+    if address.len() > MAX_ADDRESS {
+        return None;
+    }
     let header = |name: &str| {
         req.headers()
             .get(name)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
-            .to_owned()
     };
-    let host = [
-        header("host"),
-        header("x-forwarded-host"),
-        header("x-forwarded-proto"),
-    ]
-    .join(" ");
-    let address = req.uri().path_and_query()?.as_str().to_owned();
+    // The site's address as `auth::public_base` would see it.
+    let mut host = vec![header("host")];
+    if trust_proxy {
+        host.extend([header("x-forwarded-host"), header("x-forwarded-proto")]);
+    }
+    let host = host.join(" ");
+    if host.len() > MAX_ADDRESS {
+        return None;
+    }
     let today = app::server::clock::local_date(chrono::Utc::now());
-    Some((user.id, address, host, today))
+    Some((user.clone(), address.to_owned(), host, today))
 }
 
 /// The project page (`/projets/<id>`) and the dashboard.
@@ -127,14 +144,8 @@ fn keepable(res: &Response) -> Option<(HeaderValue, String)> {
     if !content_type.to_str().ok()?.starts_with("text/html") {
         return None;
     }
-    let policy = headers
-        .get(header::CONTENT_SECURITY_POLICY)?
-        .to_str()
-        .ok()?;
-    let start = policy.find("'nonce-")? + "'nonce-".len();
-    let len = policy[start..].find('\'')?;
-    let nonce = &policy[start..start + len];
-    (!nonce.is_empty()).then(|| (content_type.clone(), nonce.to_owned()))
+    let nonce = super::page_validator::nonce_of(headers)?;
+    (!nonce.is_empty()).then(|| (content_type.clone(), nonce))
 }
 
 /// The kept page with a fresh nonce, in its body and its policy.
@@ -210,28 +221,28 @@ mod tests {
         assert!(keepable(&no_nonce).is_none());
     }
 
-    #[test]
-    fn each_answer_carries_a_fresh_nonce_where_the_render_had_its_own() {
+    #[tokio::test]
+    async fn each_answer_carries_a_fresh_nonce_where_the_render_had_its_own() {
         let page = KeptPage::new(
             HeaderValue::from_static("text/html"),
             b"<script nonce=\"N0\">a</script><p>x</p><script nonce=\"N0\">b</script>",
             "N0",
         );
-        let a = answer(&page);
-        let b = answer(&page);
-        let nonce = |res: &Response| {
-            let policy = res.headers()[header::CONTENT_SECURITY_POLICY]
-                .to_str()
-                .unwrap()
-                .to_owned();
-            keepable(res).map(|(_, n)| n).unwrap_or_else(|| policy)
-        };
-        let (na, nb) = (nonce(&a), nonce(&b));
-        assert_ne!(na, nb);
-        assert_eq!(
-            String::from_utf8(page.body(&na)).unwrap(),
-            format!("<script nonce=\"{na}\">a</script><p>x</p><script nonce=\"{na}\">b</script>")
-        );
-        assert!(!String::from_utf8(page.body(&nb)).unwrap().contains("N0"));
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            let res = answer(&page);
+            let nonce = super::super::page_validator::nonce_of(res.headers()).expect("a nonce");
+            let body = to_bytes(res.into_body(), usize::MAX).await.expect("body");
+            assert_eq!(
+                String::from_utf8(body.to_vec()).expect("text"),
+                format!(
+                    "<script nonce=\"{nonce}\">a</script><p>x</p><script nonce=\"{nonce}\">b</script>"
+                ),
+                "the body carries its policy's nonce"
+            );
+            seen.push(nonce);
+        }
+        assert_ne!(seen[0], seen[1], "each answer has its own");
+        assert!(!seen.contains(&"N0".to_owned()), "never the render's");
     }
 }

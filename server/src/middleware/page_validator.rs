@@ -72,7 +72,7 @@ fn is_page(res: &Response) -> bool {
 }
 
 /// The nonce of the page's CSP (`'nonce-…'`), if it has one.
-fn nonce_of(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn nonce_of(headers: &HeaderMap) -> Option<String> {
     let policy = headers
         .get(header::CONTENT_SECURITY_POLICY)?
         .to_str()

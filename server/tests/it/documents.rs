@@ -581,7 +581,9 @@ async fn nothing_kept(app: &TestApp) {
     assert_eq!(rows::<document::Entity>(app).await, 0, "no row");
 }
 
-async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
+/// An app whose files may weigh 64 KB and a project's 200 KB, an officer
+/// signed in (their session cookie) and one project.
+async fn small_limits(backend: Backend) -> (TestDb, TestApp, reqwest::Client, String, i64) {
     let test_db = TestDb::new(backend).await;
     let mut config = Config::for_database(&test_db.url);
     config.documents.max_file_bytes = 64 * 1024;
@@ -592,7 +594,19 @@ async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
     let http = client();
     let res = crate::support::login(&http, &app, "officer@test.fr", crate::support::PASSWORD).await;
     assert_eq!(res.status(), 200);
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ");
     let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    (test_db, app, http, cookie, id)
+}
+
+async fn bad_files_are_refused_and_leave_nothing(backend: Backend) {
+    let (test_db, app, http, _, id) = small_limits(backend).await;
     let big = {
         let mut bytes = pdf("gros");
         bytes.resize(64 * 1024 + 1, b' ');
@@ -854,23 +868,7 @@ both_backends!(bad_files_are_refused_and_leave_nothing);
 #[tokio::test]
 async fn a_refused_upload_sent_slowly_still_gets_its_answer() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let test_db = TestDb::new(Backend::Sqlite).await;
-    let mut config = Config::for_database(&test_db.url);
-    config.documents.max_file_bytes = 64 * 1024;
-    let app = TestApp::spawn_with(&test_db, config).await;
-    crate::support::import_fixture(&app.db).await;
-    create_user(&app.db, "officer@test.fr", Role::Officer).await;
-    let http = client();
-    let res = crate::support::login(&http, &app, "officer@test.fr", crate::support::PASSWORD).await;
-    assert_eq!(res.status(), 200);
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok()?.split(';').next())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let id = create(&http, &app, "Halle", &["15187"], &[]).await;
+    let (test_db, app, _, cookie, id) = small_limits(Backend::Sqlite).await;
     let mut file = pdf("énorme");
     file.resize(3 * 1024 * 1024, b' ');
     let body = multipart(&[("type_code", "devis")], &[("enorme.pdf", &file)]);
