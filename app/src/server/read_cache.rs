@@ -100,45 +100,27 @@ where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, AppError>>,
     {
-        let generation = generation(txn).await?;
-        let kept = self.get_or_make(generation, key, read).await?;
-        Ok(V::clone(&kept))
-    }
-
-    /// The answer for `key` in the state `generation`: kept, or made by
-    /// `make` and kept. An `Err` from `make` is handed back and not kept;
-    /// a reader waiting for it then makes its own.
-    pub async fn get_or_make<F, Fut, E>(
-        &self,
-        generation: Generation,
-        key: K,
-        make: F,
-    ) -> Result<Arc<V>, E>
-    where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<V, E>>,
-    {
-        let key = (key, generation);
+        let key = (key, generation(txn).await?);
         let guard = match self.entries.get_value_or_guard_async(&key).await {
             Ok(kept) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
                 self.count("hit");
-                return Ok(kept);
+                return Ok(V::clone(&kept));
             }
             Err(guard) => guard,
         };
         self.misses.fetch_add(1, Ordering::Relaxed);
         self.count("miss");
-        let value = Arc::new(make().await?);
-        let _ = guard.insert(Arc::clone(&value));
+        let value = read().await?;
+        let _ = guard.insert(Arc::new(value.clone()));
         Ok(value)
     }
 
     /// The answer kept for `key` in the state `generation`, if any. With
     /// [`Kept::keep`], for answers that are often not kept (whole pages):
     /// readers of one key never wait for each other, where
-    /// [`Kept::get_or_make`] would have them render one after another
-    /// when the first one's answer is not to be kept.
+    /// [`Kept::get_or_read`]'s guard would have them render one after
+    /// another when the first one's answer is not to be kept.
     pub fn get(&self, generation: &Generation, key: &K) -> Option<Arc<V>> {
         let found = self.entries.get(&(key.clone(), generation.clone()));
         let outcome = if found.is_some() {
@@ -221,7 +203,8 @@ impl KeptPage {
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+/// Where `needle` first occurs in `haystack`.
+pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 

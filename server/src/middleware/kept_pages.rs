@@ -27,7 +27,7 @@ use axum::{
 use app::models::CurrentUser;
 use app::server::AppState;
 use app::server::headers::page_policy;
-use app::server::read_cache::{KeptPage, PageKey, generation};
+use app::server::read_cache::{KeptPage, PageKey, find, generation};
 use app::server::request_id::RequestId;
 
 pub async fn kept_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -111,11 +111,7 @@ async fn render(req: Request, next: Next, id: Option<String>) -> Result<KeptPage
             return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
         }
     };
-    let names_the_request = id.is_some_and(|id| {
-        bytes
-            .windows(id.len())
-            .any(|window| window == id.as_bytes())
-    });
+    let names_the_request = id.is_some_and(|id| find(&bytes, id.as_bytes()).is_some());
     if names_the_request {
         return Err(Response::from_parts(parts, Body::from(bytes)));
     }
