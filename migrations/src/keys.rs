@@ -65,16 +65,17 @@ pub async fn drop_tables<T: IntoIden>(
     Ok(())
 }
 
-/// The tables whose writes do not count in `data_generation` (SQLite):
-/// sessions change at every sign-in and no cached read depends on them.
+/// The tables whose writes do not count in `data_generation`: sessions
+/// change at every sign-in and at each user's touch, and no cached read
+/// depends on them.
 pub const UNCOUNTED_TABLES: [&str; 3] = ["data_generation", "seaql_migrations", "sessions"];
 
 /// On SQLite, every insert, update and delete in `table` adds one to
 /// `data_generation.n` (migration 20), so a read can tell from one row
 /// whether anything changed since an earlier one. A migration that
-/// creates a table calls this for it; `it/migrations.rs` checks that every
-/// table but `UNCOUNTED_TABLES` has the three triggers. On PostgreSQL it
-/// does nothing: a read's snapshot says the same (`pg_current_snapshot()`).
+/// creates a table calls [`count_table_writes`] for it (this one is kept
+/// as migration 20 ran it); `it/migrations.rs` checks that every table but
+/// `UNCOUNTED_TABLES` counts. On PostgreSQL it does nothing.
 pub async fn count_writes(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
     on_each_write_trigger(manager, table, |name, event| {
         format!(
@@ -108,6 +109,55 @@ async fn on_each_write_trigger(
         manager
             .get_connection()
             .execute_unprepared(&statement(&name, event))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Every write in `table` adds one to `data_generation.n`, on both
+/// backends: on SQLite by [`count_writes`]; on PostgreSQL by
+/// [`count_writes_postgres`]. A migration that creates a table calls this.
+pub async fn count_table_writes(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    count_writes(manager, table).await?;
+    count_writes_postgres(manager, table).await
+}
+
+/// On PostgreSQL (migration 21), a transaction that inserts, updates or
+/// deletes rows of `table` adds one to `data_generation.n` when it
+/// commits: the trigger is deferred to the commit, so the counter's row
+/// is locked only for the commit's last moment, and always last, after
+/// every other row the transaction locked (no deadlock through it); the
+/// function counts once per transaction (`data_generation_count`). A
+/// TRUNCATE counts at once. Does nothing on SQLite.
+pub async fn count_writes_postgres(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    if manager.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    let db = manager.get_connection();
+    db.execute_unprepared(&format!(
+        "CREATE CONSTRAINT TRIGGER {table}_count AFTER INSERT OR UPDATE OR DELETE ON {table} \
+         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION data_generation_count()"
+    ))
+    .await?;
+    db.execute_unprepared(&format!(
+        "CREATE TRIGGER {table}_count_truncate AFTER TRUNCATE ON {table} \
+         FOR EACH STATEMENT EXECUTE FUNCTION data_generation_count()"
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Removes the triggers `count_writes_postgres` made on `table`.
+pub async fn uncount_writes_postgres(
+    manager: &SchemaManager<'_>,
+    table: &str,
+) -> Result<(), DbErr> {
+    if manager.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    let db = manager.get_connection();
+    for name in [format!("{table}_count"), format!("{table}_count_truncate")] {
+        db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {name} ON {table}"))
             .await?;
     }
     Ok(())

@@ -26,6 +26,7 @@ mod m20261210_000017_create_funder_documents;
 mod m20261211_000018_add_line_documents;
 mod m20261211_000019_create_settings;
 mod m20261212_000020_add_data_generation;
+mod m20261213_000021_count_writes_postgres;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000018_add_line_documents::Migration),
             Box::new(m20261211_000019_create_settings::Migration),
             Box::new(m20261212_000020_add_data_generation::Migration),
+            Box::new(m20261213_000021_count_writes_postgres::Migration),
         ]
     }
 }

@@ -198,7 +198,8 @@ pub fn redact_token(path: &str) -> std::borrow::Cow<'_, str> {
 /// Builds the whole application for `state`. Layers, outermost first:
 /// request id → metrics → trace → compression → caching → page validator → French errors →
 /// security headers → panics → timeout → page slots → body limit → origin guard → sessions →
-/// auth gate → `/api/` argument checks → kept pages → routes.
+/// auth gate → `/api/` argument checks → kept pages → routes (the Leptos ones
+/// each on its own task: `whole_renders`).
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     crate::metrics::handle();
@@ -219,13 +220,16 @@ pub fn router(state: AppState) -> Router {
     for (path, handler) in extra_routes() {
         router = router.route(path, handler);
     }
-    router
+    let pages = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
             move || provide_context(context_state.clone()),
             move || shell(shell_options.clone()),
         )
+        .route_layer(from_fn(crate::middleware::whole_renders::whole_renders));
+    router
+        .merge(pages)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(
             state.clone(),

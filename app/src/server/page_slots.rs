@@ -38,6 +38,11 @@ impl PageSlots {
         }
     }
 
+    /// The renders running now.
+    pub fn rendering(&self) -> usize {
+        self.rendering.load(Ordering::SeqCst)
+    }
+
     /// The most renders seen at once since the start.
     pub fn peak(&self) -> usize {
         self.peak.load(Ordering::SeqCst)

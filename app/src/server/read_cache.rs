@@ -17,18 +17,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::NaiveDate;
 use quick_cache::sync::Cache;
 use quick_cache::{UnitWeighter, Weighter};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement};
 
 use crate::error::AppError;
 use crate::models::{
     CurrentUser, Dashboard, DashboardChoices, DashboardFilter, ProjectSections, ShowAll,
 };
 
-/// What a read transaction sees. On PostgreSQL, its snapshot
-/// (`pg_current_snapshot()`: which transactions had committed when it was
-/// taken; two transactions with the same snapshot see the same rows). On
-/// SQLite, the count of writes the triggers of migration 20 keep, read in
-/// the transaction's own WAL snapshot.
+/// What a read transaction sees: the count of writes the triggers of
+/// migrations 20 (SQLite) and 21 (PostgreSQL) keep in `data_generation`,
+/// read in the transaction's own snapshot. Sessions do not count
+/// (`migrations::keys::UNCOUNTED_TABLES`): a user signing in or touched
+/// does not make every kept page render afresh.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Generation(String);
 
@@ -38,12 +38,11 @@ pub struct Generation(String);
 /// the pool: what it then reads is that state or a later one.
 pub async fn generation<C: ConnectionTrait>(txn: &C) -> Result<Generation, AppError> {
     let backend = txn.get_database_backend();
-    let sql = match backend {
-        DatabaseBackend::Postgres => "SELECT pg_current_snapshot()::text",
-        _ => "SELECT CAST(n AS TEXT) FROM data_generation WHERE id = 1",
-    };
     let row = txn
-        .query_one_raw(Statement::from_string(backend, sql))
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT CAST(n AS TEXT) FROM data_generation WHERE id = 1",
+        ))
         .await?
         .ok_or_else(|| AppError::internal("data_generation: no row"))?;
     Ok(Generation(row.try_get_by_index(0)?))

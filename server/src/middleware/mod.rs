@@ -10,3 +10,4 @@ pub mod page_slots;
 pub mod page_validator;
 pub mod request_id;
 pub mod security_headers;
+pub mod whole_renders;

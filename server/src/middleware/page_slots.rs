@@ -9,14 +9,28 @@ use axum::{
     response::Response,
 };
 
-use app::server::AppState;
+use std::sync::Arc;
 
-pub async fn page_slots(State(state): State<AppState>, req: Request, next: Next) -> Response {
+use app::server::AppState;
+use app::server::page_slots::PageSlot;
+
+pub async fn page_slots(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     if !renders_a_page(&req) {
         return next.run(req).await;
     }
-    let _slot = state.pages.enter().await;
+    let slot = Arc::new(state.pages.enter().await);
+    // With the request: a render that outlives its reader
+    // (`whole_renders`) holds the slot until it ends.
+    req.extensions_mut().insert(Held {
+        _slot: Arc::clone(&slot),
+    });
     next.run(req).await
+}
+
+/// A page slot, shared by the request and the render it goes to.
+#[derive(Clone)]
+struct Held {
+    _slot: Arc<PageSlot>,
 }
 
 /// Reads that render: not the hashed files, the icon or the probes, which

@@ -1,5 +1,5 @@
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
 
 use crate::both_backends;
 use crate::support::{Backend, TestDb};
@@ -131,25 +131,41 @@ async fn schema_is_the_recorded_one(backend: Backend) {
 }
 both_backends!(schema_is_the_recorded_one);
 
-/// On SQLite every table but `keys::UNCOUNTED_TABLES` counts its writes in
-/// `data_generation` (insert, update and delete), or a write there would
-/// leave a kept answer stale (`app::server::read_cache`). A migration that
-/// creates a table and forgets `keys::count_writes` fails here. Then a
-/// write in each kind moves the count.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_table_counts_its_writes() {
-    let test_db = TestDb::empty(Backend::Sqlite).await;
+/// Every table but `keys::UNCOUNTED_TABLES` counts its writes in
+/// `data_generation` (insert, update and delete; on PostgreSQL truncate
+/// too), or a write there would leave a kept answer stale
+/// (`app::server::read_cache`). A migration that creates a table and
+/// forgets `keys::count_table_writes` fails here. Then a write of each kind
+/// moves the count: on SQLite each statement, on PostgreSQL each
+/// transaction once, at its commit, and a rolled-back one not at all.
+async fn every_table_counts_its_writes(backend: Backend) {
+    let test_db = TestDb::empty(backend).await;
     let db = test_db.connect().await;
     Migrator::up(&db, None).await.expect("up");
-    let rows = db
-        .query_all_raw(Statement::from_string(
-            sea_orm::DatabaseBackend::Sqlite,
+    let db_backend = db.get_database_backend();
+    // Each table with the number of its counting triggers, of `want`.
+    let (sql, want) = match backend {
+        Backend::Sqlite => (
             "SELECT t.name, (SELECT count(*) FROM sqlite_master g WHERE g.type = 'trigger' \
                AND g.tbl_name = t.name AND g.name LIKE t.name || '_count_%' \
                AND g.sql LIKE '%UPDATE data_generation SET n = n + 1%') \
              FROM sqlite_master t WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%' \
              ORDER BY t.name",
-        ))
+            3,
+        ),
+        Backend::Postgres => (
+            "SELECT c.relname::text, (SELECT count(*) FROM pg_trigger g \
+               JOIN pg_proc p ON p.oid = g.tgfoid \
+               WHERE g.tgrelid = c.oid AND p.proname = 'data_generation_count' \
+               AND ((g.tgname = c.relname || '_count' AND g.tgdeferrable AND g.tginitdeferred) \
+                 OR g.tgname = c.relname || '_count_truncate')) \
+             FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace \
+               AND c.relkind = 'r' ORDER BY 1",
+            2,
+        ),
+    };
+    let rows = db
+        .query_all_raw(Statement::from_string(db_backend, sql))
         .await
         .expect("tables");
     let mut uncounted = Vec::new();
@@ -159,10 +175,10 @@ async fn every_table_counts_its_writes() {
         let triggers: i64 = row.try_get_by_index(1).expect("count");
         if migrations::keys::UNCOUNTED_TABLES.contains(&table.as_str()) {
             assert_eq!(triggers, 0, "{table} is not counted");
-        } else if triggers == 3 {
+        } else if triggers == want {
             counted += 1;
         } else {
-            uncounted.push(format!("{table} ({triggers} of 3)"));
+            uncounted.push(format!("{table} ({triggers} of {want})"));
         }
     }
     assert!(
@@ -174,7 +190,7 @@ async fn every_table_counts_its_writes() {
     let count = || async {
         let row = db
             .query_one_raw(Statement::from_string(
-                sea_orm::DatabaseBackend::Sqlite,
+                db_backend,
                 "SELECT n FROM data_generation",
             ))
             .await
@@ -182,15 +198,43 @@ async fn every_table_counts_its_writes() {
             .expect("one row");
         row.try_get_by_index::<i64>(0).expect("n")
     };
-    let start = count().await;
-    for sql in [
+    let writes = [
         "INSERT INTO settings (name, value, updated_at) VALUES ('x', '1', '2026-12-07T00:00:00Z')",
         "UPDATE settings SET value = '2' WHERE name = 'x'",
         "DELETE FROM settings WHERE name = 'x'",
-    ] {
+    ];
+    let start = count().await;
+    for sql in writes {
         db.execute_unprepared(sql).await.expect(sql);
     }
-    assert_eq!(count().await, start + 3);
+    assert_eq!(count().await, start + 3, "one write per statement");
+
+    // Three writes in one transaction.
+    let start = count().await;
+    let txn = db.begin().await.expect("begin");
+    for sql in writes {
+        txn.execute_unprepared(sql).await.expect(sql);
+    }
+    txn.commit().await.expect("commit");
+    let once = match backend {
+        Backend::Sqlite => 3,
+        Backend::Postgres => 1,
+    };
+    assert_eq!(count().await, start + once, "a transaction of three writes");
+
+    // A rolled-back transaction changed nothing, so counts nothing.
+    let txn = db.begin().await.expect("begin");
+    txn.execute_unprepared(writes[0]).await.expect("insert");
+    txn.rollback().await.expect("rollback");
+    assert_eq!(count().await, start + once, "a rolled-back write");
+
+    if backend == Backend::Postgres {
+        db.execute_unprepared("TRUNCATE settings")
+            .await
+            .expect("truncate");
+        assert_eq!(count().await, start + once + 1, "a truncate");
+    }
     db.close().await.ok();
     test_db.drop().await;
 }
+both_backends!(every_table_counts_its_writes);

@@ -274,6 +274,62 @@ async fn a_burst_of_readers_renders_a_few_pages_at_a_time() {
     assert!((1..=2).contains(&peak), "{peak} pages rendered at once");
 }
 
+/// A reader who leaves mid-render: the render runs to its end on its own
+/// task, holding its page slot until then. (A Leptos render whose
+/// request's owner was dropped mid-way could walk the page again without
+/// its router and panic: seen under load as wrk closed its connections.)
+/// The page's read is held back by a lock on the projects (PostgreSQL).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_render_outlives_a_reader_who_leaves() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let test_db = TestDb::new(Backend::Postgres).await;
+    let app = TestApp::spawn(&test_db).await;
+    crate::support::import_fixture(&app.db).await;
+    let officer = signed_in_as(&app, "officer@cc-exemple.fr", app::domain::Role::Officer).await;
+    let project = crate::support::api::create(&officer, &app, "Halle", &["15187"], &[]).await;
+
+    let locker = sea_orm::Database::connect(&test_db.url)
+        .await
+        .expect("connect");
+    let lock = locker.begin().await.expect("begin");
+    lock.execute_unprepared("LOCK TABLE projects IN ACCESS EXCLUSIVE MODE")
+        .await
+        .expect("lock");
+    // The reader gives up after 500 ms and closes its connection.
+    let gone = officer
+        .get(app.url(&format!("/projets/{project}")))
+        .timeout(Duration::from_millis(500))
+        .send()
+        .await;
+    assert!(gone.is_err(), "the page waited for the lock");
+    // Long after the reader left, the render still waits, in its slot.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(
+        app.pages.rendering(),
+        1,
+        "the render goes on without its reader"
+    );
+
+    lock.commit().await.expect("unlock");
+    let mut left = app.pages.rendering();
+    for _ in 0..100 {
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        left = app.pages.rendering();
+    }
+    assert_eq!(left, 0, "the render ended once the rows were there");
+    // The next reader is served.
+    let res = officer
+        .get(app.url(&format!("/projets/{project}")))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(res.status(), 200);
+    locker.close().await.ok();
+}
+
 /// At most `max_connections` are served; a silent one is closed after the
 /// idle timeout, which frees its place for the next client.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
