@@ -9,6 +9,11 @@
 //!
 //! On PostgreSQL the count moves once per writing transaction, at its
 //! commit (`keys::count_writes_postgres`). Does nothing on SQLite.
+//!
+//! Writes run at READ COMMITTED (the default): under REPEATABLE READ or
+//! SERIALIZABLE two concurrent writers would fail on the counter's row.
+//! Writing commits take the row one after the other, so they no longer
+//! share one flush (fine at a structure's rate of writes).
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
@@ -37,16 +42,28 @@ async fn counted_tables(manager: &SchemaManager<'_>) -> Result<Vec<String>, DbEr
     Ok(tables)
 }
 
-/// Moves the count once per transaction: the first of its deferred
-/// triggers to fire at the commit marks the transaction
-/// (`set_config(…, true)` lasts until its end) and the others see the mark.
-const COUNT_FUNCTION: &str = "CREATE FUNCTION data_generation_count() RETURNS trigger \
-    LANGUAGE plpgsql AS $$ \
+/// True for a transaction's first write only: the condition (`WHEN`) of
+/// the triggers, evaluated as the row is written, so a transaction queues
+/// one event, however many rows it writes. The mark (`set_config(…,
+/// true)`) ends with the transaction, and with a savepoint rolled back,
+/// as does the event queued under it. (No `SET` clause here: one would end
+/// the mark with the function.)
+const FIRST_FUNCTION: &str = "CREATE FUNCTION data_generation_first() RETURNS boolean \
+    LANGUAGE plpgsql VOLATILE AS $$ \
     BEGIN \
-      IF current_setting('maillage.write_counted', true) IS DISTINCT FROM 'on' THEN \
-        PERFORM set_config('maillage.write_counted', 'on', true); \
-        UPDATE data_generation SET n = n + 1 WHERE id = 1; \
+      IF current_setting('maillage.write_counted', true) IS NOT DISTINCT FROM 'on' THEN \
+        RETURN false; \
       END IF; \
+      PERFORM set_config('maillage.write_counted', 'on', true); \
+      RETURN true; \
+    END $$";
+
+/// Moves the count. `SET search_path FROM CURRENT`: the schema the
+/// migration ran in, whatever the writer's (`pg_restore` empties it).
+const COUNT_FUNCTION: &str = "CREATE FUNCTION data_generation_count() RETURNS trigger \
+    LANGUAGE plpgsql SET search_path FROM CURRENT AS $$ \
+    BEGIN \
+      UPDATE data_generation SET n = n + 1 WHERE id = 1; \
       RETURN NULL; \
     END $$";
 
@@ -64,6 +81,7 @@ impl MigrationTrait for Migration {
         .await?;
         db.execute_unprepared("INSERT INTO data_generation (id, n) VALUES (1, 0)")
             .await?;
+        db.execute_unprepared(FIRST_FUNCTION).await?;
         db.execute_unprepared(COUNT_FUNCTION).await?;
         for table in counted_tables(manager).await? {
             count_writes_postgres(manager, &table).await?;
@@ -80,6 +98,8 @@ impl MigrationTrait for Migration {
         }
         let db = manager.get_connection();
         db.execute_unprepared("DROP FUNCTION data_generation_count()")
+            .await?;
+        db.execute_unprepared("DROP FUNCTION data_generation_first()")
             .await?;
         db.execute_unprepared("DROP TABLE data_generation").await?;
         Ok(())

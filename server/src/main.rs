@@ -131,12 +131,14 @@ async fn run(cli: Cli) -> Result<(), String> {
         println!("Base restaurée depuis {}.", file.display());
         return Ok(());
     }
-    let conn = db::connect(&config.database_url).await.map_err(|e| {
-        format!(
-            "connexion à la base impossible ({}) : {e}",
-            redact(&config.database_url)
-        )
-    })?;
+    let conn = db::connect_with(&config.database_url, config.database_pool)
+        .await
+        .map_err(|e| {
+            format!(
+                "connexion à la base impossible ({}) : {e}",
+                redact(&config.database_url)
+            )
+        })?;
     db::migrate(&conn)
         .await
         .map_err(|e| format!("migration impossible : {e}"))?;

@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use axum::handler::Handler;
 use axum::{
     Router, extract::DefaultBodyLimit, http::StatusCode, middleware::from_fn,
     middleware::from_fn_with_state, routing::MethodRouter, routing::get,
@@ -230,7 +231,10 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn(crate::middleware::whole_renders::whole_renders));
     router
         .merge(pages)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(
+            leptos_axum::file_and_error_handler::<AppState, _>(shell)
+                .layer(from_fn(crate::middleware::whole_renders::whole_renders)),
+        )
         .layer(from_fn_with_state(
             state.clone(),
             crate::middleware::kept_pages::kept_pages,

@@ -34,6 +34,9 @@ pub struct Config {
     pub metrics_allow: Vec<IpAddr>,
     /// Connections served at once; more wait in the listen queue.
     pub max_connections: usize,
+    /// The database connections opened at most (`DATABASE_POOL_SIZE`,
+    /// 1–200); `None`: `db::connect`'s default.
+    pub database_pool: Option<u32>,
     /// Pages (GET and HEAD requests, static files aside) rendered at once;
     /// more wait their turn. Each render holds its page and its rows in
     /// memory, and the cores are busy well before this many.
@@ -373,6 +376,10 @@ impl Config {
             metrics_token: metrics_token(var("METRICS_TOKEN"))?,
             metrics_allow: addresses("METRICS_ALLOW", var("METRICS_ALLOW").as_deref())?,
             max_connections: number("MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)?.max(1),
+            database_pool: match number("DATABASE_POOL_SIZE", 0u32)? {
+                0 => None,
+                n => Some(n.min(200)),
+            },
             max_concurrent_pages: number("MAX_CONCURRENT_PAGES", DEFAULT_MAX_CONCURRENT_PAGES)?
                 .max(1),
             idle_timeout: Duration::from_secs(
@@ -405,6 +412,7 @@ impl Config {
             metrics_token: None,
             metrics_allow: Vec::new(),
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            database_pool: None,
             max_concurrent_pages: DEFAULT_MAX_CONCURRENT_PAGES,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             ops_addr: None,

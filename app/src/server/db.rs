@@ -16,8 +16,17 @@ use crate::error::AppError;
 
 /// Opens a pool that survives a database restart: PostgreSQL connections
 /// are tested before use, all are recycled after 30 minutes, and waiting
-/// for one times out.
+/// for one times out. A page holds a connection only for its read (at most
+/// `MAX_CONCURRENT_PAGES` renders run at once), and each PostgreSQL
+/// connection keeps its buffers and prepared statements: the pool is kept
+/// small (PERFORMANCE.md, 2026-12-08).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, None).await
+}
+
+/// [`connect`] with at most `pool` connections (`DATABASE_POOL_SIZE`), else
+/// 8 on SQLite and 10 on PostgreSQL.
+pub async fn connect_with(url: &str, pool: Option<u32>) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_file(url)
         && let Some(dir) = std::path::Path::new(path).parent()
         && !dir.as_os_str().is_empty()
@@ -28,7 +37,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let is_sqlite = url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(if is_sqlite { 8 } else { 20 })
+        .max_connections(pool.unwrap_or(if is_sqlite { 8 } else { 10 }).max(1))
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))

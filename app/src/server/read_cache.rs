@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::NaiveDate;
 use quick_cache::sync::Cache;
 use quick_cache::{UnitWeighter, Weighter};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement};
 
 use crate::error::AppError;
 use crate::models::{
@@ -38,11 +38,18 @@ pub struct Generation(String);
 /// the pool: what it then reads is that state or a later one.
 pub async fn generation<C: ConnectionTrait>(txn: &C) -> Result<Generation, AppError> {
     let backend = txn.get_database_backend();
+    // On PostgreSQL with the server's start: a count lost with a crash
+    // (`synchronous_commit = off`) or a failover to a replica that lagged
+    // could come again for other rows.
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "SELECT n::text || '@' || pg_postmaster_start_time()::text \
+             FROM data_generation WHERE id = 1"
+        }
+        _ => "SELECT CAST(n AS TEXT) FROM data_generation WHERE id = 1",
+    };
     let row = txn
-        .query_one_raw(Statement::from_string(
-            backend,
-            "SELECT CAST(n AS TEXT) FROM data_generation WHERE id = 1",
-        ))
+        .query_one_raw(Statement::from_string(backend, sql))
         .await?
         .ok_or_else(|| AppError::internal("data_generation: no row"))?;
     Ok(Generation(row.try_get_by_index(0)?))

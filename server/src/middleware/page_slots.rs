@@ -20,17 +20,20 @@ pub async fn page_slots(State(state): State<AppState>, mut req: Request, next: N
     }
     let slot = Arc::new(state.pages.enter().await);
     // With the request: a render that outlives its reader
-    // (`whole_renders`) holds the slot until it ends.
-    req.extensions_mut().insert(Held {
-        _slot: Arc::clone(&slot),
-    });
+    // (`whole_renders`) takes it along and holds it until it ends.
+    req.extensions_mut().insert(Held(Arc::clone(&slot)));
     next.run(req).await
 }
 
 /// A page slot, shared by the request and the render it goes to.
 #[derive(Clone)]
-struct Held {
-    _slot: Arc<PageSlot>,
+struct Held(Arc<PageSlot>);
+
+/// Takes the request's page slot out of it (none when the page does not
+/// render in one), so that the slot goes where the render goes and not
+/// into every copy of the request's parts.
+pub fn take_slot(req: &mut Request) -> Option<Arc<PageSlot>> {
+    req.extensions_mut().remove::<Held>().map(|held| held.0)
 }
 
 /// Reads that render: not the hashed files, the icon or the probes, which

@@ -143,7 +143,9 @@ async fn every_table_counts_its_writes(backend: Backend) {
     let db = test_db.connect().await;
     Migrator::up(&db, None).await.expect("up");
     let db_backend = db.get_database_backend();
-    // Each table with the number of its counting triggers, of `want`.
+    // Each table with the number of its counting triggers, of `want`. On
+    // PostgreSQL `tgtype`'s bits: 1 for each row, 4 insert, 8 delete, 16
+    // update, 32 truncate.
     let (sql, want) = match backend {
         Backend::Sqlite => (
             "SELECT t.name, (SELECT count(*) FROM sqlite_master g WHERE g.type = 'trigger' \
@@ -157,8 +159,9 @@ async fn every_table_counts_its_writes(backend: Backend) {
             "SELECT c.relname::text, (SELECT count(*) FROM pg_trigger g \
                JOIN pg_proc p ON p.oid = g.tgfoid \
                WHERE g.tgrelid = c.oid AND p.proname = 'data_generation_count' \
-               AND ((g.tgname = c.relname || '_count' AND g.tgdeferrable AND g.tginitdeferred) \
-                 OR g.tgname = c.relname || '_count_truncate')) \
+               AND ((g.tgname = c.relname || '_count' AND g.tgdeferrable AND g.tginitdeferred \
+                     AND g.tgtype & 29 = 29) \
+                 OR (g.tgname = c.relname || '_count_truncate' AND g.tgtype & 32 = 32))) \
              FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace \
                AND c.relkind = 'r' ORDER BY 1",
             2,
@@ -233,6 +236,33 @@ async fn every_table_counts_its_writes(backend: Backend) {
             .await
             .expect("truncate");
         assert_eq!(count().await, start + once + 1, "a truncate");
+
+        // On one connection, one transaction after another: the mark of
+        // the first does not hide the second's write; a transaction of 500
+        // rows counts once.
+        let one = app::server::db::connect_with(&test_db.url, Some(1))
+            .await
+            .expect("one connection");
+        let start = count().await;
+        for i in 0..2 {
+            let txn = one.begin().await.expect("begin");
+            txn.execute_unprepared(&format!(
+                "INSERT INTO settings (name, value, updated_at) \
+                 VALUES ('y{i}', '1', '2026-12-07T00:00:00Z')"
+            ))
+            .await
+            .expect("insert");
+            txn.commit().await.expect("commit");
+        }
+        assert_eq!(count().await, start + 2, "two transactions, one connection");
+        one.execute_unprepared(
+            "INSERT INTO settings (name, value, updated_at) \
+             SELECT 'z' || i, '1', '2026-12-07T00:00:00Z' FROM generate_series(1, 500) i",
+        )
+        .await
+        .expect("500 rows");
+        assert_eq!(count().await, start + 3, "500 rows in one statement");
+        one.close().await.ok();
     }
     db.close().await.ok();
     test_db.drop().await;

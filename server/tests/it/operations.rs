@@ -295,10 +295,10 @@ async fn a_render_outlives_a_reader_who_leaves() {
     lock.execute_unprepared("LOCK TABLE projects IN ACCESS EXCLUSIVE MODE")
         .await
         .expect("lock");
-    // The reader gives up after 500 ms and closes its connection.
+    // The reader gives up after 1.5 s and closes its connection.
     let gone = officer
         .get(app.url(&format!("/projets/{project}")))
-        .timeout(Duration::from_millis(500))
+        .timeout(Duration::from_millis(1500))
         .send()
         .await;
     assert!(gone.is_err(), "the page waited for the lock");
@@ -328,6 +328,7 @@ async fn a_render_outlives_a_reader_who_leaves() {
         .expect("page");
     assert_eq!(res.status(), 200);
     locker.close().await.ok();
+    crate::support::finish(app, test_db).await;
 }
 
 /// At most `max_connections` are served; a silent one is closed after the
